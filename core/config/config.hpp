@@ -1,0 +1,50 @@
+#pragma once
+// Loading capsync.yaml: parse, map onto the settings structs, validate, and report every
+// problem with file:line:column and key path. Secrets are read here, from files named by
+// reference, never accepted inline.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/settings.hpp"
+
+namespace capsync::config {
+
+// One problem found while loading. Never contains a secret value.
+struct Diagnostic {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the problem has no position (file unreadable)
+  int column = 0;  // 1-based
+  std::string key_path;  // e.g. "connections[0].accounting.provider"; empty for syntax errors
+  std::string message;
+  bool warning = false;
+
+  // "capsync.yaml:12:5: connections[0].accounting.provider: unknown provider \"xeroo\" (did you
+  // mean \"xero\"?)"; warnings read "capsync.yaml:3:1: warning: key: message".
+  std::string to_string() const;
+};
+
+// What the process environment contributes to loading.
+struct Environment {
+  std::string credentials_directory;  // $CREDENTIALS_DIRECTORY (systemd LoadCredential=)
+  static Environment current();
+};
+
+struct LoadResult {
+  std::optional<Config> config;  // set only when there are no errors (warnings allowed)
+  std::vector<Diagnostic> diagnostics;  // in file order within each check
+  bool ok() const;
+};
+
+// Reads and validates the file at path. Diagnostics name the file as given.
+LoadResult load_file(const std::string& path, const Environment& env = Environment::current());
+// As load_file, for YAML already in memory; file_name only labels diagnostics.
+LoadResult load_string(std::string_view yaml, std::string_view file_name, const Environment& env);
+
+// One line for sd_notify STATUS= and the start-up log, e.g.
+// "2 connections (acme: xero, beta: freshbooks), state_dir=/var/lib/capsync".
+std::string summary(const Config& c);
+
+}  // namespace capsync::config

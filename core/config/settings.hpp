@@ -1,0 +1,106 @@
+#pragma once
+// The settings capsync runs with, as plain data with the documented defaults. The config
+// mapper (config.hpp) fills them from capsync.yaml; every other component takes the struct
+// it needs and never sees YAML.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config/provider.hpp"
+#include "core/log/log.hpp"
+#include "core/secret/secret.hpp"
+
+namespace capsync::config {
+
+using std::chrono::seconds;
+using namespace std::chrono_literals;
+
+// SQLite PRAGMA synchronous for the state database.
+enum class Synchronous { off, normal, full };
+
+struct StoreSettings {
+  Synchronous synchronous = Synchronous::normal;
+};
+
+struct QueueSettings {
+  int max_attempts = 8;      // then the job goes dead
+  seconds lease = 2min;      // a running job not finished by then is returned to ready
+  seconds retention = 24h * 7;  // done jobs are pruned after this
+};
+
+struct CapsuleSettings {
+  std::string base_url = "https://api.capsulecrm.com";
+  Secret token;  // personal access token or OAuth access token
+};
+
+struct AccountingSettings {
+  Provider provider = Provider::xero;
+  std::string base_url;       // defaults from default_endpoints(provider)
+  std::string token_url;      // OAuth providers only
+  std::string authorize_url;  // OAuth providers only
+
+  // OAuth providers (all but KashFlow).
+  std::string client_id;
+  Secret client_secret;
+  std::optional<Secret> refresh_token;  // bootstrap token; the store's copy wins once it has one
+
+  std::optional<std::string> tenant_id;    // xero; else the first tenant from /connections
+  std::optional<std::string> account_id;   // freshbooks; else from /auth/api/v1/users/me
+  std::optional<std::string> business_id;  // sage; else the lead business
+
+  // KashFlow REST session login.
+  std::string username;
+  Secret password;
+  Secret memorable_word;  // the whole word: KashFlow asks for three letters of it at each login
+};
+
+enum class Matching { exact, normalized };  // R1
+enum class OnCapsuleDelete { recreate, unlink };  // R14
+
+// Capsule custom field names the invoice summary is written to (R6).
+struct SummaryFields {
+  std::string outstanding = "Outstanding";
+  std::string overdue = "Overdue";
+  std::string next_due = "Next due date";
+  std::string last_invoice = "Last invoice date";
+};
+
+struct SyncOptions {
+  seconds interval = 2h;           // R5 incremental sync of the accounting side
+  seconds capsule_poll = 5min;     // R5 poll Capsule for changes
+  seconds full_reconcile = 24h;    // full pass that also infers deletions
+  Matching matching = Matching::exact;
+  bool include_supplier_invoices = false;  // R6
+  std::optional<std::string> default_team;  // R4; unassigned when empty
+  OnCapsuleDelete on_capsule_delete = OnCapsuleDelete::recreate;
+  SummaryFields summary_fields;
+  std::string overdue_tag = "Overdue invoices";
+  bool invoice_note = false;  // R7
+  std::string export_tag;     // R12; defaults to "Export to <Provider>"
+};
+
+struct ConnectionConfig {
+  std::string name;  // [a-z0-9_-]+, unique; the CAPSYNC_CONNECTION journal field
+  bool enabled = true;
+  std::string time_zone = "UTC";  // IANA name, checked against the tz database (R9)
+  CapsuleSettings capsule;
+  AccountingSettings accounting;
+  SyncOptions sync;
+};
+
+struct Config {
+  std::string state_dir = "/var/lib/capsync";
+  log::Level log_level = log::Level::info;
+  std::string admin_socket = "/run/capsync/admin.sock";
+  std::optional<std::string> admin_socket_group;
+  std::optional<std::string> metrics_listen;  // "host:port", e.g. "127.0.0.1:9464"
+  seconds shutdown_grace = 30s;
+  StoreSettings store;
+  QueueSettings queue;
+  std::optional<std::string> ca_file;  // extra CA bundle trusted besides the system's
+  std::vector<ConnectionConfig> connections;
+};
+
+}  // namespace capsync::config
