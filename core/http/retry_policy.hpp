@@ -1,0 +1,44 @@
+#pragma once
+// Retry policy: which attempts the client repeats and how long it waits between them.
+// Pure functions so the arithmetic is tested without sockets.
+
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string_view>
+
+#include "core/http/request.hpp"
+
+namespace capsync::http {
+
+struct RetryPolicy {
+  int max_attempts = 4;  // including the first
+  std::chrono::milliseconds base_delay{500};
+  std::chrono::milliseconds max_delay{30000};
+  // A server asking us to wait longer than this ends the retries instead (the caller reschedules).
+  std::chrono::milliseconds max_server_delay{120000};
+};
+
+// Whether the request may be sent again after a failure: GET/DELETE always; POST/PUT only with an
+// idempotency key or retry_safe.
+bool may_retry(const Request& request);
+
+// Whether a final status is worth another attempt (5xx, 429, 408).
+bool retryable_status(int status);
+
+// "Full jitter": uniform in [0, min(max_delay, base_delay * 2^(attempt-1))], attempt >= 1.
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
+
+// Retry-After as delta-seconds or an HTTP-date; nullopt if absent or unparsable.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
+
+// The wait the server asked for on this response: Retry-After, or for a 429 without it an
+// X-RateLimit-Reset epoch (seconds). nullopt when the server said nothing usable.
+std::optional<std::chrono::milliseconds> server_delay(const Response& response,
+                                                      std::chrono::system_clock::time_point now);
+
+// Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
+
+}  // namespace capsync::http
