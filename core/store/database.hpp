@@ -180,7 +180,11 @@ class Database final {
   int user_version_ = 0;
   int tx_depth_ = 0;  // open Transaction levels
   std::optional<Error> fatal_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 
   friend class Transaction;
 };

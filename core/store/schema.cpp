@@ -1,0 +1,137 @@
+#include "core/store/schema.hpp"
+
+#include <array>
+
+namespace capsync::store {
+namespace {
+
+// Times are unix ms (INTEGER); money is a decimal string (TEXT), never REAL (R8).
+// No foreign keys to `connections`: rows of a connection are removed explicitly on disable
+// (R16), and areas can use their tables without registering a connection first.
+constexpr std::string_view kSchema1 = R"sql(
+-- One row per configured connection (Capsule account + accounting account).
+CREATE TABLE connections (
+  name TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  disabled_at INTEGER
+);
+
+-- OAuth tokens per connection; state: ok | needs_authorization | credentials_rejected.
+CREATE TABLE tokens (connection TEXT PRIMARY KEY, access_token TEXT, refresh_token TEXT, expires_at INTEGER, scope TEXT, tenant_id TEXT, state TEXT NOT NULL DEFAULT 'ok', updated_at INTEGER NOT NULL);
+
+-- Rate-limit usage per (connection, provider, window), so budgets survive restarts.
+CREATE TABLE rate_budget (connection TEXT NOT NULL, provider TEXT NOT NULL, window TEXT NOT NULL, used INTEGER NOT NULL, window_start INTEGER NOT NULL, reset_at INTEGER, PRIMARY KEY (connection, provider, window));
+
+-- A Capsule party linked to an accounting contact; hashes of what we last wrote stop echoes (R11).
+CREATE TABLE bindings (
+  id INTEGER PRIMARY KEY,
+  connection TEXT NOT NULL,
+  capsule_id TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  capsule_hash TEXT,
+  remote_hash TEXT,
+  remote_updated_at INTEGER,
+  capsule_updated_at INTEGER,
+  state TEXT NOT NULL DEFAULT 'linked',
+  created_by_us INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (connection, capsule_id),
+  UNIQUE (connection, remote_id)
+);
+
+-- Invoice history per accounting contact (R6); amounts are exact decimal strings.
+CREATE TABLE invoices (
+  connection TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  contact_remote_id TEXT NOT NULL,
+  number TEXT,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  total TEXT NOT NULL,
+  amount_paid TEXT NOT NULL,
+  amount_due TEXT NOT NULL,
+  issue_date TEXT,
+  due_date TEXT,
+  url TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, remote_id)
+);
+CREATE INDEX invoices_contact ON invoices (connection, contact_remote_id);
+
+-- Incremental sync position per (connection, resource), committed with the page it came from.
+CREATE TABLE cursors (
+  connection TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, resource)
+);
+
+-- Decisions that need a person (R17); open while resolved_at is NULL.
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY,
+  connection TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  capsule_id TEXT,
+  remote_id TEXT,
+  detail TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER
+);
+CREATE INDEX conflicts_open ON conflicts (connection, created_at) WHERE resolved_at IS NULL;
+
+-- Append-only record of what the daemon and operators did.
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  connection TEXT,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_connection ON audit (connection, at);
+
+-- The durable job queue (core/queue); finished_at is set when a job goes done or dead.
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT '',
+  dedupe_key TEXT NOT NULL DEFAULT '',
+  record_key TEXT NOT NULL DEFAULT '',
+  priority INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'running', 'done', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_after INTEGER NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0
+);
+-- Claim order over ready jobs only, so done history never slows a claim.
+CREATE INDEX jobs_ready ON jobs (priority DESC, run_after, id) WHERE state = 'ready';
+-- One ready job per dedupe key.
+CREATE UNIQUE INDEX jobs_dedupe ON jobs (connection, dedupe_key) WHERE state = 'ready' AND dedupe_key <> '';
+-- Running jobs by record (claim exclusion) and by lease end (recovery).
+CREATE INDEX jobs_running_record ON jobs (record_key) WHERE state = 'running';
+CREATE INDEX jobs_running_lease ON jobs (lease_until) WHERE state = 'running';
+-- Done jobs by age (pruning) and dead jobs (the dead-letter list).
+CREATE INDEX jobs_done ON jobs (finished_at) WHERE state = 'done';
+CREATE INDEX jobs_dead ON jobs (id) WHERE state = 'dead';
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, "initial schema", kSchema1},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() { return kMigrations; }
+
+}  // namespace capsync::store
