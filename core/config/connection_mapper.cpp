@@ -1,0 +1,185 @@
+#include "core/config/connection_mapper.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "core/config/secret_reference.hpp"
+#include "core/config/suggest.hpp"
+
+namespace capsync::config::detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kMaxNameLength = 64;
+
+bool valid_name(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxNameLength && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+void check_time_zone(Diagnostics& diags, const Entry& entry) {
+  const std::string& zone = entry.value.Scalar();
+  try {
+    (void)date::locate_zone(zone);
+    return;
+  } catch (const std::exception&) {
+    // Not in the tz database: report below with the nearest names.
+  }
+  std::vector<std::string_view> names;
+  try {
+    const date::tzdb& db = date::get_tzdb();
+    for (const auto& z : db.zones) names.push_back(z.name());
+  } catch (const std::exception&) {
+    // No database at all: the message below still names the bad value.
+  }
+  std::string message = fmt::format("unknown time zone \"{}\"", zone);
+  if (auto best = closest_match(zone, names)) {
+    message += fmt::format(" (did you mean \"{}\"?)", *best);
+  } else {
+    message += " (use an IANA name such as \"Europe/London\" or \"UTC\")";
+  }
+  diags.error(entry.mark, entry.path, std::move(message));
+}
+
+void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out) {
+  if (auto e = r.string("base_url", out.base_url)) check_url(r.diagnostics(), *e);
+  read_secret(r, "token", env, out.token, /*required=*/true);
+  r.finish();
+}
+
+// Which providers a key of "accounting:" belongs to.
+bool oauth_only(Provider p) { return uses_oauth(p); }
+bool xero_only(Provider p) { return p == Provider::xero; }
+bool freshbooks_only(Provider p) { return p == Provider::freshbooks; }
+bool sage_only(Provider p) { return p == Provider::sage; }
+bool kashflow_only(Provider p) { return p == Provider::kashflow; }
+
+std::optional<Provider> read_accounting(MapReader& r, const Environment& env, AccountingSettings& out) {
+  std::vector<std::string_view> names;
+  for (Provider p : all_providers()) names.push_back(to_string(p));
+  std::optional<Provider> provider;
+  if (auto index = r.choice("provider", names, "provider")) {
+    provider = all_providers()[*index];
+  } else if (!r.take("provider")) {
+    r.missing("provider", fmt::format("one of {}", fmt::join(names, ", ")));
+  }
+  Diagnostics& diags = r.diagnostics();
+
+  // True when key applies to the provider (or the provider is unknown: then nothing is
+  // refused, to avoid a cascade of errors from one typo). Otherwise the key is reported.
+  const auto applies = [&](std::string_view key, bool (*belongs)(Provider), bool secret) {
+    if (!provider || belongs(*provider)) return true;
+    const std::string message = fmt::format("\"{}\" does not apply to provider \"{}\"", key, to_string(*provider));
+    if (secret) {
+      reject_secret(r, key, message);
+    } else if (auto e = r.take(key)) {
+      diags.error(e->key_mark, e->path, message);
+    }
+    return false;
+  };
+  const bool strict = provider.has_value();
+
+  if (provider) {
+    const ProviderEndpoints endpoints = default_endpoints(*provider);
+    out.provider = *provider;
+    out.base_url = endpoints.base_url;
+    out.token_url = endpoints.token_url;
+    out.authorize_url = endpoints.authorize_url;
+  }
+  if (auto e = r.string("base_url", out.base_url)) check_url(diags, *e);
+  if (applies("token_url", oauth_only, false)) {
+    if (auto e = r.string("token_url", out.token_url)) check_url(diags, *e);
+  }
+  if (applies("authorize_url", oauth_only, false)) {
+    if (auto e = r.string("authorize_url", out.authorize_url)) check_url(diags, *e);
+  }
+  if (applies("client_id", oauth_only, false)) r.string("client_id", out.client_id, strict);
+  if (applies("client_secret", oauth_only, true)) read_secret(r, "client_secret", env, out.client_secret, strict);
+  if (applies("refresh_token", oauth_only, true)) read_secret(r, "refresh_token", env, out.refresh_token);
+  if (applies("tenant_id", xero_only, false)) r.string("tenant_id", out.tenant_id);
+  if (applies("account_id", freshbooks_only, false)) r.string("account_id", out.account_id);
+  if (applies("business_id", sage_only, false)) r.string("business_id", out.business_id);
+  if (applies("username", kashflow_only, false)) r.string("username", out.username, strict);
+  if (applies("password", kashflow_only, true)) read_secret(r, "password", env, out.password, strict);
+  if (applies("memorable_word", kashflow_only, true)) {
+    read_secret(r, "memorable_word", env, out.memorable_word, strict);
+  }
+  r.finish();
+  return provider;
+}
+
+void read_sync(MapReader& r, SyncOptions& out) {
+  r.duration("interval", out.interval, 1min);
+  r.duration("capsule_poll", out.capsule_poll, 10s);
+  r.duration("full_reconcile", out.full_reconcile, 1h);
+  static constexpr std::pair<std::string_view, Matching> kMatching[] = {{"exact", Matching::exact},
+                                                                        {"normalized", Matching::normalized}};
+  r.choice("matching", out.matching, kMatching, "matching");
+  r.boolean("include_supplier_invoices", out.include_supplier_invoices);
+  r.string("default_team", out.default_team);
+  static constexpr std::pair<std::string_view, OnCapsuleDelete> kOnDelete[] = {
+      {"recreate", OnCapsuleDelete::recreate}, {"unlink", OnCapsuleDelete::unlink}};
+  r.choice("on_capsule_delete", out.on_capsule_delete, kOnDelete, "on_capsule_delete value");
+  if (auto fields = r.map("summary_fields")) {
+    fields->string("outstanding", out.summary_fields.outstanding);
+    fields->string("overdue", out.summary_fields.overdue);
+    fields->string("next_due", out.summary_fields.next_due);
+    fields->string("last_invoice", out.summary_fields.last_invoice);
+    fields->finish();
+  }
+  r.string("overdue_tag", out.overdue_tag);
+  r.boolean("invoice_note", out.invoice_note);
+  r.string("export_tag", out.export_tag);
+  r.finish();
+}
+
+}  // namespace
+
+bool check_url(Diagnostics& diagnostics, const Entry& entry) {
+  const std::string& url = entry.value.Scalar();
+  std::string_view rest = url;
+  bool scheme = false;
+  for (std::string_view prefix : {"https://", "http://"}) {
+    if (rest.starts_with(prefix)) {
+      rest.remove_prefix(prefix.size());
+      scheme = true;
+      break;
+    }
+  }
+  if (scheme && !rest.empty() && rest.front() != '/') return true;
+  diagnostics.error(entry.mark, entry.path, fmt::format("expected an http:// or https:// URL, got \"{}\"", url));
+  return false;
+}
+
+ConnectionConfig read_connection(MapReader& r, const Environment& env, std::optional<Entry>& name_entry) {
+  ConnectionConfig out;
+  Diagnostics& diags = r.diagnostics();
+  if (auto e = r.string("name", out.name, /*required=*/true)) {
+    if (valid_name(out.name)) {
+      name_entry = std::move(e);
+    } else {
+      diags.error(e->mark, e->path,
+                  fmt::format("invalid connection name \"{}\": use 1 to {} characters from a-z, 0-9, _ and -",
+                              out.name, kMaxNameLength));
+    }
+  }
+  r.boolean("enabled", out.enabled);
+  if (auto e = r.string("time_zone", out.time_zone)) check_time_zone(diags, *e);
+  if (auto capsule = r.map("capsule", /*required=*/true)) read_capsule(*capsule, env, out.capsule);
+  std::optional<Provider> provider;
+  if (auto accounting = r.map("accounting", /*required=*/true)) {
+    provider = read_accounting(*accounting, env, out.accounting);
+  }
+  if (provider) out.sync.export_tag = fmt::format("Export to {}", display_name(*provider));
+  if (auto sync = r.map("sync")) {
+    read_sync(*sync, out.sync);
+  }
+  r.finish();
+  return out;
+}
+
+}  // namespace capsync::config::detail
