@@ -114,6 +114,9 @@ class JobQueue final {
   // Running jobs whose lease ended before now_ms go back to ready (due now), counting an
   // attempt (a job that crashes the daemon must not loop for ever). Returns how many.
   Result<int> recover_expired(std::int64_t now_ms);
+  // The same for every running job, whatever its lease: for start-up, when the running jobs
+  // can only belong to a process that died.
+  Result<int> recover_all(std::int64_t now_ms);
   // Deletes done jobs finished before older_than_ms. Returns how many.
   Result<int> prune_done(std::int64_t older_than_ms);
   // Dead -> ready, due now, attempts reset.
@@ -135,9 +138,10 @@ class JobQueue final {
   Result<std::optional<Job>> claim_one(std::string_view owner, std::int64_t now_ms, std::int64_t lease_ms);
   Status complete_one(std::int64_t id, std::string_view owner, std::int64_t now_ms);
   // Running job -> ready at run_after (merging into a ready duplicate) or dead.
-  Status release(const Job& job, std::int64_t run_after_ms, int attempts, std::string_view error,
-                 std::int64_t now_ms);
-  Status make_ready(std::int64_t id, std::int64_t now_ms);
+  Status release(const Job& job, std::int64_t run_after_ms, int attempts, std::string_view error);
+  Status make_dead(const Job& job, int attempts, std::string_view error, std::int64_t now_ms);
+  Result<int> recover(std::string_view sql, std::int64_t now_ms);
+  Status retry_one(const Job& job, std::int64_t now_ms);
   Result<Job> running_job(std::int64_t id, std::string_view owner, std::string_view action);
 
   store::Database& db_;
