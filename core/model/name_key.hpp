@@ -26,7 +26,7 @@ std::string near_key(std::string_view name);
 // no stray spaces).
 std::string person_display_name(std::string_view first_name, std::string_view last_name);
 
-// The legal suffixes normalized_key drops, lower-case, longest first.
+// The legal suffixes normalized_key drops, lower-case, the most specific first.
 std::span<const std::string_view> legal_suffixes();
 
 }  // namespace capsync::model
