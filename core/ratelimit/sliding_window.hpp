@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 
 namespace capsync::ratelimit {
 
@@ -17,14 +18,22 @@ class SlidingWindow {
 
   SlidingWindow(std::int64_t limit, duration length) : limit_(limit), length_(length) {}
 
-  // Events counted in the window ending at now.
+  // Events counted in the window ending at now, pending ones included.
   std::int64_t used(time_point now);
   std::int64_t limit() const { return limit_; }
   duration length() const { return length_; }
 
-  // Zero if one more event fits now, else how long until it does.
-  duration wait(time_point now);
+  // Zero if one more event fits now, else how long until it does; nullopt when only a
+  // pending event's completion can make room.
+  std::optional<duration> wait(time_point now);
   void record(time_point now, std::int64_t count = 1);
+
+  // An event whose time is not known yet (a request in flight). It counts from now and its
+  // window starts when complete() is called: the server saw it no later than its response came
+  // back, so timing it then can never undercount a server's rolling window.
+  void begin_pending() { ++pending_; }
+  void complete(time_point now);
+  std::int64_t pending() const { return pending_; }
 
   // Server says `remaining` are left in its window: count at least limit - remaining as used
   // (never lowers our count: the stricter of the two views wins).
@@ -41,6 +50,7 @@ class SlidingWindow {
   std::int64_t limit_;
   duration length_;
   std::deque<time_point> events_;  // ascending
+  std::int64_t pending_ = 0;
 };
 
 }  // namespace capsync::ratelimit
