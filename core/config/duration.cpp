@@ -28,13 +28,14 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
   std::size_t next_unit = 0;  // index into kUnits of the smallest unit still allowed
   std::size_t pos = 0;
   while (pos < text.size()) {
+    // from_chars would accept a sign; durations have none.
+    if (text[pos] < '0' || text[pos] > '9') {
+      return invalid(text[pos] == '-' ? "negative duration" : "expected a number");
+    }
     std::chrono::seconds::rep number = 0;
     const char* first = text.data() + pos;
     const char* last = text.data() + text.size();
     auto [end, ec] = std::from_chars(first, last, number);
-    if (end == first) {
-      return invalid(text[pos] == '-' ? "negative duration" : "expected a number");
-    }
     if (ec == std::errc::result_out_of_range) return invalid("duration too large");
     pos = static_cast<std::size_t>(end - text.data());
     if (pos == text.size()) return invalid("missing unit");

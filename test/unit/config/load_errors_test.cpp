@@ -1,0 +1,312 @@
+// Every kind of config error, with its exact position and key path.
+#include "core/config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "test/unit/config/config_test_support.hpp"
+
+using namespace capsync::config;
+using capsync::config::test::Credentials;
+using capsync::config::test::load;
+using capsync::config::test::texts;
+using Strings = std::vector<std::string>;
+
+namespace {
+
+// A valid connection list; tests append or splice lines around it.
+constexpr std::string_view kAcme =
+    "connections:\n"
+    "  - name: acme\n"
+    "    capsule:\n"
+    "      token_credential: capsule\n"
+    "    accounting:\n"
+    "      provider: xero\n"
+    "      client_id: abc\n"
+    "      client_secret_credential: client-secret\n";
+
+std::string with_acme(std::string_view head, std::string_view connection_tail = {}) {
+  return std::string(head) + std::string(kAcme) + std::string(connection_tail);
+}
+
+}  // namespace
+
+TEST_CASE("the valid base config used by these tests loads without diagnostics", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(kAcme, creds.env);
+  CHECK(texts(r).empty());
+  CHECK(r.ok());
+}
+
+TEST_CASE("a YAML syntax error reports yaml-cpp's position", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("state_dir: /var/lib/capsync\nqueue: {lease: 2m\nconnections: []\n", creds.env);
+  CHECK_FALSE(r.ok());
+  CHECK_FALSE(r.config.has_value());
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].line == 3);
+  CHECK(r.diagnostics[0].key_path.empty());
+  CHECK_THAT(r.diagnostics[0].to_string(), Catch::StartsWith("capsync.yaml:3:"));
+}
+
+TEST_CASE("the top level must be a map", "[config]") {
+  Credentials creds;
+  CHECK(texts(load("- a\n- b\n", creds.env)) ==
+        Strings{"capsync.yaml:1:1: expected a map of settings at the top level, got a list"});
+}
+
+TEST_CASE("unknown keys are refused with a suggestion", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("stat_dir: /srv/capsync\nfrobnicate: 1\n",
+                                      "    sync:\n      intervall: 1h\n      token: x\n"),
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:1:1: stat_dir: unknown key \"stat_dir\" (did you mean \"state_dir\"?)",
+                        "capsync.yaml:2:1: frobnicate: unknown key \"frobnicate\"",
+                        "capsync.yaml:12:7: connections[0].sync.intervall: unknown key \"intervall\" (did you "
+                        "mean \"interval\"?)",
+                        "capsync.yaml:13:7: connections[0].sync.token: unknown key \"token\"",
+                    });
+  CHECK_FALSE(r.config.has_value());
+}
+
+TEST_CASE("values of the wrong type are refused", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("queue:\n"
+                                      "  max_attempts: yes\n"
+                                      "  lease: [1m]\n"
+                                      "store: normal\n",
+                                      "    enabled: maybe\n"
+                                      "    time_zone: {a: b}\n"
+                                      "    sync:\n"
+                                      "      summary_fields: [Outstanding]\n"),
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:2:17: queue.max_attempts: expected an integer, got \"yes\"",
+                        "capsync.yaml:3:10: queue.lease: expected a duration, got a list",
+                        "capsync.yaml:4:8: store: expected a map, got a string",
+                        "capsync.yaml:13:14: connections[0].enabled: expected true or false, got \"maybe\"",
+                        "capsync.yaml:14:16: connections[0].time_zone: expected a string, got a map",
+                        "capsync.yaml:16:23: connections[0].sync.summary_fields: expected a map, got a list",
+                    });
+}
+
+TEST_CASE("a list where a map is expected, and a map where a list is expected", "[config]") {
+  Credentials creds;
+  CHECK(texts(load("connections:\n  acme: {}\n", creds.env)) ==
+        Strings{"capsync.yaml:2:3: connections: expected a list, got a map"});
+  CHECK(texts(load("connections:\n  - acme\n", creds.env)) ==
+        Strings{"capsync.yaml:2:5: connections[0]: expected a map, got a string"});
+}
+
+TEST_CASE("integers are range-checked", "[config]") {
+  Credentials creds;
+  CHECK(texts(load(with_acme("queue:\n  max_attempts: 0\n"), creds.env)) ==
+        Strings{"capsync.yaml:2:17: queue.max_attempts: must be between 1 and 1000, got 0"});
+  CHECK(texts(load(with_acme("queue:\n  max_attempts: 99999999999\n"), creds.env)) ==
+        Strings{"capsync.yaml:2:17: queue.max_attempts: must be between 1 and 1000, got 99999999999"});
+}
+
+TEST_CASE("missing required keys point at the map that lacks them", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n"
+                            "  - enabled: true\n"
+                            "    capsule: {}\n",
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:2:5: connections[0]: missing required key \"name\"",
+                        "capsync.yaml:2:5: connections[0]: missing required key \"accounting\"",
+                        "capsync.yaml:3:5: connections[0].capsule: missing required secret \"token\" (set "
+                        "\"token_file: /path\" or \"token_credential: name\")",
+                    });
+}
+
+TEST_CASE("bad durations are refused with the accepted forms", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("shutdown_grace: 30\n", "    sync:\n      interval: 2 hours\n      capsule_poll: 1s\n"),
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:1:17: shutdown_grace: invalid duration \"30\": missing unit (use a number and "
+                        "a unit s, m, h or d, e.g. \"90s\", \"15m\", \"1h30m\")",
+                        "capsync.yaml:11:17: connections[0].sync.interval: invalid duration \"2 hours\": unknown "
+                        "unit (use a number and a unit s, m, h or d, e.g. \"90s\", \"15m\", \"1h30m\")",
+                        "capsync.yaml:12:21: connections[0].sync.capsule_poll: must be at least 10s",
+                    });
+}
+
+TEST_CASE("an unknown provider is refused with a suggestion and no cascade", "[config]") {
+  Credentials creds;
+  std::string yaml(kAcme);
+  yaml.replace(yaml.find("provider: xero"), 14, "provider: xeroo");
+  CHECK(texts(load(yaml, creds.env)) ==
+        Strings{"capsync.yaml:6:17: connections[0].accounting.provider: unknown provider \"xeroo\" (did you mean "
+                "\"xero\"?)"});
+  yaml.replace(yaml.find("provider: xeroo"), 15, "provider: quickbooks");
+  CHECK(texts(load(yaml, creds.env)) ==
+        Strings{"capsync.yaml:6:17: connections[0].accounting.provider: unknown provider \"quickbooks\" (expected "
+                "one of xero, freshbooks, kashflow, freeagent, sage)"});
+}
+
+TEST_CASE("a missing provider is reported on the accounting key", "[config]") {
+  Credentials creds;
+  std::string yaml(kAcme);
+  yaml.erase(yaml.find("      provider: xero\n"), 21);
+  CHECK(texts(load(yaml, creds.env)) ==
+        Strings{"capsync.yaml:5:5: connections[0].accounting: missing required key \"provider\" (one of xero, "
+                "freshbooks, kashflow, freeagent, sage)"});
+}
+
+TEST_CASE("provider-specific keys: required ones and ones that do not apply", "[config]") {
+  Credentials creds;
+  SECTION("OAuth providers need client_id and client_secret") {
+    const LoadResult r = load("connections:\n"
+                              "  - name: books\n"
+                              "    capsule: {token_credential: capsule}\n"
+                              "    accounting:\n"
+                              "      provider: freeagent\n",
+                              creds.env);
+    CHECK(texts(r) == Strings{
+                          "capsync.yaml:4:5: connections[0].accounting: missing required key \"client_id\"",
+                          "capsync.yaml:4:5: connections[0].accounting: missing required secret \"client_secret\" "
+                          "(set \"client_secret_file: /path\" or \"client_secret_credential: name\")",
+                      });
+  }
+  SECTION("KashFlow needs its login and refuses OAuth keys") {
+    const LoadResult r = load("connections:\n"
+                              "  - name: shop\n"
+                              "    capsule: {token_credential: capsule}\n"
+                              "    accounting:\n"
+                              "      provider: kashflow\n"
+                              "      client_id: abc\n"
+                              "      tenant_id: t1\n"
+                              "      client_secret_credential: client-secret\n",
+                              creds.env);
+    CHECK(texts(r) == Strings{
+                          "capsync.yaml:4:5: connections[0].accounting: missing required key \"username\"",
+                          "capsync.yaml:4:5: connections[0].accounting: missing required secret \"password\" (set "
+                          "\"password_file: /path\" or \"password_credential: name\")",
+                          "capsync.yaml:4:5: connections[0].accounting: missing required secret \"memorable_word\" "
+                          "(set \"memorable_word_file: /path\" or \"memorable_word_credential: name\")",
+                          "capsync.yaml:6:7: connections[0].accounting.client_id: \"client_id\" does not apply to "
+                          "provider \"kashflow\"",
+                          "capsync.yaml:7:7: connections[0].accounting.tenant_id: \"tenant_id\" does not apply to "
+                          "provider \"kashflow\"",
+                          "capsync.yaml:8:7: connections[0].accounting.client_secret_credential: \"client_secret\" "
+                          "does not apply to provider \"kashflow\"",
+                      });
+  }
+  SECTION("tenant_id is a Xero setting") {
+    std::string yaml(kAcme);
+    yaml.replace(yaml.find("provider: xero"), 14, "provider: sage");
+    yaml += "      tenant_id: t1\n      business_id: b1\n";
+    CHECK(texts(load(yaml, creds.env)) ==
+          Strings{"capsync.yaml:9:7: connections[0].accounting.tenant_id: \"tenant_id\" does not apply to provider "
+                  "\"sage\""});
+  }
+}
+
+TEST_CASE("a duplicate connection name points at the second and names the first's line", "[config]") {
+  Credentials creds;
+  std::string yaml(kAcme);
+  yaml += std::string(kAcme).substr(std::string_view("connections:\n").size());
+  CHECK(texts(load(yaml, creds.env)) ==
+        Strings{"capsync.yaml:9:11: connections[1].name: duplicate connection name \"acme\" (first used at line 2)"});
+}
+
+TEST_CASE("connection names are restricted to a-z, 0-9, _ and -", "[config]") {
+  Credentials creds;
+  std::string yaml(kAcme);
+  yaml.replace(yaml.find("name: acme"), 10, "name: Acme Ltd");
+  CHECK(texts(load(yaml, creds.env)) ==
+        Strings{"capsync.yaml:2:11: connections[0].name: invalid connection name \"Acme Ltd\": use 1 to 64 "
+                "characters from a-z, 0-9, _ and -"});
+}
+
+TEST_CASE("a duplicate key in one map is refused", "[config]") {
+  Credentials creds;
+  CHECK(texts(load(with_acme("log_level: info\nlog_level: debug\n"), creds.env)) ==
+        Strings{"capsync.yaml:2:1: log_level: duplicate key (first set at line 1)"});
+}
+
+TEST_CASE("bad enum values are refused with a suggestion or the accepted values", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("log_level: verbose\nstore:\n  synchronous: ful\n",
+                                      "    sync:\n      matching: fuzzy\n      on_capsule_delete: unlnik\n"),
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:1:12: log_level: unknown log level \"verbose\" (expected one of debug, info, "
+                        "notice, warning, error)",
+                        "capsync.yaml:3:16: store.synchronous: unknown synchronous mode \"ful\" (did you mean "
+                        "\"full\"?)",
+                        "capsync.yaml:13:17: connections[0].sync.matching: unknown matching \"fuzzy\" (expected one "
+                        "of exact, normalized)",
+                        "capsync.yaml:14:26: connections[0].sync.on_capsule_delete: unknown on_capsule_delete value "
+                        "\"unlnik\" (did you mean \"unlink\"?)",
+                    });
+}
+
+TEST_CASE("an unknown time zone is refused with the nearest IANA name", "[config]") {
+  Credentials creds;
+  CHECK(texts(load(with_acme("", "    time_zone: Europe/Londn\n"), creds.env)) ==
+        Strings{"capsync.yaml:9:16: connections[0].time_zone: unknown time zone \"Europe/Londn\" (did you mean "
+                "\"Europe/London\"?)"});
+  CHECK(texts(load(with_acme("", "    time_zone: Mars/Olympus_Mons_Base\n"), creds.env)) ==
+        Strings{"capsync.yaml:9:16: connections[0].time_zone: unknown time zone \"Mars/Olympus_Mons_Base\" (use an "
+                "IANA name such as \"Europe/London\" or \"UTC\")"});
+}
+
+TEST_CASE("paths, URLs and addresses are checked", "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("state_dir: var/lib/capsync\n"
+                                      "metrics_listen: localhost\n"
+                                      "ca_file: /nonexistent/ca.pem\n",
+                                      "      base_url: api.xero.com\n"),
+                            creds.env);
+  CHECK(texts(r) == Strings{
+                        "capsync.yaml:1:12: state_dir: must be an absolute path, got \"var/lib/capsync\"",
+                        "capsync.yaml:2:17: metrics_listen: expected host:port such as \"127.0.0.1:9464\", got "
+                        "\"localhost\"",
+                        "capsync.yaml:3:10: ca_file: cannot read \"/nonexistent/ca.pem\": No such file or directory",
+                        "capsync.yaml:12:17: connections[0].accounting.base_url: expected an http:// or https:// "
+                        "URL, got \"api.xero.com\"",
+                    });
+}
+
+TEST_CASE("every error in the file is reported at once, in file order", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("log_level: loud\n"
+                            "queue:\n"
+                            "  lease: soon\n"
+                            "connections:\n"
+                            "  - name: acme\n"
+                            "    time_zone: Nowhere/City\n"
+                            "    capsule:\n"
+                            "      token: inline-value\n"
+                            "    accounting:\n"
+                            "      provider: sage\n"
+                            "      client_id: abc\n"
+                            "      client_secret_file: /nonexistent/secret\n"
+                            "  - name: acme\n"
+                            "    capsule: {token_credential: capsule}\n"
+                            "    accounting: {provider: kashflow, username: u, password_credential: capsule,"
+                            " memorable_word_credential: capsule}\n"
+                            "    sync: {interval: 1x}\n",
+                            creds.env);
+  REQUIRE(r.diagnostics.size() == 7);
+  const Strings t = texts(r);
+  CHECK_THAT(t[0], Catch::StartsWith("capsync.yaml:1:12: log_level: unknown log level \"loud\""));
+  CHECK_THAT(t[1], Catch::StartsWith("capsync.yaml:3:10: queue.lease: invalid duration \"soon\""));
+  CHECK_THAT(t[2], Catch::StartsWith("capsync.yaml:6:16: connections[0].time_zone: unknown time zone"));
+  CHECK_THAT(t[3], Catch::StartsWith("capsync.yaml:8:7: connections[0].capsule.token: secrets are not accepted inline"));
+  CHECK_THAT(t[4], Catch::StartsWith("capsync.yaml:12:7: connections[0].accounting.client_secret_file: cannot read "
+                                     "secret file \"/nonexistent/secret\""));
+  CHECK(t[5] == "capsync.yaml:13:11: connections[1].name: duplicate connection name \"acme\" (first used at line 5)");
+  CHECK_THAT(t[6], Catch::StartsWith("capsync.yaml:16:22: connections[1].sync.interval: invalid duration \"1x\""));
+  CHECK_FALSE(r.ok());
+  CHECK_FALSE(r.config.has_value());
+}
+
+TEST_CASE("a missing config file is an error without a position", "[config]") {
+  const LoadResult r = load_file("/nonexistent/capsync.yaml", Environment{});
+  CHECK_FALSE(r.ok());
+  CHECK(texts(r) == Strings{"/nonexistent/capsync.yaml: cannot read config file: No such file or directory"});
+}

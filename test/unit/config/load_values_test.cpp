@@ -1,0 +1,211 @@
+// Defaults, explicit values, per-provider endpoints and the summary line.
+#include "core/config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "test/unit/config/config_test_support.hpp"
+
+using namespace capsync::config;
+using namespace std::chrono_literals;
+using capsync::config::test::Credentials;
+using capsync::config::test::kCapsuleToken;
+using capsync::config::test::kClientSecret;
+using capsync::config::test::load;
+using capsync::config::test::texts;
+
+namespace {
+
+std::string connection(std::string_view name, std::string_view provider, std::string_view accounting_extra = {}) {
+  std::string out = fmt::format(
+      "  - name: {}\n"
+      "    capsule:\n"
+      "      token_credential: capsule\n"
+      "    accounting:\n"
+      "      provider: {}\n",
+      name, provider);
+  if (provider == "kashflow") {
+    out += "      username: api-user\n"
+           "      password_credential: client-secret\n"
+           "      memorable_word_credential: capsule\n";
+  } else {
+    out += "      client_id: abc\n"
+           "      client_secret_credential: client-secret\n";
+  }
+  out += accounting_extra;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a minimal config gets every documented default", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n" + connection("acme", "xero"), creds.env);
+  REQUIRE(texts(r).empty());
+  REQUIRE(r.ok());
+  const Config& c = *r.config;
+  CHECK(c.state_dir == "/var/lib/capsync");
+  CHECK(c.log_level == capsync::log::Level::info);
+  CHECK(c.admin_socket == "/run/capsync/admin.sock");
+  CHECK_FALSE(c.admin_socket_group.has_value());
+  CHECK_FALSE(c.metrics_listen.has_value());
+  CHECK(c.shutdown_grace == 30s);
+  CHECK(c.store.synchronous == Synchronous::normal);
+  CHECK(c.queue.max_attempts == 8);
+  CHECK(c.queue.lease == 2min);
+  CHECK(c.queue.retention == 24h * 7);
+  CHECK_FALSE(c.ca_file.has_value());
+  REQUIRE(c.connections.size() == 1);
+
+  const ConnectionConfig& acme = c.connections[0];
+  CHECK(acme.name == "acme");
+  CHECK(acme.enabled);
+  CHECK(acme.time_zone == "UTC");
+  CHECK(acme.capsule.base_url == "https://api.capsulecrm.com");
+  CHECK(acme.capsule.token.reveal() == kCapsuleToken);
+  CHECK(acme.accounting.provider == Provider::xero);
+  CHECK(acme.accounting.base_url == "https://api.xero.com");
+  CHECK(acme.accounting.token_url == "https://identity.xero.com/connect/token");
+  CHECK(acme.accounting.authorize_url == "https://login.xero.com/identity/connect/authorize");
+  CHECK(acme.accounting.client_id == "abc");
+  CHECK(acme.accounting.client_secret.reveal() == kClientSecret);
+  CHECK_FALSE(acme.accounting.refresh_token.has_value());
+  CHECK_FALSE(acme.accounting.tenant_id.has_value());
+
+  const SyncOptions& s = acme.sync;
+  CHECK(s.interval == 2h);
+  CHECK(s.capsule_poll == 5min);
+  CHECK(s.full_reconcile == 24h);
+  CHECK(s.matching == Matching::exact);
+  CHECK_FALSE(s.include_supplier_invoices);
+  CHECK_FALSE(s.default_team.has_value());
+  CHECK(s.on_capsule_delete == OnCapsuleDelete::recreate);
+  CHECK(s.summary_fields.outstanding == "Outstanding");
+  CHECK(s.summary_fields.overdue == "Overdue");
+  CHECK(s.summary_fields.next_due == "Next due date");
+  CHECK(s.summary_fields.last_invoice == "Last invoice date");
+  CHECK(s.overdue_tag == "Overdue invoices");
+  CHECK_FALSE(s.invoice_note);
+  CHECK(s.export_tag == "Export to Xero");
+}
+
+TEST_CASE("the Capsule base URL can point at a sandbox", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n"
+                            "  - name: acme\n"
+                            "    capsule: {base_url: 'http://127.0.0.1:8080', token_credential: capsule}\n"
+                            "    accounting: {provider: xero, client_id: abc, client_secret_credential: client-secret}\n",
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  CHECK(r.config->connections.at(0).capsule.base_url == "http://127.0.0.1:8080");
+}
+
+TEST_CASE("every explicit value is mapped", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("state_dir: /srv/capsync\n"
+                            "log_level: debug\n"
+                            "admin_socket: /run/cs.sock\n"
+                            "admin_socket_group: ops\n"
+                            "metrics_listen: \"[::1]:9464\"\n"
+                            "shutdown_grace: 1m30s\n"
+                            "store: {synchronous: full}\n"
+                            "queue: {max_attempts: 3, lease: 45s, retention: 1d}\n"
+                            "connections:\n" +
+                                connection("beta", "freshbooks", "      account_id: Ab12\n") +
+                                "    enabled: false\n"
+                                "    time_zone: America/New_York\n"
+                                "    sync:\n"
+                                "      interval: 30m\n"
+                                "      capsule_poll: 90s\n"
+                                "      full_reconcile: 2d\n"
+                                "      matching: normalized\n"
+                                "      include_supplier_invoices: true\n"
+                                "      default_team: Sales\n"
+                                "      on_capsule_delete: unlink\n"
+                                "      summary_fields: {outstanding: Due, overdue: Late, next_due: Next, "
+                                "last_invoice: Last}\n"
+                                "      overdue_tag: Late payer\n"
+                                "      invoice_note: true\n"
+                                "      export_tag: To FB\n",
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  const Config& c = *r.config;
+  CHECK(c.state_dir == "/srv/capsync");
+  CHECK(c.log_level == capsync::log::Level::debug);
+  CHECK(c.admin_socket == "/run/cs.sock");
+  CHECK(c.admin_socket_group == "ops");
+  CHECK(c.metrics_listen == "[::1]:9464");
+  CHECK(c.shutdown_grace == 90s);
+  CHECK(c.store.synchronous == Synchronous::full);
+  CHECK(c.queue.max_attempts == 3);
+  CHECK(c.queue.lease == 45s);
+  CHECK(c.queue.retention == 24h);
+  const ConnectionConfig& beta = c.connections.at(0);
+  CHECK_FALSE(beta.enabled);
+  CHECK(beta.time_zone == "America/New_York");
+  CHECK(beta.accounting.provider == Provider::freshbooks);
+  CHECK(beta.accounting.account_id == "Ab12");
+  CHECK(beta.sync.interval == 30min);
+  CHECK(beta.sync.capsule_poll == 90s);
+  CHECK(beta.sync.full_reconcile == 48h);
+  CHECK(beta.sync.matching == Matching::normalized);
+  CHECK(beta.sync.include_supplier_invoices);
+  CHECK(beta.sync.default_team == "Sales");
+  CHECK(beta.sync.on_capsule_delete == OnCapsuleDelete::unlink);
+  CHECK(beta.sync.summary_fields.outstanding == "Due");
+  CHECK(beta.sync.summary_fields.overdue == "Late");
+  CHECK(beta.sync.summary_fields.next_due == "Next");
+  CHECK(beta.sync.summary_fields.last_invoice == "Last");
+  CHECK(beta.sync.overdue_tag == "Late payer");
+  CHECK(beta.sync.invoice_note);
+  CHECK(beta.sync.export_tag == "To FB");
+  CHECK(summary(c) == "1 connection (beta: freshbooks [disabled]), state_dir=/srv/capsync");
+}
+
+TEST_CASE("each provider gets its real endpoints and export tag by default", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n" + connection("a", "xero") + connection("b", "freshbooks") +
+                                connection("c", "kashflow") + connection("d", "freeagent") +
+                                connection("e", "sage", "      business_id: 0d40\n      base_url: https://127.0.0.1:8443/sage\n"),
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  const auto& cs = r.config->connections;
+  REQUIRE(cs.size() == 5);
+  CHECK(cs[1].accounting.base_url == "https://api.freshbooks.com");
+  CHECK(cs[1].accounting.token_url == "https://api.freshbooks.com/auth/oauth/token");
+  CHECK(cs[1].accounting.authorize_url == "https://auth.freshbooks.com/oauth/authorize");
+  CHECK(cs[1].sync.export_tag == "Export to FreshBooks");
+  CHECK(cs[2].accounting.base_url == "https://api.kashflow.com/v2");
+  CHECK(cs[2].accounting.token_url.empty());
+  CHECK(cs[2].accounting.username == "api-user");
+  CHECK(cs[2].accounting.password.reveal() == kClientSecret);
+  CHECK(cs[2].accounting.memorable_word.reveal() == kCapsuleToken);
+  CHECK(cs[2].sync.export_tag == "Export to KashFlow");
+  CHECK(cs[3].accounting.base_url == "https://api.freeagent.com/v2");
+  CHECK(cs[3].accounting.token_url == "https://api.freeagent.com/v2/token_endpoint");
+  CHECK(cs[3].accounting.authorize_url == "https://api.freeagent.com/v2/approve_app");
+  CHECK(cs[3].sync.export_tag == "Export to FreeAgent");
+  CHECK(cs[4].accounting.base_url == "https://127.0.0.1:8443/sage");
+  CHECK(cs[4].accounting.token_url == "https://oauth.accounting.sage.com/token");
+  CHECK(cs[4].accounting.authorize_url == "https://www.sageone.com/oauth2/auth/central?filter=apiv3.1");
+  CHECK(cs[4].accounting.business_id == "0d40");
+  CHECK(cs[4].sync.export_tag == "Export to Sage");
+  CHECK(summary(*r.config) ==
+        "5 connections (a: xero, b: freshbooks, c: kashflow, d: freeagent, e: sage), state_dir=/var/lib/capsync");
+}
+
+TEST_CASE("an empty file loads with defaults and warns that nothing will sync", "[config]") {
+  const LoadResult r = load("", Environment{});
+  REQUIRE(r.ok());
+  CHECK(r.config->connections.empty());
+  CHECK(texts(r) ==
+        std::vector<std::string>{"capsync.yaml: warning: connections: no connections configured; the daemon will "
+                                 "have nothing to sync"});
+  CHECK(summary(*r.config) == "0 connections, state_dir=/var/lib/capsync");
+}
+
+TEST_CASE("Environment::current reads CREDENTIALS_DIRECTORY", "[config]") {
+  ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/capsync.service", 1);
+  CHECK(Environment::current().credentials_directory == "/run/credentials/capsync.service");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  CHECK(Environment::current().credentials_directory.empty());
+}
