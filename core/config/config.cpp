@@ -162,7 +162,7 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    diags.error(e.mark, "", e.msg);
+    diags.error(e.mark, "", fmt::format("invalid YAML: {}", e.msg));
     return {std::nullopt, diags.take()};
   }
   if (!root.IsMap() && !root.IsNull()) {
