@@ -1,0 +1,110 @@
+#include "core/oauth/token_endpoint.hpp"
+
+#include <openssl/evp.h>
+#include <rapidjson/document.h>
+
+namespace capsync::oauth {
+
+namespace asio = boost::asio;
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string form_encode(const FormFields& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    out += percent_encode(k) + "=" + percent_encode(v);
+  }
+  return out;
+}
+
+namespace {
+
+std::string base64(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
+                          static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string string_member(const rapidjson::Value& v, const char* name) {
+  auto it = v.FindMember(name);
+  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                      : std::string();
+}
+
+}  // namespace
+
+Result<TokenResponse> parse_token_response(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return make_error(Errc::protocol, "token endpoint returned a body that is not a JSON object");
+  TokenResponse r;
+  std::string access = string_member(doc, "access_token");
+  if (access.empty()) return make_error(Errc::protocol, "token endpoint response has no access_token");
+  r.access_token = Secret(std::move(access));
+  if (std::string refresh = string_member(doc, "refresh_token"); !refresh.empty()) r.refresh_token = Secret(std::move(refresh));
+  if (auto it = doc.FindMember("expires_in"); it != doc.MemberEnd()) {
+    if (it->value.IsNumber()) r.expires_in = std::chrono::seconds(static_cast<long long>(it->value.GetDouble()));
+    else if (it->value.IsString()) r.expires_in = std::chrono::seconds(std::atoll(it->value.GetString()));
+  }
+  if (r.expires_in <= std::chrono::seconds(0)) r.expires_in = std::chrono::seconds(300);  // unknown: assume short
+  r.scope = string_member(doc, "scope");
+  return r;
+}
+
+asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Client& client, const OAuthProfile& profile,
+                                                                       FormFields fields, log::Fields ctx) {
+  http::Request req;
+  req.method = http::Method::post;
+  req.url = profile.token_url;
+  req.content_type = "application/x-www-form-urlencoded";
+  req.headers.emplace_back("Accept", "application/json");
+  if (profile.client_auth == ClientAuth::basic) {
+    std::string credentials = profile.client_id + ":" + std::string(profile.client_secret.reveal());
+    req.headers.emplace_back("Authorization", "Basic " + base64(credentials));
+  } else {
+    fields.emplace_back("client_id", profile.client_id);
+    if (!profile.client_secret.empty()) fields.emplace_back("client_secret", std::string(profile.client_secret.reveal()));
+  }
+  req.body = form_encode(fields);
+  // Not retried by the client: a refresh the server processed rotates the token; the caller decides.
+  auto sent = co_await client.send(std::move(req), ctx);
+  if (!sent) co_return TokenError{sent.error().with_context("Failed to reach the token endpoint"), "", false};
+  const http::Response& resp = *sent;
+  if (resp.ok()) {
+    auto parsed = parse_token_response(resp.body);
+    if (!parsed) co_return TokenError{parsed.error(), "", true};
+    co_return std::move(*parsed);
+  }
+  rapidjson::Document doc;
+  doc.Parse(resp.body.data(), resp.body.size());
+  std::string code, description;
+  if (!doc.HasParseError() && doc.IsObject()) {
+    code = string_member(doc, "error");
+    description = string_member(doc, "error_description");
+  }
+  Errc errc = resp.status >= 500 ? Errc::http : (resp.status == 400 || resp.status == 401 ? Errc::unauthorized : Errc::http);
+  if (resp.status >= 500 || resp.status == 429)
+    co_return TokenError{make_error(Errc::http, "token endpoint answered HTTP {}; will retry", resp.status), code, false};
+  co_return TokenError{make_error(errc, "token endpoint refused the request: HTTP {} {}{}{}", resp.status,
+                                  code.empty() ? "(no error code)" : code, description.empty() ? "" : ": ", description),
+                       code, true};
+}
+
+}  // namespace capsync::oauth
