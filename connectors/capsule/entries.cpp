@@ -1,0 +1,57 @@
+#include "connectors/capsule/entries.hpp"
+
+#include "core/connector/json.hpp"
+
+namespace capsync::capsule {
+
+namespace json = connector::json;
+
+std::string note_create_body(model::PartyId party, std::string_view content) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::write_key(w, "entry");
+  w.StartObject();
+  json::write_key(w, "party");
+  w.StartObject();
+  json::write_key(w, "id");
+  w.Int64(party);
+  w.EndObject();
+  json::write_key(w, "type");
+  json::write_string(w, "note");
+  json::write_key(w, "content");
+  json::write_string(w, content);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string note_update_body(std::string_view content) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::write_key(w, "entry");
+  w.StartObject();
+  json::write_key(w, "content");
+  json::write_string(w, content);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<connector::Note> parse_entry_body(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  const auto* e = json::object(*doc, "entry");
+  if (!e) return Error(Errc::protocol, "no \"entry\" object in the response");
+  auto id = json::integer(*e, "id");
+  if (!id || !*id) return Error(Errc::protocol, "an entry has no id");
+  connector::Note note{**id, 0, std::string(json::text_or_empty(*e, "content"))};
+  if (const auto* party = json::object(*e, "party")) {
+    auto pid = json::integer(*party, "id");
+    if (pid && *pid) note.party_id = **pid;
+  }
+  return note;
+}
+
+}  // namespace capsync::capsule

@@ -1,0 +1,19 @@
+#pragma once
+// Capsule entries (notes) for R7: one note per party holding its invoice list.
+
+#include <string>
+#include <string_view>
+
+#include "core/connector/capsule_types.hpp"
+#include "core/error/result.hpp"
+
+namespace capsync::capsule {
+
+// POST /entries: {"entry":{"party":{"id":P},"type":"note","content":"…"}}.
+std::string note_create_body(model::PartyId party, std::string_view content);
+// PUT /entries/{id}: {"entry":{"content":"…"}}.
+std::string note_update_body(std::string_view content);
+// {"entry":{...}}.
+Result<connector::Note> parse_entry_body(std::string_view body);
+
+}  // namespace capsync::capsule

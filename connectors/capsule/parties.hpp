@@ -1,0 +1,36 @@
+#pragma once
+// Capsule party JSON <-> model::Party, and the POST/PUT bodies capsync writes.
+//
+// PUT semantics (design §3): a nested item without an id is appended, one with an id is
+// updated, {"id":N,"_delete":true} deletes; a list is never replaced. So update bodies are a
+// diff by Capsule item id between the party as last read and the desired lists.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "core/connector/capsule_types.hpp"
+#include "core/error/result.hpp"
+#include "core/model/party.hpp"
+
+namespace capsync::capsule {
+
+Result<model::Party> parse_party(const rapidjson::Value& element);
+// {"party":{...}} (GET one, POST, PUT).
+Result<model::Party> parse_party_body(std::string_view body);
+// {"parties":[...]} (GET list, GET several ids).
+Result<std::vector<model::Party>> parse_parties_body(std::string_view body);
+// GET /parties/deleted: {"parties":[{"id":1,"deletedAt":"…"}]}.
+Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body);
+
+// POST /parties body. A team needs its id (resolve_team first). The owner is sent as null:
+// Capsule would otherwise make the token's user the owner, and R4 wants none.
+Result<std::string> party_create_body(const model::PartySpec& spec);
+// PUT /parties/{id} body; nullopt when the patch changes nothing on `current`.
+Result<std::optional<std::string>> party_update_body(const model::Party& current,
+                                                     const connector::PartyPatch& patch);
+
+}  // namespace capsync::capsule

@@ -1,0 +1,346 @@
+#include "connectors/xero/contacts.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "connectors/xero/dates.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::xero {
+
+namespace json = connector::json;
+using model::ContactKind;
+using model::PhoneKind;
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string join_name(std::string_view first, std::string_view last) {
+  std::string f = trim(first), l = trim(last);
+  if (f.empty()) return l;
+  if (l.empty()) return f;
+  return f + " " + l;
+}
+
+// "+64 (626) 847-1294": the parts Xero keeps apart, in dialling order.
+std::string phone_text(const rapidjson::Value& phone) {
+  std::string out;
+  for (auto key : {"PhoneCountryCode", "PhoneAreaCode", "PhoneNumber"}) {
+    std::string part = trim(json::text_or_empty(phone, key));
+    if (part.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += part;
+  }
+  return out;
+}
+
+std::optional<PhoneKind> phone_kind(std::string_view type) {
+  if (type == "DEFAULT") return PhoneKind::main;
+  if (type == "MOBILE") return PhoneKind::mobile;
+  if (type == "FAX") return PhoneKind::fax;
+  if (type == "DDI") return PhoneKind::direct;
+  if (type == "OFFICE") return PhoneKind::other;
+  return std::nullopt;
+}
+
+model::Address address_of(const rapidjson::Value& a) {
+  model::Address out;
+  out.type = std::string(json::text_or_empty(a, "AddressType"));
+  for (auto key : {"AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4"}) {
+    std::string line = trim(json::text_or_empty(a, key));
+    if (line.empty()) continue;
+    if (!out.street.empty()) out.street += '\n';
+    out.street += line;
+  }
+  out.city = trim(json::text_or_empty(a, "City"));
+  out.state = trim(json::text_or_empty(a, "Region"));
+  out.zip = trim(json::text_or_empty(a, "PostalCode"));
+  out.country = trim(json::text_or_empty(a, "Country"));
+  return out;
+}
+
+std::string phone_of(const model::Contact& c, PhoneKind kind) {
+  for (const auto& p : c.phones)
+    if (p.kind == kind) return p.number;
+  return {};
+}
+
+}  // namespace
+
+Result<model::Contact> parse_contact(const rapidjson::Value& e) {
+  model::Contact c;
+  auto id = json::text(e, "ContactID");
+  if (!id || id->empty()) return Error(Errc::protocol, "a contact has no ContactID");
+  c.remote_id = std::string(*id);
+  c.name = trim(json::text_or_empty(e, "Name"));
+  std::string first = trim(json::text_or_empty(e, "FirstName"));
+  std::string last = trim(json::text_or_empty(e, "LastName"));
+  std::string email = trim(json::text_or_empty(e, "EmailAddress"));
+  bool has_person = !first.empty() || !last.empty();
+  if (has_person && c.name == join_name(first, last)) {
+    c.kind = ContactKind::person;
+    c.first_name = first;
+    c.last_name = last;
+  } else {
+    c.kind = ContactKind::organisation;
+    if (has_person || !email.empty())
+      c.contact_person = model::ContactPerson{first, last, email};
+  }
+  if (!email.empty()) c.emails.push_back(email);
+
+  if (const auto* phones = json::array(e, "Phones")) {
+    for (const auto& p : phones->GetArray()) {
+      auto kind = phone_kind(json::text_or_empty(p, "PhoneType"));
+      std::string number = phone_text(p);
+      if (!kind || number.empty()) continue;
+      c.phones.push_back(model::PhoneNumber{std::nullopt, *kind, number});
+    }
+  }
+  if (const auto* addresses = json::array(e, "Addresses")) {
+    // POBOX is the postal (billing) address Xero prints on invoices: it comes first.
+    for (auto wanted : {"POBOX", "STREET"}) {
+      for (const auto& a : addresses->GetArray()) {
+        if (json::text_or_empty(a, "AddressType") != wanted) continue;
+        model::Address address = address_of(a);
+        if (!address.empty()) c.addresses.push_back(std::move(address));
+      }
+    }
+  }
+  c.website = trim(json::text_or_empty(e, "Website"));
+  c.is_customer = json::boolean(e, "IsCustomer");
+  c.is_supplier = json::boolean(e, "IsSupplier");
+
+  std::string_view status = json::text_or_empty(e, "ContactStatus");
+  if (status == "ARCHIVED")
+    c.status = model::ContactStatus::archived;
+  else if (status == "GDPRREQUEST")  // erased on request: gone for our purposes (R15)
+    c.status = model::ContactStatus::deleted;
+  else
+    c.status = model::ContactStatus::active;
+
+  if (auto updated = json::text(e, "UpdatedDateUTC")) {
+    auto ts = parse_timestamp(*updated);
+    if (!ts) return ts.error().with_context(fmt::format("contact {}", c.remote_id));
+    c.updated_at = *ts;
+  }
+  return c;
+}
+
+Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root) {
+  const auto* p = json::object(root, "pagination");
+  if (!p) return std::optional<Pagination>{};
+  Pagination out;
+  std::array<std::pair<const char*, int*>, 4> fields{{{"page", &out.page},
+                                                      {"pageSize", &out.page_size},
+                                                      {"pageCount", &out.page_count},
+                                                      {"itemCount", &out.item_count}}};
+  for (auto [key, target] : fields) {
+    auto n = json::integer(*p, key);
+    if (!n) return n.error().with_context("pagination");
+    *target = static_cast<int>(n->value_or(0));
+  }
+  return std::optional<Pagination>{out};
+}
+
+Result<ContactsPage> parse_contacts(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  const auto* list = json::array(*doc, "Contacts");
+  if (!list) return Error(Errc::protocol, "no \"Contacts\" array in the response");
+  ContactsPage page;
+  auto pagination = parse_pagination(*doc);
+  if (!pagination) return pagination.error();
+  page.pagination = *pagination;
+  for (const auto& element : list->GetArray()) {
+    auto contact = parse_contact(element);
+    if (!contact) return contact.error();
+    page.contacts.push_back(std::move(*contact));
+  }
+  return page;
+}
+
+model::ContactDetails details_of(const model::Contact& c) {
+  model::ContactDetails d;
+  d.kind = c.kind;
+  d.name = c.display_name();
+  if (c.kind == ContactKind::person) {
+    d.first_name = c.first_name;
+    d.last_name = c.last_name;
+  } else if (c.contact_person && !(c.contact_person->first_name.empty() &&
+                                   c.contact_person->last_name.empty())) {
+    d.contact_person = c.contact_person;
+  }
+  if (!c.emails.empty()) d.email = c.emails.front();
+  if (d.contact_person) d.contact_person->email = d.email;
+  d.phone = phone_of(c, PhoneKind::main);
+  d.mobile = phone_of(c, PhoneKind::mobile);
+  d.fax = phone_of(c, PhoneKind::fax);
+  d.website = c.website;
+  if (!c.addresses.empty()) {
+    d.address = c.addresses.front();
+    d.address->id.reset();
+    d.address->type.clear();
+  }
+  return d;
+}
+
+namespace {
+
+// The Xero FirstName/LastName of what we write: the person, or the organisation's contact person.
+std::pair<std::string, std::string> primary_person(const model::ContactDetails& d) {
+  if (d.kind == ContactKind::person) return {d.first_name, d.last_name};
+  if (d.contact_person) return {d.contact_person->first_name, d.contact_person->last_name};
+  return {};
+}
+
+std::string email_of(const model::ContactDetails& d) {
+  if (!d.email.empty()) return d.email;
+  return d.contact_person ? d.contact_person->email : std::string{};
+}
+
+std::string name_of(const model::ContactDetails& d) {
+  if (!trim(d.name).empty()) return trim(d.name);
+  return join_name(d.first_name, d.last_name);
+}
+
+bool same_address(const std::optional<model::Address>& a, const std::optional<model::Address>& b) {
+  auto norm = [](const std::optional<model::Address>& x) {
+    model::Address out = x.value_or(model::Address{});
+    out.id.reset();
+    out.type.clear();
+    return out;
+  };
+  return norm(a) == norm(b);
+}
+
+void write_phone(json::Writer& w, std::string_view type, std::string_view number) {
+  w.StartObject();
+  json::write_key(w, "PhoneType");
+  json::write_string(w, type);
+  // The whole number goes in PhoneNumber; the split parts are cleared so they cannot linger.
+  json::write_key(w, "PhoneNumber");
+  json::write_string(w, number);
+  json::write_key(w, "PhoneAreaCode");
+  json::write_string(w, "");
+  json::write_key(w, "PhoneCountryCode");
+  json::write_string(w, "");
+  w.EndObject();
+}
+
+void write_address(json::Writer& w, const std::optional<model::Address>& address) {
+  model::Address a = address.value_or(model::Address{});
+  std::vector<std::string> parts;
+  std::string_view rest = a.street;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string line = trim(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    if (!line.empty()) parts.push_back(std::move(line));
+  }
+  std::array<std::string, 4> lines;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::size_t slot = std::min(i, lines.size() - 1);  // a fifth line joins the fourth
+    if (!lines[slot].empty()) lines[slot] += ", ";
+    lines[slot] += parts[i];
+  }
+  w.StartObject();
+  json::write_key(w, "AddressType");
+  json::write_string(w, "POBOX");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    json::write_key(w, fmt::format("AddressLine{}", i + 1));
+    json::write_string(w, lines[i]);
+  }
+  json::write_key(w, "City");
+  json::write_string(w, a.city);
+  json::write_key(w, "Region");
+  json::write_string(w, a.state);
+  json::write_key(w, "PostalCode");
+  json::write_string(w, a.zip);
+  json::write_key(w, "Country");
+  json::write_string(w, a.country);
+  w.EndObject();
+}
+
+struct PhoneChange {
+  std::string_view type;
+  std::string number;
+};
+
+// Writes {"Contacts":[{...}]}; `old` = the contact as last read (nullptr: write everything).
+std::optional<std::string> contact_body(std::string_view remote_id, const model::ContactDetails& d,
+                                        const model::ContactDetails* old) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  bool changed = false;
+  w.StartObject();
+  json::write_key(w, "Contacts");
+  w.StartArray();
+  w.StartObject();
+  if (!remote_id.empty()) {
+    json::write_key(w, "ContactID");
+    json::write_string(w, remote_id);
+  }
+  auto field = [&](std::string_view key, const std::string& now, std::optional<std::string> before) {
+    if (old && before && *before == now) return;
+    if (!old && now.empty()) return;
+    json::write_key(w, key);
+    json::write_string(w, now);
+    changed = true;
+  };
+  auto [first, last] = primary_person(d);
+  std::pair<std::string, std::string> old_person = old ? primary_person(*old) : std::pair<std::string, std::string>{};
+  field("Name", name_of(d), old ? std::optional(name_of(*old)) : std::nullopt);
+  field("FirstName", first, old ? std::optional(old_person.first) : std::nullopt);
+  field("LastName", last, old ? std::optional(old_person.second) : std::nullopt);
+  field("EmailAddress", email_of(d), old ? std::optional(email_of(*old)) : std::nullopt);
+
+  std::vector<PhoneChange> phones;
+  auto phone = [&](std::string_view type, const std::string& now, const std::string* before) {
+    if (old ? *before != now : !now.empty()) phones.push_back({type, now});
+  };
+  phone("DEFAULT", d.phone, old ? &old->phone : nullptr);
+  phone("MOBILE", d.mobile, old ? &old->mobile : nullptr);
+  phone("FAX", d.fax, old ? &old->fax : nullptr);
+  if (!phones.empty()) {
+    json::write_key(w, "Phones");
+    w.StartArray();
+    for (const auto& p : phones) write_phone(w, p.type, p.number);
+    w.EndArray();
+    changed = true;
+  }
+  bool address_changed = old ? !same_address(d.address, old->address)
+                             : d.address.has_value() && !d.address->empty();
+  if (address_changed) {
+    json::write_key(w, "Addresses");
+    w.StartArray();
+    write_address(w, d.address);
+    w.EndArray();
+    changed = true;
+  }
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  if (old && !changed) return std::nullopt;
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string contact_create_body(const model::ContactDetails& spec) {
+  return *contact_body({}, spec, nullptr);
+}
+
+std::optional<std::string> contact_update_body(std::string_view remote_id,
+                                               const connector::ContactUpdate& update) {
+  if (!update.current) return contact_body(remote_id, update.desired, nullptr);
+  model::ContactDetails old = details_of(*update.current);
+  return contact_body(remote_id, update.desired, &old);
+}
+
+}  // namespace capsync::xero

@@ -1,0 +1,56 @@
+#pragma once
+// Xero Contacts JSON <-> model::Contact.
+//
+// Person or organisation: a Xero contact has a Name plus an optional primary person
+// (FirstName, LastName, EmailAddress). We read it as a *person with no company* when it has a
+// first or last name and its Name is exactly "First Last" (trimmed, one space) — what Xero
+// itself fills in when a person is entered without a company. Any other contact is an
+// organisation whose primary person becomes the contact person.
+//
+// Writes: create sends every field; update sends only the fields that differ from the
+// contact as last read (Xero updates are partial; a supplied array replaces the old one, so
+// Phones carry only the changed PhoneTypes and Addresses the POBOX address we own).
+// Website is read-only in Xero's API and is never sent.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "core/connector/accounting_types.hpp"
+#include "core/error/result.hpp"
+#include "core/model/contact.hpp"
+
+namespace capsync::xero {
+
+struct Pagination {
+  int page = 0;
+  int page_size = 0;
+  int page_count = 0;
+  int item_count = 0;
+};
+
+struct ContactsPage {
+  std::vector<model::Contact> contacts;
+  std::optional<Pagination> pagination;
+};
+
+// One element of "Contacts". Errc::protocol when ContactID is missing or a date is bad.
+Result<model::Contact> parse_contact(const rapidjson::Value& element);
+// A whole GET/PUT/POST Contacts response body.
+Result<ContactsPage> parse_contacts(std::string_view body);
+Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root);
+
+// {"Contacts":[{...}]} for PUT /Contacts.
+std::string contact_create_body(const model::ContactDetails& spec);
+// {"Contacts":[{"ContactID":..., changed fields}]} for POST /Contacts/{id}; nullopt when
+// nothing differs from update.current.
+std::optional<std::string> contact_update_body(std::string_view remote_id,
+                                               const connector::ContactUpdate& update);
+
+// The details of a contact as capsync compares them with what it wants to write.
+model::ContactDetails details_of(const model::Contact& contact);
+
+}  // namespace capsync::xero

@@ -1,0 +1,80 @@
+#include "connectors/xero/errors.hpp"
+
+#include <fmt/format.h>
+
+#include "core/connector/json.hpp"
+
+namespace capsync::xero {
+
+namespace json = connector::json;
+
+namespace {
+
+void collect(const rapidjson::Value& element, std::vector<std::string>& out) {
+  if (const auto* errors = json::array(element, "ValidationErrors")) {
+    for (const auto& e : errors->GetArray()) {
+      auto m = json::text(e, "Message");
+      if (m && !m->empty()) out.emplace_back(*m);
+    }
+  }
+}
+
+// Xero's wording for R13: "The contact name X is already assigned to another contact."
+bool is_name_clash(std::string_view message) {
+  return message.find("already assigned to another contact") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> validation_messages(const rapidjson::Value& root) {
+  std::vector<std::string> out;
+  for (auto key : {"Elements", "Contacts", "Invoices"}) {
+    if (const auto* elements = json::array(root, key))
+      for (const auto& e : elements->GetArray()) collect(e, out);
+  }
+  return out;
+}
+
+Error refusal(std::string_view what, const std::vector<std::string>& messages) {
+  bool clash = false;
+  for (const auto& m : messages) clash = clash || is_name_clash(m);
+  return make_error(clash ? Errc::conflict : Errc::invalid_argument, "Xero refused {}: {}", what,
+                    fmt::join(messages, "; "));
+}
+
+Error map_error(const http::Response& r, std::string_view what) {
+  auto doc = json::parse(r.body);
+  std::string message;
+  std::vector<std::string> messages;
+  if (doc) {
+    messages = validation_messages(*doc);
+    message = std::string(json::text(*doc, "Message").value_or(json::text(*doc, "Detail").value_or("")));
+  }
+  if (message.empty()) message = json::excerpt(r.body);
+
+  switch (r.status) {
+    case 400:
+      if (!messages.empty()) return refusal(what, messages);
+      return make_error(Errc::invalid_argument, "Xero refused {}: {}", what, message);
+    case 401:
+      return make_error(Errc::unauthorized, "Xero rejected the access token for {} (401 {})", what,
+                        message);
+    case 403:
+      return make_error(Errc::unauthorized,
+                        "Xero refused access to {} (403 {}): reconnect the organisation with "
+                        "`capsyncctl connect` and grant the contacts and transactions scopes",
+                        what, message);
+    case 404:
+      return make_error(Errc::not_found, "Xero has no {} (404)", what);
+    case 429: {
+      auto problem = r.header("X-Rate-Limit-Problem").value_or("unknown");
+      auto after = r.header("Retry-After").value_or("?");
+      return make_error(Errc::rate_limited, "Xero {} rate limit reached on {}; retry after {} s",
+                        problem, what, after);
+    }
+    default:
+      return make_error(Errc::http, "Xero answered HTTP {} to {}: {}", r.status, what, message);
+  }
+}
+
+}  // namespace capsync::xero

@@ -1,0 +1,54 @@
+#pragma once
+// AccountingConnector: what the job runner asks of an accounting service (Xero now;
+// FreshBooks, KashFlow, FreeAgent, Sage later). Provider-neutral: cursors are opaque, contacts
+// and invoices are model types, capabilities say which optional behaviour the provider has.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/connector/accounting_types.hpp"
+#include "core/connector/page.hpp"
+#include "core/error/result.hpp"
+#include "core/model/contact.hpp"
+#include "core/model/invoice.hpp"
+
+namespace capsync::connector {
+
+class AccountingConnector {
+ public:
+  virtual ~AccountingConnector() = default;
+
+  virtual std::string_view provider() const = 0;  // "xero", ...
+  virtual Capabilities capabilities() const = 0;
+
+  // Discovers (or checks the configured) tenant; cached after the first success.
+  virtual boost::asio::awaitable<Result<Tenant>> tenant() = 0;
+
+  // Contacts changed at or after request.cursor (empty = all), archived ones included.
+  virtual boost::asio::awaitable<Result<Page<model::Contact>>> list_contacts(ListRequest request) = 0;
+  // Sales invoices (and bills when include_purchase) changed at or after request.cursor.
+  virtual boost::asio::awaitable<Result<Page<model::Invoice>>> list_invoices(
+      ListRequest request, bool include_purchase) = 0;
+  virtual boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view remote_id) = 0;
+
+  // Creates a contact (R12 export). A name clash is Errc::conflict (R13); other refusals are
+  // Errc::invalid_argument with the provider's reasons. `idempotency_key` makes a retried
+  // create safe where the provider supports it (capabilities().idempotency_key).
+  virtual boost::asio::awaitable<Result<model::Contact>> create_contact(
+      const model::ContactDetails& spec, std::string_view idempotency_key) = 0;
+  virtual boost::asio::awaitable<Result<model::Contact>> update_contact(
+      std::string_view remote_id, const ContactUpdate& update) = 0;
+  // Contacts whose name is exactly `name` (trimmed), active or archived.
+  virtual boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(
+      std::string_view name) = 0;
+
+  // Links for people (R7): open this invoice; start a new invoice for this contact.
+  virtual std::string invoice_url(const model::Invoice& invoice) const = 0;
+  virtual std::string new_invoice_url(std::string_view contact_remote_id) const = 0;
+};
+
+}  // namespace capsync::connector

@@ -1,0 +1,29 @@
+#pragma once
+// Paging types shared by every connector and the job runner that drives them.
+
+#include <string>
+#include <vector>
+
+namespace capsync::connector {
+
+// Where an incremental list starts. `cursor` is opaque to the runner: it stores the value a
+// Page hands back and passes it in unchanged (empty = from the beginning, a full scan).
+// `page` counts from 1 within one pass over one cursor.
+struct ListRequest {
+  std::string cursor;
+  int page = 1;
+};
+
+// One page of a list. Items changed at or after the request's cursor (>= semantics: items
+// exactly at the cursor come again, the runner drops those it already has). `cursor` is the
+// high-water mark to save in the same transaction as these items; a crash re-reads at most
+// this page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int page = 1;
+  bool has_next = false;
+  std::string cursor;
+};
+
+}  // namespace capsync::connector
