@@ -43,8 +43,9 @@ struct Contact {
 };
 
 // The accounting-side contact details capsync writes: R10 pushes (ContactUpdate) and R12
-// exports (ContactSpec) carry exactly these fields. Connectors map them to provider JSON;
-// pushes send them as a whole (Xero: a supplied list replaces the old one).
+// exports (ContactSpec) carry exactly these fields. Connectors map them to provider JSON.
+// Strings are sent as they are ("" clears the field); an empty optional is left out, so the
+// accounting side keeps what it has (Xero: a supplied list replaces the old one).
 struct ContactDetails {
   ContactKind kind = ContactKind::organisation;
   std::string name;        // organisation name, or "First Last" for a person

@@ -1,0 +1,71 @@
+#include "core/sync/contact_export.hpp"
+
+#include <fmt/format.h>
+
+#include "core/model/name_key.hpp"
+#include "core/sync/contact_details.hpp"
+
+namespace capsync::sync {
+
+namespace {
+
+// B2B: the organisation's details, the person as contact person, the person's email, phone
+// and address where the organisation has none.
+model::ContactDetails b2b_details(const model::Party& person, const model::Party& org) {
+  model::ContactDetails d = details_from_party(org);
+  const model::ContactDetails p = details_from_party(person);
+  d.contact_person = model::ContactPerson{p.first_name, p.last_name, p.email};
+  if (d.email.empty()) d.email = p.email;
+  if (d.phone.empty()) d.phone = p.phone;
+  if (d.mobile.empty()) d.mobile = p.mobile;
+  if (d.fax.empty()) d.fax = p.fax;
+  if (d.website.empty()) d.website = p.website;
+  if (!d.address) d.address = p.address;
+  return d;
+}
+
+}  // namespace
+
+ExportPlan plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
+                       const BindingView& bindings, const ContactNameIndex& names) {
+  ExportPlan plan;
+  if (party.type == model::PartyType::person && party.organisation) {
+    model::Party org;
+    if (organisation && organisation->id == party.organisation->id) {
+      org = *organisation;
+    } else {
+      org.id = party.organisation->id;
+      org.type = model::PartyType::organisation;
+      org.name = party.organisation->name;
+    }
+    plan.target_party = org.id;
+    plan.spec = b2b_details(party, org);
+  } else {
+    plan.target_party = party.id;
+    plan.spec = details_from_party(party);
+  }
+  if (plan.target_party == party.id) {
+    plan.baseline_hash = details_hash(plan.spec);
+  } else if (organisation && organisation->id == plan.target_party) {
+    plan.baseline_hash = details_hash(details_from_party(*organisation));
+  }
+  if (bindings.find_by_party(plan.target_party)) return plan;  // already linked: nothing to do
+
+  auto existing = names.find_by_exact_key(model::exact_key(plan.spec.name));
+  if (!existing.empty()) {
+    plan.kind = ExportPlan::Kind::name_clash;
+    std::vector<model::PartyId> parties{plan.target_party};
+    if (plan.target_party != party.id) parties.push_back(party.id);
+    plan.conflict = make_conflict(
+        ConflictKind::name_clash, "", std::move(existing), std::move(parties), plan.spec.name,
+        fmt::format("Not exported: the accounting service already has a contact named '{}'. If they are "
+                    "different, rename one; if they are the same, the sync links them by name once the "
+                    "contact qualifies.",
+                    plan.spec.name));
+    return plan;
+  }
+  plan.kind = ExportPlan::Kind::create;
+  return plan;
+}
+
+}  // namespace capsync::sync

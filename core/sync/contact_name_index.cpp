@@ -1,0 +1,23 @@
+#include "core/sync/contact_name_index.hpp"
+
+#include "core/model/name_key.hpp"
+
+namespace capsync::sync {
+
+void InMemoryContactNameIndex::add(std::string remote_id, std::string_view name) {
+  keys_[std::move(remote_id)] = model::exact_key(name);
+}
+
+void InMemoryContactNameIndex::remove(std::string_view remote_id) {
+  if (auto it = keys_.find(remote_id); it != keys_.end()) keys_.erase(it);
+}
+
+std::vector<std::string> InMemoryContactNameIndex::find_by_exact_key(std::string_view key) const {
+  std::vector<std::string> out;
+  for (const auto& [id, k] : keys_) {
+    if (!key.empty() && k == key) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace capsync::sync

@@ -1,0 +1,30 @@
+#pragma once
+// ContactNameIndex: the accounting side's contact names, so capsync never creates or renames
+// a contact to a name that already exists there (R13). The daemon implements it over its
+// store; InMemoryContactNameIndex serves tests and plan.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace capsync::sync {
+
+class ContactNameIndex {
+ public:
+  virtual ~ContactNameIndex() = default;
+  // Remote ids of active accounting contacts whose name has this exact key (model::exact_key).
+  virtual std::vector<std::string> find_by_exact_key(std::string_view key) const = 0;
+};
+
+class InMemoryContactNameIndex final : public ContactNameIndex {
+ public:
+  void add(std::string remote_id, std::string_view name);
+  void remove(std::string_view remote_id);
+  std::vector<std::string> find_by_exact_key(std::string_view key) const override;
+
+ private:
+  std::map<std::string, std::string, std::less<>> keys_;  // remote id -> exact key
+};
+
+}  // namespace capsync::sync

@@ -1,0 +1,32 @@
+#pragma once
+// ConnectionPolicy: the part of a connection's configuration the decision logic follows.
+// Plain data; the daemon builds it from config once per connection (policy_from).
+
+#include <optional>
+#include <string>
+
+#include "core/config/provider.hpp"
+#include "core/config/settings.hpp"
+
+namespace capsync::sync {
+
+struct ConnectionPolicy {
+  config::Provider provider = config::Provider::xero;
+  config::Matching matching = config::Matching::exact;                         // R1
+  bool include_supplier_invoices = false;                                      // R6
+  std::optional<std::string> default_team;                                     // R4
+  config::OnCapsuleDelete on_capsule_delete = config::OnCapsuleDelete::recreate;  // R14
+  config::SummaryFields summary_fields;                                        // R6
+  std::string overdue_tag = "Overdue invoices";                                // R6
+  bool invoice_note = false;                                                   // R7
+  std::string export_tag;  // R12; empty = export only on the operator's request
+};
+
+inline ConnectionPolicy policy_from(const config::ConnectionConfig& connection) {
+  const auto& s = connection.sync;
+  return ConnectionPolicy{connection.accounting.provider, s.matching, s.include_supplier_invoices,
+                          s.default_team, s.on_capsule_delete, s.summary_fields, s.overdue_tag,
+                          s.invoice_note, s.export_tag};
+}
+
+}  // namespace capsync::sync

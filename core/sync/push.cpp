@@ -1,0 +1,36 @@
+#include "core/sync/push.hpp"
+
+#include <fmt/format.h>
+
+#include "core/model/name_key.hpp"
+#include "core/sync/contact_details.hpp"
+
+namespace capsync::sync {
+
+PushPlan plan_push(const model::Party& party, const Binding& binding, const ContactNameIndex& names) {
+  PushPlan plan;
+  plan.update = details_from_party(party);
+  plan.hash = details_hash(plan.update);
+  if (!binding.pushed_hash) {
+    plan.kind = PushPlan::Kind::baseline;
+    return plan;
+  }
+  if (*binding.pushed_hash == plan.hash) return plan;
+  std::vector<std::string> others;
+  for (auto& id : names.find_by_exact_key(model::exact_key(plan.update.name))) {
+    if (id != binding.remote_id) others.push_back(std::move(id));
+  }
+  if (!others.empty()) {
+    plan.kind = PushPlan::Kind::name_clash;
+    plan.conflict = make_conflict(
+        ConflictKind::name_clash, binding.remote_id, std::move(others), {party.id}, plan.update.name,
+        fmt::format("Capsule party {} was renamed to '{}', a name another accounting contact already has; "
+                    "the change is not pushed. Rename one of them.",
+                    party.id, plan.update.name));
+    return plan;
+  }
+  plan.kind = PushPlan::Kind::push;
+  return plan;
+}
+
+}  // namespace capsync::sync

@@ -1,0 +1,34 @@
+#pragma once
+// Push (R10, R11, R13): whether a change to a linked Capsule party goes to its accounting
+// contact. Capsule is the source of truth for contact details; accounting-side edits to those
+// fields are never pulled back. Only the pushed fields are hashed, so capsync's own summary,
+// tag and note writes (and their echo in the next Capsule poll) never cause a push.
+
+#include <optional>
+#include <string>
+
+#include "core/model/contact.hpp"
+#include "core/model/party.hpp"
+#include "core/sync/binding.hpp"
+#include "core/sync/conflict.hpp"
+#include "core/sync/contact_name_index.hpp"
+
+namespace capsync::sync {
+
+struct PushPlan {
+  enum class Kind {
+    nothing,     // the pushed fields are what was last pushed (or seen): no write
+    baseline,    // first sight of the party since linking: remember the hash, write nothing
+    push,        // send `update` to the accounting contact, then store `hash`
+    name_clash,  // R13: the new name belongs to another accounting contact; `conflict` says which
+  };
+  Kind kind = Kind::nothing;
+  model::ContactDetails update;  // ContactUpdate: every pushed field, sent as a whole
+  std::string hash;              // details_hash(update)
+  std::optional<Conflict> conflict;
+};
+
+// `party` is the party's current Capsule state; `binding` its link.
+PushPlan plan_push(const model::Party& party, const Binding& binding, const ContactNameIndex& names);
+
+}  // namespace capsync::sync

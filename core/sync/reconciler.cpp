@@ -1,0 +1,230 @@
+#include "core/sync/reconciler.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/model/name_key.hpp"
+#include "core/sync/contact_details.hpp"
+#include "core/sync/contact_export.hpp"
+#include "core/sync/matcher.hpp"
+#include "core/sync/push.hpp"
+#include "core/sync/rules.hpp"
+#include "core/sync/summary.hpp"
+#include "core/sync/summary_write.hpp"
+
+namespace capsync::sync {
+
+ContactRole role_of(const model::Contact& contact) {
+  if (contact.is_supplier && contact.is_customer) return ContactRole::both;
+  if (contact.is_supplier) return ContactRole::supplier;
+  return ContactRole::customer;
+}
+
+namespace {
+
+// A name taken in this pass: which contact holds it and, once known, its party.
+struct Claim {
+  std::string remote_id;
+  ContactRole role = ContactRole::customer;
+  std::optional<model::PartyId> party_id;
+};
+
+bool supplier_vs_customer(ContactRole a, ContactRole b) {
+  return (a == ContactRole::supplier) != (b == ContactRole::supplier);
+}
+
+class Pass {
+ public:
+  Pass(const ReconcileInput& input, const ConnectionPolicy& policy, const ReconcileViews& views)
+      : input_(input), policy_(policy), views_(views),
+        deleted_(input.deleted_parties.begin(), input.deleted_parties.end()) {}
+
+  ReconcileResult run() {
+    std::vector<const ContactChange*> contacts;
+    for (const auto& c : input_.contacts) contacts.push_back(&c);
+    std::stable_sort(contacts.begin(), contacts.end(), [](const ContactChange* a, const ContactChange* b) {
+      const bool a_supplier = role_of(a->contact) == ContactRole::supplier;
+      const bool b_supplier = role_of(b->contact) == ContactRole::supplier;
+      if (a_supplier != b_supplier) return b_supplier;
+      return a->contact.remote_id < b->contact.remote_id;
+    });
+    for (const auto* c : contacts) contact(*c);
+
+    std::vector<const PartyChange*> parties;
+    for (const auto& p : input_.parties) parties.push_back(&p);
+    std::stable_sort(parties.begin(), parties.end(),
+                     [](const PartyChange* a, const PartyChange* b) { return a->party.id < b->party.id; });
+    for (const auto* p : parties) party(*p);
+    return std::move(result_);
+  }
+
+ private:
+  std::string key_of(std::string_view name) const {
+    return policy_.matching == config::Matching::normalized ? model::normalized_key(name)
+                                                            : model::exact_key(name);
+  }
+
+  void emit(Action action) { result_.actions.push_back(std::move(action)); }
+
+  void conflict(Conflict c) {
+    auto id = c.identity();
+    if (views_.conflicts.contains(id) || !recorded_.insert(id).second) return;
+    emit(RecordConflict{std::move(c)});
+  }
+
+  void contact(const ContactChange& change) {
+    const auto& c = change.contact;
+    if (auto binding = views_.bindings.find_by_remote_id(c.remote_id)) {
+      bound_contact(change, *binding);
+      return;
+    }
+    if (!qualifies(c, change.invoices, policy_.provider)) return;
+
+    const std::string name = c.display_name();
+    const std::string key = key_of(name);
+    const ContactRole role = role_of(c);
+    if (auto it = claims_.find(key); !key.empty() && it != claims_.end()) {
+      same_name_conflict(c, role, it->second.remote_id, it->second.role, it->second.party_id);
+      return;
+    }
+    auto outcome = match_contact(c, views_.parties, policy_);
+    if (auto* link = std::get_if<MatchLink>(&outcome)) {
+      const auto& party = link->party;
+      if (auto other = views_.bindings.find_by_party(party.id); other && other->remote_id != c.remote_id) {
+        same_name_conflict(c, role, other->remote_id, other->role, party.id);
+        return;
+      }
+      if (linked_parties_.count(party.id) != 0) return;  // taken by another contact in this pass
+      emit(LinkParty{c.remote_id, party.id, role});
+      claims_[key] = Claim{c.remote_id, role, party.id};
+      linked_parties_.insert(party.id);
+      summary(change, party.id, std::nullopt);
+    } else if (auto* create = std::get_if<MatchCreate>(&outcome)) {
+      emit(CreateParty{c.remote_id, role, create->spec, details_hash(details_from_spec(create->spec))});
+      claims_[key] = Claim{c.remote_id, role, std::nullopt};
+      summary(change, std::nullopt, std::nullopt);
+    } else {
+      conflict(std::get<MatchConflict>(outcome).conflict);
+    }
+  }
+
+  void same_name_conflict(const model::Contact& c, ContactRole role, const std::string& other_remote_id,
+                          ContactRole other_role, std::optional<model::PartyId> party_id) {
+    std::vector<model::PartyId> parties;
+    if (party_id) parties.push_back(*party_id);
+    const std::string name = c.display_name();
+    if (supplier_vs_customer(role, other_role)) {
+      conflict(make_conflict(
+          ConflictKind::supplier_customer_same_name, c.remote_id, {other_remote_id}, std::move(parties), name,
+          fmt::format("A {} and a {} in the accounting service are both named '{}'; only contact {} is linked. "
+                      "Merge them there, or rename one.",
+                      to_string(role), to_string(other_role), name, other_remote_id)));
+    } else {
+      conflict(make_conflict(
+          ConflictKind::name_clash, c.remote_id, {other_remote_id}, std::move(parties), name,
+          fmt::format("Two accounting contacts are named '{}'; only contact {} is linked. Merge or rename "
+                      "them in the accounting service.",
+                      name, other_remote_id)));
+    }
+  }
+
+  void bound_contact(const ContactChange& change, const Binding& binding) {
+    const auto& c = change.contact;
+    const bool party_deleted = deleted_.count(binding.party_id) != 0;
+    if (c.status != model::ContactStatus::active) {
+      emit(Unlink{c.remote_id, binding.party_id, !party_deleted,
+                  fmt::format("contact {} in the accounting service (R15)", model::to_string(c.status))});
+      unlinked_parties_.insert(binding.party_id);
+      return;
+    }
+    if (party_deleted) {
+      if (policy_.on_capsule_delete == config::OnCapsuleDelete::unlink) {
+        emit(Unlink{c.remote_id, binding.party_id, false, "party deleted in Capsule, on_capsule_delete: unlink (R14)"});
+        return;
+      }
+      auto spec = party_spec_for(c, policy_);
+      auto hash = details_hash(details_from_spec(spec));
+      emit(RecreateParty{c.remote_id, binding.party_id, std::move(spec), std::move(hash)});
+      claims_[key_of(c.display_name())] = Claim{c.remote_id, binding.role, std::nullopt};
+      summary(change, std::nullopt, std::nullopt);
+      return;
+    }
+    claims_[key_of(c.display_name())] = Claim{c.remote_id, binding.role, binding.party_id};
+    linked_parties_.insert(binding.party_id);
+    summary(change, binding.party_id, binding.summary_hash);
+  }
+
+  void summary(const ContactChange& change, std::optional<model::PartyId> party_id,
+               const std::optional<std::string>& last_hash) {
+    const auto invoices = summary_invoices(change.invoices, policy_.include_supplier_invoices);
+    auto s = summarize(invoices, input_.today);
+    if (!s) {
+      result_.errors.push_back(s.error().with_context(
+          fmt::format("Failed to summarise invoices of contact {}", change.contact.remote_id)));
+      return;
+    }
+    auto write = render_summary(*s, invoices, input_.today, policy_, change.new_invoice_url);
+    auto hash = write.hash(policy_);
+    if (last_hash && *last_hash == hash) return;
+    emit(UpdateSummary{change.contact.remote_id, party_id, std::move(write), std::move(hash)});
+  }
+
+  void party(const PartyChange& change) {
+    const auto& p = change.party;
+    if (deleted_.count(p.id) != 0 || unlinked_parties_.count(p.id) != 0) return;
+    if (auto binding = views_.bindings.find_by_party(p.id)) {
+      auto plan = plan_push(p, *binding, views_.contact_names);
+      switch (plan.kind) {
+        case PushPlan::Kind::nothing:
+          break;
+        case PushPlan::Kind::baseline:
+          emit(RememberPushed{binding->remote_id, p.id, std::move(plan.hash)});
+          break;
+        case PushPlan::Kind::push:
+          emit(PushContact{binding->remote_id, p.id, std::move(plan.update), std::move(plan.hash)});
+          break;
+        case PushPlan::Kind::name_clash:
+          conflict(std::move(*plan.conflict));
+          break;
+      }
+      return;
+    }
+    const bool tagged = !policy_.export_tag.empty() && p.has_tag(policy_.export_tag);
+    if (!change.export_requested && !tagged) return;
+    auto plan = plan_export(p, change.organisation, views_.bindings, views_.contact_names);
+    switch (plan.kind) {
+      case ExportPlan::Kind::nothing:
+        break;
+      case ExportPlan::Kind::name_clash:
+        conflict(std::move(*plan.conflict));
+        break;
+      case ExportPlan::Kind::create:
+        if (linked_parties_.count(plan.target_party) != 0 || !exported_.insert(plan.target_party).second) break;
+        emit(ExportContact{plan.target_party, p.id, std::move(plan.spec), std::move(plan.baseline_hash),
+                           tagged ? std::optional<std::string>(policy_.export_tag) : std::nullopt});
+        break;
+    }
+  }
+
+  const ReconcileInput& input_;
+  const ConnectionPolicy& policy_;
+  const ReconcileViews& views_;
+  std::set<model::PartyId> deleted_;
+  std::map<std::string, Claim> claims_;  // name key -> contact holding it in this pass
+  std::set<model::PartyId> linked_parties_;
+  std::set<model::PartyId> unlinked_parties_;
+  std::set<model::PartyId> exported_;
+  std::set<std::string> recorded_;  // conflict identities emitted in this pass
+  ReconcileResult result_;
+};
+
+}  // namespace
+
+ReconcileResult reconcile(const ReconcileInput& input, const ConnectionPolicy& policy,
+                          const ReconcileViews& views) {
+  return Pass(input, policy, views).run();
+}
+
+}  // namespace capsync::sync

@@ -1,0 +1,43 @@
+#include "core/sync/rules.hpp"
+
+namespace capsync::sync {
+
+using model::InvoiceStatus;
+
+namespace {
+bool is_void_or_draft(InvoiceStatus s) {
+  return s == InvoiceStatus::draft || s == InvoiceStatus::voided || s == InvoiceStatus::deleted;
+}
+}  // namespace
+
+bool counts_for_qualification(const model::Invoice& invoice) {
+  return !is_void_or_draft(invoice.status);
+}
+
+bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices,
+               config::Provider provider) {
+  if (contact.status != model::ContactStatus::active) return false;
+  if (provider != config::Provider::xero) return contact.is_customer || contact.is_supplier;
+  for (const auto& invoice : invoices) {
+    if (invoice.contact_remote_id == contact.remote_id && counts_for_qualification(invoice)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool shown_in_summary(const model::Invoice& invoice, bool include_supplier_invoices) {
+  if (is_void_or_draft(invoice.status)) return false;
+  return invoice.type == model::InvoiceType::sales || include_supplier_invoices;
+}
+
+std::vector<model::Invoice> summary_invoices(std::span<const model::Invoice> invoices,
+                                             bool include_supplier_invoices) {
+  std::vector<model::Invoice> out;
+  for (const auto& invoice : invoices) {
+    if (shown_in_summary(invoice, include_supplier_invoices)) out.push_back(invoice);
+  }
+  return out;
+}
+
+}  // namespace capsync::sync

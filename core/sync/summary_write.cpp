@@ -1,0 +1,81 @@
+#include "core/sync/summary_write.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/sync/stable_hash.hpp"
+
+namespace capsync::sync {
+
+namespace {
+
+std::string date_or_empty(const std::optional<model::Date>& d) {
+  return d ? model::format_date(*d) : std::string();
+}
+
+// Newest first: by issue date, then number, then id, so equal inputs always give one order.
+bool newer(const model::Invoice& a, const model::Invoice& b) {
+  if (a.issue_date != b.issue_date) {
+    if (!a.issue_date) return false;
+    if (!b.issue_date) return true;
+    return *a.issue_date > *b.issue_date;
+  }
+  if (a.number != b.number) return a.number > b.number;
+  return a.remote_id > b.remote_id;
+}
+
+}  // namespace
+
+std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
+                                std::string_view new_invoice_url) {
+  std::vector<model::Invoice> sorted(invoices.begin(), invoices.end());
+  std::sort(sorted.begin(), sorted.end(), newer);
+  std::string out = "Invoices (kept up to date by capsync; edits here are overwritten)\n";
+  if (sorted.empty()) out += "No invoices.\n";
+  for (const auto& inv : sorted) {
+    const bool overdue = is_overdue(inv, today);
+    out += fmt::format("{}{} {}: {} {} total, {} due", overdue ? "OVERDUE " : "",
+                       inv.type == model::InvoiceType::purchase ? "Bill" : "Invoice",
+                       inv.number.empty() ? inv.remote_id : inv.number, inv.total.to_display(),
+                       inv.currency, inv.amount_due.to_display());
+    if (inv.issue_date) out += fmt::format(", issued {}", model::format_date(*inv.issue_date));
+    if (inv.due_date) out += fmt::format(", due by {}", model::format_date(*inv.due_date));
+    out += fmt::format(" ({})", model::display_name(inv.status));
+    if (!inv.url.empty()) out += fmt::format(" {}", inv.url);
+    out += '\n';
+  }
+  if (!new_invoice_url.empty()) out += fmt::format("New invoice for this contact: {}\n", new_invoice_url);
+  return out;
+}
+
+SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model::Invoice> invoices,
+                            model::Date today, const ConnectionPolicy& policy,
+                            std::string_view new_invoice_url) {
+  SummaryWrite w;
+  w.outstanding = summary.outstanding.to_display();
+  w.overdue = summary.overdue.to_display();
+  w.next_due = date_or_empty(summary.next_due);
+  w.last_invoice = date_or_empty(summary.last_invoice);
+  w.overdue_tag = summary.overdue.any_positive();
+  if (policy.invoice_note) w.note = render_invoice_note(invoices, today, new_invoice_url);
+  return w;
+}
+
+SummaryWrite cleared_summary() { return SummaryWrite{}; }
+
+std::string SummaryWrite::hash(const ConnectionPolicy& policy) const {
+  const auto& f = policy.summary_fields;
+  StableHash h;
+  h.add("summary-v1")
+      .add(f.outstanding).add(outstanding)
+      .add(f.overdue).add(overdue)
+      .add(f.next_due).add(next_due)
+      .add(f.last_invoice).add(last_invoice)
+      .add(policy.overdue_tag).add(overdue_tag)
+      .add(note.has_value()).add(note.value_or(""));
+  return h.hex();
+}
+
+}  // namespace capsync::sync
