@@ -1,0 +1,446 @@
+#include "test/sandbox/capsule_api.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "test/sandbox/capsule_countries.hpp"
+#include "test/sandbox/capsule_party_write.hpp"
+#include "test/sandbox/time_format.hpp"
+
+namespace capsync::sandbox {
+namespace {
+
+using rapidjson::Value;
+constexpr std::string_view kBase = "/capsule/api/v2";
+
+Response message(int status, std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("message");
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  writer.EndObject();
+  return json_response(status, buffer.GetString());
+}
+
+Response not_found() { return message(404, "Could not find resource"); }
+
+std::optional<std::int64_t> to_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+struct Paging {
+  std::int64_t page = 1, per_page = 50;
+  std::string error;
+};
+
+Paging paging(const Request& request) {
+  Paging p;
+  auto read = [&](const char* key, std::int64_t& into, std::int64_t max) {
+    auto text = request.param(key);
+    if (!text) return;
+    auto value = to_id(*text);
+    if (!value || *value > max) p.error = fmt::format("{} must be between 1 and {}", key, max);
+    else into = *value;
+  };
+  read("page", p.page, 1'000'000'000);
+  read("perPage", p.per_page, 100);
+  return p;
+}
+
+// Capsule's Link header for the next page: same query with page advanced.
+std::string next_link(const SandboxContext& context, const Request& request, std::int64_t next_page) {
+  std::string query;
+  for (auto& [key, value] : parse_form(request.query)) {
+    if (key == "page") continue;
+    query += fmt::format("{}={}&", url_encode(key), url_encode(value));
+  }
+  query += fmt::format("page={}", next_page);
+  return fmt::format("<{}{}?{}>; rel=\"next\"", context.base_url, request.path, query);
+}
+
+bool has_embed(const Request& request, std::string_view what) {
+  auto embed = request.param("embed").value_or("");
+  std::string_view rest = embed;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    if (rest.substr(0, comma) == what) return true;
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return false;
+}
+
+// A party as Capsule returns it: custom fields and tags only when embedded.
+void write_party(JsonWriter& writer, const Value& party, bool fields, bool tags) {
+  writer.StartObject();
+  for (const auto& m : party.GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    if ((key == "fields" && !fields) || (key == "tags" && !tags)) continue;
+    writer.Key(m.name.GetString(), m.name.GetStringLength());
+    m.value.Accept(writer);
+  }
+  writer.EndObject();
+}
+
+std::string entry_json(const Value& entry) {
+  return "{\"entry\":" + to_json(entry) + "}";
+}
+
+}  // namespace
+
+void CapsuleApi::load_seed(const rapidjson::Value& section) { state_.load_seed(section, context_.clock.now()); }
+
+void CapsuleApi::dump_state(JsonWriter& writer) const { state_.dump(writer); }
+
+void CapsuleApi::add_rate_headers(Response& response, const std::string& token) {
+  auto& window = state_.rate[token];
+  auto length = context_.clock.scaled(std::chrono::hours(1));
+  auto reset = window.start + length;
+  response.set_header("X-RateLimit-Limit", std::to_string(state_.rate_limit_per_hour));
+  response.set_header("X-RateLimit-Remaining", std::to_string(std::max<std::int64_t>(0, state_.rate_limit_per_hour - window.used)));
+  auto reset_s = (reset.time_since_epoch().count() + 999) / 1000;
+  response.set_header("X-RateLimit-Reset", std::to_string(reset_s));
+}
+
+Response CapsuleApi::handle(const Request& request) {
+  const std::string* auth = request.header("authorization");
+  std::string token;
+  if (auth != nullptr && auth->starts_with("Bearer ")) token = auth->substr(7);
+  auto known = state_.tokens.find(token);
+  if (known == state_.tokens.end()) {
+    Response response = message(401, "Unauthorized");
+    response.set_header("WWW-Authenticate", "Bearer realm=\"Capsule API\", error=\"invalid_token\"");
+    return response;
+  }
+  auto now = context_.clock.now();
+  auto& window = state_.rate[token];
+  if (window.used == 0 || now >= window.start + context_.clock.scaled(std::chrono::hours(1))) {
+    window.start = now;
+    window.used = 0;
+  }
+  if (window.used >= state_.rate_limit_per_hour) {
+    Response response = json_response(429, "{\"error\":\"rate limit reached\"}");
+    add_rate_headers(response, token);
+    return response;
+  }
+  ++window.used;
+  std::string path = request.path.substr(std::min(request.path.size(), kBase.size()));
+  Response response = request.path.starts_with(kBase) ? route(request, path, known->second) : not_found();
+  add_rate_headers(response, token);
+  return response;
+}
+
+Response CapsuleApi::fault_status(const Request& request, int status, int) {
+  if (status == 429) {
+    Response response = json_response(429, "{\"error\":\"rate limit reached\"}");
+    std::string token;
+    if (const auto* auth = request.header("authorization"); auth && auth->starts_with("Bearer ")) token = auth->substr(7);
+    response.set_header("X-RateLimit-Limit", std::to_string(state_.rate_limit_per_hour));
+    response.set_header("X-RateLimit-Remaining", "0");
+    auto reset = context_.clock.now() + context_.clock.scaled(std::chrono::hours(1));
+    response.set_header("X-RateLimit-Reset", std::to_string((reset.time_since_epoch().count() + 999) / 1000));
+    return response;
+  }
+  if (status == 401) return fault_expired_token(request);
+  if (status == 404) return not_found();
+  if (status >= 500) return message(status, "Internal Server Error");
+  return message(status, "Request failed");
+}
+
+Response CapsuleApi::fault_expired_token(const Request&) {
+  Response response = message(401, "Unauthorized");
+  response.set_header("WWW-Authenticate",
+                      "Bearer realm=\"Capsule API\", error=\"invalid_token\", error_description=\"The access token expired\"");
+  return response;
+}
+
+Response CapsuleApi::route(const Request& request, const std::string& path, std::int64_t user) {
+  const std::string& method = request.method;
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = path; !rest.empty();) {
+    if (rest.front() == '/') rest.remove_prefix(1);
+    auto slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    rest = rest.substr(slash);
+  }
+  auto n = parts.size();
+  if (n >= 1 && parts[0] == "parties") {
+    if (n == 1 && method == "GET") return list_parties(request);
+    if (n == 1 && method == "POST") return create_party(request, user);
+    if (n == 2 && parts[1] == "deleted" && method == "GET") return deleted_parties(request);
+    if (n == 2 && parts[1] == "tags" && method == "GET") return list_array(request, state_.tags, "tags");
+    if (n == 3 && parts[1] == "fields" && parts[2] == "definitions" && method == "GET")
+      return list_array(request, state_.definitions, "definitions");
+    if (n == 2 && method == "GET") return get_parties(request, parts[1]);
+    auto id = n >= 2 ? to_id(parts[1]) : std::nullopt;
+    if (!id) return not_found();
+    if (n == 2 && method == "PUT") return update_party(request, *id);
+    if (n == 2 && method == "DELETE") return delete_party(*id);
+    if (n == 3 && parts[2] == "entries" && method == "GET") return party_entries(request, *id);
+    if (n == 3 && parts[2] == "people" && method == "GET") {
+      Value people(rapidjson::kArrayType);
+      for (auto& [pid, party] : state_.parties) {
+        const Value* org = member(party, "organisation");
+        if (org != nullptr && org->IsObject() && int_member(*org, "id") == id)
+          people.PushBack(Value(party, state_.alloc()), state_.alloc());
+      }
+      return list_array(request, people, "parties");
+    }
+    return not_found();
+  }
+  if (n >= 1 && parts[0] == "entries") {
+    if (n == 1 && method == "POST") return write_entry(request, 0, user);
+    auto id = n == 2 ? to_id(parts[1]) : std::nullopt;
+    if (!id || !state_.entries.contains(*id)) return not_found();
+    if (method == "GET") return json_response(200, entry_json(state_.entries[*id]));
+    if (method == "PUT") return write_entry(request, *id, user);
+    if (method == "DELETE") {
+      state_.entries.erase(*id);
+      Response response;
+      response.status = 204;
+      return response;
+    }
+    return not_found();
+  }
+  if (n == 1 && parts[0] == "teams" && method == "GET") return list_array(request, state_.teams, "teams");
+  if (n == 1 && parts[0] == "users" && method == "GET") return list_array(request, state_.users, "users");
+  if (n == 2 && parts[0] == "users" && parts[1] == "current" && method == "GET") {
+    const Value* found = state_.find_by_id(state_.users, user);
+    if (found == nullptr) return not_found();
+    return json_response(200, "{\"user\":" + to_json(*found) + "}");
+  }
+  if (n == 1 && parts[0] == "countries" && method == "GET") {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("countries");
+    writer.StartArray();
+    for (auto name : capsule_countries()) {
+      writer.StartObject();
+      writer.Key("name");
+      writer.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    return json_response(200, buffer.GetString());
+  }
+  return not_found();
+}
+
+Response CapsuleApi::list_parties(const Request& request) {
+  Paging p = paging(request);
+  if (!p.error.empty()) return message(400, p.error);
+  std::optional<TimePoint> since;
+  if (auto text = request.param("since")) {
+    since = parse_time(*text);
+    if (!since)
+      return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"party", "since", "since must be ISO8601"}}}.to_json());
+  }
+  bool fields = has_embed(request, "fields"), tags = has_embed(request, "tags");
+  std::vector<const Value*> matches;
+  for (const auto& [id, party] : state_.parties) {
+    if (since) {
+      auto updated = parse_time(string_member(party, "updatedAt").value_or(""));
+      if (!updated || *updated <= *since) continue;  // "changed after this date"
+    }
+    matches.push_back(&party);
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("parties");
+  writer.StartArray();
+  auto first = static_cast<std::size_t>((p.page - 1) * p.per_page);
+  for (auto i = first; i < matches.size() && i < first + static_cast<std::size_t>(p.per_page); ++i)
+    write_party(writer, *matches[i], fields, tags);
+  writer.EndArray();
+  writer.EndObject();
+  Response response = json_response(200, buffer.GetString());
+  if (first + static_cast<std::size_t>(p.per_page) < matches.size())
+    response.set_header("Link", next_link(context_, request, p.page + 1));
+  return response;
+}
+
+Response CapsuleApi::get_parties(const Request& request, std::string_view ids) {
+  std::vector<std::int64_t> wanted;
+  for (std::string_view rest = ids;;) {
+    auto comma = rest.find(',');
+    auto id = to_id(rest.substr(0, comma));
+    if (!id) return not_found();
+    wanted.push_back(*id);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  if (wanted.size() > 10) return message(400, "at most 10 ids");
+  bool fields = has_embed(request, "fields"), tags = has_embed(request, "tags");
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  if (wanted.size() == 1) {
+    const Value* party = state_.party(wanted[0]);
+    if (party == nullptr) return not_found();
+    writer.Key("party");
+    write_party(writer, *party, fields, tags);
+  } else {
+    writer.Key("parties");
+    writer.StartArray();
+    for (auto id : wanted)
+      if (const Value* party = state_.party(id)) write_party(writer, *party, fields, tags);
+    writer.EndArray();
+  }
+  writer.EndObject();
+  return json_response(200, buffer.GetString());
+}
+
+Response CapsuleApi::create_party(const Request& request, std::int64_t user) {
+  auto body = parse_json(request.body);
+  const Value* input = body ? member(*body, "party") : nullptr;
+  if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"party\":{…}}");
+  std::optional<CapsuleWriteError> error;
+  auto id = capsync::sandbox::create_party(state_, *input, context_.clock.now(), user, error);
+  if (error) return json_response(error->status, error->to_json());
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("party");
+  write_party(writer, *state_.party(id), true, true);
+  writer.EndObject();
+  Response response = json_response(201, buffer.GetString());
+  response.set_header("Location", fmt::format("{}{}/parties/{}", context_.base_url, kBase, id));
+  return response;
+}
+
+Response CapsuleApi::update_party(const Request& request, std::int64_t id) {
+  auto body = parse_json(request.body);
+  const Value* input = body ? member(*body, "party") : nullptr;
+  if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"party\":{…}}");
+  if (auto error = capsync::sandbox::update_party(state_, id, *input, context_.clock.now()))
+    return json_response(error->status, error->to_json());
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("party");
+  write_party(writer, *state_.party(id), has_embed(request, "fields"), has_embed(request, "tags"));
+  writer.EndObject();
+  return json_response(200, buffer.GetString());
+}
+
+Response CapsuleApi::delete_party(std::int64_t id) {
+  if (state_.parties.erase(id) == 0) return not_found();
+  state_.deleted.push_back({id, context_.clock.now()});
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+Response CapsuleApi::deleted_parties(const Request& request) {
+  auto text = request.param("since");
+  auto since = text ? parse_time(*text) : std::nullopt;
+  if (!since)
+    return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"party", "since", "since is required"}}}.to_json());
+  Paging p = paging(request);
+  if (!p.error.empty()) return message(400, p.error);
+  std::vector<const CapsuleDeleted*> matches;
+  for (const auto& gone : state_.deleted)
+    if (gone.deleted_at > *since) matches.push_back(&gone);
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("parties");
+  writer.StartArray();
+  auto first = static_cast<std::size_t>((p.page - 1) * p.per_page);
+  for (auto i = first; i < matches.size() && i < first + static_cast<std::size_t>(p.per_page); ++i) {
+    writer.StartObject();
+    writer.Key("id");
+    writer.Int64(matches[i]->id);
+    writer.Key("deletedAt");
+    writer.String(iso_seconds(matches[i]->deleted_at));
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+  Response response = json_response(200, buffer.GetString());
+  if (first + static_cast<std::size_t>(p.per_page) < matches.size())
+    response.set_header("Link", next_link(context_, request, p.page + 1));
+  return response;
+}
+
+Response CapsuleApi::list_array(const Request& request, const Value& array, const char* key) {
+  Paging p = paging(request);
+  if (!p.error.empty()) return message(400, p.error);
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key(key);
+  writer.StartArray();
+  auto first = static_cast<rapidjson::SizeType>((p.page - 1) * p.per_page);
+  auto end = first + static_cast<rapidjson::SizeType>(p.per_page);
+  for (auto i = first; i < array.Size() && i < end; ++i) array[i].Accept(writer);
+  writer.EndArray();
+  writer.EndObject();
+  Response response = json_response(200, buffer.GetString());
+  if (end < array.Size()) response.set_header("Link", next_link(context_, request, p.page + 1));
+  return response;
+}
+
+Response CapsuleApi::party_entries(const Request& request, std::int64_t id) {
+  if (state_.party(id) == nullptr) return not_found();
+  Value list(rapidjson::kArrayType);
+  for (auto it = state_.entries.rbegin(); it != state_.entries.rend(); ++it) {  // newest first
+    const Value* party = member(it->second, "party");
+    if (party != nullptr && int_member(*party, "id") == id) list.PushBack(Value(it->second, state_.alloc()), state_.alloc());
+  }
+  return list_array(request, list, "entries");
+}
+
+Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::int64_t user) {
+  auto body = parse_json(request.body);
+  const Value* input = body ? member(*body, "entry") : nullptr;
+  if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"entry\":{…}}");
+  auto& alloc = state_.alloc();
+  std::string stamp = iso_seconds(context_.clock.now());
+  if (id == 0) {
+    if (string_member(*input, "type").value_or("note") != "note")
+      return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", "type", "only notes are supported"}}}.to_json());
+    const Value* party_ref = member(*input, "party");
+    auto party_id = party_ref ? int_member(*party_ref, "id") : std::nullopt;
+    const Value* party = party_id ? state_.party(*party_id) : nullptr;
+    auto content = string_member(*input, "content");
+    if (party == nullptr || !content || content->empty())
+      return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", party == nullptr ? "party" : "content", "is required"}}}.to_json());
+    id = state_.new_id();
+    Value entry(rapidjson::kObjectType);
+    set_member(entry, "id", Value(id), alloc);
+    set_string(entry, "type", "note", alloc);
+    set_string(entry, "content", *content, alloc);
+    set_string(entry, "createdAt", stamp, alloc);
+    set_string(entry, "updatedAt", stamp, alloc);
+    set_string(entry, "entryAt", string_member(*input, "entryAt").value_or(stamp), alloc);
+    const Value* creator = state_.find_by_id(state_.users, user);
+    set_member(entry, "creator", creator ? Value(*creator, alloc) : Value(), alloc);
+    Value ref(rapidjson::kObjectType);
+    for (const char* key : {"id", "type", "name", "firstName", "lastName"})
+      if (const Value* v = member(*party, key)) set_member(ref, key, Value(*v, alloc), alloc);
+    set_member(entry, "party", std::move(ref), alloc);
+    state_.entries[id] = std::move(entry);
+    Response response = json_response(201, entry_json(state_.entries[id]));
+    response.set_header("Location", fmt::format("{}{}/entries/{}", context_.base_url, kBase, id));
+    return response;
+  }
+  Value& entry = state_.entries[id];
+  auto content = string_member(*input, "content");
+  if (content && content != string_member(entry, "content")) {
+    set_string(entry, "content", *content, alloc);
+    set_string(entry, "updatedAt", stamp, alloc);
+  }
+  return json_response(200, entry_json(entry));
+}
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,41 @@
+#pragma once
+// Fake Capsule CRM API v2 under /capsule/api/v2 (real host https://api.capsulecrm.com/api/v2).
+
+#include <string>
+#include <vector>
+
+#include "test/sandbox/capsule_state.hpp"
+#include "test/sandbox/provider.hpp"
+
+namespace capsync::sandbox {
+
+class CapsuleApi final : public Provider {
+ public:
+  explicit CapsuleApi(SandboxContext& context) : context_(context) {}
+
+  std::string_view name() const override { return "capsule"; }
+  std::vector<std::string> prefixes() const override { return {"/capsule/"}; }
+  Response handle(const Request& request) override;
+  Response fault_status(const Request& request, int status, int retry_after_s) override;
+  Response fault_expired_token(const Request& request) override;
+  void load_seed(const rapidjson::Value& section) override;
+  void dump_state(JsonWriter& writer) const override;
+
+ private:
+  Response route(const Request& request, const std::string& path, std::int64_t user);
+  Response list_parties(const Request& request);
+  Response get_parties(const Request& request, std::string_view ids);
+  Response create_party(const Request& request, std::int64_t user);
+  Response update_party(const Request& request, std::int64_t id);
+  Response delete_party(std::int64_t id);
+  Response deleted_parties(const Request& request);
+  Response party_entries(const Request& request, std::int64_t id);
+  Response write_entry(const Request& request, std::int64_t id, std::int64_t user);
+  Response list_array(const Request& request, const rapidjson::Value& array, const char* key);
+  void add_rate_headers(Response& response, const std::string& token);
+
+  SandboxContext& context_;
+  CapsuleState state_;
+};
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,147 @@
+#include "test/sandbox/capsule_state.hpp"
+
+#include <algorithm>
+
+#include "test/sandbox/time_format.hpp"
+
+namespace capsync::sandbox {
+namespace {
+
+// Gives every nested collection item an id, as Capsule does.
+void assign_item_ids(CapsuleState& state, rapidjson::Value& party) {
+  for (const char* key : {"addresses", "phoneNumbers", "websites", "emailAddresses", "fields"}) {
+    auto it = party.FindMember(key);
+    if (it == party.MemberEnd() || !it->value.IsArray()) continue;
+    for (auto& item : it->value.GetArray()) {
+      if (!item.IsObject()) continue;
+      if (auto id = int_member(item, "id")) {
+        state.next_id = std::max(state.next_id, *id + 1);
+      } else {
+        set_member(item, "id", rapidjson::Value(state.new_id()), state.alloc());
+      }
+    }
+  }
+}
+
+void copy_array(CapsuleState& state, const rapidjson::Value& section, const char* key, rapidjson::Value& into) {
+  into.SetArray();
+  const auto* source = member(section, key);
+  if (source == nullptr || !source->IsArray()) return;
+  for (const auto& item : source->GetArray()) {
+    into.PushBack(rapidjson::Value(item, state.alloc()), state.alloc());
+    if (auto id = int_member(item, "id")) state.next_id = std::max(state.next_id, *id + 1);
+  }
+}
+
+}  // namespace
+
+void CapsuleState::clear() {
+  parties.clear();
+  entries.clear();
+  deleted.clear();
+  tokens.clear();
+  rate.clear();
+  doc.SetObject();
+  doc.GetAllocator().Clear();
+  definitions.SetArray();
+  tags.SetArray();
+  users.SetArray();
+  teams.SetArray();
+  rate_limit_per_hour = 4000;
+  next_id = 1000;
+}
+
+void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
+  clear();
+  if (!section.IsObject()) return;
+  copy_array(*this, section, "users", users);
+  copy_array(*this, section, "teams", teams);
+  copy_array(*this, section, "fieldDefinitions", definitions);
+  copy_array(*this, section, "tags", tags);
+  if (auto limit = int_member(section, "rateLimitPerHour")) rate_limit_per_hour = *limit;
+  if (const auto* list = member(section, "tokens"); list != nullptr && list->IsArray()) {
+    std::int64_t default_user = users.Empty() ? 0 : int_member(users[0], "id").value_or(0);
+    for (const auto& token : list->GetArray()) {
+      if (token.IsString()) tokens[token.GetString()] = default_user;
+      else if (auto value = string_member(token, "token")) tokens[*value] = int_member(token, "userId").value_or(default_user);
+    }
+  }
+  const std::string stamp = iso_seconds(now);
+  if (const auto* list = member(section, "parties"); list != nullptr && list->IsArray()) {
+    for (const auto& item : list->GetArray()) {
+      rapidjson::Value party(item, alloc());
+      auto id = int_member(party, "id");
+      if (!id) {
+        id = new_id();
+        set_member(party, "id", rapidjson::Value(*id), alloc());
+      }
+      next_id = std::max(next_id, *id + 1);
+      if (!member(party, "createdAt")) set_string(party, "createdAt", stamp, alloc());
+      if (!member(party, "updatedAt")) set_string(party, "updatedAt", stamp, alloc());
+      assign_item_ids(*this, party);
+      parties[*id] = std::move(party);
+    }
+  }
+  if (const auto* list = member(section, "entries"); list != nullptr && list->IsArray()) {
+    for (const auto& item : list->GetArray()) {
+      rapidjson::Value entry(item, alloc());
+      auto id = int_member(entry, "id").value_or(new_id());
+      set_member(entry, "id", rapidjson::Value(id), alloc());
+      next_id = std::max(next_id, id + 1);
+      entries[id] = std::move(entry);
+    }
+  }
+}
+
+void CapsuleState::dump(JsonWriter& writer) const {
+  writer.StartObject();
+  writer.Key("parties");
+  writer.StartArray();
+  for (const auto& [id, party] : parties) party.Accept(writer);
+  writer.EndArray();
+  writer.Key("deleted");
+  writer.StartArray();
+  for (const auto& gone : deleted) {
+    writer.StartObject();
+    writer.Key("id");
+    writer.Int64(gone.id);
+    writer.Key("deletedAt");
+    writer.String(iso_seconds(gone.deleted_at));
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("fieldDefinitions");
+  definitions.Accept(writer);
+  writer.Key("tags");
+  tags.Accept(writer);
+  writer.Key("users");
+  users.Accept(writer);
+  writer.Key("teams");
+  teams.Accept(writer);
+  writer.Key("entries");
+  writer.StartArray();
+  for (const auto& [id, entry] : entries) entry.Accept(writer);
+  writer.EndArray();
+  writer.EndObject();
+}
+
+rapidjson::Value* CapsuleState::party(std::int64_t id) {
+  auto it = parties.find(id);
+  return it == parties.end() ? nullptr : &it->second;
+}
+
+const rapidjson::Value* CapsuleState::find_by_id(const rapidjson::Value& array, std::int64_t id) const {
+  for (const auto& item : array.GetArray())
+    if (int_member(item, "id") == id) return &item;
+  return nullptr;
+}
+
+rapidjson::Value* CapsuleState::organisation_named(std::string_view name, std::int64_t except_id) {
+  for (auto& [id, party] : parties) {
+    if (id == except_id || string_member(party, "type") != "organisation") continue;
+    if (string_member(party, "name") == name) return &party;
+  }
+  return nullptr;
+}
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,58 @@
+#pragma once
+// Everything the fake Capsule account holds. Parties and entries are kept as JSON objects in
+// Capsule's own response shape (with fields and tags embedded; readers strip them unless
+// asked for via embed=).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "test/sandbox/json_util.hpp"
+#include "test/sandbox/sandbox_clock.hpp"
+
+namespace capsync::sandbox {
+
+struct CapsuleDeleted {
+  std::int64_t id;
+  TimePoint deleted_at;
+};
+
+struct CapsuleRateWindow {
+  TimePoint start{};
+  std::int64_t used = 0;
+};
+
+struct CapsuleState {
+  // Values live in `doc`'s allocator; entries are never freed (a test sandbox).
+  rapidjson::Document doc{rapidjson::kObjectType};
+  std::map<std::int64_t, rapidjson::Value> parties;  // id order = list order
+  std::map<std::int64_t, rapidjson::Value> entries;
+  rapidjson::Value definitions{rapidjson::kArrayType};  // {id,type,name,options?,captureRule?,tag?}
+  rapidjson::Value tags{rapidjson::kArrayType};         // {id,name,dataTag}
+  rapidjson::Value users{rapidjson::kArrayType};        // {id,username,name}
+  rapidjson::Value teams{rapidjson::kArrayType};        // {id,name}
+  std::vector<CapsuleDeleted> deleted;
+  std::map<std::string, std::int64_t> tokens;  // bearer token -> user id
+  std::map<std::string, CapsuleRateWindow> rate;
+  std::int64_t rate_limit_per_hour = 4000;
+  std::int64_t next_id = 1000;
+
+  Alloc& alloc() { return doc.GetAllocator(); }
+  std::int64_t new_id() { return next_id++; }
+
+  void clear();
+  // Loads the "capsule" seed section; records missing timestamps get `now`.
+  void load_seed(const rapidjson::Value& section, TimePoint now);
+  void dump(JsonWriter& writer) const;
+
+  rapidjson::Value* party(std::int64_t id);
+  const rapidjson::Value* find_by_id(const rapidjson::Value& array, std::int64_t id) const;
+  // The organisation with this exact name, if any.
+  rapidjson::Value* organisation_named(std::string_view name, std::int64_t except_id = 0);
+};
+
+}  // namespace capsync::sandbox

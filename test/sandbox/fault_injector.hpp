@@ -1,0 +1,41 @@
+#pragma once
+// Faults armed through POST /_admin/faults and consumed by matching requests.
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error/result.hpp"
+#include "test/sandbox/http_message.hpp"
+
+namespace capsync::sandbox {
+
+enum class FaultKind { status, reset, delay, truncate, malformed, expired_token, invalid_grant };
+
+struct Fault {
+  std::string prefix;  // full request path prefix, e.g. "/xero/api.xro/2.0/Contacts"
+  std::string method;  // empty = any
+  FaultKind kind = FaultKind::status;
+  int status = 500;
+  int retry_after_s = 1;
+  int delay_ms = 0;
+  std::int64_t remaining = 1;  // -1 = unlimited (fraction faults without count)
+  double fraction = 1.0;
+  std::mt19937_64 rng{0};
+};
+
+class FaultInjector final {
+ public:
+  // Parses the admin JSON body and arms the fault.
+  Result<void> add(std::string_view json_body);
+  void clear() { faults_.clear(); }
+  // The fault that fires for this request, if any (consumes one count).
+  std::optional<Fault> take(const Request& request);
+
+ private:
+  std::vector<Fault> faults_;
+};
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,31 @@
+// The route table: every fake provider the sandbox serves. A new provider (FreshBooks,
+// KashFlow, FreeAgent, Sage) is one file pair plus one line here.
+
+#include "test/sandbox/capsule_api.hpp"
+#include "test/sandbox/sandbox.hpp"
+
+namespace capsync::sandbox {
+
+std::unique_ptr<Sandbox> make_sandbox(double time_scale) {
+  auto sandbox = std::make_unique<Sandbox>(time_scale);
+  auto& context = sandbox->context();
+  sandbox->add_provider(std::make_unique<CapsuleApi>(context));
+  return sandbox;
+}
+
+std::string_view default_seed() {
+  return R"seed({
+  "capsule": {
+    "tokens": ["capsule-sandbox-token"],
+    "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
+    "teams": [{"id": 1, "name": "Sales"}]
+  },
+  "xero": {
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
+    "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "tenants": [{"tenantId": "b0a1c2d3-0000-4000-8000-000000000001", "tenantName": "Sandbox Company (UK)", "tenantType": "ORGANISATION"}]
+  }
+})seed";
+}
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,167 @@
+#include "test/sandbox/sandbox.hpp"
+
+#include <algorithm>
+
+#include "test/sandbox/json_util.hpp"
+#include "test/sandbox/time_format.hpp"
+
+namespace capsync::sandbox {
+namespace {
+
+Response admin_error(int status, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("error");
+  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.EndObject();
+  return json_response(status, buffer.GetString());
+}
+
+}  // namespace
+
+Sandbox::Sandbox(double time_scale) : context_{SandboxClock(time_scale), {}} {}
+
+void Sandbox::add_provider(std::unique_ptr<Provider> provider) {
+  for (auto& prefix : provider->prefixes()) routes_.emplace_back(prefix, provider.get());
+  std::sort(routes_.begin(), routes_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  providers_.push_back(std::move(provider));
+}
+
+Result<void> Sandbox::load_seed(std::string_view json) {
+  auto doc = parse_json(json);
+  if (!doc || !doc->IsObject()) return make_error(Errc::invalid_argument, "seed is not a JSON object");
+  if (const auto* clock = member(*doc, "clock")) {
+    if (auto now = string_member(*clock, "now")) {
+      auto t = parse_time(*now);
+      if (!t) return make_error(Errc::invalid_argument, "seed clock.now is not a time: {}", *now);
+      context_.clock.set_now(*t);
+    }
+  }
+  rapidjson::Value null_value;
+  for (auto& provider : providers_) {
+    const auto* section = member(*doc, provider->name());
+    provider->load_seed(section != nullptr ? *section : null_value);
+  }
+  return {};
+}
+
+std::string Sandbox::state_json() const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  for (const auto& provider : providers_) {
+    auto name = provider->name();
+    writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    provider->dump_state(writer);
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Response Sandbox::handle(const Request& request) {
+  if (request.path.starts_with("/_admin/")) return handle_admin(request);
+  for (auto& [prefix, provider] : routes_) {
+    if (!request.path.starts_with(prefix)) continue;
+    Response response = dispatch(request, *provider);
+    auto name = provider->name();
+    log_.push_back({next_seq_++, request.method, request.path, request.query, std::string(name),
+                    response.delivery == Delivery::reset ? 0 : response.status});
+    return response;
+  }
+  return admin_error(404, "no such sandbox route");
+}
+
+Response Sandbox::dispatch(const Request& request, Provider& provider) {
+  auto fault = faults_.take(request);
+  if (!fault) return provider.handle(request);
+  switch (fault->kind) {
+    case FaultKind::status:
+      return provider.fault_status(request, fault->status, fault->retry_after_s);
+    case FaultKind::reset: {
+      Response response;
+      response.delivery = Delivery::reset;
+      return response;
+    }
+    case FaultKind::delay: {
+      Response response = provider.handle(request);
+      response.delay_ms += fault->delay_ms;
+      return response;
+    }
+    case FaultKind::truncate: {
+      Response response = provider.handle(request);
+      response.delivery = Delivery::truncate;
+      return response;
+    }
+    case FaultKind::malformed:
+      return json_response(200, "{\"Status\":\"OK\",\"items\":[{\"id\":12,\"name\":\"tru");
+    case FaultKind::expired_token:
+      return provider.fault_expired_token(request);
+    case FaultKind::invalid_grant:
+      return json_response(400, "{\"error\":\"invalid_grant\"}");
+  }
+  return provider.handle(request);
+}
+
+std::string Sandbox::requests_json() const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartArray();
+  for (const auto& entry : log_) {
+    writer.StartObject();
+    writer.Key("seq");
+    writer.Int64(entry.seq);
+    writer.Key("method");
+    writer.String(entry.method);
+    writer.Key("path");
+    writer.String(entry.path);
+    writer.Key("query");
+    writer.String(entry.query);
+    writer.Key("status");
+    writer.Int(entry.status);
+    writer.Key("prefix");
+    writer.String(entry.prefix);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Response Sandbox::handle_admin(const Request& request) {
+  const std::string& path = request.path;
+  const std::string& method = request.method;
+  if (path == "/_admin/state" && method == "GET") return json_response(200, state_json());
+  if (path == "/_admin/requests" && method == "GET") return json_response(200, requests_json());
+  if (path == "/_admin/requests" && method == "DELETE") {
+    log_.clear();
+    return json_response(200, "{}");
+  }
+  if (path == "/_admin/faults" && method == "POST") {
+    auto added = faults_.add(request.body);
+    if (!added) return admin_error(400, added.error().message());
+    return json_response(200, "{}");
+  }
+  if (path == "/_admin/faults" && method == "DELETE") {
+    faults_.clear();
+    return json_response(200, "{}");
+  }
+  if (path == "/_admin/time") {
+    if (method == "POST") {
+      auto doc = parse_json(request.body);
+      if (!doc || !doc->IsObject()) return admin_error(400, "body must be {\"advance_s\":N}");
+      const auto* advance = member(*doc, "advance_s");
+      if (advance == nullptr || !advance->IsNumber()) return admin_error(400, "advance_s missing");
+      context_.clock.advance(std::chrono::milliseconds(static_cast<std::int64_t>(advance->GetDouble() * 1000)));
+    }
+    return json_response(200, "{\"now\":\"" + iso_seconds(context_.clock.now()) + "\"}");
+  }
+  if (path == "/_admin/seed" && method == "POST") {
+    auto loaded = load_seed(request.body);
+    if (!loaded) return admin_error(400, loaded.error().message());
+    return json_response(200, "{}");
+  }
+  return admin_error(404, "no such admin route");
+}
+
+}  // namespace capsync::sandbox
