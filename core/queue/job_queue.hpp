@@ -37,11 +37,12 @@ class Database;
 namespace capsync::queue {
 
 struct JobSpec {
-  std::string kind;
-  std::string connection;
-  std::string payload;
-  std::string dedupe_key;  // empty: never deduplicated
-  std::string record_key;  // empty: no exclusion
+  // Members all have initializers so designated initializers may leave any of them out.
+  std::string kind{};
+  std::string connection{};
+  std::string payload{};
+  std::string dedupe_key{};  // empty: never deduplicated
+  std::string record_key{};  // empty: no exclusion
   int priority = 0;        // higher runs first
   std::int64_t run_after_ms = 0;
   int max_attempts = 8;
@@ -52,12 +53,12 @@ std::string_view to_string(JobState state);
 
 struct Job {
   std::int64_t id = 0;
-  std::string kind, connection, payload, dedupe_key, record_key;
+  std::string kind{}, connection{}, payload{}, dedupe_key{}, record_key{};
   int priority = 0, attempts = 0, max_attempts = 0;
   JobState state = JobState::ready;
   std::int64_t run_after_ms = 0, lease_until_ms = 0;
   std::int64_t created_at_ms = 0, finished_at_ms = 0;  // finished: when it went done or dead
-  std::string lease_owner, last_error;
+  std::string lease_owner{}, last_error{};
 };
 
 struct QueueOptions {
@@ -68,9 +69,9 @@ struct QueueOptions {
 };
 
 struct JobFilter {
-  std::optional<JobState> state;
-  std::optional<std::string> connection;
-  std::optional<std::string> kind;
+  std::optional<JobState> state{};
+  std::optional<std::string> connection{};
+  std::optional<std::string> kind{};
   std::int64_t after_id = 0;  // paging: only ids greater than this
   int limit = 100;
 };
