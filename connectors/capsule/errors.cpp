@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::capsule {
@@ -45,7 +46,7 @@ Error map_error(const http::Response& r, std::string_view what) {
     case 429:
       return make_error(Errc::rate_limited,
                         "Capsule rate limit reached on {}; it resets at {} (epoch seconds)", what,
-                        r.header("X-RateLimit-Reset").value_or("?"));
+                        connector::find_header(r.headers, "X-RateLimit-Reset").value_or("?"));
     default:
       return make_error(Errc::http, "Capsule answered HTTP {} to {}: {}", r.status, what, reason);
   }

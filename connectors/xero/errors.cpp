@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::xero {
@@ -67,8 +68,8 @@ Error map_error(const http::Response& r, std::string_view what) {
     case 404:
       return make_error(Errc::not_found, "Xero has no {} (404)", what);
     case 429: {
-      auto problem = r.header("X-Rate-Limit-Problem").value_or("unknown");
-      auto after = r.header("Retry-After").value_or("?");
+      auto problem = connector::find_header(r.headers, "X-Rate-Limit-Problem").value_or("unknown");
+      auto after = connector::find_header(r.headers, "Retry-After").value_or("?");
       return make_error(Errc::rate_limited, "Xero {} rate limit reached on {}; retry after {} s",
                         problem, what, after);
     }

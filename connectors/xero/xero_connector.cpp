@@ -1,0 +1,273 @@
+#include "connectors/xero/xero_connector.hpp"
+
+#include <algorithm>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "connectors/xero/connections.hpp"
+#include "connectors/xero/contacts.hpp"
+#include "connectors/xero/dates.hpp"
+#include "connectors/xero/errors.hpp"
+#include "connectors/xero/invoices.hpp"
+#include "connectors/xero/links.hpp"
+#include "core/connector/json.hpp"
+#include "core/log/log.hpp"
+
+namespace capsync::xero {
+
+namespace asio = boost::asio;
+using connector::ListRequest;
+using connector::Page;
+
+namespace {
+
+constexpr std::string_view kApi = "/api.xro/2.0";
+constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
+
+std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
+  if (cursor.empty()) return std::optional<model::Timestamp>{};
+  auto ts = model::parse_timestamp(cursor);
+  if (!ts) return make_error(Errc::invalid_argument, "bad Xero cursor '{}'", cursor);
+  return std::optional<model::Timestamp>{*ts};
+}
+
+// Keeps items at or after the cursor and advances the high-water mark.
+template <typename T>
+std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since,
+                     std::string_view cursor) {
+  if (since)
+    std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
+  std::optional<model::Timestamp> high = since;
+  for (const auto& x : items)
+    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
+  return high ? model::format_timestamp(*high) : std::string(cursor);
+}
+
+bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size) {
+  if (p && p->page_count > 0) return page < p->page_count;
+  return raw >= static_cast<std::size_t>(page_size) && raw > 0;
+}
+
+}  // namespace
+
+XeroConnector::XeroConnector(connector::HttpSender& http, connector::TokenSource& tokens,
+                             XeroSettings settings)
+    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
+  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+}
+
+connector::Capabilities XeroConnector::capabilities() const {
+  return {.idempotency_key = true,
+          .deletion_feed = false,  // deleted contacts do not exist in Xero; archived ones are listed
+          .archived_in_list = true,
+          .supplier_flag = true,
+          .website_writable = false};
+}
+
+http::Request XeroConnector::request(http::Method method, std::string path_and_query) const {
+  http::Request r;
+  r.method = method;
+  r.url = settings_.base_url + std::move(path_and_query);
+  r.headers.emplace_back("Accept", "application/json");
+  r.timeout = settings_.timeout;
+  r.gate = settings_.gate;
+  return r;
+}
+
+asio::awaitable<Result<http::Response>> XeroConnector::call(http::Request req, bool tenant_header) {
+  if (tenant_header && tenant_) req.headers.emplace_back("xero-tenant-id", tenant_->id);
+  for (int attempt = 0;; ++attempt) {
+    auto token = co_await tokens_.access_token();
+    if (!token) co_return token.error().with_context("Failed to get a Xero access token");
+    req.bearer = *token;
+    auto response = co_await http_.send(req);
+    if (!response) co_return response.error();
+    if (response->status == 401 && attempt == 0) {
+      tokens_.invalidate();  // expired or revoked early: refresh once, then give up
+      continue;
+    }
+    co_return response;
+  }
+}
+
+asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
+  if (tenant_) co_return *tenant_;
+  auto response = co_await call(request(http::Method::get, "/connections"), false);
+  if (!response) co_return response.error().with_context("Failed to list Xero connections");
+  if (!response->ok()) co_return map_error(*response, "the connections list");
+  auto connections = parse_connections(response->body);
+  if (!connections)
+    co_return connections.error().with_context("Xero returned a malformed connections list");
+  auto chosen = choose_tenant(*connections, settings_.tenant_id);
+  if (!chosen) co_return chosen.error();
+  tenant_ = *chosen;
+
+  // The ShortCode only improves links; without it they still open Xero.
+  auto org = co_await call(request(http::Method::get, fmt::format("{}/Organisation", kApi)), true);
+  if (org && org->ok()) {
+    if (auto code = parse_short_code(org->body)) short_code_ = *code;
+  } else {
+    log::debug({.provider = "xero"}, "No Xero organisation ShortCode, links open the last used organisation");
+  }
+  co_return *tenant_;
+}
+
+asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListRequest req) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  auto r = request(http::Method::get,
+                   fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
+                               req.page, settings_.page_size, encode("UpdatedDateUTC ASC")));
+  if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
+  std::string what = fmt::format("the Contacts page {}", req.page);
+  auto response = co_await call(std::move(r), true);
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  Page<model::Contact> page;
+  page.page = req.page;
+  page.cursor = req.cursor;
+  if (response->status == 304) co_return page;  // nothing changed since the cursor
+  if (!response->ok()) co_return map_error(*response, what);
+  auto parsed = parse_contacts(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(fmt::format("Xero returned a malformed Contacts page (page {})", req.page));
+  std::size_t raw = parsed->contacts.size();
+  page.items = std::move(parsed->contacts);
+  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.has_next = more_pages(parsed->pagination, req.page, raw, settings_.page_size);
+  co_return page;
+}
+
+asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListRequest req,
+                                                                           bool include_purchase) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  // Every status, so invoices that become VOIDED or DELETED leave the summary.
+  std::string query = fmt::format(
+      "{}/Invoices?page={}&pageSize={}&order={}&Statuses={}", kApi, req.page, settings_.page_size,
+      encode("UpdatedDateUTC ASC"), encode("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"));
+  if (!include_purchase) query += "&where=" + encode("Type==\"ACCREC\"");
+  auto r = request(http::Method::get, std::move(query));
+  if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
+  std::string what = fmt::format("the Invoices page {}", req.page);
+  auto response = co_await call(std::move(r), true);
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  Page<model::Invoice> page;
+  page.page = req.page;
+  page.cursor = req.cursor;
+  if (response->status == 304) co_return page;
+  if (!response->ok()) co_return map_error(*response, what);
+  auto parsed = parse_invoices(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(fmt::format("Xero returned a malformed Invoices page (page {})", req.page));
+  page.items = std::move(parsed->invoices);
+  if (!include_purchase)
+    std::erase_if(page.items, [](const model::Invoice& i) { return i.type != model::InvoiceType::sales; });
+  for (auto& inv : page.items) inv.url = invoice_url(inv);
+  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.has_next = more_pages(parsed->pagination, req.page, parsed->raw_count, settings_.page_size);
+  co_return page;
+}
+
+asio::awaitable<Result<model::Contact>> XeroConnector::single_contact(http::Request r, std::string what) {
+  auto response = co_await call(std::move(r), true);
+  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto doc = connector::json::parse(response->body);
+  if (doc) {
+    // A 200 batch answer can still carry per-element refusals.
+    auto messages = validation_messages(*doc);
+    if (!messages.empty()) co_return refusal(what, messages);
+  }
+  auto parsed = parse_contacts(response->body);
+  if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer for {}", what));
+  if (parsed->contacts.empty())
+    co_return make_error(Errc::protocol, "Xero returned no contact for {}", what);
+  co_return std::move(parsed->contacts.front());
+}
+
+asio::awaitable<Result<model::Contact>> XeroConnector::get_contact(std::string_view remote_id) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  co_return co_await single_contact(
+      request(http::Method::get, fmt::format("{}/Contacts/{}", kApi, encode(remote_id))),
+      fmt::format("contact {}", remote_id));
+}
+
+asio::awaitable<Result<model::Contact>> XeroConnector::create_contact(const model::ContactDetails& spec,
+                                                                      std::string_view key) {
+  if (key.size() > kMaxIdempotencyKey)
+    co_return make_error(Errc::invalid_argument, "Xero idempotency keys are at most {} characters",
+                         kMaxIdempotencyKey);
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  // summarizeErrors=true: a refusal is a 400 ValidationException, not a 200 with errors inside.
+  auto r = request(http::Method::put, fmt::format("{}/Contacts?summarizeErrors=true", kApi));
+  r.body = contact_create_body(spec);
+  r.content_type = "application/json";
+  if (!key.empty()) {
+    r.headers.emplace_back("Idempotency-Key", std::string(key));
+    r.idempotency_key = std::string(key);
+  }
+  co_return co_await single_contact(std::move(r), fmt::format("contact '{}'", spec.name));
+}
+
+asio::awaitable<Result<model::Contact>> XeroConnector::update_contact(std::string_view remote_id,
+                                                                      const connector::ContactUpdate& update) {
+  auto body = contact_update_body(remote_id, update);
+  if (!body) co_return *update.current;  // nothing differs
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto r = request(http::Method::post, fmt::format("{}/Contacts/{}", kApi, encode(remote_id)));
+  r.body = std::move(*body);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the same partial update applied twice has the same result
+  co_return co_await single_contact(std::move(r),
+                                    fmt::format("contact '{}' ({})", update.desired.name, remote_id));
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> XeroConnector::find_contacts_by_name(std::string_view name) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string wanted = trim(name);
+  std::vector<model::Contact> out;
+  // searchTerm matches substrings of several fields case-insensitively; keep exact names only.
+  for (int page = 1;; ++page) {
+    auto r = request(http::Method::get,
+                     fmt::format("{}/Contacts?searchTerm={}&includeArchived=true&page={}&pageSize={}",
+                                 kApi, encode(wanted), page, settings_.page_size));
+    std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
+    auto response = co_await call(std::move(r), true);
+    if (!response) co_return response.error().with_context(fmt::format("Failed to run {}", what));
+    if (!response->ok()) co_return map_error(*response, what);
+    auto parsed = parse_contacts(response->body);
+    if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer to {}", what));
+    std::size_t raw = parsed->contacts.size();
+    for (auto& c : parsed->contacts)
+      if (c.display_name() == wanted) out.push_back(std::move(c));
+    if (!more_pages(parsed->pagination, page, raw, settings_.page_size)) break;
+  }
+  co_return out;
+}
+
+std::string XeroConnector::invoice_url(const model::Invoice& invoice) const {
+  return invoice_link(short_code_, invoice);
+}
+
+std::string XeroConnector::new_invoice_url(std::string_view contact_remote_id) const {
+  return new_invoice_link(short_code_, contact_remote_id);
+}
+
+}  // namespace capsync::xero

@@ -1,0 +1,67 @@
+#pragma once
+// XeroConnector: the AccountingConnector for the Xero Accounting API.
+//  - tenant: GET <base>/connections (checked against the configured tenant_id), then every
+//    call carries xero-tenant-id; the organisation's ShortCode makes deep links open the right
+//    organisation.
+//  - lists: page + pageSize, If-Modified-Since (whole seconds, rounded down) and
+//    order=UpdatedDateUTC ASC; items older than the cursor are dropped here, so callers get
+//    exactly ">= cursor". includeArchived=true so archived contacts reach R15.
+//  - writes: PUT /Contacts with Idempotency-Key; POST /Contacts/{id} with changed fields only.
+//  - a 401 invalidates the token and retries once.
+
+#include <optional>
+#include <string>
+
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/http_sender.hpp"
+#include "core/connector/token_source.hpp"
+
+namespace capsync::xero {
+
+struct XeroSettings {
+  std::string base_url = "https://api.xero.com";  // <base>/api.xro/2.0/… and <base>/connections
+  std::optional<std::string> tenant_id;           // else the only connected organisation
+  int page_size = 100;                            // Xero allows up to 1000 (second-hand)
+  std::chrono::milliseconds timeout{30000};
+  http::RequestGate* gate = nullptr;              // the connection's Xero rate limiter
+};
+
+class XeroConnector final : public connector::AccountingConnector {
+ public:
+  XeroConnector(connector::HttpSender& http, connector::TokenSource& tokens, XeroSettings settings);
+  XeroConnector(const XeroConnector&) = delete;
+  XeroConnector& operator=(const XeroConnector&) = delete;
+
+  std::string_view provider() const override { return "xero"; }
+  connector::Capabilities capabilities() const override;
+  boost::asio::awaitable<Result<connector::Tenant>> tenant() override;
+  boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(
+      connector::ListRequest request) override;
+  boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(
+      connector::ListRequest request, bool include_purchase) override;
+  boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view remote_id) override;
+  boost::asio::awaitable<Result<model::Contact>> create_contact(
+      const model::ContactDetails& spec, std::string_view idempotency_key) override;
+  boost::asio::awaitable<Result<model::Contact>> update_contact(
+      std::string_view remote_id, const connector::ContactUpdate& update) override;
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(
+      std::string_view name) override;
+  std::string invoice_url(const model::Invoice& invoice) const override;
+  std::string new_invoice_url(std::string_view contact_remote_id) const override;
+
+ private:
+  // Sends with bearer token and tenant header; one retry after a 401.
+  boost::asio::awaitable<Result<http::Response>> call(http::Request request, bool tenant_header);
+  http::Request request(http::Method method, std::string path_and_query) const;
+  boost::asio::awaitable<Result<model::Contact>> single_contact(http::Request request,
+                                                                std::string what);
+
+  // Owned by the executor's thread, like the connector itself.
+  connector::HttpSender& http_;
+  connector::TokenSource& tokens_;
+  XeroSettings settings_;
+  std::optional<connector::Tenant> tenant_;
+  std::string short_code_;
+};
+
+}  // namespace capsync::xero
