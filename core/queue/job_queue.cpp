@@ -325,11 +325,15 @@ Result<int> JobQueue::recover(std::string_view sql, std::int64_t now_ms) {
 }
 
 Result<int> JobQueue::recover_expired(std::int64_t now_ms) {
-  return recover("SELECT " CAPSYNC_JOB_COLUMNS " FROM jobs WHERE state = 'running' AND lease_until < ?1", now_ms);
+  return recover("SELECT " CAPSYNC_JOB_COLUMNS
+                 " FROM jobs INDEXED BY jobs_running WHERE state = 'running' AND lease_until < ?1",
+                 now_ms);
 }
 
 Result<int> JobQueue::recover_all(std::int64_t now_ms) {
-  return recover("SELECT " CAPSYNC_JOB_COLUMNS " FROM jobs WHERE state = 'running' AND ?1 IS NOT NULL", now_ms);
+  return recover("SELECT " CAPSYNC_JOB_COLUMNS
+                 " FROM jobs INDEXED BY jobs_running WHERE state = 'running' AND ?1 IS NOT NULL",
+                 now_ms);
 }
 
 Result<int> JobQueue::prune_done(std::int64_t older_than_ms) {

@@ -118,11 +118,10 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_ready ON jobs (priority DESC, run_after, id) WHERE state = 'ready';
 -- One ready job per dedupe key.
 CREATE UNIQUE INDEX jobs_dedupe ON jobs (connection, dedupe_key) WHERE state = 'ready' AND dedupe_key <> '';
--- Running jobs by record (claim exclusion) and by lease end (recovery).
-CREATE INDEX jobs_running_record ON jobs (record_key) WHERE state = 'running';
-CREATE INDEX jobs_running_lease ON jobs (lease_until) WHERE state = 'running';
--- Done jobs by age (pruning) and dead jobs (the dead-letter list).
-CREATE INDEX jobs_done ON jobs (finished_at) WHERE state = 'done';
+-- Running jobs by record (claim exclusion); small, so recovery scans it too.
+CREATE INDEX jobs_running ON jobs (record_key, lease_until) WHERE state = 'running';
+-- Dead jobs (the dead-letter list). Done jobs have no index: pruning scans, rarely, rather
+-- than every completion paying for one.
 CREATE INDEX jobs_dead ON jobs (id) WHERE state = 'dead';
 )sql";
 

@@ -110,7 +110,7 @@ TEST_CASE("queue: claim is one statement over the partial index of ready jobs") 
   while (*plan->step()) details += std::string(plan->column_text(3)) + "\n";
   INFO(details);
   CHECK_THAT(details, Catch::Contains("USING INDEX jobs_ready"));
-  CHECK_THAT(details, Catch::Contains("jobs_running_record"));
+  CHECK_THAT(details, Catch::Contains("jobs_running"));
   CHECK_THAT(details, !Catch::Contains("TEMP B-TREE"));
 }
 
