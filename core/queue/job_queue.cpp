@@ -337,9 +337,30 @@ Result<int> JobQueue::recover_all(std::int64_t now_ms) {
 }
 
 Result<int> JobQueue::prune_done(std::int64_t older_than_ms) {
-  auto s = run(db_, "DELETE FROM jobs WHERE state = 'done' AND finished_at < ?1", older_than_ms);
-  if (!s) return s.error().with_context("Failed to prune done jobs");
-  return db_.changes();
+  // Chunks of a few thousand rows, one transaction each, walking up the ids: other writers
+  // (workers completing jobs) wait for one chunk at most, never for the whole prune.
+  constexpr int kChunk = 5'000;
+  int pruned = 0;
+  for (std::int64_t after = 0;;) {
+    auto tx = db_.begin();
+    if (!tx) return tx.error().with_context("Failed to prune done jobs");
+    auto st = db_.cached(
+        "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE id > ?1 AND state = 'done' AND finished_at < ?2 "
+        "ORDER BY id LIMIT ?3) RETURNING id");
+    if (!st) return st.error();
+    (*st)->bind(1, after).bind(2, older_than_ms).bind(3, kChunk);
+    int deleted = 0;
+    for (;;) {
+      auto row = (*st)->step();
+      if (!row) return row.error().with_context("Failed to prune done jobs");
+      if (!*row) break;
+      after = std::max(after, (*st)->column_int64(0));
+      ++deleted;
+    }
+    if (auto c = tx->commit(); !c) return c.error().with_context("Failed to prune done jobs");
+    pruned += deleted;
+    if (deleted < kChunk) return pruned;
+  }
 }
 
 Status JobQueue::retry_one(const Job& job, std::int64_t now_ms) {

@@ -394,6 +394,25 @@ TEST_CASE("queue: done jobs are pruned after retention; others stay") {
   CHECK(f.get(ready).state == JobState::ready);
 }
 
+TEST_CASE("queue: pruning goes through many chunks and stops at the retention line") {
+  Fixture f;
+  constexpr int kOld = 12'345;  // more than two chunks
+  std::vector<JobSpec> specs(kOld + 10, JobSpec{.kind = "k", .connection = "acme"});
+  REQUIRE(f.queue.enqueue_many(specs, kT0).ok());
+  auto jobs = f.queue.claim_many("w1", kT0, kLease, kOld + 10);
+  REQUIRE(jobs.ok());
+  REQUIRE(jobs->size() == kOld + 10);
+  std::vector<std::int64_t> old_ids, new_ids;
+  for (const Job& job : *jobs) (old_ids.size() < kOld ? old_ids : new_ids).push_back(job.id);
+  REQUIRE(f.queue.complete_many(old_ids, "w1", kT0));
+  REQUIRE(f.queue.complete_many(new_ids, "w1", kT0 + 1'000));
+  auto pruned = f.queue.prune_done(kT0 + 1);
+  REQUIRE(pruned.ok());
+  CHECK(*pruned == kOld);
+  CHECK(f.queue.counts()->done == 10);
+  CHECK(*f.queue.prune_done(kT0 + 1) == 0);
+}
+
 TEST_CASE("queue: list filters and pages; counts by connection") {
   Fixture f;
   for (int i = 0; i < 5; ++i) f.add({.kind = "pull_invoices", .connection = "acme"});
