@@ -154,6 +154,8 @@ Result<std::vector<std::int64_t>> JobQueue::enqueue_many(std::span<const JobSpec
 // --- claim ---------------------------------------------------------------------------------
 
 Result<std::optional<Job>> JobQueue::claim_one(std::string_view owner, std::int64_t now_ms, std::int64_t lease_ms) {
+  // A store that reported corruption or an I/O error hands out no more work.
+  if (db_.fatal_error()) return db_.fatal_error()->with_context("Failed to claim a job");
   auto st = db_.cached(kClaim);
   if (!st) return st.error();
   (*st)->bind(1, owner).bind(2, now_ms).bind(3, lease_ms);

@@ -94,6 +94,7 @@ class JobQueue final {
 
   // Leases the most urgent due job (priority, then run_after, then id) to `owner` until
   // now_ms + lease_ms, skipping jobs whose record_key has a running job. One UPDATE … RETURNING.
+  // Once the database has latched a fatal error, returns that error instead.
   Result<std::optional<Job>> claim(std::string_view owner, std::int64_t now_ms, std::int64_t lease_ms);
   // Up to `max` claims in one transaction, for throughput. Jobs sharing a record_key are
   // never leased together.

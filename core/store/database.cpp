@@ -279,7 +279,9 @@ Status Database::migrate(std::span<const Migration> migrations) {
     }
     user_version_ = m.version;
   }
-  user_version_ = *read_version();
+  auto final_version = read_version();
+  if (!final_version) return final_version.error();
+  user_version_ = *final_version;
   return {};
 }
 
