@@ -93,7 +93,7 @@ std::string entry_json(const Value& entry) {
 
 }  // namespace
 
-void CapsuleApi::load_seed(const rapidjson::Value& section) { state_.load_seed(section, context_.clock.now()); }
+void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) { state_.load_seed(section, context_.clock.now()); }
 
 void CapsuleApi::dump_state(JsonWriter& writer) const { state_.dump(writer); }
 

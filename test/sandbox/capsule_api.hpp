@@ -18,7 +18,7 @@ class CapsuleApi final : public Provider {
   Response handle(const Request& request) override;
   Response fault_status(const Request& request, int status, int retry_after_s) override;
   Response fault_expired_token(const Request& request) override;
-  void load_seed(const rapidjson::Value& section) override;
+  void load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) override;
   void dump_state(JsonWriter& writer) const override;
 
  private:

@@ -35,8 +35,9 @@ class Provider {
   virtual Response fault_status(const Request& request, int status, int retry_after_s) = 0;
   virtual Response fault_expired_token(const Request& request) = 0;
 
-  // Replaces all state with the seed section for this provider (null = empty).
-  virtual void load_seed(const rapidjson::Value& section) = 0;
+  // Replaces all state with the seed section for this provider (null = empty). `exact` is the
+  // same section parsed with numbers kept as their text, for money.
+  virtual void load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) = 0;
   // Writes the whole state as one JSON object.
   virtual void dump_state(JsonWriter& writer) const = 0;
 };

@@ -3,6 +3,7 @@
 
 #include "test/sandbox/capsule_api.hpp"
 #include "test/sandbox/sandbox.hpp"
+#include "test/sandbox/xero_api.hpp"
 
 namespace capsync::sandbox {
 
@@ -10,6 +11,7 @@ std::unique_ptr<Sandbox> make_sandbox(double time_scale) {
   auto sandbox = std::make_unique<Sandbox>(time_scale);
   auto& context = sandbox->context();
   sandbox->add_provider(std::make_unique<CapsuleApi>(context));
+  sandbox->add_provider(std::make_unique<XeroApi>(context));
   return sandbox;
 }
 

@@ -39,10 +39,13 @@ Result<void> Sandbox::load_seed(std::string_view json) {
       context_.clock.set_now(*t);
     }
   }
+  rapidjson::Document exact;
+  exact.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.data(), json.size());
   rapidjson::Value null_value;
   for (auto& provider : providers_) {
     const auto* section = member(*doc, provider->name());
-    provider->load_seed(section != nullptr ? *section : null_value);
+    const auto* exact_section = member(exact, provider->name());
+    provider->load_seed(section != nullptr ? *section : null_value, exact_section != nullptr ? *exact_section : null_value);
   }
   return {};
 }
