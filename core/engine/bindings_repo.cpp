@@ -1,0 +1,124 @@
+#include "core/engine/bindings_repo.hpp"
+
+#include <fmt/format.h>
+
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+namespace {
+
+constexpr std::string_view kColumns = "capsule_id, remote_id, kind, remote_hash, capsule_hash";
+
+sync::Binding read_row(const store::Statement& st) {
+  sync::Binding b;
+  b.party_id = std::stoll(std::string(st.column_text(0)));
+  b.remote_id = std::string(st.column_text(1));
+  b.role = parse_role(st.column_text(2));
+  if (!st.column_is_null(3)) b.pushed_hash = std::string(st.column_text(3));
+  if (!st.column_is_null(4)) b.summary_hash = std::string(st.column_text(4));
+  return b;
+}
+
+}  // namespace
+
+sync::ContactRole parse_role(std::string_view text) {
+  if (text == "supplier") return sync::ContactRole::supplier;
+  if (text == "both") return sync::ContactRole::both;
+  return sync::ContactRole::customer;
+}
+
+std::optional<sync::Binding> BindingsRepo::find(std::string_view where, std::string_view value) const {
+  const std::string sql =
+      fmt::format("SELECT {} FROM bindings WHERE connection = ?1 AND {} = ?2 AND state = 'linked'", kColumns, where);
+  auto st = db_.cached(sql);
+  if (!st) {
+    log::error({.connection = connection_}, "Failed to read bindings: {}", st.error());
+    return std::nullopt;
+  }
+  (*st)->bind(1, connection_).bind(2, value);
+  auto row = (*st)->step();
+  if (!row) {
+    log::error({.connection = connection_}, "Failed to read bindings: {}", row.error());
+    return std::nullopt;
+  }
+  if (!*row) return std::nullopt;
+  return read_row(**st);
+}
+
+std::optional<sync::Binding> BindingsRepo::find_by_remote_id(std::string_view remote_id) const {
+  return find("remote_id", remote_id);
+}
+
+std::optional<sync::Binding> BindingsRepo::find_by_party(model::PartyId party_id) const {
+  return find("capsule_id", std::to_string(party_id));
+}
+
+Status BindingsRepo::put(const sync::Binding& b, bool created_by_us) {
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  {
+    auto del = db_.cached("DELETE FROM bindings WHERE connection = ?1 AND (remote_id = ?2 OR capsule_id = ?3)");
+    if (!del) return del.error();
+    (*del)->bind(1, connection_).bind(2, b.remote_id).bind(3, std::to_string(b.party_id));
+    if (auto s = (*del)->run(); !s) return s;
+  }
+  auto st = db_.cached(
+      "INSERT INTO bindings (connection, capsule_id, remote_id, kind, remote_hash, capsule_hash, state, created_by_us)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'linked', ?7)");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, std::to_string(b.party_id)).bind(3, b.remote_id).bind(4, sync::to_string(b.role));
+  if (b.pushed_hash) (*st)->bind(5, *b.pushed_hash); else (*st)->bind(5, std::nullopt);
+  if (b.summary_hash) (*st)->bind(6, *b.summary_hash); else (*st)->bind(6, std::nullopt);
+  (*st)->bind(7, created_by_us ? 1 : 0);
+  if (auto s = (*st)->run(); !s) return s;
+  return tx->commit();
+}
+
+Status BindingsRepo::erase(std::string_view remote_id) {
+  auto st = db_.cached("DELETE FROM bindings WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id);
+  return (*st)->run();
+}
+
+Status BindingsRepo::set_pushed_hash(std::string_view remote_id, std::string_view hash) {
+  auto st = db_.cached("UPDATE bindings SET remote_hash = ?3 WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id).bind(3, hash);
+  return (*st)->run();
+}
+
+Status BindingsRepo::set_summary_hash(std::string_view remote_id, std::optional<std::string_view> hash) {
+  auto st = db_.cached("UPDATE bindings SET capsule_hash = ?3 WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id);
+  if (hash) (*st)->bind(3, *hash); else (*st)->bind(3, std::nullopt);
+  return (*st)->run();
+}
+
+Result<std::vector<sync::Binding>> BindingsRepo::all() const {
+  auto st = db_.cached(fmt::format("SELECT {} FROM bindings WHERE connection = ?1 AND state = 'linked' ORDER BY remote_id",
+                                   kColumns));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  std::vector<sync::Binding> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(read_row(**st));
+  }
+  return out;
+}
+
+Result<int> BindingsRepo::count() const {
+  auto st = db_.cached("SELECT count(*) FROM bindings WHERE connection = ?1 AND state = 'linked'");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  return static_cast<int>((*st)->column_int64(0));
+}
+
+}  // namespace capsync::engine

@@ -1,0 +1,68 @@
+#include "core/engine/conflicts_repo.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+
+bool ConflictsRepo::contains(std::string_view identity) const {
+  auto st = db_.cached(
+      "SELECT 1 FROM engine_conflict_keys k JOIN conflicts c ON c.id = k.conflict_id"
+      " WHERE k.connection = ?1 AND k.identity = ?2 AND c.resolved_at IS NULL");
+  if (!st) return false;
+  (*st)->bind(1, connection_).bind(2, identity);
+  auto row = (*st)->step();
+  return row.ok() && *row;
+}
+
+Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t now_ms) {
+  const std::string identity = conflict.identity();
+  if (contains(identity)) return false;
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  {
+    auto st = db_.cached(
+        "INSERT INTO conflicts (connection, kind, capsule_id, remote_id, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!st) return st.error();
+    (*st)->bind(1, connection_).bind(2, sync::to_string(conflict.kind));
+    if (conflict.party_ids.empty()) (*st)->bind(3, std::nullopt);
+    else (*st)->bind(3, fmt::format("{}", fmt::join(conflict.party_ids, ",")));
+    if (conflict.remote_id.empty()) (*st)->bind(4, std::nullopt); else (*st)->bind(4, conflict.remote_id);
+    (*st)->bind(5, conflict.describe()).bind(6, now_ms);
+    if (auto s = (*st)->run(); !s) return s.error();
+  }
+  const std::int64_t id = db_.last_insert_rowid();
+  {
+    auto st = db_.cached(
+        "INSERT INTO engine_conflict_keys (connection, identity, conflict_id) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (connection, identity) DO UPDATE SET conflict_id = excluded.conflict_id");
+    if (!st) return st.error();
+    (*st)->bind(1, connection_).bind(2, identity).bind(3, id);
+    if (auto s = (*st)->run(); !s) return s.error();
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return true;
+}
+
+Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
+  auto st = db_.cached(
+      "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail FROM conflicts"
+      " WHERE connection = ?1 AND resolved_at IS NULL ORDER BY id");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  std::vector<StoredConflict> out;
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(StoredConflict{(*st)->column_int64(0), std::string((*st)->column_text(1)),
+                                 std::string((*st)->column_text(2)), std::string((*st)->column_text(3)),
+                                 std::string((*st)->column_text(4))});
+  }
+  return out;
+}
+
+}  // namespace capsync::engine

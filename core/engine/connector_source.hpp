@@ -1,0 +1,26 @@
+#pragma once
+// ConnectorSource: where the engine gets the two connectors of a connection. The daemon's
+// wiring builds them (HTTP client, token manager, rate limiter) from the connection's
+// settings; unit tests hand in fakes. The connectors outlive every job that uses them.
+
+#include "core/config/settings.hpp"
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/capsule_connector.hpp"
+#include "core/error/result.hpp"
+
+namespace capsync::engine {
+
+struct Connectors {
+  connector::CapsuleConnector* capsule = nullptr;
+  connector::AccountingConnector* accounting = nullptr;
+};
+
+class ConnectorSource {
+ public:
+  virtual ~ConnectorSource() = default;
+  // The connectors of `connection`, built on first use and kept. An error names what the
+  // operator must fix (a provider with no connector yet, a missing credential).
+  virtual Result<Connectors> connectors(const config::ConnectionConfig& connection) = 0;
+};
+
+}  // namespace capsync::engine
