@@ -1,0 +1,172 @@
+// Fake Capsule API v2: paging, since, nested-array PUT rules, validation, deletions, auth.
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include "test/unit/sandbox/test_client.hpp"
+
+using namespace capsync::sandbox::test;
+
+namespace {
+
+const std::map<std::string, std::string> kAuth = {{"Authorization", "Bearer capsule-sandbox-token"},
+                                                  {"Content-Type", "application/json"}};
+const char* kSeed = R"({
+  "capsule": {
+    "tokens": ["capsule-sandbox-token"],
+    "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
+    "teams": [{"id": 7, "name": "Sales"}],
+    "fieldDefinitions": [{"id": 90, "type": "number", "name": "Lead Score"}, {"id": 91, "type": "boolean", "name": "Local"}],
+    "parties": [
+      {"id": 1, "type": "organisation", "name": "Acme Ltd", "emailAddresses": [{"id": 500, "type": "Work", "address": "a@acme.test"}]},
+      {"id": 2, "type": "organisation", "name": "Beta Ltd"},
+      {"id": 3, "type": "person", "firstName": "Jane", "lastName": "Smith"},
+      {"id": 4, "type": "person", "firstName": "Chris", "lastName": "Evans"},
+      {"id": 5, "type": "organisation", "name": "Gamma Ltd"}
+    ]
+  }
+})";
+
+rapidjson::Document json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  return doc;
+}
+
+std::string now_of(const SandboxFixture& sandbox) { return json(sandbox.get("/_admin/time").body)["now"].GetString(); }
+
+void advance(const SandboxFixture& sandbox, int seconds) {
+  REQUIRE(sandbox.send("POST", "/_admin/time", "{\"advance_s\":" + std::to_string(seconds) + "}").status == 200);
+}
+
+}  // namespace
+
+TEST_CASE("Capsule parties are paged with a Link header to the next page") {
+  SandboxFixture sandbox(kSeed);
+  auto first = sandbox.get("/capsule/api/v2/parties?perPage=2", kAuth);
+  REQUIRE(first.status == 200);
+  CHECK(json(first.body)["parties"].Size() == 2);
+  CHECK(first.header("link") == "<" + sandbox.url + "/capsule/api/v2/parties?perPage=2&page=2>; rel=\"next\"");
+  CHECK(first.header("x-ratelimit-limit") == "4000");
+  CHECK(first.header("x-ratelimit-remaining") == "3999");
+  auto last = sandbox.get("/capsule/api/v2/parties?perPage=2&page=3", kAuth);
+  CHECK(json(last.body)["parties"].Size() == 1);
+  CHECK(json(last.body)["parties"][0]["id"].GetInt() == 5);
+  CHECK(last.header("link").empty());
+  CHECK(sandbox.get("/capsule/api/v2/parties?perPage=101", kAuth).status == 400);
+}
+
+TEST_CASE("Capsule rejects a missing or wrong bearer token with 401 JSON") {
+  SandboxFixture sandbox(kSeed);
+  auto none = sandbox.get("/capsule/api/v2/parties");
+  CHECK(none.status == 401);
+  CHECK(json(none.body).HasMember("message"));
+  CHECK(sandbox.get("/capsule/api/v2/parties", {{"Authorization", "Bearer nope"}}).status == 401);
+}
+
+TEST_CASE("Capsule since returns only parties changed after the given time") {
+  SandboxFixture sandbox(kSeed);
+  std::string before = now_of(sandbox);
+  advance(sandbox, 10);
+  REQUIRE(sandbox.send("PUT", "/capsule/api/v2/parties/3", R"({"party":{"jobTitle":"CFO"}})", kAuth).status == 200);
+  auto changed = json(sandbox.get("/capsule/api/v2/parties?since=" + before, kAuth).body);
+  REQUIRE(changed["parties"].Size() == 1);
+  CHECK(changed["parties"][0]["id"].GetInt() == 3);
+  CHECK(std::string(changed["parties"][0]["updatedAt"].GetString()) > before);
+}
+
+TEST_CASE("Capsule PUT appends, updates and deletes nested items by id") {
+  SandboxFixture sandbox(kSeed);
+  advance(sandbox, 5);
+  auto put = [&](const std::string& body) {
+    auto result = sandbox.send("PUT", "/capsule/api/v2/parties/1?embed=fields,tags", body, kAuth);
+    REQUIRE(result.status == 200);
+    return json(result.body);
+  };
+  auto original = json(sandbox.get("/capsule/api/v2/parties/1", kAuth).body);
+  std::string stamp = original["party"]["updatedAt"].GetString();
+
+  SECTION("an empty array changes nothing, not even updatedAt") {
+    auto same = put(R"({"party":{"emailAddresses":[]}})");
+    CHECK(same["party"]["emailAddresses"].Size() == 1);
+    CHECK(same["party"]["updatedAt"].GetString() == stamp);
+  }
+  SECTION("an item without id is appended") {
+    auto added = put(R"({"party":{"emailAddresses":[{"type":"Home","address":"b@acme.test"}]}})");
+    REQUIRE(added["party"]["emailAddresses"].Size() == 2);
+    CHECK(std::string(added["party"]["emailAddresses"][1]["address"].GetString()) == "b@acme.test");
+    CHECK(added["party"]["updatedAt"].GetString() != stamp);
+  }
+  SECTION("an item with id is updated, _delete removes it, _destroy is ignored") {
+    auto updated = put(R"({"party":{"emailAddresses":[{"id":500,"address":"new@acme.test"}]}})");
+    CHECK(std::string(updated["party"]["emailAddresses"][0]["address"].GetString()) == "new@acme.test");
+    CHECK(std::string(updated["party"]["emailAddresses"][0]["type"].GetString()) == "Work");
+    auto kept = put(R"({"party":{"emailAddresses":[{"id":500,"_destroy":true}]}})");
+    CHECK(kept["party"]["emailAddresses"].Size() == 1);
+    auto gone = put(R"({"party":{"emailAddresses":[{"id":500,"_delete":true}]}})");
+    CHECK(gone["party"]["emailAddresses"].Size() == 0);
+  }
+  SECTION("custom fields and tags follow the same rules; numbers come back as strings") {
+    auto with_field = put(R"({"party":{"fields":[{"definition":{"id":90},"value":42}],"tags":[{"name":"Customer"}]}})");
+    REQUIRE(with_field["party"]["fields"].Size() == 1);
+    CHECK(std::string(with_field["party"]["fields"][0]["value"].GetString()) == "42");
+    REQUIRE(with_field["party"]["tags"].Size() == 1);
+    auto tag_id = with_field["party"]["tags"][0]["id"].GetInt64();
+    auto row_id = with_field["party"]["fields"][0]["id"].GetInt64();
+    auto cleared = put(R"({"party":{"fields":[{"id":)" + std::to_string(row_id) + R"(,"_delete":true}],"tags":[{"id":)" +
+                       std::to_string(tag_id) + R"(,"_delete":true}]}})");
+    CHECK(cleared["party"]["fields"].Size() == 0);
+    CHECK(cleared["party"]["tags"].Size() == 0);
+    auto bad = sandbox.send("PUT", "/capsule/api/v2/parties/1", R"({"party":{"fields":[{"definition":{"id":91},"value":null}]}})", kAuth);
+    CHECK(bad.status == 422);
+  }
+  SECTION("fields and tags are left out unless embedded") {
+    auto plain = json(sandbox.get("/capsule/api/v2/parties/1", kAuth).body);
+    CHECK_FALSE(plain["party"].HasMember("fields"));
+    CHECK_FALSE(plain["party"].HasMember("tags"));
+  }
+}
+
+TEST_CASE("Capsule validates new parties like the real service") {
+  SandboxFixture sandbox(kSeed);
+  auto post = [&](const std::string& body) { return sandbox.send("POST", "/capsule/api/v2/parties", body, kAuth); };
+  auto duplicate = post(R"({"party":{"type":"organisation","name":"Acme Ltd"}})");
+  CHECK(duplicate.status == 422);
+  CHECK(std::string(json(duplicate.body)["errors"][0]["field"].GetString()) == "name");
+  CHECK(post(R"({"party":{"name":"No type"}})").status == 422);
+  CHECK(post(R"({"party":{"type":"person"}})").status == 422);
+  CHECK(post(R"({"party":{"type":"organisation","name":"Delta","addresses":[{"country":"UK"}]}})").status == 422);
+  auto created = post(R"({"party":{"type":"organisation","name":"Delta","addresses":[{"country":"United Kingdom"}]}})");
+  REQUIRE(created.status == 201);
+  CHECK(json(created.body)["party"]["owner"]["id"].GetInt() == 1);
+  CHECK(sandbox.send("PUT", "/capsule/api/v2/parties/2", R"({"party":{"name":"Acme Ltd"}})", kAuth).status == 422);
+}
+
+TEST_CASE("Capsule deleted parties are listed by /parties/deleted, which needs since") {
+  SandboxFixture sandbox(kSeed);
+  std::string before = now_of(sandbox);
+  advance(sandbox, 1);
+  CHECK(sandbox.get("/capsule/api/v2/parties/deleted", kAuth).status == 422);
+  REQUIRE(sandbox.send("DELETE", "/capsule/api/v2/parties/2", "", kAuth).status == 204);
+  CHECK(sandbox.get("/capsule/api/v2/parties/2", kAuth).status == 404);
+  auto deleted = json(sandbox.get("/capsule/api/v2/parties/deleted?since=" + before, kAuth).body);
+  REQUIRE(deleted["parties"].Size() == 1);
+  CHECK(deleted["parties"][0]["id"].GetInt() == 2);
+  CHECK(deleted["parties"][0].HasMember("deletedAt"));
+  auto all = json(sandbox.get("/capsule/api/v2/parties", kAuth).body);
+  CHECK(all["parties"].Size() == 4);
+}
+
+TEST_CASE("Capsule notes can be added to and listed for a party") {
+  SandboxFixture sandbox(kSeed);
+  auto created = sandbox.send("POST", "/capsule/api/v2/entries",
+                              R"({"entry":{"type":"note","party":{"id":3},"content":"Invoice summary: 2 open"}})", kAuth);
+  REQUIRE(created.status == 201);
+  auto id = json(created.body)["entry"]["id"].GetInt64();
+  REQUIRE(sandbox.send("PUT", "/capsule/api/v2/entries/" + std::to_string(id), R"({"entry":{"content":"3 open"}})", kAuth).status == 200);
+  auto list = json(sandbox.get("/capsule/api/v2/parties/3/entries", kAuth).body);
+  REQUIRE(list["entries"].Size() == 1);
+  CHECK(std::string(list["entries"][0]["content"].GetString()) == "3 open");
+  CHECK(json(sandbox.get("/capsule/api/v2/users/current", kAuth).body)["user"]["id"].GetInt() == 1);
+}
