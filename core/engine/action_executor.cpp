@@ -1,0 +1,244 @@
+#include "core/engine/action_executor.hpp"
+
+#include <fmt/format.h>
+
+#include "core/log/log.hpp"
+#include "core/model/name_key.hpp"
+#include "core/store/database.hpp"
+#include "core/sync/contact_details.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+bool is_transient(const Error& error) {
+  switch (error.code()) {
+    case Errc::io:
+    case Errc::busy:
+    case Errc::timeout:
+    case Errc::http:
+    case Errc::rate_limited:
+    case Errc::protocol:
+    case Errc::cancelled:
+      return true;
+    default:
+      return false;
+  }
+}
+
+queue::JobSpec push_job(std::string_view connection, model::PartyId party) {
+  queue::JobSpec spec;
+  spec.kind = std::string(kind_push);
+  spec.connection = std::string(connection);
+  spec.payload = std::to_string(party);
+  spec.dedupe_key = fmt::format("push:{}", party);
+  spec.record_key = fmt::format("party:{}:{}", connection, party);
+  spec.priority = 5;  // a person just edited this party (R10 should feel immediate)
+  return spec;
+}
+
+ActionExecutor::ActionExecutor(SyncContext& ctx)
+    : ctx_(ctx), summaries_(ctx.capsule, ctx.store.parties, ctx.store.notes, ctx.policy) {}
+
+namespace {
+
+// The accounting contact an action is about, to keep it pending when the action fails.
+std::string remote_of(const sync::Action& action) {
+  return std::visit(
+      [](const auto& a) -> std::string {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, sync::ExportContact>) return {};
+        else if constexpr (std::is_same_v<T, sync::RecordConflict>) return a.conflict.remote_id;
+        else return a.remote_id;
+      },
+      action);
+}
+
+}  // namespace
+
+asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::Action>& actions) {
+  ExecuteOutcome out;
+  for (const auto& action : actions) {
+    log::debug({.connection = ctx_.connection, .record = remote_of(action)}, "Executing: {}", sync::describe(action));
+    auto s = co_await run(action);
+    if (!s) {
+      out.keep_pending.insert(remote_of(action));
+      out.error = s.error();
+      break;
+    }
+  }
+  out.writes = writes_;
+  co_return out;
+}
+
+asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
+  if (const auto* a = std::get_if<sync::LinkParty>(&action)) co_return co_await link(*a);
+  if (const auto* a = std::get_if<sync::CreateParty>(&action))
+    co_return co_await create(a->remote_id, a->role, a->spec, a->pushed_hash, false);
+  if (const auto* a = std::get_if<sync::RecreateParty>(&action)) {
+    auto b = ctx_.store.bindings.find_by_remote_id(a->remote_id);
+    co_return co_await create(a->remote_id, b ? b->role : sync::ContactRole::customer, a->spec, a->pushed_hash, true);
+  }
+  if (const auto* a = std::get_if<sync::Unlink>(&action)) co_return co_await unlink(*a);
+  if (const auto* a = std::get_if<sync::UpdateSummary>(&action)) co_return co_await summary(*a);
+  if (const auto* a = std::get_if<sync::PushContact>(&action)) co_return co_await push(*a);
+  if (const auto* a = std::get_if<sync::RememberPushed>(&action))
+    co_return ctx_.store.bindings.set_pushed_hash(a->remote_id, a->hash);
+  if (const auto* a = std::get_if<sync::ExportContact>(&action)) co_return co_await export_contact(*a);
+  if (const auto* a = std::get_if<sync::RecordConflict>(&action)) co_return conflict(a->conflict);
+  co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
+  sync::Binding b{a.party_id, a.remote_id, a.role, std::nullopt, std::nullopt};
+  // The party's details as they are now are the push baseline (R10: only later edits go out).
+  auto party = ctx_.store.parties.get(a.party_id);
+  if (!party) co_return party.error();
+  if (*party) b.pushed_hash = sync::details_hash(sync::details_from_party(**party));
+  if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
+  log::info({.connection = ctx_.connection, .record = a.remote_id}, "Linked accounting contact {} to Capsule party {}",
+            a.remote_id, a.party_id);
+  co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, sync::ContactRole role,
+                                               model::PartySpec spec, const std::string& pushed_hash, bool recreate) {
+  const std::string name = spec.display_name();
+  // A create retried after a crash: the party it made reached the mirror with the Capsule pull
+  // that precedes every reconcile, so link the one unlinked party of that name instead.
+  for (const auto& candidate : ctx_.store.parties.find_by_exact_key(model::exact_key(name))) {
+    if (ctx_.store.bindings.find_by_party(candidate.id)) continue;
+    if (!recreate) {
+      log::notice({.connection = ctx_.connection, .record = remote_id},
+                  "Capsule party {} named '{}' already exists; linking it instead of creating another", candidate.id,
+                  name);
+      co_return co_await link(sync::LinkParty{remote_id, candidate.id, role});
+    }
+  }
+  if (spec.team && !spec.team->id) {
+    auto team = co_await ctx_.capsule.resolve_team(spec.team->name);
+    if (!team) co_return team.error().with_context("Failed to resolve default_team");
+    spec.team = *team;
+  }
+  auto created = co_await ctx_.capsule.create_party(spec);
+  if (!created) {
+    co_return refused(created.error(),
+                      created.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
+                                                               : sync::ConflictKind::refused_by_api,
+                      remote_id, {}, name);
+  }
+  ++writes_;
+  auto tx = ctx_.store.db.begin();
+  if (!tx) co_return tx.error();
+  if (auto s = ctx_.store.parties.upsert(*created); !s) co_return s;
+  sync::Binding b{created->id, remote_id, role, pushed_hash, std::nullopt};
+  if (auto s = ctx_.store.bindings.put(b, true); !s) co_return s;
+  if (auto s = tx->commit(); !s) co_return s;
+  log::info({.connection = ctx_.connection, .record = remote_id}, "{} Capsule {} '{}' (party {}) for accounting contact {}",
+            recreate ? "Re-created" : "Created", model::to_string(created->type), name, created->id, remote_id);
+  co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::unlink(const sync::Unlink& a) {
+  auto b = ctx_.store.bindings.find_by_remote_id(a.remote_id);
+  if (a.clear_summary && b && b->summary_hash) {
+    auto s = co_await summaries_.write(a.party_id, sync::cleared_summary());
+    if (!s && s.error().code() != Errc::not_found) co_return s;
+    ++writes_;
+  }
+  if (auto s = ctx_.store.bindings.erase(a.remote_id); !s) co_return s;
+  log::info({.connection = ctx_.connection, .record = a.remote_id},
+            "Unlinked accounting contact {} from Capsule party {}: {}; the party stays in Capsule", a.remote_id,
+            a.party_id, a.reason);
+  co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::summary(const sync::UpdateSummary& a) {
+  auto b = ctx_.store.bindings.find_by_remote_id(a.remote_id);
+  if (!b) co_return Status{};  // the create before it was refused (recorded as a conflict)
+  const model::PartyId party = a.party_id.value_or(b->party_id);
+  auto s = co_await summaries_.write(party, a.summary);
+  if (!s) {
+    if (s.error().code() == Errc::not_found) {
+      log::notice({.connection = ctx_.connection, .record = a.remote_id},
+                  "Capsule party {} is gone; it is handled at the next Capsule poll (R14)", party);
+      co_return Status{};
+    }
+    co_return s;
+  }
+  ++writes_;
+  co_return ctx_.store.bindings.set_summary_hash(a.remote_id, a.hash);
+}
+
+asio::awaitable<Status> ActionExecutor::push(const sync::PushContact& a) {
+  auto current = ctx_.store.contacts.get(a.remote_id);
+  if (!current) co_return current.error();
+  connector::ContactUpdate update{a.update, *current};
+  auto saved = co_await ctx_.accounting.update_contact(a.remote_id, update);
+  if (!saved) {
+    co_return refused(saved.error(),
+                      saved.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
+                                                             : sync::ConflictKind::refused_by_api,
+                      a.remote_id, {a.party_id}, a.update.name);
+  }
+  ++writes_;
+  auto tx = ctx_.store.db.begin();
+  if (!tx) co_return tx.error();
+  if (auto s = ctx_.store.contacts.upsert(*saved, false); !s) co_return s;
+  if (auto s = ctx_.store.bindings.set_pushed_hash(a.remote_id, a.hash); !s) co_return s;
+  if (auto s = tx->commit(); !s) co_return s;
+  log::info({.connection = ctx_.connection, .record = a.remote_id},
+            "Pushed the details of Capsule party {} to accounting contact {}", a.party_id, a.remote_id);
+  co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact& a) {
+  const std::string key = fmt::format("capsync-export-{}-{}", ctx_.connection, a.party_id);
+  auto created = co_await ctx_.accounting.create_contact(a.spec, key);
+  if (!created) {
+    co_return refused(created.error(),
+                      created.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
+                                                               : sync::ConflictKind::refused_by_api,
+                      {}, {a.party_id}, a.spec.name);
+  }
+  ++writes_;
+  {
+    auto tx = ctx_.store.db.begin();
+    if (!tx) co_return tx.error();
+    if (auto s = ctx_.store.contacts.upsert(*created, false); !s) co_return s;
+    sync::Binding b{a.party_id, created->remote_id, sync::ContactRole::customer, a.pushed_hash, std::nullopt};
+    if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
+    if (auto s = tx->commit(); !s) co_return s;
+  }
+  log::info({.connection = ctx_.connection, .record = created->remote_id},
+            "Exported Capsule party {} as accounting contact {} '{}'", a.party_id, created->remote_id, a.spec.name);
+  if (a.remove_tag) {
+    auto source = ctx_.store.parties.get(a.source_party_id);
+    if (!source) co_return source.error();
+    if (*source && (*source)->has_tag(*a.remove_tag)) {
+      connector::PartyPatch patch;
+      patch.remove_tags.push_back(*a.remove_tag);
+      auto saved = co_await ctx_.capsule.update_party(**source, patch);
+      if (!saved) co_return saved.error();
+      ++writes_;
+      if (auto s = ctx_.store.parties.upsert(*saved); !s) co_return s;
+    }
+  }
+  co_return Status{};
+}
+
+Status ActionExecutor::conflict(const sync::Conflict& c) {
+  auto fresh = ctx_.store.conflicts.record(c, ctx_.now_ms());
+  if (!fresh) return fresh.error();
+  if (*fresh) log::warning({.connection = ctx_.connection, .record = c.remote_id}, "{}", c.describe());
+  return {};
+}
+
+Status ActionExecutor::refused(const Error& error, sync::ConflictKind kind, std::string remote_id,
+                               std::vector<model::PartyId> parties, std::string name) {
+  if (error.code() != Errc::conflict && error.code() != Errc::invalid_argument) return error;
+  return conflict(sync::make_conflict(kind, std::move(remote_id), {}, std::move(parties), std::move(name),
+                                      error.message()));
+}
+
+}  // namespace capsync::engine

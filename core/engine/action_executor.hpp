@@ -1,0 +1,58 @@
+#pragma once
+// ActionExecutor: carries out the reconciler's Actions for one connection, in order, and
+// stores what each says to store, so a second pass over the same input decides nothing.
+//
+// Failure handling per record: a refusal that needs a person (Errc::conflict, invalid_argument)
+// is recorded as a conflict (R13/R17) and the sync goes on; a transient failure (network,
+// 5xx, rate limit) stops the batch and is returned, so the job is retried with backoff and
+// the record stays pending. A remote id is committed in the same transaction as the record
+// that names it, the moment the provider returned it.
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/engine/summary_writer.hpp"
+#include "core/engine/sync_context.hpp"
+#include "core/sync/action.hpp"
+
+namespace capsync::engine {
+
+struct ExecuteOutcome {
+  std::set<std::string> keep_pending;  // contacts whose actions did not complete
+  std::optional<Error> error;          // the failure that stopped the batch, if any
+  int writes = 0;                      // provider writes made
+};
+
+class ActionExecutor final {
+ public:
+  explicit ActionExecutor(SyncContext& ctx);
+
+  boost::asio::awaitable<ExecuteOutcome> execute(const std::vector<sync::Action>& actions);
+
+ private:
+  boost::asio::awaitable<Status> run(const sync::Action& action);
+  boost::asio::awaitable<Status> link(const sync::LinkParty& a);
+  boost::asio::awaitable<Status> create(const std::string& remote_id, sync::ContactRole role, model::PartySpec spec,
+                                        const std::string& pushed_hash, bool recreate);
+  boost::asio::awaitable<Status> unlink(const sync::Unlink& a);
+  boost::asio::awaitable<Status> summary(const sync::UpdateSummary& a);
+  boost::asio::awaitable<Status> push(const sync::PushContact& a);
+  boost::asio::awaitable<Status> export_contact(const sync::ExportContact& a);
+  Status conflict(const sync::Conflict& c);
+  // Records a refusal by a provider as a conflict; other errors are returned unchanged.
+  Status refused(const Error& error, sync::ConflictKind kind, std::string remote_id,
+                 std::vector<model::PartyId> parties, std::string name);
+
+  SyncContext& ctx_;
+  SummaryWriter summaries_;
+  int writes_ = 0;
+};
+
+// True for failures a retry may cure (network, timeouts, 5xx, rate limits, busy store).
+bool is_transient(const Error& error);
+
+}  // namespace capsync::engine

@@ -1,0 +1,86 @@
+#include "core/engine/capsule_pull.hpp"
+
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+#include "core/sync/contact_details.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+bool wants_push(const SyncContext& ctx, const model::Party& party) {
+  if (auto b = ctx.store.bindings.find_by_party(party.id)) {
+    return !b->pushed_hash || *b->pushed_hash != sync::details_hash(sync::details_from_party(party));
+  }
+  return !ctx.policy.export_tag.empty() && party.has_tag(ctx.policy.export_tag);
+}
+
+asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
+  auto cursor = ctx.store.cursors.get(kCapsuleDeleted);
+  if (!cursor) co_return cursor.error();
+  const auto now = model::Timestamp(std::chrono::milliseconds(ctx.now_ms()));
+  if (cursor->empty()) {
+    // First sync: nothing was linked before now, so earlier deletions do not matter.
+    out.deleted_cursor = model::format_timestamp(now);
+    co_return Status{};
+  }
+  auto since = model::parse_timestamp(*cursor);
+  if (!since) co_return since.error();
+  auto deleted = co_await ctx.capsule.list_deleted_parties(*since);
+  if (!deleted) co_return deleted.error();
+  model::Timestamp high = *since;
+  auto tx = ctx.store.db.begin();
+  if (!tx) co_return tx.error();
+  for (const auto& d : *deleted) {
+    if (d.deleted_at && *d.deleted_at > high) high = *d.deleted_at;
+    if (auto s = ctx.store.parties.remove(d.id); !s) co_return s;
+    if (auto b = ctx.store.bindings.find_by_party(d.id)) {
+      out.deleted_bound.push_back(d.id);
+      if (auto s = ctx.store.contacts.mark_pending(b->remote_id); !s) co_return s;
+      log::notice({.connection = ctx.connection, .record = b->remote_id},
+                  "Linked Capsule party {} was deleted in Capsule (accounting contact {})", d.id, b->remote_id);
+    }
+  }
+  if (auto s = tx->commit(); !s) co_return s;
+  out.deleted_cursor = model::format_timestamp(high);
+  co_return Status{};
+}
+
+}  // namespace
+
+asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool full) {
+  CapsulePullResult out;
+  auto stored = ctx.store.cursors.get(kCapsuleParties);
+  if (!stored) co_return stored.error();
+  connector::ListRequest request{full ? std::string() : *stored, 1};
+  for (;;) {
+    auto page = co_await ctx.capsule.list_parties(request);
+    if (!page) co_return page.error().with_context("Failed to list Capsule parties");
+    std::vector<model::PartyId> to_push;
+    {
+      auto tx = ctx.store.db.begin();
+      if (!tx) co_return tx.error();
+      for (const auto& party : page->items) {
+        if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
+        if (wants_push(ctx, party)) to_push.push_back(party.id);
+      }
+      if (!page->cursor.empty() && (full ? page->cursor > *stored : true))
+        if (auto s = ctx.store.cursors.set(kCapsuleParties, page->cursor, ctx.now_ms()); !s) co_return s.error();
+      if (auto s = tx->commit(); !s) co_return s.error();
+    }
+    out.parties_read += static_cast<int>(page->items.size());
+    for (auto id : to_push) {
+      auto queued = ctx.enqueue(push_job(ctx.connection, id));
+      if (!queued) co_return queued.error();
+      ++out.pushes_enqueued;
+    }
+    if (!page->has_next) break;
+    ++request.page;
+  }
+  if (auto s = co_await pull_deleted(ctx, out); !s) co_return s.error().with_context("Failed to list deleted Capsule parties");
+  co_return out;
+}
+
+}  // namespace capsync::engine

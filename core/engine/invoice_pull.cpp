@@ -1,0 +1,42 @@
+#include "core/engine/invoice_pull.hpp"
+
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool full) {
+  InvoicePullResult out;
+  auto stored = ctx.store.cursors.get(kInvoices);
+  if (!stored) co_return stored.error();
+  // Xero bills make a contact qualify (R3) even when the summary leaves them out (R6).
+  const bool include_purchase =
+      ctx.policy.provider == config::Provider::xero || ctx.policy.include_supplier_invoices;
+  connector::ListRequest request{full ? std::string() : *stored, 1};
+  for (;;) {
+    auto page = co_await ctx.accounting.list_invoices(request, include_purchase);
+    if (!page) co_return page.error().with_context("Failed to list invoices");
+    {
+      auto tx = ctx.store.db.begin();
+      if (!tx) co_return tx.error();
+      for (const auto& inv : page->items) {
+        auto changed = ctx.store.invoices.upsert(inv, ctx.now_ms());
+        if (!changed) co_return changed.error();
+        if (*changed) {
+          ++out.changed;
+          if (auto s = ctx.store.contacts.mark_pending(inv.contact_remote_id); !s) co_return s.error();
+        }
+      }
+      if (!page->cursor.empty() && (!full || page->cursor > *stored))
+        if (auto s = ctx.store.cursors.set(kInvoices, page->cursor, ctx.now_ms()); !s) co_return s.error();
+      if (auto s = tx->commit(); !s) co_return s.error();
+    }
+    out.invoices_read += static_cast<int>(page->items.size());
+    if (!page->has_next) break;
+    ++request.page;
+  }
+  co_return out;
+}
+
+}  // namespace capsync::engine

@@ -1,0 +1,103 @@
+#include "core/engine/reconcile_pass.hpp"
+
+#include "core/engine/action_executor.hpp"
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int kBatch = 100;
+
+Result<sync::ContactChange> change_for(SyncContext& ctx, const model::Contact& contact) {
+  sync::ContactChange change;
+  change.contact = contact;
+  auto invoices = ctx.store.invoices.for_contact(contact.remote_id);
+  if (!invoices) return invoices.error();
+  for (auto& inv : *invoices)
+    if (inv.url.empty()) inv.url = ctx.accounting.invoice_url(inv);
+  change.invoices = std::move(*invoices);
+  change.new_invoice_url = ctx.accounting.new_invoice_url(contact.remote_id);
+  return change;
+}
+
+asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, const sync::ReconcileInput& input) {
+  const sync::ReconcileViews views{ctx.store.bindings, ctx.store.parties, ctx.store.contacts, ctx.store.conflicts};
+  auto result = sync::reconcile(input, ctx.policy, views);
+  for (const auto& e : result.errors) log::warning({.connection = ctx.connection}, "{}, skipping", e);
+  ActionExecutor executor(ctx);
+  auto outcome = co_await executor.execute(result.actions);
+  co_return outcome;
+}
+
+}  // namespace
+
+Result<model::Date> today_for(const SyncContext& ctx) {
+  return model::date_in_zone(model::Timestamp(std::chrono::milliseconds(ctx.now_ms())), ctx.time_zone);
+}
+
+asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::span<const model::PartyId> deleted) {
+  PassResult out;
+  auto today = today_for(ctx);
+  if (!today) co_return today.error();
+  std::string after;
+  for (;;) {
+    auto ids = ctx.store.contacts.pending(after, kBatch);
+    if (!ids) co_return ids.error();
+    if (ids->empty()) break;
+    sync::ReconcileInput input;
+    input.today = *today;
+    input.deleted_parties.assign(deleted.begin(), deleted.end());
+    for (const auto& id : *ids) {
+      auto contact = ctx.store.contacts.get(id);
+      if (!contact) co_return contact.error();
+      if (!*contact) continue;
+      auto change = change_for(ctx, **contact);
+      if (!change) co_return change.error();
+      input.contacts.push_back(std::move(*change));
+    }
+    auto outcome = co_await decide_and_execute(ctx, input);
+    if (!outcome) co_return outcome.error();
+    out.contacts += static_cast<int>(input.contacts.size());
+    out.writes += outcome->writes;
+    {
+      auto tx = ctx.store.db.begin();
+      if (!tx) co_return tx.error();
+      for (const auto& id : *ids)
+        if (outcome->keep_pending.count(id) == 0)
+          if (auto s = ctx.store.contacts.clear_pending(id); !s) co_return s.error();
+      if (auto s = tx->commit(); !s) co_return s.error();
+    }
+    if (outcome->error) co_return *outcome->error;
+    after = ids->back();
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party_id) {
+  PassResult out;
+  auto party = ctx.store.parties.get(party_id);
+  if (!party) co_return party.error();
+  if (!*party) co_return out;  // deleted since the poll saw it: R14 handles it
+  auto today = today_for(ctx);
+  if (!today) co_return today.error();
+  sync::PartyChange change{**party, std::nullopt, false};
+  if ((*party)->organisation) {
+    auto org = ctx.store.parties.get((*party)->organisation->id);
+    if (!org) co_return org.error();
+    change.organisation = std::move(*org);
+  }
+  sync::ReconcileInput input;
+  input.today = *today;
+  input.parties.push_back(std::move(change));
+  auto outcome = co_await decide_and_execute(ctx, input);
+  if (!outcome) co_return outcome.error();
+  if (outcome->error) co_return *outcome->error;
+  out.writes = outcome->writes;
+  co_return out;
+}
+
+}  // namespace capsync::engine

@@ -1,0 +1,34 @@
+#pragma once
+// SyncContext: what one job of one connection works with — its name, policy, repositories,
+// connectors, clock and the way to enqueue follow-up jobs. Built per job by SyncEngine.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/engine/connection_store.hpp"
+#include "core/engine/connector_source.hpp"
+#include "core/error/result.hpp"
+#include "core/queue/job_queue.hpp"
+#include "core/sync/policy.hpp"
+
+namespace capsync::engine {
+
+using Enqueue = std::function<Result<std::int64_t>(queue::JobSpec)>;
+
+struct SyncContext {
+  std::string connection;
+  std::string time_zone;
+  sync::ConnectionPolicy policy;
+  ConnectionStore& store;
+  connector::CapsuleConnector& capsule;
+  connector::AccountingConnector& accounting;
+  Enqueue enqueue;
+  std::function<std::int64_t()> now_ms;
+};
+
+// The job kind and keys of an R10 push for one party (record key: never two at once).
+inline constexpr std::string_view kind_push = "push";
+queue::JobSpec push_job(std::string_view connection, model::PartyId party);
+
+}  // namespace capsync::engine

@@ -1,0 +1,114 @@
+#include "core/engine/sync_engine.hpp"
+
+#include <chrono>
+
+#include "core/engine/capsule_pull.hpp"
+#include "core/engine/contact_pull.hpp"
+#include "core/engine/invoice_pull.hpp"
+#include "core/engine/reconcile_pass.hpp"
+#include "core/engine/schema_engine.hpp"
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+Result<std::unique_ptr<SyncEngine>> SyncEngine::create(asio::any_io_executor executor, store::Database& db,
+                                                       ConnectorSource& connectors, EngineOptions options) {
+  if (auto s = apply_engine_schema(db); !s) return s.error();
+  if (!options.now_ms)
+    options.now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  return std::unique_ptr<SyncEngine>(new SyncEngine(std::move(executor), db, connectors, std::move(options)));
+}
+
+SyncEngine::SyncEngine(asio::any_io_executor executor, store::Database& db, ConnectorSource& connectors,
+                       EngineOptions options)
+    : db_(db), connectors_(connectors), options_(std::move(options)), locks_(std::move(executor)) {}
+
+void SyncEngine::register_handlers(const std::function<void(std::string, JobHandler)>& add) {
+  add("pull", [this](const queue::Job& job) { return pull(job); });
+  add("capsule_poll", [this](const queue::Job& job) { return capsule_poll(job); });
+  add("full_reconcile", [this](const queue::Job& job) { return full_reconcile(job); });
+  add(std::string(kind_push), [this](const queue::Job& job) { return push(job); });
+}
+
+ConnectionStore& SyncEngine::store_of(const std::string& connection) {
+  auto it = stores_.find(connection);
+  if (it == stores_.end()) it = stores_.emplace(connection, std::make_unique<ConnectionStore>(db_, connection)).first;
+  return *it->second;
+}
+
+Result<SyncContext> SyncEngine::context(std::string_view name) {
+  const config::ConnectionConfig* connection = options_.find_connection ? options_.find_connection(name) : nullptr;
+  if (connection == nullptr)
+    return make_error(Errc::not_found, "connection \"{}\" is not in the configuration any more", name);
+  if (!connection->enabled) return make_error(Errc::invalid_argument, "connection \"{}\" is disabled", name);
+  auto connectors = connectors_.connectors(*connection);
+  if (!connectors) return connectors.error();
+  return SyncContext{connection->name, connection->time_zone, sync::policy_from(*connection),
+                     store_of(connection->name), *connectors->capsule, *connectors->accounting,
+                     options_.enqueue, options_.now_ms};
+}
+
+asio::awaitable<Status> SyncEngine::pull(const queue::Job& job) { co_return co_await sync(job, Mode::pull); }
+asio::awaitable<Status> SyncEngine::capsule_poll(const queue::Job& job) { co_return co_await sync(job, Mode::poll); }
+asio::awaitable<Status> SyncEngine::full_reconcile(const queue::Job& job) { co_return co_await sync(job, Mode::full); }
+
+asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, Mode mode) {
+  auto guard = co_await locks_.lock(job.connection);
+  auto ctx = context(job.connection);
+  if (!ctx) co_return ctx.error();
+  const bool full = mode == Mode::full;
+  const std::string job_id = std::to_string(job.id);
+  const log::Fields fields{.connection = ctx->connection, .job = job_id};
+
+  auto capsule = co_await pull_capsule(*ctx, full);
+  if (!capsule) co_return capsule.error();
+  ContactPullResult contacts;
+  InvoicePullResult invoices;
+  if (mode != Mode::poll) {
+    auto c = co_await pull_contacts(*ctx, full);
+    if (!c) co_return c.error();
+    contacts = *c;
+    auto i = co_await pull_invoices(*ctx, full);
+    if (!i) co_return i.error();
+    invoices = *i;
+  }
+  if (full) {
+    // Overdue flags change as days pass (R9) and incremental filters miss some changes.
+    if (auto s = ctx->store.contacts.mark_all_pending(); !s) co_return s;
+  }
+  auto pass = co_await reconcile_pending(*ctx, capsule->deleted_bound);
+  if (!pass) co_return pass.error();
+  // The deletions are handled: later polls need not see them again.
+  if (!capsule->deleted_cursor.empty())
+    if (auto s = ctx->store.cursors.set(kCapsuleDeleted, capsule->deleted_cursor, ctx->now_ms()); !s) co_return s;
+
+  log::info(fields,
+            "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
+            "{} invoices read ({} changed), {} contacts reconciled, {} writes",
+            ctx->connection, capsule->parties_read, capsule->pushes_enqueued, contacts.contacts_read,
+            contacts.changed, invoices.invoices_read, invoices.changed, pass->contacts, pass->writes);
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncEngine::push(const queue::Job& job) {
+  auto guard = co_await locks_.lock(job.connection);
+  auto ctx = context(job.connection);
+  if (!ctx) co_return ctx.error();
+  model::PartyId party = 0;
+  try {
+    party = std::stoll(job.payload);
+  } catch (const std::exception&) {
+    co_return make_error(Errc::invalid_argument, "push job {} has no party id (payload \"{}\")", job.id, job.payload);
+  }
+  auto pass = co_await reconcile_party(*ctx, party);
+  if (!pass) co_return pass.error().with_context(fmt::format("Failed to push Capsule party {}", party));
+  co_return Status{};
+}
+
+}  // namespace capsync::engine
