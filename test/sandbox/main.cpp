@@ -13,18 +13,6 @@
 #include "test/sandbox/sandbox_server.hpp"
 #include "test/sandbox/seed_generator.hpp"
 
-namespace {
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace capsync::sandbox;
@@ -73,16 +61,6 @@ int main(int argc, char** argv) {
   options.ca_out = ca_out;
 
   auto sandbox = make_sandbox(time_scale);
-  std::string seed = std::string(default_seed());
-  if (!seed_file.empty() && !read_file(seed_file, seed)) {
-    fmt::print(stderr, "Failed to read seed {}\n", seed_file);
-    return 2;
-  }
-  if (auto loaded = sandbox->load_seed(seed); !loaded) {
-    fmt::print(stderr, "Failed to load seed: {}\n", loaded.error().message());
-    return 2;
-  }
-
   SandboxServer server(*sandbox, options);
   auto base_url = server.start();
   if (!base_url) {
@@ -90,6 +68,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   sandbox->context().base_url = *base_url;
+  if (auto loaded = sandbox->load_seed_file(seed_file); !loaded) {
+    fmt::print(stderr, "Failed to load seed: {}\n", loaded.error().message());
+    return 2;
+  }
   std::cout << *base_url << std::endl;  // the one ready line; endl flushes
   server.run();
 

@@ -1,6 +1,8 @@
 #include "test/sandbox/sandbox.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/time_format.hpp"
@@ -48,6 +50,15 @@ Result<void> Sandbox::load_seed(std::string_view json) {
     provider->load_seed(section != nullptr ? *section : null_value, exact_section != nullptr ? *exact_section : null_value);
   }
   return {};
+}
+
+Result<void> Sandbox::load_seed_file(const std::string& path) {
+  if (path.empty()) return load_seed(default_seed());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::io, "Failed to open {}", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_seed(text.str());
 }
 
 std::string Sandbox::state_json() const {

@@ -27,6 +27,8 @@ class Sandbox final {
   Result<void> load_seed(std::string_view json);
   // {"capsule":{…},"xero":{…}} in the providers' own shapes.
   std::string state_json() const;
+  // Loads a seed file; an empty path loads default_seed().
+  Result<void> load_seed_file(const std::string& path);
 
   Response handle(const Request& request);
 

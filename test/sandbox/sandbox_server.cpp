@@ -182,6 +182,10 @@ Result<std::string> SandboxServer::start() {
       if (!out.flush()) return make_error(Errc::io, "Failed to write {}", impl.options.ca_out);
     }
   }
+  if (impl.options.handle_signals) {  // from here on a signal is queued until run() sees it
+    impl.signals.add(SIGTERM);
+    impl.signals.add(SIGINT);
+  }
   auto port = impl.acceptor.local_endpoint().port();
   auto host = address.is_v6() ? fmt::format("[{}]", impl.options.host) : impl.options.host;
   return fmt::format("{}://{}:{}", impl.options.tls ? "https" : "http", host, port);
@@ -190,8 +194,6 @@ Result<std::string> SandboxServer::start() {
 void SandboxServer::run() {
   auto& impl = *impl_;
   if (impl.options.handle_signals) {
-    impl.signals.add(SIGTERM);
-    impl.signals.add(SIGINT);
     impl.signals.async_wait([this](const beast::error_code& error, int) {
       if (!error) stop();
     });
