@@ -1,0 +1,259 @@
+// The sync engine end to end over in-memory connectors and a real SQLite store: each case
+// names the rule it proves.
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "core/engine/sync_engine.hpp"
+#include "core/store/database.hpp"
+#include "test/unit/engine/fake_connectors.hpp"
+#include "test/unit/store/temp_dir.hpp"
+
+using namespace capsync;
+namespace asio = boost::asio;
+
+namespace {
+
+class FixedConnectors final : public engine::ConnectorSource {
+ public:
+  FixedConnectors(connector::CapsuleConnector& c, connector::AccountingConnector& a) : c_(c), a_(a) {}
+  Result<engine::Connectors> connectors(const config::ConnectionConfig&) override {
+    return engine::Connectors{&c_, &a_};
+  }
+
+ private:
+  connector::CapsuleConnector& c_;
+  connector::AccountingConnector& a_;
+};
+
+struct Harness {
+  test::TempDir dir;
+  test::FakeClock clock;
+  test::FakeCapsule capsule{clock};
+  test::FakeAccounting xero{clock};
+  FixedConnectors source{capsule, xero};
+  config::ConnectionConfig connection;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<engine::SyncEngine> engine;
+  std::vector<queue::JobSpec> enqueued;
+  asio::io_context io;
+
+  Harness() {
+    connection.name = "acme";
+    db = store::Database::open(dir.file("capsync.db"), {}).value();
+    engine::EngineOptions options;
+    options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
+      return name == connection.name ? &connection : nullptr;
+    };
+    options.enqueue = [this](queue::JobSpec spec) -> Result<std::int64_t> {
+      enqueued.push_back(std::move(spec));
+      return static_cast<std::int64_t>(enqueued.size());
+    };
+    options.now_ms = [this] { return clock.ms; };
+    engine = engine::SyncEngine::create(io.get_executor(), *db, source, std::move(options)).value();
+  }
+
+  Status run(asio::awaitable<Status> work) {
+    std::optional<Status> result;
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, Status s) {
+      if (e) std::rethrow_exception(e);
+      result = std::move(s);
+    });
+    io.restart();
+    io.run();
+    REQUIRE(result.has_value());
+    return *result;
+  }
+  queue::Job job(std::string kind, std::string payload = {}) {
+    queue::Job j;
+    j.id = 1;
+    j.kind = std::move(kind);
+    j.connection = connection.name;
+    j.payload = std::move(payload);
+    return j;
+  }
+  void pull() {
+    auto s = run(engine->pull(job("pull")));
+    INFO((s.ok() ? std::string() : s.error().message()));
+    REQUIRE(s.ok());
+  }
+  void poll() {
+    auto s = run(engine->capsule_poll(job("capsule_poll")));
+    INFO((s.ok() ? std::string() : s.error().message()));
+    REQUIRE(s.ok());
+  }
+  // Runs the push jobs the last pass queued, as the daemon's runner would.
+  int run_pushes() {
+    auto jobs = std::move(enqueued);
+    enqueued.clear();
+    for (const auto& spec : jobs) {
+      auto s = run(engine->push(job(spec.kind, spec.payload)));
+      INFO((s.ok() ? std::string() : s.error().message()));
+      REQUIRE(s.ok());
+    }
+    return static_cast<int>(jobs.size());
+  }
+  engine::ConnectionStore store() { return engine::ConnectionStore(*db, connection.name); }
+  const model::Party* party_named(std::string_view name) const {
+    for (const auto& [id, p] : capsule.parties)
+      if (p.display_name() == name) return &p;
+    return nullptr;
+  }
+  static std::string field(const model::Party& p, std::int64_t def) {
+    const auto* f = p.field(def);
+    return f ? f->value : std::string();
+  }
+};
+
+// Acme Ltd (linked by name), New Corp (created), Twin Co (two parties), Draft Only (draft).
+void seed(Harness& h) {
+  h.capsule.add_organisation("Acme Ltd");
+  h.capsule.add_organisation("Twin Co");
+  h.capsule.add_organisation("Twin Co");
+  h.xero.add_contact("c-acme", "Acme Ltd");
+  h.xero.add_invoice("i-1", "c-acme", model::InvoiceStatus::authorised, "100.00", "2024-05-15");
+  h.xero.add_contact("c-new", "New Corp");
+  h.xero.add_invoice("i-2", "c-new", model::InvoiceStatus::paid, "0.00", "2024-05-15");
+  h.xero.add_contact("c-twin", "Twin Co");
+  h.xero.add_invoice("i-3", "c-twin", model::InvoiceStatus::authorised, "10.00", "2024-07-01");
+  h.xero.add_contact("c-draft", "Draft Only");
+  h.xero.add_invoice("i-4", "c-draft", model::InvoiceStatus::draft, "50.00", "2024-07-01");
+}
+
+}  // namespace
+
+TEST_CASE("R1 exact name links, R2 creates and reports ambiguity, R3 skips draft-only contacts") {
+  Harness h;
+  seed(h);
+  h.pull();
+  auto st = h.store();
+
+  const auto* acme = h.party_named("Acme Ltd");
+  REQUIRE(acme != nullptr);
+  auto b = st.bindings.find_by_remote_id("c-acme");
+  REQUIRE(b);
+  CHECK(b->party_id == acme->id);
+
+  const auto* created = h.party_named("New Corp");
+  REQUIRE(created != nullptr);
+  auto nb = st.bindings.find_by_remote_id("c-new");
+  REQUIRE(nb);
+  CHECK(nb->party_id == created->id);
+
+  CHECK_FALSE(st.bindings.find_by_remote_id("c-twin"));
+  auto conflicts = *st.conflicts.open();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].kind == "ambiguous_match");
+  CHECK(conflicts[0].remote_id == "c-twin");
+
+  CHECK(h.party_named("Draft Only") == nullptr);
+  CHECK_FALSE(st.bindings.find_by_remote_id("c-draft"));
+}
+
+TEST_CASE("R6 summary fields and overdue tag are written once; a second sync writes nothing") {
+  Harness h;
+  seed(h);
+  h.pull();
+  const auto* acme = h.party_named("Acme Ltd");
+  REQUIRE(acme != nullptr);
+  CHECK(Harness::field(*acme, 901) == "100.00 GBP");
+  CHECK(Harness::field(*acme, 902) == "100.00 GBP");
+  CHECK(acme->has_tag("Overdue invoices"));
+  const auto* created = h.party_named("New Corp");
+  REQUIRE(created != nullptr);
+  CHECK_FALSE(created->has_tag("Overdue invoices"));
+
+  const int capsule_writes = h.capsule.writes;
+  const int xero_writes = h.xero.writes;
+  h.pull();
+  h.poll();
+  CHECK(h.run_pushes() == 0);  // our own summary writes are not read back as edits (R11)
+  h.pull();
+  CHECK(h.capsule.writes == capsule_writes);
+  CHECK(h.xero.writes == xero_writes);
+  CHECK(h.store().conflicts.open()->size() == 1);  // the conflict is not recorded twice
+}
+
+TEST_CASE("R10 a Capsule phone edit reaches the accounting contact, R11 its echo does not go back") {
+  Harness h;
+  seed(h);
+  h.pull();
+  h.poll();
+  h.run_pushes();
+  const model::PartyId acme = h.party_named("Acme Ltd")->id;
+  h.capsule.parties.at(acme).phones.push_back({1, model::PhoneKind::main, "+44 20 7946 0000"});
+  h.capsule.touch(acme);
+
+  h.poll();
+  CHECK(h.run_pushes() == 1);
+  REQUIRE(h.xero.updates.size() == 1);
+  CHECK(h.xero.updates[0].desired.phone == "+44 20 7946 0000");
+  CHECK(h.xero.contacts.at("c-acme").phones.at(0).number == "+44 20 7946 0000");
+
+  // The accounting side's UpdatedDateUTC bump and the next Capsule poll push nothing again.
+  h.pull();
+  h.poll();
+  CHECK(h.run_pushes() == 0);
+  CHECK(h.xero.updates.size() == 1);
+}
+
+TEST_CASE("R14 a linked party deleted in Capsule is re-created and re-linked") {
+  Harness h;
+  seed(h);
+  h.pull();
+  const model::PartyId old_id = h.party_named("New Corp")->id;
+  h.capsule.remove(old_id);
+  h.poll();
+  const auto* recreated = h.party_named("New Corp");
+  REQUIRE(recreated != nullptr);
+  CHECK(recreated->id != old_id);
+  auto b = h.store().bindings.find_by_remote_id("c-new");
+  REQUIRE(b);
+  CHECK(b->party_id == recreated->id);
+  // Seeing the same deletion again changes nothing.
+  const int writes = h.capsule.writes;
+  h.poll();
+  CHECK(h.capsule.writes == writes);
+}
+
+TEST_CASE("R15 an archived accounting contact is unlinked and its party stays") {
+  Harness h;
+  seed(h);
+  h.pull();
+  const model::PartyId acme = h.party_named("Acme Ltd")->id;
+  h.xero.contacts.at("c-acme").status = model::ContactStatus::archived;
+  h.xero.touch("c-acme");
+  h.pull();
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-acme"));
+  REQUIRE(h.capsule.parties.count(acme) == 1);
+  CHECK_FALSE(h.capsule.parties.at(acme).has_tag("Overdue invoices"));  // summary cleared
+  CHECK(Harness::field(h.capsule.parties.at(acme), 901).empty());
+}
+
+TEST_CASE("R3 a contact qualifies once its first non-draft invoice arrives") {
+  Harness h;
+  seed(h);
+  h.pull();
+  CHECK(h.party_named("Draft Only") == nullptr);
+  auto& inv = h.xero.invoices.at("i-4");
+  inv.status = model::InvoiceStatus::authorised;
+  inv.updated_at = h.clock.tick();
+  h.pull();
+  REQUIRE(h.party_named("Draft Only") != nullptr);
+  CHECK(h.store().bindings.find_by_remote_id("c-draft"));
+}
+
+TEST_CASE("A missing summary field fails the sync with what to create in Capsule") {
+  Harness h;
+  seed(h);
+  h.capsule.field_ids.erase("Overdue");
+  auto s = h.run(h.engine->pull(h.job("pull")));
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.error().message(), Catch::Contains("Overdue"));
+  // Nothing was lost: once the field exists the next sync completes.
+  h.capsule.field_ids["Overdue"] = 902;
+  h.pull();
+  CHECK(h.party_named("Acme Ltd")->has_tag("Overdue invoices"));
+}

@@ -1,0 +1,245 @@
+#pragma once
+// In-memory Capsule and accounting connectors for engine tests: the providers' observable
+// behaviour (>= cursors, unique organisation names, partial updates) without HTTP.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/capsule_connector.hpp"
+#include "core/model/name_key.hpp"
+
+namespace capsync::test {
+
+// A clock both fakes stamp updates with; every tick is one millisecond later.
+struct FakeClock {
+  std::int64_t ms = 1'718'000'000'000;  // 2024-06-10
+  model::Timestamp tick() { return model::Timestamp(std::chrono::milliseconds(++ms)); }
+};
+
+class FakeCapsule final : public connector::CapsuleConnector {
+ public:
+  explicit FakeCapsule(FakeClock& clock) : clock_(clock) {}
+
+  std::map<model::PartyId, model::Party> parties;
+  std::vector<connector::DeletedParty> deleted;
+  std::map<std::string, std::int64_t> field_ids{
+      {"Outstanding", 901}, {"Overdue", 902}, {"Next due date", 903}, {"Last invoice date", 904}};
+  std::map<std::int64_t, connector::Note> notes;
+  int writes = 0;
+
+  model::Party& add_organisation(std::string name) {
+    model::Party p;
+    p.id = next_id_++;
+    p.type = model::PartyType::organisation;
+    p.name = std::move(name);
+    p.updated_at = clock_.tick();
+    return parties[p.id] = p;
+  }
+  void touch(model::PartyId id) { parties.at(id).updated_at = clock_.tick(); }
+  void remove(model::PartyId id) {
+    parties.erase(id);
+    deleted.push_back({id, clock_.tick()});
+  }
+
+  boost::asio::awaitable<Result<connector::Page<model::Party>>> list_parties(connector::ListRequest request) override {
+    connector::Page<model::Party> page;
+    std::optional<model::Timestamp> since;
+    if (!request.cursor.empty()) since = *model::parse_timestamp(request.cursor);
+    model::Timestamp high = since.value_or(model::Timestamp{});
+    for (const auto& [id, p] : parties) {
+      if (since && *p.updated_at < *since) continue;
+      page.items.push_back(p);
+      high = std::max(high, *p.updated_at);
+    }
+    page.cursor = model::format_timestamp(high);
+    co_return page;
+  }
+  boost::asio::awaitable<Result<std::vector<connector::DeletedParty>>> list_deleted_parties(
+      model::Timestamp since) override {
+    std::vector<connector::DeletedParty> out;
+    for (const auto& d : deleted)
+      if (*d.deleted_at >= since) out.push_back(d);
+    co_return out;
+  }
+  boost::asio::awaitable<Result<model::Party>> get_party(model::PartyId id) override {
+    auto it = parties.find(id);
+    if (it == parties.end()) co_return make_error(Errc::not_found, "party {} not found", id);
+    co_return it->second;
+  }
+  boost::asio::awaitable<Result<std::vector<model::Party>>> get_parties(std::span<const model::PartyId> ids) override {
+    std::vector<model::Party> out;
+    for (auto id : ids)
+      if (parties.count(id)) out.push_back(parties.at(id));
+    co_return out;
+  }
+  boost::asio::awaitable<Result<model::Party>> create_party(const model::PartySpec& spec) override {
+    if (spec.type == model::PartyType::organisation)
+      for (const auto& [id, p] : parties)
+        if (p.type == model::PartyType::organisation && model::exact_key(p.name) == model::exact_key(spec.name))
+          co_return make_error(Errc::conflict, "organisation '{}' already exists", spec.name);
+    ++writes;
+    model::Party p;
+    p.id = next_id_++;
+    p.type = spec.type;
+    p.name = spec.name;
+    p.first_name = spec.first_name;
+    p.last_name = spec.last_name;
+    p.emails = spec.emails;
+    p.phones = spec.phones;
+    for (auto& ph : p.phones) ph.id = next_item_++;
+    p.addresses = spec.addresses;
+    p.websites = spec.websites;
+    p.updated_at = clock_.tick();
+    co_return parties[p.id] = p;
+  }
+  boost::asio::awaitable<Result<model::Party>> update_party(const model::Party& current,
+                                                            const connector::PartyPatch& patch) override {
+    auto it = parties.find(current.id);
+    if (it == parties.end()) co_return make_error(Errc::not_found, "party {} not found", current.id);
+    ++writes;
+    auto& p = it->second;
+    for (const auto& f : patch.set_fields) {
+      std::erase_if(p.fields, [&](const model::CustomFieldValue& v) { return v.definition_id == f.definition_id; });
+      if (!f.value.empty()) p.fields.push_back({next_item_++, f.definition_id, f.value});
+    }
+    for (const auto& t : patch.add_tags)
+      if (!p.has_tag(t)) p.tags.push_back({next_item_++, t});
+    for (const auto& t : patch.remove_tags) std::erase_if(p.tags, [&](const model::Tag& x) { return x.name == t; });
+    p.updated_at = clock_.tick();
+    co_return p;
+  }
+  boost::asio::awaitable<Result<std::vector<connector::FieldDefinition>>> field_definitions() override {
+    co_return std::vector<connector::FieldDefinition>{};
+  }
+  boost::asio::awaitable<Result<std::int64_t>> resolve_field(std::string_view name, connector::FieldType) override {
+    auto it = field_ids.find(std::string(name));
+    if (it == field_ids.end())
+      co_return make_error(Errc::invalid_argument, "create a custom field '{}' for parties in Capsule", name);
+    co_return it->second;
+  }
+  boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) override {
+    co_return model::TeamRef{7, std::string(name)};
+  }
+  boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override { co_return std::vector<model::Tag>{}; }
+  boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party, std::string_view content) override {
+    ++writes;
+    connector::Note n{next_item_++, party, std::string(content)};
+    co_return notes[n.id] = n;
+  }
+  boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t id, std::string_view content) override {
+    if (!notes.count(id)) co_return make_error(Errc::not_found, "note {} not found", id);
+    ++writes;
+    notes[id].content = std::string(content);
+    co_return notes[id];
+  }
+  boost::asio::awaitable<Status> delete_note(std::int64_t id) override {
+    ++writes;
+    notes.erase(id);
+    co_return Status{};
+  }
+
+ private:
+  FakeClock& clock_;
+  model::PartyId next_id_ = 100;
+  std::int64_t next_item_ = 5000;
+};
+
+class FakeAccounting final : public connector::AccountingConnector {
+ public:
+  explicit FakeAccounting(FakeClock& clock) : clock_(clock) {}
+
+  std::map<std::string, model::Contact> contacts;
+  std::map<std::string, model::Invoice> invoices;
+  std::vector<connector::ContactUpdate> updates;
+  int writes = 0;
+
+  model::Contact& add_contact(std::string id, std::string name) {
+    model::Contact c;
+    c.remote_id = id;
+    c.name = std::move(name);
+    c.updated_at = clock_.tick();
+    return contacts[id] = c;
+  }
+  void touch(const std::string& id) { contacts.at(id).updated_at = clock_.tick(); }
+  // An invoice of `amount_due` GBP due on `due` ("YYYY-MM-DD").
+  model::Invoice& add_invoice(std::string id, std::string contact, model::InvoiceStatus status,
+                              std::string_view amount_due, std::string_view due) {
+    model::Invoice inv;
+    inv.remote_id = id;
+    inv.contact_remote_id = std::move(contact);
+    inv.number = "INV-" + id;
+    inv.status = status;
+    inv.currency = "GBP";
+    inv.total = *model::Money::parse("100.00", "GBP");
+    inv.amount_due = *model::Money::parse(amount_due, "GBP");
+    inv.amount_paid = *inv.total.subtract(inv.amount_due);
+    inv.issue_date = *model::parse_date("2024-05-01");
+    inv.due_date = *model::parse_date(due);
+    inv.updated_at = clock_.tick();
+    return invoices[id] = inv;
+  }
+
+  std::string_view provider() const override { return "xero"; }
+  connector::Capabilities capabilities() const override { return {}; }
+  boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }
+
+  template <typename T>
+  static connector::Page<T> since(const std::map<std::string, T>& all, const std::string& cursor) {
+    connector::Page<T> page;
+    std::optional<model::Timestamp> from;
+    if (!cursor.empty()) from = *model::parse_timestamp(cursor);
+    model::Timestamp high = from.value_or(model::Timestamp{});
+    for (const auto& [id, item] : all) {
+      if (from && *item.updated_at < *from) continue;
+      page.items.push_back(item);
+      high = std::max(high, *item.updated_at);
+    }
+    page.cursor = model::format_timestamp(high);
+    return page;
+  }
+  boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(connector::ListRequest r) override {
+    co_return since(contacts, r.cursor);
+  }
+  boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(connector::ListRequest r,
+                                                                                bool) override {
+    co_return since(invoices, r.cursor);
+  }
+  boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view id) override {
+    auto it = contacts.find(std::string(id));
+    if (it == contacts.end()) co_return make_error(Errc::not_found, "contact {} not found", id);
+    co_return it->second;
+  }
+  boost::asio::awaitable<Result<model::Contact>> create_contact(const model::ContactDetails& spec,
+                                                                std::string_view) override {
+    ++writes;
+    auto& c = add_contact("new-" + std::to_string(contacts.size()), spec.name);
+    co_return c;
+  }
+  boost::asio::awaitable<Result<model::Contact>> update_contact(std::string_view id,
+                                                                const connector::ContactUpdate& update) override {
+    auto it = contacts.find(std::string(id));
+    if (it == contacts.end()) co_return make_error(Errc::not_found, "contact {} not found", id);
+    ++writes;
+    updates.push_back(update);
+    auto& c = it->second;
+    c.name = update.desired.name;
+    c.phones.clear();
+    if (!update.desired.phone.empty()) c.phones.push_back({std::nullopt, model::PhoneKind::main, update.desired.phone});
+    c.emails.clear();
+    if (!update.desired.email.empty()) c.emails.push_back(update.desired.email);
+    c.updated_at = clock_.tick();
+    co_return c;
+  }
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(std::string_view) override {
+    co_return std::vector<model::Contact>{};
+  }
+  std::string invoice_url(const model::Invoice& inv) const override { return "https://acc.example/inv/" + inv.remote_id; }
+  std::string new_invoice_url(std::string_view id) const override { return "https://acc.example/new?c=" + std::string(id); }
+
+ private:
+  FakeClock& clock_;
+};
+
+}  // namespace capsync::test
