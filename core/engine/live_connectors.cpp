@@ -1,0 +1,75 @@
+#include "core/engine/live_connectors.hpp"
+
+#include "connectors/capsule/capsule_connector.hpp"
+#include "connectors/xero/xero_connector.hpp"
+#include "core/connector/oauth_token_source.hpp"
+#include "core/oauth/oauth_profile.hpp"
+#include "core/oauth/token_manager.hpp"
+#include "core/oauth/token_store.hpp"
+
+namespace capsync::engine {
+
+struct LiveConnectors::Impl {
+  struct Connection {
+    std::unique_ptr<connector::ClientSender> capsule_sender, accounting_sender;
+    std::unique_ptr<connector::StaticToken> capsule_token;
+    std::unique_ptr<oauth::TokenManager> token_manager;
+    std::unique_ptr<connector::OAuthTokenSource> accounting_token;
+    std::unique_ptr<connector::CapsuleConnector> capsule;
+    std::unique_ptr<connector::AccountingConnector> accounting;
+  };
+  boost::asio::any_io_executor executor;
+  http::Client client;
+  oauth::MemoryTokenStore tokens;
+  std::map<std::string, std::unique_ptr<Connection>> connections;
+
+  static http::ClientOptions client_options(std::string ca_file) {
+    http::ClientOptions o;
+    o.ca_file = std::move(ca_file);
+    return o;
+  }
+  Impl(boost::asio::any_io_executor ex, std::string ca_file)
+      : executor(ex), client(ex, client_options(std::move(ca_file))) {}
+};
+
+LiveConnectors::LiveConnectors(boost::asio::any_io_executor executor, std::string ca_file)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(ca_file))) {}
+
+LiveConnectors::~LiveConnectors() = default;
+
+Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {
+  auto it = impl_->connections.find(c.name);
+  if (it != impl_->connections.end()) return Connectors{it->second->capsule.get(), it->second->accounting.get()};
+  if (c.accounting.provider != config::Provider::xero)
+    return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
+                      config::to_string(c.accounting.provider));
+  auto conn = std::make_unique<Impl::Connection>();
+  conn->capsule_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "capsule");
+  conn->capsule_token = std::make_unique<connector::StaticToken>(c.capsule.token);
+  capsule::CapsuleSettings cs;
+  cs.base_url = c.capsule.base_url;
+  conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
+
+  oauth::OAuthProfile profile = oauth::default_profile("xero");
+  if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
+  if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
+  profile.client_id = c.accounting.client_id;
+  profile.client_secret = c.accounting.client_secret;
+  oauth::TokenManagerOptions tm;
+  tm.connection = c.name;
+  tm.profile = std::move(profile);
+  tm.bootstrap_refresh_token = c.accounting.refresh_token;
+  conn->token_manager = std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
+  conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
+  conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "xero");
+  xero::XeroSettings xs;
+  if (!c.accounting.base_url.empty()) xs.base_url = c.accounting.base_url;
+  xs.tenant_id = c.accounting.tenant_id;
+  conn->accounting = std::make_unique<xero::XeroConnector>(*conn->accounting_sender, *conn->accounting_token, xs);
+
+  Connectors out{conn->capsule.get(), conn->accounting.get()};
+  impl_->connections.emplace(c.name, std::move(conn));
+  return out;
+}
+
+}  // namespace capsync::engine
