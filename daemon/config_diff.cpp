@@ -1,0 +1,104 @@
+#include "daemon/config_diff.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/config/duration.hpp"
+
+namespace capsync::daemon {
+
+namespace {
+
+using config::format_duration;
+
+std::string show(const std::optional<std::string>& v) { return v ? *v : "(unset)"; }
+
+template <typename T>
+void compare(std::vector<std::string>& out, std::string_view key, const T& a, const T& b, std::string (*fmt_fn)(const T&)) {
+  if (!(a == b)) out.push_back(fmt::format("{} {} -> {}", key, fmt_fn(a), fmt_fn(b)));
+}
+
+void compare_secret(std::vector<std::string>& out, std::string_view key, const Secret& a, const Secret& b) {
+  if (!(a == b)) out.push_back(fmt::format("{} changed", key));
+}
+
+std::string str(const std::string& s) { return s.empty() ? "(empty)" : s; }
+std::string dur(const std::chrono::seconds& s) { return format_duration(s); }
+std::string boolean(const bool& b) { return b ? "true" : "false"; }
+std::string provider(const config::Provider& p) { return std::string(config::to_string(p)); }
+
+// "field a -> b" for each changed setting that matters to the daemon or the sync layer.
+std::vector<std::string> connection_changes(const config::ConnectionConfig& a, const config::ConnectionConfig& b) {
+  std::vector<std::string> out;
+  compare(out, "enabled", a.enabled, b.enabled, boolean);
+  compare(out, "time_zone", a.time_zone, b.time_zone, str);
+  compare(out, "capsule.base_url", a.capsule.base_url, b.capsule.base_url, str);
+  compare_secret(out, "capsule.token", a.capsule.token, b.capsule.token);
+  compare(out, "accounting.provider", a.accounting.provider, b.accounting.provider, provider);
+  compare(out, "accounting.base_url", a.accounting.base_url, b.accounting.base_url, str);
+  compare(out, "accounting.client_id", a.accounting.client_id, b.accounting.client_id, str);
+  compare_secret(out, "accounting.client_secret", a.accounting.client_secret, b.accounting.client_secret);
+  if (a.accounting.refresh_token.has_value() != b.accounting.refresh_token.has_value() ||
+      (a.accounting.refresh_token && !(*a.accounting.refresh_token == *b.accounting.refresh_token)))
+    out.push_back("accounting.refresh_token changed");
+  compare(out, "accounting.tenant_id", a.accounting.tenant_id, b.accounting.tenant_id, show);
+  compare(out, "accounting.username", a.accounting.username, b.accounting.username, str);
+  compare_secret(out, "accounting.password", a.accounting.password, b.accounting.password);
+  compare(out, "sync.interval", a.sync.interval, b.sync.interval, dur);
+  compare(out, "sync.capsule_poll", a.sync.capsule_poll, b.sync.capsule_poll, dur);
+  compare(out, "sync.full_reconcile", a.sync.full_reconcile, b.sync.full_reconcile, dur);
+  compare(out, "sync.default_team", a.sync.default_team, b.sync.default_team, show);
+  compare(out, "sync.overdue_tag", a.sync.overdue_tag, b.sync.overdue_tag, str);
+  compare(out, "sync.export_tag", a.sync.export_tag, b.sync.export_tag, str);
+  if (a.sync.matching != b.sync.matching) out.push_back("sync.matching changed");
+  if (a.sync.on_capsule_delete != b.sync.on_capsule_delete) out.push_back("sync.on_capsule_delete changed");
+  if (a.sync.include_supplier_invoices != b.sync.include_supplier_invoices)
+    out.push_back("sync.include_supplier_invoices changed");
+  if (a.sync.invoice_note != b.sync.invoice_note) out.push_back("sync.invoice_note changed");
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> describe_changes(const config::Config& before, const config::Config& after) {
+  std::vector<std::string> out;
+  if (before.log_level != after.log_level)
+    out.push_back(fmt::format("log_level {} -> {}", log::to_string(before.log_level), log::to_string(after.log_level)));
+  // Settings the daemon reads only at start-up.
+  const auto restart = [&](std::string_view key, bool changed) {
+    if (changed) out.push_back(fmt::format("{} changed (takes effect after a restart)", key));
+  };
+  restart("state_dir", before.state_dir != after.state_dir);
+  restart("admin_socket", before.admin_socket != after.admin_socket);
+  restart("admin_socket_group", before.admin_socket_group != after.admin_socket_group);
+  restart("metrics_listen", before.metrics_listen != after.metrics_listen);
+  restart("store.synchronous", before.store.synchronous != after.store.synchronous);
+  if (before.shutdown_grace != after.shutdown_grace)
+    out.push_back(fmt::format("shutdown_grace {} -> {}", dur(before.shutdown_grace), dur(after.shutdown_grace)));
+  if (before.queue.lease != after.queue.lease)
+    out.push_back(fmt::format("queue.lease {} -> {}", dur(before.queue.lease), dur(after.queue.lease)));
+  if (before.queue.retention != after.queue.retention)
+    out.push_back(fmt::format("queue.retention {} -> {}", dur(before.queue.retention), dur(after.queue.retention)));
+  if (before.queue.max_attempts != after.queue.max_attempts)
+    out.push_back(fmt::format("queue.max_attempts {} -> {}", before.queue.max_attempts, after.queue.max_attempts));
+  if (before.ca_file != after.ca_file) out.push_back("ca_file changed");
+
+  std::map<std::string, const config::ConnectionConfig*> old_by_name, new_by_name;
+  for (const auto& c : before.connections) old_by_name[c.name] = &c;
+  for (const auto& c : after.connections) new_by_name[c.name] = &c;
+  for (const auto& [name, c] : old_by_name)
+    if (!new_by_name.contains(name)) out.push_back(fmt::format("connection {} removed", name));
+  for (const auto& [name, c] : new_by_name) {
+    auto old = old_by_name.find(name);
+    if (old == old_by_name.end()) {
+      out.push_back(fmt::format("connection {} added ({})", name, config::to_string(c->accounting.provider)));
+      continue;
+    }
+    auto changes = connection_changes(*old->second, *c);
+    if (!changes.empty()) out.push_back(fmt::format("connection {} changed: {}", name, fmt::join(changes, ", ")));
+  }
+  return out;
+}
+
+}  // namespace capsync::daemon

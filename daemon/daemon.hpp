@@ -1,0 +1,104 @@
+#pragma once
+// Daemon: capsyncd's process lifecycle, the counterpart of systemd-oomd's Manager. It owns
+// the store, the queue and every loop component, and wires them together:
+//
+//   create(): state_dir, instance lock, store (migrations), expired leases back to ready
+//   start():  admin socket, timers, job runner, watchdog, signals, then READY=1 + STATUS
+//   SIGHUP:   RELOADING=1, load the config aside, swap if valid, READY=1
+//   SIGTERM:  STOPPING=1, stop claiming, let running jobs finish within shutdown_grace
+//
+// The sync layer registers its job handlers through handlers() between create() and start().
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/config/settings.hpp"
+#include "core/error/result.hpp"
+#include "daemon/admin_server.hpp"
+#include "daemon/daemon_status.hpp"
+#include "daemon/handler_registry.hpp"
+#include "daemon/instance_lock.hpp"
+#include "daemon/job_runner.hpp"
+#include "daemon/notifier.hpp"
+#include "daemon/scheduler.hpp"
+#include "daemon/signals.hpp"
+#include "daemon/status_reporter.hpp"
+#include "daemon/watchdog.hpp"
+
+namespace capsync::store {
+class Database;
+}
+namespace capsync::queue {
+class JobQueue;
+}
+
+namespace capsync::daemon {
+
+struct DaemonOptions {
+  std::string config_path;  // re-read on SIGHUP
+  int max_running_jobs = 4;
+};
+
+class Daemon final {
+ public:
+  // Prepares everything that can fail before READY: a failure here means exit 1 with the
+  // returned message.
+  static Result<std::unique_ptr<Daemon>> create(boost::asio::io_context& io, config::Config config,
+                                                DaemonOptions options);
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+  ~Daemon();
+
+  // Where the sync layer registers a handler per job kind, before start().
+  HandlerRegistry& handlers() { return handlers_; }
+  // The configuration in force; replaced (not modified) by a successful reload.
+  const config::Config& config() const { return config_; }
+  // Enqueues a job (max_attempts from the config) and wakes the runner.
+  Result<std::int64_t> enqueue(queue::JobSpec spec);
+
+  // Starts serving; READY=1 is sent when everything runs.
+  Status start();
+  void reload();
+  void stop();
+
+  // 0 after a clean stop, non-zero after a fatal error. Valid once io_context::run() returned.
+  int exit_code() const { return exit_code_; }
+  DaemonStatus status();
+
+ private:
+  Daemon(boost::asio::io_context& io, config::Config config, DaemonOptions options, InstanceLock lock,
+         std::unique_ptr<store::Database> db);
+  void apply(config::Config next);
+  std::string handle_admin(std::string_view request);
+  void record_finished(const queue::Job& job, const Status& result);
+  void fatal(const Error& error);
+  void shutdown(int exit_code);
+  RunnerOptions runner_options() const;
+  void warn_missing_handlers() const;
+
+  // Everything below belongs to the io_context thread.
+  boost::asio::io_context& io_;
+  config::Config config_;
+  DaemonOptions options_;
+  InstanceLock lock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<queue::JobQueue> queue_;
+  HandlerRegistry handlers_;
+  Notifier notifier_;
+  Watchdog watchdog_;
+  SignalWatcher signals_;
+  Scheduler scheduler_;
+  JobRunner runner_;
+  AdminServer admin_;
+  StatusReporter status_reporter_;
+  std::map<std::string, LastSync> last_sync_;  // by connection
+  bool stopping_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace capsync::daemon

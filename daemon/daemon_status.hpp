@@ -1,0 +1,43 @@
+#pragma once
+// DaemonStatus: what the daemon reports about itself, to the service manager (the one-line
+// STATUS=) and to capsyncctl (the admin socket's "status" answer).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/queue/job_queue.hpp"
+
+namespace capsync::daemon {
+
+struct LastSync {
+  std::chrono::system_clock::time_point at;
+  bool ok = true;
+  std::string error;  // the failed job's message; empty when ok
+};
+
+struct ConnectionStatus {
+  std::string name;
+  std::string provider;
+  bool enabled = true;
+  queue::QueueCounts queue;
+  std::optional<LastSync> last_sync;
+};
+
+struct DaemonStatus {
+  std::vector<ConnectionStatus> connections;
+  queue::QueueCounts queue;  // all connections
+  bool stopping = false;
+};
+
+// e.g. "2 connections, queue: 3 ready 1 running 0 dead, last sync acme 10:42 ok"; the most
+// recent sync of any connection, in local time ("failed" instead of "ok" after an error).
+std::string status_line(const DaemonStatus& status);
+
+// "HH:MM" in local time.
+std::string local_hh_mm(std::chrono::system_clock::time_point at);
+// RFC 3339 UTC with seconds, "2024-05-01T10:42:07Z", for machine-readable output.
+std::string utc_timestamp(std::chrono::system_clock::time_point at);
+
+}  // namespace capsync::daemon

@@ -1,0 +1,254 @@
+#include "daemon/job_runner.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+#include "daemon/handler_registry.hpp"
+
+namespace capsync::daemon {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+using steady = std::chrono::steady_clock;
+
+namespace {
+// After a queue error that is not fatal (SQLITE_BUSY after the busy timeout), try again after this.
+constexpr milliseconds retry_after_error{1000};
+// Floor between two looks at a queue that reports work due but yields none to claim.
+constexpr milliseconds min_idle_wait{100};
+}  // namespace
+
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+milliseconds maintenance_period_for(milliseconds lease) {
+  return std::clamp(lease / 4, milliseconds{1000}, milliseconds{60'000});
+}
+
+JobRunner::JobRunner(asio::any_io_executor executor, store::Database& db, queue::JobQueue& queue,
+                     const HandlerRegistry& registry, std::string owner, RunnerOptions options)
+    : executor_(executor),
+      db_(db),
+      queue_(queue),
+      registry_(registry),
+      owner_(std::move(owner)),
+      options_(options),
+      wake_timer_(executor),
+      grace_timer_(executor) {}
+
+void JobRunner::start() {
+  asio::co_spawn(executor_, claim_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::critical({}, "Job runner stopped by an unexpected error: {}", ex.what());
+      throw;  // a programmer error: let the process die and systemd restart it
+    }
+  });
+}
+
+void JobRunner::wake() {
+  wake_pending_ = true;
+  wake_timer_.cancel();
+}
+
+void JobRunner::set_options(const RunnerOptions& options) {
+  options_ = options;
+  next_maintenance_ = steady::now() + options_.maintenance_period;
+  wake();
+}
+
+bool JobRunner::check_fatal() {
+  if (fatal_) return true;
+  if (!db_.fatal_error()) return false;
+  fatal_ = true;
+  stopping_ = true;
+  wake_timer_.cancel();
+  if (fatal_cb_) fatal_cb_(*db_.fatal_error());
+  return true;
+}
+
+void JobRunner::maintain() {
+  const std::int64_t now = unix_now_ms();
+  if (auto n = queue_.recover_expired(now); !n) {
+    if (!check_fatal()) log::warning({}, "Failed to recover jobs with expired leases: {}, ignoring", n.error());
+  } else if (*n > 0) {
+    log::notice({}, "Returned {} job(s) whose lease expired to the queue", *n);
+    changed();
+  }
+  if (auto n = queue_.prune_done(now - options_.retention.count()); !n) {
+    if (!check_fatal()) log::warning({}, "Failed to prune finished jobs: {}, ignoring", n.error());
+  } else if (*n > 0) {
+    log::debug({}, "Pruned {} finished job(s)", *n);
+  }
+}
+
+asio::awaitable<void> JobRunner::claim_loop() {
+  next_maintenance_ = steady::now() + options_.maintenance_period;
+  while (!stopping_) {
+    if (steady::now() >= next_maintenance_) {
+      maintain();
+      next_maintenance_ = steady::now() + options_.maintenance_period;
+    }
+    if (check_fatal()) co_return;
+
+    bool claimed_any = false;
+    bool queue_error = false;
+    while (!stopping_ && running() < options_.max_running) {
+      auto claimed = queue_.claim(owner_, unix_now_ms(), options_.lease.count());
+      if (!claimed) {
+        if (check_fatal()) co_return;
+        log::warning({}, "Failed to claim a job: {}, retrying", claimed.error());
+        queue_error = true;
+        break;
+      }
+      if (!claimed->has_value()) break;
+      queue::Job job = std::move(**claimed);
+      running_.insert(job.id);
+      claimed_any = true;
+      asio::co_spawn(executor_, run(std::move(job)), asio::detached);
+    }
+    if (claimed_any) changed();
+    if (stopping_) break;
+
+    steady::time_point deadline = next_maintenance_;
+    if (queue_error) {
+      deadline = std::min(deadline, steady::now() + retry_after_error);
+    } else if (running() < options_.max_running) {
+      const std::int64_t now = unix_now_ms();
+      auto next = queue_.next_run_after(now);
+      if (!next) {
+        if (check_fatal()) co_return;
+        log::warning({}, "Failed to read when the next job is due: {}, retrying", next.error());
+        deadline = std::min(deadline, steady::now() + retry_after_error);
+      } else if (next->has_value()) {
+        const milliseconds wait{std::max<std::int64_t>(**next - now, 0)};
+        deadline = std::min(deadline, steady::now() + std::max(wait, claimed_any ? milliseconds{0} : min_idle_wait));
+      }
+    }
+    if (wake_pending_) {
+      wake_pending_ = false;
+      continue;
+    }
+    wake_timer_.expires_at(deadline);
+    co_await wake_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by wake()
+    wake_pending_ = false;
+  }
+}
+
+asio::awaitable<Status> JobRunner::invoke(const queue::Job& job) {
+  const JobHandler* found = registry_.find(job.kind);
+  if (found == nullptr)
+    co_return make_error(Errc::unsupported, "no handler is registered for job kind \"{}\"", job.kind);
+  // A copy: the coroutine may refer to the callable's captures for as long as it runs.
+  JobHandler handler = *found;
+  auto [error, status] = co_await asio::co_spawn(executor_, handler(job), asio::as_tuple(asio::use_awaitable));
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      co_return make_error(Errc::invalid_argument, "job handler threw an exception: {}", e.what());
+    } catch (...) {
+      co_return make_error(Errc::invalid_argument, "job handler threw an unknown exception");
+    }
+  }
+  co_return status;
+}
+
+asio::awaitable<void> JobRunner::keep_lease(std::int64_t id, std::shared_ptr<asio::steady_timer> timer) {
+  const std::string job_id = std::to_string(id);
+  for (;;) {
+    timer->expires_after(std::max(options_.lease / 3, milliseconds{100}));
+    auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || !running_.contains(id) || released_) co_return;
+    if (auto s = queue_.extend_lease(id, owner_, unix_now_ms() + options_.lease.count()); !s) {
+      if (check_fatal()) co_return;
+      log::warning({.job = job_id}, "Failed to extend the lease of job {}: {}, ignoring", id, s.error());
+    }
+  }
+}
+
+asio::awaitable<void> JobRunner::run(queue::Job job) {
+  const std::string job_id = std::to_string(job.id);
+  log::debug({.connection = job.connection, .job = job_id}, "Running job {} ({}), attempt {}", job.id, job.kind,
+             job.attempts + 1);
+  auto lease_timer = std::make_shared<asio::steady_timer>(executor_);
+  asio::co_spawn(executor_, keep_lease(job.id, lease_timer), asio::detached);
+
+  Status result = co_await invoke(job);
+
+  lease_timer->cancel();
+  running_.erase(job.id);
+  if (released_) co_return;  // stop() already gave the job back to the queue
+  finish(job, result);
+  changed();
+  if (stopping_) {
+    if (running_.empty()) finish_stop();
+  } else {
+    wake();  // a slot is free, and jobs of the same record may be claimable now
+  }
+}
+
+void JobRunner::finish(const queue::Job& job, const Status& result) {
+  const std::string job_id = std::to_string(job.id);
+  const log::Fields fields{.connection = job.connection, .job = job_id};
+  const std::int64_t now = unix_now_ms();
+  Status recorded;
+  if (result) {
+    log::debug(fields, "Job {} ({}) finished", job.id, job.kind);
+    recorded = queue_.complete(job.id, owner_, now);
+  } else {
+    log::warning(fields, "Failed to run job {} ({}) of connection {}: {}", job.id, job.kind, job.connection,
+                 result.error());
+    recorded = queue_.fail(job.id, owner_, result.error().message(), now);
+  }
+  if (!recorded && !check_fatal())
+    log::warning(fields, "Failed to record the outcome of job {}: {}, ignoring", job.id, recorded.error());
+  if (finished_) finished_(job, result);
+}
+
+void JobRunner::stop(milliseconds grace, std::function<void(int)> done) {
+  if (stop_called_) return;  // a second SIGTERM changes nothing
+  stop_called_ = true;
+  stopping_ = true;
+  stop_done_ = std::move(done);
+  wake_timer_.cancel();
+  if (running_.empty()) {
+    asio::post(executor_, [this] { finish_stop(); });
+    return;
+  }
+  log::info({}, "Waiting up to {} s for {} running job(s) to finish", grace.count() / 1000, running());
+  grace_timer_.expires_after(grace);
+  grace_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !stop_done_) return;
+    released_ = true;
+    const std::int64_t now = unix_now_ms();
+    for (std::int64_t id : running_) {
+      if (auto s = queue_.park(id, owner_, now, "the daemon stopped before the job finished"); !s)
+        log::warning({.job = std::to_string(id)}, "Failed to return job {} to the queue: {}; it runs again once its "
+                     "lease expires", id, s.error());
+    }
+    log::notice({}, "Returned {} unfinished job(s) to the queue for the next start", running());
+    finish_stop();
+  });
+}
+
+void JobRunner::finish_stop() {
+  if (!stop_done_) return;
+  grace_timer_.cancel();
+  auto done = std::move(stop_done_);
+  stop_done_ = nullptr;
+  done(released_ ? running() : 0);
+}
+
+}  // namespace capsync::daemon

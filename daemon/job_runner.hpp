@@ -1,0 +1,115 @@
+#pragma once
+// JobRunner: the daemon's worker loop over the durable queue. It claims due jobs under one
+// lease owner per process start, runs up to `max_running` of them at once through the
+// HandlerRegistry, keeps each lease alive while its handler runs, and completes or fails
+// the job with the handler's Status. When nothing is due it waits on a timer until the
+// queue's next run_after, the next maintenance, or wake() (new work was enqueued).
+// Maintenance returns expired leases to the queue and prunes old done jobs.
+//
+// Once the store latches a fatal error (corruption, I/O) the runner stops claiming and
+// reports it through on_fatal; the daemon then exits non-zero so systemd restarts it.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/error/result.hpp"
+#include "core/queue/job_queue.hpp"
+
+namespace capsync::store {
+class Database;
+}
+
+namespace capsync::daemon {
+
+class HandlerRegistry;
+
+struct RunnerOptions {
+  int max_running = 4;
+  std::chrono::milliseconds lease{std::chrono::minutes{2}};
+  std::chrono::milliseconds retention{std::chrono::hours{24 * 7}};
+  std::chrono::milliseconds maintenance_period{std::chrono::minutes{1}};
+};
+
+// Wall-clock unix milliseconds, the queue's time base.
+std::int64_t unix_now_ms();
+
+// How often expired leases are looked for: often enough that a job orphaned by a crash is
+// picked up again soon after its lease ends, rarely enough to cost nothing.
+std::chrono::milliseconds maintenance_period_for(std::chrono::milliseconds lease);
+
+class JobRunner final {
+ public:
+  using Finished = std::function<void(const queue::Job&, const Status&)>;
+  using Fatal = std::function<void(const Error&)>;
+
+  JobRunner(boost::asio::any_io_executor executor, store::Database& db, queue::JobQueue& queue,
+            const HandlerRegistry& registry, std::string owner, RunnerOptions options);
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  void on_finished(Finished f) { finished_ = std::move(f); }
+  void on_fatal(Fatal f) { fatal_cb_ = std::move(f); }
+  // Called whenever the number of running jobs changes (for the status line).
+  void on_change(std::function<void()> f) { changed_ = std::move(f); }
+
+  void start();
+  // New work may be due: look at the queue now instead of at the next planned time.
+  void wake();
+  // Takes effect for jobs claimed from now on.
+  void set_options(const RunnerOptions& options);
+
+  // Stops claiming. `done(unfinished)` runs once every running job has finished, or when
+  // `grace` has passed; jobs still running then are returned to ready (no attempt counted)
+  // so the next start runs them again.
+  void stop(std::chrono::milliseconds grace, std::function<void(int unfinished)> done);
+
+  int running() const { return static_cast<int>(running_.size()); }
+  const std::string& owner() const { return owner_; }
+
+ private:
+  boost::asio::awaitable<void> claim_loop();
+  boost::asio::awaitable<void> run(queue::Job job);
+  boost::asio::awaitable<void> keep_lease(std::int64_t id, std::shared_ptr<boost::asio::steady_timer> timer);
+  boost::asio::awaitable<Status> invoke(const queue::Job& job);
+  void finish(const queue::Job& job, const Status& result);
+  void maintain();
+  // True (and stopping) when the store has latched a fatal error.
+  bool check_fatal();
+  void finish_stop();
+  void changed() {
+    if (changed_) changed_();
+  }
+
+  // All state belongs to the io_context thread; coroutines capture `this`, so the runner
+  // must outlive the io_context's run().
+  boost::asio::any_io_executor executor_;
+  store::Database& db_;
+  queue::JobQueue& queue_;
+  const HandlerRegistry& registry_;
+  const std::string owner_;
+  RunnerOptions options_;
+  Finished finished_;
+  Fatal fatal_cb_;
+  std::function<void()> changed_;
+
+  boost::asio::steady_timer wake_timer_;
+  bool wake_pending_ = false;
+  std::chrono::steady_clock::time_point next_maintenance_{};
+  std::set<std::int64_t> running_;  // ids of the jobs whose handlers run now
+
+  bool stopping_ = false;
+  bool stop_called_ = false;
+  bool fatal_ = false;
+  bool released_ = false;  // stop() gave the unfinished jobs back; their results are dropped
+  boost::asio::steady_timer grace_timer_;
+  std::function<void(int)> stop_done_;
+};
+
+}  // namespace capsync::daemon

@@ -1,0 +1,75 @@
+// capsyncd: keeps a Capsule CRM account in step with an accounting service.
+// Wiring only: parse arguments, load the config, build the Daemon, run the loop.
+
+#include <cstdio>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "core/config/config.hpp"
+#include "core/log/log.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/test_handlers.hpp"
+
+using namespace capsync;
+
+namespace {
+
+// Every diagnostic on stderr (the journal, under systemd), so one run shows all problems.
+void print_diagnostics(const config::LoadResult& loaded) {
+  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
+}
+
+int check_config(const std::string& path) {
+  const auto loaded = config::load_file(path);
+  print_diagnostics(loaded);
+  if (!loaded.ok()) return 1;
+  fmt::print("{}\n", config::summary(*loaded.config));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"capsyncd: keeps Capsule CRM in step with an accounting service"};
+  std::string config_path, check_path;
+  app.add_option("--config", config_path, "Configuration file")->option_text("FILE");
+  app.add_option("--check-config", check_path, "Validate FILE, print every problem, and exit")
+      ->option_text("FILE")
+      ->excludes("--config");
+  app.set_version_flag("--version", std::string(CAPSYNC_VERSION));
+  CLI11_PARSE(app, argc, argv);
+
+  if (!check_path.empty()) return check_config(check_path);
+  if (config_path.empty()) {
+    fmt::print(stderr, "capsyncd: --config FILE is required (or --check-config FILE)\n");
+    return 2;
+  }
+
+  auto loaded = config::load_file(config_path);
+  print_diagnostics(loaded);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "capsyncd: Failed to load configuration {}, not starting\n", config_path);
+    return 1;
+  }
+  log::configure(loaded.config->log_level);
+
+  boost::asio::io_context io(1);
+  auto daemon = daemon::Daemon::create(io, std::move(*loaded.config), {.config_path = config_path});
+  if (!daemon) {
+    log::critical({}, "Failed to start: {}", daemon.error());
+    return 1;
+  }
+  if (auto s = daemon::TEST_register_handlers_from_env((*daemon)->handlers()); !s) {
+    log::critical({}, "Failed to register test handlers: {}", s.error());
+    return 1;
+  }
+  if (auto s = (*daemon)->start(); !s) {
+    log::critical({}, "Failed to start: {}", s.error());
+    return 1;
+  }
+  io.run();
+  return (*daemon)->exit_code();
+}
