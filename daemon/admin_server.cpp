@@ -103,13 +103,10 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream:
     log::warning({}, "Failed to read the credentials of an admin socket peer: {}, closing", std::strerror(errno));
     co_return;
   }
-  if (!peer_allowed(cred.uid, cred.gid, state->access)) {
+  const bool allowed = peer_allowed(cred.uid, cred.gid, state->access);
+  if (!allowed)
     log::warning({}, "Refused admin socket peer uid={} gid={} pid={}: not root, the daemon's user or a member of "
                  "the admin group", cred.uid, cred.gid, cred.pid);
-    co_await write_line(socket, admin::error_response("permission denied: this user may not use the capsync admin "
-                                                      "socket (ask for membership of its group)"));
-    co_return;
-  }
 
   asio::steady_timer idle(socket.get_executor());
   std::string buffer;
@@ -130,6 +127,13 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream:
     buffer.erase(0, n);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
+    if (!allowed) {
+      // Answered only after the request is read: closing with unread data would reset the
+      // connection and the client would never see why.
+      co_await write_line(socket, admin::error_response("permission denied: this user may not use the capsync admin "
+                                                        "socket (ask for membership of its group)"));
+      co_return;
+    }
     co_await write_line(socket, state->handler(line));
   }
 }

@@ -1,0 +1,327 @@
+// capsyncd's life under a service manager, end to end: start-up and config errors, READY,
+// reload on SIGHUP, stop on SIGTERM, crash recovery, watchdog, and who may use the admin
+// socket. Each test starts the real daemon (CAPSYNCD_PATH) with test-only job handlers
+// (CAPSYNC_TEST_HANDLERS, see daemon/test_handlers.hpp).
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "daemon/admin_client.hpp"
+#include "test/scenario/daemon_process.hpp"
+#include "test/scenario/notify_socket.hpp"
+
+using namespace capsync;
+using namespace capsync::scenario;
+
+namespace {
+
+const std::string capsyncd = CAPSYNCD_PATH;
+const std::string capsyncctl = CAPSYNCCTL_PATH;
+
+std::string connection_yaml(const TempDir& dir, const std::string& name, const std::string& provider = "xero") {
+  return fmt::format(R"(  - name: {0}
+    capsule:
+      token_file: {1}/capsule-token
+    accounting:
+      provider: {2}
+      client_id: client-{0}
+      client_secret_file: {1}/client-secret
+)",
+                     name, dir.path().string(), provider);
+}
+
+// A daemon under test: its directory, config, notify socket and process.
+class Scenario {
+ public:
+  Scenario() : notify_(dir_ / "notify.sock") {
+    for (const char* secret : {"capsule-token", "client-secret"}) {
+      write_file(dir_ / secret, "not-a-real-secret\n");
+      chmod((dir_ / secret).c_str(), 0600);
+    }
+    write_config({"acme"});
+  }
+
+  // Rewrites the config with these connections; `extra` is appended at top level.
+  void write_config(const std::vector<std::string>& connections, const std::string& extra = "") {
+    std::string yaml = fmt::format(
+        "state_dir: {0}/state\nlog_level: debug\nadmin_socket: {0}/admin.sock\nshutdown_grace: {1}\n{2}"
+        "connections:\n",
+        dir_.path().string(), grace_, extra);
+    for (const auto& c : connections) yaml += connection_yaml(dir_, c);
+    write_file(config(), yaml);
+  }
+  void write_raw_config(const std::string& yaml) { write_file(config(), yaml); }
+  void set_grace(std::string grace) { grace_ = std::move(grace); }
+
+  std::filesystem::path config() const { return dir_ / "capsync.yaml"; }
+  std::string socket() const { return (dir_ / "admin.sock").string(); }
+  const TempDir& dir() const { return dir_; }
+  NotifySocket& notify() { return notify_; }
+
+  ChildProcess& start(std::map<std::string, std::string> env = {}) {
+    env.emplace("NOTIFY_SOCKET", notify_.path().string());
+    env.emplace("CAPSYNC_TEST_HANDLERS", "pull=succeed,capsule_poll=succeed,full_reconcile=succeed");
+    env.emplace("CAPSYNC_TEST_DIR", dir_.path().string());
+    process_.reset();
+    process_ = std::make_unique<ChildProcess>(capsyncd, std::vector<std::string>{"--config", config().string()}, env,
+                                              dir_ / "daemon.log");
+    return *process_;
+  }
+  ChildProcess& process() { return *process_; }
+
+  // Starts the daemon and waits for READY=1.
+  ChildProcess& start_ready(std::map<std::string, std::string> env = {}) {
+    const std::size_t from = notify_.messages().size();
+    auto& p = start(std::move(env));
+    INFO(p.output());
+    REQUIRE(notify_.wait_for("READY=1", 10s, from) >= 0);
+    return p;
+  }
+
+  rapidjson::Document status() {
+    auto answer = daemon::admin_call(socket(), R"({"cmd":"status"})");
+    REQUIRE(answer.ok());
+    rapidjson::Document doc;
+    doc.Parse(answer->c_str());
+    REQUIRE(doc.IsObject());
+    REQUIRE(doc["ok"].GetBool());
+    return doc;
+  }
+
+  std::vector<std::string> status_connections() {
+    auto doc = status();
+    std::vector<std::string> names;
+    for (const auto& c : doc["connections"].GetArray()) names.emplace_back(c["name"].GetString());
+    return names;
+  }
+
+ private:
+  TempDir dir_;
+  NotifySocket notify_;
+  std::string grace_ = "5s";
+  std::unique_ptr<ChildProcess> process_;
+};
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("an invalid config is refused at start with file:line:col and a non-zero exit") {
+  Scenario s;
+  s.write_raw_config("state_dir: relative/path\nconnections:\n  - name: acme\n    accounting:\n      provider: xeroo\n");
+  auto& p = s.start();
+  const auto code = p.wait_exit(10s);
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  const std::string out = p.output();
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains(s.config().string() + ":5:17: connections[0].accounting.provider"));
+  CHECK_THAT(out, Catch::Contains(s.config().string() + ":1:12: state_dir"));
+  CHECK(s.notify().messages().empty());  // never READY
+}
+
+TEST_CASE("--check-config prints the one-line summary and exits 0 for a valid file") {
+  Scenario s;
+  const auto r = run(capsyncd, {"--check-config", s.config().string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("1 connection (acme: xero)"));
+}
+
+TEST_CASE("--check-config prints every diagnostic at once and exits 1 for a broken file") {
+  Scenario s;
+  s.write_raw_config("log_level: loud\nshutdown_grace: soon\nconnections: []\n");
+  const auto r = run(capsyncd, {"--check-config", s.config().string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains(":1:12: log_level"));
+  CHECK_THAT(r.output, Catch::Contains(":2:17: shutdown_grace"));
+}
+
+TEST_CASE("--version prints the version") {
+  const auto r = run(capsyncd, {"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("0.1.0"));
+}
+
+TEST_CASE("READY=1 with a STATUS line arrives after start-up and the admin socket answers") {
+  Scenario s;
+  auto& p = s.start_ready();
+  INFO(p.output());
+  const int ready = s.notify().wait_for("READY=1", 0s);
+  CHECK_THAT(s.notify().messages()[static_cast<std::size_t>(ready)], Catch::Contains("STATUS=1 connection, queue:"));
+  CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+  struct stat st{};
+  REQUIRE(stat(s.socket().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0660);
+  // The initial sync runs at start-up and is reported per connection.
+  REQUIRE(wait_until([&] { return s.status()["connections"][0]["last_sync"].IsObject(); }));
+}
+
+TEST_CASE("SIGHUP with a broken config keeps running on the previous one") {
+  Scenario s;
+  auto& p = s.start_ready();
+  s.write_raw_config("connections:\n  - name: acme\n    bogus_key: 1\n");
+  const std::size_t from = s.notify().messages().size();
+  p.signal(SIGHUP);
+  const int reloading = s.notify().wait_for("RELOADING=1", 10s, from);
+  REQUIRE(reloading >= 0);
+  CHECK_THAT(s.notify().messages()[static_cast<std::size_t>(reloading)], Catch::Contains("MONOTONIC_USEC="));
+  REQUIRE(s.notify().wait_for("READY=1", 10s, static_cast<std::size_t>(reloading) + 1) >= 0);
+  INFO(p.output());
+  // Every diagnostic is in the one error line, with file:line:col and key path.
+  CHECK(p.wait_for_output("Failed to reload configuration, keeping the previous one: " + s.config().string() + ":2:5"));
+  CHECK_THAT(p.output(), Catch::Contains("; " + s.config().string() + ":3:5: connections[0].bogus_key"));
+  CHECK(p.running());
+  CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+}
+
+TEST_CASE("SIGHUP with a valid config adding a connection shows it in status") {
+  Scenario s;
+  auto& p = s.start_ready();
+  s.write_config({"acme", "beta"});
+  const std::size_t from = s.notify().messages().size();
+  p.signal(SIGHUP);
+  REQUIRE(s.notify().wait_for("READY=1", 10s, from) >= 0);
+  INFO(p.output());
+  CHECK(s.status_connections() == std::vector<std::string>{"acme", "beta"});
+  CHECK(p.wait_for_output("Reloaded configuration: connection beta added (xero)"));
+  // The new connection gets its initial sync without a restart.
+  REQUIRE(wait_until([&] { return s.status()["connections"][1]["last_sync"].IsObject(); }));
+
+  // And removing one takes effect the same way.
+  s.write_config({"beta"});
+  const std::size_t again = s.notify().messages().size();
+  p.signal(SIGHUP);
+  REQUIRE(s.notify().wait_for("READY=1", 10s, again) >= 0);
+  CHECK(s.status_connections() == std::vector<std::string>{"beta"});
+  CHECK(p.wait_for_output("Stopped the sync timers of connection acme"));
+}
+
+TEST_CASE("SIGTERM exits 0 within the grace period and an unfinished job runs again at the next start") {
+  Scenario s;
+  s.set_grace("1s");
+  s.write_config({"acme"});
+  const std::map<std::string, std::string> env{{"CAPSYNC_TEST_HANDLERS", "pull=sleep-until-file"}};
+  auto& p = s.start_ready(env);
+  REQUIRE(wait_until([&] { return count_lines(read_file(s.dir() / "started")) == 1; }));
+
+  const auto stop_sent = std::chrono::steady_clock::now();
+  p.signal(SIGTERM);
+  REQUIRE(s.notify().wait_for("STOPPING=1", 10s) >= 0);
+  const auto code = p.wait_exit(10s);
+  INFO(p.output());
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  CHECK(std::chrono::steady_clock::now() - stop_sent < 5s);  // 1 s grace, not the 10 s deadline
+  CHECK(p.wait_for_output("Returned 1 unfinished job(s) to the queue"));
+
+  // The job was given back without counting an attempt, so it runs again, still attempt 1.
+  s.start_ready(env);
+  REQUIRE(wait_until([&] { return count_lines(read_file(s.dir() / "started")) == 2; }));
+  const std::string started = read_file(s.dir() / "started");
+  INFO(started);
+  CHECK(started.substr(started.find('\n') + 1).ends_with(" 1\n"));
+  write_file(s.dir() / "release", "");
+  REQUIRE(wait_until([&] { return s.status()["connections"][0]["last_sync"].IsObject(); }));
+}
+
+TEST_CASE("a job left running by SIGKILL is picked up again after a restart") {
+  Scenario s;
+  const std::map<std::string, std::string> env{{"CAPSYNC_TEST_HANDLERS", "pull=sleep-until-file"}};
+  auto& p = s.start_ready(env);
+  REQUIRE(wait_until([&] { return count_lines(read_file(s.dir() / "started")) == 1; }));
+  p.signal(SIGKILL);
+  REQUIRE(p.wait_exit(10s) == 128 + SIGKILL);
+
+  // A stale admin socket is left behind; the next start removes it.
+  auto& again = s.start_ready(env);
+  INFO(again.output());
+  CHECK(again.wait_for_output("Returned 1 job(s) left by an earlier run to the queue"));
+  REQUIRE(wait_until([&] { return count_lines(read_file(s.dir() / "started")) == 2; }));
+  const std::string started = read_file(s.dir() / "started");
+  const std::string first_id = started.substr(0, started.find(' '));
+  const std::string second = started.substr(started.find('\n') + 1);
+  CHECK(second.starts_with(first_id + " "));  // the same job, not a new one
+  write_file(s.dir() / "release", "");
+  REQUIRE(wait_until([&] {
+    auto doc = s.status();
+    return doc["queue"]["running"].GetInt64() == 0 && doc["connections"][0]["last_sync"].IsObject();
+  }));
+  CHECK(s.status()["connections"][0]["last_sync"]["ok"].GetBool());
+}
+
+TEST_CASE("a second daemon on the same state directory refuses to start") {
+  Scenario s;
+  s.start_ready();
+  ChildProcess second(capsyncd, {"--config", s.config().string()}, {}, s.dir() / "second.log");
+  const auto code = second.wait_exit(10s);
+  INFO(second.output());
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK_THAT(second.output(), Catch::Contains("another capsyncd is already running"));
+  CHECK(s.process().running());
+}
+
+TEST_CASE("WATCHDOG=1 is sent when the service manager asks for a watchdog") {
+  Scenario s;
+  s.start_ready({{"WATCHDOG_USEC", "200000"}});
+  CHECK(s.notify().wait_for("WATCHDOG=1", 5s) >= 0);
+}
+
+TEST_CASE("sync-now enqueues a pull of the named connection and refuses unknown ones") {
+  Scenario s;
+  s.start_ready();
+  const auto ok = run(capsyncctl, {"--socket", s.socket(), "sync-now", "acme"});
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.output, Catch::Contains("Enqueued sync of acme"));
+  const auto bad = run(capsyncctl, {"--socket", s.socket(), "sync-now", "nope"});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.output, Catch::Contains("unknown connection \"nope\""));
+}
+
+TEST_CASE("capsyncctl says clearly when the daemon is not running") {
+  TempDir dir;
+  const auto r = run(capsyncctl, {"--socket", (dir / "admin.sock").string(), "status"});
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.output, Catch::Contains("capsyncd is not running"));
+}
+
+TEST_CASE("the admin socket refuses a peer that is neither root, the daemon's user nor in its group") {
+  if (geteuid() != 0) {
+    WARN("needs root to connect as another user; skipped");
+    return;
+  }
+  Scenario s;
+  s.start_ready();
+  // Loosen the file modes on purpose: the peer-credential check must still refuse.
+  chmod(s.dir().path().c_str(), 0755);
+  chmod(s.socket().c_str(), 0666);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
+    auto answer = daemon::admin_call(s.socket(), R"({"cmd":"status"})", 5s);
+    if (!answer) {
+      fmt::print(stderr, "admin_call as uid 65534: {}\n", answer.error().message());
+      _exit(11);
+    }
+    _exit(answer->find("permission denied") != std::string::npos && answer->find("\"ok\":false") != std::string::npos
+              ? 0
+              : 12);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(s.process().wait_for_output("Refused admin socket peer uid=65534"));
+  // Root is still served.
+  CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+}
