@@ -126,7 +126,7 @@ TEST_CASE("an invalid config is refused at start with file:line:col and a non-ze
   CHECK(s.notify().messages().empty());  // never READY
 }
 
-TEST_CASE("--check-config prints the one-line summary and exits 0 for a valid file") {
+TEST_CASE("capsyncd --check-config prints the one-line summary and exits 0 for a valid file") {
   Scenario s;
   const auto r = run(capsyncd, {"--check-config", s.config().string()});
   INFO(r.output);
@@ -134,7 +134,7 @@ TEST_CASE("--check-config prints the one-line summary and exits 0 for a valid fi
   CHECK_THAT(r.output, Catch::Contains("1 connection (acme: xero)"));
 }
 
-TEST_CASE("--check-config prints every diagnostic at once and exits 1 for a broken file") {
+TEST_CASE("capsyncd --check-config prints every diagnostic at once and exits 1 for a broken file") {
   Scenario s;
   s.write_raw_config("log_level: loud\nshutdown_grace: soon\nconnections: []\n");
   const auto r = run(capsyncd, {"--check-config", s.config().string()});
@@ -144,7 +144,7 @@ TEST_CASE("--check-config prints every diagnostic at once and exits 1 for a brok
   CHECK_THAT(r.output, Catch::Contains(":2:17: shutdown_grace"));
 }
 
-TEST_CASE("--version prints the version") {
+TEST_CASE("capsyncd --version prints the version") {
   const auto r = run(capsyncd, {"--version"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("0.1.0"));
