@@ -174,7 +174,11 @@ Status AdminServer::start() {
   if (!ec) state_->acceptor.bind(stream::endpoint(path), ec);
   if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error(Errc::io, "cannot listen on {}: {}", path, ec.message());
-  if (gid && chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0)
+  // A socket created under the admin group already has it (systemd Group=): no chown, which
+  // the unit's system call filter forbids.
+  struct stat st{};
+  const bool has_group = gid && stat(path.c_str(), &st) == 0 && st.st_gid == *gid;
+  if (gid && !has_group && chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0)
     return make_error(Errc::io, "cannot give {} to group {}: {}", path, *state_->options.group, std::strerror(errno));
   if (chmod(path.c_str(), 0660) != 0)
     return make_error(Errc::io, "cannot set the mode of {}: {}", path, std::strerror(errno));
