@@ -285,9 +285,10 @@ struct Client::Impl {
         conn = std::move(*fresh);
       }
       conn->reusable = false;
-      std::variant<Response, Failure> result =
-          conn->tls ? co_await exchange(*conn->tls, *conn, url, req, timeout)
-                    : co_await exchange(*conn->plain, *conn, url, req, timeout);
+      // No co_await inside ?: — GCC 12 miscompiles it (double destruction of the result).
+      std::variant<Response, Failure> result;
+      if (conn->tls) result = co_await exchange(*conn->tls, *conn, url, req, timeout);
+      else result = co_await exchange(*conn->plain, *conn, url, req, timeout);
       if (auto* failure = std::get_if<Failure>(&result)) {
         give_back(key, std::move(conn), false);
         // The server closed a kept-alive connection under us: not an attempt, try a fresh one.
