@@ -45,8 +45,9 @@ Conflict make_conflict(ConflictKind kind, std::string remote_id, std::vector<std
 }
 
 std::string Conflict::identity() const {
+  const bool contacts_only = !remote_id.empty() && !other_remote_ids.empty();
   return fmt::format("{}|r:{}|o:{}|p:{}", to_string(kind), remote_id, fmt::join(other_remote_ids, ","),
-                     fmt::join(party_ids, ","));
+                     contacts_only ? "" : fmt::format("{}", fmt::join(party_ids, ",")));
 }
 
 std::string Conflict::describe() const {

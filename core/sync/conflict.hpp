@@ -31,6 +31,8 @@ struct Conflict {
   std::string hint;                        // what a person can do about it
 
   // "near_duplicate|r:<id>|o:<id>,<id>|p:<id>,<id>": stable across runs and wording changes.
+  // When both sides are accounting contacts (remote_id and other_remote_ids set), the party is
+  // context, not identity: it may be created only after the first pass names the conflict.
   std::string identity() const;
   // One line naming both sides: "Ambiguous match: accounting contact 'Acme' (r-1) matches
   // Capsule parties 11, 12. Rename one of the parties ...".
