@@ -202,14 +202,11 @@ struct RateLimiter::Impl {
         correct("minute", header_int(r, "X-MinLimit-Remaining"));
         correct("day", header_int(r, "X-DayLimit-Remaining"));
         break;
-      case HeaderStyle::capsule: {
-        auto remaining = header_int(r, "X-RateLimit-Remaining");
-        correct("hour", remaining);
-        auto reset = header_int(r, "X-RateLimit-Reset");
-        if (remaining && *remaining <= 0 && reset)
-          paused_until = std::max(paused_until, to_steady(system_clock::time_point(std::chrono::seconds(*reset))));
+      case HeaderStyle::capsule:
+        // X-RateLimit-Reset matters only on a 429 (server_delay below reads it); on success the
+        // filled window already holds requests back, without the reset's whole-second rounding.
+        correct("hour", header_int(r, "X-RateLimit-Remaining"));
         break;
-      }
       case HeaderStyle::none: break;
     }
     if (r.status != 429) return;
@@ -300,5 +297,6 @@ std::string RateLimiter::status_line() {
 
 std::int64_t RateLimiter::admitted() const { return impl_->admitted_count; }
 std::int64_t RateLimiter::throttled() const { return impl_->throttled_count; }
+void RateLimiter::TEST_wake() { impl_->wake_head(); }
 
 }  // namespace capsync::ratelimit

@@ -62,6 +62,9 @@ class RateLimiter final : public http::RequestGate {
   std::int64_t admitted() const;
   std::int64_t throttled() const;
 
+  // Re-evaluates a waiting acquire() now (tests that move a ManualClock).
+  void TEST_wake();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
