@@ -96,10 +96,13 @@ class Pass {
         same_name_conflict(c, role, other->remote_id, other->role, party.id);
         return;
       }
-      if (linked_parties_.count(party.id) != 0) return;  // taken by another contact in this pass
+      if (auto taken = linked_parties_.find(party.id); taken != linked_parties_.end()) {
+        same_name_conflict(c, role, taken->second.remote_id, taken->second.role, party.id);
+        return;
+      }
       emit(LinkParty{c.remote_id, party.id, role});
       claims_[key] = Claim{c.remote_id, role, party.id};
-      linked_parties_.insert(party.id);
+      linked_parties_[party.id] = claims_[key];
       summary(change, party.id, std::nullopt);
     } else if (auto* create = std::get_if<MatchCreate>(&outcome)) {
       emit(CreateParty{c.remote_id, role, create->spec, details_hash(details_from_spec(create->spec))});
@@ -151,8 +154,9 @@ class Pass {
       summary(change, std::nullopt, std::nullopt);
       return;
     }
-    claims_[key_of(c.display_name())] = Claim{c.remote_id, binding.role, binding.party_id};
-    linked_parties_.insert(binding.party_id);
+    const Claim claim{c.remote_id, binding.role, binding.party_id};
+    claims_[key_of(c.display_name())] = claim;
+    linked_parties_[binding.party_id] = claim;
     summary(change, binding.party_id, binding.summary_hash);
   }
 
@@ -213,7 +217,7 @@ class Pass {
   const ReconcileViews& views_;
   std::set<model::PartyId> deleted_;
   std::map<std::string, Claim> claims_;  // name key -> contact holding it in this pass
-  std::set<model::PartyId> linked_parties_;
+  std::map<model::PartyId, Claim> linked_parties_;  // parties linked or kept linked in this pass
   std::set<model::PartyId> unlinked_parties_;
   std::set<model::PartyId> exported_;
   std::set<std::string> recorded_;  // conflict identities emitted in this pass
