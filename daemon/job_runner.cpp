@@ -227,7 +227,8 @@ void JobRunner::stop(milliseconds grace, std::function<void(int)> done) {
     asio::post(executor_, [this] { finish_stop(); });
     return;
   }
-  log::info({}, "Waiting up to {:g} s for {} running job(s) to finish", static_cast<double>(grace.count()) / 1000.0, running());
+  log::info({}, "Waiting up to {:g} s for {} running job(s) to finish", static_cast<double>(grace.count()) / 1000.0,
+            running());
   grace_timer_.expires_after(grace);
   grace_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !stop_done_) return;

@@ -162,6 +162,8 @@ TEST_CASE("READY=1 with a STATUS line arrives after start-up and the admin socke
   CHECK((st.st_mode & 0777) == 0660);
   // The initial sync runs at start-up and is reported per connection.
   REQUIRE(wait_until([&] { return s.status()["connections"][0]["last_sync"].IsObject(); }));
+  // ... and the service manager's STATUS= line follows it.
+  CHECK(s.notify().wait_for("last sync acme", 5s) >= 0);
 }
 
 TEST_CASE("SIGHUP with a broken config keeps running on the previous one") {
