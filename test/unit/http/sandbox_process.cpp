@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace capsync::test {
 
 std::string sandbox_path() {
+  if (const char* env = std::getenv("CAPSYNC_SANDBOX"); env && *env) return env;
 #ifdef CAPSYNC_SANDBOX_PATH
   return CAPSYNC_SANDBOX_PATH;
 #else
