@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,6 +12,8 @@
 #include "core/http/client.hpp"
 #include "core/oauth/authorization_session.hpp"
 #include "core/oauth/pkce.hpp"
+#include "core/oauth/sqlite_token_store.hpp"
+#include "core/store/database.hpp"
 #include "core/oauth/token_endpoint.hpp"
 #include "core/oauth/token_manager.hpp"
 #include "test/unit/http/run.hpp"
@@ -281,4 +287,29 @@ TEST_CASE("PKCE challenge matches RFC 7636 appendix B") {
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   CHECK(random_urlsafe(32).size() == 43);
   CHECK(form_encode({{"a b", "c&d"}, {"e", "ü"}}) == "a%20b=c%26d&e=%C3%BC");
+}
+
+TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization state") {
+  auto path = (std::filesystem::temp_directory_path() / ("capsync-tokens-" + std::to_string(::getpid()) + ".db")).string();
+  std::filesystem::remove(path);
+  auto db = store::Database::open(path, {});
+  REQUIRE(db.ok());
+  SqliteTokenStore tokens(**db);
+  CHECK_FALSE(tokens.load("acme")->has_value());
+  TokenRecord r;
+  r.connection = "acme";
+  r.access_token = Secret("a1");
+  r.refresh_token = Secret("r1");
+  r.expires_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123));
+  r.tenant_id = "t";
+  r.updated_at = r.expires_at;
+  REQUIRE(tokens.save(r).ok());
+  auto loaded = tokens.load("acme");
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->refresh_token.reveal() == "r1");
+  CHECK((*loaded)->expires_at == r.expires_at);
+  REQUIRE(tokens.set_state("acme", TokenState::needs_authorization).ok());
+  CHECK((*tokens.load("acme"))->state == TokenState::needs_authorization);
+  CHECK((*tokens.load("acme"))->refresh_token.reveal() == "r1");
+  std::filesystem::remove(path);
 }

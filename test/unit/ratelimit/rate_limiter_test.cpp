@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -7,6 +11,8 @@
 #include "core/http/request.hpp"
 #include "core/ratelimit/rate_limiter.hpp"
 #include "core/ratelimit/sliding_window.hpp"
+#include "core/ratelimit/sqlite_budget_store.hpp"
+#include "core/store/database.hpp"
 
 using namespace capsync;
 using namespace capsync::ratelimit;
@@ -213,4 +219,31 @@ TEST_CASE("The budget survives re-construction") {
   h.clock.advance(2min);
   RateLimiter restarted(h.io.get_executor(), h.options(default_limits("xero")));
   CHECK(restarted.status_line() == "xero: 0/60 per minute, 40/5,000 today");
+}
+
+TEST_CASE("The budget survives a restart through the rate_budget table") {
+  auto path = (std::filesystem::temp_directory_path() / ("capsync-budget-" + std::to_string(::getpid()) + ".db")).string();
+  std::filesystem::remove(path);
+  Harness h;
+  {
+    auto db = store::Database::open(path, {});
+    REQUIRE(db.ok());
+    SqliteBudgetStore sqlite(**db);
+    auto o = h.options(default_limits("xero"));
+    o.store = &sqlite;
+    RateLimiter limiter(h.io.get_executor(), o);
+    for (int i = 0; i < 25; ++i) {
+      REQUIRE(h.start(limiter)->has_value());
+      limiter.release(nullptr);
+    }
+    REQUIRE(limiter.flush().ok());
+  }
+  auto db = store::Database::open(path, {});
+  REQUIRE(db.ok());
+  SqliteBudgetStore sqlite(**db);
+  auto o = h.options(default_limits("xero"));
+  o.store = &sqlite;
+  RateLimiter restarted(h.io.get_executor(), o);
+  CHECK(restarted.status_line() == "xero: 25/60 per minute, 25/5,000 today");
+  std::filesystem::remove(path);
 }
