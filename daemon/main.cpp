@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 
 #include "core/config/config.hpp"
+#include "core/engine/live_connectors.hpp"
+#include "core/engine/sync_engine.hpp"
+#include "core/store/database.hpp"
 #include "core/log/log.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/test_handlers.hpp"
@@ -62,6 +65,32 @@ int main(int argc, char** argv) {
     log::critical({}, "Failed to start: {}", daemon.error());
     return 1;
   }
+  // The sync engine gets its own connection to the state database (same file, same thread),
+  // so its page transactions never interleave with the queue's.
+  auto& d = **daemon;
+  const auto& cfg = d.config();
+  auto engine_db = store::Database::open(cfg.state_dir + "/capsync.db", {});
+  if (!engine_db) {
+    log::critical({}, "Failed to open the state database for syncing: {}", engine_db.error());
+    return 1;
+  }
+  engine::LiveConnectors connectors(io.get_executor(), cfg.ca_file.value_or(""));
+  auto engine = engine::SyncEngine::create(
+      io.get_executor(), **engine_db, connectors,
+      {.find_connection = [&d](std::string_view name) -> const config::ConnectionConfig* {
+         for (const auto& c : d.config().connections)
+           if (c.name == name) return &c;
+         return nullptr;
+       },
+       .enqueue = [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); },
+       .now_ms = {}});
+  if (!engine) {
+    log::critical({}, "Failed to start the sync engine: {}", engine.error());
+    return 1;
+  }
+  (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
+    d.handlers().add(std::move(kind), std::move(handler));
+  });
   if (auto s = daemon::TEST_register_handlers_from_env((*daemon)->handlers()); !s) {
     log::critical({}, "Failed to register test handlers: {}", s.error());
     return 1;
