@@ -2,6 +2,7 @@
 // Wiring only: parse arguments, load the config, build the Daemon, run the loop.
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   engine::LiveConnectors connectors(io.get_executor(), cfg.ca_file.value_or(""));
+  // Lifecycle tests replace every job handler (CAPSYNC_TEST_HANDLERS); the engine stays out of them.
+  const bool test_handlers = std::getenv("CAPSYNC_TEST_HANDLERS") != nullptr;
   auto engine = engine::SyncEngine::create(
       io.get_executor(), **engine_db, connectors,
       {.find_connection = [&d](std::string_view name) -> const config::ConnectionConfig* {
@@ -88,9 +91,11 @@ int main(int argc, char** argv) {
     log::critical({}, "Failed to start the sync engine: {}", engine.error());
     return 1;
   }
-  (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
-    d.handlers().add(std::move(kind), std::move(handler));
-  });
+  if (!test_handlers) {
+    (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
+      d.handlers().add(std::move(kind), std::move(handler));
+    });
+  }
   if (auto s = daemon::TEST_register_handlers_from_env((*daemon)->handlers()); !s) {
     log::critical({}, "Failed to register test handlers: {}", s.error());
     return 1;
