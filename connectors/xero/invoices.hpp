@@ -1,6 +1,6 @@
 #pragma once
-// Xero Invoices JSON -> model::Invoice. Amounts are read from the raw number text (never a
-// double). Only ACCREC (sales) and ACCPAY (bills) are invoices here; other types are skipped.
+// Xero Invoices JSON -> model::Invoice. Amounts are read from the raw number text, never through
+// binary floating point. Only ACCREC (sales) and ACCPAY (bills) are invoices here; other types are skipped.
 
 #include <optional>
 #include <string_view>
