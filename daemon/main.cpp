@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     log::critical({}, "Failed to open the state database for syncing: {}", engine_db.error());
     return 1;
   }
-  engine::LiveConnectors connectors(io.get_executor(), cfg.ca_file.value_or(""));
+  engine::LiveConnectors connectors(io.get_executor(), **engine_db, cfg.ca_file.value_or(""));
   // Lifecycle tests replace every job handler (CAPSYNC_TEST_HANDLERS); the engine stays out of them.
   const bool test_handlers = std::getenv("CAPSYNC_TEST_HANDLERS") != nullptr;
   auto engine = engine::SyncEngine::create(

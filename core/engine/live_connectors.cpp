@@ -4,13 +4,16 @@
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/oauth/oauth_profile.hpp"
+#include "core/oauth/sqlite_token_store.hpp"
 #include "core/oauth/token_manager.hpp"
-#include "core/oauth/token_store.hpp"
+#include "core/ratelimit/rate_limiter.hpp"
+#include "core/ratelimit/sqlite_budget_store.hpp"
 
 namespace capsync::engine {
 
 struct LiveConnectors::Impl {
   struct Connection {
+    std::unique_ptr<ratelimit::RateLimiter> capsule_limiter, accounting_limiter;
     std::unique_ptr<connector::ClientSender> capsule_sender, accounting_sender;
     std::unique_ptr<connector::StaticToken> capsule_token;
     std::unique_ptr<oauth::TokenManager> token_manager;
@@ -20,7 +23,8 @@ struct LiveConnectors::Impl {
   };
   boost::asio::any_io_executor executor;
   http::Client client;
-  oauth::MemoryTokenStore tokens;
+  oauth::SqliteTokenStore tokens;
+  ratelimit::SqliteBudgetStore budgets;
   std::map<std::string, std::unique_ptr<Connection>> connections;
 
   static http::ClientOptions client_options(std::string ca_file) {
@@ -28,12 +32,20 @@ struct LiveConnectors::Impl {
     o.ca_file = std::move(ca_file);
     return o;
   }
-  Impl(boost::asio::any_io_executor ex, std::string ca_file)
-      : executor(ex), client(ex, client_options(std::move(ca_file))) {}
+  Impl(boost::asio::any_io_executor ex, store::Database& db, std::string ca_file)
+      : executor(ex), client(ex, client_options(std::move(ca_file))), tokens(db), budgets(db) {}
+
+  std::unique_ptr<ratelimit::RateLimiter> limiter(const std::string& connection, std::string_view provider) {
+    ratelimit::RateLimiterOptions o;
+    o.connection = connection;
+    o.limits = ratelimit::default_limits(provider);
+    o.store = &budgets;
+    return std::make_unique<ratelimit::RateLimiter>(executor, std::move(o));
+  }
 };
 
-LiveConnectors::LiveConnectors(boost::asio::any_io_executor executor, std::string ca_file)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(ca_file))) {}
+LiveConnectors::LiveConnectors(boost::asio::any_io_executor executor, store::Database& db, std::string ca_file)
+    : impl_(std::make_unique<Impl>(std::move(executor), db, std::move(ca_file))) {}
 
 LiveConnectors::~LiveConnectors() = default;
 
@@ -46,8 +58,10 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   auto conn = std::make_unique<Impl::Connection>();
   conn->capsule_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "capsule");
   conn->capsule_token = std::make_unique<connector::StaticToken>(c.capsule.token);
+  conn->capsule_limiter = impl_->limiter(c.name, "capsule");
   capsule::CapsuleSettings cs;
   cs.base_url = c.capsule.base_url;
+  cs.gate = conn->capsule_limiter.get();
   conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
 
   oauth::OAuthProfile profile = oauth::default_profile("xero");
@@ -62,8 +76,10 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   conn->token_manager = std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
   conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
   conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "xero");
+  conn->accounting_limiter = impl_->limiter(c.name, "xero");
   xero::XeroSettings xs;
   if (!c.accounting.base_url.empty()) xs.base_url = c.accounting.base_url;
+  xs.gate = conn->accounting_limiter.get();
   xs.tenant_id = c.accounting.tenant_id;
   conn->accounting = std::make_unique<xero::XeroConnector>(*conn->accounting_sender, *conn->accounting_token, xs);
 

@@ -2,8 +2,11 @@
 // LiveConnectors: the ConnectorSource capsyncd uses — one shared http::Client, and per
 // connection a Capsule client (personal token) and the accounting connector of its provider
 // (Xero: OAuth through oauth::TokenManager). Built on first use, kept for the process.
-// Gap: rotated refresh tokens are kept in memory until core/oauth offers a store-backed
-// TokenStore; rate limiters are not attached yet (http::RequestGate left empty).
+//
+// Both live in the state database: OAuth tokens (a rotated refresh token survives a restart;
+// the config's refresh_token only bootstraps an empty store) and each (connection, provider)
+// rate budget. Every request of a connector passes its rate limiter, built from the provider's
+// documented limits and corrected by the limit headers of each response.
 
 #include <map>
 #include <memory>
@@ -13,11 +16,16 @@
 
 #include "core/engine/connector_source.hpp"
 
+namespace capsync::store {
+class Database;
+}
+
 namespace capsync::engine {
 
 class LiveConnectors final : public ConnectorSource {
  public:
-  LiveConnectors(boost::asio::any_io_executor executor, std::string ca_file);
+  // `db` is the state database; it must outlive this object (the limiters save on destruction).
+  LiveConnectors(boost::asio::any_io_executor executor, store::Database& db, std::string ca_file);
   ~LiveConnectors() override;
   LiveConnectors(const LiveConnectors&) = delete;
   LiveConnectors& operator=(const LiveConnectors&) = delete;
