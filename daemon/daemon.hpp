@@ -7,7 +7,8 @@
 //   SIGHUP:   RELOADING=1, load the config aside, swap if valid, READY=1
 //   SIGTERM:  STOPPING=1, stop claiming, let running jobs finish within shutdown_grace
 //
-// The sync layer registers its job handlers through handlers() between create() and start().
+// The sync layer registers its job handlers through handlers() between create() and start(),
+// and shares database() (one SQLite connection per process, on the io_context thread).
 
 #include <map>
 #include <memory>
@@ -56,6 +57,9 @@ class Daemon final {
 
   // Where the sync layer registers a handler per job kind, before start().
   HandlerRegistry& handlers() { return handlers_; }
+  // The state database (the queue's too): the sync layer writes through it, so the jobs it
+  // enqueues while applying a page commit in the same transaction as the page.
+  store::Database& database() { return *db_; }
   // The configuration in force; replaced (not modified) by a successful reload.
   const config::Config& config() const { return config_; }
   // Enqueues a job (max_attempts from the config) and wakes the runner.

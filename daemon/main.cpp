@@ -12,7 +12,6 @@
 #include "core/config/config.hpp"
 #include "core/engine/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
-#include "core/store/database.hpp"
 #include "core/log/log.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/test_handlers.hpp"
@@ -66,20 +65,15 @@ int main(int argc, char** argv) {
     log::critical({}, "Failed to start: {}", daemon.error());
     return 1;
   }
-  // The sync engine gets its own connection to the state database (same file, same thread),
-  // so its page transactions never interleave with the queue's.
+  // The engine writes through the daemon's connection: a push job it enqueues while applying
+  // a page commits with that page. No engine transaction spans a co_await, so the queue's own
+  // statements never land inside one.
   auto& d = **daemon;
-  const auto& cfg = d.config();
-  auto engine_db = store::Database::open(cfg.state_dir + "/capsync.db", {});
-  if (!engine_db) {
-    log::critical({}, "Failed to open the state database for syncing: {}", engine_db.error());
-    return 1;
-  }
-  engine::LiveConnectors connectors(io.get_executor(), **engine_db, cfg.ca_file.value_or(""));
+  engine::LiveConnectors connectors(io.get_executor(), d.database(), d.config().ca_file.value_or(""));
   // Lifecycle tests replace every job handler (CAPSYNC_TEST_HANDLERS); the engine stays out of them.
   const bool test_handlers = std::getenv("CAPSYNC_TEST_HANDLERS") != nullptr;
   auto engine = engine::SyncEngine::create(
-      io.get_executor(), **engine_db, connectors,
+      io.get_executor(), d.database(), connectors,
       {.find_connection = [&d](std::string_view name) -> const config::ConnectionConfig* {
          for (const auto& c : d.config().connections)
            if (c.name == name) return &c;

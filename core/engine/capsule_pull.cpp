@@ -1,5 +1,7 @@
 #include "core/engine/capsule_pull.hpp"
 
+#include <fmt/format.h>
+
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/contact_details.hpp"
@@ -58,24 +60,24 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool f
   for (;;) {
     auto page = co_await ctx.capsule.list_parties(request);
     if (!page) co_return page.error().with_context("Failed to list Capsule parties");
-    std::vector<model::PartyId> to_push;
     {
+      // Mirror rows, push jobs and cursor commit together: a crash loses or repeats no push.
       auto tx = ctx.store.db.begin();
       if (!tx) co_return tx.error();
+      int pushes = 0;
       for (const auto& party : page->items) {
         if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
-        if (wants_push(ctx, party)) to_push.push_back(party.id);
+        if (!wants_push(ctx, party)) continue;
+        auto queued = ctx.enqueue(push_job(ctx.connection, party.id));
+        if (!queued) co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", party.id));
+        ++pushes;
       }
       if (!page->cursor.empty() && (full ? page->cursor > *stored : true))
         if (auto s = ctx.store.cursors.set(kCapsuleParties, page->cursor, ctx.now_ms()); !s) co_return s.error();
       if (auto s = tx->commit(); !s) co_return s.error();
+      out.pushes_enqueued += pushes;
     }
     out.parties_read += static_cast<int>(page->items.size());
-    for (auto id : to_push) {
-      auto queued = ctx.enqueue(push_job(ctx.connection, id));
-      if (!queued) co_return queued.error();
-      ++out.pushes_enqueued;
-    }
     if (!page->has_next) break;
     ++request.page;
   }

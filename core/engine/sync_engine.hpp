@@ -38,13 +38,16 @@ using JobHandler = std::function<boost::asio::awaitable<Status>(const queue::Job
 struct EngineOptions {
   // The connection's settings in force now (they change on reload); nullptr when unknown.
   std::function<const config::ConnectionConfig*(std::string_view)> find_connection;
-  Enqueue enqueue;                        // follow-up jobs (push); wakes the runner
+  // Follow-up jobs (push); wakes the runner. Must write through the engine's Database, so a job
+  // queued while a page is applied joins that page's transaction (the daemon's JobQueue does).
+  Enqueue enqueue;
   std::function<std::int64_t()> now_ms;  // empty: the system clock
 };
 
 class SyncEngine final {
  public:
-  // Applies the engine tables to `db` (see schema_engine.hpp).
+  // `db` is the state database the job queue uses too (one connection). Applies the engine
+  // tables to it (see schema_engine.hpp).
   static Result<std::unique_ptr<SyncEngine>> create(boost::asio::any_io_executor executor, store::Database& db,
                                                     ConnectorSource& connectors, EngineOptions options);
   SyncEngine(const SyncEngine&) = delete;

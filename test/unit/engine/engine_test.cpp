@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/engine/sync_engine.hpp"
+#include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
 #include "test/unit/engine/fake_connectors.hpp"
 #include "test/unit/store/temp_dir.hpp"
@@ -36,20 +37,26 @@ struct Harness {
   FixedConnectors source{capsule, xero};
   config::ConnectionConfig connection;
   std::unique_ptr<store::Database> db;
+  std::unique_ptr<queue::JobQueue> jobs;
   std::unique_ptr<engine::SyncEngine> engine;
-  std::vector<queue::JobSpec> enqueued;
+  int failing_enqueues = 0;  // the next n enqueues fail as a full disk would
   asio::io_context io;
 
   Harness() {
     connection.name = "acme";
     db = store::Database::open(dir.file("capsync.db"), {}).value();
+    jobs = std::make_unique<queue::JobQueue>(*db);
     engine::EngineOptions options;
     options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
       return name == connection.name ? &connection : nullptr;
     };
+    // As the daemon does: the queue on the engine's own database connection.
     options.enqueue = [this](queue::JobSpec spec) -> Result<std::int64_t> {
-      enqueued.push_back(std::move(spec));
-      return static_cast<std::int64_t>(enqueued.size());
+      if (failing_enqueues > 0) {
+        --failing_enqueues;
+        return make_error(Errc::io, "disk I/O error");
+      }
+      return jobs->enqueue(spec, clock.ms);
     };
     options.now_ms = [this] { return clock.ms; };
     engine = engine::SyncEngine::create(io.get_executor(), *db, source, std::move(options)).value();
@@ -84,16 +91,25 @@ struct Harness {
     INFO((s.ok() ? std::string() : s.error().message()));
     REQUIRE(s.ok());
   }
-  // Runs the push jobs the last pass queued, as the daemon's runner would.
+  // Runs the queued push jobs, as the daemon's runner would.
   int run_pushes() {
-    auto jobs = std::move(enqueued);
-    enqueued.clear();
-    for (const auto& spec : jobs) {
-      auto s = run(engine->push(job(spec.kind, spec.payload)));
+    int ran = 0;
+    for (;;) {
+      auto claimed = jobs->claim("test", clock.ms, 60'000);
+      REQUIRE(claimed.ok());
+      if (!*claimed) return ran;
+      REQUIRE((*claimed)->kind == "push");
+      auto s = run(engine->push(**claimed));
       INFO((s.ok() ? std::string() : s.error().message()));
       REQUIRE(s.ok());
+      REQUIRE(jobs->complete((*claimed)->id, "test", clock.ms).ok());
+      ++ran;
     }
-    return static_cast<int>(jobs.size());
+  }
+  std::int64_t ready_pushes() {
+    auto counts = jobs->counts(connection.name);
+    REQUIRE(counts.ok());
+    return counts->ready;
   }
   engine::ConnectionStore store() { return engine::ConnectionStore(*db, connection.name); }
   const model::Party* party_named(std::string_view name) const {
@@ -197,6 +213,36 @@ TEST_CASE("R10 a Capsule phone edit reaches the accounting contact, R11 its echo
   h.poll();
   CHECK(h.run_pushes() == 0);
   CHECK(h.xero.updates.size() == 1);
+}
+
+TEST_CASE("R10 a push job commits with the Capsule page that asked for it: a failed enqueue re-reads the page") {
+  Harness h;
+  seed(h);
+  h.pull();
+  h.poll();
+  h.run_pushes();
+  const model::PartyId acme = h.party_named("Acme Ltd")->id;
+  h.capsule.parties.at(acme).phones.push_back({1, model::PhoneKind::main, "+44 20 7946 0001"});
+  h.capsule.touch(acme);
+
+  // The job cannot be written: the page (mirror row and cursor) rolls back with it.
+  h.failing_enqueues = 1;
+  auto failed = h.run(h.engine->capsule_poll(h.job("capsule_poll")));
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.error().message(), Catch::Contains(std::to_string(acme)));
+  CHECK(h.ready_pushes() == 0);
+  auto mirrored = h.store().parties.get(acme);
+  REQUIRE(mirrored.ok());
+  REQUIRE(*mirrored);
+  CHECK((*mirrored)->phones.empty());
+
+  // The retry reads the same page again and queues the push exactly once.
+  h.poll();
+  CHECK(h.ready_pushes() == 1);
+  h.poll();
+  CHECK(h.ready_pushes() == 1);
+  CHECK(h.run_pushes() == 1);
+  CHECK(h.xero.contacts.at("c-acme").phones.at(0).number == "+44 20 7946 0001");
 }
 
 TEST_CASE("R14 a linked party deleted in Capsule is re-created and re-linked") {
