@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/export_intents.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
@@ -47,7 +48,7 @@ std::string remote_of(const sync::Action& action) {
   return std::visit(
       [](const auto& a) -> std::string {
         using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, sync::ExportContact>) return {};
+        if constexpr (std::is_same_v<T, sync::ExportContact> || std::is_same_v<T, sync::ClearExportTag>) return {};
         else if constexpr (std::is_same_v<T, sync::RecordConflict>) return a.conflict.remote_id;
         else return a.remote_id;
       },
@@ -66,6 +67,7 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
       out.error = s.error();
       break;
     }
+    ++out.actions;
   }
   out.writes = writes_;
   co_return out;
@@ -85,6 +87,16 @@ asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
   if (const auto* a = std::get_if<sync::RememberPushed>(&action))
     co_return ctx_.store.bindings.set_pushed_hash(a->remote_id, a->hash);
   if (const auto* a = std::get_if<sync::ExportContact>(&action)) co_return co_await export_contact(*a);
+  if (const auto* a = std::get_if<sync::ClearExportTag>(&action)) {
+    log::notice({.connection = ctx_.connection, .record = a->remote_id},
+                "Capsule party {} asked to be exported, but {} already linked to accounting contact {}; nothing "
+                "to create",
+                a->party_id,
+                a->linked_party_id == a->party_id ? std::string("it is")
+                                                  : fmt::format("its organisation (party {}) is", a->linked_party_id),
+                a->remote_id);
+    co_return co_await remove_tag(a->party_id, a->tag);
+  }
   if (const auto* a = std::get_if<sync::RecordConflict>(&action)) co_return conflict(a->conflict);
   co_return Status{};
 }
@@ -192,39 +204,91 @@ asio::awaitable<Status> ActionExecutor::push(const sync::PushContact& a) {
   co_return Status{};
 }
 
-asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact& a) {
-  const std::string key = fmt::format("capsync-export-{}-{}", ctx_.connection, a.party_id);
-  auto created = co_await ctx_.accounting.create_contact(a.spec, key);
-  if (!created) {
-    co_return refused(created.error(),
-                      created.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
-                                                               : sync::ConflictKind::refused_by_api,
-                      {}, {a.party_id}, a.spec.name);
+asio::awaitable<Result<ActionExecutor::ExportStart>> ActionExecutor::before_export(const sync::ExportContact& a,
+                                                                                   ExportIntents& intents) {
+  ExportStart start;
+  // Contacts the mirror does not know yet (created since the last pull) clash too (R13).
+  auto named = co_await ctx_.accounting.find_contacts_by_name(a.spec.name);
+  if (!named) co_return named.error().with_context(fmt::format("Failed to look for contacts named '{}'", a.spec.name));
+  if (named->empty()) co_return start;
+  auto started = intents.started(a.party_id);
+  if (!started) co_return started.error();
+  if (*started && named->size() == 1 && !ctx_.store.bindings.find_by_remote_id(named->front().remote_id)) {
+    start.kind = ExportStart::Kind::link_earlier;
+    start.earlier = std::move(named->front());
+    co_return start;
   }
-  ++writes_;
+  std::vector<std::string> ids;
+  for (const auto& c : *named) ids.push_back(c.remote_id);
+  std::vector<model::PartyId> parties{a.party_id};
+  if (a.source_party_id != a.party_id) parties.push_back(a.source_party_id);
+  if (auto s = intents.finish(a.party_id); !s) co_return s.error();
+  if (auto s = conflict(sync::make_conflict(
+          sync::ConflictKind::name_clash, "", std::move(ids), std::move(parties), a.spec.name,
+          fmt::format("Not exported: the accounting service already has a contact named '{}'. If they are "
+                      "different, rename one; if they are the same, the sync links them by name once the contact "
+                      "qualifies.",
+                      a.spec.name)));
+      !s)
+    co_return s.error();
+  start.kind = ExportStart::Kind::clash;
+  co_return start;
+}
+
+asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact& a) {
+  ExportIntents intents(ctx_.store.db, ctx_.connection);
+  auto start = co_await before_export(a, intents);
+  if (!start) co_return start.error();
+  if (start->kind == ExportStart::Kind::clash) co_return Status{};
+  model::Contact contact;
+  if (start->kind == ExportStart::Kind::link_earlier) {
+    contact = std::move(start->earlier);
+    log::notice({.connection = ctx_.connection, .record = contact.remote_id},
+                "An earlier export of Capsule party {} created accounting contact {} '{}'; linking it", a.party_id,
+                contact.remote_id, a.spec.name);
+  } else {
+    if (auto s = intents.begin(a.party_id, ctx_.now_ms()); !s) co_return s;
+    const std::string key = fmt::format("capsync-export-{}-{}", ctx_.connection, a.party_id);
+    auto created = co_await ctx_.accounting.create_contact(a.spec, key);
+    if (!created) {
+      if (created.error().code() == Errc::conflict || created.error().code() == Errc::invalid_argument)
+        if (auto s = intents.finish(a.party_id); !s) co_return s;
+      co_return refused(created.error(),
+                        created.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
+                                                                 : sync::ConflictKind::refused_by_api,
+                        {}, {a.party_id}, a.spec.name);
+    }
+    ++writes_;
+    contact = std::move(*created);
+  }
   {
     auto tx = ctx_.store.db.begin();
     if (!tx) co_return tx.error();
-    if (auto s = ctx_.store.contacts.upsert(*created, false); !s) co_return s;
-    sync::Binding b{a.party_id, created->remote_id, sync::ContactRole::customer, a.pushed_hash, std::nullopt};
+    if (auto s = ctx_.store.contacts.upsert(contact, false); !s) co_return s;
+    sync::Binding b{a.party_id, contact.remote_id, sync::ContactRole::customer, a.pushed_hash, std::nullopt};
     if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
+    if (auto s = intents.finish(a.party_id); !s) co_return s;
     if (auto s = tx->commit(); !s) co_return s;
   }
-  log::info({.connection = ctx_.connection, .record = created->remote_id},
-            "Exported Capsule party {} as accounting contact {} '{}'", a.party_id, created->remote_id, a.spec.name);
-  if (a.remove_tag) {
-    auto source = ctx_.store.parties.get(a.source_party_id);
-    if (!source) co_return source.error();
-    if (*source && (*source)->has_tag(*a.remove_tag)) {
-      connector::PartyPatch patch;
-      patch.remove_tags.push_back(*a.remove_tag);
-      auto saved = co_await ctx_.capsule.update_party(**source, patch);
-      if (!saved) co_return saved.error();
-      ++writes_;
-      if (auto s = ctx_.store.parties.upsert(*saved); !s) co_return s;
-    }
-  }
+  log::info({.connection = ctx_.connection, .record = contact.remote_id},
+            "Exported Capsule party {} as accounting contact {} '{}'", a.party_id, contact.remote_id, a.spec.name);
+  if (a.remove_tag) co_return co_await remove_tag(a.source_party_id, *a.remove_tag);
   co_return Status{};
+}
+
+asio::awaitable<Status> ActionExecutor::remove_tag(model::PartyId party, const std::string& tag) {
+  auto source = ctx_.store.parties.get(party);
+  if (!source) co_return source.error();
+  if (!*source || !(*source)->has_tag(tag)) co_return Status{};
+  connector::PartyPatch patch;
+  patch.remove_tags.push_back(tag);
+  auto saved = co_await ctx_.capsule.update_party(**source, patch);
+  if (!saved) {
+    if (saved.error().code() == Errc::not_found) co_return Status{};  // deleted meanwhile: R14 handles it
+    co_return saved.error();
+  }
+  ++writes_;
+  co_return ctx_.store.parties.upsert(*saved);
 }
 
 Status ActionExecutor::conflict(const sync::Conflict& c) {

@@ -15,6 +15,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "core/engine/export_intents.hpp"
 #include "core/engine/summary_writer.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/sync/action.hpp"
@@ -24,6 +25,7 @@ namespace capsync::engine {
 struct ExecuteOutcome {
   std::set<std::string> keep_pending;  // contacts whose actions did not complete
   std::optional<Error> error;          // the failure that stopped the batch, if any
+  int actions = 0;                     // actions completed
   int writes = 0;                      // provider writes made
 };
 
@@ -42,6 +44,16 @@ class ActionExecutor final {
   boost::asio::awaitable<Status> summary(const sync::UpdateSummary& a);
   boost::asio::awaitable<Status> push(const sync::PushContact& a);
   boost::asio::awaitable<Status> export_contact(const sync::ExportContact& a);
+  // R12/R13 before creating: a contact of that name that an interrupted earlier attempt created
+  // is linked; any other is a clash, recorded as a conflict.
+  struct ExportStart {
+    enum class Kind { create, link_earlier, clash };
+    Kind kind = Kind::create;
+    model::Contact earlier;
+  };
+  boost::asio::awaitable<Result<ExportStart>> before_export(const sync::ExportContact& a, ExportIntents& intents);
+  // Removes the export tag from `party` (as mirrored) once it served its purpose.
+  boost::asio::awaitable<Status> remove_tag(model::PartyId party, const std::string& tag);
   Status conflict(const sync::Conflict& c);
   // Records a refusal by a provider as a conflict; other errors are returned unchanged.
   Status refused(const Error& error, sync::ConflictKind kind, std::string remote_id,

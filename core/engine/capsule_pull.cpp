@@ -13,10 +13,12 @@ namespace asio = boost::asio;
 namespace {
 
 bool wants_push(const SyncContext& ctx, const model::Party& party) {
+  // An export tag on a linked party is removed by the push job too (R12: nothing to export).
+  const bool tagged = !ctx.policy.export_tag.empty() && party.has_tag(ctx.policy.export_tag);
   if (auto b = ctx.store.bindings.find_by_party(party.id)) {
-    return !b->pushed_hash || *b->pushed_hash != sync::details_hash(sync::details_from_party(party));
+    return tagged || !b->pushed_hash || *b->pushed_hash != sync::details_hash(sync::details_from_party(party));
   }
-  return !ctx.policy.export_tag.empty() && party.has_tag(ctx.policy.export_tag);
+  return tagged;
 }
 
 asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {

@@ -77,14 +77,14 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
   co_return out;
 }
 
-asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party_id) {
+asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party_id, bool export_requested) {
   PassResult out;
   auto party = ctx.store.parties.get(party_id);
   if (!party) co_return party.error();
   if (!*party) co_return out;  // deleted since the poll saw it: R14 handles it
   auto today = today_for(ctx);
   if (!today) co_return today.error();
-  sync::PartyChange change{**party, std::nullopt, false};
+  sync::PartyChange change{**party, std::nullopt, export_requested};
   if ((*party)->organisation) {
     auto org = ctx.store.parties.get((*party)->organisation->id);
     if (!org) co_return org.error();
@@ -96,6 +96,7 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
   auto outcome = co_await decide_and_execute(ctx, input);
   if (!outcome) co_return outcome.error();
   if (outcome->error) co_return *outcome->error;
+  out.actions = outcome->actions;
   out.writes = outcome->writes;
   co_return out;
 }

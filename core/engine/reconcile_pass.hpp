@@ -23,8 +23,10 @@ struct PassResult {
 boost::asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx,
                                                              std::span<const model::PartyId> deleted_parties);
 
-// R10/R12 for one Capsule party as mirrored: push its details, remember the baseline, or export.
-boost::asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party);
+// R10/R12 for one Capsule party as mirrored: push its details, remember the baseline, or export
+// (when it carries the export tag, or `export_requested` by the operator).
+boost::asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party,
+                                                           bool export_requested = false);
 
 // Today in the connection's time zone (R9).
 Result<model::Date> today_for(const SyncContext& ctx);

@@ -58,6 +58,23 @@ CREATE TABLE IF NOT EXISTS engine_notes (
   note_id INTEGER NOT NULL,
   PRIMARY KEY (connection, party_id)
 );
+
+-- R12 exports begun and not linked yet: a retried export looks for the contact it may have
+-- created (by name) before creating another.
+CREATE TABLE IF NOT EXISTS engine_exports (
+  connection TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, party_id)
+);
+
+-- R16 connections disabled by the operator: 'disabling' while capsync's summaries, tags and
+-- notes are removed from Capsule, then 'disabled'. No row = the connection syncs.
+CREATE TABLE IF NOT EXISTS engine_disabled (
+  connection TEXT PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state IN ('disabling', 'disabled')),
+  since INTEGER NOT NULL
+);
 )sql";
 
 }  // namespace

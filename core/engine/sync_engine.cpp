@@ -4,6 +4,8 @@
 
 #include "core/engine/capsule_pull.hpp"
 #include "core/engine/contact_pull.hpp"
+#include "core/engine/disable_job.hpp"
+#include "core/engine/export_job.hpp"
 #include "core/engine/invoice_pull.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/engine/schema_engine.hpp"
@@ -34,6 +36,15 @@ void SyncEngine::register_handlers(const std::function<void(std::string, JobHand
   add("capsule_poll", [this](const queue::Job& job) { return capsule_poll(job); });
   add("full_reconcile", [this](const queue::Job& job) { return full_reconcile(job); });
   add(std::string(kind_push), [this](const queue::Job& job) { return push(job); });
+  add(std::string(kind_export), [this](const queue::Job& job) { return export_party(job); });
+  add(std::string(kind_disable), [this](const queue::Job& job) { return disable(job); });
+}
+
+bool SyncEngine::skipped(const queue::Job& job) {
+  if (!DisableState(db_).stopped(job.connection)) return false;
+  log::info({.connection = job.connection}, "Skipping {} job {}: connection {} is disabled (capsyncctl enable {} "
+            "resumes it)", job.kind, job.id, job.connection, job.connection);
+  return true;
 }
 
 ConnectionStore& SyncEngine::store_of(const std::string& connection) {
@@ -42,11 +53,12 @@ ConnectionStore& SyncEngine::store_of(const std::string& connection) {
   return *it->second;
 }
 
-Result<SyncContext> SyncEngine::context(std::string_view name) {
+Result<SyncContext> SyncEngine::context(std::string_view name, bool even_if_disabled) {
   const config::ConnectionConfig* connection = options_.find_connection ? options_.find_connection(name) : nullptr;
   if (connection == nullptr)
     return make_error(Errc::not_found, "connection \"{}\" is not in the configuration any more", name);
-  if (!connection->enabled) return make_error(Errc::invalid_argument, "connection \"{}\" is disabled", name);
+  if (!connection->enabled && !even_if_disabled)
+    return make_error(Errc::invalid_argument, "connection \"{}\" is disabled", name);
   auto connectors = connectors_.connectors(*connection);
   if (!connectors) return connectors.error();
   return SyncContext{connection->name, connection->time_zone, sync::policy_from(*connection),
@@ -60,6 +72,7 @@ asio::awaitable<Status> SyncEngine::full_reconcile(const queue::Job& job) { co_r
 
 asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, Mode mode) {
   auto guard = co_await locks_.lock(job.connection);
+  if (skipped(job)) co_return Status{};
   auto ctx = context(job.connection);
   if (!ctx) co_return ctx.error();
   const bool full = mode == Mode::full;
@@ -98,6 +111,7 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, Mode mode) {
 
 asio::awaitable<Status> SyncEngine::push(const queue::Job& job) {
   auto guard = co_await locks_.lock(job.connection);
+  if (skipped(job)) co_return Status{};
   auto ctx = context(job.connection);
   if (!ctx) co_return ctx.error();
   model::PartyId party = 0;
@@ -108,6 +122,36 @@ asio::awaitable<Status> SyncEngine::push(const queue::Job& job) {
   }
   auto pass = co_await reconcile_party(*ctx, party);
   if (!pass) co_return pass.error().with_context(fmt::format("Failed to push Capsule party {}", party));
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncEngine::export_party(const queue::Job& job) {
+  auto guard = co_await locks_.lock(job.connection);
+  if (skipped(job)) co_return Status{};
+  auto ctx = context(job.connection);
+  if (!ctx) co_return ctx.error();
+  model::PartyId party = 0;
+  try {
+    party = std::stoll(job.payload);
+  } catch (const std::exception&) {
+    co_return make_error(Errc::invalid_argument, "export job {} has no party id (payload \"{}\")", job.id, job.payload);
+  }
+  auto pass = co_await engine::export_party(*ctx, party);
+  if (!pass) co_return pass.error().with_context(fmt::format("Failed to export Capsule party {}", party));
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
+  auto guard = co_await locks_.lock(job.connection);
+  auto ctx = context(job.connection, true);
+  if (!ctx) co_return ctx.error().with_context(fmt::format("Failed to disable connection {}", job.connection));
+  DisableState state(db_);
+  auto done = co_await disable_connection(*ctx, state);
+  if (!done) co_return done.error().with_context(fmt::format("Failed to disable connection {}", job.connection));
+  log::notice({.connection = ctx->connection, .job = std::to_string(job.id)},
+              "Disabled connection {}: removed capsync's invoice summaries, tags and notes from {} linked Capsule "
+              "parties and forgot the links; the parties stay. `capsyncctl enable {}` resumes syncing",
+              ctx->connection, done->parties_cleared, ctx->connection);
   co_return Status{};
 }
 

@@ -7,6 +7,10 @@
 //   full_reconcile  pull over everything from empty cursors: refreshes overdue flags as days
 //                   pass, and infers deletions after a complete scan only
 //   push            one Capsule party's details to its accounting contact (R10–R12)
+//   export          the operator's export of one Capsule party (R12, export_job.hpp)
+//   disable         R16: remove capsync's writes from Capsule, forget the links (disable_job.hpp)
+//
+// A connection the operator disabled (DisableState) runs none of its jobs but disable.
 //
 // Jobs of one connection never overlap (ConnectionLocks). Handlers return an Error for
 // failures a retry may cure or an operator must fix; per-record refusals are conflicts.
@@ -57,8 +61,10 @@ class SyncEngine final {
   boost::asio::awaitable<Status> capsule_poll(const queue::Job& job);
   boost::asio::awaitable<Status> full_reconcile(const queue::Job& job);
   boost::asio::awaitable<Status> push(const queue::Job& job);
+  boost::asio::awaitable<Status> export_party(const queue::Job& job);
+  boost::asio::awaitable<Status> disable(const queue::Job& job);
 
-  // Calls add(kind, handler) for pull, capsule_poll, full_reconcile and push.
+  // Calls add(kind, handler) for pull, capsule_poll, full_reconcile, push, export and disable.
   void register_handlers(const std::function<void(std::string, JobHandler)>& add);
 
  private:
@@ -66,7 +72,10 @@ class SyncEngine final {
              EngineOptions options);
   enum class Mode { pull, poll, full };
   boost::asio::awaitable<Status> sync(const queue::Job& job, Mode mode);
-  Result<SyncContext> context(std::string_view connection);
+  // `even_if_disabled`: for the disable job, which also runs on a connection the config disables.
+  Result<SyncContext> context(std::string_view connection, bool even_if_disabled = false);
+  // True (and logged) when the operator disabled the job's connection: the job does nothing.
+  bool skipped(const queue::Job& job);
   ConnectionStore& store_of(const std::string& connection);
 
   // All members belong to the io_context thread.

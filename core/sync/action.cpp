@@ -47,6 +47,13 @@ struct Describer {
                                          a.spec.contact_person->last_name)
                            : "");
   }
+  std::string operator()(const ClearExportTag& a) const {
+    const std::string linked = a.linked_party_id == a.party_id
+                                   ? std::string("it is")
+                                   : fmt::format("its organisation (party {}) is", a.linked_party_id);
+    return fmt::format("remove tag '{}' from Capsule party {}: {} already linked to contact {}", a.tag, a.party_id,
+                       linked, a.remote_id);
+  }
   std::string operator()(const RecordConflict& a) const {
     return fmt::format("record conflict: {}", a.conflict.describe());
   }

@@ -93,6 +93,16 @@ struct ExportContact {
   friend bool operator==(const ExportContact&, const ExportContact&) = default;
 };
 
+// R12: the party asked to be exported (export tag) but it, or its organisation, is linked
+// already: nothing to create; remove `tag` from `party_id` so the request reads as done.
+struct ClearExportTag {
+  model::PartyId party_id = 0;         // the tagged party
+  model::PartyId linked_party_id = 0;  // the party that is linked: itself, or its organisation (B2B)
+  std::string remote_id;               // the accounting contact it is linked to
+  std::string tag;
+  friend bool operator==(const ClearExportTag&, const ClearExportTag&) = default;
+};
+
 // R17: record the conflict (dedupe by conflict.identity()), log it, carry on.
 struct RecordConflict {
   Conflict conflict;
@@ -100,7 +110,7 @@ struct RecordConflict {
 };
 
 using Action = std::variant<LinkParty, CreateParty, RecreateParty, Unlink, UpdateSummary, PushContact,
-                            RememberPushed, ExportContact, RecordConflict>;
+                            RememberPushed, ExportContact, ClearExportTag, RecordConflict>;
 
 // One line for `capsyncctl plan` and the journal: "create organisation 'Acme' for contact r-1".
 std::string describe(const Action& action);

@@ -178,7 +178,9 @@ class Pass {
   void party(const PartyChange& change) {
     const auto& p = change.party;
     if (deleted_.count(p.id) != 0 || unlinked_parties_.count(p.id) != 0) return;
+    const bool tagged = !policy_.export_tag.empty() && p.has_tag(policy_.export_tag);
     if (auto binding = views_.bindings.find_by_party(p.id)) {
+      if (tagged) emit(ClearExportTag{p.id, p.id, binding->remote_id, policy_.export_tag});
       auto plan = plan_push(p, *binding, views_.contact_names);
       switch (plan.kind) {
         case PushPlan::Kind::nothing:
@@ -195,11 +197,13 @@ class Pass {
       }
       return;
     }
-    const bool tagged = !policy_.export_tag.empty() && p.has_tag(policy_.export_tag);
     if (!change.export_requested && !tagged) return;
     auto plan = plan_export(p, change.organisation, views_.bindings, views_.contact_names);
     switch (plan.kind) {
       case ExportPlan::Kind::nothing:
+        if (tagged)
+          if (auto linked = views_.bindings.find_by_party(plan.target_party))
+            emit(ClearExportTag{p.id, plan.target_party, linked->remote_id, policy_.export_tag});
         break;
       case ExportPlan::Kind::name_clash:
         conflict(std::move(*plan.conflict));

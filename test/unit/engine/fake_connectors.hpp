@@ -28,7 +28,22 @@ class FakeCapsule final : public connector::CapsuleConnector {
       {"Outstanding", 901}, {"Overdue", 902}, {"Next due date", 903}, {"Last invoice date", 904}};
   std::map<std::int64_t, connector::Note> notes;
   int writes = 0;
+  int updates_until_failure = -1;  // >= 0: that many more party updates succeed, then one fails (network)
 
+  model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
+    model::Party p;
+    p.id = next_id_++;
+    p.type = model::PartyType::person;
+    p.first_name = std::move(first);
+    p.last_name = std::move(last);
+    p.organisation = std::move(org);
+    p.updated_at = clock_.tick();
+    return parties[p.id] = p;
+  }
+  void tag(model::PartyId id, std::string name) {
+    parties.at(id).tags.push_back({next_item_++, std::move(name)});
+    touch(id);
+  }
   model::Party& add_organisation(std::string name) {
     model::Party p;
     p.id = next_id_++;
@@ -98,6 +113,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
                                                             const connector::PartyPatch& patch) override {
     auto it = parties.find(current.id);
     if (it == parties.end()) co_return make_error(Errc::not_found, "party {} not found", current.id);
+    if (updates_until_failure == 0) co_return make_error(Errc::io, "connection reset by peer");
+    if (updates_until_failure > 0) --updates_until_failure;
     ++writes;
     auto& p = it->second;
     for (const auto& f : patch.set_fields) {
@@ -153,6 +170,9 @@ class FakeAccounting final : public connector::AccountingConnector {
   std::map<std::string, model::Contact> contacts;
   std::map<std::string, model::Invoice> invoices;
   std::vector<connector::ContactUpdate> updates;
+  std::vector<model::ContactDetails> created;  // create_contact specs, in order
+  std::vector<std::string> idempotency_keys;
+  bool lose_next_create_answer = false;  // the next create succeeds but its answer is lost (network)
   int writes = 0;
 
   model::Contact& add_contact(std::string id, std::string name) {
@@ -212,9 +232,22 @@ class FakeAccounting final : public connector::AccountingConnector {
     co_return it->second;
   }
   boost::asio::awaitable<Result<model::Contact>> create_contact(const model::ContactDetails& spec,
-                                                                std::string_view) override {
+                                                                std::string_view idempotency_key) override {
+    for (const auto& [id, c] : contacts)
+      if (model::exact_key(c.name) == model::exact_key(spec.name))
+        co_return make_error(Errc::conflict, "a contact named '{}' already exists", spec.name);
     ++writes;
+    created.push_back(spec);
+    idempotency_keys.emplace_back(idempotency_key);
     auto& c = add_contact("new-" + std::to_string(contacts.size()), spec.name);
+    c.kind = spec.kind;
+    c.first_name = spec.first_name;
+    c.last_name = spec.last_name;
+    c.contact_person = spec.contact_person;
+    if (lose_next_create_answer) {
+      lose_next_create_answer = false;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
     co_return c;
   }
   boost::asio::awaitable<Result<model::Contact>> update_contact(std::string_view id,
@@ -232,8 +265,11 @@ class FakeAccounting final : public connector::AccountingConnector {
     c.updated_at = clock_.tick();
     co_return c;
   }
-  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(std::string_view) override {
-    co_return std::vector<model::Contact>{};
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(std::string_view name) override {
+    std::vector<model::Contact> out;
+    for (const auto& [id, c] : contacts)
+      if (model::exact_key(c.name) == model::exact_key(name)) out.push_back(c);
+    co_return out;
   }
   std::string invoice_url(const model::Invoice& inv) const override { return "https://acc.example/inv/" + inv.remote_id; }
   std::string new_invoice_url(std::string_view id) const override { return "https://acc.example/new?c=" + std::string(id); }

@@ -134,6 +134,10 @@ struct World {
     names.add(id, a.spec.name);
     bindings.put(Binding{a.party_id, id, ContactRole::customer, a.pushed_hash, {}});
   }
+  void on(const ClearExportTag& a) {
+    if (auto it = capsule.find(a.party_id); it != capsule.end())
+      std::erase_if(it->second.tags, [&](const Tag& t) { return t.name == a.tag; });
+  }
   void on(const RecordConflict& a) { conflicts.record(a.conflict); }
 };
 

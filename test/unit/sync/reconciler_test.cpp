@@ -323,5 +323,39 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
   CHECK(conflicts[0].conflict.other_remote_ids == std::vector<std::string>{"r-existing"});
 
   world.apply(out.actions);
+  poll.parties[0].party.tags.clear();  // the export removed Ada's tag
   CHECK(reconcile(poll, policy, world.views()).actions.empty());
+}
+
+TEST_CASE("R12 the export tag on a linked party, or on a person whose organisation is linked, is removed; "
+          "nothing is exported",
+          "[sync][reconciler][export]") {
+  World world;
+  auto org = org_party(11, "Acme");
+  auto person = person_party(12, "Ada", "Lovelace");
+  person.organisation = OrganisationRef{11, "Acme"};
+  person.tags.push_back({1, "Export to Xero"});
+  org.tags.push_back({2, "Export to Xero"});
+  world.add_party(org);
+  world.add_party(person);
+  world.names.add("r-acme", "Acme");
+  world.bindings.put(Binding{11, "r-acme", ContactRole::customer, std::nullopt, std::nullopt});
+  ConnectionPolicy policy;
+  policy.export_tag = "Export to Xero";
+
+  ReconcileInput input;
+  input.today = day("2024-03-01");
+  input.parties.push_back(PartyChange{person, org, false});
+  input.parties.push_back(PartyChange{org, std::nullopt, false});
+  auto out = reconcile(input, policy, world.views());
+  CHECK(only<ExportContact>(out.actions).empty());
+  auto cleared = only<ClearExportTag>(out.actions);
+  REQUIRE(cleared.size() == 2);
+  CHECK(cleared[0] == ClearExportTag{11, 11, "r-acme", "Export to Xero"});
+  CHECK(cleared[1] == ClearExportTag{12, 11, "r-acme", "Export to Xero"});
+
+  // Without the tag (or with none configured) nothing is decided.
+  world.apply(out.actions);
+  input.parties = {PartyChange{world.capsule.at(12), org, false}};
+  CHECK(only<ClearExportTag>(reconcile(input, policy, world.views()).actions).empty());
 }

@@ -1,0 +1,87 @@
+#include "core/engine/disable_state.hpp"
+
+#include <array>
+
+#include "core/log/log.hpp"
+#include "core/store/database.hpp"
+
+namespace capsync::engine {
+
+std::string_view to_string(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::disabling:
+      return "disabling";
+    case ConnectionState::disabled:
+      return "disabled";
+    case ConnectionState::active:
+      break;
+  }
+  return "active";
+}
+
+Result<ConnectionState> DisableState::get(std::string_view connection) const {
+  auto st = db_.cached("SELECT state FROM engine_disabled WHERE connection = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, connection);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return ConnectionState::active;
+  return (*st)->column_text(0) == "disabling" ? ConnectionState::disabling : ConnectionState::disabled;
+}
+
+bool DisableState::stopped(std::string_view connection) const {
+  auto state = get(connection);
+  if (!state) {
+    log::warning({.connection = std::string(connection)}, "Failed to read whether connection {} is disabled: {}",
+                 connection, state.error());
+    return false;
+  }
+  return *state != ConnectionState::active;
+}
+
+Status DisableState::mark(std::string_view connection, ConnectionState state, std::int64_t now_ms) {
+  if (state == ConnectionState::active) {
+    auto was = enable(connection);
+    if (!was) return was.error();
+    return {};
+  }
+  auto st = db_.cached(
+      "INSERT INTO engine_disabled (connection, state, since) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (connection) DO UPDATE SET state = excluded.state");
+  if (!st) return st.error();
+  (*st)->bind(1, connection).bind(2, to_string(state)).bind(3, now_ms);
+  return (*st)->run();
+}
+
+Result<ConnectionState> DisableState::enable(std::string_view connection) {
+  auto was = get(connection);
+  if (!was) return was;
+  auto st = db_.cached("DELETE FROM engine_disabled WHERE connection = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, connection);
+  if (auto s = (*st)->run(); !s) return s.error();
+  return was;
+}
+
+Status forget_connection(store::Database& db, std::string_view connection) {
+  static constexpr std::array<std::string_view, 9> kStatements{
+      "DELETE FROM bindings WHERE connection = ?1",
+      "DELETE FROM invoices WHERE connection = ?1",
+      "DELETE FROM cursors WHERE connection = ?1",
+      "DELETE FROM conflicts WHERE connection = ?1",
+      "DELETE FROM engine_conflict_keys WHERE connection = ?1",
+      "DELETE FROM engine_notes WHERE connection = ?1",
+      "DELETE FROM engine_parties WHERE connection = ?1",
+      "DELETE FROM engine_contacts WHERE connection = ?1",
+      "DELETE FROM engine_exports WHERE connection = ?1",
+  };
+  for (const auto sql : kStatements) {
+    auto st = db.prepare(sql);
+    if (!st) return st.error();
+    st->bind(1, connection);
+    if (auto s = st->run(); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace capsync::engine

@@ -1,0 +1,55 @@
+#include "core/engine/export_job.hpp"
+
+#include <fmt/format.h>
+
+#include "core/log/log.hpp"
+
+namespace capsync::engine {
+
+namespace asio = boost::asio;
+
+queue::JobSpec export_job(std::string_view connection, model::PartyId party) {
+  queue::JobSpec spec;
+  spec.kind = std::string(kind_export);
+  spec.connection = std::string(connection);
+  spec.payload = std::to_string(party);
+  spec.dedupe_key = fmt::format("export:{}", party);
+  spec.record_key = fmt::format("party:{}:{}", connection, party);
+  spec.priority = 10;  // an operator asked for it
+  return spec;
+}
+
+asio::awaitable<Result<PassResult>> export_party(SyncContext& ctx, model::PartyId party_id) {
+  const std::string record = std::to_string(party_id);
+  const log::Fields fields{.connection = ctx.connection, .record = record};
+  auto party = co_await ctx.capsule.get_party(party_id);
+  if (!party) {
+    if (party.error().code() == Errc::not_found) {
+      log::warning(fields, "Capsule party {} does not exist (any more); nothing exported", party_id);
+      co_return PassResult{};
+    }
+    co_return party.error().with_context(fmt::format("Failed to read Capsule party {}", party_id));
+  }
+  if (auto s = ctx.store.parties.upsert(*party); !s) co_return s.error();
+  if (party->organisation) {
+    auto org = co_await ctx.capsule.get_party(party->organisation->id);
+    if (org) {
+      if (auto s = ctx.store.parties.upsert(*org); !s) co_return s.error();
+    } else if (org.error().code() != Errc::not_found) {
+      co_return org.error().with_context(fmt::format("Failed to read organisation {} of Capsule party {}",
+                                                     party->organisation->id, party_id));
+    }
+  }
+  auto pass = co_await reconcile_party(ctx, party_id, true);
+  if (!pass) co_return pass.error();
+  if (pass->actions == 0) {
+    const model::PartyId target = party->organisation ? party->organisation->id : party_id;
+    auto linked = ctx.store.bindings.find_by_party(target);
+    log::notice(fields, "Export of Capsule party {} '{}': nothing to do, {}", party_id, party->display_name(),
+                linked ? fmt::format("party {} is already linked to accounting contact {}", target, linked->remote_id)
+                       : std::string("a conflict about it is already recorded (capsyncctl conflicts)"));
+  }
+  co_return pass;
+}
+
+}  // namespace capsync::engine
