@@ -323,7 +323,10 @@ struct Writer {
     if (type() == "organisation") {
       auto name = string_member(party, "name").value_or("");
       if (name.empty()) fail("party", "name", "name is required");
-      else if (state.organisation_named(name, int_member(party, "id").value_or(0)))
+      // Only a name being set can clash (every stored organisation's name is unique), which
+      // spares summary-only writes a scan of every party.
+      else if ((creating || member(input, "name") != nullptr) &&
+               state.organisation_named(name, int_member(party, "id").value_or(0)))
         fail("party", "name", "name already exists");
     } else if (string_member(party, "firstName").value_or("").empty() &&
                string_member(party, "lastName").value_or("").empty()) {

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/time_format.hpp"
 
@@ -147,6 +149,8 @@ Response Sandbox::handle_admin(const Request& request) {
   const std::string& method = request.method;
   if (path == "/_admin/state" && method == "GET") return json_response(200, state_json());
   if (path == "/_admin/requests" && method == "GET") return json_response(200, requests_json());
+  if (path == "/_admin/requests/count" && method == "GET")
+    return json_response(200, fmt::format("{{\"count\":{}}}", log_.size()));
   if (path == "/_admin/requests" && method == "DELETE") {
     log_.clear();
     return json_response(200, "{}");

@@ -96,12 +96,14 @@ const XeroContact* XeroBooks::active_named(std::string_view name, std::string_vi
 
 void XeroBooks::add_contact(XeroContact contact) {
   contact.seq = next_seq++;
+  ++version;
   contact_index[to_lower_ascii(contact.id)] = contacts.size();
   contacts.push_back(std::move(contact));
 }
 
 void XeroBooks::add_invoice(XeroInvoice invoice) {
   invoice.seq = next_seq++;
+  ++version;
   invoices_by_contact.emplace(to_lower_ascii(invoice.contact_id), invoices.size());
   invoices.push_back(std::move(invoice));
 }

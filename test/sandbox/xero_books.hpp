@@ -53,6 +53,15 @@ struct XeroIdempotent {
   TimePoint expires_at;
 };
 
+// The ordered matches of the last list query of one resource, kept while the books are
+// unchanged: paging through 50,000 invoices would otherwise filter and sort them all again
+// for every page.
+struct XeroListCache {
+  std::string key;  // the query without its page, plus If-Modified-Since
+  std::uint64_t version = 0;
+  std::vector<std::size_t> matches;  // indexes into contacts or invoices
+};
+
 struct XeroBooks {
   rapidjson::Document doc{rapidjson::kObjectType};  // allocator for contact JSON
   std::vector<XeroContact> contacts;
@@ -63,6 +72,8 @@ struct XeroBooks {
   int in_flight = 0;
   std::map<std::string, XeroIdempotent> idempotency;
   std::int64_t next_seq = 1;
+  std::uint64_t version = 1;  // bumped by every change to contacts or invoices
+  XeroListCache contact_list, invoice_list;
 
   Alloc& alloc() { return doc.GetAllocator(); }
   XeroContact* contact(std::string_view id);

@@ -1,6 +1,8 @@
 #include "test/sandbox/xero_contacts.hpp"
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -25,23 +27,50 @@ Response bad_request(std::string_view message) {
   return json_response(400, fmt::format(R"({{"ErrorNumber":14,"Type":"PostDataInvalidException","Message":"{}"}})", message));
 }
 
+// Fields searchTerm looks in (case-insensitive, substring), as Xero documents it.
+constexpr std::array<const char*, 5> kSearchedFields{"Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"};
+
 bool in_list(const std::vector<std::string>& list, const std::string& value) {
   return list.empty() || std::find(list.begin(), list.end(), to_lower_ascii(value)) != list.end();
 }
 
-// Orders matches as Xero pages them here: UpdatedDateUTC, then creation order.
+// Orders matches (indexes into `items`) as Xero pages them here: UpdatedDateUTC, then creation order.
 template <class T>
-void order_by_update(std::vector<const T*>& items) {
-  std::stable_sort(items.begin(), items.end(), [](const T* a, const T* b) {
-    return a->updated != b->updated ? a->updated < b->updated : a->seq < b->seq;
+void order_by_update(std::vector<std::size_t>& matches, const std::vector<T>& items) {
+  std::stable_sort(matches.begin(), matches.end(), [&](std::size_t a, std::size_t b) {
+    return items[a].updated != items[b].updated ? items[a].updated < items[b].updated : items[a].seq < items[b].seq;
   });
 }
 
-template <class T>
-std::pair<std::size_t, std::size_t> page_slice(const XeroQuery& q, const std::vector<const T*>& items) {
-  if (!q.page) return {0, items.size()};
-  auto first = std::min(items.size(), static_cast<std::size_t>(*q.page - 1) * static_cast<std::size_t>(q.page_size));
-  return {first, std::min(items.size(), first + static_cast<std::size_t>(q.page_size))};
+std::pair<std::size_t, std::size_t> page_slice(const XeroQuery& q, std::size_t count) {
+  if (!q.page) return {0, count};
+  auto first = std::min(count, static_cast<std::size_t>(*q.page - 1) * static_cast<std::size_t>(q.page_size));
+  return {first, std::min(count, first + static_cast<std::size_t>(q.page_size))};
+}
+
+// The list query's cache key: its parameters except the page, and If-Modified-Since.
+std::string list_key(const Request& request) {
+  std::string key;
+  for (const auto& [name, value] : parse_form(request.query))
+    if (name != "page") key += name + '=' + value + '&';
+  if (const auto* since = request.header("if-modified-since")) key += "If-Modified-Since=" + *since;
+  return key;
+}
+
+// The query's ordered matches: from the cache when the same query ran against these books
+// unchanged, else from `select`.
+const std::vector<std::size_t>& cached_matches(XeroListCache& cache, std::uint64_t version, std::string key,
+                                               const std::function<std::vector<std::size_t>()>& select) {
+  if (cache.version != version || cache.key != key) {
+    cache.matches = select();
+    cache.key = std::move(key);
+    cache.version = version;
+  }
+  return cache.matches;
+}
+
+bool contains_folded(std::string_view haystack, std::string_view folded_needle) {
+  return to_lower_ascii(haystack).find(folded_needle) != std::string::npos;
 }
 
 struct ElementResult {
@@ -98,18 +127,27 @@ Response xero_get_contacts(XeroBooks& books, const Request& request, std::option
                            std::mt19937_64& rng) {
   XeroQuery q = parse_xero_query(request, "IDs");
   if (!q.error.empty()) return bad_request(q.error);
-  std::vector<const XeroContact*> matches;
   if (id) {
     const XeroContact* c = books.contact(*id);
     if (c == nullptr) return not_found();
-    matches.push_back(c);
     q.page.reset();
-  } else {
-    for (const auto& c : books.contacts) {
+    return json_response(200, xero_envelope(now, rng, "Contacts", q, 1, [&](JsonWriter& writer) {
+                           books.write_contact(writer, *c, q.summary_only, now);
+                         }));
+  }
+  std::string search = to_lower_ascii(request.param("searchTerm").value_or(""));
+  const auto& matches = cached_matches(books.contact_list, books.version, list_key(request), [&] {
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < books.contacts.size(); ++i) {
+      const XeroContact& c = books.contacts[i];
       auto status = string_member(c.json, "ContactStatus").value_or("ACTIVE");
       if (status == "ARCHIVED" && !q.include_archived) continue;
       if (q.modified_since && c.updated < *q.modified_since) continue;
       if (!in_list(q.ids, c.id)) continue;
+      if (!search.empty() && std::none_of(kSearchedFields.begin(), kSearchedFields.end(), [&](const char* field) {
+            return contains_folded(string_member(c.json, field).value_or(""), search);
+          }))
+        continue;
       bool ok = matches_where(q.where, [&](std::string_view field) -> std::optional<std::string> {
         if (field == "ContactID") return c.id;
         if (field == "ContactStatus") return status;
@@ -119,13 +157,15 @@ Response xero_get_contacts(XeroBooks& books, const Request& request, std::option
           return std::string();
         return std::nullopt;
       });
-      if (ok) matches.push_back(&c);
+      if (ok) selected.push_back(i);
     }
-    order_by_update(matches);
-  }
-  auto [first, last] = page_slice(q, matches);
+    order_by_update(selected, books.contacts);
+    return selected;
+  });
+  auto [first, last] = page_slice(q, matches.size());
   return json_response(200, xero_envelope(now, rng, "Contacts", q, matches.size(), [&](JsonWriter& writer) {
-                         for (auto i = first; i < last; ++i) books.write_contact(writer, *matches[i], q.summary_only, now);
+                         for (auto i = first; i < last; ++i)
+                           books.write_contact(writer, books.contacts[matches[i]], q.summary_only, now);
                        }));
 }
 
@@ -211,6 +251,7 @@ Response xero_write_contacts(XeroBooks& books, const Request& request, XeroWrite
       if (to_json(c->json) != to_json(r.draft)) {
         c->json = std::move(r.draft);
         c->updated = now;
+        ++books.version;
       }
     }
   }
@@ -229,18 +270,23 @@ Response xero_get_invoices(XeroBooks& books, const Request& request, std::option
                            std::mt19937_64& rng) {
   XeroQuery q = parse_xero_query(request, "IDs");
   if (!q.error.empty()) return bad_request(q.error);
+  if (id) {
+    std::vector<const XeroInvoice*> found;
+    for (const auto& inv : books.invoices)
+      if (to_lower_ascii(inv.id) == to_lower_ascii(*id) || inv.number == *id) found.push_back(&inv);
+    if (found.empty()) return not_found();
+    q.page.reset();
+    return json_response(200, xero_envelope(now, rng, "Invoices", q, found.size(), [&](JsonWriter& writer) {
+                           for (const auto* inv : found) books.write_invoice(writer, *inv, true);
+                         }));
+  }
   std::vector<std::string> numbers;
   if (auto list = request.param("InvoiceNumbers")) numbers = split_list(*list);
-  std::vector<const XeroInvoice*> matches;
-  bool with_lines = true;
-  if (id) {
-    for (const auto& inv : books.invoices)
-      if (to_lower_ascii(inv.id) == to_lower_ascii(*id) || inv.number == *id) matches.push_back(&inv);
-    if (matches.empty()) return not_found();
-    q.page.reset();
-  } else {
-    with_lines = q.page.has_value() && !q.summary_only;  // lists carry line items only when paged
-    for (const auto& inv : books.invoices) {
+  bool with_lines = q.page.has_value() && !q.summary_only;  // lists carry line items only when paged
+  const auto& matches = cached_matches(books.invoice_list, books.version, list_key(request), [&] {
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < books.invoices.size(); ++i) {
+      const XeroInvoice& inv = books.invoices[i];
       if (q.modified_since && inv.updated < *q.modified_since) continue;
       if (!in_list(q.ids, inv.id) || !in_list(q.statuses, inv.status) || !in_list(q.contact_ids, inv.contact_id) ||
           !in_list(numbers, inv.number))
@@ -254,13 +300,14 @@ Response xero_get_invoices(XeroBooks& books, const Request& request, std::option
         if (field == "Reference") return inv.reference;
         return std::nullopt;
       });
-      if (ok) matches.push_back(&inv);
+      if (ok) selected.push_back(i);
     }
-    order_by_update(matches);
-  }
-  auto [first, last] = page_slice(q, matches);
+    order_by_update(selected, books.invoices);
+    return selected;
+  });
+  auto [first, last] = page_slice(q, matches.size());
   return json_response(200, xero_envelope(now, rng, "Invoices", q, matches.size(), [&](JsonWriter& writer) {
-                         for (auto i = first; i < last; ++i) books.write_invoice(writer, *matches[i], with_lines);
+                         for (auto i = first; i < last; ++i) books.write_invoice(writer, books.invoices[matches[i]], with_lines);
                        }));
 }
 
