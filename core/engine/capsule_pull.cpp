@@ -39,8 +39,12 @@ asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
   if (!tx) co_return tx.error();
   for (const auto& d : *deleted) {
     if (d.deleted_at && *d.deleted_at > high) high = *d.deleted_at;
+    auto mirrored = ctx.store.parties.get(d.id);
+    if (!mirrored) co_return mirrored.error();
+    auto b = ctx.store.bindings.find_by_party(d.id);
+    if (!*mirrored && !b) continue;  // seen by an earlier sync (>= since delivers it again)
     if (auto s = ctx.store.parties.remove(d.id); !s) co_return s;
-    if (auto b = ctx.store.bindings.find_by_party(d.id)) {
+    if (b) {
       out.deleted_bound.push_back(d.id);
       if (auto s = ctx.store.contacts.mark_pending(b->remote_id); !s) co_return s;
       log::notice({.connection = ctx.connection, .record = b->remote_id},
@@ -48,17 +52,18 @@ asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
     }
   }
   if (auto s = tx->commit(); !s) co_return s;
-  out.deleted_cursor = model::format_timestamp(high);
+  if (high != *since) out.deleted_cursor = model::format_timestamp(high);
   co_return Status{};
 }
 
 }  // namespace
 
-asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool full) {
+asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, CapsulePullOptions options) {
   CapsulePullResult out;
   auto stored = ctx.store.cursors.get(kCapsuleParties);
   if (!stored) co_return stored.error();
-  connector::ListRequest request{full ? std::string() : *stored, 1};
+  std::string cursor = *stored;
+  connector::ListRequest request{options.full ? std::string() : *stored, 1};
   for (;;) {
     auto page = co_await ctx.capsule.list_parties(request);
     if (!page) co_return page.error().with_context("Failed to list Capsule parties");
@@ -68,14 +73,22 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool f
       if (!tx) co_return tx.error();
       int pushes = 0;
       for (const auto& party : page->items) {
-        if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
+        // ">= cursor" delivers the last changes again: what the mirror already holds is dropped,
+        // except by a full pass, which re-decides every party.
+        auto seen = ctx.store.parties.holds(party);
+        if (!seen) co_return seen.error();
+        if (*seen && !options.full) continue;
+        if (!*seen)
+          if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
         if (!wants_push(ctx, party)) continue;
         auto queued = ctx.enqueue(push_job(ctx.connection, party.id));
         if (!queued) co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", party.id));
         ++pushes;
       }
-      if (!page->cursor.empty() && (full ? page->cursor > *stored : true))
+      if (!page->cursor.empty() && page->cursor > cursor) {
         if (auto s = ctx.store.cursors.set(kCapsuleParties, page->cursor, ctx.now_ms()); !s) co_return s.error();
+        cursor = page->cursor;
+      }
       if (auto s = tx->commit(); !s) co_return s.error();
       out.pushes_enqueued += pushes;
     }
@@ -83,7 +96,9 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool f
     if (!page->has_next) break;
     ++request.page;
   }
-  if (auto s = co_await pull_deleted(ctx, out); !s) co_return s.error().with_context("Failed to list deleted Capsule parties");
+  if (options.deletions)
+    if (auto s = co_await pull_deleted(ctx, out); !s)
+      co_return s.error().with_context("Failed to list deleted Capsule parties");
   co_return out;
 }
 

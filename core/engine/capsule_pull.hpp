@@ -1,6 +1,8 @@
 #pragma once
 // CapsulePull: brings the party mirror up to date from Capsule, page by page, each page's
-// rows committed with its cursor (a crash re-reads at most one page). A linked party whose
+// rows and push jobs committed with its cursor (a crash re-reads at most one page). Parties
+// the mirror already holds as read are dropped, so when nothing changed a pull costs one
+// request (two with deletions) and writes nothing. A linked party whose
 // pushed fields no longer hash to what was last pushed (or seen), and an unlinked party with
 // the export tag, get a `push` job (R10, R12); capsync's own summary writes change no pushed
 // field, so their echo enqueues nothing (R11). Deleted parties leave the mirror; those that
@@ -19,11 +21,15 @@ struct CapsulePullResult {
   int parties_read = 0;
   int pushes_enqueued = 0;
   std::vector<model::PartyId> deleted_bound;
-  // The deletion cursor to commit once the deleted parties were reconciled.
+  // The deletion cursor to commit once the deleted parties were reconciled; empty: unchanged.
   std::string deleted_cursor;
 };
 
-// `full`: read every party (full reconcile) instead of those changed since the cursor.
-boost::asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, bool full);
+struct CapsulePullOptions {
+  bool full = false;       // every party (full reconcile), not only those changed since the cursor
+  bool deletions = true;   // also read the deleted-parties list: a second request
+};
+
+boost::asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, CapsulePullOptions options);
 
 }  // namespace capsync::engine

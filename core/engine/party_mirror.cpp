@@ -68,6 +68,15 @@ Status PartyMirror::remove(model::PartyId id) {
   return (*st)->run();
 }
 
+Result<bool> PartyMirror::holds(const model::Party& p) const {
+  auto st = db_.cached("SELECT body FROM engine_parties WHERE connection = ?1 AND party_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, p.id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  return *row && (*st)->column_text(0) == encode_party(p);
+}
+
 Result<std::optional<model::Party>> PartyMirror::get(model::PartyId id) const {
   auto st = db_.cached("SELECT body FROM engine_parties WHERE connection = ?1 AND party_id = ?2");
   if (!st) return st.error();

@@ -28,6 +28,8 @@ class PartyMirror final : public sync::PartyIndex {
 
   Status upsert(const model::Party& party);
   Status remove(model::PartyId id);
+  // True when the mirror holds exactly this record (an incremental read delivered it again).
+  Result<bool> holds(const model::Party& party) const;
   // The party as last read; nullopt when it is not mirrored.
   Result<std::optional<model::Party>> get(model::PartyId id) const;
   Result<int> count() const;

@@ -79,7 +79,9 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, Mode mode) {
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
 
-  auto capsule = co_await pull_capsule(*ctx, full);
+  // The poll reads changed parties only (one request when nothing changed); deletions (R14)
+  // wait for the next pull.
+  auto capsule = co_await pull_capsule(*ctx, {.full = full, .deletions = mode != Mode::poll});
   if (!capsule) co_return capsule.error();
   ContactPullResult contacts;
   InvoicePullResult invoices;

@@ -3,7 +3,8 @@
 //
 //   pull            Capsule parties + deletions, accounting contacts, invoices, then every
 //                   pending contact reconciled and its actions executed (R1–R9, R13–R15, R17)
-//   capsule_poll    Capsule parties + deletions, then pending contacts (R10 via push jobs, R14)
+//   capsule_poll    changed Capsule parties, then pending contacts (R10 via push jobs): one
+//                   request and no write when nothing changed; deletions wait for the pull
 //   full_reconcile  pull over everything from empty cursors: refreshes overdue flags as days
 //                   pass, and infers deletions after a complete scan only
 //   push            one Capsule party's details to its accounting contact (R10–R12)
