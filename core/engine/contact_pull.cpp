@@ -45,6 +45,7 @@ asio::awaitable<Result<ContactPullResult>> pull_contacts(SyncContext& ctx, bool 
   auto stored = ctx.store.cursors.get(kContacts);
   if (!stored) co_return stored.error();
   const bool scan = full || stored->empty();
+  std::string cursor = *stored;
   connector::ListRequest request{full ? std::string() : *stored, 1};
   std::set<std::string> seen;
   for (;;) {
@@ -57,12 +58,17 @@ asio::awaitable<Result<ContactPullResult>> pull_contacts(SyncContext& ctx, bool 
         auto known = ctx.store.contacts.get(c.remote_id);
         if (!known) co_return known.error();
         const bool changed = !*known || encode_contact(**known) != encode_contact(c);
-        if (changed) ++out.changed;
-        if (auto s = ctx.store.contacts.upsert(c, changed || full); !s) co_return s.error();
         if (scan) seen.insert(c.remote_id);
+        // ">= cursor" delivers the last changes again: an unchanged contact is dropped, except
+        // by a full pass, which marks every contact pending.
+        if (!changed && !full) continue;
+        if (changed) ++out.changed;
+        if (auto s = ctx.store.contacts.upsert(c, true); !s) co_return s.error();
       }
-      if (!page->cursor.empty() && (!full || page->cursor > *stored))
+      if (!page->cursor.empty() && page->cursor > cursor) {
         if (auto s = ctx.store.cursors.set(kContacts, page->cursor, ctx.now_ms()); !s) co_return s.error();
+        cursor = page->cursor;
+      }
       if (auto s = tx->commit(); !s) co_return s.error();
     }
     out.contacts_read += static_cast<int>(page->items.size());

@@ -13,6 +13,7 @@ asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool 
   // Xero bills make a contact qualify (R3) even when the summary leaves them out (R6).
   const bool include_purchase =
       ctx.policy.provider == config::Provider::xero || ctx.policy.include_supplier_invoices;
+  std::string cursor = *stored;
   connector::ListRequest request{full ? std::string() : *stored, 1};
   for (;;) {
     auto page = co_await ctx.accounting.list_invoices(request, include_purchase);
@@ -28,8 +29,12 @@ asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool 
           if (auto s = ctx.store.contacts.mark_pending(inv.contact_remote_id); !s) co_return s.error();
         }
       }
-      if (!page->cursor.empty() && (!full || page->cursor > *stored))
+      // Invoices the store already holds as read change nothing (InvoicesRepo::upsert), so
+      // only a later high-water mark is written.
+      if (!page->cursor.empty() && page->cursor > cursor) {
         if (auto s = ctx.store.cursors.set(kInvoices, page->cursor, ctx.now_ms()); !s) co_return s.error();
+        cursor = page->cursor;
+      }
       if (auto s = tx->commit(); !s) co_return s.error();
     }
     out.invoices_read += static_cast<int>(page->items.size());

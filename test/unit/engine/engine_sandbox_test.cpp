@@ -191,3 +191,21 @@ TEST_CASE("R5 a Capsule poll where nothing changed costs one request and writes 
   CHECK(s.requests() == std::vector<std::string>{"GET /capsule/api/v2/parties 200"});
   CHECK(s.sync_state() == before);
 }
+
+TEST_CASE("R5 an incremental pull where nothing changed reads each resource once and writes nothing") {
+  if (test::sandbox_path().empty()) {
+    WARN("capsync-sandbox is not part of this build");
+    return;
+  }
+  SandboxSync s;
+  s.settle();
+
+  const std::string before = s.sync_state();
+  s.clear_requests();
+  s.pull();
+  auto seen = s.requests();
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::string>{"GET /capsule/api/v2/parties 200", "GET /capsule/api/v2/parties/deleted 200",
+                                         "GET /xero/api.xro/2.0/Contacts 200", "GET /xero/api.xro/2.0/Invoices 200"});
+  CHECK(s.sync_state() == before);
+}
