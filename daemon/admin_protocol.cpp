@@ -42,16 +42,47 @@ Result<Request> parse_request(std::string_view line) {
   Request request;
   if (name == "status") {
     request.command = Command::status;
-  } else if (name == "sync-now") {
+    return request;
+  }
+  if (name == "sync-now") {
     request.command = Command::sync_now;
-    auto conn = doc.FindMember("connection");
-    if (conn == doc.MemberEnd() || !conn->value.IsString() || conn->value.GetStringLength() == 0)
-      return make_error(Errc::invalid_argument, "sync-now needs a string member \"connection\"");
-    request.connection.assign(conn->value.GetString(), conn->value.GetStringLength());
+  } else if (name == "export") {
+    request.command = Command::export_party;
+  } else if (name == "disable") {
+    request.command = Command::disable;
+  } else if (name == "enable") {
+    request.command = Command::enable;
   } else {
-    return make_error(Errc::unsupported, "unknown command \"{}\" (known: status, sync-now)", name);
+    return make_error(Errc::unsupported, "unknown command \"{}\" (known: status, sync-now, export, disable, enable)",
+                      name);
+  }
+  auto conn = doc.FindMember("connection");
+  if (conn == doc.MemberEnd() || !conn->value.IsString() || conn->value.GetStringLength() == 0)
+    return make_error(Errc::invalid_argument, "{} needs a string member \"connection\"", name);
+  request.connection.assign(conn->value.GetString(), conn->value.GetStringLength());
+  if (request.command == Command::export_party) {
+    auto party = doc.FindMember("party_id");
+    if (party == doc.MemberEnd() || !party->value.IsInt64() || party->value.GetInt64() <= 0)
+      return make_error(Errc::invalid_argument, "export needs a positive integer member \"party_id\" (a Capsule party id)");
+    request.party_id = party->value.GetInt64();
   }
   return request;
+}
+
+std::string_view command_name(Command command) {
+  switch (command) {
+    case Command::sync_now:
+      return "sync-now";
+    case Command::export_party:
+      return "export";
+    case Command::disable:
+      return "disable";
+    case Command::enable:
+      return "enable";
+    case Command::status:
+      break;
+  }
+  return "status";
 }
 
 std::string format_request(const Request& request) {
@@ -59,10 +90,15 @@ std::string format_request(const Request& request) {
   Writer w(buf);
   w.StartObject();
   w.Key("cmd");
-  w.String(request.command == Command::status ? "status" : "sync-now");
-  if (request.command == Command::sync_now) {
+  const auto name = command_name(request.command);
+  w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  if (request.command != Command::status) {
     w.Key("connection");
     w.String(request.connection);
+  }
+  if (request.command == Command::export_party) {
+    w.Key("party_id");
+    w.Int64(request.party_id);
   }
   w.EndObject();
   return buf.GetString();
@@ -134,6 +170,24 @@ std::string sync_now_response(std::int64_t job_id) {
   w.Bool(true);
   w.Key("job");
   w.Int64(job_id);
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string job_response(std::int64_t job_id) { return sync_now_response(job_id); }
+
+std::string enable_response(std::string_view was, const std::vector<std::int64_t>& jobs) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("was");
+  w.String(was.data(), static_cast<rapidjson::SizeType>(was.size()));
+  w.Key("jobs");
+  w.StartArray();
+  for (auto id : jobs) w.Int64(id);
+  w.EndArray();
   w.EndObject();
   return buf.GetString();
 }

@@ -2,10 +2,13 @@
 // in admin_protocol, the socket client in admin_client.
 
 #include <cstdio>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rapidjson/document.h>
 
 #include "core/config/config.hpp"
@@ -49,11 +52,50 @@ int print_status(const rapidjson::Document& doc) {
   return 0;
 }
 
+// What the daemon did, for a person.
+void print_done(const daemon::admin::Request& request, const rapidjson::Document& doc) {
+  using daemon::admin::Command;
+  switch (request.command) {
+    case Command::sync_now:
+      fmt::print("Enqueued sync of {} (job {})\n", request.connection, doc["job"].GetInt64());
+      return;
+    case Command::export_party:
+      fmt::print("Enqueued export of Capsule party {} on {} (job {}); `capsyncctl jobs` and the journal show the "
+                 "outcome, `capsyncctl conflicts` a name clash\n",
+                 request.party_id, request.connection, doc["job"].GetInt64());
+      return;
+    case Command::disable:
+      fmt::print("Disabling {} (job {}): syncing has stopped; capsync's summaries, tags and notes are being removed "
+                 "from Capsule and the links forgotten\n",
+                 request.connection, doc["job"].GetInt64());
+      return;
+    case Command::enable: {
+      const std::string was = doc["was"].GetString();
+      if (was == "active") {
+        fmt::print("{} was not disabled; nothing changed\n", request.connection);
+        return;
+      }
+      fmt::print("Enabled {}; syncing resumes", request.connection);
+      const auto& jobs = doc["jobs"].GetArray();
+      if (!jobs.Empty()) {
+        std::vector<std::int64_t> ids;
+        for (const auto& j : jobs) ids.push_back(j.GetInt64());
+        fmt::print(" (jobs {})", fmt::join(ids, ", "));
+      }
+      fmt::print("\n");
+      return;
+    }
+    case Command::status:
+      return;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"capsyncctl: talk to a running capsyncd"};
   std::string socket, config_path, connection;
+  std::int64_t party_id = 0;
   bool json = false;
   app.add_option("--socket", socket, "Admin socket of the daemon")->option_text("PATH");
   app.add_option("--config", config_path, "Read the admin socket path from this config")->option_text("FILE");
@@ -62,11 +104,24 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "Connections, queue and last syncs");
   auto* sync_now = app.add_subcommand("sync-now", "Enqueue a sync of one connection now");
   sync_now->add_option("connection", connection, "Connection name")->required();
+  auto* export_cmd = app.add_subcommand("export", "Export one Capsule party to the accounting service (R12)");
+  export_cmd->add_option("connection", connection, "Connection name")->required();
+  export_cmd->add_option("party-id", party_id, "Capsule party id")->required()->check(CLI::PositiveNumber);
+  auto* disable = app.add_subcommand(
+      "disable", "Stop syncing a connection and remove capsync's summaries, tags and notes from Capsule (R16)");
+  disable->add_option("connection", connection, "Connection name")->required();
+  auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
+  enable->add_option("connection", connection, "Connection name")->required();
   CLI11_PARSE(app, argc, argv);
 
   daemon::admin::Request request;
-  request.command = status->parsed() ? daemon::admin::Command::status : daemon::admin::Command::sync_now;
+  if (status->parsed()) request.command = daemon::admin::Command::status;
+  else if (sync_now->parsed()) request.command = daemon::admin::Command::sync_now;
+  else if (export_cmd->parsed()) request.command = daemon::admin::Command::export_party;
+  else if (disable->parsed()) request.command = daemon::admin::Command::disable;
+  else if (enable->parsed()) request.command = daemon::admin::Command::enable;
   request.connection = connection;
+  request.party_id = party_id;
 
   const std::string path = socket_path(socket, config_path);
   auto answer = daemon::admin_call(path, daemon::admin::format_request(request));
@@ -89,6 +144,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (request.command == daemon::admin::Command::status) return print_status(doc);
-  fmt::print("Enqueued sync of {} (job {})\n", connection, doc["job"].GetInt64());
+  print_done(request, doc);
   return 0;
 }

@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 
 #include "core/config/config.hpp"
+#include "core/engine/disable_job.hpp"
+#include "core/engine/disable_state.hpp"
+#include "core/engine/export_job.hpp"
 #include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
@@ -92,6 +95,7 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
   runner_.on_fatal([this](const Error& error) { fatal(error); });
   runner_.on_change([this] { status_reporter_.changed(); });
+  scheduler_.skip_when([this](std::string_view name) { return engine::DisableState(*db_).stopped(name); });
 }
 
 Daemon::~Daemon() = default;
@@ -226,7 +230,7 @@ DaemonStatus Daemon::status() {
     ConnectionStatus cs;
     cs.name = c.name;
     cs.provider = std::string(config::to_string(c.accounting.provider));
-    cs.enabled = c.enabled;
+    cs.enabled = c.enabled && !engine::DisableState(*db_).stopped(c.name);
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
     if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second;
     s.connections.push_back(std::move(cs));
@@ -254,6 +258,73 @@ std::string Daemon::handle_admin(std::string_view request) {
       log::info({.connection = name}, "Sync of connection {} requested over the admin socket (job {})", name, *id);
       return admin::sync_now_response(*id);
     }
+    case admin::Command::export_party:
+    case admin::Command::disable:
+    case admin::Command::enable:
+      return handle_connection_command(*parsed);
+  }
+  return admin::error_response("unhandled command");
+}
+
+std::string Daemon::handle_connection_command(const admin::Request& request) {
+  const auto& name = request.connection;
+  const bool known = std::any_of(config_.connections.begin(), config_.connections.end(),
+                                 [&](const config::ConnectionConfig& c) { return c.name == name; });
+  if (!known) return admin::error_response(fmt::format("unknown connection \"{}\"", name));
+  if (stopping_) return admin::error_response("capsyncd is stopping");
+  engine::DisableState states(*db_);
+  auto state = states.get(name);
+  if (!state) return admin::error_response(fmt::format("cannot read the state of connection {}: {}", name,
+                                                       state.error().message()));
+  switch (request.command) {
+    case admin::Command::export_party: {
+      if (*state != engine::ConnectionState::active)
+        return admin::error_response(fmt::format("connection \"{}\" is {} (capsyncctl enable {} first)", name,
+                                                 engine::to_string(*state), name));
+      auto id = enqueue(engine::export_job(name, request.party_id));
+      if (!id) return admin::error_response(fmt::format("cannot enqueue the export: {}", id.error().message()));
+      log::info({.connection = name}, "Export of Capsule party {} on connection {} requested over the admin socket "
+                "(job {})", request.party_id, name, *id);
+      return admin::job_response(*id);
+    }
+    case admin::Command::disable: {
+      // Disabling at once: no pull or poll is scheduled from now on, even before the job runs.
+      if (auto s = states.mark(name, engine::ConnectionState::disabling, unix_now_ms()); !s)
+        return admin::error_response(fmt::format("cannot disable connection {}: {}", name, s.error().message()));
+      auto id = enqueue(engine::disable_job(name));
+      if (!id) return admin::error_response(fmt::format("cannot enqueue the disable: {}", id.error().message()));
+      log::notice({.connection = name}, "Disabling connection {} as requested over the admin socket (job {})", name,
+                  *id);
+      status_reporter_.changed();
+      return admin::job_response(*id);
+    }
+    case admin::Command::enable: {
+      if (*state == engine::ConnectionState::disabling) {
+        queue::JobFilter filter;
+        filter.connection = name;
+        filter.kind = std::string(engine::kind_disable);
+        for (auto job_state : {queue::JobState::ready, queue::JobState::running}) {
+          filter.state = job_state;
+          auto pending = queue_->list(filter);
+          if (pending && !pending->empty())
+            return admin::error_response(fmt::format("connection \"{}\" is still being disabled (job {}); enable it "
+                                                     "once that job is done",
+                                                     name, pending->front().id));
+        }
+      }
+      auto was = states.enable(name);
+      if (!was) return admin::error_response(fmt::format("cannot enable connection {}: {}", name, was.error().message()));
+      std::vector<std::int64_t> jobs;
+      if (*was != engine::ConnectionState::active) {
+        for (std::string_view kind : {kind_pull, kind_capsule_poll})
+          if (auto id = enqueue(periodic_job(kind, name)); id) jobs.push_back(*id);
+        log::notice({.connection = name}, "Enabled connection {} again over the admin socket; syncing resumes", name);
+      }
+      status_reporter_.changed();
+      return admin::enable_response(engine::to_string(*was), jobs);
+    }
+    default:
+      break;
   }
   return admin::error_response("unhandled command");
 }

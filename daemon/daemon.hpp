@@ -20,6 +20,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/error/result.hpp"
+#include "daemon/admin_protocol.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
@@ -79,6 +80,8 @@ class Daemon final {
          std::unique_ptr<store::Database> db);
   void apply(config::Config next);
   std::string handle_admin(std::string_view request);
+  // export, disable, enable (R12, R16).
+  std::string handle_connection_command(const admin::Request& request);
   void record_finished(const queue::Job& job, const Status& result);
   void fatal(const Error& error);
   void shutdown(int exit_code);

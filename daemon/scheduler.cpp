@@ -56,7 +56,8 @@ struct Scheduler::Timer {
 namespace {
 
 asio::awaitable<void> timer_loop(std::shared_ptr<Scheduler::Timer> t, std::shared_ptr<std::mt19937_64> rng,
-                                 std::string connection, Schedule schedule, Scheduler::Enqueue enqueue) {
+                                 std::shared_ptr<Scheduler::Skip> skip, std::string connection, Schedule schedule,
+                                 Scheduler::Enqueue enqueue) {
   // A zero period would spin; the config loader rejects it, this keeps the loop safe anyway.
   const milliseconds period = std::max(schedule.period, milliseconds{1000});
   while (!t->cancelled) {
@@ -64,6 +65,7 @@ asio::awaitable<void> timer_loop(std::shared_ptr<Scheduler::Timer> t, std::share
     auto [ec] = co_await t->timer.async_wait(asio::as_tuple(asio::use_awaitable));
     // A wait that completed just before cancel() still returns success: check the flag too.
     if (ec || t->cancelled) co_return;
+    if (*skip && (*skip)(connection)) continue;
     enqueue(periodic_job(schedule.kind, connection));
   }
 }
@@ -80,7 +82,7 @@ Scheduler::~Scheduler() { stop(); }
 void Scheduler::start_timer(const std::string& connection, const Schedule& schedule) {
   auto timer = std::make_shared<Timer>(executor_);
   connections_[connection].timers.push_back(timer);
-  asio::co_spawn(executor_, timer_loop(timer, rng_, connection, schedule, enqueue_), asio::detached);
+  asio::co_spawn(executor_, timer_loop(timer, rng_, skip_, connection, schedule, enqueue_), asio::detached);
 }
 
 void Scheduler::apply(const std::vector<config::ConnectionConfig>& connections) {
@@ -117,6 +119,7 @@ void Scheduler::apply(const std::vector<config::ConnectionConfig>& connections) 
     connections_[name].schedules = schedules;
     for (const auto& s : schedules) start_timer(name, s);
     // The initial sync: do not wait a whole period after a start or reload.
+    if (*skip_ && (*skip_)(name)) continue;
     enqueue_(periodic_job(kind_pull, name));
     enqueue_(periodic_job(kind_capsule_poll, name));
   }

@@ -3,7 +3,9 @@
 // one timer per job kind (pull at sync.interval, capsule_poll at sync.capsule_poll,
 // full_reconcile at sync.full_reconcile), each period stretched by a small random jitter so
 // that many connections do not hit the providers in step. A connection seen for the first
-// time (start-up or reload) also gets an immediate pull and Capsule poll.
+// time (start-up or reload) also gets an immediate pull and Capsule poll. A connection the
+// operator disabled (`capsyncctl disable`, see skip_when) keeps its timers but gets no jobs
+// until it is enabled again.
 
 #include <chrono>
 #include <functional>
@@ -50,6 +52,8 @@ std::vector<Schedule> schedules_for(const config::ConnectionConfig& connection);
 class Scheduler final {
  public:
   using Enqueue = std::function<void(const queue::JobSpec&)>;
+  // True when `connection` must get no periodic jobs now; asked each time a job is due.
+  using Skip = std::function<bool(std::string_view connection)>;
 
   Scheduler(boost::asio::any_io_executor executor, Enqueue enqueue, std::uint64_t seed = 0);
   Scheduler(const Scheduler&) = delete;
@@ -60,6 +64,7 @@ class Scheduler final {
   // and an initial sync, one whose periods changed gets its timers re-armed, a removed or
   // disabled one loses its timers; unchanged connections keep their phase.
   void apply(const std::vector<config::ConnectionConfig>& connections);
+  void skip_when(Skip skip) { *skip_ = std::move(skip); }
   // Cancels every timer; apply() may start again.
   void stop();
 
@@ -75,6 +80,7 @@ class Scheduler final {
   boost::asio::any_io_executor executor_;
   Enqueue enqueue_;
   std::shared_ptr<std::mt19937_64> rng_;  // shared with the timer loops
+  std::shared_ptr<Skip> skip_ = std::make_shared<Skip>();  // shared with the timer loops
   struct Entry {
     std::vector<Schedule> schedules;
     std::vector<std::shared_ptr<Timer>> timers;

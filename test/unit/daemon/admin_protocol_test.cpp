@@ -92,3 +92,59 @@ TEST_CASE("admin: status response lists connections, queue counts and last sync"
 TEST_CASE("admin: sync-now response names the job") {
   CHECK(admin::sync_now_response(17) == R"({"ok":true,"job":17})");
 }
+
+TEST_CASE("admin: R12 export carries its connection and a positive party id") {
+  auto r = admin::parse_request(R"({"cmd":"export","connection":"acme","party_id":1234})");
+  REQUIRE(r.ok());
+  CHECK(r->command == admin::Command::export_party);
+  CHECK(r->connection == "acme");
+  CHECK(r->party_id == 1234);
+  for (const char* bad : {R"({"cmd":"export","connection":"acme"})", R"({"cmd":"export","connection":"acme","party_id":0})",
+                          R"({"cmd":"export","connection":"acme","party_id":"12"})",
+                          R"({"cmd":"export","connection":"acme","party_id":1.5})", R"({"cmd":"export","party_id":12})"}) {
+    INFO(bad);
+    auto refused = admin::parse_request(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code() == Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("admin: R16 disable and enable need a connection") {
+  auto d = admin::parse_request(R"({"cmd":"disable","connection":"acme"})");
+  REQUIRE(d.ok());
+  CHECK(d->command == admin::Command::disable);
+  CHECK(d->connection == "acme");
+  auto e = admin::parse_request(R"({"cmd":"enable","connection":"acme"})");
+  REQUIRE(e.ok());
+  CHECK(e->command == admin::Command::enable);
+  auto missing = admin::parse_request(R"({"cmd":"disable"})");
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.error().message(), Catch::Contains("disable") && Catch::Contains("connection"));
+}
+
+TEST_CASE("admin: export, disable and enable requests round-trip through format_request") {
+  for (auto command : {admin::Command::export_party, admin::Command::disable, admin::Command::enable}) {
+    admin::Request req{command, "acme", command == admin::Command::export_party ? 77 : 0};
+    auto back = admin::parse_request(admin::format_request(req));
+    REQUIRE(back.ok());
+    CHECK(back->command == command);
+    CHECK(back->connection == "acme");
+    CHECK(back->party_id == req.party_id);
+  }
+  CHECK(admin::format_request({admin::Command::export_party, "acme", 5}) ==
+        R"({"cmd":"export","connection":"acme","party_id":5})");
+}
+
+TEST_CASE("admin: job and enable responses carry the jobs queued") {
+  rapidjson::Document job;
+  job.Parse(admin::job_response(42).c_str());
+  CHECK(job["ok"].GetBool());
+  CHECK(job["job"].GetInt64() == 42);
+  rapidjson::Document enabled;
+  enabled.Parse(admin::enable_response("disabled", {7, 8}).c_str());
+  REQUIRE(enabled.IsObject());
+  CHECK(enabled["ok"].GetBool());
+  CHECK(std::string(enabled["was"].GetString()) == "disabled");
+  REQUIRE(enabled["jobs"].Size() == 2);
+  CHECK(enabled["jobs"][1].GetInt64() == 8);
+}
