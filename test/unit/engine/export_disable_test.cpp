@@ -239,7 +239,7 @@ TEST_CASE("R12 an export whose create answer was lost links the contact it creat
   CHECK_FALSE(h.party(delta).has_tag(kTag));
 }
 
-TEST_CASE("R12 the operator exports an untagged party the mirror has not seen; a second export does nothing") {
+TEST_CASE("R12 the operator exports an untagged party the mirror has not seen, and a second export does nothing") {
   Harness h;
   const model::PartyId echo = h.capsule.add_organisation("Echo Ltd").id;
   REQUIRE(h.export_party(echo).ok());

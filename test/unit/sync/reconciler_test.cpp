@@ -327,7 +327,7 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
   CHECK(reconcile(poll, policy, world.views()).actions.empty());
 }
 
-TEST_CASE("R12 the export tag on a linked party, or on a person whose organisation is linked, is removed; "
+TEST_CASE("R12 the export tag on a linked party, or on a person whose organisation is linked, is removed and "
           "nothing is exported",
           "[sync][reconciler][export]") {
   World world;
