@@ -268,9 +268,9 @@ std::string Daemon::handle_admin(std::string_view request) {
 
 std::string Daemon::handle_connection_command(const admin::Request& request) {
   const auto& name = request.connection;
-  const bool known = std::any_of(config_.connections.begin(), config_.connections.end(),
-                                 [&](const config::ConnectionConfig& c) { return c.name == name; });
-  if (!known) return admin::error_response(fmt::format("unknown connection \"{}\"", name));
+  auto it = std::find_if(config_.connections.begin(), config_.connections.end(),
+                         [&](const config::ConnectionConfig& c) { return c.name == name; });
+  if (it == config_.connections.end()) return admin::error_response(fmt::format("unknown connection \"{}\"", name));
   if (stopping_) return admin::error_response("capsyncd is stopping");
   engine::DisableState states(*db_);
   auto state = states.get(name);
@@ -278,6 +278,7 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
                                                        state.error().message()));
   switch (request.command) {
     case admin::Command::export_party: {
+      if (!it->enabled) return admin::error_response(fmt::format("connection \"{}\" is disabled in the config", name));
       if (*state != engine::ConnectionState::active)
         return admin::error_response(fmt::format("connection \"{}\" is {} (capsyncctl enable {} first)", name,
                                                  engine::to_string(*state), name));
