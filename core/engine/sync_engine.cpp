@@ -8,7 +8,6 @@
 #include "core/engine/export_job.hpp"
 #include "core/engine/invoice_pull.hpp"
 #include "core/engine/reconcile_pass.hpp"
-#include "core/engine/schema_engine.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
@@ -18,7 +17,6 @@ namespace asio = boost::asio;
 
 Result<std::unique_ptr<SyncEngine>> SyncEngine::create(asio::any_io_executor executor, store::Database& db,
                                                        ConnectorSource& connectors, EngineOptions options) {
-  if (auto s = apply_engine_schema(db); !s) return s.error();
   if (!options.now_ms)
     options.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -51,8 +51,8 @@ struct EngineOptions {
 
 class SyncEngine final {
  public:
-  // `db` is the state database the job queue uses too (one connection). Applies the engine
-  // tables to it (see schema_engine.hpp).
+  // `db` is the state database the job queue uses too (one connection), opened by
+  // store::Database::open, whose migration 2 holds the engine's tables.
   static Result<std::unique_ptr<SyncEngine>> create(boost::asio::any_io_executor executor, store::Database& db,
                                                     ConnectorSource& connectors, EngineOptions options);
   SyncEngine(const SyncEngine&) = delete;

@@ -125,8 +125,81 @@ CREATE INDEX jobs_running ON jobs (record_key, lease_until) WHERE state = 'runni
 CREATE INDEX jobs_dead ON jobs (id) WHERE state = 'dead';
 )sql";
 
+// The sync's local mirrors. `body` columns hold the record as last read, so a sync can
+// reconcile, push and patch without re-reading the provider. IF NOT EXISTS because the release
+// before this migration created these tables at start-up without raising user_version; such a
+// database keeps its rows and is only stamped version 2.
+constexpr std::string_view kSchema2 = R"sql(
+-- Capsule parties of a connection with their R1/R17 name keys (linking without searches).
+CREATE TABLE IF NOT EXISTS engine_parties (
+  connection TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  exact_key TEXT NOT NULL,
+  normalized_key TEXT NOT NULL,
+  near_key TEXT NOT NULL,
+  updated_at INTEGER,
+  body TEXT NOT NULL,
+  PRIMARY KEY (connection, party_id)
+);
+CREATE INDEX IF NOT EXISTS engine_parties_exact ON engine_parties (connection, exact_key);
+CREATE INDEX IF NOT EXISTS engine_parties_normalized ON engine_parties (connection, normalized_key);
+CREATE INDEX IF NOT EXISTS engine_parties_near ON engine_parties (connection, near_key);
+
+-- Accounting contacts of a connection; `pending` = changed (or its invoices changed) and not
+-- reconciled yet, so a crash between pulling and reconciling loses nothing.
+CREATE TABLE IF NOT EXISTS engine_contacts (
+  connection TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  exact_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  updated_at INTEGER,
+  pending INTEGER NOT NULL DEFAULT 1,
+  body TEXT NOT NULL,
+  PRIMARY KEY (connection, remote_id)
+);
+CREATE INDEX IF NOT EXISTS engine_contacts_exact ON engine_contacts (connection, exact_key);
+CREATE INDEX IF NOT EXISTS engine_contacts_pending ON engine_contacts (connection, remote_id) WHERE pending = 1;
+
+-- Stable identity of each recorded conflict, so none is recorded twice.
+CREATE TABLE IF NOT EXISTS engine_conflict_keys (
+  connection TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  conflict_id INTEGER NOT NULL,
+  PRIMARY KEY (connection, identity)
+);
+
+-- The one R7 invoice note per linked party.
+CREATE TABLE IF NOT EXISTS engine_notes (
+  connection TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  note_id INTEGER NOT NULL,
+  PRIMARY KEY (connection, party_id)
+);
+
+-- R12 exports begun and not linked yet: a retried export looks for the contact it may have
+-- created (by name) before creating another.
+CREATE TABLE IF NOT EXISTS engine_exports (
+  connection TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, party_id)
+);
+
+-- R16 connections disabled by the operator: 'disabling' while capsync's summaries, tags and
+-- notes are removed from Capsule, then 'disabled'. No row = the connection syncs.
+CREATE TABLE IF NOT EXISTS engine_disabled (
+  connection TEXT PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state IN ('disabling', 'disabled')),
+  since INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
+    Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
 };
 
 }  // namespace

@@ -105,7 +105,7 @@ TEST_CASE("store: an empty file is migrated to the newest schema with every tabl
   CHECK(db->user_version() == newest);
   CHECK(scalar_int(*db, "PRAGMA user_version") == newest);
   for (auto table : {"connections", "tokens", "rate_budget", "bindings", "invoices", "cursors", "conflicts", "audit",
-                     "jobs"}) {
+                     "jobs", "engine_parties", "engine_contacts", "engine_conflict_keys", "engine_notes"}) {
     INFO(table);
     CHECK(table_exists(*db, table));
   }
@@ -129,6 +129,45 @@ TEST_CASE("store: an empty file is migrated to the newest schema with every tabl
   db.reset();
   auto again = open_ok(path);
   CHECK(again->user_version() == newest);
+}
+
+TEST_CASE("store: a version 1 database whose sync tables were created at start-up upgrades to version 2") {
+  capsync::test::TempDir dir;
+  const std::string path = dir.file("capsync.db");
+  {
+    // As the previous release left it: migration 1, then the sync tables created with
+    // IF NOT EXISTS (user_version untouched), holding a row.
+    const std::vector<Migration> v1{capsync::store::schema_migrations().front()};
+    auto db = open_ok(path, {.migrations = v1});
+    REQUIRE(db->exec(R"sql(
+      CREATE TABLE IF NOT EXISTS engine_parties (connection TEXT NOT NULL, party_id INTEGER NOT NULL,
+        type TEXT NOT NULL, name TEXT NOT NULL, exact_key TEXT NOT NULL, normalized_key TEXT NOT NULL,
+        near_key TEXT NOT NULL, updated_at INTEGER, body TEXT NOT NULL, PRIMARY KEY (connection, party_id));
+      CREATE INDEX IF NOT EXISTS engine_parties_exact ON engine_parties (connection, exact_key);
+      CREATE TABLE IF NOT EXISTS engine_contacts (connection TEXT NOT NULL, remote_id TEXT NOT NULL,
+        name TEXT NOT NULL, exact_key TEXT NOT NULL, status TEXT NOT NULL, updated_at INTEGER,
+        pending INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL, PRIMARY KEY (connection, remote_id));
+      CREATE INDEX IF NOT EXISTS engine_contacts_pending ON engine_contacts (connection, remote_id) WHERE pending = 1;
+      CREATE TABLE IF NOT EXISTS engine_conflict_keys (connection TEXT NOT NULL, identity TEXT NOT NULL,
+        conflict_id INTEGER NOT NULL, PRIMARY KEY (connection, identity));
+      CREATE TABLE IF NOT EXISTS engine_notes (connection TEXT NOT NULL, party_id INTEGER NOT NULL,
+        note_id INTEGER NOT NULL, PRIMARY KEY (connection, party_id));
+      INSERT INTO engine_parties VALUES ('acme', 7, 'organisation', 'Acme', 'Acme', 'acme', 'acme', 1, '{}');
+      INSERT INTO engine_notes VALUES ('acme', 7, 70);
+    )sql"));
+    CHECK(scalar_int(*db, "PRAGMA user_version") == 1);
+  }
+  auto db = open_ok(path);
+  CHECK(scalar_int(*db, "PRAGMA user_version") == 2);
+  for (auto table : {"engine_parties", "engine_contacts", "engine_conflict_keys", "engine_notes"}) {
+    INFO(table);
+    CHECK(table_exists(*db, table));
+  }
+  CHECK(scalar_int(*db, "SELECT count(*) FROM engine_parties WHERE connection = 'acme' AND party_id = 7") == 1);
+  CHECK(scalar_int(*db, "SELECT note_id FROM engine_notes WHERE party_id = 7") == 70);
+  // Indexes the start-up code had not created yet are there now.
+  CHECK(scalar_int(*db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                        "('engine_parties_normalized', 'engine_parties_near', 'engine_contacts_exact')") == 3);
 }
 
 TEST_CASE("store: a failing migration rolls back, keeps user_version and says why") {
