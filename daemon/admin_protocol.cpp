@@ -63,7 +63,8 @@ Result<Request> parse_request(std::string_view line) {
   if (request.command == Command::export_party) {
     auto party = doc.FindMember("party_id");
     if (party == doc.MemberEnd() || !party->value.IsInt64() || party->value.GetInt64() <= 0)
-      return make_error(Errc::invalid_argument, "export needs a positive integer member \"party_id\" (a Capsule party id)");
+      return make_error(Errc::invalid_argument,
+                        "export needs a positive integer member \"party_id\" (a Capsule party id)");
     request.party_id = party->value.GetInt64();
   }
   return request;

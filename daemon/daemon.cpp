@@ -314,7 +314,8 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
         }
       }
       auto was = states.enable(name);
-      if (!was) return admin::error_response(fmt::format("cannot enable connection {}: {}", name, was.error().message()));
+      if (!was)
+        return admin::error_response(fmt::format("cannot enable connection {}: {}", name, was.error().message()));
       std::vector<std::int64_t> jobs;
       if (*was != engine::ConnectionState::active) {
         for (std::string_view kind : {kind_pull, kind_capsule_poll})

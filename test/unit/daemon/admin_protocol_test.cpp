@@ -99,9 +99,10 @@ TEST_CASE("admin: R12 export carries its connection and a positive party id") {
   CHECK(r->command == admin::Command::export_party);
   CHECK(r->connection == "acme");
   CHECK(r->party_id == 1234);
-  for (const char* bad : {R"({"cmd":"export","connection":"acme"})", R"({"cmd":"export","connection":"acme","party_id":0})",
-                          R"({"cmd":"export","connection":"acme","party_id":"12"})",
-                          R"({"cmd":"export","connection":"acme","party_id":1.5})", R"({"cmd":"export","party_id":12})"}) {
+  for (const char* bad :
+       {R"({"cmd":"export","connection":"acme"})", R"({"cmd":"export","connection":"acme","party_id":0})",
+        R"({"cmd":"export","connection":"acme","party_id":"12"})",
+        R"({"cmd":"export","connection":"acme","party_id":1.5})", R"({"cmd":"export","party_id":12})"}) {
     INFO(bad);
     auto refused = admin::parse_request(bad);
     REQUIRE_FALSE(refused.ok());

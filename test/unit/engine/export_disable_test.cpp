@@ -88,7 +88,9 @@ struct Harness {
   }
   void pull() { ok(engine->pull(job("pull"))); }
   void poll() { ok(engine->capsule_poll(job("capsule_poll"))); }
-  Status export_party(model::PartyId id) { return run(engine->export_party(job(engine::kind_export, std::to_string(id)))); }
+  Status export_party(model::PartyId id) {
+    return run(engine->export_party(job(engine::kind_export, std::to_string(id))));
+  }
   Status disable() { return run(engine->disable(job(engine::kind_disable))); }
   // Runs the queued push jobs (the daemon's runner would); returns how many ran.
   int run_pushes() {
