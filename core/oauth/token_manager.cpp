@@ -1,5 +1,6 @@
 #include "core/oauth/token_manager.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -63,9 +64,13 @@ struct TokenManager::Impl {
     return {};
   }
 
+  // The margin is at most half the token's lifetime, so a short-lived token (the sandbox's
+  // --time-scale) serves requests before it is refreshed instead of being refreshed before each.
   bool fresh() const {
-    return current && !invalidated && !current->access_token.empty() &&
-           current->expires_at - options.refresh_margin > clock->system_now();
+    if (!current || invalidated || current->access_token.empty()) return false;
+    const auto lifetime = std::max<system_clock::duration>(current->expires_at - current->updated_at, {});
+    const auto margin = std::min<system_clock::duration>(options.refresh_margin, lifetime / 2);
+    return current->expires_at - margin > clock->system_now();
   }
 
   void mark_needs_authorization(const std::string& reason) {
