@@ -82,7 +82,8 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
           if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
         if (!wants_push(ctx, party)) continue;
         auto queued = ctx.enqueue(push_job(ctx.connection, party.id));
-        if (!queued) co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", party.id));
+        if (!queued)
+          co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", party.id));
         ++pushes;
       }
       if (!page->cursor.empty() && page->cursor > cursor) {
