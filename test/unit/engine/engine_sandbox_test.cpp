@@ -236,7 +236,7 @@ TEST_CASE("R5 an incremental pull where nothing changed reads each resource once
   CHECK(s.sync_state() == before);
 }
 
-TEST_CASE("Every provider request passes its rate limiter; tokens and budgets survive a restart") {
+TEST_CASE("Every provider request passes its rate limiter, and tokens and budgets survive a restart") {
   if (test::sandbox_path().empty()) {
     WARN("capsync-sandbox is not part of this build");
     return;
