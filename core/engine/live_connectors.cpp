@@ -1,5 +1,7 @@
 #include "core/engine/live_connectors.hpp"
 
+#include <cstdlib>
+
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
@@ -10,6 +12,19 @@
 #include "core/ratelimit/sqlite_budget_store.hpp"
 
 namespace capsync::engine {
+namespace {
+
+// The sandbox's --time-scale divides the providers' rate windows; CAPSYNC_RATE_TIME_SCALE tells
+// the limiters the same, so tests and benchmarks run under the real limits, time-compressed.
+double rate_time_scale() {
+  const char* text = std::getenv("CAPSYNC_RATE_TIME_SCALE");
+  if (text == nullptr) return 1.0;
+  char* end = nullptr;
+  const double scale = std::strtod(text, &end);
+  return end != text && scale >= 1.0 ? scale : 1.0;
+}
+
+}  // namespace
 
 struct LiveConnectors::Impl {
   struct Connection {
@@ -40,6 +55,7 @@ struct LiveConnectors::Impl {
     o.connection = connection;
     o.limits = ratelimit::default_limits(provider);
     o.store = &budgets;
+    o.time_scale = rate_time_scale();
     return std::make_unique<ratelimit::RateLimiter>(executor, std::move(o));
   }
 };
