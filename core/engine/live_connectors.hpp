@@ -7,6 +7,9 @@
 // the config's refresh_token only bootstraps an empty store) and each (connection, provider)
 // rate budget. Every request of a connector passes its rate limiter, built from the provider's
 // documented limits and corrected by the limit headers of each response.
+//
+// Environment, for tests and benchmarks only: CAPSYNC_RATE_TIME_SCALE=N divides the limiters'
+// windows by N, as capsync-sandbox --time-scale N divides the providers'. Unset in production.
 
 #include <map>
 #include <memory>
