@@ -4,6 +4,7 @@
 
 #include "test/sandbox/time_format.hpp"
 #include "test/sandbox/xero_contacts.hpp"
+#include "test/sandbox/xero_invoice_writes.hpp"
 #include "test/sandbox/xero_query.hpp"
 
 namespace capsync::sandbox {
@@ -211,6 +212,7 @@ Response XeroApi::route(const Request& request, XeroBooks& books, std::string_vi
                                  now, rng_);
   }
   if (resource == "Invoices" && method == "GET") return xero_get_invoices(books, request, id, now, rng_);
+  if (resource == "Invoices" && method == "PUT" && !id) return xero_create_invoices(books, request, now, rng_);
   return json_response(404, xero_problem(404, "Not Found", "The resource you're looking for cannot be found"));
 }
 
