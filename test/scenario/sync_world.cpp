@@ -1,0 +1,623 @@
+#include "test/scenario/sync_world.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "daemon/admin_client.hpp"
+#include "test/unit/http/sandbox_process.hpp"
+#include "test/unit/sandbox/test_client.hpp"
+
+namespace capsync::scenario {
+
+namespace {
+
+const std::string capsyncd_path = CAPSYNCD_PATH;
+const std::string capsyncctl_path = CAPSYNCCTL_PATH;
+constexpr std::string_view kHarnessRefreshToken = "scenario-harness-refresh-token";
+
+constexpr std::string_view kBaseSeed = R"json({
+  "capsule": {
+    "tokens": ["capsule-sandbox-token"],
+    "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
+    "teams": [{"id": 1, "name": "Sales"}, {"id": 2, "name": "Accounts"}],
+    "fieldDefinitions": [
+      {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
+      {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
+      {"id": 96, "type": "date", "name": "Next due date", "displayOrder": 3},
+      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4}],
+    "tags": [],
+    "parties": [],
+    "entries": []
+  },
+  "xero": {
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
+    "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "tenants": [{"tenantId": "b0a1c2d3-0000-4000-8000-000000000001", "tenantName": "Sandbox Company (UK)",
+                 "tenantType": "ORGANISATION"}],
+    "contacts": [],
+    "invoices": []
+  }
+})json";
+
+rapidjson::Document parse(std::string_view json, const char* what) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) throw std::runtime_error(fmt::format("{} is not JSON: {}", what, json.substr(0, 300)));
+  return doc;
+}
+
+std::string to_json(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string str(const rapidjson::Value& v, const char* key) {
+  if (!v.IsObject()) return {};
+  auto it = v.FindMember(key);
+  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                     : std::string();
+}
+
+std::string with_members(std::string json_object, std::string_view extra) {
+  if (extra.empty()) return json_object;
+  json_object.pop_back();  // '}'
+  return json_object + "," + std::string(extra) + "}";
+}
+
+// A read-only connection to the daemon's database for one query.
+class ReadOnlyDb {
+ public:
+  explicit ReadOnlyDb(const std::filesystem::path& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+      throw std::runtime_error(fmt::format("cannot open {}: {}", path.string(), sqlite3_errmsg(db_)));
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~ReadOnlyDb() { sqlite3_close(db_); }
+  ReadOnlyDb(const ReadOnlyDb&) = delete;
+  ReadOnlyDb& operator=(const ReadOnlyDb&) = delete;
+
+  // Every row as text columns.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+      throw std::runtime_error(fmt::format("query failed: {}: {}", sql, sqlite3_errmsg(db_)));
+    std::vector<std::vector<std::string>> out;
+    int rc = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const auto* text = sqlite3_column_text(st, i);
+        row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) throw std::runtime_error(fmt::format("query failed: {}: {}", sql, sqlite3_errmsg(db_)));
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string sql_quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string tail(const std::string& text, std::size_t lines) {
+  std::size_t pos = text.size();
+  for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
+}  // namespace
+
+// --- Seed
+
+Seed::Seed() : doc_(std::make_shared<rapidjson::Document>(parse(kBaseSeed, "base seed"))) {
+  rapidjson::Value token(rapidjson::kObjectType);
+  auto& a = doc_->GetAllocator();
+  token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
+  token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
+  (*doc_)["xero"]["refreshTokens"].PushBack(token, a);
+}
+
+Seed Seed::generated(int seed, int parties, int contacts, int invoices, const std::string& currencies) {
+  auto generated = run(test::sandbox_path(),
+                       {"generate", "--seed", std::to_string(seed), "--parties", std::to_string(parties), "--contacts",
+                        std::to_string(contacts), "--invoices", std::to_string(invoices), "--currencies", currencies},
+                       60s);
+  if (generated.exit_code != 0) throw std::runtime_error("capsync-sandbox generate failed: " + generated.output);
+  Seed s;
+  auto doc = parse(generated.output, "generated seed");
+  auto& a = doc.GetAllocator();
+  rapidjson::Value token(rapidjson::kObjectType);
+  token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
+  token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
+  doc["xero"]["refreshTokens"].PushBack(token, a);
+  s.doc_ = std::make_shared<rapidjson::Document>(std::move(doc));
+  return s;
+}
+
+void Seed::append(const char* provider, const char* section, std::string_view item_json) {
+  auto item = parse(item_json, section);
+  auto& a = doc_->GetAllocator();
+  auto& p = (*doc_)[provider];
+  if (!p.HasMember(section)) p.AddMember(rapidjson::Value(section, a), rapidjson::Value(rapidjson::kArrayType), a);
+  p[section].PushBack(rapidjson::Value(item, a), a);
+}
+
+Seed& Seed::party(std::string_view json) { return append("capsule", "parties", json), *this; }
+Seed& Seed::entry(std::string_view json) { return append("capsule", "entries", json), *this; }
+Seed& Seed::tag(std::string_view json) { return append("capsule", "tags", json), *this; }
+Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", json), *this; }
+Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
+
+Seed& Seed::clock(std::string_view now_iso) {
+  auto& a = doc_->GetAllocator();
+  rapidjson::Value clock(rapidjson::kObjectType);
+  clock.AddMember("now", rapidjson::Value(now_iso.data(), static_cast<rapidjson::SizeType>(now_iso.size()), a), a);
+  doc_->RemoveMember("clock");
+  doc_->AddMember("clock", clock, a);
+  return *this;
+}
+
+std::string Seed::json() const { return to_json(*doc_); }
+
+std::string json_string(std::string_view text) {
+  rapidjson::Value v(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return to_json(v);
+}
+
+std::string organisation(std::int64_t id, std::string_view name, std::string_view extra) {
+  return with_members(fmt::format(R"({{"id":{},"type":"organisation","name":{}}})", id, json_string(name)), extra);
+}
+
+std::string person(std::int64_t id, std::string_view first, std::string_view last, std::string_view extra) {
+  return with_members(fmt::format(R"({{"id":{},"type":"person","firstName":{},"lastName":{}}})", id,
+                                  json_string(first), json_string(last)),
+                      extra);
+}
+
+std::string xero_contact(std::string_view contact_id, std::string_view name, std::string_view extra) {
+  return with_members(
+      fmt::format(R"({{"ContactID":{},"Name":{},"ContactStatus":"ACTIVE"}})", json_string(contact_id), json_string(name)),
+      extra);
+}
+
+std::string xero_invoice(std::string_view contact_id, std::string_view number, std::string_view total,
+                         int due_offset_days, std::string_view extra) {
+  return with_members(
+      fmt::format(R"({{"Type":"ACCREC","InvoiceNumber":{},"Contact":{{"ContactID":{}}},"Status":"AUTHORISED",)"
+                  R"("CurrencyCode":"GBP","DateOffsetDays":{},"DueDateOffsetDays":{},"Total":{},"AmountPaid":0}})",
+                  json_string(number), json_string(contact_id), due_offset_days - 30, due_offset_days, total),
+      extra);
+}
+
+std::string utc_date(int offset_days) {
+  using namespace std::chrono;
+  const year_month_day d{floor<days>(system_clock::now()) + days{offset_days}};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                     static_cast<unsigned>(d.day()));
+}
+
+std::string text_of(const rapidjson::Value& object, const char* key) { return str(object, key); }
+
+std::string id_of(const rapidjson::Value* party) {
+  return party && party->HasMember("id") ? std::to_string((*party)["id"].GetInt64()) : std::string();
+}
+
+// --- requests and answers
+
+std::string describe(const std::vector<LoggedRequest>& requests) {
+  std::string out;
+  for (const auto& r : requests)
+    out += fmt::format("{} {}{}{} -> {}\n", r.method, r.path, r.query.empty() ? "" : "?", r.query, r.status);
+  return out;
+}
+
+bool LoggedRequest::is_write() const {
+  if (method == "GET" || method == "HEAD") return false;
+  return path.find("/connect/token") == std::string::npos;
+}
+
+rapidjson::Document HttpAnswer::json() const { return parse(body, "response body"); }
+
+// --- SandboxState
+
+SandboxState::SandboxState(const std::string& json) : doc_(parse(json, "sandbox state")) {}
+
+namespace {
+const rapidjson::Value& array_at(const rapidjson::Document& doc, const char* provider, const char* key) {
+  static const rapidjson::Value empty(rapidjson::kArrayType);
+  auto p = doc.FindMember(provider);
+  if (p == doc.MemberEnd()) return empty;
+  auto a = p->value.FindMember(key);
+  return a != p->value.MemberEnd() && a->value.IsArray() ? a->value : empty;
+}
+}  // namespace
+
+const rapidjson::Value& SandboxState::parties() const { return array_at(doc_, "capsule", "parties"); }
+const rapidjson::Value& SandboxState::contacts() const { return array_at(doc_, "xero", "contacts"); }
+const rapidjson::Value& SandboxState::invoices() const { return array_at(doc_, "xero", "invoices"); }
+const rapidjson::Value& SandboxState::entries() const { return array_at(doc_, "capsule", "entries"); }
+
+const rapidjson::Value* SandboxState::party(std::int64_t id) const {
+  for (const auto& p : parties().GetArray())
+    if (p["id"].GetInt64() == id) return &p;
+  return nullptr;
+}
+
+std::string SandboxState::party_name(const rapidjson::Value& party) {
+  if (str(party, "type") == "organisation") return str(party, "name");
+  const std::string first = str(party, "firstName"), last = str(party, "lastName");
+  return first.empty() ? last : last.empty() ? first : first + " " + last;
+}
+
+std::vector<const rapidjson::Value*> SandboxState::parties_named(std::string_view name) const {
+  std::vector<const rapidjson::Value*> out;
+  for (const auto& p : parties().GetArray())
+    if (party_name(p) == name) out.push_back(&p);
+  return out;
+}
+
+const rapidjson::Value* SandboxState::party_named(std::string_view name) const {
+  auto all = parties_named(name);
+  return all.size() == 1 ? all.front() : nullptr;
+}
+
+const rapidjson::Value* SandboxState::contact(std::string_view contact_id) const {
+  for (const auto& c : contacts().GetArray())
+    if (str(c, "ContactID") == contact_id) return &c;
+  return nullptr;
+}
+
+std::vector<const rapidjson::Value*> SandboxState::contacts_named(std::string_view name) const {
+  std::vector<const rapidjson::Value*> out;
+  for (const auto& c : contacts().GetArray())
+    if (str(c, "Name") == name) out.push_back(&c);
+  return out;
+}
+
+const rapidjson::Value* SandboxState::contact_named(std::string_view name) const {
+  auto all = contacts_named(name);
+  return all.size() == 1 ? all.front() : nullptr;
+}
+
+std::vector<const rapidjson::Value*> SandboxState::notes_of(std::int64_t party_id) const {
+  std::vector<const rapidjson::Value*> out;
+  for (const auto& e : entries().GetArray()) {
+    auto p = e.FindMember("party");
+    if (p != e.MemberEnd() && p->value.IsObject() && p->value.HasMember("id") && p->value["id"].GetInt64() == party_id)
+      out.push_back(&e);
+  }
+  return out;
+}
+
+bool SandboxState::has_tag(const rapidjson::Value& party, std::string_view tag) {
+  auto tags = party.FindMember("tags");
+  if (tags == party.MemberEnd() || !tags->value.IsArray()) return false;
+  for (const auto& t : tags->value.GetArray())
+    if (str(t, "name") == tag) return true;
+  return false;
+}
+
+std::optional<std::string> SandboxState::field(const rapidjson::Value& party, std::string_view name) {
+  auto fields = party.FindMember("fields");
+  if (fields == party.MemberEnd() || !fields->value.IsArray()) return std::nullopt;
+  for (const auto& f : fields->value.GetArray()) {
+    auto def = f.FindMember("definition");
+    if (def == f.MemberEnd() || str(def->value, "name") != name) continue;
+    auto value = f.FindMember("value");
+    if (value == f.MemberEnd() || value->value.IsNull()) return std::nullopt;
+    return value->value.IsString() ? std::string(value->value.GetString()) : to_json(value->value);
+  }
+  return std::nullopt;
+}
+
+// --- SyncWorld
+
+SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
+    : options_(std::move(options)), xero_refresh_(kHarnessRefreshToken) {
+  write_file(dir_ / "seed.json", seed.json());
+  std::vector<std::string> args{"--seed", (dir_ / "seed.json").string(), "--time-scale",
+                                fmt::format("{}", options_.time_scale)};
+  if (options_.tls) args.insert(args.end(), {"--tls", "--ca-out", (dir_ / "sandbox-ca.pem").string()});
+  sandbox_ = std::make_unique<test::SandboxProcess>(args);
+  base_url_ = sandbox_->base_url();
+  if (options_.tls) ca_pem_ = read_file(dir_ / "sandbox-ca.pem");
+  for (const auto& [file, secret] : {std::pair{"capsule-token", kCapsuleToken}, std::pair{"xero-client-secret", kXeroClientSecret},
+                                     std::pair{"xero-refresh-token", kXeroRefreshToken}}) {
+    write_file(dir_ / file, std::string(secret) + "\n");
+    chmod((dir_ / file).c_str(), 0600);
+  }
+}
+
+SyncWorld::~SyncWorld() {
+  if (daemon_ && daemon_->running()) {
+    daemon_->signal(SIGTERM);
+    if (!daemon_->wait_exit(10s)) daemon_->signal(SIGKILL);
+  }
+}
+
+std::string SyncWorld::sync_config_yaml() const {
+  std::map<std::string, std::string> sync{{"interval", "2h"}, {"capsule_poll", "1h"}, {"full_reconcile", "24h"}};
+  std::string extra;
+  std::size_t start = 0;
+  const auto& text = options_.sync_yaml;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    const auto colon = line.find(':');
+    if (!line.empty() && line.front() != ' ' && colon != std::string::npos && sync.contains(line.substr(0, colon)))
+      sync[line.substr(0, colon)] = line.substr(colon + 1);
+    else if (!line.empty())
+      extra += "      " + line + "\n";
+  }
+  std::string out;
+  for (const auto& [key, value] : sync) out += fmt::format("      {}: {}\n", key, value);
+  return out + extra;
+}
+
+void SyncWorld::start_daemon(bool wait) {
+  const std::string d = dir_.path().string();
+  std::string yaml = fmt::format(
+      "state_dir: {0}/state\nlog_level: {1}\nadmin_socket: {0}/admin.sock\nshutdown_grace: 10s\n", d, options_.log_level);
+  if (options_.tls) yaml += fmt::format("ca_file: {}/sandbox-ca.pem\n", d);
+  yaml += fmt::format(
+      "connections:\n"
+      "  - name: {0}\n"
+      "    time_zone: {1}\n"
+      "    capsule:\n"
+      "      base_url: {2}/capsule\n"
+      "      token_file: {3}/capsule-token\n"
+      "    accounting:\n"
+      "      provider: xero\n"
+      "      base_url: {2}/xero\n"
+      "      token_url: {2}/xero-identity/connect/token\n"
+      "      authorize_url: {2}/xero-login/identity/connect/authorize\n"
+      "      client_id: {4}\n"
+      "      client_secret_file: {3}/xero-client-secret\n"
+      "      refresh_token_file: {3}/xero-refresh-token\n"
+      "    sync:\n{5}",
+      kConnection, options_.time_zone, base_url_, d, kXeroClientId, sync_config_yaml());
+  write_file(config_path(), yaml);
+  daemon_.reset();
+  daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},
+                                           std::map<std::string, std::string>{}, dir_ / "daemon.log");
+  const bool up = wait_until(
+      [&] {
+        if (!daemon_->running()) return true;
+        auto answer = daemon::admin_call((dir_ / "admin.sock").string(), R"({"cmd":"status"})", 2s);
+        return answer.ok();
+      },
+      30s);
+  if (!up || !daemon_->running()) fail("capsyncd did not start");
+  if (wait) wait_settled();
+}
+
+void SyncWorld::stop_daemon() {
+  if (!daemon_ || !daemon_->running()) return;
+  daemon_->signal(SIGTERM);
+  const auto code = daemon_->wait_exit(30s);
+  if (code != 0) fail(fmt::format("capsyncd did not stop cleanly (exit {})", code ? *code : -1));
+}
+
+void SyncWorld::kill_daemon() {
+  if (!daemon_ || !daemon_->running()) return;
+  daemon_->signal(SIGKILL);
+  if (!daemon_->wait_exit(10s)) fail("capsyncd survived SIGKILL");
+}
+
+void SyncWorld::restart_daemon() {
+  stop_daemon();
+  start_daemon();
+}
+
+bool SyncWorld::daemon_running() { return daemon_ && daemon_->running(); }
+
+std::string SyncWorld::daemon_log() const { return read_file(dir_ / "daemon.log"); }
+
+RunResult SyncWorld::ctl(const std::vector<std::string>& args) const {
+  std::vector<std::string> all{"--socket", (dir_ / "admin.sock").string()};
+  all.insert(all.end(), args.begin(), args.end());
+  return run(capsyncctl_path, all, 30s);
+}
+
+rapidjson::Document SyncWorld::status() const {
+  auto answer = daemon::admin_call((dir_ / "admin.sock").string(), R"({"cmd":"status"})", 10s);
+  if (!answer) fail("status: " + answer.error().message());
+  return parse(*answer, "status answer");
+}
+
+std::int64_t SyncWorld::sync_now() {
+  const auto r = ctl({"--json", "sync-now", std::string(kConnection)});
+  if (r.exit_code != 0) fail("capsyncctl sync-now failed: " + r.output);
+  auto doc = parse(r.output, "sync-now answer");
+  if (!doc.HasMember("job") || !doc["job"].IsInt64()) fail("capsyncctl sync-now answered " + r.output);
+  return doc["job"].GetInt64();
+}
+
+void SyncWorld::wait_settled(const std::vector<std::int64_t>& jobs, std::chrono::milliseconds timeout) {
+  std::int64_t first = 0;
+  if (!jobs.empty()) first = *std::min_element(jobs.begin(), jobs.end());
+  std::string dead;
+  const bool settled = wait_until(
+      [&] {
+        if (!std::filesystem::exists(db_path())) return false;
+        ReadOnlyDb db(db_path());
+        const auto conn = sql_quote(kConnection);
+        const auto failed = db.rows(fmt::format(
+            "SELECT kind || ' job ' || id || ': ' || last_error FROM jobs WHERE connection = {} AND state = 'dead' "
+            "AND id >= {}",
+            conn, first));
+        if (!failed.empty()) {
+          dead = failed.front().front();
+          return true;
+        }
+        if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND state IN ('ready', 'running')", conn))
+                .size() > 0)
+          return false;
+        if (jobs.empty())
+          return !db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND kind = 'pull' AND state = 'done'",
+                                      conn))
+                      .empty();
+        for (auto id : jobs)
+          if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE id = {} AND state = 'done'", id)).empty()) return false;
+        // The daemon's own view agrees: nothing queued, and the last sync went well.
+        auto s = status();
+        for (const auto& c : s["connections"].GetArray()) {
+          if (str(c, "name") != kConnection) continue;
+          if (c["queue"]["ready"].GetInt64() != 0 || c["queue"]["running"].GetInt64() != 0) return false;
+          return c["last_sync"].IsObject() && c["last_sync"]["ok"].GetBool();
+        }
+        return false;
+      },
+      timeout);
+  if (!dead.empty()) fail("a job went dead: " + dead);
+  if (!settled) {
+    std::string pending;
+    if (std::filesystem::exists(db_path())) {
+      ReadOnlyDb db(db_path());
+      for (const auto& row : db.rows("SELECT kind || ' job ' || id || ' ' || state || ' attempts ' || attempts || "
+                                     "': ' || last_error FROM jobs WHERE state IN ('ready', 'running')"))
+        pending += "\n  " + row.front();
+    }
+    fail("the sync did not settle in time; unfinished jobs:" + pending);
+  }
+}
+
+void SyncWorld::sync(std::chrono::milliseconds timeout) { wait_settled({sync_now()}, timeout); }
+
+SandboxState SyncWorld::state() const {
+  auto answer = admin("GET", "/_admin/state");
+  if (answer.status != 200) fail(fmt::format("/_admin/state answered {}", answer.status));
+  return SandboxState(answer.body);
+}
+
+std::vector<LoggedRequest> SyncWorld::requests() const {
+  auto answer = admin("GET", "/_admin/requests");
+  auto doc = answer.json();
+  std::vector<LoggedRequest> out;
+  for (const auto& r : doc.GetArray())
+    out.push_back({r["seq"].GetInt64(), str(r, "method"), str(r, "path"), str(r, "query"), str(r, "prefix"),
+                   r["status"].GetInt()});
+  return out;
+}
+
+std::vector<LoggedRequest> SyncWorld::writes() const {
+  auto all = requests();
+  std::erase_if(all, [](const LoggedRequest& r) { return !r.is_write(); });
+  return all;
+}
+
+void SyncWorld::clear_requests() { admin("DELETE", "/_admin/requests"); }
+
+HttpAnswer SyncWorld::admin(const std::string& method, const std::string& path, const std::string& body) const {
+  return admin_with(method, path, body, {});
+}
+
+HttpAnswer SyncWorld::capsule(const std::string& method, const std::string& path, const std::string& body) const {
+  return admin_with(method, "/capsule/api/v2" + path, body,
+                    {{"Authorization", fmt::format("Bearer {}", kCapsuleToken)},
+                     {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}});
+}
+
+HttpAnswer SyncWorld::xero(const std::string& method, const std::string& path, const std::string& body) {
+  const std::string token = ensure_xero_token();
+  return admin_with(method, "/xero/api.xro/2.0" + path, body,
+                    {{"Authorization", "Bearer " + token},
+                     {"xero-tenant-id", std::string(kXeroTenantId)},
+                     {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}});
+}
+
+HttpAnswer SyncWorld::admin_with(const std::string& method, const std::string& target, const std::string& body,
+                                 const std::map<std::string, std::string>& headers) const {
+  auto r = sandbox::test::http_call(base_url_, {method, target, headers, body}, ca_pem_);
+  if (r.status == 0) fail(fmt::format("{} {}: {}", method, target, r.error));
+  return {r.status, r.body};
+}
+
+std::string SyncWorld::ensure_xero_token() {
+  if (!xero_access_.empty() && std::chrono::steady_clock::now() < xero_access_until_) return xero_access_;
+  const std::string form = fmt::format("grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
+                                       xero_refresh_, kXeroClientId, kXeroClientSecret);
+  auto answer = admin_with("POST", "/xero-identity/connect/token", form,
+                           {{"Content-Type", "application/x-www-form-urlencoded"}});
+  if (answer.status != 200) fail(fmt::format("the harness's Xero token refresh answered {}: {}", answer.status, answer.body));
+  auto doc = answer.json();
+  xero_access_ = str(doc, "access_token");
+  xero_refresh_ = str(doc, "refresh_token");
+  // Refresh at half the lifetime, so a token never expires between check and use.
+  xero_access_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(doc["expires_in"].GetInt64() * 500);
+  return xero_access_;
+}
+
+void SyncWorld::advance_clock(std::chrono::seconds by) {
+  auto answer = admin("POST", "/_admin/time", fmt::format(R"({{"advance_s":{}}})", by.count()));
+  if (answer.status != 200) fail(fmt::format("/_admin/time answered {}: {}", answer.status, answer.body));
+}
+
+std::string SyncWorld::sandbox_now() const { return str(admin("GET", "/_admin/time").json(), "now"); }
+
+std::vector<BindingRow> SyncWorld::bindings() const {
+  ReadOnlyDb db(db_path());
+  std::vector<BindingRow> out;
+  for (auto& row : db.rows(fmt::format(
+           "SELECT capsule_id, remote_id, kind, state, created_by_us FROM bindings WHERE connection = {} ORDER BY id",
+           sql_quote(kConnection))))
+    out.push_back({row[0], row[1], row[2], row[3], row[4] == "1"});
+  return out;
+}
+
+std::vector<ConflictRow> SyncWorld::conflicts() const {
+  ReadOnlyDb db(db_path());
+  std::vector<ConflictRow> out;
+  for (auto& row : db.rows(fmt::format("SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, "
+                                       "resolved_at IS NULL FROM conflicts WHERE connection = {} ORDER BY id",
+                                       sql_quote(kConnection))))
+    out.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], row[5] == "1"});
+  return out;
+}
+
+std::optional<std::string> SyncWorld::binding_of_party(std::string_view capsule_id) const {
+  for (const auto& b : bindings())
+    if (b.capsule_id == capsule_id && b.state == "linked") return b.remote_id;
+  return std::nullopt;
+}
+
+std::optional<std::string> SyncWorld::binding_of_contact(std::string_view remote_id) const {
+  for (const auto& b : bindings())
+    if (b.remote_id == remote_id && b.state == "linked") return b.capsule_id;
+  return std::nullopt;
+}
+
+std::string SyncWorld::query_text(const std::string& sql) const {
+  ReadOnlyDb db(db_path());
+  auto rows = db.rows(sql);
+  return rows.empty() || rows.front().empty() ? std::string() : rows.front().front();
+}
+
+void SyncWorld::fail(const std::string& what) const {
+  throw std::runtime_error(fmt::format("{}\n--- capsyncd log (tail) ---\n{}", what, tail(daemon_log(), 30)));
+}
+
+}  // namespace capsync::scenario

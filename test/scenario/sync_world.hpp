@@ -1,0 +1,227 @@
+#pragma once
+// A sync world for scenario tests, crash tests and benchmarks: the sandbox (fake Capsule and
+// Xero) started from a seed, one capsyncd connection configured against it, capsyncctl, and
+// read access to both sides' state, the sandbox request log and the daemon's state database.
+//
+//   Seed seed;                                   // credentials + summary fields, no records
+//   seed.party(organisation(11, "Acme Ltd")).contact(xero_contact("c-1", "Acme Ltd"))
+//       .invoice(xero_invoice("c-1", "INV-1", "120.00", -5));
+//   SyncWorld world(seed);                       // starts the sandbox
+//   world.start_daemon();                        // writes capsync.yaml, starts capsyncd,
+//                                                // waits for the start-up sync to settle
+//   auto state = world.state();                  // /_admin/state
+//   world.capsule("PUT", "/parties/11", R"({"party":{...}})");   // edit through the real API
+//   world.clear_requests();
+//   world.sync();                                // capsyncctl sync-now, wait until settled
+//   CHECK(world.writes().empty());               // no POST/PUT/DELETE on either side
+//
+// Failures (a daemon that does not start, a sync that does not settle or goes dead, a refused
+// request) throw std::runtime_error with the daemon's log tail, so a Catch2 test reports them
+// and a benchmark stops. Every wait has a deadline; nothing sleeps a fixed time.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "test/scenario/daemon_process.hpp"
+
+namespace capsync::test {
+class SandboxProcess;
+}
+
+namespace capsync::scenario {
+
+// Fixed identities of the seed (the sandbox's seeds/empty.json plus a harness refresh token).
+inline constexpr std::string_view kCapsuleToken = "capsule-sandbox-token";
+inline constexpr std::string_view kXeroClientId = "sandbox-client-id";
+inline constexpr std::string_view kXeroClientSecret = "sandbox-client-secret";
+inline constexpr std::string_view kXeroRefreshToken = "xero-sandbox-refresh-token";  // the daemon's
+inline constexpr std::string_view kXeroTenantId = "b0a1c2d3-0000-4000-8000-000000000001";
+inline constexpr std::string_view kConnection = "acme";
+
+// A seed document (test/sandbox/README.md). Starts with the credentials, one user, team 1
+// "Sales", team 2 "Accounts" and the Capsule custom fields of the default summary_fields.
+class Seed {
+ public:
+  Seed();
+  // The generator's document (`capsync-sandbox generate`), deterministic from `seed`.
+  static Seed generated(int seed, int parties, int contacts, int invoices, const std::string& currencies = "GBP");
+
+  Seed& party(std::string_view party_json);      // a Capsule party
+  Seed& entry(std::string_view entry_json);      // a Capsule entry (note)
+  Seed& tag(std::string_view tag_json);          // a Capsule tag definition
+  Seed& contact(std::string_view contact_json);  // a Xero contact of the first tenant
+  Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
+  Seed& clock(std::string_view now_iso);         // pins the sandbox clock
+  std::string json() const;
+
+ private:
+  void append(const char* provider, const char* section, std::string_view item_json);
+  std::shared_ptr<rapidjson::Document> doc_;
+};
+
+// JSON snippets for seeds and API bodies.
+std::string organisation(std::int64_t id, std::string_view name, std::string_view extra_members = "");
+std::string person(std::int64_t id, std::string_view first, std::string_view last, std::string_view extra_members = "");
+std::string xero_contact(std::string_view contact_id, std::string_view name, std::string_view extra_members = "");
+// An AUTHORISED sales invoice (ACCREC) due `due_offset_days` from the sandbox clock's today,
+// issued 30 days before that; `total` is a decimal string, nothing paid.
+std::string xero_invoice(std::string_view contact_id, std::string_view number, std::string_view total,
+                         int due_offset_days, std::string_view extra_members = "");
+// JSON string literal (quotes and escapes) of `text`.
+std::string json_string(std::string_view text);
+// The UTC calendar date `offset_days` from today (the sandbox clock's date), "YYYY-MM-DD".
+std::string utc_date(int offset_days);
+// A string member of a JSON object, "" when missing or not a string.
+std::string text_of(const rapidjson::Value& object, const char* key);
+// A party's "id" as the state database stores it; "" for nullptr.
+std::string id_of(const rapidjson::Value* party);
+
+struct WorldOptions {
+  // Sandbox durations (token lifetime, rate windows) divided by this. Above 30 the Xero access
+  // token (1800 s / N) lives less than the daemon's 60 s refresh margin: one refresh per call.
+  double time_scale = 10;
+  bool tls = false;        // HTTPS sandbox; its CA goes to the config's ca_file
+  std::string time_zone = "UTC";
+  // Lines under the connection's `sync:` key, e.g. "matching: normalized\ninvoice_note: true".
+  // Defaults: interval 2h, capsule_poll 1h, full_reconcile 24h, so only the start-up sync and
+  // sync() run unless a test asks for more.
+  std::string sync_yaml;
+  std::string log_level = "debug";
+};
+
+// One line of the sandbox request log.
+struct LoggedRequest {
+  std::int64_t seq = 0;
+  std::string method, path, query, provider;  // provider: "capsule" or "xero"
+  int status = 0;                             // 0 = connection reset
+  // POST/PUT/PATCH/DELETE on a provider API (not the OAuth token endpoint).
+  bool is_write() const;
+};
+// One line per request, "PUT /capsule/api/v2/parties/11 -> 200", for failure messages.
+std::string describe(const std::vector<LoggedRequest>& requests);
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+  rapidjson::Document json() const;  // throws when the body is not JSON
+};
+
+// The sandbox's /_admin/state with lookups. Party names: organisation name or "First Last".
+class SandboxState {
+ public:
+  explicit SandboxState(const std::string& json);
+  const rapidjson::Value& parties() const;   // Capsule parties
+  const rapidjson::Value& contacts() const;  // Xero contacts (first tenant)
+  const rapidjson::Value& invoices() const;  // Xero invoices (first tenant)
+  const rapidjson::Value& entries() const;   // Capsule entries (notes)
+  const rapidjson::Value* party(std::int64_t id) const;
+  std::vector<const rapidjson::Value*> parties_named(std::string_view name) const;
+  const rapidjson::Value* party_named(std::string_view name) const;  // the only one, or nullptr
+  const rapidjson::Value* contact(std::string_view contact_id) const;
+  std::vector<const rapidjson::Value*> contacts_named(std::string_view name) const;
+  const rapidjson::Value* contact_named(std::string_view name) const;  // the only one, or nullptr
+  std::vector<const rapidjson::Value*> notes_of(std::int64_t party_id) const;
+
+  static std::string party_name(const rapidjson::Value& party);
+  static bool has_tag(const rapidjson::Value& party, std::string_view tag);
+  // The value of the custom field named `field` on `party`, if set.
+  static std::optional<std::string> field(const rapidjson::Value& party, std::string_view field);
+  const rapidjson::Document& doc() const { return doc_; }
+
+ private:
+  rapidjson::Document doc_;
+};
+
+// Rows of the daemon's state database (read-only).
+struct BindingRow {
+  std::string capsule_id, remote_id, kind, state;
+  bool created_by_us = false;
+};
+struct ConflictRow {
+  std::int64_t id = 0;
+  std::string kind, capsule_id, remote_id, detail;
+  bool open = true;
+};
+
+class SyncWorld {
+ public:
+  explicit SyncWorld(const Seed& seed, WorldOptions options = {});
+  ~SyncWorld();
+  SyncWorld(const SyncWorld&) = delete;
+  SyncWorld& operator=(const SyncWorld&) = delete;
+
+  const WorldOptions& options() const { return options_; }
+  WorldOptions& options() { return options_; }  // takes effect at the next start_daemon()
+  const TempDir& dir() const { return dir_; }
+  const std::string& base_url() const { return base_url_; }
+  std::filesystem::path config_path() const { return dir_ / "capsync.yaml"; }
+  std::filesystem::path db_path() const { return dir_ / "state" / "capsync.db"; }
+
+  // --- the daemon
+  // Writes capsync.yaml from options(), starts capsyncd and, when `wait`, waits until the
+  // start-up sync has settled.
+  void start_daemon(bool wait = true);
+  void stop_daemon();     // SIGTERM, waits for exit 0
+  void kill_daemon();     // SIGKILL, waits for the process to end
+  void restart_daemon();  // stop_daemon() + start_daemon()
+  bool daemon_running();
+  std::string daemon_log() const;
+  // capsyncctl --socket <admin socket> args...
+  RunResult ctl(const std::vector<std::string>& args) const;
+  std::int64_t sync_now();  // enqueues a pull, returns its job id
+  // Waits until the jobs in `jobs` (all the connection's jobs if empty) are done and no job
+  // of the connection is ready or running; throws on a dead job or at the deadline.
+  void wait_settled(const std::vector<std::int64_t>& jobs = {}, std::chrono::milliseconds timeout = 60s);
+  void sync(std::chrono::milliseconds timeout = 60s);  // sync_now() + wait_settled({job})
+  rapidjson::Document status() const;                  // the daemon's status JSON
+
+  // --- the sandbox
+  SandboxState state() const;
+  std::vector<LoggedRequest> requests() const;
+  std::vector<LoggedRequest> writes() const;  // requests() that are writes
+  void clear_requests();
+  // Capsule API v2 with the seed's token; `path` after /api/v2, e.g. "/parties/11".
+  HttpAnswer capsule(const std::string& method, const std::string& path, const std::string& body = "") const;
+  // Xero Accounting API with the harness's own token and tenant; `path` after /api.xro/2.0.
+  HttpAnswer xero(const std::string& method, const std::string& path, const std::string& body = "");
+  // Any sandbox path, e.g. admin("POST", "/_admin/faults", ...).
+  HttpAnswer admin(const std::string& method, const std::string& path, const std::string& body = "") const;
+  void advance_clock(std::chrono::seconds by);
+  std::string sandbox_now() const;  // ISO time of the sandbox clock
+
+  // --- the daemon's state database
+  std::vector<BindingRow> bindings() const;
+  std::vector<ConflictRow> conflicts() const;
+  std::optional<std::string> binding_of_party(std::string_view capsule_id) const;  // linked remote id
+  std::optional<std::string> binding_of_contact(std::string_view remote_id) const;  // linked capsule id
+  // The first column of the first row of a read-only query, as text ("" when no row).
+  std::string query_text(const std::string& sql) const;
+
+ private:
+  std::string sync_config_yaml() const;
+  HttpAnswer admin_with(const std::string& method, const std::string& target, const std::string& body,
+                        const std::map<std::string, std::string>& headers) const;
+  std::string ensure_xero_token();
+  [[noreturn]] void fail(const std::string& what) const;
+
+  WorldOptions options_;
+  TempDir dir_;
+  std::unique_ptr<test::SandboxProcess> sandbox_;
+  std::string base_url_;
+  std::string ca_pem_;
+  std::unique_ptr<ChildProcess> daemon_;
+  std::string xero_refresh_;
+  std::string xero_access_;
+  std::chrono::steady_clock::time_point xero_access_until_{};
+};
+
+}  // namespace capsync::scenario
