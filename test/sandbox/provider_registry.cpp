@@ -2,6 +2,7 @@
 // KashFlow, FreeAgent, Sage) is one file pair plus one line here.
 
 #include "test/sandbox/capsule_api.hpp"
+#include "test/sandbox/freeagent_api.hpp"
 #include "test/sandbox/sandbox.hpp"
 #include "test/sandbox/xero_api.hpp"
 
@@ -12,6 +13,7 @@ std::unique_ptr<Sandbox> make_sandbox(double time_scale) {
   auto& context = sandbox->context();
   sandbox->add_provider(std::make_unique<CapsuleApi>(context));
   sandbox->add_provider(std::make_unique<XeroApi>(context));
+  sandbox->add_provider(std::make_unique<FreeAgentApi>(context));
   return sandbox;
 }
 
