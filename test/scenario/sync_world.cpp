@@ -67,10 +67,17 @@ std::string str(const rapidjson::Value& v, const char* key) {
                                                      : std::string();
 }
 
-std::string with_members(std::string json_object, std::string_view extra) {
+// `json_object` with the members of "{extra}" added; a member given in both takes extra's value.
+std::string with_members(const std::string& json_object, std::string_view extra) {
   if (extra.empty()) return json_object;
-  json_object.pop_back();  // '}'
-  return json_object + "," + std::string(extra) + "}";
+  auto doc = parse(json_object, "JSON object");
+  const auto more = parse("{" + std::string(extra) + "}", "extra members");
+  auto& a = doc.GetAllocator();
+  for (const auto& m : more.GetObject()) {
+    doc.RemoveMember(m.name);
+    doc.AddMember(rapidjson::Value(m.name, a), rapidjson::Value(m.value, a), a);
+  }
+  return to_json(doc);
 }
 
 // A read-only connection to the daemon's database for one query.

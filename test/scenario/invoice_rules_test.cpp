@@ -1,0 +1,191 @@
+// Invoices (R6-R9), end to end: the invoice summary, overdue tag and invoice note capsyncd
+// writes onto Capsule parties from the sandbox's Xero invoices.
+
+#include <chrono>
+#include <ctime>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "test/scenario/sync_world.hpp"
+
+using namespace capsync::scenario;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Three linked customers: one with an overdue and a current invoice, one current only (and
+// a stale overdue tag from earlier), one with an overdue bill and a current sales invoice.
+Seed summary_seed() {
+  Seed s;
+  s.tag(R"({"id":80,"name":"Overdue invoices","dataTag":false})")
+      .party(organisation(11, "Overdue Org"))
+      .party(organisation(12, "Current Org", R"("tags":[{"id":80,"name":"Overdue invoices"}])"))
+      .party(organisation(13, "Supplier Org"))
+      .contact(xero_contact("c-1", "Overdue Org"))
+      .contact(xero_contact("c-2", "Current Org"))
+      .contact(xero_contact("c-3", "Supplier Org"))
+      .invoice(xero_invoice("c-1", "INV-1", "100.00", -5))
+      .invoice(xero_invoice("c-1", "INV-2", "50.00", 10))
+      .invoice(xero_invoice("c-2", "INV-3", "75.00", 5))
+      .invoice(xero_invoice("c-3", "BILL-1", "40.00", -3, R"("Type":"ACCPAY")"))
+      .invoice(xero_invoice("c-3", "INV-4", "10.00", 3));
+  return s;
+}
+
+constexpr const char* kTag = "Overdue invoices";
+
+}  // namespace
+
+TEST_CASE("R6 summary fields and the overdue tag on exactly the overdue parties") {
+  SyncWorld world(summary_seed());
+  world.start_daemon();
+  const auto state = world.state();
+
+  const auto* overdue = state.party(11);
+  REQUIRE(overdue);
+  CHECK(SandboxState::field(*overdue, "Outstanding") == "150.00 GBP");
+  CHECK(SandboxState::field(*overdue, "Overdue") == "100.00 GBP");
+  CHECK(SandboxState::field(*overdue, "Next due date") == utc_date(10));
+  CHECK(SandboxState::field(*overdue, "Last invoice date") == utc_date(-20));  // INV-2, issued 30 days before due
+  CHECK(SandboxState::has_tag(*overdue, kTag));
+
+  const auto* current = state.party(12);
+  REQUIRE(current);
+  CHECK(SandboxState::field(*current, "Outstanding") == "75.00 GBP");
+  CHECK_FALSE(SandboxState::field(*current, "Overdue"));
+  CHECK(SandboxState::field(*current, "Next due date") == utc_date(5));
+  CHECK_FALSE(SandboxState::has_tag(*current, kTag));  // the stale tag is gone
+
+  const auto* supplier = state.party(13);  // the overdue bill is not shown by default
+  REQUIRE(supplier);
+  CHECK(SandboxState::field(*supplier, "Outstanding") == "10.00 GBP");
+  CHECK_FALSE(SandboxState::field(*supplier, "Overdue"));
+  CHECK_FALSE(SandboxState::has_tag(*supplier, kTag));
+
+  // The daemon's store keeps the invoice history, bills included.
+  CHECK(world.query_text("SELECT count(*) FROM invoices WHERE connection = 'acme'") == "5");
+  CHECK(world.query_text("SELECT amount_due FROM invoices WHERE connection = 'acme' AND number = 'INV-1'") == "100.00");
+}
+
+TEST_CASE("R6 supplier bills are included only with include_supplier_invoices: true") {
+  WorldOptions options;
+  options.sync_yaml = "include_supplier_invoices: true";
+  SyncWorld world(summary_seed(), options);
+  world.start_daemon();
+  const auto state = world.state();
+  const auto* supplier = state.party(13);
+  REQUIRE(supplier);
+  CHECK(SandboxState::field(*supplier, "Outstanding") == "50.00 GBP");
+  CHECK(SandboxState::field(*supplier, "Overdue") == "40.00 GBP");
+  CHECK(SandboxState::has_tag(*supplier, kTag));
+  const auto* current = state.party(12);
+  REQUIRE(current);
+  CHECK_FALSE(SandboxState::has_tag(*current, kTag));
+}
+
+TEST_CASE("R7 one invoice note per party, newest first, updated in place and never duplicated") {
+  Seed seed;
+  seed.party(organisation(11, "Note Org"))
+      .contact(xero_contact("c-1", "Note Org"))
+      .invoice(xero_invoice("c-1", "INV-1", "100.00", -5))
+      .invoice(xero_invoice("c-1", "INV-2", "50.00", 10));
+  WorldOptions options;
+  options.sync_yaml = "invoice_note: true";
+  SyncWorld world(seed, options);
+  world.start_daemon();
+
+  auto notes = world.state().notes_of(11);
+  REQUIRE(notes.size() == 1);
+  const auto note_id = (*notes[0])["id"].GetInt64();
+  const std::string first = text_of(*notes[0], "content");
+  INFO(first);
+  const auto inv1 = first.find("OVERDUE Invoice INV-1");
+  const auto inv2 = first.find("Invoice INV-2");
+  REQUIRE(inv1 != std::string::npos);
+  REQUIRE(inv2 != std::string::npos);
+  CHECK(inv2 < inv1);  // newest first
+  CHECK(first.find("Invoice INV-2: 50.00 GBP") != std::string::npos);
+  CHECK(first.find("https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=") != std::string::npos);
+  CHECK(first.find("New invoice for this contact: https://go.xero.com/") != std::string::npos);
+
+  // A new invoice in Xero: the same note is rewritten, no second note appears.
+  auto invoice = world.xero("PUT", "/Invoices",
+                            fmt::format(R"({{"Invoices":[{{"Type":"ACCREC","Status":"AUTHORISED","InvoiceNumber":"INV-3",)"
+                                        R"("Contact":{{"ContactID":"c-1"}},"Date":"{}","DueDate":"{}",)"
+                                        R"("LineItems":[{{"Description":"More work","Quantity":2,"UnitAmount":12.50,)"
+                                        R"("AccountCode":"200"}}]}}]}})",
+                                        utc_date(0), utc_date(30)));
+  REQUIRE(invoice.status == 200);
+  world.sync();
+  notes = world.state().notes_of(11);
+  REQUIRE(notes.size() == 1);
+  CHECK((*notes[0])["id"].GetInt64() == note_id);
+  const std::string second = text_of(*notes[0], "content");
+  INFO(second);
+  CHECK(second.find("Invoice INV-3: 25.00 GBP") != std::string::npos);
+  CHECK(second.find("Invoice INV-3") < second.find("Invoice INV-2"));
+
+  // Nothing changed: the note is not written again.
+  world.clear_requests();
+  world.sync();
+  const auto writes = world.writes();
+  INFO(describe(writes));
+  CHECK(writes.empty());
+  CHECK(world.state().notes_of(11).size() == 1);
+}
+
+TEST_CASE("R8 totals are kept per currency, exact to the cent, never added across currencies") {
+  Seed seed;
+  seed.party(organisation(11, "Multi Currency Ltd"))
+      .contact(xero_contact("c-1", "Multi Currency Ltd"))
+      .invoice(xero_invoice("c-1", "INV-1", "0.10", 5))
+      .invoice(xero_invoice("c-1", "INV-2", "0.20", 6))
+      .invoice(xero_invoice("c-1", "INV-3", "1234.56", -2, R"("CurrencyCode":"EUR")"))
+      .invoice(xero_invoice("c-1", "INV-4", "0.01", 7, R"("CurrencyCode":"USD")"));
+  SyncWorld world(seed);
+  world.start_daemon();
+  const auto state = world.state();
+  const auto* party = state.party(11);
+  REQUIRE(party);
+  const auto outstanding = SandboxState::field(*party, "Outstanding");
+  REQUIRE(outstanding);
+  INFO(*outstanding);
+  CHECK(outstanding->find("0.30 GBP") != std::string::npos);  // 0.1 + 0.2 exactly
+  CHECK(outstanding->find("1,234.56 EUR") != std::string::npos);
+  CHECK(outstanding->find("0.01 USD") != std::string::npos);
+  CHECK(std::count(outstanding->begin(), outstanding->end(), ';') == 2);  // three separate amounts
+  CHECK(SandboxState::field(*party, "Overdue") == "1,234.56 EUR");
+  CHECK(world.query_text("SELECT group_concat(currency || ' ' || total, ', ') FROM "
+                         "(SELECT currency, total FROM invoices WHERE connection = 'acme' ORDER BY number)") ==
+        "GBP 0.10, GBP 0.20, EUR 1234.56, USD 0.01");
+}
+
+TEST_CASE("R9 overdue means due before today in the connection's time zone") {
+  // A zone whose date differs from UTC's right now: east of UTC late in the UTC day, west of
+  // it early in the day. The sandbox clock runs on UTC, as Xero's due dates do.
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  const bool east = utc.tm_hour >= 10;  // Kiritimati (UTC+14) is already tomorrow
+  WorldOptions options;
+  options.time_zone = east ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";  // UTC-11 is still yesterday
+  INFO("time zone " << options.time_zone << ", sandbox clock of the seed runs on UTC");
+
+  Seed seed;
+  seed.party(organisation(11, "Zone Ltd"))
+      .contact(xero_contact("c-1", "Zone Ltd"))
+      // East: due today (UTC) is overdue in the zone. West: due yesterday (UTC) is not yet.
+      .invoice(xero_invoice("c-1", "INV-1", "10.00", east ? 0 : -1))
+      .invoice(xero_invoice("c-1", "INV-2", "20.00", -3));  // overdue everywhere
+  SyncWorld world(seed, options);
+  REQUIRE(world.sandbox_now().substr(0, 10) == utc_date(0));
+  world.start_daemon();
+  const auto state = world.state();
+  const auto* party = state.party(11);
+  REQUIRE(party);
+  CHECK(SandboxState::field(*party, "Outstanding") == "30.00 GBP");
+  CHECK(SandboxState::field(*party, "Overdue") == (east ? "30.00 GBP" : "20.00 GBP"));
+  CHECK(SandboxState::has_tag(*party, "Overdue invoices"));
+}
