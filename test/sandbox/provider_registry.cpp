@@ -3,6 +3,7 @@
 
 #include "test/sandbox/capsule_api.hpp"
 #include "test/sandbox/freeagent_api.hpp"
+#include "test/sandbox/sage_api.hpp"
 #include "test/sandbox/sandbox.hpp"
 #include "test/sandbox/xero_api.hpp"
 
@@ -13,6 +14,7 @@ std::unique_ptr<Sandbox> make_sandbox(double time_scale) {
   auto& context = sandbox->context();
   sandbox->add_provider(std::make_unique<CapsuleApi>(context));
   sandbox->add_provider(std::make_unique<XeroApi>(context));
+  sandbox->add_provider(std::make_unique<SageApi>(context));
   sandbox->add_provider(std::make_unique<FreeAgentApi>(context));
   return sandbox;
 }
@@ -28,6 +30,11 @@ std::string_view default_seed() {
     "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
     "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
     "tenants": [{"tenantId": "b0a1c2d3-0000-4000-8000-000000000001", "tenantName": "Sandbox Company (UK)", "tenantType": "ORGANISATION"}]
+  },
+  "sage": {
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
+    "refreshTokens": [{"token": "sage-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "businesses": [{"id": "5a1e0b0c0d0e4f10a1b2c3d4e5f60001", "name": "Sandbox Business (UK)"}]
   }
 })seed";
 }
