@@ -387,6 +387,7 @@ void SyncWorld::start_daemon(bool wait) {
   std::string yaml = fmt::format(
       "state_dir: {0}/state\nlog_level: {1}\nadmin_socket: {0}/admin.sock\nshutdown_grace: 10s\n", d, options_.log_level);
   if (options_.tls) yaml += fmt::format("ca_file: {}/sandbox-ca.pem\n", d);
+  yaml += options_.extra_yaml;
   yaml += fmt::format(
       "connections:\n"
       "  - name: {0}\n"
@@ -407,7 +408,10 @@ void SyncWorld::start_daemon(bool wait) {
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},
-                                           std::map<std::string, std::string>{}, dir_ / "daemon.log");
+                                           // The daemon's rate limiters compressed like the sandbox's windows.
+                                           std::map<std::string, std::string>{
+                                               {"CAPSYNC_RATE_TIME_SCALE", fmt::format("{}", options_.time_scale)}},
+                                           dir_ / "daemon.log");
   const bool up = wait_until(
       [&] {
         if (!daemon_->running()) return true;
@@ -440,6 +444,11 @@ void SyncWorld::restart_daemon() {
 bool SyncWorld::daemon_running() { return daemon_ && daemon_->running(); }
 
 std::string SyncWorld::daemon_log() const { return read_file(dir_ / "daemon.log"); }
+
+pid_t SyncWorld::daemon_pid() const {
+  if (!daemon_) fail("capsyncd is not running");
+  return daemon_->pid();
+}
 
 RunResult SyncWorld::ctl(const std::vector<std::string>& args) const {
   std::vector<std::string> all{"--socket", (dir_ / "admin.sock").string()};
@@ -621,6 +630,11 @@ std::string SyncWorld::query_text(const std::string& sql) const {
   ReadOnlyDb db(db_path());
   auto rows = db.rows(sql);
   return rows.empty() || rows.front().empty() ? std::string() : rows.front().front();
+}
+
+std::vector<std::vector<std::string>> SyncWorld::query_rows(const std::string& sql) const {
+  ReadOnlyDb db(db_path());
+  return db.rows(sql);
 }
 
 void SyncWorld::fail(const std::string& what) const {

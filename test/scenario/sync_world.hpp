@@ -96,6 +96,8 @@ struct WorldOptions {
   // sync() run unless a test asks for more.
   std::string sync_yaml;
   std::string log_level = "debug";
+  // Top-level lines added to capsync.yaml, e.g. "queue:\n  max_attempts: 50\n".
+  std::string extra_yaml;
 };
 
 // One line of the sandbox request log.
@@ -175,6 +177,7 @@ class SyncWorld {
   void restart_daemon();  // stop_daemon() + start_daemon()
   bool daemon_running();
   std::string daemon_log() const;
+  pid_t daemon_pid() const;  // the running capsyncd's process id
   // capsyncctl --socket <admin socket> args...
   RunResult ctl(const std::vector<std::string>& args) const;
   std::int64_t sync_now();  // enqueues a pull, returns its job id
@@ -205,6 +208,8 @@ class SyncWorld {
   std::optional<std::string> binding_of_contact(std::string_view remote_id) const;  // linked capsule id
   // The first column of the first row of a read-only query, as text ("" when no row).
   std::string query_text(const std::string& sql) const;
+  // Every row of a read-only query, columns as text.
+  std::vector<std::vector<std::string>> query_rows(const std::string& sql) const;
 
  private:
   std::string sync_config_yaml() const;
