@@ -1,0 +1,244 @@
+#include "connectors/freeagent/contacts.hpp"
+
+#include <array>
+#include <map>
+
+#include "core/connector/json.hpp"
+#include "core/model/date_time.hpp"
+
+namespace capsync::freeagent {
+
+namespace json = connector::json;
+using model::ContactKind;
+using model::PhoneKind;
+
+namespace {
+
+// The FreeAgent fields capsync writes, in the order they are sent.
+constexpr std::array<const char*, 13> kWritten{
+    "organisation_name", "first_name", "last_name", "email", "phone_number", "mobile", "address1",
+    "address2", "address3", "town", "region", "postcode", "country"};
+
+using Fields = std::map<std::string, std::string>;
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+std::string join_name(std::string_view first, std::string_view last) {
+  std::string f = trim(first), l = trim(last);
+  if (f.empty()) return l;
+  if (l.empty()) return f;
+  return f + " " + l;
+}
+
+std::string phone_of(const model::Contact& c, PhoneKind kind) {
+  for (const auto& p : c.phones)
+    if (p.kind == kind) return p.number;
+  return {};
+}
+
+std::vector<std::string> street_lines(std::string_view street) {
+  std::vector<std::string> lines;
+  while (!street.empty()) {
+    auto nl = street.find('\n');
+    std::string line = trim(street.substr(0, nl));
+    street = nl == std::string_view::npos ? std::string_view{} : street.substr(nl + 1);
+    if (!line.empty()) lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+// ContactDetails as FreeAgent's field values ("" = empty).
+Fields fields_of(const model::ContactDetails& d) {
+  Fields f;
+  for (const char* key : kWritten) f[key];
+  if (d.kind == ContactKind::person) {
+    std::string first = trim(d.first_name), last = trim(d.last_name);
+    if (first.empty() && last.empty()) {
+      // Only "First Last" known: FreeAgent needs both parts for a person.
+      std::string name = trim(d.name);
+      auto space = name.rfind(' ');
+      first = space == std::string::npos ? name : trim(name.substr(0, space));
+      last = space == std::string::npos ? std::string() : trim(name.substr(space + 1));
+    }
+    f["first_name"] = first;
+    f["last_name"] = last;
+  } else {
+    f["organisation_name"] = trim(d.name);
+    if (d.contact_person) {
+      f["first_name"] = trim(d.contact_person->first_name);
+      f["last_name"] = trim(d.contact_person->last_name);
+    }
+  }
+  f["email"] = trim(!d.email.empty() ? d.email : d.contact_person ? d.contact_person->email : std::string());
+  f["phone_number"] = trim(d.phone);
+  f["mobile"] = trim(d.mobile);
+  if (d.address) {
+    auto lines = street_lines(d.address->street);
+    std::array<std::string, 3> slots;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::size_t slot = std::min<std::size_t>(i, 2);  // a fourth line joins the third
+      if (!slots[slot].empty()) slots[slot] += ", ";
+      slots[slot] += lines[i];
+    }
+    f["address1"] = slots[0];
+    f["address2"] = slots[1];
+    f["address3"] = slots[2];
+    f["town"] = trim(d.address->city);
+    f["region"] = trim(d.address->state);
+    f["postcode"] = trim(d.address->zip);
+    f["country"] = trim(d.address->country);
+  }
+  return f;
+}
+
+// Writes {"contact":{…}} with the fields `keep` selects.
+template <typename Keep>
+std::string body(const Fields& fields, Keep keep) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::write_key(w, "contact");
+  w.StartObject();
+  for (const char* key : kWritten) {
+    const std::string& value = fields.at(key);
+    if (!keep(key, value)) continue;
+    json::write_key(w, key);
+    json::write_string(w, value);
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::optional<std::string> id_from_url(std::string_view url) {
+  while (url.ends_with('/')) url.remove_suffix(1);
+  auto slash = url.rfind('/');
+  std::string_view id = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  return std::string(id);
+}
+
+Result<model::Contact> parse_contact(const rapidjson::Value& e) {
+  model::Contact c;
+  auto url = json::text(e, "url");
+  auto id = url ? id_from_url(*url) : std::nullopt;
+  if (!id) return Error(Errc::protocol, "a contact has no usable \"url\"");
+  c.remote_id = *id;
+  std::string organisation = trim(json::text_or_empty(e, "organisation_name"));
+  std::string first = trim(json::text_or_empty(e, "first_name"));
+  std::string last = trim(json::text_or_empty(e, "last_name"));
+  std::string email = trim(json::text_or_empty(e, "email"));
+  if (organisation.empty() && !(first.empty() && last.empty())) {
+    c.kind = ContactKind::person;
+    c.name = join_name(first, last);
+    c.first_name = first;
+    c.last_name = last;
+  } else {
+    c.kind = ContactKind::organisation;
+    c.name = organisation;
+    if (!first.empty() || !last.empty()) c.contact_person = model::ContactPerson{first, last, email};
+  }
+  if (!email.empty()) c.emails.push_back(email);
+  std::string billing = trim(json::text_or_empty(e, "billing_email"));
+  if (!billing.empty() && billing != email) c.emails.push_back(billing);
+  if (auto phone = trim(json::text_or_empty(e, "phone_number")); !phone.empty())
+    c.phones.push_back(model::PhoneNumber{std::nullopt, PhoneKind::main, phone});
+  if (auto mobile = trim(json::text_or_empty(e, "mobile")); !mobile.empty())
+    c.phones.push_back(model::PhoneNumber{std::nullopt, PhoneKind::mobile, mobile});
+  model::Address address;
+  for (auto key : {"address1", "address2", "address3"}) {
+    std::string line = trim(json::text_or_empty(e, key));
+    if (line.empty()) continue;
+    if (!address.street.empty()) address.street += '\n';
+    address.street += line;
+  }
+  address.city = trim(json::text_or_empty(e, "town"));
+  address.state = trim(json::text_or_empty(e, "region"));
+  address.zip = trim(json::text_or_empty(e, "postcode"));
+  address.country = trim(json::text_or_empty(e, "country"));
+  if (!address.empty()) c.addresses.push_back(std::move(address));
+  c.is_customer = true;
+  c.is_supplier = false;
+  c.status = json::text_or_empty(e, "status") == "Hidden" ? model::ContactStatus::archived
+                                                           : model::ContactStatus::active;
+  if (auto updated = json::text(e, "updated_at")) {
+    auto ts = model::parse_timestamp(*updated);
+    if (!ts) return make_error(Errc::protocol, "contact {}: bad updated_at '{}'", c.remote_id, *updated);
+    c.updated_at = *ts;
+  }
+  return c;
+}
+
+Result<std::vector<model::Contact>> parse_contacts(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc) return doc.error();
+  const auto* list = json::array(*doc, "contacts");
+  if (!list) return Error(Errc::protocol, "no \"contacts\" array in the response");
+  std::vector<model::Contact> out;
+  for (const auto& element : list->GetArray()) {
+    auto contact = parse_contact(element);
+    if (!contact) return contact.error();
+    out.push_back(std::move(*contact));
+  }
+  return out;
+}
+
+Result<model::Contact> parse_single_contact(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc) return doc.error();
+  const auto* contact = json::object(*doc, "contact");
+  if (!contact) return Error(Errc::protocol, "no \"contact\" object in the response");
+  return parse_contact(*contact);
+}
+
+model::ContactDetails details_of(const model::Contact& c) {
+  model::ContactDetails d;
+  d.kind = c.kind;
+  d.name = c.display_name();
+  if (c.kind == ContactKind::person) {
+    d.first_name = c.first_name;
+    d.last_name = c.last_name;
+  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
+    d.contact_person = c.contact_person;
+  }
+  if (!c.emails.empty()) d.email = c.emails.front();
+  if (d.contact_person) d.contact_person->email = d.email;
+  d.phone = phone_of(c, PhoneKind::main);
+  d.mobile = phone_of(c, PhoneKind::mobile);
+  if (!c.addresses.empty()) {
+    d.address = c.addresses.front();
+    d.address->id.reset();
+    d.address->type.clear();
+  }
+  return d;
+}
+
+std::string contact_create_body(const model::ContactDetails& spec) {
+  return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
+}
+
+std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
+  Fields now = fields_of(update.desired);
+  if (!update.current) return body(now, [](const char*, const std::string&) { return true; });
+  Fields before = fields_of(details_of(*update.current));
+  // No address in Capsule leaves FreeAgent's as it is (an empty optional is "keep").
+  bool keep_address = !update.desired.address.has_value();
+  auto changed = [&](const char* key, const std::string& value) {
+    std::string_view k(key);
+    if (keep_address && (k.starts_with("address") || k == "town" || k == "region" || k == "postcode" || k == "country"))
+      return false;
+    return before.at(key) != value;
+  };
+  bool any = false;
+  for (const char* key : kWritten) any = any || changed(key, now.at(key));
+  if (!any) return std::nullopt;
+  return body(now, changed);
+}
+
+}  // namespace capsync::freeagent

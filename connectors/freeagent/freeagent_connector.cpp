@@ -1,0 +1,218 @@
+#include "connectors/freeagent/freeagent_connector.hpp"
+
+#include <algorithm>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "connectors/freeagent/contacts.hpp"
+#include "connectors/freeagent/errors.hpp"
+#include "connectors/freeagent/invoices.hpp"
+#include "connectors/freeagent/links.hpp"
+#include "core/connector/headers.hpp"
+
+namespace capsync::freeagent {
+
+namespace asio = boost::asio;
+using connector::ListRequest;
+using connector::Page;
+
+namespace {
+
+std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
+  if (cursor.empty()) return std::optional<model::Timestamp>{};
+  auto ts = model::parse_timestamp(cursor);
+  if (!ts) return make_error(Errc::invalid_argument, "bad FreeAgent cursor '{}'", cursor);
+  return std::optional<model::Timestamp>{*ts};
+}
+
+// Keeps items at or after the cursor and advances the high-water mark.
+template <typename T>
+std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since, std::string_view cursor) {
+  if (since) std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
+  std::optional<model::Timestamp> high = since;
+  for (const auto& x : items)
+    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
+  return high ? model::format_timestamp(*high) : std::string(cursor);
+}
+
+bool has_next(const http::Response& r) {
+  auto link = connector::find_header(r.headers, "Link");
+  return link && !next_link(*link).empty();
+}
+
+}  // namespace
+
+FreeAgentConnector::FreeAgentConnector(connector::HttpSender& http, connector::TokenSource& tokens,
+                                       FreeAgentSettings settings)
+    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
+  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+}
+
+connector::Capabilities FreeAgentConnector::capabilities() const {
+  return {.idempotency_key = false,
+          .deletion_feed = false,     // no deleted-records feed: deletions need a full scan
+          .archived_in_list = true,   // view=all lists Hidden contacts
+          .supplier_flag = false,     // only list views say client/supplier
+          .website_writable = false}; // FreeAgent contacts have no website field
+}
+
+http::Request FreeAgentConnector::request(http::Method method, std::string path_and_query) const {
+  http::Request r;
+  r.method = method;
+  r.url = settings_.base_url + std::move(path_and_query);
+  r.headers.emplace_back("Accept", "application/json");
+  r.timeout = settings_.timeout;
+  r.gate = settings_.gate;
+  return r;
+}
+
+std::string FreeAgentConnector::list_query(std::string_view resource, std::string_view sort, int page,
+                                           std::string_view cursor) const {
+  std::string query = fmt::format("/{}?view=all&sort={}&page={}&per_page={}", resource, sort, page, settings_.page_size);
+  if (!cursor.empty()) query += "&updated_since=" + encode(cursor);
+  return query;
+}
+
+asio::awaitable<Result<http::Response>> FreeAgentConnector::call(http::Request req) {
+  for (int attempt = 0;; ++attempt) {
+    auto token = co_await tokens_.access_token();
+    if (!token) co_return token.error().with_context("Failed to get a FreeAgent access token");
+    req.bearer = *token;
+    auto response = co_await http_.send(req);
+    if (!response) co_return response.error();
+    if (response->status == 401 && attempt == 0) {
+      tokens_.invalidate();  // expired or revoked early: refresh once, then give up
+      continue;
+    }
+    co_return response;
+  }
+}
+
+asio::awaitable<Result<connector::Tenant>> FreeAgentConnector::tenant() {
+  if (tenant_) co_return *tenant_;
+  auto response = co_await call(request(http::Method::get, "/company"));
+  if (!response) co_return response.error().with_context("Failed to fetch the FreeAgent company");
+  if (!response->ok()) co_return map_error(*response, "the company");
+  auto company = parse_company(response->body);
+  if (!company) co_return company.error().with_context("FreeAgent returned a malformed company");
+  subdomain_ = company->subdomain;
+  tenant_ = connector::Tenant{company->subdomain.empty() ? company->url : company->subdomain, company->name};
+  co_return *tenant_;
+}
+
+asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(ListRequest req) {
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  std::string what = fmt::format("the contacts page {}", req.page);
+  auto response = co_await call(request(http::Method::get, list_query("contacts", "updated_at", req.page, req.cursor)));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto parsed = parse_contacts(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed contacts page (page {})", req.page));
+  Page<model::Contact> page;
+  page.page = req.page;
+  page.items = std::move(*parsed);
+  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.has_next = has_next(*response);
+  co_return page;
+}
+
+asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(ListRequest req, bool) {
+  // /v2/invoices is sales only; supplier bills are another resource, never read here (R6).
+  auto t = co_await tenant();  // the subdomain for the invoices' links
+  if (!t) co_return t.error();
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  std::string what = fmt::format("the invoices page {}", req.page);
+  auto response = co_await call(request(http::Method::get, list_query("invoices", "updated_at", req.page, req.cursor)));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto parsed = parse_invoices(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed invoices page (page {})", req.page));
+  Page<model::Invoice> page;
+  page.page = req.page;
+  page.items = std::move(*parsed);
+  for (auto& inv : page.items) inv.url = invoice_url(inv);
+  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.has_next = has_next(*response);
+  co_return page;
+}
+
+asio::awaitable<Result<model::Contact>> FreeAgentConnector::get_contact(std::string_view remote_id) {
+  std::string what = fmt::format("contact {}", remote_id);
+  auto response = co_await call(request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto contact = parse_single_contact(response->body);
+  if (!contact) co_return contact.error().with_context(fmt::format("FreeAgent returned a malformed {}", what));
+  co_return contact;
+}
+
+asio::awaitable<Result<model::Contact>> FreeAgentConnector::create_contact(const model::ContactDetails& spec,
+                                                                           std::string_view) {
+  std::string what = fmt::format("contact '{}'", spec.name);
+  auto r = request(http::Method::post, "/contacts");
+  r.body = contact_create_body(spec);
+  r.content_type = "application/json";
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to create {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto contact = parse_single_contact(response->body);
+  if (!contact) co_return contact.error().with_context(fmt::format("FreeAgent returned a malformed answer for {}", what));
+  co_return contact;
+}
+
+asio::awaitable<Result<model::Contact>> FreeAgentConnector::update_contact(std::string_view remote_id,
+                                                                           const connector::ContactUpdate& update) {
+  auto body = contact_update_body(update);
+  if (!body) co_return *update.current;  // nothing differs
+  std::string what = fmt::format("contact '{}' ({})", update.desired.name, remote_id);
+  auto r = request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  r.body = std::move(*body);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the same partial update applied twice has the same result
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to update {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  if (auto contact = parse_single_contact(response->body)) co_return contact;
+  co_return co_await get_contact(remote_id);  // FreeAgent documents an empty 200
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> FreeAgentConnector::find_contacts_by_name(std::string_view name) {
+  // FreeAgent has no name search: scan every contact (hidden ones too), keep exact names.
+  std::string wanted = trim(name);
+  std::vector<model::Contact> out;
+  for (int page = 1;; ++page) {
+    std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
+    auto response = co_await call(request(http::Method::get, list_query("contacts", "name", page, {})));
+    if (!response) co_return response.error().with_context(fmt::format("Failed to run {}", what));
+    if (!response->ok()) co_return map_error(*response, what);
+    auto parsed = parse_contacts(response->body);
+    if (!parsed) co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed answer to {}", what));
+    for (auto& c : *parsed)
+      if (c.display_name() == wanted) out.push_back(std::move(c));
+    if (!has_next(*response)) break;
+  }
+  co_return out;
+}
+
+std::string FreeAgentConnector::invoice_url(const model::Invoice& invoice) const {
+  return invoice_link(subdomain_, invoice.remote_id);
+}
+
+std::string FreeAgentConnector::new_invoice_url(std::string_view contact_remote_id) const {
+  return new_invoice_link(subdomain_, contact_remote_id);
+}
+
+}  // namespace capsync::freeagent

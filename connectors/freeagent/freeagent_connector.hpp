@@ -1,0 +1,71 @@
+#pragma once
+// FreeAgentConnector: the AccountingConnector for FreeAgent API v2.
+//  - tenant: GET <base>/company (one company per authorising user); its subdomain makes deep
+//    links open the right company.
+//  - lists: view=all (hidden contacts included, for R15), sort=updated_at, page + per_page=100,
+//    updated_since=<cursor> (contacts since 21 Apr 2025, invoices long before); the next page
+//    is the Link header's rel="next". Items older than the cursor are dropped here, so callers
+//    get exactly ">= cursor". No deletion feed: deleted contacts vanish, found by a full scan.
+//  - writes: POST /contacts; PUT /contacts/:id with changed fields only (FreeAgent documents no
+//    body for it, so the contact is read back). No idempotency key: a retried create searches
+//    by name first (engine). Names may repeat in FreeAgent; R13 is kept by that search.
+//  - a 401 invalidates the token and retries once. Every request carries a User-Agent (the
+//    HTTP client's), which FreeAgent requires.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/http_sender.hpp"
+#include "core/connector/token_source.hpp"
+
+namespace capsync::freeagent {
+
+struct FreeAgentSettings {
+  std::string base_url = "https://api.freeagent.com/v2";  // <base>/contacts, <base>/invoices, …
+  int page_size = 100;                                    // FreeAgent's maximum per_page
+  std::chrono::milliseconds timeout{30000};
+  http::RequestGate* gate = nullptr;                      // the connection's FreeAgent rate limiter
+};
+
+class FreeAgentConnector final : public connector::AccountingConnector {
+ public:
+  FreeAgentConnector(connector::HttpSender& http, connector::TokenSource& tokens, FreeAgentSettings settings);
+  FreeAgentConnector(const FreeAgentConnector&) = delete;
+  FreeAgentConnector& operator=(const FreeAgentConnector&) = delete;
+
+  std::string_view provider() const override { return "freeagent"; }
+  connector::Capabilities capabilities() const override;
+  boost::asio::awaitable<Result<connector::Tenant>> tenant() override;
+  boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(
+      connector::ListRequest request) override;
+  boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(
+      connector::ListRequest request, bool include_purchase) override;
+  boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view remote_id) override;
+  boost::asio::awaitable<Result<model::Contact>> create_contact(
+      const model::ContactDetails& spec, std::string_view idempotency_key) override;
+  boost::asio::awaitable<Result<model::Contact>> update_contact(
+      std::string_view remote_id, const connector::ContactUpdate& update) override;
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(
+      std::string_view name) override;
+  std::string invoice_url(const model::Invoice& invoice) const override;
+  std::string new_invoice_url(std::string_view contact_remote_id) const override;
+
+ private:
+  // Sends with the bearer token; one retry after a 401.
+  boost::asio::awaitable<Result<http::Response>> call(http::Request request);
+  http::Request request(http::Method method, std::string path_and_query) const;
+  // GET <base>/<resource>?view=all&sort=…&page=N&per_page=…[&updated_since=…].
+  std::string list_query(std::string_view resource, std::string_view sort, int page,
+                         std::string_view cursor) const;
+
+  // Owned by the executor's thread, like the connector itself.
+  connector::HttpSender& http_;
+  connector::TokenSource& tokens_;
+  FreeAgentSettings settings_;
+  std::optional<connector::Tenant> tenant_;
+  std::string subdomain_;
+};
+
+}  // namespace capsync::freeagent
