@@ -300,13 +300,16 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
   field("LastName", last, old ? std::optional(old_person.second) : std::nullopt);
   field("EmailAddress", email_of(d), old ? std::optional(email_of(*old)) : std::nullopt);
 
+  // Whether a partial Phones array replaces the whole list in Xero is unverified: once any
+  // phone changed, every managed type is sent, so none is lost either way.
+  const std::vector<PhoneChange> managed{{"DEFAULT", d.phone}, {"MOBILE", d.mobile}, {"FAX", d.fax}};
+  const bool phones_changed =
+      old ? d.phone != old->phone || d.mobile != old->mobile || d.fax != old->fax
+          : !d.phone.empty() || !d.mobile.empty() || !d.fax.empty();
   std::vector<PhoneChange> phones;
-  auto phone = [&](std::string_view type, const std::string& now, const std::string* before) {
-    if (old ? *before != now : !now.empty()) phones.push_back({type, now});
-  };
-  phone("DEFAULT", d.phone, old ? &old->phone : nullptr);
-  phone("MOBILE", d.mobile, old ? &old->mobile : nullptr);
-  phone("FAX", d.fax, old ? &old->fax : nullptr);
+  if (phones_changed)
+    for (const auto& p : managed)
+      if (old || !p.number.empty()) phones.push_back(p);
   if (!phones.empty()) {
     json::write_key(w, "Phones");
     w.StartArray();

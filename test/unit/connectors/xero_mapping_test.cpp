@@ -201,13 +201,17 @@ TEST_CASE("Xero update body: only the changed fields, nothing when unchanged") {
   update.desired.email = "kat@clampett.com";
   CHECK(*xero::contact_update_body(kat.remote_id, update) ==
         R"({"Contacts":[{"ContactID":"5cc8cf28-567e-4d43-b287-687cfcaec47c","EmailAddress":"kat@clampett.com",)"
-        R"("Phones":[{"PhoneType":"MOBILE","PhoneNumber":"021 555 0101","PhoneAreaCode":"","PhoneCountryCode":""}]}]})");
+        R"("Phones":[{"PhoneType":"DEFAULT","PhoneNumber":"(626) 847-1294","PhoneAreaCode":"","PhoneCountryCode":""},)"
+        R"({"PhoneType":"MOBILE","PhoneNumber":"021 555 0101","PhoneAreaCode":"","PhoneCountryCode":""},)"
+        R"({"PhoneType":"FAX","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""}]}]})");
 
   update.desired = xero::details_of(kat);
-  update.desired.phone.clear();  // clearing sends the empty number for that type only
+  update.desired.phone.clear();  // a phone change sends every managed type, so a replaced list loses none
   CHECK(*xero::contact_update_body(kat.remote_id, update) ==
         R"({"Contacts":[{"ContactID":"5cc8cf28-567e-4d43-b287-687cfcaec47c",)"
-        R"("Phones":[{"PhoneType":"DEFAULT","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""}]}]})");
+        R"("Phones":[{"PhoneType":"DEFAULT","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""},)"
+        R"({"PhoneType":"MOBILE","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""},)"
+        R"({"PhoneType":"FAX","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""}]}]})");
 
   update.current.reset();  // unknown remote state: send everything
   auto all = xero::contact_update_body(kat.remote_id, update);
