@@ -1,0 +1,304 @@
+#include "connectors/sage/contacts.hpp"
+
+#include <cctype>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "connectors/sage/countries.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::sage {
+
+namespace json = connector::json;
+using model::ContactKind;
+using model::PhoneKind;
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+std::string join_name(std::string_view first, std::string_view last) {
+  std::string f = trim(first), l = trim(last);
+  if (f.empty()) return l;
+  if (l.empty()) return f;
+  return f + " " + l;
+}
+
+// "Jane van Dyke" -> {"Jane van", "Dyke"}: Sage keeps one name; the last word is the surname.
+std::pair<std::string, std::string> split_name(std::string_view full) {
+  std::string name = trim(full);
+  auto space = name.find_last_of(" ");
+  if (space == std::string::npos) return {name, {}};
+  return {trim(name.substr(0, space)), trim(name.substr(space + 1))};
+}
+
+// "United Kingdom (GB)" -> "United Kingdom"; else the name for the id; else the id.
+std::string country_of(const rapidjson::Value& address) {
+  const auto* country = json::object(address, "country");
+  if (country == nullptr) return {};
+  std::string shown = trim(json::text_or_empty(*country, "displayed_as"));
+  std::string id = trim(json::text_or_empty(*country, "id"));
+  if (!shown.empty()) {
+    std::string suffix = " (" + id + ")";
+    if (!id.empty() && shown.ends_with(suffix)) shown.resize(shown.size() - suffix.size());
+    return shown;
+  }
+  if (auto name = country_name(id)) return std::string(*name);
+  return id;
+}
+
+std::string phone_of(const model::Contact& c, PhoneKind kind) {
+  for (const auto& p : c.phones)
+    if (p.kind == kind) return p.number;
+  return {};
+}
+
+}  // namespace
+
+Result<model::Contact> parse_contact(const rapidjson::Value& e) {
+  model::Contact c;
+  auto id = json::text(e, "id");
+  if (!id || id->empty()) return Error(Errc::protocol, "a contact has no id");
+  c.remote_id = std::string(*id);
+  c.name = trim(json::text_or_empty(e, "name"));
+  c.is_customer = false;
+  if (const auto* types = json::array(e, "contact_types")) {
+    for (const auto& t : types->GetArray()) {
+      std::string_view type = json::text_or_empty(t, "id");
+      if (type == "CUSTOMER") c.is_customer = true;
+      if (type == "VENDOR") c.is_supplier = true;
+    }
+  }
+  std::string email = trim(json::text_or_empty(e, "email"));
+  if (const auto* person = json::object(e, "main_contact_person")) {
+    std::string person_name = trim(json::text_or_empty(*person, "name"));
+    std::string person_email = trim(json::text_or_empty(*person, "email"));
+    if (!person_email.empty()) email = person_email;
+    auto [first, last] = split_name(person_name);
+    if (!person_name.empty() && person_name == c.name) {
+      c.kind = ContactKind::person;
+      c.first_name = first;
+      c.last_name = last;
+    } else if (!person_name.empty()) {
+      c.contact_person = model::ContactPerson{first, last, email};
+    }
+    for (auto [key, kind] : {std::pair{"telephone", PhoneKind::main}, std::pair{"mobile", PhoneKind::mobile},
+                             std::pair{"fax", PhoneKind::fax}}) {
+      std::string number = trim(json::text_or_empty(*person, key));
+      if (!number.empty()) c.phones.push_back(model::PhoneNumber{std::nullopt, kind, number});
+    }
+  }
+  if (!email.empty()) c.emails.push_back(email);
+  if (const auto* a = json::object(e, "main_address")) {
+    model::Address address;
+    for (auto key : {"address_line_1", "address_line_2"}) {
+      std::string line = trim(json::text_or_empty(*a, key));
+      if (line.empty()) continue;
+      if (!address.street.empty()) address.street += '\n';
+      address.street += line;
+    }
+    address.city = trim(json::text_or_empty(*a, "city"));
+    address.state = trim(json::text_or_empty(*a, "region"));
+    address.zip = trim(json::text_or_empty(*a, "postal_code"));
+    address.country = country_of(*a);
+    if (!address.empty()) c.addresses.push_back(std::move(address));
+  }
+  if (json::text(e, "deleted_at"))
+    c.status = model::ContactStatus::deleted;
+  else if (!json::boolean(e, "is_active", true))
+    c.status = model::ContactStatus::archived;
+  for (auto key : {"deleted_at", "updated_at"}) {
+    auto stamp = json::text(e, key);
+    if (!stamp) continue;
+    auto ts = model::parse_timestamp(*stamp);
+    if (!ts) return make_error(Errc::protocol, "contact {}: {} '{}' is not a date-time", c.remote_id, key, *stamp);
+    c.updated_at = *ts;
+    break;
+  }
+  return c;
+}
+
+Result<model::Contact> parse_contact_body(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  if (!doc->IsObject()) return Error(Errc::protocol, "the contact is not a JSON object");
+  return parse_contact(*doc);
+}
+
+model::ContactDetails details_of(const model::Contact& c) {
+  model::ContactDetails d;
+  d.kind = c.kind;
+  d.name = c.display_name();
+  if (c.kind == ContactKind::person) {
+    d.first_name = c.first_name;
+    d.last_name = c.last_name;
+  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
+    d.contact_person = c.contact_person;
+  }
+  if (!c.emails.empty()) d.email = c.emails.front();
+  if (d.contact_person) d.contact_person->email = d.email;
+  d.phone = phone_of(c, PhoneKind::main);
+  d.mobile = phone_of(c, PhoneKind::mobile);
+  d.fax = phone_of(c, PhoneKind::fax);
+  d.website = c.website;
+  if (!c.addresses.empty()) {
+    d.address = c.addresses.front();
+    d.address->id.reset();
+    d.address->type.clear();
+  }
+  return d;
+}
+
+namespace {
+
+std::string name_of(const model::ContactDetails& d) {
+  if (!trim(d.name).empty()) return trim(d.name);
+  return join_name(d.first_name, d.last_name);
+}
+
+// The main contact person's name: the person themself, or the organisation's contact person.
+std::string person_name(const model::ContactDetails& d) {
+  if (d.kind == ContactKind::person) return name_of(d);
+  return d.contact_person ? join_name(d.contact_person->first_name, d.contact_person->last_name) : std::string{};
+}
+
+std::string email_of(const model::ContactDetails& d) {
+  if (!d.email.empty()) return d.email;
+  return d.contact_person ? d.contact_person->email : std::string{};
+}
+
+struct AddressFields {
+  std::string line1, line2, city, region, postal_code, country_id;
+};
+
+AddressFields address_fields(const std::optional<model::Address>& address) {
+  model::Address a = address.value_or(model::Address{});
+  AddressFields out;
+  std::string_view rest = a.street;
+  int n = 0;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string line = trim(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    if (line.empty()) continue;
+    std::string& slot = n++ == 0 ? out.line1 : out.line2;  // a third line joins the second
+    if (!slot.empty()) slot += ", ";
+    slot += line;
+  }
+  out.city = trim(a.city);
+  out.region = trim(a.state);
+  out.postal_code = trim(a.zip);
+  if (auto code = country_code(trim(a.country))) out.country_id = std::string(*code);
+  return out;
+}
+
+// Writes {"contact":{...}}; `old` = the details as last read (nullptr: write everything).
+// `create` adds the create-only members.
+std::optional<std::string> contact_body(const model::ContactDetails& d, const model::ContactDetails* old, bool create,
+                                        std::string_view idempotency) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  bool changed = false;
+  w.StartObject();
+  json::write_key(w, "contact");
+  w.StartObject();
+  if (create) {
+    json::write_key(w, "contact_type_ids");
+    w.StartArray();
+    json::write_string(w, "CUSTOMER");
+    w.EndArray();
+    if (!idempotency.empty()) {
+      json::write_key(w, "idempotency_id");
+      json::write_string(w, idempotency);
+    }
+  }
+  auto field = [&](std::string_view key, const std::string& now, const std::string* before) {
+    if (old ? *before == now : now.empty()) return false;
+    json::write_key(w, key);
+    json::write_string(w, now);
+    return true;
+  };
+  std::string name = name_of(d), old_name = old ? name_of(*old) : std::string();
+  changed |= field("name", name, old ? &old_name : nullptr);
+
+  // Nested objects: open them only when one of their keys is written.
+  auto nested = [&](std::string_view key, auto&& fields) {
+    bool open = false;
+    auto put = [&](std::string_view k, const std::string& now, const std::string* before) {
+      if (old ? *before == now : now.empty()) return;
+      if (!open) {
+        json::write_key(w, key);
+        w.StartObject();
+        open = true;
+      }
+      json::write_key(w, k);
+      json::write_string(w, now);
+    };
+    fields(put);
+    if (open) {
+      if (key == "main_contact_person") {
+        json::write_key(w, "is_main_contact");
+        w.Bool(true);
+      }
+      w.EndObject();
+      changed = true;
+    }
+  };
+  std::string pn = person_name(d), em = email_of(d);
+  std::string old_pn = old ? person_name(*old) : std::string(), old_em = old ? email_of(*old) : std::string();
+  nested("main_contact_person", [&](auto& put) {
+    put("name", pn, old ? &old_pn : nullptr);
+    put("email", em, old ? &old_em : nullptr);
+    put("telephone", d.phone, old ? &old->phone : nullptr);
+    put("mobile", d.mobile, old ? &old->mobile : nullptr);
+    put("fax", d.fax, old ? &old->fax : nullptr);
+  });
+  AddressFields a = address_fields(d.address);
+  AddressFields before = old ? address_fields(old->address) : AddressFields{};
+  nested("main_address", [&](auto& put) {
+    put("address_line_1", a.line1, old ? &before.line1 : nullptr);
+    put("address_line_2", a.line2, old ? &before.line2 : nullptr);
+    put("city", a.city, old ? &before.city : nullptr);
+    put("region", a.region, old ? &before.region : nullptr);
+    put("postal_code", a.postal_code, old ? &before.postal_code : nullptr);
+    put("country_id", a.country_id, old ? &before.country_id : nullptr);
+  });
+  w.EndObject();
+  w.EndObject();
+  if (old && !changed) return std::nullopt;
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string contact_create_body(const model::ContactDetails& spec, std::string_view idempotency) {
+  return *contact_body(spec, nullptr, true, idempotency);
+}
+
+std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
+  if (!update.current) return contact_body(update.desired, nullptr, false, {});
+  model::ContactDetails old = details_of(*update.current);
+  return contact_body(update.desired, &old, false, {});
+}
+
+std::string idempotency_id(std::string_view key) {
+  std::string hex;
+  for (char c : key)
+    if (c != '-') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool is_hex = hex.size() == 32 && hex.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (is_hex) return hex;
+  // Two FNV-1a passes with different offsets give 128 stable bits.
+  std::uint64_t a = 14695981039346656037ull, b = 1099511628211ull * 31;
+  for (char c : key) {
+    a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    b = (b ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  return fmt::format("{:016x}{:016x}", a, b);
+}
+
+}  // namespace capsync::sage

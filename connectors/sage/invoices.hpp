@@ -1,0 +1,24 @@
+#pragma once
+// Sage sales_invoices / purchase_invoices JSON -> model::Invoice. Money comes as JSON numbers;
+// they are read from their source text, never through a double (R8).
+//   status.id DRAFT -> draft, UNPAID / PART_PAID -> authorised, PAID -> paid, VOID -> voided;
+//   deleted_at set -> deleted. Other ids (Sage serves its list at /artefact_statuses) read as
+//   authorised: the outstanding amount still decides what is owed.
+//   total_amount -> total, total_paid -> amount_paid, outstanding_amount -> amount_due.
+//   invoice_number (purchase: vendor_reference, else reference) -> number.
+
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "core/error/result.hpp"
+#include "core/model/invoice.hpp"
+
+namespace capsync::sage {
+
+Result<model::Invoice> parse_invoice(const rapidjson::Value& item, model::InvoiceType type);
+
+// The web page of the invoice from its links[] (rel "alternate", type text/html), if Sage gave one.
+std::string_view html_link(const rapidjson::Value& item);
+
+}  // namespace capsync::sage

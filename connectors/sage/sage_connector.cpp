@@ -1,0 +1,332 @@
+#include "connectors/sage/sage_connector.hpp"
+
+#include <algorithm>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <date/date.h>
+
+#include "connectors/sage/contacts.hpp"
+#include "connectors/sage/errors.hpp"
+#include "connectors/sage/invoices.hpp"
+#include "connectors/sage/links.hpp"
+#include "connectors/sage/lists.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::sage {
+
+namespace asio = boost::asio;
+using connector::ListRequest;
+using connector::Page;
+
+namespace {
+
+std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
+  if (cursor.empty()) return std::optional<model::Timestamp>{};
+  auto ts = model::parse_timestamp(cursor);
+  if (!ts) return make_error(Errc::invalid_argument, "bad Sage cursor '{}'", cursor);
+  return std::optional<model::Timestamp>{*ts};
+}
+
+// Sage's filter format "YYYY-MM-DDThh:mm:ss+00:00", whole seconds rounded down so nothing
+// changed within that second is missed (the filter is inclusive).
+std::string since_param(model::Timestamp t) {
+  return date::format("%Y-%m-%dT%H:%M:%S+00:00", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+// Keeps items at or after the cursor and advances the high-water mark.
+template <typename T>
+std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since, std::string_view cursor) {
+  if (since) std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
+  std::optional<model::Timestamp> high = since;
+  for (const auto& x : items)
+    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
+  return high ? model::format_timestamp(*high) : std::string(cursor);
+}
+
+Result<std::vector<model::Contact>> contacts_of(const ListEnvelope& list) {
+  std::vector<model::Contact> out;
+  for (const auto& item : list.items->GetArray()) {
+    auto c = parse_contact(item);
+    if (!c) return c.error();
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+}  // namespace
+
+SageConnector::SageConnector(connector::HttpSender& http, connector::TokenSource& tokens, SageSettings settings)
+    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
+  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+  while (settings_.web_url.ends_with('/')) settings_.web_url.pop_back();
+}
+
+connector::Capabilities SageConnector::capabilities() const {
+  return {.idempotency_key = true,
+          .deletion_feed = true,      // deleted_since
+          .archived_in_list = true,   // is_active=false contacts are listed
+          .supplier_flag = true,
+          .website_writable = false};  // v3.1 contacts have no website field
+}
+
+http::Request SageConnector::request(http::Method method, std::string path_and_query) const {
+  http::Request r;
+  r.method = method;
+  r.url = settings_.base_url + std::move(path_and_query);
+  r.headers.emplace_back("Accept", "application/json");
+  r.timeout = settings_.timeout;
+  r.gate = settings_.gate;
+  return r;
+}
+
+asio::awaitable<Result<http::Response>> SageConnector::call(http::Request req) {
+  if (tenant_) req.headers.emplace_back("X-Business", tenant_->id);
+  for (int attempt = 0;; ++attempt) {
+    auto token = co_await tokens_.access_token();
+    if (!token) co_return token.error().with_context("Failed to get a Sage access token");
+    req.bearer = *token;
+    auto response = co_await http_.send(req);
+    if (!response) co_return response.error();
+    if (response->status == 401 && attempt == 0 && response->body.find("subscription") == std::string::npos) {
+      tokens_.invalidate();  // expired early or revoked: refresh once, then give up
+      continue;
+    }
+    co_return response;
+  }
+}
+
+asio::awaitable<Result<http::Response>> SageConnector::get_ok(std::string path_and_query, std::string what) {
+  auto response = co_await call(request(http::Method::get, std::move(path_and_query)));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  co_return response;
+}
+
+asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
+  if (tenant_) co_return *tenant_;
+  if (!settings_.business_id) {
+    auto response = co_await get_ok("/businesses/lead", "the lead business");
+    if (!response) co_return response.error();
+    auto doc = connector::json::parse(response->body);
+    if (!doc) co_return doc.error().with_context("Sage returned a malformed lead business");
+    std::string id(connector::json::text_or_empty(*doc, "id"));
+    if (id.empty()) co_return Error(Errc::protocol, "Sage returned a lead business without an id");
+    tenant_ = connector::Tenant{id, std::string(connector::json::text_or_empty(*doc, "displayed_as"))};
+    co_return *tenant_;
+  }
+  std::vector<std::string> available;
+  for (int page = 1;; ++page) {
+    auto response = co_await get_ok(fmt::format("/businesses?page={}&items_per_page=200", page), "the businesses list");
+    if (!response) co_return response.error();
+    auto list = parse_list(response->body);
+    if (!list) co_return list.error().with_context("Sage returned a malformed businesses list");
+    for (const auto& b : list->items->GetArray()) {
+      std::string id(connector::json::text_or_empty(b, "id"));
+      std::string name(connector::json::text_or_empty(b, "displayed_as"));
+      if (id == *settings_.business_id) {
+        tenant_ = connector::Tenant{id, name};
+        co_return *tenant_;
+      }
+      available.push_back(fmt::format("{} ({})", id, name));
+    }
+    if (!list->has_next) break;
+  }
+  co_return make_error(Errc::invalid_argument,
+                       "the Sage user cannot access business_id {}; businesses available: {}", *settings_.business_id,
+                       available.empty() ? std::string("none") : fmt::format("{}", fmt::join(available, ", ")));
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_contacts(std::string_view since) {
+  std::vector<model::Contact> out;
+  for (int page = 1;; ++page) {
+    std::string what = fmt::format("the deleted contacts page {}", page);
+    auto response = co_await get_ok(fmt::format("/contacts?deleted_since={}&attributes=all&items_per_page={}&page={}",
+                                                encode(since), settings_.page_size, page),
+                                    what);
+    if (!response) co_return response.error();
+    auto list = parse_list(response->body);
+    if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+    auto contacts = contacts_of(*list);
+    if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+    for (auto& c : *contacts) {
+      c.status = model::ContactStatus::deleted;
+      out.push_back(std::move(c));
+    }
+    if (!list->has_next) break;
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListRequest req) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  std::string query = fmt::format("/contacts?attributes=all&items_per_page={}&page={}", settings_.page_size, req.page);
+  if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
+  std::string what = fmt::format("the contacts page {}", req.page);
+  auto response = co_await get_ok(std::move(query), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  auto contacts = contacts_of(*list);
+  if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  Page<model::Contact> page;
+  page.page = req.page;
+  page.items = std::move(*contacts);
+  page.has_next = list->has_next;
+  if (*since && req.page == 1) {
+    // deleted_since is exclusive: start a second early so a deletion in the cursor's second is kept.
+    auto deleted = co_await deleted_contacts(since_param(**since - std::chrono::seconds(1)));
+    if (!deleted) co_return deleted.error();
+    for (auto& c : *deleted) page.items.push_back(std::move(c));
+  }
+  page.cursor = keep_new(page.items, *since, req.cursor);
+  co_return page;
+}
+
+asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::string_view resource,
+                                                                          model::InvoiceType type,
+                                                                          const std::string& cursor, int page,
+                                                                          int asked_page) {
+  auto since = parse_cursor(cursor);
+  if (!since) co_return since.error();
+  std::string query =
+      fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
+  if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
+  std::string what = fmt::format("the {} page {}", resource, page);
+  auto response = co_await get_ok(std::move(query), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  Page<model::Invoice> out;
+  out.page = asked_page;
+  out.has_next = list->has_next;
+  if (list->page != page) {
+    // Asked past the end: Sage answered its last page again. Signal it with an empty page.
+    out.page = static_cast<int>(list->page);
+    out.has_next = false;
+    out.cursor = cursor;
+    co_return out;
+  }
+  for (const auto& item : list->items->GetArray()) {
+    auto inv = parse_invoice(item, type);
+    if (!inv) co_return inv.error().with_context(fmt::format("Sage returned a malformed {}", what));
+    inv->url = invoice_url(*inv);
+    out.items.push_back(std::move(*inv));
+  }
+  out.cursor = keep_new(out.items, *since, cursor);
+  co_return out;
+}
+
+asio::awaitable<Result<Page<model::Invoice>>> SageConnector::list_invoices(ListRequest req, bool include_purchase) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  bool purchase_phase = sales_pages_ && sales_pages_->first == req.cursor && req.page > sales_pages_->second;
+  if (!purchase_phase) {
+    auto sales = co_await invoice_page("sales_invoices", model::InvoiceType::sales, req.cursor, req.page, req.page);
+    if (!sales) co_return sales.error();
+    if (sales->page == req.page) {
+      if (!sales->has_next) sales_pages_ = std::pair{req.cursor, req.page};
+      if (include_purchase && !sales->has_next) sales->has_next = true;  // purchase invoices follow
+      co_return sales;
+    }
+    sales_pages_ = std::pair{req.cursor, sales->page};  // restarted mid-pass: now we know
+  }
+  if (!include_purchase) {
+    Page<model::Invoice> done;
+    done.page = req.page;
+    done.cursor = req.cursor;
+    co_return done;
+  }
+  auto purchase = co_await invoice_page("purchase_invoices", model::InvoiceType::purchase, req.cursor,
+                                        req.page - sales_pages_->second, req.page);
+  if (!purchase) co_return purchase.error();
+  purchase->page = req.page;
+  co_return purchase;
+}
+
+asio::awaitable<Result<model::Contact>> SageConnector::single_contact(http::Request r, std::string what) {
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto contact = parse_contact_body(response->body);
+  if (!contact) co_return contact.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+  co_return contact;
+}
+
+asio::awaitable<Result<model::Contact>> SageConnector::get_contact(std::string_view remote_id) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  co_return co_await single_contact(request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))),
+                                    fmt::format("contact {}", remote_id));
+}
+
+asio::awaitable<Result<model::Contact>> SageConnector::create_contact(const model::ContactDetails& spec,
+                                                                      std::string_view key) {
+  auto existing = co_await find_contacts_by_name(spec.name);
+  if (!existing) co_return existing.error();
+  if (!existing->empty())
+    co_return make_error(Errc::conflict, "Sage already has a contact named '{}' ({}); not creating another (R13)",
+                         trim(spec.name), existing->front().remote_id);
+  auto r = request(http::Method::post, "/contacts");
+  r.body = contact_create_body(spec, key.empty() ? std::string() : idempotency_id(key));
+  r.content_type = "application/json";
+  if (!key.empty()) r.idempotency_key = std::string(key);
+  co_return co_await single_contact(std::move(r), fmt::format("contact '{}'", trim(spec.name)));
+}
+
+asio::awaitable<Result<model::Contact>> SageConnector::update_contact(std::string_view remote_id,
+                                                                      const connector::ContactUpdate& update) {
+  auto body = contact_update_body(update);
+  if (!body) co_return *update.current;  // nothing differs
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto r = request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  r.body = std::move(*body);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the same partial update applied twice has the same result
+  co_return co_await single_contact(std::move(r), fmt::format("contact '{}' ({})", update.desired.name, remote_id));
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::find_contacts_by_name(std::string_view name) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string wanted = trim(name);
+  std::vector<model::Contact> out;
+  // search matches parts of the name or reference; keep exact names only.
+  for (int page = 1;; ++page) {
+    std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
+    auto response = co_await get_ok(fmt::format("/contacts?search={}&attributes=all&items_per_page={}&page={}",
+                                                encode(wanted), settings_.page_size, page),
+                                    what);
+    if (!response) co_return response.error();
+    auto list = parse_list(response->body);
+    if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));
+    auto contacts = contacts_of(*list);
+    if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));
+    for (auto& c : *contacts)
+      if (c.display_name() == wanted) out.push_back(std::move(c));
+    if (!list->has_next) break;
+  }
+  co_return out;
+}
+
+std::string SageConnector::invoice_url(const model::Invoice& invoice) const {
+  return invoice_link(settings_.web_url, invoice);
+}
+
+std::string SageConnector::new_invoice_url(std::string_view contact_remote_id) const {
+  return new_invoice_link(settings_.web_url, contact_remote_id);
+}
+
+}  // namespace capsync::sage
