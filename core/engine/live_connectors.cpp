@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "connectors/capsule/capsule_connector.hpp"
+#include "connectors/freeagent/freeagent_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/oauth/oauth_profile.hpp"
@@ -68,7 +69,9 @@ LiveConnectors::~LiveConnectors() = default;
 Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {
   auto it = impl_->connections.find(c.name);
   if (it != impl_->connections.end()) return Connectors{it->second->capsule.get(), it->second->accounting.get()};
-  if (c.accounting.provider != config::Provider::xero)
+  const config::Provider provider = c.accounting.provider;
+  const std::string provider_name(config::to_string(provider));
+  if (provider != config::Provider::xero && provider != config::Provider::freeagent)
     return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
                       config::to_string(c.accounting.provider));
   auto conn = std::make_unique<Impl::Connection>();
@@ -80,7 +83,7 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   cs.gate = conn->capsule_limiter.get();
   conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
 
-  oauth::OAuthProfile profile = oauth::default_profile("xero");
+  oauth::OAuthProfile profile = oauth::default_profile(provider_name);
   if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
   if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
   profile.client_id = c.accounting.client_id;
@@ -91,13 +94,25 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   tm.bootstrap_refresh_token = c.accounting.refresh_token;
   conn->token_manager = std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
   conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
-  conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "xero");
-  conn->accounting_limiter = impl_->limiter(c.name, "xero");
-  xero::XeroSettings xs;
-  if (!c.accounting.base_url.empty()) xs.base_url = c.accounting.base_url;
-  xs.gate = conn->accounting_limiter.get();
-  xs.tenant_id = c.accounting.tenant_id;
-  conn->accounting = std::make_unique<xero::XeroConnector>(*conn->accounting_sender, *conn->accounting_token, xs);
+  conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, provider_name);
+  conn->accounting_limiter = impl_->limiter(c.name, provider_name);
+  switch (provider) {
+    case config::Provider::freeagent: {
+      freeagent::FreeAgentSettings fs;
+      if (!c.accounting.base_url.empty()) fs.base_url = c.accounting.base_url;
+      fs.gate = conn->accounting_limiter.get();
+      conn->accounting =
+          std::make_unique<freeagent::FreeAgentConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
+      break;
+    }
+    default: {
+      xero::XeroSettings xs;
+      if (!c.accounting.base_url.empty()) xs.base_url = c.accounting.base_url;
+      xs.gate = conn->accounting_limiter.get();
+      xs.tenant_id = c.accounting.tenant_id;
+      conn->accounting = std::make_unique<xero::XeroConnector>(*conn->accounting_sender, *conn->accounting_token, xs);
+    }
+  }
 
   Connectors out{conn->capsule.get(), conn->accounting.get()};
   impl_->connections.emplace(c.name, std::move(conn));
