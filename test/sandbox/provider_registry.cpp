@@ -35,6 +35,11 @@ std::string_view default_seed() {
     "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
     "refreshTokens": [{"token": "sage-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
     "businesses": [{"id": "5a1e0b0c0d0e4f10a1b2c3d4e5f60001", "name": "Sandbox Business (UK)"}]
+  },
+  "freeagent": {
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
+    "refreshTokens": [{"token": "freeagent-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "company": {"name": "Sandbox Company Ltd", "subdomain": "sandbox", "currency": "GBP"}
   }
 })seed";
 }
