@@ -51,9 +51,11 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e, model::InvoiceTy
   inv.remote_id = std::string(*id);
   auto fail = [&](const Error& err) { return err.with_context(fmt::format("invoice {}", inv.remote_id)); };
 
-  if (const auto* contact = json::object(e, "contact")) inv.contact_remote_id = std::string(json::text_or_empty(*contact, "id"));
+  if (const auto* contact = json::object(e, "contact"))
+    inv.contact_remote_id = std::string(json::text_or_empty(*contact, "id"));
   if (inv.contact_remote_id.empty()) return fail(Error(Errc::protocol, "no contact.id"));
-  std::string_view number = json::text_or_empty(e, type == model::InvoiceType::sales ? "invoice_number" : "vendor_reference");
+  const char* number_key = type == model::InvoiceType::sales ? "invoice_number" : "vendor_reference";
+  std::string_view number = json::text_or_empty(e, number_key);
   if (number.empty()) number = json::text_or_empty(e, "reference");
   if (number.empty()) number = json::text_or_empty(e, "displayed_as");
   inv.number = std::string(number);

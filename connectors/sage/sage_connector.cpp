@@ -156,7 +156,8 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
     auto contacts = contacts_of(*list);
-    if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+    if (!contacts)
+      co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
     for (auto& c : *contacts) {
       c.status = model::ContactStatus::deleted;
       out.push_back(std::move(c));

@@ -4,6 +4,7 @@
 
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/freeagent/freeagent_connector.hpp"
+#include "connectors/sage/sage_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/oauth/oauth_profile.hpp"
@@ -71,7 +72,8 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   if (it != impl_->connections.end()) return Connectors{it->second->capsule.get(), it->second->accounting.get()};
   const config::Provider provider = c.accounting.provider;
   const std::string provider_name(config::to_string(provider));
-  if (provider != config::Provider::xero && provider != config::Provider::freeagent)
+  if (provider != config::Provider::xero && provider != config::Provider::freeagent &&
+      provider != config::Provider::sage)
     return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
                       config::to_string(c.accounting.provider));
   auto conn = std::make_unique<Impl::Connection>();
@@ -103,6 +105,14 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
       fs.gate = conn->accounting_limiter.get();
       conn->accounting =
           std::make_unique<freeagent::FreeAgentConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
+      break;
+    }
+    case config::Provider::sage: {
+      sage::SageSettings ss;
+      if (!c.accounting.base_url.empty()) ss.base_url = c.accounting.base_url;
+      ss.gate = conn->accounting_limiter.get();
+      ss.business_id = c.accounting.business_id;
+      conn->accounting = std::make_unique<sage::SageConnector>(*conn->accounting_sender, *conn->accounting_token, ss);
       break;
     }
     default: {

@@ -219,7 +219,8 @@ Response SageApi::route(const Request& request, SageBooks& books, std::string_vi
   if (auto slash = path.find('/'); slash != std::string_view::npos) {
     resource = path.substr(0, slash);
     id = std::string(path.substr(slash + 1));
-    if (id->empty() || id->find('/') != std::string::npos) return sage_error(404, "RecordNotFound", "Resource not found");
+    if (id->empty() || id->find('/') != std::string::npos)
+      return sage_error(404, "RecordNotFound", "Resource not found");
   }
   auto now = context_.clock.now();
   if (resource == "businesses" && method == "GET") return businesses(request, path);

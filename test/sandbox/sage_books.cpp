@@ -294,7 +294,8 @@ void SageBooks::write_invoice(JsonWriter& w, const SageInvoice& inv, const SageA
   if (show("reference")) w.String(inv.reference);
   if (show("date")) w.String(date_only(inv.date));
   if (show("due_date")) w.String(date_only(inv.due_date));
-  if (shown.shows("status")) write_ref(w, "status", inv.status, status_name(inv.status), "/artefact_statuses/" + inv.status);
+  if (shown.shows("status"))
+    write_ref(w, "status", inv.status, status_name(inv.status), "/artefact_statuses/" + inv.status);
   if (!inv.purchase && show("sent")) w.Bool(inv.sent);
   if (shown.shows("currency")) write_ref(w, "currency", inv.currency, inv.currency, "/currencies/" + inv.currency);
   if (shown.shows("net_amount")) write_money(w, "net_amount", inv.net);

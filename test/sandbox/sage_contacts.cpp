@@ -49,7 +49,8 @@ std::optional<Response> validate(const SageBooks& books, const Value& given, boo
   if (create || member(given, "name")) {
     if (!name || name->find_first_not_of(" \t") == std::string::npos)
       return sage_error(422, "RecordInvalid", "can't be blank", "name");
-    if (name->size() > kMaxName) return sage_error(422, "RecordInvalid", "is too long (maximum is 100 characters)", "name");
+    if (name->size() > kMaxName)
+      return sage_error(422, "RecordInvalid", "is too long (maximum is 100 characters)", "name");
   }
   const Value* types = member(given, "contact_type_ids");
   if (create || types) {
