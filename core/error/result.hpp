@@ -2,6 +2,8 @@
 // Error and Result<T>: how expected failures cross module boundaries in capsync.
 // Exceptions are kept for programmer errors and process boundaries.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -28,21 +30,38 @@ enum class Errc {
 
 std::string_view to_string(Errc code);
 
+// When a refused request may be made again: the reset of the quota that refused it, so the
+// job runner can wait for it instead of counting a failure.
+struct RetryAt {
+  std::int64_t unix_ms = 0;
+  bool daily_cap = false;  // a provider's daily quota: the whole connection waits until unix_ms
+  std::string provider;    // whose quota, for the operator ("xero")
+};
+
 class Error {
  public:
   Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
 
   Errc code() const { return code_; }
   const std::string& message() const { return message_; }
+  const std::optional<RetryAt>& retry_at() const { return retry_at_; }
 
   // Prepends context, giving "context: message" as errors travel upwards.
   Error with_context(std::string_view context) const {
-    return Error(code_, fmt::format("{}: {}", context, message_));
+    Error e(code_, fmt::format("{}: {}", context, message_));
+    e.retry_at_ = retry_at_;
+    return e;
+  }
+  Error with_retry_at(RetryAt at) const {
+    Error e = *this;
+    e.retry_at_ = std::move(at);
+    return e;
   }
 
  private:
   Errc code_;
   std::string message_;
+  std::optional<RetryAt> retry_at_;
 };
 
 template <typename... Args>

@@ -175,7 +175,8 @@ struct RateLimiter::Impl {
     if (cap_reported) return;
     cap_reported = true;
     auto secs = std::chrono::duration_cast<std::chrono::seconds>(reset - clock->system_now()).count();
-    log::notice(fields, "Daily request limit reached; pausing this connection for {} s until the limit resets", secs);
+    // Debug only: the job runner tells the operator when it parks the connection's jobs.
+    log::debug(fields, "Daily request limit reached; refusing requests for {} s until the limit resets", secs);
     if (options.on_daily_cap) options.on_daily_cap({options.connection, options.limits.provider, reset});
   }
 
@@ -247,8 +248,12 @@ asio::awaitable<Status> RateLimiter::acquire() {
     if (d.kind == Impl::Decision::refuse) {
       im.report_cap(d.cap_reset);
       im.pass_head();
+      // Rounded up to the second: a job resumed at the reset must not find the last request still counted.
+      const auto reset_ms = std::chrono::ceil<std::chrono::seconds>(d.cap_reset.time_since_epoch());
       co_return make_error(Errc::rate_limited, "Daily request limit of {} reached; retry after the reset",
-                           im.options.limits.provider);
+                           im.options.limits.provider)
+          .with_retry_at({std::chrono::duration_cast<milliseconds>(reset_ms).count(), true,
+                          im.options.limits.provider});
     }
     if (d.kind == Impl::Decision::admit) {
       im.cap_reported = false;

@@ -5,7 +5,8 @@
 // timer, never blocks the thread. Responses correct it: remaining/reset headers and Retry-After
 // (a 429 pauses the whole limiter). Exhausting a daily-cap window is not an error for the owner:
 // on_daily_cap fires once per episode with the reset time, and acquire() returns
-// Errc::rate_limited until then so the job ends and can be parked instead of holding a lease.
+// Errc::rate_limited until then, its Error::retry_at() the reset (daily_cap set), so the job
+// ends and the job runner parks the connection instead of holding a lease.
 // Usage persists through a BudgetStore: loaded at construction, saved on a cadence and by flush().
 // Single-threaded: every member must be used from the executor's thread.
 

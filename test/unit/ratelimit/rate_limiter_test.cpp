@@ -1,9 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <filesystem>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +9,7 @@
 #include "core/ratelimit/sliding_window.hpp"
 #include "core/ratelimit/sqlite_budget_store.hpp"
 #include "core/store/database.hpp"
+#include "test/unit/store/temp_dir.hpp"
 
 using namespace capsync;
 using namespace capsync::ratelimit;
@@ -179,12 +176,22 @@ TEST_CASE("A daily cap parks the connection: reported once, acquire refuses unti
   auto refused = h.start(limiter);
   REQUIRE(refused->has_value());
   CHECK((*refused)->error().code() == Errc::rate_limited);
+  // The error carries the reset, so the job runner can park the connection until then.
+  const auto retry = (*refused)->error().with_context("pull contacts").retry_at();
+  REQUIRE(retry);
+  CHECK(retry->daily_cap);
+  CHECK(retry->provider == "xero");
+  auto unix_ms = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
   auto again = h.start(limiter);
   REQUIRE(again->has_value());
   CHECK_FALSE((*again)->ok());
   CHECK(h.caps == 1);
   REQUIRE(h.last_cap);
   CHECK(h.last_cap->reset_at > h.clock.system_now() + 23h);
+  CHECK(retry->unix_ms >= unix_ms(h.last_cap->reset_at));
+  CHECK(retry->unix_ms < unix_ms(h.last_cap->reset_at) + 1000);
   CHECK(limiter.status_line().find("daily cap reached") != std::string::npos);
   h.clock.advance(24h);
   auto next_day = h.start(limiter);
@@ -222,8 +229,8 @@ TEST_CASE("The budget survives re-construction") {
 }
 
 TEST_CASE("The budget survives a restart through the rate_budget table") {
-  auto path = (std::filesystem::temp_directory_path() / ("capsync-budget-" + std::to_string(::getpid()) + ".db")).string();
-  std::filesystem::remove(path);
+  test::TempDir dir;  // removed with the database's -wal and -shm files
+  const auto path = dir.file("capsync.db");
   Harness h;
   {
     auto db = store::Database::open(path, {});
@@ -245,5 +252,4 @@ TEST_CASE("The budget survives a restart through the rate_budget table") {
   o.store = &sqlite;
   RateLimiter restarted(h.io.get_executor(), o);
   CHECK(restarted.status_line() == "xero: 25/60 per minute, 25/5,000 today");
-  std::filesystem::remove(path);
 }
