@@ -296,8 +296,11 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
   auto [first, last] = primary_person(d);
   std::pair<std::string, std::string> old_person = old ? primary_person(*old) : std::pair<std::string, std::string>{};
   field("Name", name_of(d), old ? std::optional(name_of(*old)) : std::nullopt);
-  field("FirstName", first, old ? std::optional(old_person.first) : std::nullopt);
-  field("LastName", last, old ? std::optional(old_person.second) : std::nullopt);
+  // An organisation pushed without a contact person leaves Xero's contact person alone.
+  if (d.kind == ContactKind::person || d.contact_person) {
+    field("FirstName", first, old ? std::optional(old_person.first) : std::nullopt);
+    field("LastName", last, old ? std::optional(old_person.second) : std::nullopt);
+  }
   field("EmailAddress", email_of(d), old ? std::optional(email_of(*old)) : std::nullopt);
 
   // Whether a partial Phones array replaces the whole list in Xero is unverified: once any
