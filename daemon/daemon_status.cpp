@@ -43,6 +43,8 @@ std::string status_line(const DaemonStatus& status) {
   if (latest != nullptr)
     line += fmt::format(", last sync {} {} {}", latest->name, local_hh_mm(latest->last_sync->at),
                         latest->last_sync->ok ? "ok" : "failed");
+  for (const auto& c : status.connections)
+    if (c.parked_until) line += fmt::format(", {} at its daily limit until {}", c.name, local_hh_mm(*c.parked_until));
   return line;
 }
 

@@ -23,6 +23,8 @@ struct ConnectionStatus {
   bool enabled = true;
   queue::QueueCounts queue;
   std::optional<LastSync> last_sync;
+  // Its provider's daily request limit is used up: its jobs wait until then (JobRunner::parked_until).
+  std::optional<std::chrono::system_clock::time_point> parked_until;
 };
 
 struct DaemonStatus {
@@ -32,7 +34,8 @@ struct DaemonStatus {
 };
 
 // e.g. "2 connections, queue: 3 ready 1 running 0 dead, last sync acme 10:42 ok"; the most
-// recent sync of any connection, in local time ("failed" instead of "ok" after an error).
+// recent sync of any connection, in local time ("failed" instead of "ok" after an error), then
+// each parked connection: ", beta at its daily limit until 00:00".
 std::string status_line(const DaemonStatus& status);
 
 // "HH:MM" in local time.

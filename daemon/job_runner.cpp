@@ -11,6 +11,7 @@
 
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
+#include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
 
 namespace capsync::daemon {
@@ -24,6 +25,13 @@ namespace {
 constexpr milliseconds retry_after_error{1000};
 // Floor between two looks at a queue that reports work due but yields none to claim.
 constexpr milliseconds min_idle_wait{100};
+// A job refused by a rate limit other than a daily cap runs again after this (or its retry_at).
+constexpr milliseconds rate_limited_delay{5000};
+
+std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
+  using std::chrono::system_clock;
+  return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
+}
 }  // namespace
 
 std::int64_t unix_now_ms() {
@@ -78,6 +86,29 @@ bool JobRunner::check_fatal() {
   return true;
 }
 
+std::optional<std::chrono::system_clock::time_point> JobRunner::parked_until(const std::string& connection) const {
+  auto it = parked_.find(connection);
+  if (it == parked_.end() || it->second <= unix_now_ms()) return std::nullopt;
+  return from_unix_ms(it->second);
+}
+
+std::optional<std::int64_t> JobRunner::expire_parks(std::int64_t now_ms) {
+  std::optional<std::int64_t> earliest;
+  bool resumed = false;
+  for (auto it = parked_.begin(); it != parked_.end();) {
+    if (it->second > now_ms) {
+      earliest = std::min(earliest.value_or(it->second), it->second);
+      ++it;
+      continue;
+    }
+    log::info({.connection = it->first}, "Connection {}: the daily request limit has reset; its jobs resume", it->first);
+    it = parked_.erase(it);
+    resumed = true;
+  }
+  if (resumed) changed();
+  return earliest;
+}
+
 void JobRunner::maintain() {
   const std::int64_t now = unix_now_ms();
   if (auto n = queue_.recover_expired(now); !n) {
@@ -101,6 +132,7 @@ asio::awaitable<void> JobRunner::claim_loop() {
       next_maintenance_ = steady::now() + options_.maintenance_period;
     }
     if (check_fatal()) co_return;
+    const auto park_ends = expire_parks(unix_now_ms());
 
     bool claimed_any = false;
     bool queue_error = false;
@@ -122,6 +154,10 @@ asio::awaitable<void> JobRunner::claim_loop() {
     if (stopping_) break;
 
     steady::time_point deadline = next_maintenance_;
+    if (park_ends) {  // the status line stops showing the park then
+      const milliseconds left{std::max<std::int64_t>(*park_ends - unix_now_ms(), 0)};
+      deadline = std::min(deadline, steady::now() + left);
+    }
     if (queue_error) {
       deadline = std::min(deadline, steady::now() + retry_after_error);
     } else if (running() < options_.max_running) {
@@ -180,6 +216,21 @@ asio::awaitable<void> JobRunner::keep_lease(std::int64_t id, std::shared_ptr<asi
 
 asio::awaitable<void> JobRunner::run(queue::Job job) {
   const std::string job_id = std::to_string(job.id);
+  if (auto it = parked_.find(job.connection); it != parked_.end() && it->second > unix_now_ms()) {
+    // Its connection waits for a daily cap: back to the queue without running, no attempt counted.
+    if (auto s = queue_.park(job.id, owner_, it->second, "waiting for the provider's daily request limit to reset");
+        !s && !check_fatal())
+      log::warning({.connection = job.connection, .job = job_id}, "Failed to park job {}: {}, ignoring", job.id,
+                   s.error());
+    running_.erase(job.id);
+    changed();
+    if (stopping_) {
+      if (running_.empty()) finish_stop();
+    } else {
+      wake();
+    }
+    co_return;
+  }
   log::debug({.connection = job.connection, .job = job_id}, "Running job {} ({}), attempt {}", job.id, job.kind,
              job.attempts + 1);
   auto lease_timer = std::make_shared<asio::steady_timer>(executor_);
@@ -204,6 +255,10 @@ void JobRunner::finish(const queue::Job& job, const Status& result) {
   const log::Fields fields{.connection = job.connection, .job = job_id};
   const std::int64_t now = unix_now_ms();
   Status recorded;
+  if (!result && result.error().code() == Errc::rate_limited) {
+    defer(job, result.error());
+    return;
+  }
   if (result) {
     log::debug(fields, "Job {} ({}) finished", job.id, job.kind);
     recorded = queue_.complete(job.id, owner_, now);
@@ -215,6 +270,38 @@ void JobRunner::finish(const queue::Job& job, const Status& result) {
   if (!recorded && !check_fatal())
     log::warning(fields, "Failed to record the outcome of job {}: {}, ignoring", job.id, recorded.error());
   if (finished_) finished_(job, result);
+}
+
+void JobRunner::defer(const queue::Job& job, const Error& error) {
+  const std::optional<RetryAt>& at = error.retry_at();
+  if (at && at->daily_cap) return park_connection(job, *at);
+  const std::string job_id = std::to_string(job.id);
+  const log::Fields fields{.connection = job.connection, .job = job_id};
+  const std::int64_t now = unix_now_ms();
+  const std::int64_t until = std::max(now + rate_limited_delay.count(), at ? at->unix_ms : 0);
+  log::info(fields, "Job {} ({}) of connection {} was held back by a rate limit; it runs again in {} s: {}", job.id,
+            job.kind, job.connection, (until - now + 999) / 1000, error);
+  if (auto s = queue_.park(job.id, owner_, until, error.message()); !s && !check_fatal())
+    log::warning(fields, "Failed to put job {} back in the queue: {}, ignoring", job.id, s.error());
+}
+
+void JobRunner::park_connection(const queue::Job& job, const RetryAt& reset) {
+  const std::string job_id = std::to_string(job.id);
+  const log::Fields fields{.connection = job.connection, .provider = reset.provider, .job = job_id};
+  const std::int64_t now = unix_now_ms();
+  const bool already_parked = parked_until(job.connection).has_value();
+  std::int64_t& until = parked_[job.connection];
+  // Never in the past: a reset that has passed already would send the jobs straight back.
+  until = std::max({until, reset.unix_ms, now + 1000});
+  if (!already_parked)
+    log::notice(fields, "Connection {} reached its daily request limit of {}; jobs resume at {}", job.connection,
+                reset.provider, utc_timestamp(from_unix_ms(until)));
+  const std::string reason = fmt::format("waiting for the daily request limit of {} to reset", reset.provider);
+  if (auto s = queue_.park(job.id, owner_, until, reason); !s && !check_fatal())
+    log::warning(fields, "Failed to park job {}: {}, ignoring", job.id, s.error());
+  if (auto s = queue_.park_connection(job.connection, until); !s && !check_fatal())
+    log::warning(fields, "Failed to park the jobs of connection {}: {}; they will be refused until {}",
+                 job.connection, s.error(), utc_timestamp(from_unix_ms(until)));
 }
 
 void JobRunner::stop(milliseconds grace, std::function<void(int)> done) {

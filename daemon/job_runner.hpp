@@ -6,12 +6,19 @@
 // queue's next run_after, the next maintenance, or wake() (new work was enqueued).
 // Maintenance returns expired leases to the queue and prunes old done jobs.
 //
+// A job refused by a rate limit is not a failure: no attempt is counted. A provider's daily cap
+// (Error::retry_at with daily_cap) parks every job of that connection until the reset, said once
+// in the journal; jobs of a parked connection claimed meanwhile go back without running. Any
+// other rate limit puts the job back for a short while.
+//
 // Once the store latches a fatal error (corruption, I/O) the runner stops claiming and
 // reports it through on_fatal; the daemon then exits non-zero so systemd restarts it.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -71,6 +78,8 @@ class JobRunner final {
   void stop(std::chrono::milliseconds grace, std::function<void(int unfinished)> done);
 
   int running() const { return static_cast<int>(running_.size()); }
+  // When the jobs of a connection parked by a daily cap resume; nullopt if it is not parked.
+  std::optional<std::chrono::system_clock::time_point> parked_until(const std::string& connection) const;
   const std::string& owner() const { return owner_; }
 
  private:
@@ -79,6 +88,11 @@ class JobRunner final {
   boost::asio::awaitable<void> keep_lease(std::int64_t id, std::shared_ptr<boost::asio::steady_timer> timer);
   boost::asio::awaitable<Status> invoke(const queue::Job& job);
   void finish(const queue::Job& job, const Status& result);
+  // Puts a job refused by a rate limit back without counting an attempt.
+  void defer(const queue::Job& job, const Error& error);
+  void park_connection(const queue::Job& job, const RetryAt& reset);
+  // Forgets parks whose reset has passed; returns the earliest one still pending.
+  std::optional<std::int64_t> expire_parks(std::int64_t now_ms);
   void maintain();
   // True (and stopping) when the store has latched a fatal error.
   bool check_fatal();
@@ -103,6 +117,7 @@ class JobRunner final {
   bool wake_pending_ = false;
   std::chrono::steady_clock::time_point next_maintenance_{};
   std::set<std::int64_t> running_;  // ids of the jobs whose handlers run now
+  std::map<std::string, std::int64_t> parked_;  // connection -> unix ms its daily cap resets
 
   bool stopping_ = false;
   bool stop_called_ = false;

@@ -54,4 +54,16 @@ TEST_CASE("status line before any sync and while stopping") {
   CHECK(status_line(s) == "stopping, 0 connections, queue: 0 ready 0 running 0 dead");
 }
 
+TEST_CASE("status line names a connection parked by its daily limit and when it resumes") {
+  UtcZone zone;
+  DaemonStatus s;
+  s.connections.push_back(synced("acme", utc(10, 42), true));
+  ConnectionStatus beta;
+  beta.name = "beta";
+  beta.parked_until = utc(23, 59);
+  s.connections.push_back(beta);
+  CHECK(status_line(s) ==
+        "2 connections, queue: 0 ready 0 running 0 dead, last sync acme 10:42 ok, beta at its daily limit until 23:59");
+}
+
 TEST_CASE("timestamps for machines are RFC 3339 UTC") { CHECK(utc_timestamp(utc(10, 42)) == "2024-05-01T10:42:00Z"); }

@@ -3,8 +3,12 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,8 +16,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 
+#include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
+#include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
 
 using namespace capsync;
@@ -46,10 +52,10 @@ struct Fixture {
     return *runner;
   }
 
-  std::int64_t enqueue(const std::string& kind, int max_attempts = 3) {
+  std::int64_t enqueue(const std::string& kind, int max_attempts = 3, const std::string& connection = "acme") {
     queue::JobSpec spec;
     spec.kind = kind;
-    spec.connection = "acme";
+    spec.connection = connection;
     spec.max_attempts = max_attempts;
     auto id = queue->enqueue(spec, unix_now_ms());
     REQUIRE(id.ok());
@@ -221,4 +227,138 @@ TEST_CASE("runner: a latched fatal store error stops claiming and is reported") 
   f.io.run_for(10s);
   REQUIRE(fatal.has_value());
   CHECK(f.job(1).state == queue::JobState::ready);  // never claimed
+}
+
+namespace {
+
+// Journal lines written while it lives.
+struct CapturedLog {
+  CapturedLog() {
+    log::TEST_set_sink([this](const log::Record& r) { records.push_back(r); });
+  }
+  ~CapturedLog() { log::TEST_set_sink(nullptr); }
+  int count(std::string_view text) const {
+    return static_cast<int>(std::count_if(records.begin(), records.end(), [&](const log::Record& r) {
+      return r.message.find(text) != std::string::npos;
+    }));
+  }
+  std::vector<log::Record> records;
+};
+
+Status daily_cap_until(std::int64_t reset_ms) {
+  return make_error(Errc::rate_limited, "Daily request limit of xero reached; retry after the reset")
+      .with_context("pull contacts")
+      .with_retry_at({reset_ms, true, "xero"});
+}
+
+}  // namespace
+
+TEST_CASE("runner: a daily cap parks the connection's jobs, not failed, said once, and they resume after the reset") {
+  Fixture f;
+  CapturedLog captured;
+  const std::int64_t reset = unix_now_ms() + 2000;
+  std::vector<std::int64_t> acme_calls;  // when the acme handler ran
+  std::int64_t capped = 0;               // the job that met the cap
+  std::int64_t beta_ran = 0;
+  f.registry.add("pull", [&](const queue::Job& job) -> asio::awaitable<Status> {
+    if (job.connection == "beta") {
+      beta_ran = unix_now_ms();
+      co_return Status{};
+    }
+    acme_calls.push_back(unix_now_ms());
+    if (acme_calls.size() == 1) {
+      capped = job.id;
+      co_return daily_cap_until(reset);
+    }
+    co_return Status{};
+  });
+  const auto first = f.enqueue("pull");
+  const auto second = f.enqueue("pull");
+  std::int64_t third = 0;
+  RunnerOptions options;
+  options.max_running = 1;
+  auto& runner = f.make_runner(options);
+
+  std::optional<queue::Job> parked_job, other_while_parked;
+  std::string line_while_parked;
+  int finished = 0;
+  bool failed_reported = false;
+  runner.on_change([&] {
+    if (parked_job || !runner.parked_until("acme")) return;
+    parked_job = f.job(capped);
+    other_while_parked = f.job(capped == first ? second : first);
+    ConnectionStatus acme;
+    acme.name = "acme";
+    acme.parked_until = runner.parked_until("acme");
+    DaemonStatus status;
+    status.connections.push_back(acme);
+    line_while_parked = status_line(status);
+    third = f.enqueue("pull");  // enqueued during the park: held back without running
+    f.enqueue("pull", 3, "beta");  // another connection carries on
+    runner.wake();
+  });
+  runner.on_finished([&](const queue::Job&, const Status& s) {
+    failed_reported = failed_reported || !s.ok();
+    if (++finished == 4) f.io.stop();
+  });
+  runner.start();
+  f.io.run_for(10s);
+
+  REQUIRE(parked_job);
+  CHECK(parked_job->state == queue::JobState::ready);
+  CHECK(parked_job->attempts == 0);
+  CHECK(parked_job->run_after_ms == reset);
+  CHECK(other_while_parked->state == queue::JobState::ready);
+  CHECK(other_while_parked->run_after_ms == reset);
+  CHECK_THAT(line_while_parked, Catch::Contains("acme at its daily limit until"));
+  CHECK(beta_ran > 0);
+  CHECK(beta_ran < reset);
+
+  CHECK(finished == 4);
+  CHECK_FALSE(failed_reported);
+  REQUIRE(acme_calls.size() == 4);  // the refused run, then the three jobs after the reset
+  for (std::size_t i = 1; i < acme_calls.size(); ++i) CHECK(acme_calls[i] >= reset);
+  for (auto id : {first, second, third}) {
+    CHECK(f.job(id).state == queue::JobState::done);
+    CHECK(f.job(id).attempts == 0);
+  }
+  CHECK_FALSE(runner.parked_until("acme"));
+  CHECK(captured.count("Connection acme reached its daily request limit of xero; jobs resume at ") == 1);
+  const auto park_line = std::find_if(captured.records.begin(), captured.records.end(), [](const log::Record& r) {
+    return r.message.find("reached its daily request limit") != std::string::npos;
+  });
+  REQUIRE(park_line != captured.records.end());
+  CHECK(park_line->connection == "acme");
+  CHECK(park_line->message.find(utc_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(reset)))) !=
+        std::string::npos);
+}
+
+TEST_CASE("runner: a rate limit that is not a daily cap puts the job back shortly without counting an attempt") {
+  Fixture f;
+  CapturedLog captured;
+  int calls = 0;
+  f.registry.add("pull", [&](const queue::Job&) -> asio::awaitable<Status> {
+    ++calls;
+    co_return make_error(Errc::rate_limited, "Xero minute rate limit reached on contacts; retry after 1 s");
+  });
+  const auto id = f.enqueue("pull", 1);
+  auto& runner = f.make_runner();
+  bool finished_called = false;
+  runner.on_finished([&](const queue::Job&, const Status&) { finished_called = true; });
+  runner.on_change([&] {
+    if (calls == 1 && runner.running() == 0) f.io.stop();
+  });
+  const std::int64_t before = unix_now_ms();
+  runner.start();
+  f.io.run_for(10s);
+
+  REQUIRE(calls == 1);
+  const auto job = f.job(id);
+  CHECK(job.state == queue::JobState::ready);  // max_attempts 1: a failure would have made it dead
+  CHECK(job.attempts == 0);
+  CHECK(job.run_after_ms >= before + 4000);
+  CHECK(job.run_after_ms <= unix_now_ms() + 6000);
+  CHECK_FALSE(finished_called);
+  CHECK_FALSE(runner.parked_until("acme"));
+  CHECK(captured.count("daily request limit") == 0);
 }
