@@ -1,0 +1,230 @@
+// The FreeAgent connector against capsync-sandbox over HTTP, with a real OAuth token manager:
+// paging of contacts and invoices by Link rel="next", incremental reads by updated_since
+// (a change, a hidden contact), and a create/update round trip with the R12 fields.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "connectors/freeagent/freeagent_connector.hpp"
+#include "core/connector/oauth_token_source.hpp"
+#include "core/oauth/oauth_profile.hpp"
+#include "core/oauth/token_manager.hpp"
+#include "core/oauth/token_store.hpp"
+#include "test/unit/http/sandbox_process.hpp"
+
+using namespace capsync;
+namespace asio = boost::asio;
+
+namespace {
+
+// 230 contacts (ids 1000..1229; 1005 hidden; 1003 a person), 3 sales invoices.
+std::string seed() {
+  std::string contacts;
+  for (int i = 0; i < 230; ++i) {
+    std::string name = i == 3 ? R"("first_name":"Ann","last_name":"Lee")"
+                              : fmt::format(R"("organisation_name":"Customer {:03d}")", i);
+    contacts += fmt::format(R"({}{{"id":"{}",{},"status":"{}","updated_at":"2026-01-01T10:00:00Z"}})", i ? "," : "",
+                            1000 + i, name, i == 5 ? "Hidden" : "Active");
+  }
+  return fmt::format(R"({{"freeagent":{{"clients":[{{"client_id":"sandbox-client-id","client_secret":"sandbox-client-secret"}}],
+    "refreshTokens":["freeagent-sandbox-refresh-token"],"company":{{"name":"Acme Books","subdomain":"acmebooks"}},
+    "contacts":[{}],
+    "invoices":[
+      {{"id":"1","contact":"1001","reference":"INV-1","total_value":"120.50","paid_value":"20.25","dated_on":"2026-01-02","due_on":"2026-02-01","updated_at":"2026-01-02T09:00:00Z"}},
+      {{"id":"2","contact":"1002","reference":"INV-2","total_value":"99.99","paid_value":"99.99","dated_on":"2026-01-03","updated_at":"2026-01-03T09:00:00Z"}},
+      {{"id":"3","contact":"1002","reference":"INV-3","total_value":"10","status":"Draft","currency":"EUR","updated_at":"2026-01-04T09:00:00.250Z"}}]}}}})",
+                     contacts);
+}
+
+struct Fixture {
+  std::filesystem::path seed_path = std::filesystem::temp_directory_path() /
+                                    fmt::format("capsync-freeagent-seed-{}.json", ::getpid());
+  std::unique_ptr<test::SandboxProcess> sandbox;
+  asio::io_context io;
+  http::Client client{io.get_executor(), http::ClientOptions{}};
+  oauth::MemoryTokenStore store;
+  std::unique_ptr<oauth::TokenManager> tokens;
+  std::unique_ptr<connector::OAuthTokenSource> source;
+  std::unique_ptr<connector::ClientSender> sender;
+  std::unique_ptr<freeagent::FreeAgentConnector> freeagent;
+
+  Fixture() {
+    std::ofstream(seed_path) << seed();
+    sandbox = std::make_unique<test::SandboxProcess>(std::vector<std::string>{"--seed", seed_path.string()});
+    REQUIRE(sandbox->running());
+    oauth::TokenManagerOptions o;
+    o.connection = "acme";
+    o.profile = oauth::default_profile("freeagent");
+    o.profile.token_url = sandbox->base_url() + "/freeagent/v2/token_endpoint";
+    o.profile.client_id = "sandbox-client-id";
+    o.profile.client_secret = Secret("sandbox-client-secret");
+    o.bootstrap_refresh_token = Secret("freeagent-sandbox-refresh-token");
+    tokens = std::make_unique<oauth::TokenManager>(io.get_executor(), client, store, std::move(o));
+    source = std::make_unique<connector::OAuthTokenSource>(*tokens);
+    sender = std::make_unique<connector::ClientSender>(client, "acme", "freeagent");
+    freeagent::FreeAgentSettings s;
+    s.base_url = sandbox->base_url() + "/freeagent/v2";
+    freeagent = std::make_unique<freeagent::FreeAgentConnector>(*sender, *source, s);
+  }
+  ~Fixture() { std::filesystem::remove(seed_path); }
+
+  template <typename T>
+  T run(asio::awaitable<T> task) {
+    std::optional<T> out;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
+    io.restart();
+    io.run();
+    return std::move(*out);
+  }
+
+  // Every page of a pass from `cursor`; returns the items and the last cursor.
+  template <typename T, typename List>
+  std::pair<std::vector<T>, std::string> pass(List list, std::string cursor, int* pages = nullptr) {
+    std::vector<T> items;
+    connector::ListRequest request{cursor, 1};
+    for (;;) {
+      auto page = run(list(request));
+      REQUIRE(page);
+      for (auto& x : page->items) items.push_back(std::move(x));
+      if (page->cursor > cursor) cursor = page->cursor;
+      if (pages) ++*pages;
+      if (!page->has_next) break;
+      ++request.page;
+    }
+    return {std::move(items), cursor};
+  }
+  auto contacts(std::string cursor, int* pages = nullptr) {
+    return pass<model::Contact>([&](connector::ListRequest r) { return freeagent->list_contacts(r); }, cursor, pages);
+  }
+  auto invoices(std::string cursor, int* pages = nullptr) {
+    return pass<model::Invoice>([&](connector::ListRequest r) { return freeagent->list_invoices(r, true); }, cursor,
+                                pages);
+  }
+};
+
+const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
+  for (const auto& c : list)
+    if (c.remote_id == id) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("FreeAgent connector pages contacts and invoices from the sandbox, hidden contacts included") {
+  Fixture f;
+  auto tenant = f.run(f.freeagent->tenant());
+  REQUIRE(tenant);
+  CHECK(tenant->id == "acmebooks");
+  CHECK(tenant->name == "Acme Books");
+
+  int pages = 0;
+  auto [contacts, cursor] = f.contacts("", &pages);
+  CHECK(pages == 3);  // 100 + 100 + 30
+  CHECK(contacts.size() == 230);
+  CHECK(cursor == "2026-01-01T10:00:00.000Z");
+  REQUIRE(find(contacts, "1005"));
+  CHECK(find(contacts, "1005")->status == model::ContactStatus::archived);
+  REQUIRE(find(contacts, "1003"));
+  CHECK(find(contacts, "1003")->kind == model::ContactKind::person);
+  CHECK(find(contacts, "1003")->display_name() == "Ann Lee");
+  CHECK(find(contacts, "1010")->is_customer);
+
+  auto [invoices, invoice_cursor] = f.invoices("");
+  REQUIRE(invoices.size() == 3);
+  CHECK(invoices[0].contact_remote_id == "1001");
+  CHECK(invoices[0].amount_due.to_string() == "100.25");
+  CHECK(invoices[0].status == model::InvoiceStatus::authorised);  // Overdue in FreeAgent
+  CHECK(invoices[0].url == "https://acmebooks.freeagent.com/invoices/1");
+  CHECK(invoices[1].status == model::InvoiceStatus::paid);
+  CHECK(invoices[2].status == model::InvoiceStatus::draft);
+  CHECK(invoices[2].currency == "EUR");
+  CHECK(invoice_cursor == "2026-01-04T09:00:00.250Z");
+  CHECK(f.freeagent->new_invoice_url("1001") == "https://acmebooks.freeagent.com/invoices/new?contact=1001");
+
+  auto [none, same] = f.invoices(invoice_cursor);
+  REQUIRE(none.size() == 1);  // the one at the cursor comes again (>=); the runner drops it
+  CHECK(same == invoice_cursor);
+}
+
+TEST_CASE("FreeAgent connector: create with R12 fields, partial update, incremental read, hidden contact") {
+  Fixture f;
+  auto [initial, cursor] = f.contacts("");
+  REQUIRE(initial.size() == 230);
+
+  model::ContactDetails spec;
+  spec.name = "Acme Ltd";
+  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
+  spec.email = "jane@acme.example";
+  spec.phone = "020 7946 0000";
+  spec.mobile = "07700 900000";
+  spec.fax = "020 7946 0001";
+  spec.website = "https://acme.example";
+  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  auto created = f.run(f.freeagent->create_contact(spec, "unused-key"));
+  REQUIRE(created);
+  CHECK(created->name == "Acme Ltd");
+  REQUIRE(created->contact_person);
+  CHECK(created->contact_person->last_name == "Smith");
+  CHECK(created->emails == std::vector<std::string>{"jane@acme.example"});
+  CHECK(created->phones.size() == 2);  // phone and mobile; FreeAgent keeps no fax
+  REQUIRE(created->addresses.size() == 1);
+  CHECK(created->addresses[0].street == "1 High Street\nBorough");
+  CHECK(created->addresses[0].country == "United Kingdom");
+
+  model::ContactDetails nameless;
+  nameless.kind = model::ContactKind::person;
+  auto refused = f.run(f.freeagent->create_contact(nameless, ""));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code() == Errc::invalid_argument);
+  CHECK(refused.error().message().find("can't be blank") != std::string::npos);
+
+  auto [changed, next] = f.contacts(cursor);
+  REQUIRE(find(changed, created->remote_id));
+  CHECK(next > cursor);
+
+  connector::ContactUpdate update{spec, *created};
+  update.desired.mobile = "07700 900999";
+  update.desired.address->city = "Leeds";
+  auto updated = f.run(f.freeagent->update_contact(created->remote_id, update));
+  REQUIRE(updated);  // read back: FreeAgent answers an update with an empty 200
+  CHECK(updated->addresses[0].city == "Leeds");
+  CHECK(updated->addresses[0].zip == "SE1 6HA");  // partial update kept the rest
+  CHECK(updated->emails == std::vector<std::string>{"jane@acme.example"});
+  bool mobile = false;
+  for (const auto& p : updated->phones) mobile = mobile || (p.kind == model::PhoneKind::mobile && p.number == "07700 900999");
+  CHECK(mobile);
+  auto unchanged = f.run(f.freeagent->update_contact(created->remote_id, connector::ContactUpdate{update.desired, *updated}));
+  REQUIRE(unchanged);  // nothing differs: no request
+
+  auto found = f.run(f.freeagent->find_contacts_by_name("  Acme Ltd "));
+  REQUIRE(found);
+  CHECK(found->size() == 1);
+  auto person = f.run(f.freeagent->find_contacts_by_name("Ann Lee"));
+  REQUIRE(person);
+  CHECK(person->size() == 1);
+
+  // Hidden in FreeAgent: the next incremental read reports it archived (R15).
+  auto [after_update, update_cursor] = f.contacts(next);
+  REQUIRE(find(after_update, created->remote_id));
+  auto token = f.run(f.tokens->access_token());
+  REQUIRE(token);
+  http::Request hide;
+  hide.method = http::Method::put;
+  hide.url = f.sandbox->base_url() + "/freeagent/v2/contacts/1042";
+  hide.bearer = *token;
+  hide.body = R"({"contact":{"status":"Hidden"}})";
+  hide.content_type = "application/json";
+  auto hidden = f.run(f.client.send(hide));
+  REQUIRE(hidden);
+  REQUIRE(hidden->status == 200);
+  auto [after_hide, hide_cursor] = f.contacts(update_cursor);
+  REQUIRE(find(after_hide, "1042"));
+  CHECK(find(after_hide, "1042")->status == model::ContactStatus::archived);
+  CHECK(hide_cursor > update_cursor);
+}
