@@ -1,9 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <filesystem>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +14,7 @@
 #include "core/oauth/token_manager.hpp"
 #include "test/unit/http/run.hpp"
 #include "test/unit/http/sandbox_process.hpp"
+#include "test/unit/store/temp_dir.hpp"
 
 using namespace capsync;
 using namespace capsync::oauth;
@@ -290,9 +287,8 @@ TEST_CASE("PKCE challenge matches RFC 7636 appendix B") {
 }
 
 TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization state") {
-  auto path = (std::filesystem::temp_directory_path() / ("capsync-tokens-" + std::to_string(::getpid()) + ".db")).string();
-  std::filesystem::remove(path);
-  auto db = store::Database::open(path, {});
+  test::TempDir dir;  // removed with the database's -wal and -shm files, after the database closes
+  auto db = store::Database::open(dir.file("capsync.db"), {});
   REQUIRE(db.ok());
   SqliteTokenStore tokens(**db);
   CHECK_FALSE(tokens.load("acme")->has_value());
@@ -311,5 +307,4 @@ TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization 
   REQUIRE(tokens.set_state("acme", TokenState::needs_authorization).ok());
   CHECK((*tokens.load("acme"))->state == TokenState::needs_authorization);
   CHECK((*tokens.load("acme"))->refresh_token.reveal() == "r1");
-  std::filesystem::remove(path);
 }
