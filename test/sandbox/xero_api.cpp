@@ -213,6 +213,7 @@ Response XeroApi::route(const Request& request, XeroBooks& books, std::string_vi
   }
   if (resource == "Invoices" && method == "GET") return xero_get_invoices(books, request, id, now, rng_);
   if (resource == "Invoices" && method == "PUT" && !id) return xero_create_invoices(books, request, now, rng_);
+  if (resource == "Invoices" && method == "POST" && id) return xero_update_invoice(books, request, *id, now, rng_);
   return json_response(404, xero_problem(404, "Not Found", "The resource you're looking for cannot be found"));
 }
 

@@ -91,7 +91,66 @@ Draft draft_of(XeroBooks& books, const Value& given, TimePoint now, std::mt19937
   return d;
 }
 
+bool allowed_transition(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  if (from == "DRAFT" || from == "SUBMITTED") return to == "AUTHORISED" || to == "DELETED" || to == "SUBMITTED";
+  return from == "AUTHORISED" && to == "VOIDED";
+}
+
+Response validation_error(const std::vector<std::string>& errors) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartArray();
+  writer.StartObject();
+  writer.Key("HasErrors");
+  writer.Bool(true);
+  writer.Key("ValidationErrors");
+  writer.StartArray();
+  for (const auto& e : errors) {
+    writer.StartObject();
+    writer.Key("Message");
+    writer.String(e.c_str(), static_cast<rapidjson::SizeType>(e.size()));
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+  writer.EndArray();
+  return json_response(400, xero_validation_error(std::string_view(buffer.GetString(), buffer.GetSize())));
+}
+
 }  // namespace
+
+Response xero_update_invoice(XeroBooks& books, const Request& request, const std::string& id, TimePoint now,
+                             std::mt19937_64& rng) {
+  XeroInvoice* inv = nullptr;
+  for (auto& candidate : books.invoices)
+    if (to_lower_ascii(candidate.id) == to_lower_ascii(id)) inv = &candidate;
+  if (inv == nullptr)
+    return json_response(404, xero_problem(404, "Not Found", "The resource you're looking for cannot be found"));
+  rapidjson::Document body;
+  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(request.body.data(), request.body.size());
+  if (body.HasParseError() || !body.IsObject())
+    return json_response(400, R"({"ErrorNumber":14,"Type":"PostDataInvalidException","Message":"The request body is not valid JSON"})");
+  const Value* given = &body;
+  if (const Value* list = member(body, "Invoices"); list != nullptr && list->IsArray() && !list->Empty())
+    given = &(*list)[0];
+  std::vector<std::string> errors;
+  const std::string status = string_member(*given, "Status").value_or(inv->status);
+  if (!allowed_transition(inv->status, status))
+    errors.push_back(fmt::format("Invoice status cannot be changed from {} to {}.", inv->status, status));
+  if (status == "VOIDED" && inv->amount_paid != 0)
+    errors.push_back("Invoice with payments cannot be voided. Remove the payments first.");
+  const auto due = date(*given, "DueDate", errors);
+  if (!errors.empty()) return validation_error(errors);
+  inv->status = status;
+  if (due) inv->due_date = *due;
+  if (status == "VOIDED" || status == "DELETED") inv->amount_due = 0;
+  inv->updated = now;
+  ++books.version;
+  XeroQuery shape;
+  return json_response(200, xero_envelope(now, rng, "Invoices", shape, 1,
+                                          [&](JsonWriter& w) { books.write_invoice(w, *inv, true); }));
+}
 
 Response xero_create_invoices(XeroBooks& books, const Request& request, TimePoint now, std::mt19937_64& rng) {
   rapidjson::Document body;

@@ -1,6 +1,7 @@
 #pragma once
-// Xero PUT /Invoices: creates sales invoices and bills the way a bookkeeper would in Xero,
-// so tests can add invoices after a sync. Status defaults to DRAFT, as in Xero.
+// Xero PUT /Invoices and POST /Invoices/{InvoiceID}: create invoices and bills, and move one
+// through its life (approve, void, delete, change the due date) the way a bookkeeper would in
+// Xero, so tests can change invoices after a sync. Status defaults to DRAFT, as in Xero.
 
 #include <random>
 
@@ -10,5 +11,8 @@
 namespace capsync::sandbox {
 
 Response xero_create_invoices(XeroBooks& books, const Request& request, TimePoint now, std::mt19937_64& rng);
+// Status (DRAFT/SUBMITTED -> AUTHORISED or DELETED, AUTHORISED unpaid -> VOIDED) and DueDate.
+Response xero_update_invoice(XeroBooks& books, const Request& request, const std::string& id, TimePoint now,
+                             std::mt19937_64& rng);
 
 }  // namespace capsync::sandbox
