@@ -189,3 +189,26 @@ TEST_CASE("R9 overdue means due before today in the connection's time zone") {
   CHECK(SandboxState::field(*party, "Overdue") == (east ? "30.00 GBP" : "20.00 GBP"));
   CHECK(SandboxState::has_tag(*party, "Overdue invoices"));
 }
+
+TEST_CASE("R6 a voided overdue invoice takes the overdue tag and amount off at the next sync") {
+  Seed seed;
+  seed.party(organisation(11, "Overdue Org"))
+      .contact(xero_contact("c-1", "Overdue Org"))
+      .invoice(xero_invoice("c-1", "INV-1", "100.00", -5, R"("InvoiceID":"i-1")"))
+      .invoice(xero_invoice("c-1", "INV-2", "50.00", 10));
+  SyncWorld world(seed);
+  world.start_daemon();
+  {
+    const auto state = world.state();
+    REQUIRE(SandboxState::has_tag(*state.party(11), kTag));
+  }
+  REQUIRE(world.xero("POST", "/Invoices/i-1", R"({"Invoices":[{"InvoiceID":"i-1","Status":"VOIDED"}]})").status == 200);
+  world.sync();
+
+  const auto state = world.state();
+  const auto* party = state.party(11);
+  REQUIRE(party);
+  CHECK_FALSE(SandboxState::has_tag(*party, kTag));
+  CHECK_FALSE(SandboxState::field(*party, "Overdue"));
+  CHECK(SandboxState::field(*party, "Outstanding") == "50.00 GBP");
+}
