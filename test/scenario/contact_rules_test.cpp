@@ -324,3 +324,48 @@ TEST_CASE("R10 an organisation's edit keeps the contact person Xero has") {
   CHECK(text_of(*contact, "FirstName") == "Kai");
   CHECK(text_of(*contact, "LastName") == "Wu");
 }
+
+TEST_CASE("R14 a re-created party gets its invoice note back, once") {
+  WorldOptions options;
+  options.sync_yaml = "invoice_note: true";
+  SyncWorld world(linked_seed(), options);
+  world.start_daemon();
+  REQUIRE(world.capsule("DELETE", "/parties/11").status == 204);
+  world.sync();
+  world.sync();
+  const auto state = world.state();
+  const auto* recreated = state.party_named("Acme Ltd");
+  REQUIRE(recreated);
+  const auto notes = state.notes_of((*recreated)["id"].GetInt64());
+  REQUIRE(notes.size() == 1);
+  CHECK(text_of(*notes[0], "content").find("Invoice INV-1") != std::string::npos);
+}
+
+TEST_CASE("R15 a contact restored in Xero after archiving links to its party again") {
+  SyncWorld world(linked_seed());
+  world.start_daemon();
+  REQUIRE(world.xero("POST", "/Contacts/c-1", R"({"Contacts":[{"ContactID":"c-1","ContactStatus":"ARCHIVED"}]})").status == 200);
+  world.sync();
+  REQUIRE_FALSE(world.binding_of_contact("c-1"));
+  REQUIRE(world.xero("POST", "/Contacts/c-1", R"({"Contacts":[{"ContactID":"c-1","ContactStatus":"ACTIVE"}]})").status == 200);
+  world.sync();
+  CHECK(world.binding_of_contact("c-1") == "11");
+  CHECK(world.state().parties_named("Acme Ltd").size() == 1);
+}
+
+TEST_CASE("R5 Capsule is polled on its own schedule: an edit reaches Xero without a requested sync") {
+  WorldOptions options;
+  options.sync_yaml = "capsule_poll: 10s";  // the shortest allowed
+  SyncWorld world(linked_seed(), options);
+  world.start_daemon();
+  REQUIRE(world.capsule("PUT", "/parties/12", R"({"party":{"phoneNumbers":[{"type":"Work","number":"0113 496 0777"}]}})")
+              .status == 200);
+  const bool arrived = wait_until(
+      [&] {
+        const auto state = world.state();
+        const auto* contact = state.contact("c-2");
+        return contact && phone_of(*contact, "DEFAULT") == "01134960777";
+      },
+      40s);
+  CHECK(arrived);
+}
