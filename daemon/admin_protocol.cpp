@@ -40,32 +40,67 @@ Result<Request> parse_request(std::string_view line) {
   const std::string_view name(cmd->value.GetString(), cmd->value.GetStringLength());
 
   Request request;
+  auto text = [&](const char* key, std::string& out) {
+    auto m = doc.FindMember(key);
+    if (m == doc.MemberEnd() || !m->value.IsString()) return;
+    out.assign(m->value.GetString(), m->value.GetStringLength());
+  };
+  auto flag = [&](const char* key) {
+    auto m = doc.FindMember(key);
+    return m != doc.MemberEnd() && m->value.IsBool() && m->value.GetBool();
+  };
+  auto positive = [&](const char* key) -> std::int64_t {
+    auto m = doc.FindMember(key);
+    if (m == doc.MemberEnd() || !m->value.IsInt64() || m->value.GetInt64() <= 0) return 0;
+    return m->value.GetInt64();
+  };
   if (name == "status") {
     request.command = Command::status;
     return request;
   }
-  if (name == "sync-now") {
-    request.command = Command::sync_now;
-  } else if (name == "export") {
+  if (name == "sync-now" || name == "jobs" || name == "conflicts") {
+    request.command = name == "sync-now" ? Command::sync_now : name == "jobs" ? Command::jobs : Command::conflicts;
+    text("connection", request.connection);
+    request.full = flag("full");
+    request.dead = flag("dead");
+    return request;
+  }
+  if (name == "job" || name == "retry" || name == "resolve") {
+    request.command = name == "job" ? Command::job : name == "retry" ? Command::retry : Command::resolve;
+    request.id = positive("id");
+    request.all_dead = request.command == Command::retry && flag("all_dead");
+    if (request.id == 0 && !request.all_dead)
+      return make_error(Errc::invalid_argument, "{} needs a positive integer member \"id\"{}", name,
+                        request.command == Command::retry ? " or \"all_dead\":true" : "");
+    if (request.command == Command::resolve) {
+      request.link = positive("link");
+      request.ignore = flag("ignore");
+      if ((request.link == 0) == !request.ignore)
+        return make_error(Errc::invalid_argument,
+                          "resolve needs either \"link\" (a positive Capsule party id) or \"ignore\":true");
+    }
+    return request;
+  }
+  if (name == "export") {
     request.command = Command::export_party;
   } else if (name == "disable") {
     request.command = Command::disable;
   } else if (name == "enable") {
     request.command = Command::enable;
   } else {
-    return make_error(Errc::unsupported, "unknown command \"{}\" (known: status, sync-now, export, disable, enable)",
+    return make_error(Errc::unsupported,
+                      "unknown command \"{}\" (known: status, sync-now, export, disable, enable, jobs, job, retry, "
+                      "conflicts, resolve)",
                       name);
   }
-  auto conn = doc.FindMember("connection");
-  if (conn == doc.MemberEnd() || !conn->value.IsString() || conn->value.GetStringLength() == 0)
+  text("connection", request.connection);
+  if (request.connection.empty())
     return make_error(Errc::invalid_argument, "{} needs a string member \"connection\"", name);
-  request.connection.assign(conn->value.GetString(), conn->value.GetStringLength());
   if (request.command == Command::export_party) {
-    auto party = doc.FindMember("party_id");
-    if (party == doc.MemberEnd() || !party->value.IsInt64() || party->value.GetInt64() <= 0)
+    request.party_id = positive("party_id");
+    if (request.party_id == 0)
       return make_error(Errc::invalid_argument,
                         "export needs a positive integer member \"party_id\" (a Capsule party id)");
-    request.party_id = party->value.GetInt64();
   }
   return request;
 }
@@ -80,6 +115,16 @@ std::string_view command_name(Command command) {
       return "disable";
     case Command::enable:
       return "enable";
+    case Command::jobs:
+      return "jobs";
+    case Command::job:
+      return "job";
+    case Command::retry:
+      return "retry";
+    case Command::conflicts:
+      return "conflicts";
+    case Command::resolve:
+      return "resolve";
     case Command::status:
       break;
   }
@@ -93,7 +138,7 @@ std::string format_request(const Request& request) {
   w.Key("cmd");
   const auto name = command_name(request.command);
   w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-  if (request.command != Command::status) {
+  if (!request.connection.empty()) {
     w.Key("connection");
     w.String(request.connection);
   }
@@ -101,6 +146,22 @@ std::string format_request(const Request& request) {
     w.Key("party_id");
     w.Int64(request.party_id);
   }
+  auto flag = [&](const char* key, bool value) {
+    if (!value) return;
+    w.Key(key);
+    w.Bool(true);
+  };
+  auto number = [&](const char* key, std::int64_t value) {
+    if (value == 0) return;
+    w.Key(key);
+    w.Int64(value);
+  };
+  flag("full", request.full);
+  flag("dead", request.dead);
+  number("id", request.id);
+  flag("all_dead", request.all_dead);
+  number("link", request.link);
+  flag("ignore", request.ignore);
   w.EndObject();
   return buf.GetString();
 }
@@ -189,6 +250,137 @@ std::string enable_response(std::string_view was, const std::vector<std::int64_t
   w.StartArray();
   for (auto id : jobs) w.Int64(id);
   w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+namespace {
+
+std::string ms_timestamp(std::int64_t ms) {
+  return utc_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+}
+
+void write_strings(Writer& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const auto& item : items) w.String(item);
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string sync_now_response(const std::vector<std::int64_t>& jobs) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("job");
+  w.Int64(jobs.empty() ? 0 : jobs.front());
+  w.Key("jobs");
+  w.StartArray();
+  for (auto id : jobs) w.Int64(id);
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string jobs_response(const std::vector<queue::Job>& jobs) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("jobs");
+  w.StartArray();
+  for (const auto& j : jobs) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(j.id);
+    w.Key("kind");
+    w.String(j.kind);
+    w.Key("connection");
+    w.String(j.connection);
+    w.Key("state");
+    const auto state = queue::to_string(j.state);
+    w.String(state.data(), static_cast<rapidjson::SizeType>(state.size()));
+    w.Key("attempts");
+    w.Int(j.attempts);
+    w.Key("max_attempts");
+    w.Int(j.max_attempts);
+    w.Key("created_at");
+    w.String(ms_timestamp(j.created_at_ms));
+    w.Key("run_after");
+    w.String(ms_timestamp(j.run_after_ms));
+    if (j.finished_at_ms > 0) {
+      w.Key("finished_at");
+      w.String(ms_timestamp(j.finished_at_ms));
+    }
+    if (!j.last_error.empty()) {
+      w.Key("last_error");
+      w.String(j.last_error);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string retry_response(int retried) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("retried");
+  w.Int(retried);
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string conflicts_response(const std::vector<ConflictView>& conflicts) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("conflicts");
+  w.StartArray();
+  for (const auto& c : conflicts) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(c.id);
+    w.Key("connection");
+    w.String(c.connection);
+    w.Key("kind");
+    w.String(c.kind);
+    w.Key("capsule_ids");
+    write_strings(w, c.capsule_ids);
+    w.Key("capsule_names");
+    write_strings(w, c.capsule_names);
+    w.Key("remote_id");
+    w.String(c.remote_id);
+    w.Key("remote_name");
+    w.String(c.remote_name);
+    w.Key("detail");
+    w.String(c.detail);
+    w.Key("created_at");
+    w.String(utc_timestamp(c.created_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string resolve_response(std::string_view resolution) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(true);
+  w.Key("resolution");
+  w.String(resolution.data(), static_cast<rapidjson::SizeType>(resolution.size()));
   w.EndObject();
   return buf.GetString();
 }

@@ -14,8 +14,24 @@
 //   <- {"ok":true,"job":19}
 //   -> {"cmd":"enable","connection":"acme"}
 //   <- {"ok":true,"was":"disabled","jobs":[20,21]}   (was: active | disabling | disabled)
+//   -> {"cmd":"sync-now","full":true}               (no connection: every active one)
+//   <- {"ok":true,"job":22,"jobs":[22,23]}
+//   -> {"cmd":"jobs","connection":"acme","dead":true}               (both optional)
+//   <- {"ok":true,"jobs":[{"id":17,"kind":"pull","connection":"acme","state":"dead",
+//        "attempts":8,"max_attempts":8,"created_at":"…","run_after":"…","finished_at":"…",
+//        "last_error":"…"}]}
+//   -> {"cmd":"job","id":17}                                 <- {"ok":true,"jobs":[{…}]}
+//   -> {"cmd":"retry","id":17}  or  {"cmd":"retry","all_dead":true}
+//   <- {"ok":true,"retried":1}
+//   -> {"cmd":"conflicts","connection":"acme"}                      (connection optional)
+//   <- {"ok":true,"conflicts":[{"id":3,"connection":"acme","kind":"ambiguous_match",
+//        "capsule_ids":["11","12"],"capsule_names":["Acme","Acme"],"remote_id":"c-1",
+//        "remote_name":"Acme","detail":"…","created_at":"…"}]}      (R17)
+//   -> {"cmd":"resolve","id":3,"link":11}  or  {"cmd":"resolve","id":3,"ignore":true}
+//   <- {"ok":true,"resolution":"linked"}                          (linked | ignored)
 //   <- {"ok":false,"error":"unknown connection \"acme2\""}       (any failure)
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,15 +46,21 @@ namespace capsync::daemon::admin {
 // A request line longer than this is refused (and the connection closed).
 inline constexpr std::size_t max_request_bytes = 64 * 1024;
 
-enum class Command { status, sync_now, export_party, disable, enable };
+enum class Command { status, sync_now, export_party, disable, enable, jobs, job, retry, conflicts, resolve };
 
 struct Request {
   Command command = Command::status;
-  std::string connection;    // every command but status
+  std::string connection;     // export, disable, enable; optional for sync-now, jobs, conflicts
   std::int64_t party_id = 0;  // export: the Capsule party, > 0
+  bool full = false;          // sync-now: a full reconcile that ignores cursors
+  bool dead = false;          // jobs: only dead ones
+  std::int64_t id = 0;        // job, retry: the job; resolve: the conflict
+  bool all_dead = false;      // retry: every dead job instead of one
+  std::int64_t link = 0;      // resolve: the Capsule party to link
+  bool ignore = false;        // resolve: hide the conflict for good
 };
 
-// "status", "sync-now", "export", "disable", "enable".
+// "status", "sync-now", "export", "disable", "enable", "jobs", "job", "retry", "conflicts", "resolve".
 std::string_view command_name(Command command);
 
 // Parses one request line (without its newline). Errors say what is wrong with it.
@@ -54,5 +76,21 @@ std::string sync_now_response(std::int64_t job_id);
 std::string job_response(std::int64_t job_id);
 // enable: the state the connection was in and the syncs queued.
 std::string enable_response(std::string_view was, const std::vector<std::int64_t>& jobs);
+// sync-now: the first job and every job queued.
+std::string sync_now_response(const std::vector<std::int64_t>& jobs);
+// jobs and job.
+std::string jobs_response(const std::vector<queue::Job>& jobs);
+std::string retry_response(int retried);
+
+// One R17 conflict as capsyncctl shows it, with the names of both sides when known.
+struct ConflictView {
+  std::int64_t id = 0;
+  std::string connection, kind;
+  std::vector<std::string> capsule_ids, capsule_names;  // names in the same order, "" when unknown
+  std::string remote_id, remote_name, detail;
+  std::chrono::system_clock::time_point created_at;
+};
+std::string conflicts_response(const std::vector<ConflictView>& conflicts);
+std::string resolve_response(std::string_view resolution);
 
 }  // namespace capsync::daemon::admin

@@ -1,9 +1,19 @@
-// capsyncctl: asks a running capsyncd over its admin socket. Wiring only; the protocol is
-// in admin_protocol, the socket client in admin_client.
+// capsyncctl: asks a running capsyncd over its admin socket. Wiring and printing only; the
+// protocol is in admin_protocol, the socket client in admin_client.
+//
+// Exit codes: 0 done, 1 refused or failed (a --wait job that failed too), 2 bad usage,
+// 3 capsyncd is not running, 4 permission denied on the socket.
 
-#include <cstdio>
+#include <sys/stat.h>
+
+#include <grp.h>
+
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,8 +26,11 @@
 #include "daemon/admin_protocol.hpp"
 
 using namespace capsync;
+using daemon::admin::Command;
 
 namespace {
+
+constexpr const char* default_socket = "/run/capsync/admin.sock";
 
 // --socket wins, then the config's admin_socket, then the packaged default.
 std::string socket_path(const std::string& socket, const std::string& config_path) {
@@ -26,9 +39,24 @@ std::string socket_path(const std::string& socket, const std::string& config_pat
     auto loaded = config::load_file(config_path);
     if (loaded.ok()) return loaded.config->admin_socket;
     for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
-    fmt::print(stderr, "capsyncctl: cannot read the socket path from {}, trying the default\n", config_path);
+    fmt::print(stderr, "capsyncctl: cannot read the socket path from {}, trying {}\n", config_path, default_socket);
   }
-  return "/run/capsync/admin.sock";
+  return default_socket;
+}
+
+// What a person can do about a socket that refused us.
+std::string access_hint(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "run as root or as a member of the socket's group";
+  const group* g = getgrgid(st.st_gid);
+  if (g == nullptr || st.st_gid == 0) return "run as root, or set admin_socket_group in the config and join that group";
+  return fmt::format("run as root or as a member of group {} (sudo usermod -aG {} $USER, then log in again)",
+                     g->gr_name, g->gr_name);
+}
+
+const char* text(const rapidjson::Value& v, const char* key) {
+  auto m = v.FindMember(key);
+  return m != v.MemberEnd() && m->value.IsString() ? m->value.GetString() : "";
 }
 
 void print_counts(const rapidjson::Value& q) {
@@ -36,7 +64,7 @@ void print_counts(const rapidjson::Value& q) {
              q["done"].GetInt64(), q["dead"].GetInt64());
 }
 
-int print_status(const rapidjson::Document& doc) {
+void print_status(const rapidjson::Document& doc) {
   fmt::print("{}\n", doc["status"].GetString());
   for (const auto& c : doc["connections"].GetArray()) {
     fmt::print("  {} ({}{}): ", c["name"].GetString(), c["provider"].GetString(),
@@ -46,19 +74,76 @@ int print_status(const rapidjson::Document& doc) {
     if (last.IsObject()) {
       fmt::print("; last sync {} {}", last["at"].GetString(), last["ok"].GetBool() ? "ok" : "failed");
       if (last.HasMember("error")) fmt::print(": {}", last["error"].GetString());
+    } else {
+      fmt::print("; no sync finished since capsyncd started");
     }
     fmt::print("\n");
   }
-  return 0;
+}
+
+// "17 pull acme dead (8/8 attempts)"
+std::string job_line(const rapidjson::Value& j) {
+  return fmt::format("{:>6}  {:<15} {:<12} {:<8} {}/{} attempts  due {}", j["id"].GetInt64(), text(j, "kind"),
+                     text(j, "connection"), text(j, "state"), j["attempts"].GetInt(), j["max_attempts"].GetInt(),
+                     text(j, "run_after"));
+}
+
+void print_jobs(const rapidjson::Document& doc) {
+  const auto& jobs = doc["jobs"].GetArray();
+  if (jobs.Empty()) {
+    fmt::print("No jobs waiting, running or dead\n");
+    return;
+  }
+  fmt::print("{:>6}  {:<15} {:<12} {:<8} {}\n", "JOB", "KIND", "CONNECTION", "STATE", "ATTEMPTS");
+  for (const auto& j : jobs) {
+    fmt::print("{}\n", job_line(j));
+    if (j.HasMember("last_error")) fmt::print("        last error: {}\n", j["last_error"].GetString());
+  }
+}
+
+void print_job(const rapidjson::Value& j) {
+  fmt::print("Job {}: {} on {}\n", j["id"].GetInt64(), text(j, "kind"), text(j, "connection"));
+  fmt::print("  state:      {}\n", text(j, "state"));
+  fmt::print("  attempts:   {} of {}\n", j["attempts"].GetInt(), j["max_attempts"].GetInt());
+  fmt::print("  created:    {}\n", text(j, "created_at"));
+  fmt::print("  due:        {}\n", text(j, "run_after"));
+  if (j.HasMember("finished_at")) fmt::print("  finished:   {}\n", text(j, "finished_at"));
+  fmt::print("  last error: {}\n", j.HasMember("last_error") ? text(j, "last_error") : "none");
+  if (std::string_view(text(j, "state")) == "dead") fmt::print("Retry it with: capsyncctl jobs retry {}\n",
+                                                                  j["id"].GetInt64());
+}
+
+void print_conflicts(const rapidjson::Document& doc) {
+  const auto& conflicts = doc["conflicts"].GetArray();
+  if (conflicts.Empty()) {
+    fmt::print("No open conflicts\n");
+    return;
+  }
+  for (const auto& c : conflicts) {
+    fmt::print("Conflict {} on {}: {} (since {})\n", c["id"].GetInt64(), text(c, "connection"), text(c, "kind"),
+               text(c, "created_at"));
+    if (*text(c, "remote_id") != '\0')
+      fmt::print("  accounting contact  {:<12} {}\n", text(c, "remote_id"), text(c, "remote_name"));
+    const auto& ids = c["capsule_ids"].GetArray();
+    const auto& names = c["capsule_names"].GetArray();
+    for (rapidjson::SizeType i = 0; i < ids.Size(); ++i)
+      fmt::print("  Capsule party       {:<12} {}\n", ids[i].GetString(), i < names.Size() ? names[i].GetString() : "");
+    fmt::print("  {}\n", text(c, "detail"));
+  }
+  fmt::print("Resolve one with: capsyncctl conflicts resolve ID --link CAPSULE_PARTY_ID (or --ignore)\n");
 }
 
 // What the daemon did, for a person.
 void print_done(const daemon::admin::Request& request, const rapidjson::Document& doc) {
-  using daemon::admin::Command;
   switch (request.command) {
-    case Command::sync_now:
-      fmt::print("Enqueued sync of {} (job {})\n", request.connection, doc["job"].GetInt64());
+    case Command::sync_now: {
+      std::vector<std::int64_t> ids;
+      for (const auto& j : doc["jobs"].GetArray()) ids.push_back(j.GetInt64());
+      fmt::print("Enqueued {} of {} (job{} {})\n", request.full ? "a full sync" : "a sync",
+                 request.connection.empty() ? "every enabled connection" : request.connection,
+                 ids.size() == 1 ? "" : "s", fmt::join(ids, ", "));
       return;
+    }
     case Command::export_party:
       fmt::print("Enqueued export of Capsule party {} on {} (job {}); `capsyncctl jobs` and the journal show the "
                  "outcome, `capsyncctl conflicts` a name clash\n",
@@ -86,64 +171,204 @@ void print_done(const daemon::admin::Request& request, const rapidjson::Document
       return;
     }
     case Command::status:
+      print_status(doc);
+      return;
+    case Command::jobs:
+      print_jobs(doc);
+      return;
+    case Command::job:
+      print_job(doc["jobs"][0]);
+      return;
+    case Command::retry:
+      fmt::print("{} dead job{} back in the queue\n", doc["retried"].GetInt(), doc["retried"].GetInt() == 1 ? "" : "s");
+      return;
+    case Command::conflicts:
+      print_conflicts(doc);
+      return;
+    case Command::resolve:
+      if (std::string_view(doc["resolution"].GetString()) == "linked")
+        fmt::print("Conflict {} resolved: Capsule party {} is linked; the next sync (queued) fills in its summary\n",
+                   request.id, request.link);
+      else
+        fmt::print("Conflict {} ignored; capsync will not report this situation again\n", request.id);
       return;
   }
+}
+
+class Ctl {
+ public:
+  Ctl(std::string path, bool json) : path_(std::move(path)), json_(json) {}
+
+  // Sends the request; prints errors. The parsed answer when the daemon accepted it.
+  std::optional<rapidjson::Document> call(const daemon::admin::Request& request, int& exit_code) {
+    auto answer = daemon::admin_call(path_, daemon::admin::format_request(request));
+    if (!answer) {
+      const auto code = answer.error().code();
+      if (code == Errc::not_found) {
+        fmt::print(stderr, "capsyncctl: {}; start it with `systemctl start capsync` (or check --socket/--config)\n",
+                   answer.error().message());
+        exit_code = 3;
+      } else if (code == Errc::unauthorized) {
+        fmt::print(stderr, "capsyncctl: {}: {}\n", answer.error().message(), access_hint(path_));
+        exit_code = 4;
+      } else {
+        fmt::print(stderr, "capsyncctl: {}\n", answer.error().message());
+        exit_code = 1;
+      }
+      return std::nullopt;
+    }
+    rapidjson::Document doc;
+    doc.Parse(answer->c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
+      fmt::print(stderr, "capsyncctl: the daemon sent an answer that is not understood: {}\n", *answer);
+      exit_code = 1;
+      return std::nullopt;
+    }
+    if (!doc["ok"].GetBool()) {
+      const std::string error = text(doc, "error");
+      if (json_) fmt::print("{}\n", *answer);
+      if (error.starts_with("permission denied")) {
+        fmt::print(stderr, "capsyncctl: {}: {}\n", error, access_hint(path_));
+        exit_code = 4;
+      } else {
+        fmt::print(stderr, "capsyncctl: {}\n", error.empty() ? "request refused" : error);
+        exit_code = 1;
+      }
+      return std::nullopt;
+    }
+    last_answer_ = std::move(*answer);
+    return doc;
+  }
+  const std::string& last_answer() const { return last_answer_; }
+  bool json() const { return json_; }
+
+ private:
+  std::string path_;
+  bool json_;
+  std::string last_answer_;
+};
+
+// Follows the jobs of a sync-now until each is done (0) or has failed an attempt (1).
+int wait_for_jobs(Ctl& ctl, const std::vector<std::int64_t>& ids) {
+  int result = 0;
+  for (auto id : ids) {
+    std::string last_line;
+    for (;;) {
+      daemon::admin::Request request;
+      request.command = Command::job;
+      request.id = id;
+      int code = 0;
+      auto doc = ctl.call(request, code);
+      if (!doc) return code;
+      const auto& j = (*doc)["jobs"][0];
+      const std::string state = text(j, "state");
+      const bool failed = state == "dead" || (state == "ready" && j.HasMember("last_error"));
+      if (ctl.json()) {
+        if (state == "done" || failed) fmt::print("{}\n", ctl.last_answer());
+      } else {
+        std::string line = fmt::format("job {} {} on {}: {}", id, text(j, "kind"), text(j, "connection"), state);
+        if (state == "ready" && failed) line += fmt::format(", failed, retry due {}", text(j, "run_after"));
+        if (line != last_line) fmt::print("{}\n", line);
+        std::fflush(stdout);
+        last_line = std::move(line);
+        if (failed) fmt::print(stderr, "capsyncctl: job {} failed: {}\n", id, text(j, "last_error"));
+      }
+      if (state == "done") break;
+      if (failed) {
+        result = 1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // polling interval, not a timing assumption
+    }
+  }
+  return result;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"capsyncctl: talk to a running capsyncd"};
+  // Global options are accepted after the subcommand too.
+  app.fallthrough();
   std::string socket, config_path, connection;
-  std::int64_t party_id = 0;
-  bool json = false;
-  app.add_option("--socket", socket, "Admin socket of the daemon")->option_text("PATH");
+  daemon::admin::Request request;
+  bool json = false, wait = false;
+  app.add_option("--socket", socket, "Admin socket of the daemon (default: the config's admin_socket, else " +
+                                          std::string(default_socket) + ")")
+      ->option_text("PATH");
   app.add_option("--config", config_path, "Read the admin socket path from this config")->option_text("FILE");
   app.add_flag("--json", json, "Print the daemon's JSON answer as is");
   app.require_subcommand(1);
+
   auto* status = app.add_subcommand("status", "Connections, queue and last syncs");
-  auto* sync_now = app.add_subcommand("sync-now", "Enqueue a sync of one connection now");
-  sync_now->add_option("connection", connection, "Connection name")->required();
+  auto* sync_now = app.add_subcommand("sync-now", "Enqueue a sync now (of every enabled connection when none is named)");
+  sync_now->add_option("connection", connection, "Connection name");
+  sync_now->add_flag("--full", request.full, "A full reconcile that ignores the incremental cursors");
+  sync_now->add_flag("--wait", wait, "Follow the sync to its end; exit 1 if it failed");
   auto* export_cmd = app.add_subcommand("export", "Export one Capsule party to the accounting service (R12)");
   export_cmd->add_option("connection", connection, "Connection name")->required();
-  export_cmd->add_option("party-id", party_id, "Capsule party id")->required()->check(CLI::PositiveNumber);
+  export_cmd->add_option("party-id", request.party_id, "Capsule party id")->required()->check(CLI::PositiveNumber);
   auto* disable = app.add_subcommand(
       "disable", "Stop syncing a connection and remove capsync's summaries, tags and notes from Capsule (R16)");
   disable->add_option("connection", connection, "Connection name")->required();
   auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
   enable->add_option("connection", connection, "Connection name")->required();
-  CLI11_PARSE(app, argc, argv);
 
-  daemon::admin::Request request;
-  if (status->parsed()) request.command = daemon::admin::Command::status;
-  else if (sync_now->parsed()) request.command = daemon::admin::Command::sync_now;
-  else if (export_cmd->parsed()) request.command = daemon::admin::Command::export_party;
-  else if (disable->parsed()) request.command = daemon::admin::Command::disable;
-  else if (enable->parsed()) request.command = daemon::admin::Command::enable;
+  auto* jobs = app.add_subcommand("jobs", "Jobs waiting, running or dead (show and retry them)");
+  jobs->require_subcommand(0, 1);
+  jobs->add_flag("--dead", request.dead, "Only jobs that failed for good");
+  jobs->add_option("--connection", connection, "Only this connection's jobs")->option_text("NAME");
+  auto* jobs_show = jobs->add_subcommand("show", "One job with its last error");
+  jobs_show->add_option("id", request.id, "Job id")->required()->check(CLI::PositiveNumber);
+  auto* jobs_retry = jobs->add_subcommand("retry", "Put a dead job (or every dead job) back in the queue");
+  auto* retry_id = jobs_retry->add_option("id", request.id, "Job id")->check(CLI::PositiveNumber);
+  auto* all_dead = jobs_retry->add_flag("--all-dead", request.all_dead, "Every dead job");
+  retry_id->excludes(all_dead);
+  jobs_retry->callback([&] {
+    if (request.id == 0 && !request.all_dead) throw CLI::ValidationError("jobs retry", "give a job id or --all-dead");
+  });
+
+  auto* conflicts = app.add_subcommand("conflicts", "Decisions that need a person (R17), and resolving them");
+  conflicts->require_subcommand(0, 1);
+  conflicts->add_option("connection", connection, "Only this connection's conflicts");
+  auto* resolve = conflicts->add_subcommand("resolve", "Link the accounting contact to a Capsule party, or ignore");
+  resolve->add_option("id", request.id, "Conflict id")->required()->check(CLI::PositiveNumber);
+  auto* link = resolve->add_option("--link", request.link, "Capsule party to link the accounting contact to")
+                   ->option_text("CAPSULE_ID")
+                   ->check(CLI::PositiveNumber);
+  auto* ignore = resolve->add_flag("--ignore", request.ignore, "Hide it; the same situation is not reported again");
+  link->excludes(ignore);
+  resolve->callback([&] {
+    if (request.link == 0 && !request.ignore) throw CLI::ValidationError("resolve", "give --link CAPSULE_ID or --ignore");
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (status->parsed()) request.command = Command::status;
+  else if (sync_now->parsed()) request.command = Command::sync_now;
+  else if (export_cmd->parsed()) request.command = Command::export_party;
+  else if (disable->parsed()) request.command = Command::disable;
+  else if (enable->parsed()) request.command = Command::enable;
+  else if (jobs_show->parsed()) request.command = Command::job;
+  else if (jobs_retry->parsed()) request.command = Command::retry;
+  else if (jobs->parsed()) request.command = Command::jobs;
+  else if (resolve->parsed()) request.command = Command::resolve;
+  else if (conflicts->parsed()) request.command = Command::conflicts;
   request.connection = connection;
-  request.party_id = party_id;
 
-  const std::string path = socket_path(socket, config_path);
-  auto answer = daemon::admin_call(path, daemon::admin::format_request(request));
-  if (!answer) {
-    fmt::print(stderr, "capsyncctl: {}\n", answer.error().message());
-    return answer.error().code() == Errc::not_found ? 3 : 1;
+  Ctl ctl(socket_path(socket, config_path), json);
+  int exit_code = 0;
+  auto doc = ctl.call(request, exit_code);
+  if (!doc) return exit_code;
+  if (json) fmt::print("{}\n", ctl.last_answer());
+  else print_done(request, *doc);
+  if (request.command == Command::sync_now && wait) {
+    std::vector<std::int64_t> ids;
+    for (const auto& j : (*doc)["jobs"].GetArray()) ids.push_back(j.GetInt64());
+    return wait_for_jobs(ctl, ids);
   }
-  if (json) {
-    fmt::print("{}\n", *answer);
-    return 0;
-  }
-  rapidjson::Document doc;
-  doc.Parse(answer->c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ok")) {
-    fmt::print(stderr, "capsyncctl: the daemon sent an answer that is not understood: {}\n", *answer);
-    return 1;
-  }
-  if (!doc["ok"].GetBool()) {
-    fmt::print(stderr, "capsyncctl: {}\n", doc.HasMember("error") ? doc["error"].GetString() : "request refused");
-    return 1;
-  }
-  if (request.command == daemon::admin::Command::status) return print_status(doc);
-  print_done(request, doc);
   return 0;
 }

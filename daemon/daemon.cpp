@@ -2,16 +2,22 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <random>
+#include <ranges>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "core/config/config.hpp"
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/conflicts_repo.hpp"
+#include "core/engine/contact_mirror.hpp"
 #include "core/engine/disable_job.hpp"
 #include "core/engine/disable_state.hpp"
 #include "core/engine/export_job.hpp"
+#include "core/engine/party_mirror.hpp"
 #include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
@@ -244,20 +250,15 @@ std::string Daemon::handle_admin(std::string_view request) {
   switch (parsed->command) {
     case admin::Command::status:
       return admin::status_response(status());
-    case admin::Command::sync_now: {
-      const auto& name = parsed->connection;
-      auto it = std::find_if(config_.connections.begin(), config_.connections.end(),
-                             [&](const config::ConnectionConfig& c) { return c.name == name; });
-      if (it == config_.connections.end()) return admin::error_response(fmt::format("unknown connection \"{}\"", name));
-      if (!it->enabled) return admin::error_response(fmt::format("connection \"{}\" is disabled", name));
-      if (stopping_) return admin::error_response("capsyncd is stopping");
-      queue::JobSpec spec = periodic_job(kind_pull, name);
-      spec.priority = 10;  // an operator is waiting for it
-      auto id = enqueue(std::move(spec));
-      if (!id) return admin::error_response(fmt::format("cannot enqueue the sync: {}", id.error().message()));
-      log::info({.connection = name}, "Sync of connection {} requested over the admin socket (job {})", name, *id);
-      return admin::sync_now_response(*id);
-    }
+    case admin::Command::sync_now:
+      return handle_sync_now(*parsed);
+    case admin::Command::jobs:
+    case admin::Command::job:
+    case admin::Command::retry:
+      return handle_jobs_command(*parsed);
+    case admin::Command::conflicts:
+    case admin::Command::resolve:
+      return handle_conflicts_command(*parsed);
     case admin::Command::export_party:
     case admin::Command::disable:
     case admin::Command::enable:
@@ -266,11 +267,180 @@ std::string Daemon::handle_admin(std::string_view request) {
   return admin::error_response("unhandled command");
 }
 
+std::string Daemon::unknown_connection(std::string_view name) const {
+  std::vector<std::string_view> known;
+  for (const auto& c : config_.connections) known.push_back(c.name);
+  return fmt::format("unknown connection \"{}\" (known: {})", name,
+                     known.empty() ? std::string("none") : fmt::format("{}", fmt::join(known, ", ")));
+}
+
+std::string Daemon::handle_sync_now(const admin::Request& request) {
+  if (stopping_) return admin::error_response("capsyncd is stopping");
+  std::vector<std::string> names;
+  engine::DisableState states(*db_);
+  for (const auto& c : config_.connections) {
+    if (!request.connection.empty() && c.name != request.connection) continue;
+    const bool stopped = !c.enabled || states.stopped(c.name);
+    if (stopped && !request.connection.empty())
+      return admin::error_response(fmt::format("connection \"{}\" is disabled{}", c.name,
+                                               c.enabled ? fmt::format(" (capsyncctl enable {})", c.name)
+                                                         : std::string(" in the config")));
+    if (!stopped) names.push_back(c.name);
+  }
+  if (!request.connection.empty() && names.empty())
+    return admin::error_response(unknown_connection(request.connection));
+  if (names.empty()) return admin::error_response("no connection is enabled");
+  std::vector<std::int64_t> jobs;
+  for (const auto& name : names) {
+    queue::JobSpec spec = periodic_job(request.full ? kind_full_reconcile : kind_pull, name);
+    spec.priority = 10;  // an operator is waiting for it
+    auto id = enqueue(std::move(spec));
+    if (!id) return admin::error_response(fmt::format("cannot enqueue the sync: {}", id.error().message()));
+    log::info({.connection = name}, "{} of connection {} requested over the admin socket (job {})",
+              request.full ? "Full sync" : "Sync", name, *id);
+    jobs.push_back(*id);
+  }
+  return admin::sync_now_response(jobs);
+}
+
+std::string Daemon::handle_jobs_command(const admin::Request& request) {
+  if (request.command == admin::Command::jobs) {
+    if (!request.connection.empty() &&
+        std::none_of(config_.connections.begin(), config_.connections.end(),
+                     [&](const config::ConnectionConfig& c) { return c.name == request.connection; }))
+      return admin::error_response(unknown_connection(request.connection));
+    queue::JobFilter filter;
+    if (!request.connection.empty()) filter.connection = request.connection;
+    std::vector<queue::Job> jobs;
+    // Without --dead: what is waiting or running, then what failed for good.
+    std::vector<queue::JobState> states{queue::JobState::dead};
+    if (!request.dead) states = {queue::JobState::running, queue::JobState::ready, queue::JobState::dead};
+    for (auto state : states) {
+      filter.state = state;
+      auto listed = queue_->list(filter);
+      if (!listed) return admin::error_response(fmt::format("cannot list jobs: {}", listed.error().message()));
+      jobs.insert(jobs.end(), listed->begin(), listed->end());
+    }
+    return admin::jobs_response(jobs);
+  }
+  if (request.command == admin::Command::job) {
+    auto job = queue_->get(request.id);
+    if (!job) return admin::error_response(fmt::format("cannot read job {}: {}", request.id, job.error().message()));
+    if (!*job) return admin::error_response(fmt::format("no job {} (done jobs are kept for queue.retention)", request.id));
+    return admin::jobs_response({**job});
+  }
+  int retried = 0;
+  if (request.all_dead) {
+    auto n = queue_->retry_all_dead(unix_now_ms());
+    if (!n) return admin::error_response(fmt::format("cannot retry the dead jobs: {}", n.error().message()));
+    retried = *n;
+  } else {
+    auto job = queue_->get(request.id);
+    if (!job) return admin::error_response(fmt::format("cannot read job {}: {}", request.id, job.error().message()));
+    if (!*job) return admin::error_response(fmt::format("no job {}", request.id));
+    if ((*job)->state != queue::JobState::dead)
+      return admin::error_response(fmt::format("job {} is {}, not dead; only dead jobs are retried", request.id,
+                                               queue::to_string((*job)->state)));
+    if (auto s = queue_->retry_dead(request.id, unix_now_ms()); !s)
+      return admin::error_response(fmt::format("cannot retry job {}: {}", request.id, s.error().message()));
+    retried = 1;
+  }
+  if (retried > 0) {
+    log::notice({}, "{} dead job(s) retried over the admin socket", retried);
+    runner_.wake();
+    status_reporter_.changed();
+  }
+  return admin::retry_response(retried);
+}
+
+std::string Daemon::handle_conflicts_command(const admin::Request& request) {
+  if (request.command == admin::Command::conflicts) {
+    std::vector<admin::ConflictView> views;
+    bool found = request.connection.empty();
+    for (const auto& c : config_.connections) {
+      if (!request.connection.empty() && c.name != request.connection) continue;
+      found = true;
+      engine::PartyMirror parties(*db_, c.name);
+      engine::ContactMirror contacts(*db_, c.name);
+      auto open = engine::ConflictsRepo(*db_, c.name).open();
+      if (!open) return admin::error_response(fmt::format("cannot read conflicts: {}", open.error().message()));
+      for (auto& stored : *open) {
+        admin::ConflictView v;
+        v.id = stored.id;
+        v.connection = c.name;
+        v.kind = stored.kind;
+        v.remote_id = stored.remote_id;
+        v.detail = stored.detail;
+        v.created_at = std::chrono::system_clock::time_point(milliseconds(stored.created_at_ms));
+        for (auto part : std::views::split(std::string_view(stored.capsule_id), ',')) {
+          std::string id(part.begin(), part.end());
+          if (id.empty()) continue;
+          std::string name;
+          if (std::int64_t n = 0; std::from_chars(id.data(), id.data() + id.size(), n).ec == std::errc{})
+            if (auto p = parties.get(n); p && *p) name = (*p)->display_name();
+          v.capsule_ids.push_back(std::move(id));
+          v.capsule_names.push_back(std::move(name));
+        }
+        if (!stored.remote_id.empty())
+          if (auto contact = contacts.get(stored.remote_id); contact && *contact)
+            v.remote_name = (*contact)->display_name();
+        views.push_back(std::move(v));
+      }
+    }
+    if (!found) return admin::error_response(unknown_connection(request.connection));
+    return admin::conflicts_response(views);
+  }
+  auto conflict = engine::ConflictsRepo::find_open(*db_, request.id);
+  if (!conflict)
+    return admin::error_response(fmt::format("cannot read conflict {}: {}", request.id, conflict.error().message()));
+  if (!*conflict) return admin::error_response(fmt::format("no open conflict {} (capsyncctl conflicts lists them)",
+                                                           request.id));
+  const auto& c = **conflict;
+  if (request.ignore) {
+    if (auto s = engine::ConflictsRepo::resolve(*db_, c.id, true, unix_now_ms()); !s)
+      return admin::error_response(fmt::format("cannot ignore conflict {}: {}", c.id, s.error().message()));
+    log::notice({.connection = c.connection}, "Conflict {} ({}) ignored over the admin socket", c.id, c.kind);
+    return admin::resolve_response("ignored");
+  }
+  if (c.remote_id.empty())
+    return admin::error_response(fmt::format("conflict {} names no accounting contact to link; resolve it with "
+                                             "--ignore once it is fixed by hand", c.id));
+  engine::BindingsRepo bindings(*db_, c.connection);
+  if (auto other = bindings.find_by_party(request.link); other && other->remote_id != c.remote_id)
+    return admin::error_response(fmt::format("Capsule party {} is already linked to accounting contact {}",
+                                             request.link, other->remote_id));
+  engine::PartyMirror parties(*db_, c.connection);
+  auto party = parties.get(request.link);
+  if (!party || !*party)
+    return admin::error_response(fmt::format("capsync has not seen Capsule party {} on {} (is the id right?)",
+                                             request.link, c.connection));
+  engine::ContactMirror contacts(*db_, c.connection);
+  auto contact = contacts.get(c.remote_id);
+  if (!contact || !*contact)
+    return admin::error_response(fmt::format("capsync has not seen accounting contact {} on {}", c.remote_id,
+                                             c.connection));
+  auto tx = db_->begin();
+  if (!tx) return admin::error_response(fmt::format("cannot link: {}", tx.error().message()));
+  const auto role = (*contact)->is_supplier && (*contact)->is_customer ? sync::ContactRole::both
+                    : (*contact)->is_supplier                          ? sync::ContactRole::supplier
+                                                                       : sync::ContactRole::customer;
+  Status done = bindings.put(sync::Binding{request.link, c.remote_id, role, std::nullopt, std::nullopt}, false);
+  if (done) done = contacts.mark_pending(c.remote_id);
+  if (done) done = engine::ConflictsRepo::resolve(*db_, c.id, false, unix_now_ms());
+  if (done) done = tx->commit();
+  if (!done) return admin::error_response(fmt::format("cannot link: {}", done.error().message()));
+  log::notice({.connection = c.connection}, "Conflict {} resolved over the admin socket: accounting contact {} linked "
+              "to Capsule party {}", c.id, c.remote_id, request.link);
+  // The next sync writes the new link's summary and invoices.
+  (void)enqueue(periodic_job(kind_pull, c.connection));
+  return admin::resolve_response("linked");
+}
+
 std::string Daemon::handle_connection_command(const admin::Request& request) {
   const auto& name = request.connection;
   auto it = std::find_if(config_.connections.begin(), config_.connections.end(),
                          [&](const config::ConnectionConfig& c) { return c.name == name; });
-  if (it == config_.connections.end()) return admin::error_response(fmt::format("unknown connection \"{}\"", name));
+  if (it == config_.connections.end()) return admin::error_response(unknown_connection(name));
   if (stopping_) return admin::error_response("capsyncd is stopping");
   engine::DisableState states(*db_);
   auto state = states.get(name);

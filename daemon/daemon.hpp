@@ -82,6 +82,12 @@ class Daemon final {
   std::string handle_admin(std::string_view request);
   // export, disable, enable (R12, R16).
   std::string handle_connection_command(const admin::Request& request);
+  std::string handle_sync_now(const admin::Request& request);
+  // jobs, job, retry (the queue) and conflicts, resolve (R17).
+  std::string handle_jobs_command(const admin::Request& request);
+  std::string handle_conflicts_command(const admin::Request& request);
+  // "unknown connection "x" (known: a, b)".
+  std::string unknown_connection(std::string_view name) const;
   void record_finished(const queue::Job& job, const Status& result);
   void fatal(const Error& error);
   void shutdown(int exit_code);

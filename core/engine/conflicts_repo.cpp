@@ -8,10 +8,20 @@
 
 namespace capsync::engine {
 
+namespace {
+
+StoredConflict read_row(store::Statement& st) {
+  return StoredConflict{st.column_int64(0),           std::string(st.column_text(1)), std::string(st.column_text(2)),
+                        std::string(st.column_text(3)), std::string(st.column_text(4)), std::string(st.column_text(5)),
+                        st.column_int64(6)};
+}
+
+}  // namespace
+
 bool ConflictsRepo::contains(std::string_view identity) const {
   auto st = db_.cached(
       "SELECT 1 FROM engine_conflict_keys k JOIN conflicts c ON c.id = k.conflict_id"
-      " WHERE k.connection = ?1 AND k.identity = ?2 AND c.resolved_at IS NULL");
+      " WHERE k.connection = ?1 AND k.identity = ?2");
   if (!st) return false;
   (*st)->bind(1, connection_).bind(2, identity);
   auto row = (*st)->step();
@@ -49,8 +59,8 @@ Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t 
 
 Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
   auto st = db_.cached(
-      "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail FROM conflicts"
-      " WHERE connection = ?1 AND resolved_at IS NULL ORDER BY id");
+      "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, connection, created_at"
+      " FROM conflicts WHERE connection = ?1 AND resolved_at IS NULL ORDER BY id");
   if (!st) return st.error();
   (*st)->bind(1, connection_);
   std::vector<StoredConflict> out;
@@ -58,11 +68,40 @@ Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
     auto row = (*st)->step();
     if (!row) return row.error();
     if (!*row) break;
-    out.push_back(StoredConflict{(*st)->column_int64(0), std::string((*st)->column_text(1)),
-                                 std::string((*st)->column_text(2)), std::string((*st)->column_text(3)),
-                                 std::string((*st)->column_text(4))});
+    out.push_back(read_row(**st));
   }
   return out;
+}
+
+Result<std::optional<StoredConflict>> ConflictsRepo::find_open(store::Database& db, std::int64_t id) {
+  auto st = db.cached(
+      "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, connection, created_at"
+      " FROM conflicts WHERE id = ?1 AND resolved_at IS NULL");
+  if (!st) return st.error();
+  (*st)->bind(1, id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<StoredConflict>{};
+  auto found = read_row(**st);
+  return std::optional<StoredConflict>{std::move(found)};
+}
+
+Status ConflictsRepo::resolve(store::Database& db, std::int64_t id, bool keep_identity, std::int64_t now_ms) {
+  auto tx = db.begin();
+  if (!tx) return tx.error();
+  {
+    auto st = db.cached("UPDATE conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL");
+    if (!st) return st.error();
+    (*st)->bind(1, id).bind(2, now_ms);
+    if (auto s = (*st)->run(); !s) return s.error();
+  }
+  if (!keep_identity) {
+    auto st = db.cached("DELETE FROM engine_conflict_keys WHERE conflict_id = ?1");
+    if (!st) return st.error();
+    (*st)->bind(1, id);
+    if (auto s = (*st)->run(); !s) return s.error();
+  }
+  return tx->commit();
 }
 
 }  // namespace capsync::engine

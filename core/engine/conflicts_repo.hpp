@@ -1,9 +1,12 @@
 #pragma once
 // ConflictsRepo: decisions that need a person (R17), in the `conflicts` table that
 // `capsyncctl conflicts` shows, deduplicated by the conflict's stable identity so a sync that
-// meets the same situation again records nothing new.
+// meets the same situation again records nothing new. A person closes a conflict with
+// `capsyncctl conflicts resolve`: an ignored one stays known, so the same situation is never
+// reported again; a linked one is forgotten, as its binding ends the situation.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,19 +22,27 @@ namespace capsync::engine {
 
 struct StoredConflict {
   std::int64_t id = 0;
-  std::string kind, capsule_id, remote_id, detail;
+  std::string kind, capsule_id, remote_id, detail;  // capsule_id: party ids joined by ","
+  std::string connection;
+  std::int64_t created_at_ms = 0;
 };
 
 class ConflictsRepo final : public sync::ConflictLog {
  public:
   ConflictsRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
 
-  // True when an open conflict with this identity is recorded.
+  // True when an open or ignored conflict with this identity is recorded.
   bool contains(std::string_view identity) const override;
   // Records `conflict` unless it is already open; returns true when it was new.
   Result<bool> record(const sync::Conflict& conflict, std::int64_t now_ms);
   // Open conflicts, oldest first.
   Result<std::vector<StoredConflict>> open() const;
+
+  // An open conflict of any connection by id; nullopt when there is none or it is resolved.
+  static Result<std::optional<StoredConflict>> find_open(store::Database& db, std::int64_t id);
+  // Closes an open conflict. `keep_identity` (ignore) keeps the situation known so it is not
+  // recorded again; otherwise (linked) it may be reported again if it comes back.
+  static Status resolve(store::Database& db, std::int64_t id, bool keep_identity, std::int64_t now_ms);
 
  private:
   store::Database& db_;

@@ -28,10 +28,15 @@ TEST_CASE("admin: sync-now request carries its connection") {
   CHECK(r->connection == "acme");
 }
 
-TEST_CASE("admin: sync-now without a connection is refused with a reason") {
+TEST_CASE("admin: sync-now without a connection means every connection, --full a full reconcile") {
   auto r = admin::parse_request(R"({"cmd":"sync-now"})");
-  REQUIRE_FALSE(r.ok());
-  CHECK_THAT(r.error().message(), Catch::Contains("connection"));
+  REQUIRE(r.ok());
+  CHECK(r->connection.empty());
+  CHECK_FALSE(r->full);
+  auto full = admin::parse_request(R"({"cmd":"sync-now","connection":"acme","full":true})");
+  REQUIRE(full.ok());
+  CHECK(full->full);
+  CHECK(admin::format_request(*full) == R"({"cmd":"sync-now","connection":"acme","full":true})");
 }
 
 TEST_CASE("admin: malformed JSON, non-objects and unknown commands are refused") {
@@ -148,4 +153,128 @@ TEST_CASE("admin: job and enable responses carry the jobs queued") {
   CHECK(std::string(enabled["was"].GetString()) == "disabled");
   REQUIRE(enabled["jobs"].Size() == 2);
   CHECK(enabled["jobs"][1].GetInt64() == 8);
+}
+
+TEST_CASE("admin: jobs, job and retry requests parse and round-trip") {
+  auto jobs = admin::parse_request(R"({"cmd":"jobs","connection":"acme","dead":true})");
+  REQUIRE(jobs.ok());
+  CHECK(jobs->command == admin::Command::jobs);
+  CHECK(jobs->connection == "acme");
+  CHECK(jobs->dead);
+  auto all = admin::parse_request(R"({"cmd":"jobs"})");
+  REQUIRE(all.ok());
+  CHECK_FALSE(all->dead);
+  CHECK(all->connection.empty());
+
+  auto show = admin::parse_request(R"({"cmd":"job","id":17})");
+  REQUIRE(show.ok());
+  CHECK(show->command == admin::Command::job);
+  CHECK(show->id == 17);
+  for (const char* bad : {R"({"cmd":"job"})", R"({"cmd":"job","id":0})", R"({"cmd":"job","id":"17"})",
+                          R"({"cmd":"retry"})", R"({"cmd":"job","all_dead":true})"}) {
+    INFO(bad);
+    auto refused = admin::parse_request(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error().message(), Catch::Contains("\"id\""));
+  }
+
+  admin::Request retry_all;
+  retry_all.command = admin::Command::retry;
+  retry_all.all_dead = true;
+  CHECK(admin::format_request(retry_all) == R"({"cmd":"retry","all_dead":true})");
+  auto back = admin::parse_request(admin::format_request(retry_all));
+  REQUIRE(back.ok());
+  CHECK(back->all_dead);
+  CHECK(back->id == 0);
+}
+
+TEST_CASE("admin: R17 conflicts and resolve requests; resolve takes exactly one of link and ignore") {
+  auto list = admin::parse_request(R"({"cmd":"conflicts","connection":"acme"})");
+  REQUIRE(list.ok());
+  CHECK(list->command == admin::Command::conflicts);
+  CHECK(list->connection == "acme");
+
+  auto link = admin::parse_request(R"({"cmd":"resolve","id":3,"link":11})");
+  REQUIRE(link.ok());
+  CHECK(link->command == admin::Command::resolve);
+  CHECK(link->id == 3);
+  CHECK(link->link == 11);
+  CHECK_FALSE(link->ignore);
+  auto ignore = admin::parse_request(R"({"cmd":"resolve","id":3,"ignore":true})");
+  REQUIRE(ignore.ok());
+  CHECK(ignore->ignore);
+  CHECK(admin::format_request(*ignore) == R"({"cmd":"resolve","id":3,"ignore":true})");
+  for (const char* bad : {R"({"cmd":"resolve","id":3})", R"({"cmd":"resolve","id":3,"link":11,"ignore":true})",
+                          R"({"cmd":"resolve","id":3,"link":-1})"}) {
+    INFO(bad);
+    auto refused = admin::parse_request(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error().message(), Catch::Contains("link") && Catch::Contains("ignore"));
+  }
+}
+
+TEST_CASE("admin: jobs response carries state, attempts, times and the last error only when there is one") {
+  queue::Job dead;
+  dead.id = 9;
+  dead.kind = "pull";
+  dead.connection = "acme";
+  dead.state = queue::JobState::dead;
+  dead.attempts = 8;
+  dead.max_attempts = 8;
+  dead.created_at_ms = 1'714'560'000'000;
+  dead.run_after_ms = 1'714'560'000'000;
+  dead.finished_at_ms = 1'714'560'127'000;
+  dead.last_error = "xero: 500 \"oops\"";
+  queue::Job ready;
+  ready.id = 10;
+  ready.kind = "capsule_poll";
+  ready.connection = "acme";
+  rapidjson::Document doc;
+  doc.Parse(admin::jobs_response({dead, ready}).c_str());
+  REQUIRE(doc.IsObject());
+  REQUIRE(doc["jobs"].Size() == 2);
+  const auto& j = doc["jobs"][0];
+  CHECK(j["id"].GetInt64() == 9);
+  CHECK(std::string(j["state"].GetString()) == "dead");
+  CHECK(j["attempts"].GetInt() == 8);
+  CHECK(std::string(j["created_at"].GetString()) == "2024-05-01T10:40:00Z");
+  CHECK(std::string(j["finished_at"].GetString()) == "2024-05-01T10:42:07Z");
+  CHECK(std::string(j["last_error"].GetString()) == "xero: 500 \"oops\"");
+  CHECK(std::string(doc["jobs"][1]["state"].GetString()) == "ready");
+  CHECK_FALSE(doc["jobs"][1].HasMember("last_error"));
+  CHECK_FALSE(doc["jobs"][1].HasMember("finished_at"));
+  CHECK(admin::retry_response(3) == R"({"ok":true,"retried":3})");
+}
+
+TEST_CASE("admin: R17 conflicts response puts both sides' ids and names side by side") {
+  admin::ConflictView c;
+  c.id = 3;
+  c.connection = "acme";
+  c.kind = "ambiguous_match";
+  c.capsule_ids = {"21", "22"};
+  c.capsule_names = {"Sam Smith", ""};
+  c.remote_id = "c-1";
+  c.remote_name = "Sam Smith";
+  c.detail = "Ambiguous match: rename one";
+  rapidjson::Document doc;
+  doc.Parse(admin::conflicts_response({c}).c_str());
+  REQUIRE(doc.IsObject());
+  REQUIRE(doc["conflicts"].Size() == 1);
+  const auto& v = doc["conflicts"][0];
+  CHECK(v["id"].GetInt64() == 3);
+  CHECK(std::string(v["capsule_ids"][1].GetString()) == "22");
+  CHECK(std::string(v["capsule_names"][0].GetString()) == "Sam Smith");
+  CHECK(std::string(v["capsule_names"][1].GetString()).empty());
+  CHECK(std::string(v["remote_name"].GetString()) == "Sam Smith");
+  CHECK(std::string(v["created_at"].GetString()) == "1970-01-01T00:00:00Z");
+  CHECK(admin::resolve_response("linked") == R"({"ok":true,"resolution":"linked"})");
+}
+
+TEST_CASE("admin: sync-now of several connections names the first job and all of them") {
+  rapidjson::Document doc;
+  doc.Parse(admin::sync_now_response(std::vector<std::int64_t>{4, 5}).c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc["job"].GetInt64() == 4);
+  REQUIRE(doc["jobs"].Size() == 2);
+  CHECK(doc["jobs"][1].GetInt64() == 5);
 }
