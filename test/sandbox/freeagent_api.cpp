@@ -172,7 +172,8 @@ Response FreeAgentApi::route(const Request& request, std::string_view path) {
   bool bad_id = false;
   if (auto slash = path.find('/'); slash != std::string_view::npos) {
     resource = path.substr(0, slash);
-    id = freeagent_id(path.substr(slash + 1));
+    std::string_view tail = path.substr(slash + 1);
+    id = freeagent_id(tail.substr(0, tail.find('/')));
     bad_id = !id;
   }
   const std::string& method = request.method;
@@ -186,7 +187,7 @@ Response FreeAgentApi::route(const Request& request, std::string_view path) {
     w.EndObject();
     return json_response(200, std::string(buffer.GetString(), buffer.GetSize()));
   }
-  if (resource == "contacts") {
+  if (resource == "contacts" && std::count(path.begin(), path.end(), '/') <= 1) {
     if (!id && method == "GET") return list_contacts(request);
     if (!id && method == "POST") return write_contact(request, nullptr);
     FreeAgentContact* contact = id ? books_.contact(*id) : nullptr;
@@ -194,6 +195,20 @@ Response FreeAgentApi::route(const Request& request, std::string_view path) {
     if (contact && method == "GET") return one_contact(200, *contact);
     if (contact && method == "PUT") return write_contact(request, contact);
     if (contact && method == "DELETE") return delete_contact(*id);
+  }
+  if (resource == "invoices" && method == "POST" && !id) return create_invoice(request);
+  if (resource == "invoices" && id) {
+    FreeAgentInvoice* invoice = books_.invoice(*id);
+    if (invoice == nullptr) return error(404, "Resource not found");
+    std::string_view rest = path.substr(path.find('/') + 1);
+    if (auto slash = rest.find('/'); slash != std::string_view::npos && method == "PUT") {
+      std::string_view action = rest.substr(slash + 1);
+      if (action.starts_with("transitions/")) return transition_invoice(*invoice, action.substr(12));
+    }
+    if (method == "DELETE" && rest.find('/') == std::string_view::npos) {
+      std::erase_if(books_.invoices, [&](const auto& i) { return i.id == *id; });
+      return json_response(200, "");
+    }
   }
   if (resource == "invoices" && method == "GET") {
     if (!id) return list_invoices(request);
@@ -397,6 +412,63 @@ Response FreeAgentApi::write_contact(const Request& request, FreeAgentContact* e
   Response response = one_contact(201, books_.contacts.back());
   response.set_header("Location", fmt::format("{}/contacts/{}", api_url(), books_.contacts.back().id));
   return response;
+}
+
+Response FreeAgentApi::create_invoice(const Request& request) {
+  auto doc = parse_json(request.body);
+  if (!doc || !doc->IsObject()) return error(400, "The request body is not valid JSON");
+  const auto* given = member(*doc, "invoice");
+  if (given == nullptr || !given->IsObject()) return error(400, "param is missing or the value is empty: invoice");
+  auto now = context_.clock.now();
+  FreeAgentInvoice inv;
+  std::vector<std::string> problems;
+  auto contact = freeagent_id(string_member(*given, "contact").value_or(""));
+  if (!contact || books_.contact(*contact) == nullptr) problems.emplace_back("Contact can't be blank");
+  auto dated = parse_time(string_member(*given, "dated_on").value_or(""));
+  if (!dated) problems.emplace_back("Dated on can't be blank");
+  inv.payment_terms_in_days = int_member(*given, "payment_terms_in_days").value_or(inv.payment_terms_in_days);
+  inv.currency = string_member(*given, "currency").value_or(books_.company.currency);
+  if (const auto* items = member(*given, "invoice_items"); items && items->IsArray()) {
+    for (const auto& item : items->GetArray()) {
+      auto quantity = parse_money(string_member(item, "quantity").value_or("1"));
+      auto price = parse_money(string_member(item, "price").value_or(""));
+      if (!quantity || !price) {
+        problems.emplace_back("Invoice items price is not a number");
+        continue;
+      }
+      inv.net += *quantity * *price / kMoneyScale;
+    }
+  }
+  if (!problems.empty()) return invalid(problems);
+  inv.id = books_.next_invoice_id++;
+  inv.contact_id = *contact;
+  inv.reference = string_member(*given, "reference").value_or(fmt::format("{:03d}", books_.next_reference++));
+  inv.fixed_status = "Draft";
+  inv.dated_on = floor_day(*dated);
+  auto due = parse_time(string_member(*given, "due_on").value_or(""));
+  inv.due_on = due ? floor_day(*due) : inv.dated_on + std::chrono::hours(24 * inv.payment_terms_in_days);
+  inv.created = inv.updated = now;
+  books_.invoices.push_back(inv);
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("invoice");
+  books_.write_invoice(w, inv, api_url(), now);
+  w.EndObject();
+  Response response = json_response(201, std::string(buffer.GetString(), buffer.GetSize()));
+  response.set_header("Location", fmt::format("{}/invoices/{}", api_url(), inv.id));
+  return response;
+}
+
+Response FreeAgentApi::transition_invoice(FreeAgentInvoice& invoice, std::string_view transition) {
+  if (transition == "mark_as_sent") invoice.fixed_status.clear();  // also re-opens a cancelled invoice
+  else if (transition == "mark_as_draft") invoice.fixed_status = "Draft";
+  else if (transition == "mark_as_scheduled") invoice.fixed_status = "Scheduled To Email";
+  // What FreeAgent reports for a cancelled invoice is not documented.
+  else if (transition == "mark_as_cancelled") invoice.fixed_status = "Cancelled";
+  else return error(404, "Resource not found");
+  invoice.updated = std::max(context_.clock.now(), invoice.updated + std::chrono::milliseconds(1));
+  return json_response(200, "");
 }
 
 Response FreeAgentApi::delete_contact(std::int64_t id) {

@@ -2,7 +2,7 @@
 // Fake FreeAgent API v2 under /freeagent/v2/ (real https://api.freeagent.com/v2/): OAuth
 // (approve_app, token_endpoint), GET /company, contacts (list with view/sort/updated_since,
 // get, create, partial update, delete) and sales invoices (list with view/contact/sort/
-// updated_since, get). Lists page with page/per_page (25 by default, at most 100), a Link
+// updated_since, get, create, transitions, delete). Lists page with page/per_page (25 by default, at most 100), a Link
 // header (absolute first/prev/next/last) and X-Total-Count. Limits per user: 120 requests a
 // minute and 3,600 an hour in fixed windows (5 a minute with X-RateLimit-Test: true); over
 // them 429 with Retry-After in seconds and no remaining-quota headers.
@@ -45,6 +45,10 @@ class FreeAgentApi final : public Provider {
   Response list_invoices(const Request& request);
   Response write_contact(const Request& request, FreeAgentContact* existing);
   Response delete_contact(std::int64_t id);
+  // POST /invoices (a Draft, totals from invoice_items) and PUT /invoices/{id}/transitions/…,
+  // so tests can add an invoice after a sync and send, cancel or re-draft it as a user would.
+  Response create_invoice(const Request& request);
+  Response transition_invoice(FreeAgentInvoice& invoice, std::string_view transition);
   Response one_contact(int status, const FreeAgentContact& contact) const;
 
   SandboxContext& context_;

@@ -224,6 +224,36 @@ TEST_CASE("FreeAgent invoices: money strings, derived status, contact and view f
   CHECK(std::string(balance["contact"]["account_balance"].GetString()) == "-100.0");
 }
 
+TEST_CASE("FreeAgent invoices can be created as drafts, sent, cancelled and re-opened") {
+  SandboxFixture sandbox(seed(1));
+  auto token = access_token(sandbox);
+  std::string contact = sandbox.url + "/freeagent/v2/contacts/225200";
+  auto refused = sandbox.send("POST", "/freeagent/v2/invoices", R"({"invoice":{"contact":"x"}})", api(token));
+  REQUIRE(refused.status == 422);
+  CHECK(json(refused.body)["errors"].Size() == 2);
+  auto created = sandbox.send("POST", "/freeagent/v2/invoices",
+                              R"({"invoice":{"contact":")" + contact + R"(","dated_on":"2026-11-01","payment_terms_in_days":14,)"
+                              R"("invoice_items":[{"item_type":"Hours","quantity":"2.5","price":"40.10","description":"Work"}]}})",
+                              api(token));
+  REQUIRE(created.status == 201);
+  auto invoice = json(created.body);
+  std::string url = invoice["invoice"]["url"].GetString();
+  CHECK(created.header("location") == url);
+  CHECK(std::string(invoice["invoice"]["status"].GetString()) == "Draft");
+  CHECK(std::string(invoice["invoice"]["total_value"].GetString()) == "100.25");
+  CHECK(std::string(invoice["invoice"]["due_on"].GetString()) == "2026-11-15");
+  std::string path = url.substr(sandbox.url.size());
+  REQUIRE(sandbox.send("PUT", path + "/transitions/mark_as_sent", "", api(token)).status == 200);
+  auto sent = json(sandbox.get(path, api(token)).body);
+  CHECK(std::string(sent["invoice"]["status"].GetString()) == "Overdue");  // due 15 Nov, clock 23 Nov
+  CHECK(std::string(sent["invoice"]["due_value"].GetString()) == "100.25");
+  REQUIRE(sandbox.send("PUT", path + "/transitions/mark_as_cancelled", "", api(token)).status == 200);
+  CHECK(std::string(json(sandbox.get(path, api(token)).body)["invoice"]["status"].GetString()) == "Cancelled");
+  CHECK(sandbox.send("PUT", path + "/transitions/fly", "", api(token)).status == 404);
+  REQUIRE(sandbox.send("DELETE", path, "", api(token)).status == 200);
+  CHECK(sandbox.get(path, api(token)).status == 404);
+}
+
 TEST_CASE("FreeAgent limits: 429 with Retry-After once the minute's requests are used") {
   SandboxFixture sandbox(seed(1, R"("rateLimits":{"minute":3,"hour":100},)"));
   auto token = access_token(sandbox);
