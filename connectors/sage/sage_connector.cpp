@@ -274,11 +274,8 @@ asio::awaitable<Result<model::Contact>> SageConnector::get_contact(std::string_v
 
 asio::awaitable<Result<model::Contact>> SageConnector::create_contact(const model::ContactDetails& spec,
                                                                       std::string_view key) {
-  auto existing = co_await find_contacts_by_name(spec.name);
-  if (!existing) co_return existing.error();
-  if (!existing->empty())
-    co_return make_error(Errc::conflict, "Sage already has a contact named '{}' ({}); not creating another (R13)",
-                         trim(spec.name), existing->front().remote_id);
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
   auto r = request(http::Method::post, "/contacts");
   r.body = contact_create_body(spec, key.empty() ? std::string() : idempotency_id(key));
   r.content_type = "application/json";

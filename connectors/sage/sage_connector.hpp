@@ -7,8 +7,9 @@
 //    dropped here, so callers get exactly ">= cursor". An incremental contact read also asks
 //    deleted_since for deletions (R15). Invoices: sales_invoices, then purchase_invoices when
 //    supplier invoices are included, numbered as one run of pages.
-//  - writes: POST /contacts with idempotency_id after checking the name is free (Sage allows
-//    duplicate names; R13 forbids them); PUT /contacts/{id} with changed fields only.
+//  - writes: POST /contacts with idempotency_id (a retried create returns the first answer);
+//    PUT /contacts/{id} with changed fields only. Sage accepts duplicate names, so R13 rests on
+//    the exact-name search (find_contacts_by_name) the engine runs before every export.
 //  - invoices are only ever read through lists: GET /sales_invoices/{id} would mark them sent.
 //  - a 401 invalidates the token (5-minute lifetime) and retries once.
 
