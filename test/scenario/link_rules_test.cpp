@@ -215,3 +215,27 @@ TEST_CASE("R5 a contact added in Xero after the first sync is linked at the next
   REQUIRE(second);
   CHECK(SandboxState::field(*second, "Outstanding") == "25.00 GBP");
 }
+
+TEST_CASE("R17 a contact Capsule refuses is reported with its id and the rest of the sync goes on") {
+  Seed seed;
+  seed.contact(xero_contact("c-1", "Refused Ltd",
+                            R"("Addresses":[{"AddressType":"POBOX","AddressLine1":"1 Road","City":"Leeds",)"
+                            R"("Country":"Narnia"}])"))
+      .contact(xero_contact("c-2", "Fine Ltd"))
+      .invoice(xero_invoice("c-1", "INV-1", "10.00", 10))
+      .invoice(xero_invoice("c-2", "INV-2", "20.00", 10));
+  SyncWorld world(seed);
+  world.start_daemon();
+  const auto state = world.state();
+  CHECK(state.party_named("Fine Ltd") != nullptr);
+  CHECK(state.parties_named("Refused Ltd").empty());  // Capsule has no country "Narnia": 422
+  auto refused = [&] {
+    const auto conflicts = world.conflicts();
+    return std::count_if(conflicts.begin(), conflicts.end(),
+                         [](const ConflictRow& c) { return c.kind == "refused_by_api" && c.remote_id == "c-1"; });
+  };
+  CHECK(refused() == 1);
+  CHECK(world.daemon_log().find("c-1") != std::string::npos);
+  world.sync();
+  CHECK(refused() == 1);  // reported once, not again at every sync
+}
