@@ -173,3 +173,35 @@ TEST_CASE("R16 capsyncctl disable removes summaries, tags and notes, forgets lin
   CHECK(world.writes().empty());
   CHECK(world.bindings().empty());
 }
+
+TEST_CASE("R16 enabling a disabled connection links again by name and duplicates nothing") {
+  Seed seed;
+  seed.party(organisation(11, "Acme Ltd"))
+      .contact(xero_contact("c-1", "Acme Ltd"))
+      .contact(xero_contact("c-2", "Created Ltd"))
+      .invoice(xero_invoice("c-1", "INV-1", "100.00", -5))
+      .invoice(xero_invoice("c-2", "INV-2", "50.00", -5));
+  WorldOptions options;
+  options.sync_yaml = "invoice_note: true";
+  SyncWorld world(seed, options);
+  world.start_daemon();
+  const auto created = world.binding_of_contact("c-2");
+  REQUIRE(created);
+  run_job(world, {"disable", std::string(kConnection)});
+  REQUIRE(world.bindings().empty());
+
+  const auto enabled = world.ctl({"enable", std::string(kConnection)});
+  INFO(enabled.output);
+  REQUIRE(enabled.exit_code == 0);
+  world.wait_settled();
+  world.sync();
+
+  CHECK(world.binding_of_contact("c-1") == "11");
+  CHECK(world.binding_of_contact("c-2") == created);  // the party it created before, not a new one
+  const auto state = world.state();
+  CHECK(state.parties().Size() == 2);
+  const auto* acme = state.party(11);
+  REQUIRE(acme);
+  CHECK(SandboxState::has_tag(*acme, "Overdue invoices"));
+  CHECK(state.notes_of(11).size() == 1);
+}
