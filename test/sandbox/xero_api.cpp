@@ -1,5 +1,7 @@
 #include "test/sandbox/xero_api.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "test/sandbox/time_format.hpp"
@@ -211,10 +213,39 @@ Response XeroApi::route(const Request& request, XeroBooks& books, std::string_vi
       return xero_write_contacts(books, request, id ? XeroWriteMode::update_one : XeroWriteMode::update_or_create, id,
                                  now, rng_);
   }
+  if (resource == "Organisation" && method == "GET" && !id) return organisation(request, now);
   if (resource == "Invoices" && method == "GET") return xero_get_invoices(books, request, id, now, rng_);
   if (resource == "Invoices" && method == "PUT" && !id) return xero_create_invoices(books, request, now, rng_);
   if (resource == "Invoices" && method == "POST" && id) return xero_update_invoice(books, request, *id, now, rng_);
   return json_response(404, xero_problem(404, "Not Found", "The resource you're looking for cannot be found"));
+}
+
+// The tenant's organisation. The ShortCode (Xero's "!" plus five characters) is derived from
+// the tenant id so deep links in tests are stable.
+Response XeroApi::organisation(const Request& request, TimePoint now) {
+  const XeroTenant* tenant = identity_.tenant(*request.header("xero-tenant-id"));
+  std::string short_code = "!";
+  for (char c : tenant->tenant_id)
+    if (std::isalnum(static_cast<unsigned char>(c)) && short_code.size() < 6) short_code += c;
+  XeroQuery query;
+  return json_response(200, xero_envelope(now, rng_, "Organisations", query, 1, [&](JsonWriter& writer) {
+                         writer.StartObject();
+                         writer.Key("OrganisationID");
+                         writer.String(tenant->tenant_id);
+                         writer.Key("Name");
+                         writer.String(tenant->tenant_name);
+                         writer.Key("LegalName");
+                         writer.String(tenant->tenant_name);
+                         writer.Key("ShortCode");
+                         writer.String(short_code);
+                         writer.Key("OrganisationType");
+                         writer.String("COMPANY");
+                         writer.Key("BaseCurrency");
+                         writer.String("GBP");
+                         writer.Key("CountryCode");
+                         writer.String("GB");
+                         writer.EndObject();
+                       }));
 }
 
 }  // namespace capsync::sandbox

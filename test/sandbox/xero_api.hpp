@@ -33,6 +33,7 @@ class XeroApi final : public Provider {
  private:
   Response accounting(const Request& request);
   Response route(const Request& request, XeroBooks& books, std::string_view path);
+  Response organisation(const Request& request, TimePoint now);
   // Counts the call against the tenant's limits; returns a 429 if one is exhausted.
   std::optional<Response> admit(XeroBooks& books);
   void add_limit_headers(Response& response, const XeroBooks& books) const;

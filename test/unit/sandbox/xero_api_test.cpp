@@ -131,6 +131,20 @@ TEST_CASE("Xero access tokens expire after 30 minutes of sandbox time; the tenan
   CHECK(std::string(json(expired.body)["Detail"].GetString()).starts_with("TokenExpired: token expired at "));
 }
 
+TEST_CASE("Xero Organisation names the tenant and gives the ShortCode deep links use") {
+  SandboxFixture sandbox;
+  auto token = access_token(sandbox);
+  auto org = sandbox.get("/xero/api.xro/2.0/Organisation", api_headers(token));
+  REQUIRE(org.status == 200);
+  auto doc = json(org.body);
+  REQUIRE(doc["Organisations"].Size() == 1);
+  CHECK(std::string(doc["Organisations"][0]["OrganisationID"].GetString()) == kTenant);
+  std::string code = doc["Organisations"][0]["ShortCode"].GetString();
+  CHECK(code.size() == 6);
+  CHECK(code.front() == '!');
+  CHECK(sandbox.get("/xero/api.xro/2.0/Organisation", {{"Authorization", "Bearer " + token}}).status == 403);
+}
+
 TEST_CASE("Xero contacts are paged and filtered by If-Modified-Since") {
   SandboxFixture sandbox(contacts_seed(250));
   auto token = access_token(sandbox);
