@@ -70,7 +70,7 @@ TEST_CASE("Sage contact: organisation with its main contact person, phones, addr
   CHECK(model::format_timestamp(*c.updated_at) == "2024-05-02T08:30:00.000Z");
 }
 
-TEST_CASE("Sage contact: a main contact person named like the contact is a person; inactive is archived; deleted") {
+TEST_CASE("Sage contact: a main contact person named like the contact is a person, inactive is archived, deleted is deleted") {
   auto person = contact(R"js({"id":"p1","name":"Jane Smith","contact_types":[{"id":"CUSTOMER"}],
     "main_contact_person":{"name":"Jane Smith","email":"jane@example.com"},"is_active":false,"updated_at":"2024-01-01T00:00:00Z"})js");
   CHECK(person.kind == model::ContactKind::person);

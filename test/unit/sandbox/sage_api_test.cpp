@@ -212,7 +212,7 @@ TEST_CASE("Sage invoices: exact money, purchase invoices apart, GET one marks se
   CHECK(json(sandbox.get(kApi + "/sales_invoices/i1", headers).body)["sent"].GetBool() == true);
 }
 
-TEST_CASE("Sage X-Business picks the business; absent means the lead business; unknown is refused") {
+TEST_CASE("Sage X-Business picks the business, absent means the lead business, unknown is refused") {
   SandboxFixture sandbox(seed(R"("contacts":[{"name":"Lead contact"}],"businessData":{")" + kOther +
                               R"(":{"contacts":[{"name":"Other 1"},{"name":"Other 2"}]}})"));
   std::string token = access_token(sandbox);
