@@ -81,7 +81,7 @@ std::string resource_of(const LoggedRequest& r) {
 }
 
 struct Run {
-  std::int64_t capsule_requests = 0, xero_requests = 0, other_requests = 0, too_many = 0, min_pages = 0;
+  std::int64_t capsule_requests = 0, xero_requests = 0, other_requests = 0, reads = 0, too_many = 0, min_pages = 0;
   double wall_s = 0, floor_s = 0;
   Usage usage;
   std::map<std::string, int> by_resource, incremental;
@@ -115,6 +115,7 @@ Run run(const Size& size, double time_scale) {
     if (req.provider == "capsule") ++r.capsule_requests;
     else if (req.provider == "xero" && req.path.starts_with("/xero/api.xro/")) ++r.xero_requests;
     else ++r.other_requests;  // OAuth token and connections endpoints, not rate-limited
+    if (req.method == "GET" && (req.provider == "capsule" || req.path.starts_with("/xero/api.xro/"))) ++r.reads;
     if (req.status == 429) ++r.too_many;
     ++r.by_resource[resource_of(req)];
   }
@@ -136,7 +137,9 @@ void print(const char* label, const Size& size, const Run& r) {
   const auto requests = r.capsule_requests + r.xero_requests;
   fmt::print("  requests: {} (Capsule {}, Xero {}; plus {} OAuth/connections)\n", requests, r.capsule_requests,
              r.xero_requests, r.other_requests);
-  fmt::print("  requests / minimum pages ({}): {:.2f}\n", r.min_pages, static_cast<double>(requests) / static_cast<double>(r.min_pages));
+  fmt::print("  requests / minimum pages ({}): {:.2f}; reads alone: {:.2f}\n", r.min_pages,
+             static_cast<double>(requests) / static_cast<double>(r.min_pages),
+             static_cast<double>(r.reads) / static_cast<double>(r.min_pages));
   for (const auto& [resource, count] : r.by_resource) fmt::print("    {:>6}  {}\n", count, resource);
   fmt::print("  wall {:.1f} s / rate-limit floor {:.1f} s: {:.2f}\n", r.wall_s, r.floor_s, r.wall_s / r.floor_s);
   fmt::print("  429s received: {}\n", r.too_many);
@@ -145,6 +148,7 @@ void print(const char* label, const Size& size, const Run& r) {
   for (const auto& [resource, count] : r.incremental) incremental += count;
   fmt::print("  no-change incremental sync: {} requests\n", incremental);
   for (const auto& [resource, count] : r.incremental) fmt::print("    {:>6}  {}\n", count, resource);
+  std::fflush(stdout);
 }
 
 }  // namespace
