@@ -99,11 +99,13 @@ void sage_merge_contact_fields(SageContact& contact, const Value& given) {
       set_member(contact.fields, key, Value(m.value, alloc), alloc);
       continue;
     }
-    Value* target = const_cast<Value*>(member(contact.fields, key));
-    if (target == nullptr || !target->IsObject()) {
+    Value key_value(key.data(), static_cast<rapidjson::SizeType>(key.size()), alloc);
+    auto found = contact.fields.FindMember(key_value);
+    if (found == contact.fields.MemberEnd() || !found->value.IsObject()) {
       set_member(contact.fields, key, Value(rapidjson::kObjectType), alloc);
-      target = const_cast<Value*>(member(contact.fields, key));
+      found = contact.fields.FindMember(key_value);
     }
+    Value* target = &found->value;
     for (const auto& inner : m.value.GetObject()) {
       std::string_view inner_key(inner.name.GetString(), inner.name.GetStringLength());
       if (inner_key == "country_id") {
