@@ -1,5 +1,8 @@
 #include "connectors/xero/errors.hpp"
 
+#include <charconv>
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "core/connector/headers.hpp"
@@ -70,8 +73,15 @@ Error map_error(const http::Response& r, std::string_view what) {
     case 429: {
       auto problem = connector::find_header(r.headers, "X-Rate-Limit-Problem").value_or("unknown");
       auto after = connector::find_header(r.headers, "Retry-After").value_or("?");
-      return make_error(Errc::rate_limited, "Xero {} rate limit reached on {}; retry after {} s",
-                        problem, what, after);
+      Error error = make_error(Errc::rate_limited, "Xero {} rate limit reached on {}; retry after {} s",
+                               problem, what, after);
+      // Xero's day quota: the reset time lets the job runner park the connection at once.
+      std::int64_t seconds = 0;
+      auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
+      if (problem != "day" || ec != std::errc{} || end != after.data() + after.size()) return error;
+      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch());
+      return error.with_retry_at({now.count() + seconds * 1000, true, "xero"});
     }
     default:
       return make_error(Errc::http, "Xero answered HTTP {} to {}: {}", r.status, what, message);

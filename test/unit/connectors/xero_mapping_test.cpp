@@ -1,6 +1,8 @@
 // Xero JSON mapping, against the examples in Xero's OpenAPI spec (xero_accounting.yaml).
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "connectors/xero/connections.hpp"
 #include "connectors/xero/contacts.hpp"
 #include "connectors/xero/dates.hpp"
@@ -243,6 +245,17 @@ TEST_CASE("Xero errors: duplicate name is a conflict with Xero's message") {
   e = xero::map_error(r, "the Contacts page 2");
   CHECK(e.code() == Errc::rate_limited);
   CHECK(e.message() == "Xero minute rate limit reached on the Contacts page 2; retry after 17 s");
+  CHECK_FALSE(e.retry_at().has_value());  // a minute window is waited out, not parked
+
+  r.headers = {{"X-Rate-Limit-Problem", "day"}, {"Retry-After", "3600"}};
+  auto before = std::chrono::system_clock::now();
+  e = xero::map_error(r, "the Invoices page 1");
+  REQUIRE(e.retry_at().has_value());
+  CHECK(e.retry_at()->daily_cap);
+  CHECK(e.retry_at()->provider == "xero");
+  auto expected = std::chrono::duration_cast<std::chrono::milliseconds>((before + std::chrono::hours(1)).time_since_epoch());
+  CHECK(e.retry_at()->unix_ms >= expected.count());
+  CHECK(e.retry_at()->unix_ms < expected.count() + 60'000);
 
   r = {};
   r.status = 503;
