@@ -466,8 +466,11 @@ std::int64_t SyncWorld::sync_now() {
   const auto r = ctl({"--json", "sync-now", std::string(kConnection)});
   if (r.exit_code != 0) fail("capsyncctl sync-now failed: " + r.output);
   auto doc = parse(r.output, "sync-now answer");
-  if (!doc.HasMember("job") || !doc["job"].IsInt64()) fail("capsyncctl sync-now answered " + r.output);
-  return doc["job"].GetInt64();
+  // {"job":N}, or {"jobs":[N]} from daemons that can sync several connections at once.
+  if (doc.HasMember("job") && doc["job"].IsInt64()) return doc["job"].GetInt64();
+  if (doc.HasMember("jobs") && doc["jobs"].IsArray() && doc["jobs"].Size() == 1 && doc["jobs"][0].IsInt64())
+    return doc["jobs"][0].GetInt64();
+  fail("capsyncctl sync-now answered " + r.output);
 }
 
 void SyncWorld::wait_settled(const std::vector<std::int64_t>& jobs, std::chrono::milliseconds timeout) {
