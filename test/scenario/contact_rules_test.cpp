@@ -227,6 +227,15 @@ TEST_CASE("R17 conflicts are recorded with both sides' ids and logged, the sync 
   CHECK(log.find("21, 22") != std::string::npos);
   CHECK(world.state().party_named("Fine Ltd") != nullptr);  // the rest of the sync went on
 
+  // capsyncctl conflicts shows it with both sides' ids.
+  const auto shown = world.ctl({"conflicts"});
+  INFO(shown.output);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.output.find("ambiguous_match") != std::string::npos);
+  CHECK(shown.output.find("accounting contact  c-1") != std::string::npos);
+  CHECK(shown.output.find("Capsule party       21") != std::string::npos);
+  CHECK(shown.output.find("Capsule party       22") != std::string::npos);
+
   // Recorded once: a second sync does not record or log it again.
   world.sync();
   CHECK(world.conflicts().size() == 1);
