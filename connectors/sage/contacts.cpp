@@ -252,7 +252,8 @@ std::optional<std::string> contact_body(const model::ContactDetails& d, const mo
   std::string pn = person_name(d), em = email_of(d);
   std::string old_pn = old ? person_name(*old) : std::string(), old_em = old ? email_of(*old) : std::string();
   nested("main_contact_person", [&](auto& put) {
-    put("name", pn, old ? &old_pn : nullptr);
+    // An organisation pushed without a contact person leaves Sage's contact person's name alone.
+    if (d.kind == ContactKind::person || d.contact_person) put("name", pn, old ? &old_pn : nullptr);
     put("email", em, old ? &old_em : nullptr);
     put("telephone", d.phone, old ? &old->phone : nullptr);
     put("mobile", d.mobile, old ? &old->mobile : nullptr);

@@ -154,6 +154,16 @@ TEST_CASE("Sage update body carries only what changed, or nothing") {
                  R"js("main_address":{"city":"Leeds"}}})js");
 }
 
+TEST_CASE("Sage update of an organisation pushed without a contact person keeps the main contact person's name") {
+  auto current = contact(kContact);
+  model::ContactDetails desired = sage::details_of(current);
+  desired.contact_person.reset();
+  desired.phone = "020 7946 1234";
+  auto body = sage::contact_update_body(connector::ContactUpdate{desired, current});
+  REQUIRE(body);
+  CHECK(*body == R"js({"contact":{"main_contact_person":{"telephone":"020 7946 1234","is_main_contact":true}}})js");
+}
+
 TEST_CASE("Sage idempotency ids are 32 hex digits: a UUID loses its hyphens, other keys hash stably") {
   CHECK(sage::idempotency_id("0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0") == "0b1c2d3e4f5061728394a5b6c7d8e9f0");
   auto hashed = sage::idempotency_id("export:acme:42");
