@@ -107,8 +107,12 @@ TEST_CASE("R7 one invoice note per party, newest first, updated in place and nev
   REQUIRE(inv2 != std::string::npos);
   CHECK(inv2 < inv1);  // newest first
   CHECK(first.find("Invoice INV-2: 50.00 GBP") != std::string::npos);
-  CHECK(first.find("https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=") != std::string::npos);
-  CHECK(first.find("New invoice for this contact: https://go.xero.com/") != std::string::npos);
+  for (const auto& inv : world.state().invoices().GetArray())  // each invoice links to itself in Xero
+    CHECK(first.find(text_of(inv, "InvoiceID")) != std::string::npos);
+  CHECK(first.find("https://go.xero.com/") != std::string::npos);
+  const auto new_invoice = first.find("New invoice for this contact: https://go.xero.com/");
+  REQUIRE(new_invoice != std::string::npos);
+  CHECK(first.find("c-1", new_invoice) != std::string::npos);
 
   // A new invoice in Xero: the same note is rewritten, no second note appears.
   auto invoice = world.xero("PUT", "/Invoices",
