@@ -24,6 +24,44 @@ void write_counts(Writer& w, const queue::QueueCounts& c) {
   w.EndObject();
 }
 
+void write_time_or_null(Writer& w, const std::optional<std::chrono::system_clock::time_point>& at) {
+  if (at) w.String(utc_timestamp(*at));
+  else w.Null();
+}
+
+void write_report(Writer& w, const ConnectionReport& r) {
+  w.Key("auth");
+  w.String(r.auth);
+  w.Key("counts");
+  w.StartObject();
+  w.Key("linked");
+  w.Int64(r.linked);
+  w.Key("created");
+  w.Int64(r.created);
+  w.Key("conflicts");
+  w.Int64(r.conflicts);
+  w.EndObject();
+  w.Key("next_sync");
+  write_time_or_null(w, r.next_sync);
+  w.Key("rate_limits");
+  w.StartArray();
+  for (const auto& b : r.budgets) {
+    w.StartObject();
+    w.Key("provider");
+    w.String(b.provider);
+    w.Key("window");
+    w.String(b.window);
+    w.Key("limit");
+    w.Int64(b.limit);
+    w.Key("left");
+    w.Int64(b.left);
+    w.Key("resets_at");
+    write_time_or_null(w, b.resets_at);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
 Result<Request> parse_request(std::string_view line) {
@@ -178,7 +216,9 @@ std::string error_response(std::string_view message) {
   return buf.GetString();
 }
 
-std::string status_response(const DaemonStatus& status) {
+std::string status_response(const DaemonStatus& status, const std::vector<ConnectionReport>& reports) {
+  const bool with_reports = reports.size() == status.connections.size();
+  std::size_t index = 0;
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -217,6 +257,8 @@ std::string status_response(const DaemonStatus& status) {
     } else {
       w.Null();
     }
+    if (with_reports) write_report(w, reports[index]);
+    ++index;
     w.EndObject();
   }
   w.EndArray();

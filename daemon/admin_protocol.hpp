@@ -6,6 +6,9 @@
 //        "queue":{"ready":1,"running":0,"done":4,"dead":0},
 //        "last_sync":{"at":"2024-05-01T10:42:07Z","ok":true}}],
 //       "queue":{"ready":1,"running":0,"done":4,"dead":0},"status":"1 connection, queue: …"}
+//      each connection also: "auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
+//        "next_sync":"…Z"|null,"rate_limits":[{"provider":"xero","window":"minute","limit":60,
+//        "left":57,"resets_at":"…Z"|null}]
 //   -> {"cmd":"sync-now","connection":"acme"}
 //   <- {"ok":true,"job":17}
 //   -> {"cmd":"export","connection":"acme","party_id":1234}       (R12)
@@ -39,6 +42,7 @@
 #include <vector>
 
 #include "core/error/result.hpp"
+#include "daemon/admin_status.hpp"
 #include "daemon/daemon_status.hpp"
 
 namespace capsync::daemon::admin {
@@ -70,7 +74,9 @@ std::string format_request(const Request& request);
 
 // Response lines (without the newline).
 std::string error_response(std::string_view message);
-std::string status_response(const DaemonStatus& status);
+// `reports` (when given) parallels status.connections and adds "auth", "counts",
+// "next_sync" and "rate_limits" to each connection.
+std::string status_response(const DaemonStatus& status, const std::vector<ConnectionReport>& reports = {});
 std::string sync_now_response(std::int64_t job_id);
 // export and disable: the job that does the work.
 std::string job_response(std::int64_t job_id);

@@ -78,6 +78,25 @@ void print_status(const rapidjson::Document& doc) {
       fmt::print("; no sync finished since capsyncd started");
     }
     fmt::print("\n");
+    if (!c.HasMember("counts")) continue;
+    const std::string auth = text(c, "auth");
+    fmt::print("    authorization: {}", auth);
+    if (auth == "needs_authorization" || auth == "credentials_rejected")
+      fmt::print(" (capsyncctl connect {} is not available yet: set a new refresh token in the config and reload)",
+                 c["name"].GetString());
+    const auto& counts = c["counts"];
+    fmt::print("; {} linked ({} created by capsync), {} open conflict{}", counts["linked"].GetInt64(),
+               counts["created"].GetInt64(), counts["conflicts"].GetInt64(),
+               counts["conflicts"].GetInt64() == 1 ? "" : "s");
+    if (c["next_sync"].IsString()) fmt::print("; next sync {}", c["next_sync"].GetString());
+    fmt::print("\n    requests left:");
+    for (const auto& b : c["rate_limits"].GetArray()) {
+      fmt::print(" {} {}/{} per {}", text(b, "provider"), b["left"].GetInt64(), b["limit"].GetInt64(),
+                 text(b, "window"));
+      if (b["resets_at"].IsString()) fmt::print(" (resets {})", b["resets_at"].GetString());
+      fmt::print(";");
+    }
+    fmt::print("\n");
   }
 }
 
@@ -139,7 +158,7 @@ void print_done(const daemon::admin::Request& request, const rapidjson::Document
     case Command::sync_now: {
       std::vector<std::int64_t> ids;
       for (const auto& j : doc["jobs"].GetArray()) ids.push_back(j.GetInt64());
-      fmt::print("Enqueued {} of {} (job{} {})\n", request.full ? "a full sync" : "a sync",
+      fmt::print("Enqueued {} of {} (job{} {})\n", request.full ? "full sync" : "sync",
                  request.connection.empty() ? "every enabled connection" : request.connection,
                  ids.size() == 1 ? "" : "s", fmt::join(ids, ", "));
       return;
@@ -301,7 +320,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   auto* status = app.add_subcommand("status", "Connections, queue and last syncs");
-  auto* sync_now = app.add_subcommand("sync-now", "Enqueue a sync now (of every enabled connection when none is named)");
+  auto* sync_now =
+      app.add_subcommand("sync-now", "Enqueue a sync now (of every enabled connection when none is named)");
   sync_now->add_option("connection", connection, "Connection name");
   sync_now->add_flag("--full", request.full, "A full reconcile that ignores the incremental cursors");
   sync_now->add_flag("--wait", wait, "Follow the sync to its end; exit 1 if it failed");
@@ -339,7 +359,8 @@ int main(int argc, char** argv) {
   auto* ignore = resolve->add_flag("--ignore", request.ignore, "Hide it; the same situation is not reported again");
   link->excludes(ignore);
   resolve->callback([&] {
-    if (request.link == 0 && !request.ignore) throw CLI::ValidationError("resolve", "give --link CAPSULE_ID or --ignore");
+    if (request.link == 0 && !request.ignore)
+      throw CLI::ValidationError("resolve", "give --link CAPSULE_ID or --ignore");
   });
   try {
     app.parse(argc, argv);

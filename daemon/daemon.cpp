@@ -239,6 +239,7 @@ DaemonStatus Daemon::status() {
     cs.enabled = c.enabled && !engine::DisableState(*db_).stopped(c.name);
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
     if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second;
+    cs.parked_until = runner_.parked_until(c.name);
     s.connections.push_back(std::move(cs));
   }
   return s;
@@ -248,8 +249,13 @@ std::string Daemon::handle_admin(std::string_view request) {
   auto parsed = admin::parse_request(request);
   if (!parsed) return admin::error_response(parsed.error().message());
   switch (parsed->command) {
-    case admin::Command::status:
-      return admin::status_response(status());
+    case admin::Command::status: {
+      auto current = status();
+      std::vector<ConnectionReport> reports;
+      const auto now = std::chrono::system_clock::now();
+      for (const auto& c : config_.connections) reports.push_back(read_connection_report(*db_, c, now));
+      return admin::status_response(current, reports);
+    }
     case admin::Command::sync_now:
       return handle_sync_now(*parsed);
     case admin::Command::jobs:
@@ -326,7 +332,8 @@ std::string Daemon::handle_jobs_command(const admin::Request& request) {
   if (request.command == admin::Command::job) {
     auto job = queue_->get(request.id);
     if (!job) return admin::error_response(fmt::format("cannot read job {}: {}", request.id, job.error().message()));
-    if (!*job) return admin::error_response(fmt::format("no job {} (done jobs are kept for queue.retention)", request.id));
+    if (!*job)
+      return admin::error_response(fmt::format("no job {} (done jobs are kept for queue.retention)", request.id));
     return admin::jobs_response({**job});
   }
   int retried = 0;

@@ -143,7 +143,7 @@ TEST_CASE("R17 conflicts resolve --ignore hides it and a full sync does not repo
   const auto full = world.ctl({"sync-now", "acme", "--full", "--wait"});
   INFO(full.output);
   CHECK(full.exit_code == 0);
-  CHECK(contains(full.output, "Enqueued a full sync of acme"));
+  CHECK(contains(full.output, "Enqueued full sync of acme"));
   CHECK(contains(full.output, "full_reconcile on acme: done"));
 
   CHECK(contains(world.ctl({"conflicts"}).output, "No open conflicts"));
@@ -153,7 +153,7 @@ TEST_CASE("R17 conflicts resolve --ignore hides it and a full sync does not repo
   CHECK_FALSE(world.binding_of_contact("c-1"));
 }
 
-TEST_CASE("capsyncctl jobs: a failed sync-now --wait exits 1, jobs --dead and jobs show give the error, retry runs it") {
+TEST_CASE("capsyncctl jobs: a failed sync-now --wait exits 1, jobs --dead and show give the error, retry runs it") {
   WorldOptions options;
   options.extra_yaml = "queue:\n  max_attempts: 1\n";
   SyncWorld world(ambiguous_seed(), options);
@@ -192,4 +192,41 @@ TEST_CASE("capsyncctl jobs: a failed sync-now --wait exits 1, jobs --dead and jo
   world.wait_settled({id});
   CHECK(parse_json(world.ctl({"--json", "jobs", "--dead"}))["jobs"].Size() == 0);
   CHECK(contains(world.ctl({"jobs", "retry", "--all-dead"}).output, "0 dead jobs back in the queue"));
+}
+
+TEST_CASE("capsyncctl status: per connection authorization, links, conflicts, next sync and requests left") {
+  SyncWorld world(ambiguous_seed());
+  world.start_daemon();
+  // Budgets are read as the rate limiters last saved them (every 10 s, and at shutdown).
+  world.restart_daemon();
+
+  const auto json = world.ctl({"--json", "status"});
+  INFO(json.output);
+  auto doc = parse_json(json);
+  REQUIRE(doc["connections"].Size() == 1);
+  const auto& c = doc["connections"][0];
+  // The fields scripts already read stay as they were.
+  CHECK(c["last_sync"]["ok"].GetBool());
+  CHECK(c["queue"]["ready"].GetInt64() == 0);
+  CHECK(std::string(c["provider"].GetString()) == "xero");
+  CHECK(std::string(c["auth"].GetString()) == "ok");
+  CHECK(c["counts"]["linked"].GetInt64() == 1);  // Fine Ltd; Sam Smith is ambiguous
+  CHECK(c["counts"]["created"].GetInt64() == 0);
+  CHECK(c["counts"]["conflicts"].GetInt64() == 1);
+  CHECK(c["next_sync"].IsString());
+  bool xero_day_used = false;
+  for (const auto& b : c["rate_limits"].GetArray()) {
+    CHECK(b["left"].GetInt64() <= b["limit"].GetInt64());
+    if (std::string(b["provider"].GetString()) == "xero" && std::string(b["window"].GetString()) == "day")
+      xero_day_used = b["left"].GetInt64() < b["limit"].GetInt64() && b["resets_at"].IsString();
+  }
+  CHECK(xero_day_used);  // the minute window may have slid by at the sandbox time scale
+
+  const auto human = world.ctl({"status"});
+  INFO(human.output);
+  CHECK(human.exit_code == 0);
+  CHECK(contains(human.output, "acme (xero)"));
+  CHECK(contains(human.output, "authorization: ok; 1 linked (0 created by capsync), 1 open conflict; next sync"));
+  CHECK(contains(human.output, "requests left: capsule"));
+  CHECK(contains(human.output, "/5000 per day (resets "));
 }

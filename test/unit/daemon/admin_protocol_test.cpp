@@ -188,7 +188,7 @@ TEST_CASE("admin: jobs, job and retry requests parse and round-trip") {
   CHECK(back->id == 0);
 }
 
-TEST_CASE("admin: R17 conflicts and resolve requests; resolve takes exactly one of link and ignore") {
+TEST_CASE("admin: R17 conflicts and resolve requests, and resolve takes exactly one of link and ignore") {
   auto list = admin::parse_request(R"({"cmd":"conflicts","connection":"acme"})");
   REQUIRE(list.ok());
   CHECK(list->command == admin::Command::conflicts);
@@ -277,4 +277,36 @@ TEST_CASE("admin: sync-now of several connections names the first job and all of
   CHECK(doc["job"].GetInt64() == 4);
   REQUIRE(doc["jobs"].Size() == 2);
   CHECK(doc["jobs"][1].GetInt64() == 5);
+}
+
+TEST_CASE("admin: status response adds authorization, counts, next sync and budgets to each connection") {
+  DaemonStatus s;
+  s.connections.push_back(connection("acme", "xero"));
+  ConnectionReport r;
+  r.auth = "needs_authorization";
+  r.linked = 40;
+  r.created = 3;
+  r.conflicts = 1;
+  r.next_sync = std::chrono::system_clock::time_point(std::chrono::seconds(1'714'560'127));
+  r.budgets.push_back(BudgetLeft{"xero", "minute", 60, 57, r.next_sync});
+  r.budgets.push_back(BudgetLeft{"xero", "day", 5000, 5000, std::nullopt});
+  rapidjson::Document doc;
+  doc.Parse(admin::status_response(s, {r}).c_str());
+  REQUIRE(doc.IsObject());
+  const auto& c = doc["connections"][0];
+  CHECK(std::string(c["name"].GetString()) == "acme");  // existing members stay
+  CHECK(c["queue"].IsObject());
+  CHECK(std::string(c["auth"].GetString()) == "needs_authorization");
+  CHECK(c["counts"]["linked"].GetInt64() == 40);
+  CHECK(c["counts"]["created"].GetInt64() == 3);
+  CHECK(c["counts"]["conflicts"].GetInt64() == 1);
+  CHECK(std::string(c["next_sync"].GetString()) == "2024-05-01T10:42:07Z");
+  REQUIRE(c["rate_limits"].Size() == 2);
+  CHECK(c["rate_limits"][0]["left"].GetInt64() == 57);
+  CHECK(std::string(c["rate_limits"][0]["resets_at"].GetString()) == "2024-05-01T10:42:07Z");
+  CHECK(c["rate_limits"][1]["resets_at"].IsNull());
+
+  rapidjson::Document plain;
+  plain.Parse(admin::status_response(s).c_str());
+  CHECK_FALSE(plain["connections"][0].HasMember("auth"));
 }

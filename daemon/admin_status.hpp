@@ -1,0 +1,41 @@
+#pragma once
+// The per-connection figures `capsyncctl status` shows beyond the daemon's own counters:
+// authorization state, links and conflicts, the next sync and what is left of each rate
+// limit, all read from the state database.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config/settings.hpp"
+
+namespace capsync::store {
+class Database;
+}
+
+namespace capsync::daemon {
+
+struct BudgetLeft {
+  std::string provider, window;  // "xero", "minute"
+  std::int64_t limit = 0, left = 0;
+  std::optional<std::chrono::system_clock::time_point> resets_at;  // none while the window is unused
+};
+
+struct ConnectionReport {
+  // "ok", "needs_authorization" or "credentials_rejected" as the token store last recorded
+  // them; "not_yet_authorized" before the first token exchange.
+  std::string auth;
+  std::int64_t linked = 0, created = 0, conflicts = 0;
+  // When the next periodic sync is due: a waiting sync job, else the last scheduled one
+  // plus the interval (the scheduler adds up to 5% jitter).
+  std::optional<std::chrono::system_clock::time_point> next_sync;
+  std::vector<BudgetLeft> budgets;
+};
+
+// Figures that cannot be read are left at their defaults: status must answer regardless.
+ConnectionReport read_connection_report(store::Database& db, const config::ConnectionConfig& connection,
+                                        std::chrono::system_clock::time_point now);
+
+}  // namespace capsync::daemon
