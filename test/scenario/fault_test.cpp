@@ -78,7 +78,8 @@ TEST_CASE("R2 R6 R7 R10 faults on 10% of requests: the initial sync ends as a fa
   std::istringstream log(world.daemon_log());
   int failures = 0;
   std::vector<std::string> vague;
-  const std::regex failure(R"(^\S+ (warning|error|critical) )");
+  // Failures, not the conflicts the hard cases report at warning level.
+  const std::regex failure(R"(^\S+ (warning|error|critical) .*([Ff]ailed|refused|malformed|answered HTTP))");
   const std::regex record(R"(record=|page \d+|part(y|ies) \d+|contact|invoice|Contacts|Invoices)");
   const std::regex reason(R"(\b(429|5\d\d)\b|reset|malformed|truncat|closed|end of stream|timed out|JSON|rate limit|refused)",
                           std::regex::icase);
@@ -90,7 +91,7 @@ TEST_CASE("R2 R6 R7 R10 faults on 10% of requests: the initial sync ends as a fa
       vague.push_back(line);
   }
   fmt::print("fault test: {} warnings and errors logged\n", failures);
-  CHECK(failures > 0);
+  CHECK(failures > 0);  // requests failed: each is reported
   CHECK(vague == std::vector<std::string>{});
 }
 
