@@ -53,15 +53,19 @@ void add_budgets(store::Database& db, const std::string& connection, std::string
 
 }  // namespace
 
+std::string read_auth_state(store::Database& db, const std::string& connection) {
+  if (auto st = db.cached("SELECT state FROM tokens WHERE connection = ?1"); st) {
+    (*st)->bind(1, connection);
+    if (auto row = (*st)->step(); row && *row) return std::string((*st)->column_text(0));
+  }
+  return "not_yet_authorized";
+}
+
 ConnectionReport read_connection_report(store::Database& db, const config::ConnectionConfig& connection,
                                         system_clock::time_point now) {
   ConnectionReport r;
   const std::string& name = connection.name;
-  r.auth = "not_yet_authorized";
-  if (auto st = db.cached("SELECT state FROM tokens WHERE connection = ?1"); st) {
-    (*st)->bind(1, name);
-    if (auto row = (*st)->step(); row && *row) r.auth = std::string((*st)->column_text(0));
-  }
+  r.auth = read_auth_state(db, name);
   r.linked = scalar(db, "SELECT count(*) FROM bindings WHERE connection = ?1", name).value_or(0);
   r.created = scalar(db, "SELECT count(*) FROM bindings WHERE connection = ?1 AND created_by_us = 1", name).value_or(0);
   r.conflicts =

@@ -34,6 +34,9 @@ struct ConnectionReport {
   std::vector<BudgetLeft> budgets;
 };
 
+// ConnectionReport::auth alone.
+std::string read_auth_state(store::Database& db, const std::string& connection);
+
 // Figures that cannot be read are left at their defaults: status must answer regardless.
 ConnectionReport read_connection_report(store::Database& db, const config::ConnectionConfig& connection,
                                         std::chrono::system_clock::time_point now);

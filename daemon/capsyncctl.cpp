@@ -82,7 +82,7 @@ void print_status(const rapidjson::Document& doc) {
     const std::string auth = text(c, "auth");
     fmt::print("    authorization: {}", auth);
     if (auth == "needs_authorization" || auth == "credentials_rejected")
-      fmt::print(" (capsyncctl connect {} is not available yet: set a new refresh token in the config and reload)",
+      fmt::print(" (run `capsyncctl connect {}`, which this release does not have yet: see README, Operating capsync)",
                  c["name"].GetString());
     const auto& counts = c["counts"];
     fmt::print("; {} linked ({} created by capsync), {} open conflict{}", counts["linked"].GetInt64(),

@@ -295,6 +295,13 @@ std::string Daemon::handle_sync_now(const admin::Request& request) {
   }
   if (!request.connection.empty() && names.empty())
     return admin::error_response(unknown_connection(request.connection));
+  if (!request.connection.empty()) {
+    const auto auth = read_auth_state(*db_, request.connection);
+    if (auth == "needs_authorization" || auth == "credentials_rejected")
+      return admin::error_response(fmt::format("connection \"{}\" needs authorization ({}): run `capsyncctl connect "
+                                               "{}`",
+                                               request.connection, auth, request.connection));
+  }
   if (names.empty()) return admin::error_response("no connection is enabled");
   std::vector<std::int64_t> jobs;
   for (const auto& name : names) {

@@ -230,3 +230,26 @@ TEST_CASE("capsyncctl status: per connection authorization, links, conflicts, ne
   CHECK(contains(human.output, "requests left: capsule"));
   CHECK(contains(human.output, "/5000 per day (resets "));
 }
+
+TEST_CASE("capsyncctl names the command that fixes a connection needing authorization") {
+  SyncWorld world(ambiguous_seed());
+  world.admin("POST", "/_admin/faults",
+              R"({"prefix":"/xero-identity/connect/token","kind":"invalid_grant","count":1000})");
+  world.start_daemon(false);
+  const bool refused = wait_until(
+      [&] {
+        const auto r = world.ctl({"--json", "status"});
+        return r.exit_code == 0 && contains(r.output, R"("auth":"needs_authorization")");
+      },
+      30s);
+  REQUIRE(refused);
+
+  const auto human = world.ctl({"status"});
+  INFO(human.output);
+  CHECK(contains(human.output, "authorization: needs_authorization"));
+  const auto sync = world.ctl({"sync-now", "acme"});
+  INFO(sync.output);
+  CHECK(sync.exit_code == 1);
+  CHECK(contains(sync.output, "needs authorization"));
+  CHECK(contains(sync.output, "capsyncctl connect acme"));
+}
