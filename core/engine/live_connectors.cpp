@@ -7,6 +7,7 @@
 #include "connectors/sage/sage_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
+#include "core/http/url.hpp"
 #include "core/oauth/oauth_profile.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
 #include "core/oauth/token_manager.hpp"
@@ -18,7 +19,10 @@ namespace {
 
 // The sandbox's --time-scale divides the providers' rate windows; CAPSYNC_RATE_TIME_SCALE tells
 // the limiters the same, so tests and benchmarks run under the real limits, time-compressed.
-double rate_time_scale() {
+// Only for a loopback base URL: a real provider always gets its real limits.
+double rate_time_scale(std::string_view base_url) {
+  auto url = http::parse_url(base_url);
+  if (!url || !http::is_loopback_host(url->host)) return 1.0;
   const char* text = std::getenv("CAPSYNC_RATE_TIME_SCALE");
   if (text == nullptr) return 1.0;
   char* end = nullptr;
@@ -52,12 +56,13 @@ struct LiveConnectors::Impl {
   Impl(boost::asio::any_io_executor ex, store::Database& db, std::string ca_file)
       : executor(ex), client(ex, client_options(std::move(ca_file))), tokens(db), budgets(db) {}
 
-  std::unique_ptr<ratelimit::RateLimiter> limiter(const std::string& connection, std::string_view provider) {
+  std::unique_ptr<ratelimit::RateLimiter> limiter(const std::string& connection, std::string_view provider,
+                                                  std::string_view base_url) {
     ratelimit::RateLimiterOptions o;
     o.connection = connection;
     o.limits = ratelimit::default_limits(provider);
     o.store = &budgets;
-    o.time_scale = rate_time_scale();
+    o.time_scale = rate_time_scale(base_url);
     return std::make_unique<ratelimit::RateLimiter>(executor, std::move(o));
   }
 };
@@ -79,7 +84,7 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   auto conn = std::make_unique<Impl::Connection>();
   conn->capsule_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "capsule");
   conn->capsule_token = std::make_unique<connector::StaticToken>(c.capsule.token);
-  conn->capsule_limiter = impl_->limiter(c.name, "capsule");
+  conn->capsule_limiter = impl_->limiter(c.name, "capsule", c.capsule.base_url);
   capsule::CapsuleSettings cs;
   cs.base_url = c.capsule.base_url;
   cs.gate = conn->capsule_limiter.get();
@@ -97,7 +102,7 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   conn->token_manager = std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
   conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
   conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, provider_name);
-  conn->accounting_limiter = impl_->limiter(c.name, provider_name);
+  conn->accounting_limiter = impl_->limiter(c.name, provider_name, c.accounting.base_url);
   switch (provider) {
     case config::Provider::freeagent: {
       freeagent::FreeAgentSettings fs;

@@ -9,7 +9,8 @@
 // documented limits and corrected by the limit headers of each response.
 //
 // Environment, for tests and benchmarks only: CAPSYNC_RATE_TIME_SCALE=N divides the limiters'
-// windows by N, as capsync-sandbox --time-scale N divides the providers'. Unset in production.
+// windows by N, as capsync-sandbox --time-scale N divides the providers'; honoured only for
+// loopback base URLs, so a real provider is never sent more than its limits allow.
 
 #include <map>
 #include <memory>
