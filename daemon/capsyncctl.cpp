@@ -267,11 +267,13 @@ class Ctl {
   std::string last_answer_;
 };
 
-// Follows the jobs of a sync-now until each is done (0) or has failed an attempt (1).
+// Follows the jobs of a sync-now until each is done (0) or has failed an attempt (1). A job
+// the request joined may carry an older attempt's error: only attempts made from now count.
 int wait_for_jobs(Ctl& ctl, const std::vector<std::int64_t>& ids) {
   int result = 0;
   for (auto id : ids) {
     std::string last_line;
+    std::optional<int> first_attempts;
     for (;;) {
       daemon::admin::Request request;
       request.command = Command::job;
@@ -281,7 +283,9 @@ int wait_for_jobs(Ctl& ctl, const std::vector<std::int64_t>& ids) {
       if (!doc) return code;
       const auto& j = (*doc)["jobs"][0];
       const std::string state = text(j, "state");
-      const bool failed = state == "dead" || (state == "ready" && j.HasMember("last_error"));
+      const int attempts = j["attempts"].GetInt();
+      if (!first_attempts) first_attempts = attempts;
+      const bool failed = state == "dead" || (state == "ready" && attempts > *first_attempts);
       if (ctl.json()) {
         if (state == "done" || failed) fmt::print("{}\n", ctl.last_answer());
       } else {

@@ -80,6 +80,14 @@ TEST_CASE("capsyncctl errors say what to do: daemon not running, unknown connect
     CHECK(refused.exit_code == 4);
     CHECK(contains(refused.output, "permission denied"));
     CHECK(contains(refused.output, "run as root"));
+
+    // Even with the mode loosened by mistake, the daemon's SO_PEERCRED check refuses them.
+    ::chmod((world.dir() / "admin.sock").c_str(), 0666);
+    const auto peer = run("/usr/bin/setpriv", {"--reuid=65534", "--regid=65534", "--clear-groups", CAPSYNCCTL_PATH,
+                                               "--socket", (world.dir() / "admin.sock").string(), "status"});
+    INFO(peer.output);
+    CHECK(peer.exit_code == 4);
+    CHECK(contains(peer.output, "may not use the capsync admin socket"));
   }
 }
 
