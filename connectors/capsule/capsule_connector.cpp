@@ -11,6 +11,7 @@
 #include "connectors/capsule/fields.hpp"
 #include "connectors/capsule/parties.hpp"
 #include "core/connector/headers.hpp"
+#include "core/connector/json.hpp"
 
 namespace capsync::capsule {
 
@@ -42,6 +43,7 @@ http::Request CapsuleClient::request_url(http::Method method, std::string url) c
   r.method = method;
   r.url = std::move(url);
   r.headers.emplace_back("Accept", "application/json");
+  r.accept_body = connector::json::well_formed;
   r.timeout = settings_.timeout;
   r.gate = settings_.gate;
   return r;
@@ -225,6 +227,20 @@ asio::awaitable<Result<std::vector<model::Tag>>> CapsuleClient::list_tags() {
     tags.insert(tags.end(), page->begin(), page->end());
   }
   co_return tags;
+}
+
+asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_notes(model::PartyId party) {
+  std::string what = fmt::format("the notes of party {}", party);
+  auto bodies = co_await all_pages(
+      fmt::format("{}{}/parties/{}/entries?perPage={}", settings_.base_url, kApi, party, settings_.per_page), what);
+  if (!bodies) co_return bodies.error();
+  std::vector<connector::Note> notes;
+  for (const auto& body : *bodies) {
+    auto page = parse_notes_body(body);
+    if (!page) co_return page.error().with_context(fmt::format("Capsule returned a malformed answer for {}", what));
+    notes.insert(notes.end(), page->begin(), page->end());
+  }
+  co_return notes;
 }
 
 asio::awaitable<Result<connector::Note>> CapsuleClient::create_note(model::PartyId party, std::string_view content) {

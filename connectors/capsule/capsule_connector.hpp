@@ -43,6 +43,7 @@ class CapsuleClient final : public connector::CapsuleConnector {
                                                              connector::FieldType type) override;
   boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) override;
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override;
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override;
   boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party,
                                                               std::string_view content) override;
   boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t note_id,

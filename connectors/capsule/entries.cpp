@@ -39,19 +39,43 @@ std::string note_update_body(std::string_view content) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+namespace {
+
+Result<connector::Note> parse_note(const json::Value& e) {
+  auto id = json::integer(e, "id");
+  if (!id || !*id) return Error(Errc::protocol, "an entry has no id");
+  connector::Note note{**id, 0, std::string(json::text_or_empty(e, "content"))};
+  if (const auto* party = json::object(e, "party")) {
+    auto pid = json::integer(*party, "id");
+    if (pid && *pid) note.party_id = **pid;
+  }
+  return note;
+}
+
+}  // namespace
+
 Result<connector::Note> parse_entry_body(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();
   const auto* e = json::object(*doc, "entry");
   if (!e) return Error(Errc::protocol, "no \"entry\" object in the response");
-  auto id = json::integer(*e, "id");
-  if (!id || !*id) return Error(Errc::protocol, "an entry has no id");
-  connector::Note note{**id, 0, std::string(json::text_or_empty(*e, "content"))};
-  if (const auto* party = json::object(*e, "party")) {
-    auto pid = json::integer(*party, "id");
-    if (pid && *pid) note.party_id = **pid;
+  return parse_note(*e);
+}
+
+Result<std::vector<connector::Note>> parse_notes_body(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  const auto* entries = json::array(*doc, "entries");
+  if (!entries) return Error(Errc::protocol, "no \"entries\" array in the response");
+  std::vector<connector::Note> notes;
+  for (const auto& e : entries->GetArray()) {
+    if (!e.IsObject()) return Error(Errc::protocol, "an entry is not an object");
+    if (json::text_or_empty(e, "type") != "note") continue;
+    auto note = parse_note(e);
+    if (!note) return note.error();
+    notes.push_back(std::move(*note));
   }
-  return note;
+  return notes;
 }
 
 }  // namespace capsync::capsule

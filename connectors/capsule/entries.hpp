@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/connector/capsule_types.hpp"
 #include "core/error/result.hpp"
@@ -15,5 +16,8 @@ std::string note_create_body(model::PartyId party, std::string_view content);
 std::string note_update_body(std::string_view content);
 // {"entry":{...}}.
 Result<connector::Note> parse_entry_body(std::string_view body);
+// {"entries":[...]} (GET /parties/{id}/entries): the notes, in the order given; other entry
+// types (emails, tasks) are left out.
+Result<std::vector<connector::Note>> parse_notes_body(std::string_view body);
 
 }  // namespace capsync::capsule

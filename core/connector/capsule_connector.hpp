@@ -51,6 +51,9 @@ class CapsuleConnector {
 
   // R7: the one invoice note per party. update_note gives Errc::not_found when a person deleted
   // the note; the runner then creates a new one.
+  // The notes on a party (other entry types left out), newest first; Errc::not_found when the
+  // party was deleted. Lets a retried note create find the note it may already have made.
+  virtual boost::asio::awaitable<Result<std::vector<Note>>> list_notes(model::PartyId party) = 0;
   virtual boost::asio::awaitable<Result<Note>> create_note(model::PartyId party,
                                                            std::string_view content) = 0;
   virtual boost::asio::awaitable<Result<Note>> update_note(std::int64_t note_id,

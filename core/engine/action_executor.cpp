@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/engine/export_intents.hpp"
+#include "core/engine/party_intents.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
@@ -59,11 +60,13 @@ std::string remote_of(const sync::Action& action) {
 
 asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::Action>& actions) {
   ExecuteOutcome out;
-  for (const auto& action : actions) {
+  for (auto it = actions.begin(); it != actions.end(); ++it) {
+    const auto& action = *it;
     log::debug({.connection = ctx_.connection, .record = remote_of(action)}, "Executing: {}", sync::describe(action));
     auto s = co_await run(action);
     if (!s) {
-      out.keep_pending.insert(remote_of(action));
+      // This action and the ones not run yet stay pending, so the retry does them.
+      for (auto rest = it; rest != actions.end(); ++rest) out.keep_pending.insert(remote_of(*rest));
       out.error = s.error();
       break;
     }
@@ -107,9 +110,17 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
   auto party = ctx_.store.parties.get(a.party_id);
   if (!party) co_return party.error();
   if (*party) b.pushed_hash = sync::details_hash(sync::details_from_party(**party));
-  if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
-  log::info({.connection = ctx_.connection, .record = a.remote_id}, "Linked accounting contact {} to Capsule party {}",
-            a.remote_id, a.party_id);
+  // A party this daemon created before a crash or a lost answer stays created by capsync.
+  PartyIntents intents(ctx_.store.db, ctx_.connection);
+  auto ours = intents.started(a.remote_id);
+  if (!ours) co_return ours.error();
+  auto tx = ctx_.store.db.begin();
+  if (!tx) co_return tx.error();
+  if (auto s = ctx_.store.bindings.put(b, *ours); !s) co_return s;
+  if (auto s = intents.finish(a.remote_id); !s) co_return s;
+  if (auto s = tx->commit(); !s) co_return s;
+  log::info({.connection = ctx_.connection, .record = a.remote_id}, "Linked accounting contact {} to Capsule party {}{}",
+            a.remote_id, a.party_id, *ours ? " (created by capsync before a restart or a lost answer)" : "");
   co_return Status{};
 }
 
@@ -132,8 +143,13 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
     if (!team) co_return team.error().with_context("Failed to resolve default_team");
     spec.team = *team;
   }
+  PartyIntents intents(ctx_.store.db, ctx_.connection);
+  if (auto s = intents.begin(remote_id, ctx_.now_ms()); !s) co_return s;
   auto created = co_await ctx_.capsule.create_party(spec);
   if (!created) {
+    // Refused: nothing was created. Otherwise the party may exist and the retry links it.
+    if (!is_transient(created.error()))
+      if (auto s = intents.finish(remote_id); !s) co_return s;
     co_return refused(created.error(),
                       created.error().code() == Errc::conflict ? sync::ConflictKind::name_clash
                                                                : sync::ConflictKind::refused_by_api,
@@ -145,6 +161,7 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
   if (auto s = ctx_.store.parties.upsert(*created); !s) co_return s;
   sync::Binding b{created->id, remote_id, role, pushed_hash, std::nullopt};
   if (auto s = ctx_.store.bindings.put(b, true); !s) co_return s;
+  if (auto s = intents.finish(remote_id); !s) co_return s;
   if (auto s = tx->commit(); !s) co_return s;
   log::info({.connection = ctx_.connection, .record = remote_id}, "{} Capsule {} '{}' (party {}) for accounting contact {}",
             recreate ? "Re-created" : "Created", model::to_string(created->type), name, created->id, remote_id);

@@ -23,6 +23,8 @@ class NotesRepo final {
   Status put(model::PartyId party, std::int64_t note_id);
   Status erase(model::PartyId party);
 
+  const std::string& connection() const { return connection_; }
+
  private:
   store::Database& db_;
   std::string connection_;

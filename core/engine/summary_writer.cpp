@@ -1,5 +1,13 @@
 #include "core/engine/summary_writer.hpp"
 
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/log/log.hpp"
+
 namespace capsync::engine {
 
 namespace asio = boost::asio;
@@ -68,9 +76,39 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
     if (updated) co_return Status{};
     if (updated.error().code() != Errc::not_found) co_return updated.error();
   }
+  auto adopted = co_await adopt_note(party_id, *note);
+  if (!adopted) co_return adopted.error();
+  if (*adopted) co_return Status{};
   auto created = co_await capsule_.create_note(party_id, *note);
   if (!created) co_return created.error();
   co_return notes_.put(party_id, created->id);
+}
+
+asio::awaitable<Result<bool>> SummaryWriter::adopt_note(model::PartyId party_id, const std::string& note) {
+  auto listed = co_await capsule_.list_notes(party_id);
+  if (!listed) co_return listed.error();
+  std::vector<std::int64_t> ours;
+  for (const auto& n : *listed)
+    if (sync::is_invoice_note(n.content)) ours.push_back(n.id);
+  if (ours.empty()) co_return false;
+  // The oldest stays. Copies left by earlier interrupted creates carry capsync's heading and
+  // only text capsync rewrites, so removing them loses nothing a person wrote.
+  std::sort(ours.begin(), ours.end());
+  auto updated = co_await capsule_.update_note(ours.front(), note);
+  if (!updated && updated.error().code() == Errc::not_found) co_return false;  // deleted meanwhile
+  if (!updated) co_return updated.error();
+  for (auto it = std::next(ours.begin()); it != ours.end(); ++it)
+    if (auto s = co_await capsule_.delete_note(*it); !s && s.error().code() != Errc::not_found) co_return s.error();
+  const std::string record = std::to_string(party_id);
+  const log::Fields where{.connection = notes_.connection(), .record = record};
+  if (ours.size() > 1)
+    log::notice(where, "Capsule party {} had {} invoice notes written by capsync; kept note {} and removed the copies {}",
+                party_id, ours.size(), ours.front(), fmt::join(std::next(ours.begin()), ours.end(), ", "));
+  else
+    log::info(where, "Capsule party {} already had an invoice note written by capsync (note {}); updated it", party_id,
+              ours.front());
+  if (auto s = notes_.put(party_id, ours.front()); !s) co_return s.error();
+  co_return true;
 }
 
 }  // namespace capsync::engine

@@ -35,6 +35,9 @@ class SummaryWriter final {
 
  private:
   boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note);
+  // A note create retried after its answer was lost (or capsyncd stopped before storing the id)
+  // finds the note it made by its heading and updates it instead; true when one was adopted.
+  boost::asio::awaitable<Result<bool>> adopt_note(model::PartyId party_id, const std::string& note);
 
   connector::CapsuleConnector& capsule_;
   PartyMirror& parties_;

@@ -188,6 +188,15 @@ CREATE TABLE IF NOT EXISTS engine_exports (
   PRIMARY KEY (connection, party_id)
 );
 
+-- R2/R14 Capsule party creates begun and not linked yet: a retry that finds the party by name
+-- links it as created by capsync.
+CREATE TABLE IF NOT EXISTS engine_party_creates (
+  connection TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, remote_id)
+);
+
 -- R16 connections disabled by the operator: 'disabling' while capsync's summaries, tags and
 -- notes are removed from Capsule, then 'disabled'. No row = the connection syncs.
 CREATE TABLE IF NOT EXISTS engine_disabled (

@@ -11,6 +11,9 @@ namespace capsync::sync {
 
 namespace {
 
+// The first line of every R7 note: tells people not to edit it, and marks it as capsync's.
+constexpr std::string_view kNoteHeading = "Invoices (kept up to date by capsync; edits here are overwritten)";
+
 std::string date_or_empty(const std::optional<model::Date>& d) {
   return d ? model::format_date(*d) : std::string();
 }
@@ -28,11 +31,13 @@ bool newer(const model::Invoice& a, const model::Invoice& b) {
 
 }  // namespace
 
+bool is_invoice_note(std::string_view content) { return content.starts_with(kNoteHeading); }
+
 std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
                                 std::string_view new_invoice_url) {
   std::vector<model::Invoice> sorted(invoices.begin(), invoices.end());
   std::sort(sorted.begin(), sorted.end(), newer);
-  std::string out = "Invoices (kept up to date by capsync; edits here are overwritten)\n";
+  std::string out = std::string(kNoteHeading) + "\n";
   if (sorted.empty()) out += "No invoices.\n";
   for (const auto& inv : sorted) {
     const bool overdue = is_overdue(inv, today);

@@ -42,6 +42,10 @@ SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model
 std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
                                 std::string_view new_invoice_url);
 
+// Whether a note's text is an R7 invoice note written by capsync (it begins with the heading
+// render_invoice_note writes), so a retried note create can find the one it already made.
+bool is_invoice_note(std::string_view content);
+
 // The summary written when a link ends or a connection is disabled (R15, R16): everything
 // cleared, tag off, no note.
 SummaryWrite cleared_summary();

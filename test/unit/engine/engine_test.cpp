@@ -9,6 +9,7 @@
 #include "core/engine/sync_engine.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
+#include "core/sync/summary_write.hpp"
 #include "test/unit/engine/fake_connectors.hpp"
 #include "test/unit/store/temp_dir.hpp"
 
@@ -116,6 +117,27 @@ struct Harness {
     for (const auto& [id, p] : capsule.parties)
       if (p.display_name() == name) return &p;
     return nullptr;
+  }
+  // A pull that must fail (a lost answer); the next pull retries what it left pending.
+  void failing_pull() {
+    auto s = run(engine->pull(job("pull")));
+    REQUIRE_FALSE(s.ok());
+  }
+  bool created_by_us(std::string_view remote_id) {
+    auto st = db->prepare("SELECT created_by_us FROM bindings WHERE connection = ?1 AND remote_id = ?2");
+    REQUIRE(st.ok());
+    st->bind(1, connection.name).bind(2, remote_id);
+    auto row = st->step();
+    REQUIRE(row.ok());
+    REQUIRE(*row);
+    return st->column_int64(0) != 0;
+  }
+  // The R7 invoice notes on a party, by id.
+  std::vector<std::int64_t> invoice_notes(model::PartyId party) const {
+    std::vector<std::int64_t> out;
+    for (const auto& [id, n] : capsule.notes)
+      if (n.party_id == party && sync::is_invoice_note(n.content)) out.push_back(id);
+    return out;
   }
   static std::string field(const model::Party& p, std::int64_t def) {
     const auto* f = p.field(def);
@@ -305,3 +327,67 @@ TEST_CASE("A missing summary field fails the sync with what to create in Capsule
   h.pull();
   CHECK(h.party_named("Acme Ltd")->has_tag("Overdue invoices"));
 }
+
+TEST_CASE("R2 a party create whose answer was lost is linked on retry as created by capsync") {
+  Harness h;
+  seed(h);
+  h.capsule.lose_next_party_answer = true;  // New Corp is made, capsync never hears its id
+  h.failing_pull();
+  REQUIRE(h.party_named("New Corp") != nullptr);
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-new"));
+
+  h.pull();
+  const auto* created = h.party_named("New Corp");
+  REQUIRE(created != nullptr);
+  auto b = h.store().bindings.find_by_remote_id("c-new");
+  REQUIRE(b);
+  CHECK(b->party_id == created->id);
+  CHECK(h.created_by_us("c-new"));
+  CHECK_FALSE(h.created_by_us("c-acme"));  // found by name: not ours
+  int named = 0;
+  for (const auto& [id, p] : h.capsule.parties) named += p.display_name() == "New Corp";
+  CHECK(named == 1);
+}
+
+TEST_CASE("R7 a note create whose answer was lost is found and updated on retry, never duplicated") {
+  Harness h;
+  h.connection.sync.invoice_note = true;
+  seed(h);
+  h.capsule.lose_next_note_answer = true;
+  h.failing_pull();
+  REQUIRE(h.capsule.notes.size() == 1);  // made, but capsync does not know its id
+  const model::PartyId first = h.capsule.notes.begin()->second.party_id;
+
+  h.pull();
+  CHECK(h.invoice_notes(first).size() == 1);
+  for (const char* name : {"Acme Ltd", "New Corp"}) {
+    const auto* p = h.party_named(name);
+    REQUIRE(p != nullptr);
+    auto notes = h.invoice_notes(p->id);
+    REQUIRE(notes.size() == 1);
+    CHECK(*h.store().notes.get(p->id) == notes.front());
+  }
+  const int writes = h.capsule.writes;
+  h.pull();
+  CHECK(h.capsule.writes == writes);
+}
+
+TEST_CASE("R7 capsync's duplicate invoice notes on a party are merged into one; a person's notes stay") {
+  Harness h;
+  h.connection.sync.invoice_note = true;
+  seed(h);
+  const model::PartyId acme = h.party_named("Acme Ltd")->id;
+  const std::string heading = sync::render_invoice_note({}, *model::parse_date("2024-06-10"), "");
+  const std::int64_t kept = h.capsule.add_note(acme, heading + "stale copy\n");
+  const std::int64_t copy = h.capsule.add_note(acme, heading + "another copy\n");
+  const std::int64_t mine = h.capsule.add_note(acme, "Call back about Invoices on Monday");
+
+  h.pull();
+  CHECK(h.invoice_notes(acme) == std::vector<std::int64_t>{kept});
+  CHECK_FALSE(h.capsule.notes.count(copy));
+  REQUIRE(h.capsule.notes.count(mine));
+  CHECK(h.capsule.notes.at(mine).content == "Call back about Invoices on Monday");
+  CHECK(h.capsule.notes.at(kept).content.find("INV-i-1") != std::string::npos);
+  CHECK(*h.store().notes.get(acme) == kept);
+}
+

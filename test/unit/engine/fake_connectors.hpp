@@ -29,6 +29,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
   std::map<std::int64_t, connector::Note> notes;
   int writes = 0;
   int updates_until_failure = -1;  // >= 0: that many more party updates succeed, then one fails (network)
+  bool lose_next_party_answer = false;  // the next party create succeeds but its answer is lost (network)
+  bool lose_next_note_answer = false;   // the next note create succeeds but its answer is lost (network)
 
   model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
     model::Party p;
@@ -51,6 +53,11 @@ class FakeCapsule final : public connector::CapsuleConnector {
     p.name = std::move(name);
     p.updated_at = clock_.tick();
     return parties[p.id] = p;
+  }
+  std::int64_t add_note(model::PartyId party, std::string content) {
+    connector::Note n{next_item_++, party, std::move(content)};
+    notes[n.id] = n;
+    return n.id;
   }
   void touch(model::PartyId id) { parties.at(id).updated_at = clock_.tick(); }
   void remove(model::PartyId id) {
@@ -107,7 +114,12 @@ class FakeCapsule final : public connector::CapsuleConnector {
     p.addresses = spec.addresses;
     p.websites = spec.websites;
     p.updated_at = clock_.tick();
-    co_return parties[p.id] = p;
+    parties[p.id] = p;
+    if (lose_next_party_answer) {
+      lose_next_party_answer = false;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
+    co_return p;
   }
   boost::asio::awaitable<Result<model::Party>> update_party(const model::Party& current,
                                                             const connector::PartyPatch& patch) override {
@@ -140,10 +152,22 @@ class FakeCapsule final : public connector::CapsuleConnector {
     co_return model::TeamRef{7, std::string(name)};
   }
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override { co_return std::vector<model::Tag>{}; }
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
+    if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
+    std::vector<connector::Note> out;
+    for (auto it = notes.rbegin(); it != notes.rend(); ++it)  // newest first, as Capsule lists entries
+      if (it->second.party_id == party) out.push_back(it->second);
+    co_return out;
+  }
   boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party, std::string_view content) override {
     ++writes;
     connector::Note n{next_item_++, party, std::string(content)};
-    co_return notes[n.id] = n;
+    notes[n.id] = n;
+    if (lose_next_note_answer) {
+      lose_next_note_answer = false;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
+    co_return n;
   }
   boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t id, std::string_view content) override {
     if (!notes.count(id)) co_return make_error(Errc::not_found, "note {} not found", id);
