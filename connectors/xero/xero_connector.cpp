@@ -78,6 +78,7 @@ http::Request XeroConnector::request(http::Method method, std::string path_and_q
   r.method = method;
   r.url = settings_.base_url + std::move(path_and_query);
   r.headers.emplace_back("Accept", "application/json");
+  r.accept_body = connector::json::well_formed;
   r.timeout = settings_.timeout;
   r.gate = settings_.gate;
   return r;

@@ -16,6 +16,13 @@ Result<rapidjson::Document> parse(std::string_view body) {
   return doc;
 }
 
+bool well_formed(std::string_view body) {
+  if (body.empty()) return true;
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  return !doc.HasParseError();
+}
+
 namespace {
 const Value* member(const Value& object, std::string_view key) {
   if (!object.IsObject()) return nullptr;

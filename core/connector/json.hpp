@@ -22,6 +22,8 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Parses a response body. A syntax error is Errc::protocol "malformed JSON at offset N: why".
 Result<rapidjson::Document> parse(std::string_view body);
+// Whether a response body is empty or whole JSON: a cut or garbled one is worth asking again.
+bool well_formed(std::string_view body);
 
 // Member `key` of `object` when it is an object (or array), else nullptr. Tolerates a
 // non-object `object` so callers can chain without checks.

@@ -381,6 +381,16 @@ asio::awaitable<Result<Response>> Client::send(Request request, log::Fields ctx)
     if (request.gate) request.gate->release(&response);
     log::debug(ctx, "{} {}{} -> {} in {} ms (attempt {})", method, url->host, shown_target, response.status, took,
                attempt);
+    if (response.ok() && request.accept_body && !request.accept_body(response.body)) {
+      log::debug(ctx, "{} {}{} -> {} with a malformed body (attempt {})", method, url->host, shown_target,
+                 response.status, attempt);
+      if (!can_retry) co_return std::move(response);
+      auto delay = backoff_delay(im.options.retry, attempt, im.rng);
+      if (im.clock->steady_now() + delay >= deadline) co_return std::move(response);
+      asio::steady_timer timer(im.executor, delay);
+      co_await timer.async_wait(use_tuple);
+      continue;
+    }
     if (!retryable_status(response.status) || !can_retry) co_return std::move(response);
     auto asked = server_delay(response, im.clock->system_now());
     if (asked && *asked > im.options.retry.max_server_delay) co_return std::move(response);

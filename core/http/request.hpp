@@ -2,6 +2,7 @@
 // Request and Response: what connectors hand to http::Client and get back. Plain data, no Boost.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct Request {
   // the header it names, e.g. Xero "Idempotency-Key", into headers itself).
   std::string idempotency_key;
   bool retry_safe = false;  // the caller asserts a non-idempotent request may be repeated
+  // Whether a 2xx body is whole (e.g. parses as JSON). One that is not is retried like a 5xx
+  // when the request may be retried, else returned as it came; empty = every body is accepted.
+  std::function<bool(std::string_view body)> accept_body;
 
   std::chrono::milliseconds timeout{30000};  // one attempt, from connect to last body byte
   // Consulted before each attempt and fed each response; nullptr = no rate limiting.

@@ -94,6 +94,36 @@ TEST_CASE("POST without an idempotency key is sent once; with one it is retried"
   CHECK(server.requests() == 1 + 4);
 }
 
+TEST_CASE("A 2xx body the caller rejects is asked for again on a GET, and returned as is on an unsafe POST") {
+  boost::asio::io_context io;
+  TestServer server(io, [](const auto&, int i) { return Reply{http_reply(200, i < 2 ? "{\"cut" : "{}")}; });
+  http::Client client(io.get_executor(), fast_options());
+  auto send = [&](http::Method method) {
+    http::Request r;
+    r.method = method;
+    r.url = server.url("/x");
+    r.accept_body = [](std::string_view body) { return body == "{}"; };
+    r.timeout = 5s;
+    return capsync::test::run(io, client.send(std::move(r)));
+  };
+  auto r = send(http::Method::get);
+  REQUIRE(r.ok());
+  CHECK(r->body == "{}");
+  CHECK(r->attempts == 3);
+  CHECK(server.requests() == 3);
+
+  TestServer garbled(io, [](const auto&, int) { return Reply{http_reply(200, "{\"cut")}; });
+  http::Request post;
+  post.method = http::Method::post;
+  post.url = garbled.url("/x");
+  post.body = "{}";
+  post.accept_body = [](std::string_view body) { return body == "{}"; };
+  auto once = capsync::test::run(io, client.send(std::move(post)));
+  REQUIRE(once.ok());
+  CHECK(once->body == "{\"cut");
+  CHECK(garbled.requests() == 1);
+}
+
 TEST_CASE("Oversized, truncated and malformed responses give clear errors") {
   boost::asio::io_context io;
   TestServer server(io, [](const test::RawRequest& req, int) {
