@@ -74,6 +74,8 @@ std::vector<std::string> describe_changes(const config::Config& before, const co
   restart("admin_socket_group", before.admin_socket_group != after.admin_socket_group);
   restart("metrics_listen", before.metrics_listen != after.metrics_listen);
   restart("store.synchronous", before.store.synchronous != after.store.synchronous);
+  restart("queue.backoff", before.queue.backoff != after.queue.backoff);
+  restart("queue.backoff_cap", before.queue.backoff_cap != after.queue.backoff_cap);
   if (before.shutdown_grace != after.shutdown_grace)
     out.push_back(fmt::format("shutdown_grace {} -> {}", dur(before.shutdown_grace), dur(after.shutdown_grace)));
   if (before.queue.lease != after.queue.lease)

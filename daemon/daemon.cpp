@@ -90,7 +90,9 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
       options_(std::move(options)),
       lock_(std::move(lock)),
       db_(std::move(db)),
-      queue_(std::make_unique<queue::JobQueue>(*db_)),
+      queue_(std::make_unique<queue::JobQueue>(
+          *db_, queue::QueueOptions{.backoff_base_ms = milliseconds(config_.queue.backoff).count(),
+                                    .backoff_cap_ms = milliseconds(config_.queue.backoff_cap).count()})),
       watchdog_(io.get_executor(), notifier_),
       signals_(io.get_executor(), {.stop = [this] { stop(); }, .reload = [this] { reload(); }}),
       scheduler_(io.get_executor(), [this](const queue::JobSpec& spec) { (void)enqueue(spec); }),

@@ -123,6 +123,8 @@ void read_root(MapReader& r, const Environment& env, Config& out) {
     queue->integer("max_attempts", out.queue.max_attempts, 1, 1000);
     queue->duration("lease", out.queue.lease, 10s);
     queue->duration("retention", out.queue.retention, 1h);
+    queue->duration("backoff", out.queue.backoff, 1s);
+    queue->duration("backoff_cap", out.queue.backoff_cap, 1s);
     queue->finish();
   }
   if (auto e = r.string("ca_file", out.ca_file)) {

@@ -28,6 +28,10 @@ struct QueueSettings {
   int max_attempts = 8;      // then the job goes dead
   seconds lease = 2min;      // a running job not finished by then is returned to ready
   seconds retention = 24h * 7;  // done jobs are pruned after this
+  // A failed job waits half to all of `backoff` before its first retry, doubling per failure
+  // up to `backoff_cap`: most provider faults are gone within seconds.
+  seconds backoff = 2s;
+  seconds backoff_cap = 1h;
 };
 
 struct CapsuleSettings {

@@ -211,7 +211,7 @@ Status JobQueue::extend_lease(std::int64_t id, std::string_view owner, std::int6
 
 Status JobQueue::complete_one(std::int64_t id, std::string_view owner, std::int64_t now_ms) {
   auto s = run(db_,
-               "UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?3 "
+               "UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?3, last_error = '' "
                "WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
                id, owner, now_ms);
   if (!s) return s.error().with_context(fmt::format("Failed to complete job {}", id));

@@ -63,7 +63,7 @@ struct Job {
 
 struct QueueOptions {
   // Backoff after the n-th failure: d = min(cap, base * 2^(n-1)), waited d/2 + uniform[0, d/2].
-  std::int64_t backoff_base_ms = 10'000;
+  std::int64_t backoff_base_ms = 2'000;
   std::int64_t backoff_cap_ms = 3'600'000;
   std::uint64_t seed = 0;  // jitter seed; 0 picks a random one
 };

@@ -145,6 +145,32 @@ TEST_CASE("queue: fail backs off exponentially with jitter, then goes dead at ma
   CHECK_FALSE(f.claim("w1", now + 10'000'000));
 }
 
+TEST_CASE("queue: a job that failed once and then succeeded is done without an error") {
+  Fixture f;
+  const auto id = f.add({});
+  REQUIRE(f.claim("w1", kT0));
+  REQUIRE(f.queue.fail(id, "w1", "HTTP 503", kT0));
+  const std::int64_t retry_at = f.get(id).run_after_ms;
+  REQUIRE(f.claim("w1", retry_at));
+  REQUIRE(f.queue.complete(id, "w1", retry_at));
+  Job done = f.get(id);
+  CHECK(done.state == JobState::done);
+  CHECK(done.attempts == 1);
+  CHECK(done.last_error.empty());
+}
+
+TEST_CASE("queue: the default backoff retries a failed job within seconds") {
+  capsync::test::TempDir dir;
+  auto db = Database::open(dir.file("capsync.db"), {});
+  REQUIRE(db.ok());
+  JobQueue queue{**db};
+  for (int i = 0; i < 20; ++i) {
+    CHECK(queue.backoff_ms(1) >= 1'000);
+    CHECK(queue.backoff_ms(1) <= 2'000);
+    CHECK(queue.backoff_ms(3) <= 8'000);
+  }
+}
+
 TEST_CASE("queue: backoff is capped and jitter varies") {
   Fixture f;
   std::set<std::int64_t> seen;
