@@ -23,8 +23,19 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
                                   Want{&names.overdue, connector::FieldType::text},
                                   Want{&names.next_due, connector::FieldType::date},
                                   Want{&names.last_invoice, connector::FieldType::date}};
+  // One read of the definitions serves all four; a field it lacks (or has unusable) is asked of
+  // the connector by name, whose error tells the operator what to create.
+  auto defs = co_await capsule_.field_definitions();
+  if (!defs) co_return defs.error().with_context("Failed to read the Capsule custom field definitions");
   std::array<std::int64_t, 4> ids{};
   for (std::size_t i = 0; i < wants.size(); ++i) {
+    const auto usable = std::find_if(defs->begin(), defs->end(), [&](const connector::FieldDefinition& d) {
+      return d.name == *wants[i].name && d.type == wants[i].type && d.capture_rule.empty();
+    });
+    if (usable != defs->end()) {
+      ids[i] = usable->id;
+      continue;
+    }
     auto id = co_await capsule_.resolve_field(*wants[i].name, wants[i].type);
     if (!id) co_return id.error().with_context("Failed to find the Capsule custom field for the invoice summary");
     ids[i] = *id;
