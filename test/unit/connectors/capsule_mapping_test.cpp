@@ -165,6 +165,14 @@ TEST_CASE("Capsule teams, notes, Link header and errors") {
   REQUIRE(note);
   CHECK(note->id == 9);
   CHECK(note->party_id == 11587);
+  auto notes = capsule::parse_notes_body(
+      R"({"entries":[{"id":12,"type":"email","party":{"id":7},"content":"hi"},)"
+      R"({"id":11,"type":"note","party":{"id":7},"content":"Invoices"}]})");
+  REQUIRE(notes);
+  REQUIRE(notes->size() == 1);  // emails and tasks are not notes
+  CHECK((*notes)[0].id == 11);
+  CHECK((*notes)[0].content == "Invoices");
+  CHECK_FALSE(capsule::parse_notes_body(R"({"entry":{}})"));
 
   CHECK(capsule::next_link(R"(<https://api.capsulecrm.com/api/v2/parties?page=4>; rel="next")") ==
         "https://api.capsulecrm.com/api/v2/parties?page=4");
