@@ -30,6 +30,21 @@ std::string iso_seconds(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+// Whether a party PUT only sets fields and changes or deletes items named by id: sent twice,
+// it has the same effect. Items without an id are appended, so such a PUT is sent once.
+bool repeatable_party_update(std::string_view body) {
+  auto doc = connector::json::parse(body);
+  if (!doc) return false;
+  const auto* party = connector::json::object(*doc, "party");
+  if (!party) return false;
+  for (const auto& member : party->GetObject()) {
+    if (!member.value.IsArray()) continue;
+    for (const auto& item : member.value.GetArray())
+      if (!item.IsObject() || !item.HasMember("id")) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 CapsuleClient::CapsuleClient(connector::HttpSender& http, connector::TokenSource& tokens,
@@ -175,7 +190,7 @@ asio::awaitable<Result<model::Party>> CapsuleClient::update_party(const model::P
   auto r = request(http::Method::put, fmt::format("/parties/{}?embed={}", current.id, encode("fields,tags")));
   r.body = std::move(**body);
   r.content_type = "application/json";
-  // Not retry_safe: items without an id would be appended twice.
+  r.retry_safe = repeatable_party_update(r.body);
   auto response = co_await call(std::move(r), what);
   if (!response) co_return response.error();
   auto party = parse_party_body(response->body);

@@ -391,7 +391,8 @@ asio::awaitable<Result<Response>> Client::send(Request request, log::Fields ctx)
       co_await timer.async_wait(use_tuple);
       continue;
     }
-    if (!retryable_status(response.status) || !can_retry) co_return std::move(response);
+    if (!retryable_status(response.status) || attempt >= max_attempts || !may_retry_after(request, response.status))
+      co_return std::move(response);
     auto asked = server_delay(response, im.clock->system_now());
     if (asked && *asked > im.options.retry.max_server_delay) co_return std::move(response);
     auto delay = asked ? *asked : backoff_delay(im.options.retry, attempt, im.rng);

@@ -19,6 +19,8 @@ bool may_retry(const Request& request) {
   return false;
 }
 
+bool may_retry_after(const Request& request, int status) { return status == 429 || may_retry(request); }
+
 bool retryable_status(int status) { return status == 429 || status == 408 || (status >= 500 && status <= 599); }
 
 milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng) {

@@ -22,6 +22,9 @@ struct RetryPolicy {
 // Whether the request may be sent again after a failure: GET/DELETE always; POST/PUT only with an
 // idempotency key or retry_safe.
 bool may_retry(const Request& request);
+// Whether a request answered with `status` may be sent again: as may_retry, and any request
+// refused with a 429, which the server did not carry out.
+bool may_retry_after(const Request& request, int status);
 
 // Whether a final status is worth another attempt (5xx, 429, 408).
 bool retryable_status(int status);

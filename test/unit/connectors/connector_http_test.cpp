@@ -242,6 +242,13 @@ TEST_CASE("Capsule update_party sends the diff; deleted parties follow Link page
   CHECK(http.sent[0].body ==
         R"({"party":{"emailAddresses":[{"id":11,"_delete":true},{"type":"Work","address":"new@acme.test"}]}})");
   CHECK(saved->emails == std::vector<model::EmailAddress>{{12, "Work", "new@acme.test"}});
+  CHECK_FALSE(http.sent[0].retry_safe);  // sent twice, the new address would be added twice
+
+  patch.emails = std::vector<model::EmailAddress>{};
+  http.add(200, R"({"party":{"id":7,"type":"organisation","name":"Acme"}})");
+  REQUIRE(run(capsule.update_party(current, patch)));
+  CHECK(http.sent[1].body == R"({"party":{"emailAddresses":[{"id":11,"_delete":true}]}})");
+  CHECK(http.sent[1].retry_safe);  // only deletes by id: the same effect however often it is sent
 
   http.add(200, R"({"parties":[{"id":3,"deletedAt":"2024-06-21T01:15:40Z"}]})",
            {{"Link", R"(<http://127.0.0.1:9/capsule/api/v2/parties/deleted?page=2&since=x>; rel="next")"}});

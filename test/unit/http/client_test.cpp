@@ -94,6 +94,18 @@ TEST_CASE("POST without an idempotency key is sent once; with one it is retried"
   CHECK(server.requests() == 1 + 4);
 }
 
+TEST_CASE("POST refused with a 429 (so not carried out) is sent again") {
+  boost::asio::io_context io;
+  TestServer server(io, [](const auto&, int i) {
+    return Reply{i == 0 ? http_reply(429, "slow down", "Retry-After: 0\r\n") : http_reply(201, "{}")};
+  });
+  http::Client client(io.get_executor(), fast_options());
+  auto r = get(io, client, server.url("/x"), http::Method::post);
+  REQUIRE(r.ok());
+  CHECK(r->status == 201);
+  CHECK(server.requests() == 2);
+}
+
 TEST_CASE("A 2xx body the caller rejects is asked for again on a GET, and returned as is on an unsafe POST") {
   boost::asio::io_context io;
   TestServer server(io, [](const auto&, int i) { return Reply{http_reply(200, i < 2 ? "{\"cut" : "{}")}; });

@@ -45,6 +45,9 @@ TEST_CASE("Only idempotent or marked requests may be retried") {
   r.idempotency_key.clear();
   r.retry_safe = true;
   CHECK(may_retry(r));
+  r.retry_safe = false;
+  CHECK(may_retry_after(r, 429));
+  CHECK_FALSE(may_retry_after(r, 503));
 }
 
 TEST_CASE("Logged targets hide secret query values") {
