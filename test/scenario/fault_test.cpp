@@ -46,7 +46,10 @@ TEST_CASE("R2 R6 R7 R10 faults on 10% of requests: the initial sync ends as a fa
   const EndState expected = reference.end_state();
   CHECK(expected.problems == std::vector<std::string>{});
 
-  SyncWorld world(InitialSyncCase::seed(kContacts), InitialSyncCase::options());
+  // A sync job failed by a fault is retried within seconds, never after a long doubled wait.
+  WorldOptions options = InitialSyncCase::options();
+  options.extra_yaml = "queue:\n  max_attempts: 100\n  backoff: 1s\n  backoff_cap: 4s\n";
+  SyncWorld world(InitialSyncCase::seed(kContacts), options);
   InitialSyncCase faulty(world);
   arm_faults(world);
   world.start_daemon(false);

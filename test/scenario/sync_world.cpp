@@ -493,10 +493,10 @@ void SyncWorld::wait_settled(const std::vector<std::int64_t>& jobs, std::chrono:
         if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND state IN ('ready', 'running')", conn))
                 .size() > 0)
           return false;
-        if (jobs.empty())
-          return !db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND kind = 'pull' AND state = 'done'",
-                                      conn))
-                      .empty();
+        if (jobs.empty() &&
+            db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND kind = 'pull' AND state = 'done'", conn))
+                .empty())
+          return false;
         for (auto id : jobs)
           if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE id = {} AND state = 'done'", id)).empty()) return false;
         // The daemon's own view agrees: nothing queued, and the last sync went well.
