@@ -2,9 +2,10 @@
 // a 5xx, a reset, a malformed body or a truncated one (the write done, its answer lost), the
 // initial sync ends as a fault-free run does, and every failure is logged with its
 // connection, record and reason.
-// May fail while one failed request fails the whole sync job: a malformed page, or a 5xx or
-// reset on a write, ends the pull, which then waits out the queue's backoff (10 s, doubling)
-// and starts over from its cursors, so at 10% faults it does not settle in a minute.
+// May fail while a 5xx or reset on a Capsule write that cannot be repeated in place (a party or
+// note create, a PUT that adds items) fails the whole sync job: each run of the pull and poll
+// jobs makes dozens of such writes, so at 10% faults nearly every run hits one and the sync
+// does not settle in a minute.
 
 #include <regex>
 #include <sstream>
