@@ -272,9 +272,15 @@ struct PhoneChange {
   std::string number;
 };
 
-// Writes {"Contacts":[{...}]}; `old` = the contact as last read (nullptr: write everything).
+// Writes {"Contacts":[{...}]}; `old` = the contact as last read (nullptr: write everything);
+// `prev` = what Capsule had at the last push (nullptr: unknown). A field Capsule did not change
+// since `prev` keeps Xero's value, so an edit elsewhere never clears a Xero-only value (R10).
 std::optional<std::string> contact_body(std::string_view remote_id, const model::ContactDetails& d,
-                                        const model::ContactDetails* old) {
+                                        const model::ContactDetails* old, const model::ContactDetails* prev) {
+  using Get = std::string (*)(const model::ContactDetails&);
+  auto kept = [&](Get get) { return old && prev && get(*prev) == get(d); };
+  // The value to write: Capsule's, or Xero's own where Capsule did not change it.
+  auto value = [&](Get get) { return kept(get) ? get(*old) : get(d); };
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   bool changed = false;
@@ -286,29 +292,30 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
     json::write_key(w, "ContactID");
     json::write_string(w, remote_id);
   }
-  auto field = [&](std::string_view key, const std::string& now, std::optional<std::string> before) {
-    if (old && before && *before == now) return;
+  auto field = [&](std::string_view key, Get get) {
+    const std::string now = value(get);
+    if (old && get(*old) == now) return;
     if (!old && now.empty()) return;
     json::write_key(w, key);
     json::write_string(w, now);
     changed = true;
   };
-  auto [first, last] = primary_person(d);
-  std::pair<std::string, std::string> old_person = old ? primary_person(*old) : std::pair<std::string, std::string>{};
-  field("Name", name_of(d), old ? std::optional(name_of(*old)) : std::nullopt);
+  field("Name", [](const model::ContactDetails& x) { return name_of(x); });
   // An organisation pushed without a contact person leaves Xero's contact person alone.
   if (d.kind == ContactKind::person || d.contact_person) {
-    field("FirstName", first, old ? std::optional(old_person.first) : std::nullopt);
-    field("LastName", last, old ? std::optional(old_person.second) : std::nullopt);
+    field("FirstName", [](const model::ContactDetails& x) { return primary_person(x).first; });
+    field("LastName", [](const model::ContactDetails& x) { return primary_person(x).second; });
   }
-  field("EmailAddress", email_of(d), old ? std::optional(email_of(*old)) : std::nullopt);
+  field("EmailAddress", [](const model::ContactDetails& x) { return email_of(x); });
 
   // Whether a partial Phones array replaces the whole list in Xero is unverified: once any
   // phone changed, every managed type is sent, so none is lost either way.
-  const std::vector<PhoneChange> managed{{"DEFAULT", d.phone}, {"MOBILE", d.mobile}, {"FAX", d.fax}};
-  const bool phones_changed =
-      old ? d.phone != old->phone || d.mobile != old->mobile || d.fax != old->fax
-          : !d.phone.empty() || !d.mobile.empty() || !d.fax.empty();
+  const std::string main = value([](const model::ContactDetails& x) { return x.phone; });
+  const std::string mobile = value([](const model::ContactDetails& x) { return x.mobile; });
+  const std::string fax = value([](const model::ContactDetails& x) { return x.fax; });
+  const std::vector<PhoneChange> managed{{"DEFAULT", main}, {"MOBILE", mobile}, {"FAX", fax}};
+  const bool phones_changed = old ? main != old->phone || mobile != old->mobile || fax != old->fax
+                                  : !main.empty() || !mobile.empty() || !fax.empty();
   std::vector<PhoneChange> phones;
   if (phones_changed)
     for (const auto& p : managed)
@@ -320,7 +327,8 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
     w.EndArray();
     changed = true;
   }
-  bool address_changed = old ? !same_address(d.address, old->address)
+  const bool address_kept = old && prev && same_address(prev->address, d.address);
+  bool address_changed = old ? !address_kept && !same_address(d.address, old->address)
                              : d.address.has_value() && !d.address->empty();
   if (address_changed) {
     json::write_key(w, "Addresses");
@@ -339,14 +347,14 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
 }  // namespace
 
 std::string contact_create_body(const model::ContactDetails& spec) {
-  return *contact_body({}, spec, nullptr);
+  return *contact_body({}, spec, nullptr, nullptr);
 }
 
 std::optional<std::string> contact_update_body(std::string_view remote_id,
                                                const connector::ContactUpdate& update) {
-  if (!update.current) return contact_body(remote_id, update.desired, nullptr);
+  if (!update.current) return contact_body(remote_id, update.desired, nullptr, nullptr);
   model::ContactDetails old = details_of(*update.current);
-  return contact_body(remote_id, update.desired, &old);
+  return contact_body(remote_id, update.desired, &old, update.previous ? &*update.previous : nullptr);
 }
 
 }  // namespace capsync::xero

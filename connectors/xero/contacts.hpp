@@ -8,8 +8,10 @@
 // organisation whose primary person becomes the contact person.
 //
 // Writes: create sends every field; update sends only the fields that differ from the
-// contact as last read (Xero updates are partial; a supplied array replaces the old one, so
-// Phones carry only the changed PhoneTypes and Addresses the POBOX address we own).
+// contact as last read and, when ContactUpdate::previous is known, that Capsule changed since
+// (Xero updates are partial; a supplied array replaces the old one, so Phones carry the
+// managed PhoneTypes with Xero's own number where Capsule's did not change, and Addresses the
+// POBOX address we own).
 // Website is read-only in Xero's API and is never sent.
 
 #include <optional>

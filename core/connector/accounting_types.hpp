@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/model/contact.hpp"
 
@@ -22,11 +23,19 @@ struct Capabilities {
 };
 
 // R10 push: `desired` is what Capsule says now; `current` the contact as last read from the
-// provider. Providers with partial updates send only the fields that differ from `current`
-// (all of them when it is unknown).
+// provider; `previous` what Capsule said at the last push (or link). Providers with partial
+// updates send only the fields that differ from `current` (all of them when it is unknown)
+// and, when `previous` is known, also differ from it: a field Capsule did not change keeps
+// the accounting side's value, even one Capsule never had.
 struct ContactUpdate {
+  ContactUpdate(model::ContactDetails desired_details, std::optional<model::Contact> current_contact,
+                std::optional<model::ContactDetails> previous_details = std::nullopt)
+      : desired(std::move(desired_details)), current(std::move(current_contact)),
+        previous(std::move(previous_details)) {}
+
   model::ContactDetails desired;
   std::optional<model::Contact> current;
+  std::optional<model::ContactDetails> previous;
 };
 
 }  // namespace capsync::connector

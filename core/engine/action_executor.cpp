@@ -4,6 +4,7 @@
 
 #include "core/engine/export_intents.hpp"
 #include "core/engine/party_intents.hpp"
+#include "core/engine/push_input.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
@@ -88,7 +89,7 @@ asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
   if (const auto* a = std::get_if<sync::UpdateSummary>(&action)) co_return co_await summary(*a);
   if (const auto* a = std::get_if<sync::PushContact>(&action)) co_return co_await push(*a);
   if (const auto* a = std::get_if<sync::RememberPushed>(&action))
-    co_return ctx_.store.bindings.set_pushed_hash(a->remote_id, a->hash);
+    co_return ctx_.store.bindings.set_pushed(a->remote_id, a->hash, a->details);
   if (const auto* a = std::get_if<sync::ExportContact>(&action)) co_return co_await export_contact(*a);
   if (const auto* a = std::get_if<sync::ClearExportTag>(&action)) {
     log::notice({.connection = ctx_.connection, .record = a->remote_id},
@@ -109,7 +110,13 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
   // The party's details as they are now are the push baseline (R10: only later edits go out).
   auto party = ctx_.store.parties.get(a.party_id);
   if (!party) co_return party.error();
-  if (*party) b.pushed_hash = sync::details_hash(sync::details_from_party(**party));
+  std::optional<model::ContactDetails> details;
+  if (*party) {
+    auto linked = linked_details(ctx_.store, **party, a.remote_id);
+    if (!linked) co_return linked.error();
+    details = std::move(*linked);
+    b.pushed_hash = sync::details_hash(*details);
+  }
   // A party this daemon created before a crash or a lost answer stays created by capsync.
   PartyIntents intents(ctx_.store.db, ctx_.connection);
   auto ours = intents.started(a.remote_id);
@@ -118,6 +125,8 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
   if (!tx) co_return tx.error();
   if (auto s = ctx_.store.bindings.put(b, *ours); !s) co_return s;
   if (auto s = intents.finish(a.remote_id); !s) co_return s;
+  if (details)
+    if (auto s = ctx_.store.bindings.set_pushed(a.remote_id, *b.pushed_hash, *details); !s) co_return s;
   if (auto s = tx->commit(); !s) co_return s;
   log::info({.connection = ctx_.connection, .record = a.remote_id}, "Linked accounting contact {} to Capsule party {}{}",
             a.remote_id, a.party_id, *ours ? " (created by capsync before a restart or a lost answer)" : "");
@@ -162,6 +171,7 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
   sync::Binding b{created->id, remote_id, role, pushed_hash, std::nullopt};
   if (auto s = ctx_.store.bindings.put(b, true); !s) co_return s;
   if (auto s = intents.finish(remote_id); !s) co_return s;
+  if (auto s = ctx_.store.bindings.set_pushed(remote_id, pushed_hash, sync::details_from_spec(spec)); !s) co_return s;
   if (auto s = tx->commit(); !s) co_return s;
   log::info({.connection = ctx_.connection, .record = remote_id}, "{} Capsule {} '{}' (party {}) for accounting contact {}",
             recreate ? "Re-created" : "Created", model::to_string(created->type), name, created->id, remote_id);
@@ -202,7 +212,7 @@ asio::awaitable<Status> ActionExecutor::summary(const sync::UpdateSummary& a) {
 asio::awaitable<Status> ActionExecutor::push(const sync::PushContact& a) {
   auto current = ctx_.store.contacts.get(a.remote_id);
   if (!current) co_return current.error();
-  connector::ContactUpdate update{a.update, *current};
+  connector::ContactUpdate update{a.update, *current, a.previous};
   auto saved = co_await ctx_.accounting.update_contact(a.remote_id, update);
   if (!saved) {
     co_return refused(saved.error(),
@@ -214,7 +224,7 @@ asio::awaitable<Status> ActionExecutor::push(const sync::PushContact& a) {
   auto tx = ctx_.store.db.begin();
   if (!tx) co_return tx.error();
   if (auto s = ctx_.store.contacts.upsert(*saved, false); !s) co_return s;
-  if (auto s = ctx_.store.bindings.set_pushed_hash(a.remote_id, a.hash); !s) co_return s;
+  if (auto s = ctx_.store.bindings.set_pushed(a.remote_id, a.hash, a.update); !s) co_return s;
   if (auto s = tx->commit(); !s) co_return s;
   log::info({.connection = ctx_.connection, .record = a.remote_id},
             "Pushed the details of Capsule party {} to accounting contact {}", a.party_id, a.remote_id);
@@ -284,6 +294,11 @@ asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact
     if (auto s = ctx_.store.contacts.upsert(contact, false); !s) co_return s;
     sync::Binding b{a.party_id, contact.remote_id, sync::ContactRole::customer, a.pushed_hash, std::nullopt};
     if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
+    if (a.pushed_hash && a.pushed_details)
+      if (auto s = ctx_.store.bindings.set_pushed(contact.remote_id, *a.pushed_hash, *a.pushed_details); !s)
+        co_return s;
+    if (a.source_party_id != a.party_id)
+      if (auto s = ctx_.store.bindings.set_contact_person(contact.remote_id, a.source_party_id); !s) co_return s;
     if (auto s = intents.finish(a.party_id); !s) co_return s;
     if (auto s = tx->commit(); !s) co_return s;
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/record_codec.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
@@ -82,11 +83,42 @@ Status BindingsRepo::erase(std::string_view remote_id) {
   return (*st)->run();
 }
 
-Status BindingsRepo::set_pushed_hash(std::string_view remote_id, std::string_view hash) {
-  auto st = db_.cached("UPDATE bindings SET remote_hash = ?3 WHERE connection = ?1 AND remote_id = ?2");
+Status BindingsRepo::set_pushed(std::string_view remote_id, std::string_view hash,
+                                const model::ContactDetails& details) {
+  auto st = db_.cached(
+      "UPDATE bindings SET remote_hash = ?3, pushed_details = ?4 WHERE connection = ?1 AND remote_id = ?2");
   if (!st) return st.error();
-  (*st)->bind(1, connection_).bind(2, remote_id).bind(3, hash);
+  (*st)->bind(1, connection_).bind(2, remote_id).bind(3, hash).bind(4, encode_details(details));
   return (*st)->run();
+}
+
+Result<std::optional<model::ContactDetails>> BindingsRepo::pushed_details(std::string_view remote_id) const {
+  auto st = db_.cached("SELECT pushed_details FROM bindings WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row || (*st)->column_is_null(0)) return std::optional<model::ContactDetails>();
+  auto details = decode_details((*st)->column_text(0));
+  if (!details) return details.error();
+  return std::optional<model::ContactDetails>(std::move(*details));
+}
+
+Status BindingsRepo::set_contact_person(std::string_view remote_id, model::PartyId person) {
+  auto st = db_.cached("UPDATE bindings SET contact_person_id = ?3 WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id).bind(3, person);
+  return (*st)->run();
+}
+
+Result<std::optional<model::PartyId>> BindingsRepo::contact_person(std::string_view remote_id) const {
+  auto st = db_.cached("SELECT contact_person_id FROM bindings WHERE connection = ?1 AND remote_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, remote_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row || (*st)->column_is_null(0)) return std::optional<model::PartyId>();
+  return std::optional<model::PartyId>((*st)->column_int64(0));
 }
 
 Status BindingsRepo::set_summary_hash(std::string_view remote_id, std::optional<std::string_view> hash) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/push_input.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/contact_details.hpp"
@@ -12,13 +13,39 @@ namespace asio = boost::asio;
 
 namespace {
 
-bool wants_push(const SyncContext& ctx, const model::Party& party) {
+// Whether a push of the linked `party` would send something other than what was last pushed.
+Result<bool> changed_since_push(const SyncContext& ctx, const model::Party& party, const sync::Binding& b) {
+  if (!b.pushed_hash) return true;
+  auto details = linked_details(ctx.store, party, b.remote_id);
+  if (!details) return details.error();
+  return *b.pushed_hash != sync::details_hash(*details);
+}
+
+// The parties to push after `party` was read: itself when linked and changed, or when it
+// carries the export tag; and its organisation when that is linked and `party` is its contact
+// person (R10: an edit of the person changes the organisation's contact person).
+Result<std::vector<model::PartyId>> pushes_for(const SyncContext& ctx, const model::Party& party) {
+  std::vector<model::PartyId> out;
   // An export tag on a linked party is removed by the push job too (R12: nothing to export).
   const bool tagged = !ctx.policy.export_tag.empty() && party.has_tag(ctx.policy.export_tag);
   if (auto b = ctx.store.bindings.find_by_party(party.id)) {
-    return tagged || !b->pushed_hash || *b->pushed_hash != sync::details_hash(sync::details_from_party(party));
+    auto changed = changed_since_push(ctx, party, *b);
+    if (!changed) return changed.error();
+    if (tagged || *changed) out.push_back(party.id);
+  } else if (tagged) {
+    out.push_back(party.id);
   }
-  return tagged;
+  if (party.type == model::PartyType::person && party.organisation) {
+    auto org_binding = ctx.store.bindings.find_by_party(party.organisation->id);
+    if (!org_binding) return out;
+    auto org = ctx.store.parties.get(party.organisation->id);
+    if (!org) return org.error();
+    if (!*org) return out;  // not mirrored yet: its own read decides
+    auto changed = changed_since_push(ctx, **org, *org_binding);
+    if (!changed) return changed.error();
+    if (*changed) out.push_back(party.organisation->id);
+  }
+  return out;
 }
 
 asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
@@ -80,11 +107,14 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
         if (*seen && !options.full) continue;
         if (!*seen)
           if (auto s = ctx.store.parties.upsert(party); !s) co_return s.error();
-        if (!wants_push(ctx, party)) continue;
-        auto queued = ctx.enqueue(push_job(ctx.connection, party.id));
-        if (!queued)
-          co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", party.id));
-        ++pushes;
+        auto targets = pushes_for(ctx, party);
+        if (!targets) co_return targets.error();
+        for (const auto id : *targets) {
+          auto queued = ctx.enqueue(push_job(ctx.connection, id));
+          if (!queued)
+            co_return queued.error().with_context(fmt::format("Failed to queue a push of Capsule party {}", id));
+          ++pushes;
+        }
       }
       if (!page->cursor.empty() && page->cursor > cursor) {
         if (auto s = ctx.store.cursors.set(kCapsuleParties, page->cursor, ctx.now_ms()); !s) co_return s.error();

@@ -3,8 +3,9 @@
 // rows and push jobs committed with its cursor (a crash re-reads at most one page). Parties
 // the mirror already holds as read are dropped, so when nothing changed a pull costs one
 // request (two with deletions) and writes nothing. A linked party whose
-// pushed fields no longer hash to what was last pushed (or seen), and an unlinked party with
-// the export tag, get a `push` job (R10, R12); capsync's own summary writes change no pushed
+// pushed fields no longer hash to what was last pushed (or seen), the linked organisation of
+// a person whose edit changes its contact person, and an unlinked party with the export tag
+// get a `push` job (R10, R12); capsync's own summary writes change no pushed
 // field, so their echo enqueues nothing (R11). Deleted parties leave the mirror; those that
 // were linked come back as `deleted_bound` for R14, with their contacts marked pending.
 

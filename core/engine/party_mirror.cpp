@@ -89,6 +89,26 @@ Result<std::optional<model::Party>> PartyMirror::get(model::PartyId id) const {
   return std::optional<model::Party>(std::move(*party));
 }
 
+Result<std::optional<model::Party>> PartyMirror::contact_person_of(model::PartyId organisation,
+                                                                   std::optional<model::PartyId> recorded) const {
+  if (recorded) {
+    auto person = get(*recorded);
+    if (!person) return person.error();
+    if (*person && (*person)->organisation && (*person)->organisation->id == organisation) return person;
+  }
+  auto st = db_.cached(
+      "SELECT body FROM engine_parties WHERE connection = ?1 AND json_extract(body, '$.organisation.id') = ?2"
+      " ORDER BY party_id LIMIT 1");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, organisation);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<model::Party>();
+  auto party = decode_party((*st)->column_text(0));
+  if (!party) return party.error();
+  return std::optional<model::Party>(std::move(*party));
+}
+
 Result<int> PartyMirror::count() const {
   auto st = db_.cached("SELECT count(*) FROM engine_parties WHERE connection = ?1");
   if (!st) return st.error();

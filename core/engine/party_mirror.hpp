@@ -33,6 +33,11 @@ class PartyMirror final : public sync::PartyIndex {
   // The party as last read; nullopt when it is not mirrored.
   Result<std::optional<model::Party>> get(model::PartyId id) const;
   Result<int> count() const;
+  // R10: the person an organisation's accounting contact gets as contact person: `recorded`
+  // (the person a B2B export was made for) while they still belong to it, else its first
+  // person by Capsule id; nullopt when it has none in the mirror.
+  Result<std::optional<model::Party>> contact_person_of(model::PartyId organisation,
+                                                        std::optional<model::PartyId> recorded) const;
 
  private:
   std::vector<sync::PartyCandidate> find(std::string_view column, std::string_view key) const;

@@ -1,6 +1,7 @@
 #include "core/engine/reconcile_pass.hpp"
 
 #include "core/engine/action_executor.hpp"
+#include "core/engine/push_input.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
@@ -84,11 +85,19 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
   if (!*party) co_return out;  // deleted since the poll saw it: R14 handles it
   auto today = today_for(ctx);
   if (!today) co_return today.error();
-  sync::PartyChange change{**party, std::nullopt, export_requested};
+  sync::PartyChange change;
+  change.party = **party;
+  change.export_requested = export_requested;
   if ((*party)->organisation) {
     auto org = ctx.store.parties.get((*party)->organisation->id);
     if (!org) co_return org.error();
     change.organisation = std::move(*org);
+  }
+  if (auto binding = ctx.store.bindings.find_by_party(party_id)) {
+    auto in = push_input(ctx.store, **party, binding->remote_id);
+    if (!in) co_return in.error();
+    change.contact_person = std::move(in->contact_person);
+    change.last_pushed = std::move(in->last_pushed);
   }
   sync::ReconcileInput input;
   input.today = *today;

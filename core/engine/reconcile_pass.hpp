@@ -23,8 +23,9 @@ struct PassResult {
 boost::asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx,
                                                              std::span<const model::PartyId> deleted_parties);
 
-// R10/R12 for one Capsule party as mirrored: push its details, remember the baseline, or export
-// (when it carries the export tag, or `export_requested` by the operator).
+// R10/R12 for one Capsule party as mirrored: push its details (with its contact person, for an
+// organisation), remember the baseline, or export (when it carries the export tag, or
+// `export_requested` by the operator).
 boost::asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::PartyId party,
                                                            bool export_requested = false);
 

@@ -278,4 +278,54 @@ Result<model::Contact> decode_contact(std::string_view text) {
   return c;
 }
 
+std::string encode_details(const model::ContactDetails& d) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  str(w, "kind", model::to_string(d.kind));
+  str(w, "name", d.name);
+  str(w, "first_name", d.first_name);
+  str(w, "last_name", d.last_name);
+  if (d.contact_person) {
+    key(w, "contact_person");
+    w.StartObject();
+    str(w, "first_name", d.contact_person->first_name);
+    str(w, "last_name", d.contact_person->last_name);
+    str(w, "email", d.contact_person->email);
+    w.EndObject();
+  }
+  str(w, "email", d.email);
+  str(w, "phone", d.phone);
+  str(w, "mobile", d.mobile);
+  str(w, "fax", d.fax);
+  str(w, "website", d.website);
+  std::vector<model::Address> addresses;
+  if (d.address) addresses.push_back(*d.address);
+  write_addresses(w, addresses);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+Result<model::ContactDetails> decode_details(std::string_view text) {
+  auto doc = parse(text, "contact details");
+  if (!doc) return doc.error();
+  const Value& v = *doc;
+  model::ContactDetails d;
+  d.kind = get_str(v, "kind") == "person" ? model::ContactKind::person : model::ContactKind::organisation;
+  d.name = get_str(v, "name");
+  d.first_name = get_str(v, "first_name");
+  d.last_name = get_str(v, "last_name");
+  if (auto it = v.FindMember("contact_person"); it != v.MemberEnd() && it->value.IsObject())
+    d.contact_person = model::ContactPerson{get_str(it->value, "first_name"), get_str(it->value, "last_name"),
+                                            get_str(it->value, "email")};
+  d.email = get_str(v, "email");
+  d.phone = get_str(v, "phone");
+  d.mobile = get_str(v, "mobile");
+  d.fax = get_str(v, "fax");
+  d.website = get_str(v, "website");
+  auto addresses = read_addresses(v);
+  if (!addresses.empty()) d.address = std::move(addresses.front());
+  return d;
+}
+
 }  // namespace capsync::engine

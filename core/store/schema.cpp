@@ -152,6 +152,14 @@ DROP INDEX IF EXISTS engine_parties_near;
 CREATE INDEX engine_parties_exact ON engine_parties (connection, exact_key, party_id);
 CREATE INDEX engine_parties_normalized ON engine_parties (connection, normalized_key, party_id);
 CREATE INDEX engine_parties_near ON engine_parties (connection, near_key, party_id);
+-- The people of an organisation (R10: its contact person).
+CREATE INDEX IF NOT EXISTS engine_parties_organisation
+  ON engine_parties (connection, json_extract(body, '$.organisation.id'), party_id);
+
+-- R10: per binding, the Capsule details last pushed (or linked), so a push sends only what
+-- Capsule changed since, and the person recorded as the contact person at a B2B export.
+ALTER TABLE bindings ADD COLUMN pushed_details TEXT;
+ALTER TABLE bindings ADD COLUMN contact_person_id INTEGER;
 
 -- Accounting contacts of a connection; `pending` = changed (or its invoices changed) and not
 -- reconciled yet, so a crash between pulling and reconciling loses nothing.

@@ -64,25 +64,30 @@ struct UpdateSummary {
   friend bool operator==(const UpdateSummary&, const UpdateSummary&) = default;
 };
 
-// R10: send `update` to the accounting contact (all fields), then store pushed_hash = `hash`.
+// R10: send `update` to the accounting contact, then store pushed_hash = `hash` and `update`
+// as the binding's last pushed details. Only the fields that differ from `previous` (what
+// Capsule had at the last push or link) are Capsule's changes; the others are left alone.
 struct PushContact {
   std::string remote_id;
   model::PartyId party_id = 0;
   model::ContactDetails update;
   std::string hash;
+  std::optional<model::ContactDetails> previous;
   friend bool operator==(const PushContact&, const PushContact&) = default;
 };
 
-// R11: store pushed_hash = `hash` for the binding; no write anywhere.
+// R11: store pushed_hash = `hash` and `details` for the binding; no write anywhere.
 struct RememberPushed {
   std::string remote_id;
   model::PartyId party_id = 0;
   std::string hash;
+  model::ContactDetails details;
   friend bool operator==(const RememberPushed&, const RememberPushed&) = default;
 };
 
 // R12: create `spec` on the accounting side, bind it to `party_id` with role customer and
-// pushed_hash = `pushed_hash` (may be empty); remove `remove_tag` from `source_party_id` when
+// pushed_hash = `pushed_hash` and its `pushed_details` (may be empty); for B2B, record
+// `source_party_id` as the contact person; remove `remove_tag` from `source_party_id` when
 // set (the export tag).
 struct ExportContact {
   model::PartyId party_id = 0;         // the party linked to the new contact
@@ -90,6 +95,7 @@ struct ExportContact {
   model::ContactDetails spec;
   std::optional<std::string> pushed_hash;
   std::optional<std::string> remove_tag;
+  std::optional<model::ContactDetails> pushed_details;
   friend bool operator==(const ExportContact&, const ExportContact&) = default;
 };
 

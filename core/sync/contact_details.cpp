@@ -77,6 +77,15 @@ model::ContactDetails details_of(const Source& src) {
 
 model::ContactDetails details_from_party(const model::Party& party) { return details_of(party); }
 
+model::ContactDetails push_details(const model::Party& party, const model::Party* person) {
+  model::ContactDetails d = details_of(party);
+  if (!person || party.type != model::PartyType::organisation) return d;
+  const model::ContactDetails p = details_of(*person);
+  d.contact_person = model::ContactPerson{p.first_name, p.last_name, p.email};
+  if (d.email.empty()) d.email = p.email;
+  return d;
+}
+
 model::ContactDetails details_from_spec(const model::PartySpec& spec) { return details_of(spec); }
 
 std::string details_hash(const model::ContactDetails& d) {

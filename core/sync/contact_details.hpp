@@ -13,9 +13,14 @@ namespace capsync::sync {
 
 // From a linked or exported party: name ("First Last" for a person), first email, the first
 // phone of each kind (main also takes work/home/direct/other when there is no main one),
-// website, first address. `contact_person` is set for R12 B2B exports; pushes leave it empty
-// unless the party is a person linked as a contact with a company (see push.hpp).
+// website, first address. `contact_person` stays empty.
 model::ContactDetails details_from_party(const model::Party& party);
+
+// What an R10 push (and the baseline of a link or export) sends for a linked party: its own
+// details and, for an organisation, `person` as contact person (first and last name, email).
+// The organisation's email falls back to the person's when it has none, as an R12 export
+// does; the person's phones and address are not pushed onto the organisation.
+model::ContactDetails push_details(const model::Party& party, const model::Party* person);
 
 // Hash of every field of `details` (R11), in a fixed order.
 std::string details_hash(const model::ContactDetails& details);

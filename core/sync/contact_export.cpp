@@ -45,10 +45,11 @@ ExportPlan plan_export(const model::Party& party, const std::optional<model::Par
     plan.spec = details_from_party(party);
   }
   if (plan.target_party == party.id) {
-    plan.baseline_hash = details_hash(plan.spec);
+    plan.baseline = push_details(party, nullptr);
   } else if (organisation && organisation->id == plan.target_party) {
-    plan.baseline_hash = details_hash(details_from_party(*organisation));
+    plan.baseline = push_details(*organisation, &party);  // the exported person is the contact person
   }
+  if (plan.baseline) plan.baseline_hash = details_hash(*plan.baseline);
   if (bindings.find_by_party(plan.target_party)) return plan;  // already linked: nothing to do
 
   auto existing = names.find_by_exact_key(model::exact_key(plan.spec.name));

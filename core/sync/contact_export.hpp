@@ -28,6 +28,7 @@ struct ExportPlan {
   // now, so its next read-back is not pushed. Empty when the organisation's full state was not
   // given (the baseline is then taken at first sight).
   std::optional<std::string> baseline_hash;
+  std::optional<model::ContactDetails> baseline;  // the details `baseline_hash` is the hash of
   std::optional<Conflict> conflict;
 };
 

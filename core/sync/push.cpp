@@ -7,9 +7,12 @@
 
 namespace capsync::sync {
 
-PushPlan plan_push(const model::Party& party, const Binding& binding, const ContactNameIndex& names) {
+PushPlan plan_push(const model::Party& party, const model::Party* contact_person,
+                   const std::optional<model::ContactDetails>& last_pushed, const Binding& binding,
+                   const ContactNameIndex& names) {
   PushPlan plan;
-  plan.update = details_from_party(party);
+  plan.update = push_details(party, contact_person);
+  plan.previous = last_pushed;
   plan.hash = details_hash(plan.update);
   if (!binding.pushed_hash) {
     plan.kind = PushPlan::Kind::baseline;

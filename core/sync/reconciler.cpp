@@ -181,15 +181,17 @@ class Pass {
     const bool tagged = !policy_.export_tag.empty() && p.has_tag(policy_.export_tag);
     if (auto binding = views_.bindings.find_by_party(p.id)) {
       if (tagged) emit(ClearExportTag{p.id, p.id, binding->remote_id, policy_.export_tag});
-      auto plan = plan_push(p, *binding, views_.contact_names);
+      auto plan = plan_push(p, change.contact_person ? &*change.contact_person : nullptr, change.last_pushed,
+                            *binding, views_.contact_names);
       switch (plan.kind) {
         case PushPlan::Kind::nothing:
           break;
         case PushPlan::Kind::baseline:
-          emit(RememberPushed{binding->remote_id, p.id, std::move(plan.hash)});
+          emit(RememberPushed{binding->remote_id, p.id, std::move(plan.hash), std::move(plan.update)});
           break;
         case PushPlan::Kind::push:
-          emit(PushContact{binding->remote_id, p.id, std::move(plan.update), std::move(plan.hash)});
+          emit(PushContact{binding->remote_id, p.id, std::move(plan.update), std::move(plan.hash),
+                           std::move(plan.previous)});
           break;
         case PushPlan::Kind::name_clash:
           conflict(std::move(*plan.conflict));
@@ -211,7 +213,8 @@ class Pass {
       case ExportPlan::Kind::create:
         if (linked_parties_.count(plan.target_party) != 0 || !exported_.insert(plan.target_party).second) break;
         emit(ExportContact{plan.target_party, p.id, std::move(plan.spec), std::move(plan.baseline_hash),
-                           tagged ? std::optional<std::string>(policy_.export_tag) : std::nullopt});
+                           tagged ? std::optional<std::string>(policy_.export_tag) : std::nullopt,
+                           std::move(plan.baseline)});
         break;
     }
   }

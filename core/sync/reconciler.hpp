@@ -10,7 +10,8 @@
 //   id in deleted_parties that has a binding, include that binding's contact (status deleted
 //   when the provider no longer has it): R14 is decided from it.
 // - parties: Capsule parties changed since the last poll, current state with fields and tags;
-//   for a person in an organisation who is to be exported, the organisation too.
+//   for a person in an organisation who is to be exported, the organisation too; for a linked
+//   party, the details last pushed and (organisations) the contact person.
 // - deleted_parties: Capsule parties deleted since the last poll.
 // - today: the date in the connection's time zone (model::date_in_zone), for R9.
 
@@ -41,6 +42,10 @@ struct PartyChange {
   model::Party party;
   std::optional<model::Party> organisation;  // party.organisation's full state, if known
   bool export_requested = false;             // R12 by the operator (capsyncctl export)
+  // A linked organisation's contact person (R10), pushed with it; see push_details().
+  std::optional<model::Party> contact_person;
+  // The details last pushed to (or linked with) the party's accounting contact, if stored.
+  std::optional<model::ContactDetails> last_pushed;
 };
 
 struct ReconcileInput {

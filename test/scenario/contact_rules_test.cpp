@@ -294,9 +294,7 @@ TEST_CASE("R10 fax, mobile and a second edit replace what was pushed before") {
   CHECK_FALSE(has_address(*contact, "1 Old Road", "York"));
 }
 
-// Known gap: a person in a linked organisation is not linked itself, and pushes carry no
-// contact person, so the edit is never pushed.
-TEST_CASE("R10 a contact person's edit in Capsule arrives on the organisation's Xero contact", "[!mayfail]") {
+TEST_CASE("R10 a contact person's edit in Capsule arrives on the organisation's Xero contact") {
   Seed seed;
   seed.party(organisation(11, "Acme Ltd"))
       .party(person(12, "Kai", "Wu", R"("organisation":{"id":11,"name":"Acme Ltd"})"))
@@ -313,7 +311,38 @@ TEST_CASE("R10 a contact person's edit in Capsule arrives on the organisation's 
   const auto* contact = state.contact("c-1");
   REQUIRE(contact);
   CHECK(text_of(*contact, "Name") == "Acme Ltd");
+  CHECK(text_of(*contact, "FirstName") == "Kai");
   CHECK(text_of(*contact, "LastName") == "Wu-Lee");
+  // The organisation has no email of its own in Capsule: its contact person's is pushed.
+  CHECK(text_of(*contact, "EmailAddress") == "kai.wulee@acme.test");
+}
+
+TEST_CASE("R10 an organisation edit leaves a Xero-only email alone") {
+  Seed seed;
+  seed.party(organisation(11, "Acme Ltd"))
+      .contact(xero_contact("c-1", "Acme Ltd", R"("EmailAddress":"accounts@acme.test")"))
+      .invoice(xero_invoice("c-1", "INV-1", "10.00", 10));
+  SyncWorld world(seed);
+  world.start_daemon();
+  REQUIRE(world.binding_of_contact("c-1") == "11");
+  REQUIRE(world.capsule("PUT", "/parties/11", R"({"party":{"phoneNumbers":[{"type":"Work","number":"0113 496 0777"}]}})")
+              .status == 200);
+  world.sync();
+  auto state = world.state();
+  const auto* contact = state.contact("c-1");
+  REQUIRE(contact);
+  CHECK(phone_of(*contact, "DEFAULT") == "01134960777");
+  CHECK(text_of(*contact, "EmailAddress") == "accounts@acme.test");
+
+  // An email Capsule then sets is Capsule's change, and replaces Xero's.
+  REQUIRE(world.capsule("PUT", "/parties/11", R"({"party":{"emailAddresses":[{"type":"Work","address":"ap@acme.test"}]}})")
+              .status == 200);
+  world.sync();
+  state = world.state();
+  contact = state.contact("c-1");
+  REQUIRE(contact);
+  CHECK(text_of(*contact, "EmailAddress") == "ap@acme.test");
+  CHECK(phone_of(*contact, "DEFAULT") == "01134960777");
 }
 
 TEST_CASE("R10 an organisation's edit keeps the contact person Xero has") {

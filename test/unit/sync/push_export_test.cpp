@@ -43,7 +43,7 @@ TEST_CASE("R10 R11 push only when the pushed fields changed", "[sync][push]") {
   Binding binding{11, "r1", ContactRole::customer, std::nullopt, std::nullopt};
 
   // First sight after linking: remember, do not push.
-  auto first = plan_push(party, binding, names);
+  auto first = plan_push(party, nullptr, std::nullopt, binding, names);
   CHECK(first.kind == PushPlan::Kind::baseline);
   binding.pushed_hash = first.hash;
 
@@ -51,18 +51,50 @@ TEST_CASE("R10 R11 push only when the pushed fields changed", "[sync][push]") {
   party.fields.push_back(CustomFieldValue{1, 90, "100.00 GBP"});
   party.tags.push_back(Tag{5, "Overdue invoices"});
   party.updated_at = *parse_timestamp("2024-06-21T01:15:39Z");
-  CHECK(plan_push(party, binding, names).kind == PushPlan::Kind::nothing);
+  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
 
   // A user edits the fax number in Capsule: push everything, with the new hash.
   party.phones[2].number = "+44 8";
-  auto edit = plan_push(party, binding, names);
+  auto edit = plan_push(party, nullptr, std::nullopt, binding, names);
   REQUIRE(edit.kind == PushPlan::Kind::push);
   CHECK(edit.update.fax == "+44 8");
   CHECK(edit.hash != *binding.pushed_hash);
 
   // After the push is stored, the same state is not pushed again (no echo).
   binding.pushed_hash = edit.hash;
-  CHECK(plan_push(party, binding, names).kind == PushPlan::Kind::nothing);
+  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
+}
+
+TEST_CASE("R10 a linked organisation is pushed with its contact person", "[sync][push]") {
+  InMemoryContactNameIndex names;
+  names.add("r1", "Acme Ltd");
+  auto org = linked_org();
+  org.emails.clear();
+  auto kai = person_party(60, "Kai", "Wu");
+  kai.organisation = OrganisationRef{11, "Acme Ltd"};
+  kai.emails = {EmailAddress{1, "Work", "kai@acme.example"}};
+  kai.phones = {PhoneNumber{2, PhoneKind::mobile, "+44 7000"}};
+  Binding binding{11, "r1", ContactRole::customer, details_hash(push_details(org, &kai)), std::nullopt};
+  CHECK(plan_push(org, &kai, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
+
+  // The person's own edit changes what the organisation pushes.
+  const auto before = push_details(org, &kai);
+  kai.last_name = "Wu-Lee";
+  auto plan = plan_push(org, &kai, before, binding, names);
+  REQUIRE(plan.kind == PushPlan::Kind::push);
+  REQUIRE(plan.update.contact_person.has_value());
+  CHECK(plan.update.contact_person->first_name == "Kai");
+  CHECK(plan.update.contact_person->last_name == "Wu-Lee");
+  CHECK(plan.update.contact_person->email == "kai@acme.example");
+  CHECK(plan.update.email == "kai@acme.example");  // the organisation has none of its own
+  CHECK(plan.update.mobile == "+44 7");            // the organisation's, not the person's
+  CHECK(plan.update.name == "Acme Ltd");
+  CHECK(plan.previous == before);
+
+  // An organisation's own email wins over the person's; a person gets no contact person.
+  org.emails = {EmailAddress{3, "Work", "ap@acme.example"}};
+  CHECK(push_details(org, &kai).email == "ap@acme.example");
+  CHECK_FALSE(push_details(kai, &kai).contact_person.has_value());
 }
 
 TEST_CASE("R13 a rename onto another accounting contact's name is a clash, not a push", "[sync][push]") {
@@ -72,7 +104,7 @@ TEST_CASE("R13 a rename onto another accounting contact's name is a clash, not a
   auto party = linked_org();
   Binding binding{11, "r1", ContactRole::customer, details_hash(details_from_party(party)), std::nullopt};
   party.name = "Globex";
-  auto plan = plan_push(party, binding, names);
+  auto plan = plan_push(party, nullptr, std::nullopt, binding, names);
   REQUIRE(plan.kind == PushPlan::Kind::name_clash);
   CHECK(plan.conflict->kind == ConflictKind::name_clash);
   CHECK(plan.conflict->remote_id == "r1");
@@ -116,7 +148,11 @@ TEST_CASE("R12 B2B: a person in an organisation exports the organisation with a 
   CHECK(plan.spec.contact_person->email == "scott@acme.example");
   CHECK(plan.spec.email == "ap@acme.example");
   CHECK(plan.spec.fax == "+44 9");
-  CHECK(plan.baseline_hash == details_hash(details_from_party(org)));
+  // The baseline is what a push of the organisation sends, with this person as contact person.
+  REQUIRE(plan.baseline.has_value());
+  CHECK(plan.baseline->contact_person == plan.spec.contact_person);
+  CHECK(plan.baseline->fax == "+44 9");
+  CHECK(plan.baseline_hash == details_hash(push_details(org, &scott)));
 
   // Without the organisation's details: its name, the person's details, no baseline.
   auto bare = plan_export(scott, std::nullopt, bindings, names);

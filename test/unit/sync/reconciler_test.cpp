@@ -119,7 +119,7 @@ TEST_CASE("R15 an archived or deleted linked contact is unlinked and the party s
     ReconcileInput input;
     input.today = day("2024-03-01");
     input.contacts.push_back(change(c, one_issued("r1")));
-    input.parties.push_back(PartyChange{world.capsule.at(11), std::nullopt, false});
+    input.parties.push_back(PartyChange{world.capsule.at(11), std::nullopt, false, std::nullopt, std::nullopt});
     auto out = reconcile(input, ConnectionPolicy{}, world.views());
     REQUIRE(out.actions.size() == 1);
     const auto& unlink = std::get<Unlink>(out.actions[0]);
@@ -260,7 +260,7 @@ TEST_CASE("R10 R11 Capsule edits are pushed once; capsync's own writes are not e
   party.tags.push_back(Tag{7, policy.overdue_tag});
   ReconcileInput poll;
   poll.today = input.today;
-  poll.parties.push_back(PartyChange{party, std::nullopt, false});
+  poll.parties.push_back(PartyChange{party, std::nullopt, false, std::nullopt, std::nullopt});
   CHECK(reconcile(poll, policy, world.views()).actions.empty());
 
   // A user changes the email in Capsule: pushed once.
@@ -284,7 +284,7 @@ TEST_CASE("R10 a party linked by name is remembered at first sight, not pushed",
   world.bindings.put(Binding{11, "r1", ContactRole::customer, std::nullopt, std::nullopt});
   ReconcileInput poll;
   poll.today = day("2024-03-01");
-  poll.parties.push_back(PartyChange{org_party(11, "Acme"), std::nullopt, false});
+  poll.parties.push_back(PartyChange{org_party(11, "Acme"), std::nullopt, false, std::nullopt, std::nullopt});
   auto out = reconcile(poll, ConnectionPolicy{}, world.views());
   REQUIRE(out.actions.size() == 1);
   CHECK(std::holds_alternative<RememberPushed>(out.actions[0]));
@@ -305,8 +305,8 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
   auto asked = org_party(80, "Asked Ltd");
   ReconcileInput poll;
   poll.today = day("2024-03-01");
-  poll.parties = {PartyChange{ada, std::nullopt, false}, PartyChange{taken, std::nullopt, false},
-                  PartyChange{untagged, std::nullopt, false}, PartyChange{asked, std::nullopt, true}};
+  poll.parties = {PartyChange{ada, std::nullopt, false, std::nullopt, std::nullopt}, PartyChange{taken, std::nullopt, false, std::nullopt, std::nullopt},
+                  PartyChange{untagged, std::nullopt, false, std::nullopt, std::nullopt}, PartyChange{asked, std::nullopt, true, std::nullopt, std::nullopt}};
 
   auto out = reconcile(poll, policy, world.views());
   auto exports = only<ExportContact>(out.actions);
@@ -345,8 +345,8 @@ TEST_CASE("R12 the export tag on a linked party, or on a person whose organisati
 
   ReconcileInput input;
   input.today = day("2024-03-01");
-  input.parties.push_back(PartyChange{person, org, false});
-  input.parties.push_back(PartyChange{org, std::nullopt, false});
+  input.parties.push_back(PartyChange{person, org, false, std::nullopt, std::nullopt});
+  input.parties.push_back(PartyChange{org, std::nullopt, false, std::nullopt, std::nullopt});
   auto out = reconcile(input, policy, world.views());
   CHECK(only<ExportContact>(out.actions).empty());
   auto cleared = only<ClearExportTag>(out.actions);
@@ -356,6 +356,6 @@ TEST_CASE("R12 the export tag on a linked party, or on a person whose organisati
 
   // Without the tag (or with none configured) nothing is decided.
   world.apply(out.actions);
-  input.parties = {PartyChange{world.capsule.at(12), org, false}};
+  input.parties = {PartyChange{world.capsule.at(12), org, false, std::nullopt, std::nullopt}};
   CHECK(only<ClearExportTag>(reconcile(input, policy, world.views()).actions).empty());
 }
