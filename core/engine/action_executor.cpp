@@ -59,19 +59,41 @@ std::string remote_of(const sync::Action& action) {
 
 }  // namespace
 
+bool stops_batch(const Error& error) {
+  switch (error.code()) {
+    case Errc::rate_limited:
+    case Errc::unauthorized:
+    case Errc::corruption:
+    case Errc::cancelled:
+      return true;
+    default:
+      return false;
+  }
+}
+
 asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::Action>& actions) {
   ExecuteOutcome out;
+  std::set<std::string> failed;  // records whose later actions wait for the retry
   for (auto it = actions.begin(); it != actions.end(); ++it) {
     const auto& action = *it;
-    log::debug({.connection = ctx_.connection, .record = remote_of(action)}, "Executing: {}", sync::describe(action));
+    const std::string record = remote_of(action);
+    if (!record.empty() && failed.contains(record)) continue;
+    log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
     auto s = co_await run(action);
-    if (!s) {
+    if (s) {
+      ++out.actions;
+      continue;
+    }
+    if (!out.error) out.error = s.error();
+    if (record.empty() || stops_batch(s.error())) {
       // This action and the ones not run yet stay pending, so the retry does them.
       for (auto rest = it; rest != actions.end(); ++rest) out.keep_pending.insert(remote_of(*rest));
-      out.error = s.error();
       break;
     }
-    ++out.actions;
+    log::warning({.connection = ctx_.connection, .record = record}, "Failed to {}: {}; retrying it with the next attempt",
+                 sync::describe(action), s.error());
+    out.keep_pending.insert(record);
+    failed.insert(record);
   }
   out.writes = writes_;
   co_return out;

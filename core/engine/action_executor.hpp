@@ -3,9 +3,11 @@
 // stores what each says to store, so a second pass over the same input decides nothing.
 //
 // Failure handling per record: a refusal that needs a person (Errc::conflict, invalid_argument)
-// is recorded as a conflict (R13/R17) and the sync goes on; a transient failure (network,
-// 5xx, rate limit) stops the batch and is returned, so the job is retried with backoff and
-// the record stays pending. A remote id is committed in the same transaction as the record
+// is recorded as a conflict (R13/R17) and the sync goes on; a transient failure of one record
+// (network, 5xx, a garbled answer) is logged with that record, the record stays pending with
+// its later actions, and the other records go on; the first such failure is returned, so the
+// job is retried with backoff for what is left. A failure no other record can escape (rate
+// limit, authorization, a broken store) stops the batch at once. A remote id is committed in the same transaction as the record
 // that names it, the moment the provider returned it.
 
 #include <optional>
@@ -24,10 +26,13 @@ namespace capsync::engine {
 
 struct ExecuteOutcome {
   std::set<std::string> keep_pending;  // contacts whose actions did not complete
-  std::optional<Error> error;          // the failure that stopped the batch, if any
+  std::optional<Error> error;          // the first failure, if any
   int actions = 0;                     // actions completed
   int writes = 0;                      // provider writes made
 };
+
+// A failure that every following request or write would meet too.
+bool stops_batch(const Error& error);
 
 class ActionExecutor final {
  public:

@@ -45,6 +45,7 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
   auto today = today_for(ctx);
   if (!today) co_return today.error();
   std::string after;
+  std::optional<Error> first_error;
   for (;;) {
     auto ids = ctx.store.contacts.pending(after, kBatch);
     if (!ids) co_return ids.error();
@@ -72,9 +73,14 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
           if (auto s = ctx.store.contacts.clear_pending(id); !s) co_return s.error();
       if (auto s = tx->commit(); !s) co_return s.error();
     }
-    if (outcome->error) co_return *outcome->error;
+    if (outcome->error) {
+      if (stops_batch(*outcome->error)) co_return *outcome->error;
+      if (!first_error) first_error = outcome->error;
+    }
     after = ids->back();
   }
+  // Records that failed stay pending; the job fails so the retry picks them up.
+  if (first_error) co_return *first_error;
   co_return out;
 }
 

@@ -125,7 +125,10 @@ class FakeCapsule final : public connector::CapsuleConnector {
                                                             const connector::PartyPatch& patch) override {
     auto it = parties.find(current.id);
     if (it == parties.end()) co_return make_error(Errc::not_found, "party {} not found", current.id);
-    if (updates_until_failure == 0) co_return make_error(Errc::io, "connection reset by peer");
+    if (updates_until_failure == 0) {
+      updates_until_failure = -1;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
     if (updates_until_failure > 0) --updates_until_failure;
     ++writes;
     auto& p = it->second;
