@@ -128,7 +128,7 @@ std::string sql_quote(std::string_view text) {
 std::string tail(const std::string& text, std::size_t lines) {
   std::size_t pos = text.size();
   for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
-  return pos == std::string::npos ? text : text.substr(pos + 1);
+  return pos == std::string::npos || text.empty() ? text : text.substr(pos + 1);
 }
 
 }  // namespace
