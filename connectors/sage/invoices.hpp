@@ -1,6 +1,6 @@
 #pragma once
 // Sage sales_invoices / purchase_invoices JSON -> model::Invoice. Money comes as JSON numbers;
-// they are read from their source text, never through a double (R8).
+// they are read from their source text, never through a binary floating-point value (R8).
 //   status.id DRAFT -> draft, UNPAID / PART_PAID -> authorised, PAID -> paid, VOID -> voided;
 //   deleted_at set -> deleted. Other ids (Sage serves its list at /artefact_statuses) read as
 //   authorised: the outstanding amount still decides what is owed.
