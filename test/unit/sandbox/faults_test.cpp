@@ -1,5 +1,7 @@
 // Admin endpoints: fault kinds, request log, Capsule rate limit, concurrency limit, TLS.
 
+#include <netdb.h>
+
 #include <filesystem>
 #include <future>
 
@@ -165,9 +167,16 @@ TEST_CASE("HTTPS with the generated test CA") {
   CHECK(sandbox.url.starts_with("https://127.0.0.1:"));
   CHECK(sandbox.ca_pem.find("BEGIN CERTIFICATE") != std::string::npos);
   CHECK(sandbox.get("/capsule/api/v2/parties", kCapsule).status == 200);
-  auto localhost = sandbox.url;
-  localhost.replace(localhost.find("127.0.0.1"), 9, "localhost");
-  CHECK(http_call(localhost, {"GET", "/_admin/state", {}, {}}, sandbox.ca_pem).status == 200);
+  // The certificate also names "localhost"; a bare root without /etc/hosts cannot resolve it.
+  addrinfo* resolved = nullptr;
+  if (::getaddrinfo("localhost", nullptr, nullptr, &resolved) == 0) {
+    ::freeaddrinfo(resolved);
+    auto localhost = sandbox.url;
+    localhost.replace(localhost.find("127.0.0.1"), 9, "localhost");
+    CHECK(http_call(localhost, {"GET", "/_admin/state", {}, {}}, sandbox.ca_pem).status == 200);
+  } else {
+    WARN("localhost does not resolve on this machine; the certificate's DNS name was not tried");
+  }
   auto untrusted = http_call(sandbox.url, {"GET", "/_admin/state", {}, {}}, "");
   CHECK(untrusted.status == 0);
   std::filesystem::remove(ca);
