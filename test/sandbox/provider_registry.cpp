@@ -3,6 +3,8 @@
 
 #include "test/sandbox/capsule_api.hpp"
 #include "test/sandbox/freeagent_api.hpp"
+#include "test/sandbox/freshbooks_api.hpp"
+#include "test/sandbox/kashflow_api.hpp"
 #include "test/sandbox/sage_api.hpp"
 #include "test/sandbox/sandbox.hpp"
 #include "test/sandbox/xero_api.hpp"
@@ -16,6 +18,8 @@ std::unique_ptr<Sandbox> make_sandbox(double time_scale) {
   sandbox->add_provider(std::make_unique<XeroApi>(context));
   sandbox->add_provider(std::make_unique<SageApi>(context));
   sandbox->add_provider(std::make_unique<FreeAgentApi>(context));
+  sandbox->add_provider(std::make_unique<FreshBooksApi>(context));
+  sandbox->add_provider(std::make_unique<KashFlowApi>(context));
   return sandbox;
 }
 
@@ -40,6 +44,14 @@ std::string_view default_seed() {
     "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
     "refreshTokens": [{"token": "freeagent-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
     "company": {"name": "Sandbox Company Ltd", "subdomain": "sandbox", "currency": "GBP"}
+  },
+  "freshbooks": {
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
+    "refreshTokens": [{"token": "freshbooks-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "business": {"id": 439000, "name": "Sandbox Studio Inc.", "account_id": "SBX001", "currency_code": "USD"}
+  },
+  "kashflow": {
+    "users": [{"username": "sandbox", "password": "sandbox-password", "memorableWord": "pineapple"}]
   }
 })seed";
 }

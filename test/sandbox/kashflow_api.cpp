@@ -1,0 +1,282 @@
+#include "test/sandbox/kashflow_api.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace capsync::sandbox {
+namespace {
+
+constexpr std::string_view kApi = "/kashflow/v2/";
+
+Response invalid_session() { return kashflow_error(401, "InvalidSessionToken", "Session token provided is invalid."); }
+
+Response body_response(int status, const rapidjson::StringBuffer& buffer) {
+  return json_response(status, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int int_param(const Request& request, std::string_view name, int fallback) {
+  auto text = request.param(name);
+  if (!text || text->empty()) return fallback;
+  try {
+    return std::stoi(*text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+}  // namespace
+
+KashFlowApi::KashFlowApi(SandboxContext& context) : context_(context), session_(context) {}
+
+void KashFlowApi::load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) {
+  session_.load_seed(section);
+  books_.load(section, exact, context_.clock.now());
+  windows_.clear();
+  per_minute_ = 120;
+  if (const auto* limits = member(section, "rateLimits")) per_minute_ = int_member(*limits, "perMinute").value_or(120);
+}
+
+void KashFlowApi::dump_state(JsonWriter& w) const {
+  auto now = context_.clock.now();
+  w.StartObject();
+  session_.dump_state(w);
+  w.Key("customers");
+  w.StartArray();
+  for (const auto& c : books_.customers) books_.write_customer(w, c);
+  w.EndArray();
+  w.Key("invoices");
+  w.StartArray();
+  for (const auto& inv : books_.invoices) books_.write_invoice(w, inv, now);
+  w.EndArray();
+  w.Key("suppliers");
+  w.StartArray();
+  for (const auto& s : books_.suppliers) books_.write_supplier(w, s);
+  w.EndArray();
+  w.Key("purchases");
+  w.StartArray();
+  for (const auto& p : books_.purchases) books_.write_purchase(w, p, now);
+  w.EndArray();
+  w.EndObject();
+}
+
+Response KashFlowApi::fault_status(const Request&, int status, int retry_after_s) {
+  if (status == 429) return too_many(std::chrono::seconds(retry_after_s));
+  if (status == 401) return invalid_session();
+  if (status == 404) return kashflow_error(404, "NotFound", "The requested resource was not found.");
+  if (status == 400) return kashflow_error(400, "InvalidRequest", "The request is invalid.");
+  return kashflow_error(status, "InternalServerError", "An error has occurred.");
+}
+
+Response KashFlowApi::fault_expired_token(const Request&) {
+  session_.expire_all();  // as an idle expiry: the session is gone, not just this answer
+  return invalid_session();
+}
+
+Response KashFlowApi::too_many(std::chrono::milliseconds wait) const {
+  Response r = kashflow_error(429, "TooManyRequests", "Too many requests, please retry later.");
+  r.set_header("Retry-After", std::to_string(SandboxClock::ceil_seconds(wait)));
+  return r;
+}
+
+std::optional<Response> KashFlowApi::admit(const std::string& user) {
+  auto now = context_.clock.now();
+  auto window = context_.clock.scaled(std::chrono::seconds(60));
+  auto& [start, used] = windows_[user];
+  if (used == 0 || now >= start + window) {
+    start = now;
+    used = 0;
+  }
+  if (used >= per_minute_) return too_many(start + window - now);
+  ++used;
+  return std::nullopt;
+}
+
+Response KashFlowApi::handle(const Request& request) {
+  if (!request.path.starts_with(kApi)) return kashflow_error(404, "NotFound", "The requested resource was not found.");
+  std::string_view path = std::string_view(request.path).substr(kApi.size());
+  while (path.ends_with('/')) path.remove_suffix(1);
+  if (lower(path) == "sessiontoken") {
+    if (request.method == "POST") return session_.start(request);
+    if (request.method == "PUT") return session_.complete(request);
+    if (request.method == "DELETE") return session_.end(request);
+    return kashflow_error(405, "MethodNotAllowed", "The requested method is not allowed.");
+  }
+  auto user = session_.check(request);
+  if (!user) return invalid_session();
+  if (auto limited = admit(*user)) return std::move(*limited);
+  return route(request, path);
+}
+
+Response KashFlowApi::route(const Request& request, std::string_view path) {
+  std::string resource = lower(path.substr(0, path.find('/')));
+  std::optional<std::string> id;
+  if (auto slash = path.find('/'); slash != std::string_view::npos) {
+    id = url_decode(path.substr(slash + 1));
+    if (id->empty() || id->find('/') != std::string::npos)
+      return kashflow_error(404, "NotFound", "The requested resource was not found.");
+  }
+  const std::string& method = request.method;
+  if (resource == "metadata" && method == "GET" && !id) return metadata();
+  if (resource == "customers") {
+    if (method == "GET") return customers(request, id);
+    if ((method == "POST" && !id) || (method == "PUT" && id)) return write_customer(request, id);
+    if (method == "DELETE" && id) {
+      auto it = std::find_if(books_.customers.begin(), books_.customers.end(), [&](const auto& c) { return c.code == *id; });
+      if (it == books_.customers.end()) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
+      if (std::any_of(books_.invoices.begin(), books_.invoices.end(), [&](const auto& i) { return i.party_code == *id; }))
+        return kashflow_error(400, "CustomerHasTransactions", "A customer with invoices cannot be deleted.");
+      books_.customers.erase(it);
+      return json_response(200, "true");
+    }
+  }
+  if (resource == "invoices" && method == "GET") return invoices(request, id);
+  auto now = context_.clock.now();
+  if (resource == "suppliers" && method == "GET" && !id)
+    return list(request, "suppliers", "Code", books_.suppliers.size(),
+                [&](JsonWriter& w, std::size_t i) { books_.write_supplier(w, books_.suppliers[i]); });
+  if (resource == "purchases" && method == "GET" && !id)
+    return list(request, "purchases", "Number", books_.purchases.size(),
+                [&](JsonWriter& w, std::size_t i) { books_.write_purchase(w, books_.purchases[i], now); });
+  return kashflow_error(404, "NotFound", "The requested resource was not found.");
+}
+
+Response KashFlowApi::metadata() const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("TotalCustomerCount");
+  w.Int64(static_cast<std::int64_t>(books_.customers.size()));
+  w.Key("TotalInvoiceCount");
+  w.Int64(static_cast<std::int64_t>(books_.invoices.size()));
+  w.Key("TotalSupplierCount");
+  w.Int64(static_cast<std::int64_t>(books_.suppliers.size()));
+  w.EndObject();
+  return body_response(200, buffer);
+}
+
+Response KashFlowApi::list(const Request& request, std::string_view resource, std::string_view default_sort,
+                           std::size_t total, const std::function<void(JsonWriter&, std::size_t)>& write_item) const {
+  int page = std::max(1, int_param(request, "page", 1));
+  int per_page = std::clamp(int_param(request, "perpage", 25), 1, 100);
+  std::size_t first = static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(per_page);
+  std::size_t last = std::min(total, first + static_cast<std::size_t>(per_page));
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Data");
+  w.StartArray();
+  for (std::size_t i = first; i < last; ++i) write_item(w, i);
+  w.EndArray();
+  w.Key("MetaData");
+  w.StartObject();
+  w.Key("NextPageUrl");
+  if (last < total) {
+    std::string next = fmt::format("{}{}{}?page={}&perpage={}&sortby={}&order={}", context_.base_url, kApi, resource,
+                                   page + 1, per_page, request.param("sortby").value_or(std::string(default_sort)),
+                                   request.param("order").value_or("Asc"));
+    w.String(next);
+  } else {
+    w.Null();
+  }
+  w.Key("TotalRecords");
+  w.Int64(static_cast<std::int64_t>(total));
+  w.EndObject();
+  w.EndObject();
+  return body_response(200, buffer);
+}
+
+Response KashFlowApi::customers(const Request& request, const std::optional<std::string>& code) {
+  if (code) {
+    const auto* c = books_.customer(*code);
+    if (c == nullptr) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    books_.write_customer(w, *c);
+    return body_response(200, buffer);
+  }
+  std::vector<const KashFlowCustomer*> order;
+  for (const auto& c : books_.customers) order.push_back(&c);
+  std::string sort = lower(request.param("sortby").value_or("Code"));
+  bool descending = lower(request.param("order").value_or("Asc")) == "desc";
+  std::stable_sort(order.begin(), order.end(), [&](const auto* a, const auto* b) {
+    const std::string& x = sort == "name" ? a->name() : a->code;
+    const std::string& y = sort == "name" ? b->name() : b->code;
+    return descending ? y < x : x < y;
+  });
+  return list(request, "customers", "Code", order.size(),
+              [&](JsonWriter& w, std::size_t i) { books_.write_customer(w, *order[i]); });
+}
+
+Response KashFlowApi::write_customer(const Request& request, const std::optional<std::string>& code) {
+  auto body = parse_json(request.body);
+  if (!body || !body->IsObject()) return kashflow_error(400, "InvalidRequest", "The request body is not valid JSON.");
+  auto now = context_.clock.now();
+  KashFlowCustomer* target = nullptr;
+  KashFlowCustomer fresh;
+  if (code) {
+    target = books_.customer(*code);
+    if (target == nullptr) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
+  } else {
+    target = &fresh;
+    fresh.id = books_.next_id++;
+    fresh.created = now;
+  }
+  std::string new_code = string_member(*body, "Code").value_or(code.value_or(""));
+  std::string name = string_member(*body, "Name").value_or(target->name());
+  if (name.empty()) {
+    if (!bool_member(*body, "CreateCustomerNameIfEmptyOrNull").value_or(false))
+      return kashflow_error(400, "CustomerNameRequired", "Customer name is required.");
+    name = new_code.empty() ? books_.new_code("Customer") : new_code;
+  }
+  if (new_code.empty()) new_code = books_.new_code(name);
+  if (new_code.size() > 20) return kashflow_error(400, "InvalidCustomerCode", "Customer code is too long.");
+  const auto* holder = books_.customer(new_code);
+  if (holder != nullptr && holder != target) {
+    if (!bool_member(*body, "CreateCustomerCodeIfDuplicate").value_or(false))
+      return kashflow_error(400, "DuplicateCustomerCode", "Customer code already exists.");
+    new_code = books_.new_code(name);
+  }
+  KashFlowBooks::merge(*target, *body);
+  set_string(target->fields, "Name", name, target->fields.GetAllocator());
+  if (target->code != new_code)
+    for (auto& inv : books_.invoices)
+      if (!target->code.empty() && inv.party_code == target->code) inv.party_code = new_code;
+  target->code = new_code;
+  target->updated = now;
+  if (!code) books_.customers.push_back(std::move(fresh));
+  const KashFlowCustomer& stored = code ? *target : books_.customers.back();
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  books_.write_customer(w, stored);
+  return body_response(code ? 200 : 201, buffer);
+}
+
+Response KashFlowApi::invoices(const Request& request, const std::optional<std::string>& number) {
+  auto now = context_.clock.now();
+  if (number) {
+    for (const auto& inv : books_.invoices)
+      if (std::to_string(inv.number) == *number) {
+        rapidjson::StringBuffer buffer;
+        JsonWriter w(buffer);
+        books_.write_invoice(w, inv, now);
+        return body_response(200, buffer);
+      }
+    return kashflow_error(404, "InvoiceNotFound", "Invoice not found.");
+  }
+  std::vector<const KashFlowInvoice*> order;
+  for (const auto& inv : books_.invoices) order.push_back(&inv);
+  bool descending = lower(request.param("order").value_or("Asc")) == "desc";
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const auto* a, const auto* b) { return descending ? b->number < a->number : a->number < b->number; });
+  return list(request, "invoices", "Number", order.size(),
+              [&](JsonWriter& w, std::size_t i) { books_.write_invoice(w, *order[i], now); });
+}
+
+}  // namespace capsync::sandbox

@@ -1,0 +1,320 @@
+#include "test/sandbox/kashflow_books.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "test/sandbox/time_format.hpp"
+
+namespace capsync::sandbox {
+namespace {
+
+using rapidjson::Value;
+
+// Customer members the fake keeps as sent (REST customer example); the rest are ignored.
+constexpr std::string_view kWritable[] = {"Name",          "Contacts",     "Addresses",  "DeliveryAddresses",
+                                          "Email",         "TelephoneNumber", "MobileNumber", "FaxNumber",
+                                          "Website",       "Note",         "VatNumber",  "PaymentTerms",
+                                          "Currency",      "DiscountRate", "Source"};
+
+const date::time_zone* london() {
+  static const date::time_zone* zone = date::locate_zone("Europe/London");
+  return zone;
+}
+
+Money money_member(const Value& object, std::string_view key, Money fallback) {
+  const Value* v = member(object, key);
+  if (v == nullptr || !v->IsString()) return fallback;
+  return parse_money(v->GetString()).value_or(fallback);
+}
+
+TimePoint time_member(const Value& object, std::string_view key, TimePoint fallback) {
+  auto text = string_member(object, key);
+  if (!text) return fallback;
+  return parse_kashflow_time(*text).value_or(fallback);
+}
+
+TimePoint day_member(const Value& object, const char* key, const char* offset_key, TimePoint fallback, TimePoint now) {
+  if (auto text = string_member(object, key))
+    if (auto t = parse_kashflow_time(*text)) return floor_day(*t);
+  if (auto days = int_member(object, offset_key)) return floor_day(now) + std::chrono::hours(24 * *days);
+  return fallback;
+}
+
+void write_money(JsonWriter& w, const char* key, Money value) {
+  w.Key(key);
+  write_decimal(w, format_money(value));
+}
+
+void write_text(JsonWriter& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_time(JsonWriter& w, const char* key, TimePoint t) { write_text(w, key, kashflow_time(t)); }
+
+std::string derived_status(const KashFlowInvoice& inv, TimePoint now) {
+  if (!inv.status.empty()) return inv.status;
+  if (inv.paid >= inv.gross) return "Paid";
+  if (inv.due < floor_day(now)) return "Overdue";
+  return inv.paid > 0 ? "PartiallyPaid" : "Unpaid";
+}
+
+void write_currency(JsonWriter& w, std::string_view code) {
+  w.Key("Currency");
+  w.StartObject();
+  write_text(w, "Code", code);
+  w.Key("ExchangeRate");
+  write_decimal(w, "1.0000");
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string kashflow_time(TimePoint t) {
+  auto zoned = date::make_zoned(london(), std::chrono::floor<std::chrono::seconds>(t));
+  auto offset = std::chrono::duration_cast<std::chrono::minutes>(zoned.get_info().offset).count();
+  char sign = offset < 0 ? '-' : '+';
+  offset = std::abs(offset);
+  return fmt::format("{} {}{:02}:{:02}", date::format("%Y-%m-%d %H:%M:%S", zoned.get_local_time()), sign,
+                     offset / 60, offset % 60);
+}
+
+std::optional<TimePoint> parse_kashflow_time(std::string_view text) {
+  if (text.size() >= 19 && text[10] == ' ') {
+    auto number = [&](std::size_t at, std::size_t n) {
+      int v = 0;
+      for (std::size_t i = at; i < at + n; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return -1;
+        v = v * 10 + (text[i] - '0');
+      }
+      return v;
+    };
+    int y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2), sec = number(17, 2);
+    date::year_month_day day{date::year(y), date::month(static_cast<unsigned>(mo)), date::day(static_cast<unsigned>(d))};
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || !day.ok()) return std::nullopt;
+    date::local_seconds local = date::local_days(day) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                                std::chrono::seconds(sec);
+    std::string_view rest = text.substr(19);
+    if (rest.empty())
+      return std::chrono::time_point_cast<std::chrono::milliseconds>(
+          london()->to_sys(local, date::choose::earliest));
+    if (rest.size() != 7 || rest[0] != ' ' || (rest[1] != '+' && rest[1] != '-') || rest[4] != ':') return std::nullopt;
+    int hours = number(21, 2), minutes = number(24, 2);
+    if (hours < 0 || minutes < 0) return std::nullopt;
+    auto offset = std::chrono::minutes(hours * 60 + minutes) * (rest[1] == '-' ? -1 : 1);
+    return TimePoint(std::chrono::duration_cast<std::chrono::milliseconds>(local.time_since_epoch() - offset));
+  }
+  return parse_time(text);
+}
+
+std::string KashFlowCustomer::name() const { return string_member(fields, "Name").value_or(""); }
+
+void KashFlowBooks::merge(KashFlowCustomer& customer, const Value& body) {
+  auto& alloc = customer.fields.GetAllocator();
+  for (auto key : kWritable) {
+    const Value* v = member(body, key);
+    if (v == nullptr) continue;
+    Value copy(*v, alloc);
+    set_member(customer.fields, key, std::move(copy), alloc);
+  }
+  if (auto archived = bool_member(body, "IsArchived")) customer.archived = *archived;
+}
+
+KashFlowCustomer* KashFlowBooks::customer(std::string_view code) {
+  for (auto& c : customers)
+    if (c.code == code) return &c;
+  return nullptr;
+}
+
+std::string KashFlowBooks::new_code(std::string_view name) const {
+  std::string stem;
+  for (char ch : name)
+    if (std::isalnum(static_cast<unsigned char>(ch)) && stem.size() < 4)
+      stem += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (stem.empty()) stem = "CUST";
+  for (int n = 1;; ++n) {
+    std::string code = fmt::format("{}{:02}", stem, n);
+    if (std::none_of(customers.begin(), customers.end(), [&](const auto& c) { return c.code == code; })) return code;
+  }
+}
+
+void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now) {
+  customers.clear();
+  invoices.clear();
+  suppliers.clear();
+  purchases.clear();
+  next_id = 1000;
+  auto seeded_id = [&](const Value& v) {
+    auto id = int_member(v, "Id").value_or(next_id);
+    next_id = std::max(next_id, id) + 1;
+    return id;
+  };
+  if (const auto* list = member(section, "customers"); list && list->IsArray())
+    for (const auto& c : list->GetArray()) {
+      KashFlowCustomer customer;
+      customer.id = seeded_id(c);
+      merge(customer, c);
+      customer.code = string_member(c, "Code").value_or("");
+      if (customer.code.empty() || this->customer(customer.code)) customer.code = new_code(customer.name());
+      customer.created = time_member(c, "CreatedDate", now);
+      customer.updated = time_member(c, "LastUpdatedDate", customer.created);
+      customers.push_back(std::move(customer));
+    }
+  auto load_invoices = [&](const char* key, const char* party_key, std::vector<KashFlowInvoice>& out) {
+    const Value* list = member(section, key);
+    const Value* exact_list = member(exact, key);
+    if (list == nullptr || !list->IsArray() || exact_list == nullptr) return;
+    std::int64_t number = 1;
+    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+      const Value& v = (*list)[i];
+      const Value& x = (*exact_list)[i];
+      KashFlowInvoice inv;
+      inv.id = seeded_id(v);
+      inv.number = int_member(v, "Number").value_or(number);
+      number = inv.number + 1;
+      inv.party_code = string_member(v, party_key).value_or("");
+      inv.status = string_member(v, "Status").value_or("");
+      if (const Value* currency = member(v, "Currency"))
+        inv.currency = currency->IsString() ? currency->GetString() : string_member(*currency, "Code").value_or("GBP");
+      inv.issued = day_member(v, "IssuedDate", "IssuedDateOffsetDays", floor_day(now), now);
+      inv.due = day_member(v, "DueDate", "DueDateOffsetDays", inv.issued + std::chrono::hours(24 * 30), now);
+      inv.gross = money_member(x, "GrossAmount", 0);
+      inv.vat = money_member(x, "VATAmount", 0);
+      inv.net = money_member(x, "NetAmount", inv.gross - inv.vat);
+      if (member(x, "GrossAmount") == nullptr) inv.gross = inv.net + inv.vat;
+      inv.paid = money_member(x, "TotalPaidAmount", 0);
+      out.push_back(std::move(inv));
+    }
+  };
+  load_invoices("invoices", "CustomerCode", invoices);
+  if (const auto* list = member(section, "suppliers"); list && list->IsArray())
+    for (const auto& s : list->GetArray()) {
+      KashFlowSupplier supplier;
+      supplier.id = seeded_id(s);
+      supplier.code = string_member(s, "Code").value_or(fmt::format("SUP{:02}", suppliers.size() + 1));
+      supplier.name = string_member(s, "Name").value_or("");
+      supplier.created = time_member(s, "CreatedDate", now);
+      supplier.updated = time_member(s, "LastUpdatedDate", supplier.created);
+      suppliers.push_back(std::move(supplier));
+    }
+  load_invoices("purchases", "SupplierCode", purchases);
+}
+
+void KashFlowBooks::write_customer(JsonWriter& w, const KashFlowCustomer& c) const {
+  w.StartObject();
+  w.Key("Id");
+  w.Int64(c.id);
+  write_text(w, "Code", c.code);
+  write_text(w, "Name", c.name());
+  write_text(w, "DisplayName", c.name());
+  for (const auto& m : c.fields.GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    if (key == "Name") continue;
+    w.Key(m.name.GetString(), m.name.GetStringLength());
+    m.value.Accept(w);
+  }
+  for (auto key : {"Contacts", "Addresses", "DeliveryAddresses"})
+    if (!c.fields.HasMember(key)) {
+      w.Key(key);
+      w.StartArray();
+      w.EndArray();
+    }
+  for (auto key : {"Email", "TelephoneNumber", "MobileNumber", "FaxNumber", "Website"})
+    if (!c.fields.HasMember(key)) write_text(w, key, "");
+  Money outstanding = 0, paid = 0;
+  int count = 0;
+  for (const auto& inv : invoices)
+    if (inv.party_code == c.code) {
+      outstanding += inv.gross - inv.paid;
+      paid += inv.paid;
+      ++count;
+    }
+  write_money(w, "OutstandingBalance", outstanding);
+  write_money(w, "TotalPaidAmount", paid);
+  w.Key("InvoiceCount");
+  w.Int(count);
+  w.Key("IsArchived");
+  w.Bool(c.archived);
+  write_time(w, "CreatedDate", c.created);
+  write_time(w, "LastUpdatedDate", c.updated);
+  w.Key("CreateCustomerCodeIfDuplicate");
+  w.Bool(false);
+  w.Key("CreateCustomerNameIfEmptyOrNull");
+  w.Bool(false);
+  w.EndObject();
+}
+
+void KashFlowBooks::write_invoice(JsonWriter& w, const KashFlowInvoice& inv, TimePoint now) const {
+  const KashFlowCustomer* c = nullptr;
+  for (const auto& x : customers)
+    if (x.code == inv.party_code) c = &x;
+  w.StartObject();
+  w.Key("Id");
+  w.Int64(inv.id);
+  w.Key("Number");
+  w.Int64(inv.number);
+  w.Key("CustomerId");
+  w.Int64(c ? c->id : 0);
+  write_text(w, "CustomerCode", inv.party_code);
+  write_text(w, "CustomerName", c ? c->name() : std::string());
+  write_time(w, "IssuedDate", inv.issued);
+  write_time(w, "DueDate", inv.due);
+  write_money(w, "NetAmount", inv.net);
+  write_money(w, "VATAmount", inv.vat);
+  write_money(w, "GrossAmount", inv.gross);
+  write_money(w, "HomeCurrencyGrossAmount", inv.gross);
+  write_money(w, "TotalPaidAmount", inv.paid);
+  auto overdue = inv.paid < inv.gross && inv.due < floor_day(now)
+                     ? std::chrono::duration_cast<std::chrono::hours>(floor_day(now) - inv.due).count() / 24
+                     : 0;
+  w.Key("OverdueDays");
+  w.Int64(overdue);
+  w.Key("PaidDate");
+  if (inv.paid >= inv.gross)
+    w.String(kashflow_time(inv.due));
+  else
+    w.Null();
+  write_text(w, "Status", derived_status(inv, now));
+  write_currency(w, inv.currency);
+  write_text(w, "Permalink", fmt::format("/v2/documents/invoice/{:08x}-0000-4000-8000-{:012x}", inv.id, inv.number));
+  w.Key("LineItems");
+  w.Null();
+  w.Key("PaymentLines");
+  w.Null();
+  w.EndObject();
+}
+
+void KashFlowBooks::write_supplier(JsonWriter& w, const KashFlowSupplier& s) const {
+  w.StartObject();
+  w.Key("Id");
+  w.Int64(s.id);
+  write_text(w, "Code", s.code);
+  write_text(w, "Name", s.name);
+  write_time(w, "CreatedDate", s.created);
+  write_time(w, "LastUpdatedDate", s.updated);
+  w.EndObject();
+}
+
+void KashFlowBooks::write_purchase(JsonWriter& w, const KashFlowInvoice& p, TimePoint now) const {
+  w.StartObject();
+  w.Key("Id");
+  w.Int64(p.id);
+  w.Key("Number");
+  w.Int64(p.number);
+  write_text(w, "SupplierCode", p.party_code);
+  write_time(w, "IssuedDate", p.issued);
+  write_time(w, "DueDate", p.due);
+  write_money(w, "NetAmount", p.net);
+  write_money(w, "VATAmount", p.vat);
+  write_money(w, "GrossAmount", p.gross);
+  write_money(w, "TotalPaidAmount", p.paid);
+  write_text(w, "Status", derived_status(p, now));
+  write_currency(w, p.currency);
+  w.EndObject();
+}
+
+}  // namespace capsync::sandbox
