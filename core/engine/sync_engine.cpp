@@ -2,11 +2,9 @@
 
 #include <chrono>
 
-#include "core/engine/capsule_pull.hpp"
-#include "core/engine/contact_pull.hpp"
+#include "core/engine/connection_sync.hpp"
 #include "core/engine/disable_job.hpp"
 #include "core/engine/export_job.hpp"
-#include "core/engine/invoice_pull.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
@@ -64,48 +62,27 @@ Result<SyncContext> SyncEngine::context(std::string_view name, bool even_if_disa
                      options_.enqueue, options_.now_ms};
 }
 
-asio::awaitable<Status> SyncEngine::pull(const queue::Job& job) { co_return co_await sync(job, Mode::pull); }
-asio::awaitable<Status> SyncEngine::capsule_poll(const queue::Job& job) { co_return co_await sync(job, Mode::poll); }
-asio::awaitable<Status> SyncEngine::full_reconcile(const queue::Job& job) { co_return co_await sync(job, Mode::full); }
+asio::awaitable<Status> SyncEngine::pull(const queue::Job& job) { co_return co_await sync(job, SyncMode::pull); }
+asio::awaitable<Status> SyncEngine::capsule_poll(const queue::Job& job) { co_return co_await sync(job, SyncMode::poll); }
+asio::awaitable<Status> SyncEngine::full_reconcile(const queue::Job& job) {
+  co_return co_await sync(job, SyncMode::full);
+}
 
-asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, Mode mode) {
+asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   auto guard = co_await locks_.lock(job.connection);
   if (skipped(job)) co_return Status{};
   auto ctx = context(job.connection);
   if (!ctx) co_return ctx.error();
-  const bool full = mode == Mode::full;
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
-
-  // The poll reads changed parties only (one request when nothing changed); deletions (R14)
-  // wait for the next pull.
-  auto capsule = co_await pull_capsule(*ctx, {.full = full, .deletions = mode != Mode::poll});
-  if (!capsule) co_return capsule.error();
-  ContactPullResult contacts;
-  InvoicePullResult invoices;
-  if (mode != Mode::poll) {
-    auto c = co_await pull_contacts(*ctx, full);
-    if (!c) co_return c.error();
-    contacts = *c;
-    auto i = co_await pull_invoices(*ctx, full);
-    if (!i) co_return i.error();
-    invoices = *i;
-  }
-  if (full) {
-    // Overdue flags change as days pass (R9) and incremental filters miss some changes.
-    if (auto s = ctx->store.contacts.mark_all_pending(); !s) co_return s;
-  }
-  auto pass = co_await reconcile_pending(*ctx, capsule->deleted_bound);
-  if (!pass) co_return pass.error();
-  // The deletions are handled: later polls need not see them again.
-  if (!capsule->deleted_cursor.empty())
-    if (auto s = ctx->store.cursors.set(kCapsuleDeleted, capsule->deleted_cursor, ctx->now_ms()); !s) co_return s;
-
+  auto run = co_await sync_connection(*ctx, mode);
+  if (!run) co_return run.error();
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
             "{} invoices read ({} changed), {} contacts reconciled, {} writes",
-            ctx->connection, capsule->parties_read, capsule->pushes_enqueued, contacts.contacts_read,
-            contacts.changed, invoices.invoices_read, invoices.changed, pass->contacts, pass->writes);
+            ctx->connection, run->capsule.parties_read, run->capsule.pushes_enqueued, run->contacts.contacts_read,
+            run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->pass.contacts,
+            run->pass.writes);
   co_return Status{};
 }
 

@@ -28,6 +28,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/engine/connection_lock.hpp"
+#include "core/engine/connection_sync.hpp"
 #include "core/engine/connector_source.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
@@ -71,8 +72,7 @@ class SyncEngine final {
  private:
   SyncEngine(boost::asio::any_io_executor executor, store::Database& db, ConnectorSource& connectors,
              EngineOptions options);
-  enum class Mode { pull, poll, full };
-  boost::asio::awaitable<Status> sync(const queue::Job& job, Mode mode);
+  boost::asio::awaitable<Status> sync(const queue::Job& job, SyncMode mode);
   // `even_if_disabled`: for the disable job, which also runs on a connection the config disables.
   Result<SyncContext> context(std::string_view connection, bool even_if_disabled = false);
   // True (and logged) when the operator disabled the job's connection: the job does nothing.

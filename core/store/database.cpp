@@ -342,4 +342,25 @@ int Database::changes() const { return sqlite3_changes(db_); }
 
 Status Database::reclaim_space() { return exec("PRAGMA incremental_vacuum"); }
 
+Result<std::unique_ptr<Database>> Database::snapshot_in_memory() {
+  if (tx_depth_ > 0 || !sqlite3_get_autocommit(db_))
+    return make_error(Errc::busy, "Failed to copy database {}: a transaction is open", path_);
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(handle);
+    return make_error(Errc::io, "Failed to open an in-memory database: {}", sqlite3_errstr(rc));
+  }
+  std::unique_ptr<Database> copy(new Database(handle, ":memory:"));
+  sqlite3_extended_result_codes(handle, 1);
+  sqlite3_backup* backup = sqlite3_backup_init(handle, "main", db_, "main");
+  if (backup == nullptr) return copy->error_from(sqlite3_errcode(handle), fmt::format("Failed to copy {}", path_));
+  rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return error_from(rc, fmt::format("Failed to copy {}", path_));
+  if (auto s = copy->exec("PRAGMA foreign_keys = ON"); !s) return s.error();
+  copy->user_version_ = user_version_;
+  return copy;
+}
+
 }  // namespace capsync::store

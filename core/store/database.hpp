@@ -165,6 +165,11 @@ class Database final {
   // Returns free pages to the file system (the database uses auto_vacuum=incremental).
   Status reclaim_space();
 
+  // A private in-memory copy of the committed state (sqlite3_backup), for work that must
+  // never reach this store: `capsyncctl plan` runs a whole sync on it. Errc::busy while a
+  // transaction is open on this connection, as the copy would include its uncommitted rows.
+  Result<std::unique_ptr<Database>> snapshot_in_memory();
+
   // Turns SQLite result code `rc` into an Error with the connection's message, latching fatal ones.
   Error error_from(int rc, std::string_view context);
 
