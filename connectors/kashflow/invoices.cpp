@@ -1,0 +1,82 @@
+#include "connectors/kashflow/invoices.hpp"
+
+#include <fmt/format.h>
+
+#include "connectors/kashflow/dates.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::kashflow {
+
+namespace json = connector::json;
+using model::InvoiceStatus;
+
+namespace {
+
+InvoiceStatus status_of(std::string_view status) {
+  if (status == "Paid") return InvoiceStatus::paid;
+  if (status == "Draft") return InvoiceStatus::draft;
+  if (status == "Void" || status == "Voided" || status == "Cancelled") return InvoiceStatus::voided;
+  return InvoiceStatus::authorised;
+}
+
+Result<model::Money> money(const rapidjson::Value& e, std::string_view key, std::string_view currency) {
+  std::string_view raw = json::text(e, key).value_or("0");
+  auto m = model::Money::parse(raw, currency);
+  if (!m) return make_error(Errc::protocol, "{} '{}' is not an amount", key, raw);
+  return *m;
+}
+
+Result<std::optional<model::Date>> day_field(const rapidjson::Value& e, std::string_view key) {
+  auto text = json::text(e, key);
+  if (!text || text->empty()) return std::optional<model::Date>{};
+  auto d = parse_day(*text);
+  if (!d) return d.error().with_context(std::string(key));
+  return std::optional<model::Date>{*d};
+}
+
+}  // namespace
+
+Result<model::Invoice> parse_invoice(const rapidjson::Value& e, std::string_view api_origin) {
+  model::Invoice inv;
+  inv.type = model::InvoiceType::sales;
+  auto number = json::text(e, "Number");
+  if (!number || number->empty()) return Error(Errc::protocol, "an invoice has no Number");
+  inv.remote_id = std::string(*number);
+  inv.number = inv.remote_id;
+  auto fail = [&](const Error& err) { return err.with_context(fmt::format("invoice {}", inv.remote_id)); };
+  inv.contact_remote_id = std::string(json::text_or_empty(e, "CustomerCode"));
+  if (inv.contact_remote_id.empty()) return fail(Error(Errc::protocol, "no CustomerCode"));
+
+  const auto* currency_object = json::object(e, "Currency");
+  std::string_view code = currency_object ? json::text_or_empty(*currency_object, "Code") : std::string_view{};
+  auto currency = model::normalize_currency(code.empty() ? "GBP" : code);
+  if (!currency) return fail(make_error(Errc::protocol, "currency '{}' is not a currency", code));
+  inv.currency = *currency;
+  auto total = money(e, "GrossAmount", inv.currency);
+  if (!total) return fail(total.error());
+  auto paid = money(e, "TotalPaidAmount", inv.currency);
+  if (!paid) return fail(paid.error());
+  auto due = total->subtract(*paid);
+  if (!due) return fail(due.error());
+  inv.total = *total;
+  inv.amount_paid = *paid;
+  inv.amount_due = *due;
+  inv.status = status_of(json::text_or_empty(e, "Status"));
+  if (inv.status == InvoiceStatus::authorised && !inv.total.is_zero() && !inv.amount_due.is_positive())
+    inv.status = InvoiceStatus::paid;
+
+  auto issued = day_field(e, "IssuedDate");
+  if (!issued) return fail(issued.error());
+  inv.issue_date = *issued;
+  auto due_date = day_field(e, "DueDate");
+  if (!due_date) return fail(due_date.error());
+  inv.due_date = *due_date;
+  std::string_view permalink = json::text_or_empty(e, "Permalink");
+  if (permalink.starts_with("/"))
+    inv.url = std::string(api_origin) + std::string(permalink);
+  else
+    inv.url = std::string(permalink);
+  return inv;
+}
+
+}  // namespace capsync::kashflow

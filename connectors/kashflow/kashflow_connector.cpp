@@ -1,0 +1,250 @@
+#include "connectors/kashflow/kashflow_connector.hpp"
+
+#include <algorithm>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "connectors/kashflow/customers.hpp"
+#include "connectors/kashflow/errors.hpp"
+#include "connectors/kashflow/invoices.hpp"
+#include "connectors/kashflow/links.hpp"
+#include "connectors/kashflow/lists.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::kashflow {
+
+namespace asio = boost::asio;
+using connector::ListRequest;
+using connector::Page;
+
+namespace {
+
+constexpr int kCodeAttempts = 5;
+
+std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
+  if (cursor.empty()) return std::optional<model::Timestamp>{};
+  auto ts = model::parse_timestamp(cursor);
+  if (!ts) return make_error(Errc::invalid_argument, "bad KashFlow cursor '{}'", cursor);
+  return std::optional<model::Timestamp>{*ts};
+}
+
+bool json_body(std::string_view body) { return connector::json::well_formed(body); }
+
+}  // namespace
+
+KashFlowConnector::KashFlowConnector(connector::HttpSender& http, connector::TokenSource& tokens,
+                                     KashFlowSettings settings)
+    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
+  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+  while (settings_.web_url.ends_with('/')) settings_.web_url.pop_back();
+  api_origin_ = settings_.base_url;
+  if (api_origin_.ends_with("/v2")) api_origin_.resize(api_origin_.size() - 3);
+}
+
+connector::Capabilities KashFlowConnector::capabilities() const {
+  return {.idempotency_key = false,    // search by name before create
+          .deletion_feed = false,      // deletions need a full scan
+          .archived_in_list = true,    // IsArchived customers are listed
+          .supplier_flag = false,      // customers only; suppliers are a separate resource
+          .website_writable = true};
+}
+
+http::Request KashFlowConnector::request(http::Method method, std::string path_and_query) const {
+  http::Request r;
+  r.method = method;
+  r.url = settings_.base_url + std::move(path_and_query);
+  r.headers.emplace_back("Accept", "application/json");
+  r.timeout = settings_.timeout;
+  r.gate = settings_.gate;
+  r.accept_body = json_body;
+  return r;
+}
+
+asio::awaitable<Result<http::Response>> KashFlowConnector::call(http::Request req) {
+  for (int attempt = 0;; ++attempt) {
+    auto token = co_await tokens_.access_token();
+    if (!token) co_return token.error();
+    http::Request r = req;
+    r.headers.emplace_back("Authorization", "KfToken " + std::string(token->reveal()));
+    auto response = co_await http_.send(std::move(r));
+    if (!response) co_return response.error();
+    if (response->status == 401 && attempt == 0 && error_code(response->body) == "InvalidSessionToken") {
+      tokens_.invalidate();  // idle for an hour (or ended): log in again once
+      continue;
+    }
+    co_return response;
+  }
+}
+
+asio::awaitable<Result<http::Response>> KashFlowConnector::get_ok(std::string path_and_query, std::string what) {
+  auto response = co_await call(request(http::Method::get, std::move(path_and_query)));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  co_return response;
+}
+
+asio::awaitable<Result<connector::Tenant>> KashFlowConnector::tenant() {
+  if (tenant_) co_return *tenant_;
+  auto response = co_await get_ok("/metadata", "the account metadata");
+  if (!response) co_return response.error();
+  auto doc = connector::json::parse(response->body);
+  if (!doc) co_return doc.error().with_context("KashFlow returned malformed account metadata");
+  tenant_ = connector::Tenant{settings_.username, fmt::format("KashFlow user {}", settings_.username)};
+  co_return *tenant_;
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::customers_page(int page, bool* has_next) {
+  std::string what = fmt::format("the customers page {}", page);
+  auto response = co_await get_ok(
+      fmt::format("/customers?page={}&perpage={}&sortby=Code&order=Asc", page, settings_.page_size), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  std::vector<model::Contact> out;
+  for (const auto& item : list->items->GetArray()) {
+    auto c = parse_customer(item);
+    if (!c) co_return c.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+    out.push_back(std::move(*c));
+  }
+  *has_next = list->has_next;
+  co_return out;
+}
+
+asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(ListRequest req) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto since = parse_cursor(req.cursor);
+  if (!since) co_return since.error();
+  if (req.page == 1 || !pass_high_) pass_high_ = *since;
+  Page<model::Contact> page;
+  page.page = req.page;
+  auto customers = co_await customers_page(req.page, &page.has_next);
+  if (!customers) co_return customers.error();
+  page.items = std::move(*customers);
+  for (const auto& c : page.items)
+    if (c.updated_at && (!pass_high_ || *c.updated_at > *pass_high_)) pass_high_ = c.updated_at;
+  if (*since)
+    std::erase_if(page.items, [&](const model::Contact& c) { return c.updated_at && *c.updated_at < **since; });
+  // Customers come in code order: a mark saved before the last page could skip older changes
+  // on the pages not yet read, should the pass stop there.
+  page.cursor = !page.has_next && pass_high_ ? model::format_timestamp(*pass_high_) : req.cursor;
+  co_return page;
+}
+
+asio::awaitable<Result<Page<model::Invoice>>> KashFlowConnector::list_invoices(ListRequest req, bool) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string what = fmt::format("the invoices page {}", req.page);
+  auto response = co_await get_ok(
+      fmt::format("/invoices?page={}&perpage={}&sortby=Number&order=Asc", req.page, settings_.page_size), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  Page<model::Invoice> page;
+  page.page = req.page;
+  page.has_next = list->has_next;
+  page.cursor = req.cursor;
+  for (const auto& item : list->items->GetArray()) {
+    auto inv = parse_invoice(item, api_origin_);
+    if (!inv) co_return inv.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+    inv->url = invoice_url(*inv);
+    page.items.push_back(std::move(*inv));
+  }
+  co_return page;
+}
+
+asio::awaitable<Result<model::Contact>> KashFlowConnector::single_customer(http::Request r, std::string what) {
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto customer = parse_customer_body(response->body);
+  if (!customer)
+    co_return customer.error().with_context(fmt::format("KashFlow returned a malformed answer for {}", what));
+  co_return customer;
+}
+
+asio::awaitable<Result<model::Contact>> KashFlowConnector::get_contact(std::string_view remote_id) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  co_return co_await single_customer(request(http::Method::get, fmt::format("/customers/{}", encode(remote_id))),
+                                     fmt::format("customer {}", remote_id));
+}
+
+asio::awaitable<Result<model::Contact>> KashFlowConnector::create_contact(const model::ContactDetails& spec,
+                                                                          std::string_view) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string name = trim(spec.name).empty() ? trim(spec.first_name + " " + spec.last_name) : trim(spec.name);
+  std::string what = fmt::format("customer '{}'", name);
+  for (int n = 1;; ++n) {
+    auto r = request(http::Method::post, "/customers");
+    r.body = customer_create_body(spec, customer_code(name, n));
+    r.content_type = "application/json";
+    auto response = co_await call(std::move(r));
+    if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+    // Should CreateCustomerCodeIfDuplicate not do what its name says, try the next code.
+    if (response->status == 400 && n < kCodeAttempts && error_code(response->body).find("Duplicate") != std::string::npos)
+      continue;
+    if (!response->ok()) co_return map_error(*response, what);
+    auto customer = parse_customer_body(response->body);
+    if (!customer)
+      co_return customer.error().with_context(fmt::format("KashFlow returned a malformed answer for {}", what));
+    co_return customer;
+  }
+}
+
+asio::awaitable<Result<model::Contact>> KashFlowConnector::update_contact(std::string_view remote_id,
+                                                                          const connector::ContactUpdate& update) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string what = fmt::format("customer '{}' ({})", update.desired.name, remote_id);
+  std::string path = fmt::format("/customers/{}", encode(remote_id));
+  auto current = co_await get_ok(path, what);
+  if (!current) co_return current.error();
+  auto body = customer_update_body(current->body, update);
+  if (!body) co_return body.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  if (!*body) {
+    auto unchanged = parse_customer_body(current->body);
+    if (!unchanged) co_return unchanged.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+    co_return unchanged;
+  }
+  auto r = request(http::Method::put, std::move(path));
+  r.body = std::move(**body);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the whole customer sent twice has the same result
+  co_return co_await single_customer(std::move(r), what);
+}
+
+asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::find_contacts_by_name(std::string_view name) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string wanted = trim(name);
+  std::vector<model::Contact> out;
+  bool has_next = true;
+  for (int page = 1; has_next; ++page) {
+    auto customers = co_await customers_page(page, &has_next);
+    if (!customers) co_return customers.error().with_context(fmt::format("Failed to search customer '{}'", wanted));
+    for (auto& c : *customers)
+      if (c.display_name() == wanted) out.push_back(std::move(c));
+  }
+  co_return out;
+}
+
+std::string KashFlowConnector::invoice_url(const model::Invoice& invoice) const {
+  return invoice_link(settings_.web_url, invoice);
+}
+
+std::string KashFlowConnector::new_invoice_url(std::string_view contact_remote_id) const {
+  return new_invoice_link(settings_.web_url, contact_remote_id);
+}
+
+}  // namespace capsync::kashflow

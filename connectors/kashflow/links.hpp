@@ -1,0 +1,19 @@
+#pragma once
+// Links for people (R7). An invoice opens its Permalink (KashFlow's printable copy, documented
+// on kashflow.com/developers "Permalinks"), which every REST invoice carries. KashFlow documents
+// no web-app deep links; without a Permalink, and for a new invoice, the link is a best guess on
+// the web app's address (`web_url`, default https://app.kashflow.com), NOT confirmed:
+//   <web_url>/invoices/<number>
+//   <web_url>/invoices/new?customerCode=<code>
+
+#include <string>
+#include <string_view>
+
+#include "core/model/invoice.hpp"
+
+namespace capsync::kashflow {
+
+std::string invoice_link(std::string_view web_url, const model::Invoice& invoice);
+std::string new_invoice_link(std::string_view web_url, std::string_view customer_code);
+
+}  // namespace capsync::kashflow

@@ -1,0 +1,48 @@
+#pragma once
+// SessionTokens: the TokenSource of a KashFlow connection. KashFlow has no OAuth: a session
+// token comes from the two-step login (session.hpp) with the configured username, password and
+// whole memorable word, and dies after 60 minutes without use. The token lives in memory only.
+//  - invalidate() (the API answered 401 InvalidSessionToken) drops the token; the next
+//    access_token() logs in again.
+//  - A login KashFlow refuses for its credentials (wrong password or memorable word letters,
+//    AccountLocked) is never tried again by this source: repeated bad logins lock the user's
+//    account. Every later access_token() returns the same Errc::unauthorized error until the
+//    daemon restarts with corrected credentials.
+//  - 429, 5xx and transport failures are returned as they are, and the next call tries again.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/connector/http_sender.hpp"
+#include "core/connector/token_source.hpp"
+
+namespace capsync::kashflow {
+
+struct SessionLogin {
+  std::string base_url = "https://api.kashflow.com/v2";
+  std::string username;
+  Secret password;
+  Secret memorable_word;
+  std::chrono::milliseconds timeout{30000};
+  http::RequestGate* gate = nullptr;  // the connection's KashFlow rate limiter
+};
+
+class SessionTokens final : public connector::TokenSource {
+ public:
+  SessionTokens(connector::HttpSender& http, SessionLogin login);
+
+  boost::asio::awaitable<Result<Secret>> access_token() override;
+  void invalidate() override { token_.reset(); }
+
+ private:
+  boost::asio::awaitable<Result<Secret>> log_in();
+  http::Request request(http::Method method, std::string body) const;
+
+  connector::HttpSender& http_;
+  SessionLogin login_;
+  std::optional<Secret> token_;
+  std::optional<Error> stopped_;  // a refused login: never try again
+};
+
+}  // namespace capsync::kashflow
