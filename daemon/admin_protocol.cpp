@@ -245,6 +245,8 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
     w.Key("last_sync");
     if (c.last_sync) {
       w.StartObject();
+      w.Key("started_at");
+      write_time_or_null(w, c.last_sync->started_at);
       w.Key("at");
       w.String(utc_timestamp(c.last_sync->at));
       w.Key("ok");
@@ -257,6 +259,8 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
     } else {
       w.Null();
     }
+    w.Key("sync_running_since");
+    write_time_or_null(w, c.sync_running_since);
     if (with_reports) write_report(w, reports[index]);
     ++index;
     w.EndObject();

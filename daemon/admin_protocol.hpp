@@ -4,7 +4,8 @@
 //   -> {"cmd":"status"}
 //   <- {"ok":true,"connections":[{"name":"acme","provider":"xero","enabled":true,
 //        "queue":{"ready":1,"running":0,"done":4,"dead":0},
-//        "last_sync":{"at":"2024-05-01T10:42:07Z","ok":true}}],
+//        "last_sync":{"started_at":"2024-05-01T10:41:58Z"|null,"at":"2024-05-01T10:42:07Z","ok":true},
+//        "sync_running_since":"…Z"|null}],
 //       "queue":{"ready":1,"running":0,"done":4,"dead":0},"status":"1 connection, queue: …"}
 //      each connection also: "auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
 //        "next_sync":"…Z"|null,"rate_limits":[{"provider":"xero","window":"minute","limit":60,

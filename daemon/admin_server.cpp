@@ -134,7 +134,8 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream:
                                                         "socket (ask for membership of its group)"));
       co_return;
     }
-    co_await write_line(socket, state->handler(line));
+    std::string answer = co_await state->handler(std::move(line));
+    co_await write_line(socket, std::move(answer));
   }
 }
 

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include "core/error/result.hpp"
 
@@ -30,8 +31,9 @@ bool peer_allowed(uid_t uid, gid_t gid, const AdminAccess& access);
 
 class AdminServer final {
  public:
-  // Answers one request line with one response line (both without newline).
-  using Handler = std::function<std::string(std::string_view request)>;
+  // Answers one request line with one response line (both without newline); may wait (a
+  // command that reads a provider), while other sessions go on.
+  using Handler = std::function<boost::asio::awaitable<std::string>(std::string request)>;
 
   struct Options {
     std::string path;

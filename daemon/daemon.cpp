@@ -98,8 +98,9 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
       scheduler_(io.get_executor(), [this](const queue::JobSpec& spec) { (void)enqueue(spec); }),
       runner_(io.get_executor(), *db_, *queue_, handlers_, make_owner(), runner_options()),
       admin_(io.get_executor(), {.path = config_.admin_socket, .group = config_.admin_socket_group},
-             [this](std::string_view request) { return handle_admin(request); }),
+             [this](std::string request) { return answer_admin(std::move(request)); }),
       status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }) {
+  runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
   runner_.on_fatal([this](const Error& error) { fatal(error); });
   runner_.on_change([this] { status_reporter_.changed(); });
@@ -220,9 +221,25 @@ void Daemon::shutdown(int exit_code) {
   io_.stop();
 }
 
+namespace {
+
+bool is_sync(const queue::Job& job) {
+  return job.kind == kind_pull || job.kind == kind_capsule_poll || job.kind == kind_full_reconcile;
+}
+
+}  // namespace
+
+void Daemon::record_started(const queue::Job& job) {
+  if (is_sync(job)) sync_started_[job.connection] = std::chrono::system_clock::now();
+}
+
 void Daemon::record_finished(const queue::Job& job, const Status& result) {
-  if (job.kind == kind_pull || job.kind == kind_capsule_poll || job.kind == kind_full_reconcile) {
+  if (is_sync(job)) {
     LastSync& last = last_sync_[job.connection];
+    if (auto started = sync_started_.find(job.connection); started != sync_started_.end()) {
+      last.started_at = started->second;
+      sync_started_.erase(started);
+    }
     last.at = std::chrono::system_clock::now();
     last.ok = result.ok();
     last.error = result.ok() ? std::string{} : result.error().message();
@@ -241,10 +258,22 @@ DaemonStatus Daemon::status() {
     cs.enabled = c.enabled && !engine::DisableState(*db_).stopped(c.name);
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
     if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second;
+    // A start whose job was deferred by a rate limit (never finished) is not "running".
+    if (auto it = sync_started_.find(c.name); it != sync_started_.end() && cs.queue.running > 0)
+      cs.sync_running_since = it->second;
     cs.parked_until = runner_.parked_until(c.name);
     s.connections.push_back(std::move(cs));
   }
   return s;
+}
+
+asio::awaitable<std::string> Daemon::answer_admin(std::string request) {
+  if (const AdminCommand* found = admin_commands_.find(command_of(request))) {
+    // A copy: the coroutine may refer to the callable's captures for as long as it runs.
+    AdminCommand command = *found;
+    co_return co_await command(std::move(request));
+  }
+  co_return handle_admin(request);
 }
 
 std::string Daemon::handle_admin(std::string_view request) {
@@ -252,6 +281,7 @@ std::string Daemon::handle_admin(std::string_view request) {
   if (!parsed) return admin::error_response(parsed.error().message());
   switch (parsed->command) {
     case admin::Command::status: {
+      if (before_status_) before_status_();
       auto current = status();
       std::vector<ConnectionReport> reports;
       const auto now = std::chrono::system_clock::now();

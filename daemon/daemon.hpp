@@ -10,6 +10,8 @@
 // The sync layer registers its job handlers through handlers() between create() and start(),
 // and shares database() (one SQLite connection per process, on the io_context thread).
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +22,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/error/result.hpp"
+#include "daemon/admin_commands.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/daemon_status.hpp"
@@ -58,6 +61,11 @@ class Daemon final {
 
   // Where the sync layer registers a handler per job kind, before start().
   HandlerRegistry& handlers() { return handlers_; }
+  // Where the sync layer registers the admin commands it serves (admin_commands.hpp), before start().
+  AdminCommands& admin_commands() { return admin_commands_; }
+  // Runs before `status` is answered, so figures read from the store are current (the rate
+  // limiters save their budgets only every few seconds).
+  void before_status(std::function<void()> refresh) { before_status_ = std::move(refresh); }
   // The state database (the queue's too): the sync layer writes through it, so the jobs it
   // enqueues while applying a page commit in the same transaction as the page.
   store::Database& database() { return *db_; }
@@ -74,11 +82,15 @@ class Daemon final {
   // 0 after a clean stop, non-zero after a fatal error. Valid once io_context::run() returned.
   int exit_code() const { return exit_code_; }
   DaemonStatus status();
+  // "unknown connection "x" (known: a, b)".
+  std::string unknown_connection(std::string_view name) const;
 
  private:
   Daemon(boost::asio::io_context& io, config::Config config, DaemonOptions options, InstanceLock lock,
          std::unique_ptr<store::Database> db);
   void apply(config::Config next);
+  // A registered AdminCommand, else handle_admin.
+  boost::asio::awaitable<std::string> answer_admin(std::string request);
   std::string handle_admin(std::string_view request);
   // export, disable, enable (R12, R16).
   std::string handle_connection_command(const admin::Request& request);
@@ -86,8 +98,7 @@ class Daemon final {
   // jobs, job, retry (the queue) and conflicts, resolve (R17).
   std::string handle_jobs_command(const admin::Request& request);
   std::string handle_conflicts_command(const admin::Request& request);
-  // "unknown connection "x" (known: a, b)".
-  std::string unknown_connection(std::string_view name) const;
+  void record_started(const queue::Job& job);
   void record_finished(const queue::Job& job, const Status& result);
   void fatal(const Error& error);
   void shutdown(int exit_code);
@@ -102,6 +113,8 @@ class Daemon final {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<queue::JobQueue> queue_;
   HandlerRegistry handlers_;
+  AdminCommands admin_commands_;
+  std::function<void()> before_status_;
   Notifier notifier_;
   Watchdog watchdog_;
   SignalWatcher signals_;
@@ -110,6 +123,8 @@ class Daemon final {
   AdminServer admin_;
   StatusReporter status_reporter_;
   std::map<std::string, LastSync> last_sync_;  // by connection
+  // When the sync job of each connection now running (or last run) started.
+  std::map<std::string, std::chrono::system_clock::time_point> sync_started_;
   bool stopping_ = false;
   int exit_code_ = 0;
 };

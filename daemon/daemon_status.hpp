@@ -12,7 +12,8 @@
 namespace capsync::daemon {
 
 struct LastSync {
-  std::chrono::system_clock::time_point at;
+  std::optional<std::chrono::system_clock::time_point> started_at;  // when its job started running
+  std::chrono::system_clock::time_point at;                         // when it finished
   bool ok = true;
   std::string error;  // the failed job's message; empty when ok
 };
@@ -23,6 +24,8 @@ struct ConnectionStatus {
   bool enabled = true;
   queue::QueueCounts queue;
   std::optional<LastSync> last_sync;
+  // A sync job of the connection is running now, since then.
+  std::optional<std::chrono::system_clock::time_point> sync_running_since;
   // Its provider's daily request limit is used up: its jobs wait until then (JobRunner::parked_until).
   std::optional<std::chrono::system_clock::time_point> parked_until;
 };

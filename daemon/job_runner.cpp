@@ -235,6 +235,7 @@ asio::awaitable<void> JobRunner::run(queue::Job job) {
              job.attempts + 1);
   auto lease_timer = std::make_shared<asio::steady_timer>(executor_);
   asio::co_spawn(executor_, keep_lease(job.id, lease_timer), asio::detached);
+  if (started_) started_(job);
 
   Status result = co_await invoke(job);
 

@@ -62,6 +62,8 @@ class JobRunner final {
   JobRunner& operator=(const JobRunner&) = delete;
 
   void on_finished(Finished f) { finished_ = std::move(f); }
+  // Called as a job's handler is about to run (not for a job parked without running).
+  void on_started(std::function<void(const queue::Job&)> f) { started_ = std::move(f); }
   void on_fatal(Fatal f) { fatal_cb_ = std::move(f); }
   // Called whenever the number of running jobs changes (for the status line).
   void on_change(std::function<void()> f) { changed_ = std::move(f); }
@@ -110,6 +112,7 @@ class JobRunner final {
   const std::string owner_;
   RunnerOptions options_;
   Finished finished_;
+  std::function<void(const queue::Job&)> started_;
   Fatal fatal_cb_;
   std::function<void()> changed_;
 

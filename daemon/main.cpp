@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     log::critical({}, "Failed to start the sync engine: {}", engine.error());
     return 1;
   }
+  d.before_status([&connectors] { connectors.flush_budgets(); });
   if (!test_handlers) {
     (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
       d.handlers().add(std::move(kind), std::move(handler));

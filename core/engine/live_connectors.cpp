@@ -72,6 +72,12 @@ LiveConnectors::LiveConnectors(boost::asio::any_io_executor executor, store::Dat
 
 LiveConnectors::~LiveConnectors() = default;
 
+void LiveConnectors::flush_budgets() {
+  for (auto& [name, conn] : impl_->connections)
+    for (auto* limiter : {conn->capsule_limiter.get(), conn->accounting_limiter.get()})
+      if (limiter != nullptr) (void)limiter->flush();
+}
+
 Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {
   auto it = impl_->connections.find(c.name);
   if (it != impl_->connections.end()) return Connectors{it->second->capsule.get(), it->second->accounting.get()};
