@@ -173,6 +173,32 @@ bool apply(Value& doc, const Fields& now, const Fields* current, const Fields* p
   return changed;
 }
 
+// Writes `v` (parsed with numbers kept as text) so that members that were JSON numbers in the
+// customer as read (`typed`, the same body parsed with number types) stay numbers, with their
+// exact digits: the whole customer goes back as KashFlow sent it.
+void write_preserving(json::Writer& w, const Value& v, const Value* typed) {
+  if (v.IsObject()) {
+    w.StartObject();
+    for (const auto& m : v.GetObject()) {
+      w.Key(m.name.GetString(), m.name.GetStringLength());
+      const Value* t = nullptr;
+      if (typed && typed->IsObject())
+        if (auto it = typed->FindMember(m.name); it != typed->MemberEnd()) t = &it->value;
+      write_preserving(w, m.value, t);
+    }
+    w.EndObject();
+  } else if (v.IsArray()) {
+    w.StartArray();
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+      write_preserving(w, v[i], typed && typed->IsArray() && i < typed->Size() ? &(*typed)[i] : nullptr);
+    w.EndArray();
+  } else if (v.IsString() && typed && typed->IsNumber()) {
+    json::write_raw_number(w, std::string_view(v.GetString(), v.GetStringLength()));
+  } else {
+    v.Accept(w);
+  }
+}
+
 }  // namespace
 
 Result<model::Contact> parse_customer(const Value& e) {
@@ -296,9 +322,11 @@ Result<std::optional<std::string>> customer_update_body(std::string_view current
   if (update.previous) previous = fields_of(*update.previous);
   if (!apply(*doc, now, &before, previous ? &*previous : nullptr, doc->GetAllocator()))
     return std::optional<std::string>{};
+  rapidjson::Document typed;  // only which members are numbers is read from it
+  typed.Parse(current_body.data(), current_body.size());
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
-  doc->Accept(w);
+  write_preserving(w, *doc, typed.HasParseError() ? nullptr : &typed);
   return std::optional<std::string>{std::string(buffer.GetString(), buffer.GetSize())};
 }
 
