@@ -1,0 +1,244 @@
+#include "connectors/freshbooks/clients.hpp"
+
+#include <array>
+#include <map>
+
+#include "connectors/freshbooks/eastern_time.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::freshbooks {
+
+namespace json = connector::json;
+using model::ContactKind;
+using model::PhoneKind;
+
+namespace {
+
+// The FreshBooks fields capsync writes, in the order they are sent.
+constexpr std::array<const char*, 13> kWritten{"organization", "fname", "lname", "email", "bus_phone",
+                                               "mob_phone", "fax", "p_street", "p_street2", "p_city",
+                                               "p_province", "p_code", "p_country"};
+
+using Fields = std::map<std::string, std::string>;
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+std::string join_name(std::string_view first, std::string_view last) {
+  std::string f = trim(first), l = trim(last);
+  if (f.empty()) return l;
+  if (l.empty()) return f;
+  return f + " " + l;
+}
+
+std::string phone_of(const model::Contact& c, PhoneKind kind) {
+  for (const auto& p : c.phones)
+    if (p.kind == kind) return p.number;
+  return {};
+}
+
+bool is_address_field(std::string_view key) { return key.starts_with("p_"); }
+
+// ContactDetails as FreshBooks field values ("" = empty).
+Fields fields_of(const model::ContactDetails& d) {
+  Fields f;
+  for (const char* key : kWritten) f[key];
+  if (d.kind == ContactKind::person) {
+    std::string first = trim(d.first_name), last = trim(d.last_name);
+    if (first.empty() && last.empty()) {
+      std::string name = trim(d.name);
+      auto space = name.rfind(' ');
+      first = space == std::string::npos ? name : trim(name.substr(0, space));
+      last = space == std::string::npos ? std::string() : trim(name.substr(space + 1));
+    }
+    f["fname"] = first;
+    f["lname"] = last;
+    // What FreshBooks fills in itself; sent so a renamed person does not keep the old name there.
+    f["organization"] = join_name(first, last);
+  } else {
+    f["organization"] = trim(d.name);
+    if (d.contact_person) {
+      f["fname"] = trim(d.contact_person->first_name);
+      f["lname"] = trim(d.contact_person->last_name);
+    }
+  }
+  f["email"] = trim(!d.email.empty() ? d.email : d.contact_person ? d.contact_person->email : std::string());
+  f["bus_phone"] = trim(d.phone);
+  f["mob_phone"] = trim(d.mobile);
+  f["fax"] = trim(d.fax);
+  if (d.address) {
+    std::string_view street = d.address->street;
+    std::vector<std::string> lines;
+    while (!street.empty()) {
+      auto nl = street.find('\n');
+      std::string line = trim(street.substr(0, nl));
+      street = nl == std::string_view::npos ? std::string_view{} : street.substr(nl + 1);
+      if (!line.empty()) lines.push_back(std::move(line));
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string& slot = f[i == 0 ? "p_street" : "p_street2"];
+      if (!slot.empty()) slot += ", ";
+      slot += lines[i];
+    }
+    f["p_city"] = trim(d.address->city);
+    f["p_province"] = trim(d.address->state);
+    f["p_code"] = trim(d.address->zip);
+    f["p_country"] = trim(d.address->country);
+  }
+  return f;
+}
+
+// Writes {"client":{…}} with the fields `keep` selects.
+template <typename Keep>
+std::string body(const Fields& fields, Keep keep) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::write_key(w, "client");
+  w.StartObject();
+  for (const char* key : kWritten) {
+    const std::string& value = fields.at(key);
+    if (!keep(key, value)) continue;
+    json::write_key(w, key);
+    json::write_string(w, value);
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Result<model::Contact> parse_client(const rapidjson::Value& e) {
+  model::Contact c;
+  auto id = json::integer(e, "id");
+  if (!id) return id.error();
+  if (!*id) return Error(Errc::protocol, "a client has no \"id\"");
+  c.remote_id = std::to_string(**id);
+  std::string organization = trim(json::text_or_empty(e, "organization"));
+  std::string first = trim(json::text_or_empty(e, "fname"));
+  std::string last = trim(json::text_or_empty(e, "lname"));
+  std::string email = trim(json::text_or_empty(e, "email"));
+  std::string person = join_name(first, last);
+  if (!person.empty() && (organization.empty() || organization == person)) {
+    c.kind = ContactKind::person;
+    c.name = person;
+    c.first_name = first;
+    c.last_name = last;
+  } else {
+    c.kind = ContactKind::organisation;
+    c.name = organization;
+    if (!person.empty()) c.contact_person = model::ContactPerson{first, last, email};
+  }
+  if (!email.empty()) c.emails.push_back(email);
+  for (auto [key, kind] : {std::pair{"bus_phone", PhoneKind::main}, std::pair{"mob_phone", PhoneKind::mobile},
+                           std::pair{"fax", PhoneKind::fax}, std::pair{"home_phone", PhoneKind::home}}) {
+    std::string number = trim(json::text_or_empty(e, key));
+    if (!number.empty()) c.phones.push_back(model::PhoneNumber{std::nullopt, kind, number});
+  }
+  model::Address address;
+  for (auto key : {"p_street", "p_street2"}) {
+    std::string line = trim(json::text_or_empty(e, key));
+    if (line.empty()) continue;
+    if (!address.street.empty()) address.street += '\n';
+    address.street += line;
+  }
+  address.city = trim(json::text_or_empty(e, "p_city"));
+  address.state = trim(json::text_or_empty(e, "p_province"));
+  address.zip = trim(json::text_or_empty(e, "p_code"));
+  address.country = trim(json::text_or_empty(e, "p_country"));
+  if (!address.empty()) c.addresses.push_back(std::move(address));
+  c.is_customer = true;
+  c.is_supplier = false;
+  auto vis = json::integer(e, "vis_state");
+  if (!vis) return vis.error().with_context(fmt::format("client {}", c.remote_id));
+  std::int64_t state = vis->value_or(0);
+  c.status = state == 1   ? model::ContactStatus::deleted
+             : state == 2 ? model::ContactStatus::archived
+                          : model::ContactStatus::active;
+  if (auto updated = json::text(e, "updated"); updated && !updated->empty()) {
+    auto ts = parse_eastern_time(*updated);
+    if (!ts) return ts.error().with_context(fmt::format("client {}: bad \"updated\"", c.remote_id));
+    c.updated_at = *ts;
+  }
+  return c;
+}
+
+Result<ClientPage> parse_client_list(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc) return doc.error();
+  auto result = result_of(*doc);
+  if (!result) return result.error();
+  const auto* list = json::array(**result, "clients");
+  if (!list) return Error(Errc::protocol, "no \"clients\" array in the response");
+  ClientPage out;
+  auto paging = paging_of(**result);
+  if (!paging) return paging.error();
+  out.paging = *paging;
+  for (const auto& element : list->GetArray()) {
+    auto client = parse_client(element);
+    if (!client) return client.error();
+    out.items.push_back(std::move(*client));
+  }
+  return out;
+}
+
+Result<model::Contact> parse_single_client(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc) return doc.error();
+  auto result = result_of(*doc);
+  if (!result) return result.error();
+  const auto* client = json::object(**result, "client");
+  if (!client) return Error(Errc::protocol, "no \"client\" object in the response");
+  return parse_client(*client);
+}
+
+model::ContactDetails details_of(const model::Contact& c) {
+  model::ContactDetails d;
+  d.kind = c.kind;
+  d.name = c.display_name();
+  if (c.kind == ContactKind::person) {
+    d.first_name = c.first_name;
+    d.last_name = c.last_name;
+  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
+    d.contact_person = c.contact_person;
+  }
+  if (!c.emails.empty()) d.email = c.emails.front();
+  if (d.contact_person) d.contact_person->email = d.email;
+  d.phone = phone_of(c, PhoneKind::main);
+  d.mobile = phone_of(c, PhoneKind::mobile);
+  d.fax = phone_of(c, PhoneKind::fax);
+  if (!c.addresses.empty()) {
+    d.address = c.addresses.front();
+    d.address->id.reset();
+    d.address->type.clear();
+  }
+  return d;
+}
+
+std::string client_create_body(const model::ContactDetails& spec) {
+  return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
+}
+
+std::optional<std::string> client_update_body(const connector::ContactUpdate& update) {
+  Fields now = fields_of(update.desired);
+  if (!update.current) return body(now, [](const char*, const std::string&) { return true; });
+  Fields before = fields_of(details_of(*update.current));
+  std::optional<Fields> previous;
+  if (update.previous) previous = fields_of(*update.previous);
+  // No address in Capsule leaves FreshBooks' as it is (an empty optional is "keep").
+  bool keep_address = !update.desired.address.has_value();
+  auto changed = [&](const char* key, const std::string& value) {
+    if (keep_address && is_address_field(key)) return false;
+    return before.at(key) != value && (!previous || previous->at(key) != value);
+  };
+  bool any = false;
+  for (const char* key : kWritten) any = any || changed(key, now.at(key));
+  if (!any) return std::nullopt;
+  return body(now, changed);
+}
+
+}  // namespace capsync::freshbooks
