@@ -1,5 +1,7 @@
 #include "core/oauth/authorization_session.hpp"
 
+#include <cctype>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -40,7 +42,67 @@ struct AuthorizationSession::Impl {
     fields.provider = options.profile.provider;
   }
 
-  // Answers the browser and returns the callback's query parameters, or nothing for other paths.
+  std::string authorize_url() const {
+    const auto& p = options.profile;
+    FormFields q{{"response_type", "code"}, {"client_id", p.client_id}, {"redirect_uri", redirect}};
+    if (!p.scope.empty()) q.emplace_back("scope", p.scope);
+    q.emplace_back("state", state);
+    if (p.pkce) {
+      q.emplace_back("code_challenge", code_challenge_s256(verifier));
+      q.emplace_back("code_challenge_method", "S256");
+    }
+    char sep = p.authorize_url.find('?') == std::string::npos ? '?' : '&';
+    return p.authorize_url + sep + form_encode(q);
+  }
+
+  // The code a redirect's query parameters carry, once their state is ours.
+  template <typename Params>
+  Result<std::string> code_of(const Params& params) const {
+    std::string code, got_state, error, description;
+    for (auto param : params) {
+      if (param.key == "code") code = param.value;
+      else if (param.key == "state") got_state = param.value;
+      else if (param.key == "error") error = param.value;
+      else if (param.key == "error_description") description = param.value;
+    }
+    const bool state_ok =
+        got_state.size() == state.size() && CRYPTO_memcmp(got_state.data(), state.data(), state.size()) == 0;
+    if (!state_ok)
+      return make_error(Errc::unauthorized,
+                        "The authorization redirect carried a wrong state (a stale or forged request); run "
+                        "`capsyncctl connect {}` again", options.connection);
+    if (!error.empty() || code.empty())
+      return make_error(Errc::unauthorized, "The provider refused authorization: {}{}{}",
+                        error.empty() ? "no code" : error, description.empty() ? "" : ": ", description);
+    return code;
+  }
+
+  // Trades the code for tokens and saves them.
+  asio::awaitable<Result<TokenRecord>> exchange(std::string code) {
+    FormFields form{{"grant_type", "authorization_code"}, {"code", std::move(code)}, {"redirect_uri", redirect}};
+    if (options.profile.pkce) form.emplace_back("code_verifier", verifier);
+    auto outcome = co_await request_tokens(client, options.profile, std::move(form), fields);
+    if (auto* failure = std::get_if<TokenError>(&outcome))
+      co_return failure->error.with_context("Failed to exchange the authorization code");
+    auto& tokens = std::get<TokenResponse>(outcome);
+    if (!tokens.refresh_token)
+      co_return make_error(Errc::protocol, "The provider issued no refresh token{}",
+                           options.profile.provider == "xero" ? " (is offline_access in the scope?)" : "");
+    TokenRecord record;
+    record.connection = options.connection;
+    record.access_token = std::move(tokens.access_token);
+    record.refresh_token = std::move(*tokens.refresh_token);
+    record.expires_at = clock->system_now() + tokens.expires_in;
+    record.scope = tokens.scope;
+    record.state = TokenState::ok;
+    record.updated_at = clock->system_now();
+    if (auto saved = store.save(record); !saved)
+      co_return saved.error().with_context("Failed to save the new OAuth tokens");
+    log::info(fields, "Authorized connection {}", options.connection);
+    co_return record;
+  }
+
+  // Answers the browser.
   static void reply(beast::tcp_stream& stream, bhttp::status status, std::string text, bhttp::request<bhttp::string_body>& req) {
     bhttp::response<bhttp::string_body> res{status, req.version()};
     res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
@@ -78,17 +140,16 @@ Result<std::string> AuthorizationSession::begin() {
                       im.options.redirect_host, im.options.redirect_port, ec.message());
   auto port = im.acceptor.local_endpoint().port();
   im.redirect = fmt::format("http://{}:{}{}", im.options.redirect_host, port, im.options.redirect_path);
+  return im.authorize_url();
+}
 
-  const auto& p = im.options.profile;
-  FormFields q{{"response_type", "code"}, {"client_id", p.client_id}, {"redirect_uri", im.redirect}};
-  if (!p.scope.empty()) q.emplace_back("scope", p.scope);
-  q.emplace_back("state", im.state);
-  if (p.pkce) {
-    q.emplace_back("code_challenge", code_challenge_s256(im.verifier));
-    q.emplace_back("code_challenge_method", "S256");
-  }
-  char sep = p.authorize_url.find('?') == std::string::npos ? '?' : '&';
-  return p.authorize_url + sep + form_encode(q);
+Result<std::string> AuthorizationSession::begin_manual(std::string redirect_uri) {
+  auto parsed = boost::urls::parse_absolute_uri(redirect_uri);
+  if (!parsed || (parsed->scheme() != "https" && parsed->scheme() != "http"))
+    return make_error(Errc::invalid_argument, "The OAuth redirect URI must be an absolute http(s) URL, not \"{}\"",
+                      redirect_uri);
+  impl_->redirect = std::move(redirect_uri);
+  return impl_->authorize_url();
 }
 
 asio::awaitable<Result<TokenRecord>> AuthorizationSession::complete() {
@@ -117,55 +178,39 @@ asio::awaitable<Result<TokenRecord>> AuthorizationSession::complete() {
       Impl::reply(stream, bhttp::status::not_found, "Not found\n", req);
       continue;
     }
-    std::string state, error, description;
-    for (auto param : target->params()) {
-      if (param.key == "code") code = param.value;
-      else if (param.key == "state") state = param.value;
-      else if (param.key == "error") error = param.value;
-      else if (param.key == "error_description") description = param.value;
-    }
-    bool state_ok = state.size() == im.state.size() && CRYPTO_memcmp(state.data(), im.state.data(), state.size()) == 0;
-    if (!state_ok) {
-      Impl::reply(stream, bhttp::status::bad_request, "capsync: state mismatch, authorization refused\n", req);
+    auto found = im.code_of(target->params());
+    if (!found) {
+      Impl::reply(stream, bhttp::status::bad_request, "capsync: authorization refused, see capsyncctl.\n", req);
       timer.cancel();
       im.acceptor.close();
-      co_return make_error(Errc::unauthorized,
-                           "The authorization redirect carried a wrong state (a stale or forged request); run "
-                           "`capsyncctl connect {}` again", im.options.connection);
+      co_return found.error();
     }
-    if (!error.empty() || code.empty()) {
-      Impl::reply(stream, bhttp::status::ok, "capsync: authorization was refused. You can close this window.\n", req);
-      timer.cancel();
-      im.acceptor.close();
-      co_return make_error(Errc::unauthorized, "The provider refused authorization: {}{}{}", error.empty() ? "no code" : error,
-                           description.empty() ? "" : ": ", description);
-    }
+    code = std::move(*found);
     Impl::reply(stream, bhttp::status::ok, "capsync: authorization received. You can close this window.\n", req);
     break;
   }
   timer.cancel();
   im.acceptor.close();
+  co_return co_await im.exchange(std::move(code));
+}
 
-  FormFields form{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", im.redirect}};
-  if (im.options.profile.pkce) form.emplace_back("code_verifier", im.verifier);
-  auto outcome = co_await request_tokens(im.client, im.options.profile, std::move(form), im.fields);
-  if (auto* failure = std::get_if<TokenError>(&outcome))
-    co_return failure->error.with_context("Failed to exchange the authorization code");
-  auto& tokens = std::get<TokenResponse>(outcome);
-  if (!tokens.refresh_token)
-    co_return make_error(Errc::protocol, "The provider issued no refresh token{}",
-                         im.options.profile.provider == "xero" ? " (is offline_access in the scope?)" : "");
-  TokenRecord record;
-  record.connection = im.options.connection;
-  record.access_token = std::move(tokens.access_token);
-  record.refresh_token = std::move(*tokens.refresh_token);
-  record.expires_at = im.clock->system_now() + tokens.expires_in;
-  record.scope = tokens.scope;
-  record.state = TokenState::ok;
-  record.updated_at = im.clock->system_now();
-  if (auto s = im.store.save(record); !s) co_return s.error().with_context("Failed to save the new OAuth tokens");
-  log::info(im.fields, "Authorized connection {}", im.options.connection);
-  co_return record;
+asio::awaitable<Result<TokenRecord>> AuthorizationSession::complete_with(std::string redirected) {
+  Impl& im = *impl_;
+  if (im.redirect.empty())
+    co_return make_error(Errc::invalid_argument, "AuthorizationSession::begin_manual() was not called");
+  while (!redirected.empty() && std::isspace(static_cast<unsigned char>(redirected.back()))) redirected.pop_back();
+  while (!redirected.empty() && std::isspace(static_cast<unsigned char>(redirected.front()))) redirected.erase(0, 1);
+  if (redirected.empty()) co_return make_error(Errc::invalid_argument, "No redirected URL or code was given");
+  const bool is_url = redirected.starts_with("http://") || redirected.starts_with("https://") ||
+                      redirected.find('?') != std::string::npos;
+  if (!is_url) co_return co_await im.exchange(std::move(redirected));
+  auto url = boost::urls::parse_uri_reference(redirected);
+  if (!url || !url->has_query())
+    co_return make_error(Errc::invalid_argument,
+                         "That is neither the URL the browser was redirected to (with ?code=…&state=…) nor a code");
+  auto code = im.code_of(url->params());
+  if (!code) co_return code.error();
+  co_return co_await im.exchange(std::move(*code));
 }
 
 }  // namespace capsync::oauth

@@ -1,12 +1,15 @@
 #pragma once
 // AuthorizationSession: the OAuth authorization-code flow (with PKCE S256 where the provider
-// supports it) on a loopback redirect, as run by `capsyncctl connect <name>`.
+// supports it), as run by `capsyncctl connect <name>`.
 //
 //   AuthorizationSession s(executor, client, store, {...});
 //   auto url = s.begin();                 // opens the loopback listener, returns authorize URL
 //   // the operator opens url in a browser; the provider redirects to http://127.0.0.1:port/callback
 //   auto result = co_await s.complete();  // waits for the redirect, checks state, exchanges
 //                                         // the code and saves the tokens
+//
+// Without a listener (a redirect URI that must be HTTPS, or no browser that reaches this
+// host): begin_manual(registered_uri), then complete_with(the URL the browser was sent to).
 
 #include <chrono>
 #include <cstdint>
@@ -43,11 +46,17 @@ class AuthorizationSession final {
 
   // Starts listening on the redirect port and returns the URL the operator must open.
   Result<std::string> begin();
-  // The redirect_uri sent to the provider (valid after begin()).
+  // The URL the operator must open, for a redirect to `redirect_uri` that nothing here
+  // listens for; the operator hands the result to complete_with().
+  Result<std::string> begin_manual(std::string redirect_uri);
+  // The redirect_uri sent to the provider (valid after begin() or begin_manual()).
   std::string redirect_uri() const;
 
   // Waits for the one redirect, verifies state, exchanges the code, saves the tokens.
   boost::asio::awaitable<Result<TokenRecord>> complete();
+  // The same for the URL the browser was redirected to (its state must match), or for the
+  // bare code copied from it.
+  boost::asio::awaitable<Result<TokenRecord>> complete_with(std::string redirected);
 
  private:
   struct Impl;

@@ -170,6 +170,16 @@ asio::awaitable<Result<Secret>> TokenManager::access_token() {
 }
 
 void TokenManager::invalidate() { impl_->invalidated = true; }
+
+void TokenManager::reload() {
+  Impl& im = *impl_;
+  im.loaded = false;
+  im.current.reset();
+  im.uncommitted.reset();
+  im.invalidated = false;
+  im.needs_authorization = false;
+}
+
 bool TokenManager::needs_authorization() const { return impl_->needs_authorization; }
 int TokenManager::refreshes() const { return impl_->refresh_count; }
 

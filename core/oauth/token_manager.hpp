@@ -49,6 +49,10 @@ class TokenManager final {
   // After a 401: the current access token is bad, the next access_token() refreshes.
   void invalidate();
 
+  // The store holds new tokens (an operator ran `capsyncctl connect`): forget what was read
+  // and any needs_authorization; the next access_token() reads the store again.
+  void reload();
+
   // True once invalid_grant was seen (or the store says so): an operator must reconnect.
   bool needs_authorization() const;
 
