@@ -51,6 +51,27 @@ void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out) {
   r.finish();
 }
 
+bool loopback_host(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// A plain http redirect must come back to this host: the code would cross the network in clear.
+void check_redirect_uri(Diagnostics& diags, const Entry& entry) {
+  if (!check_url(diags, entry)) return;
+  const std::string& url = entry.value.Scalar();
+  if (!url.starts_with("http://")) return;
+  std::string_view authority = std::string_view(url).substr(7);
+  authority = authority.substr(0, authority.find('/'));
+  const auto colon = authority.starts_with('[') ? authority.find(':', authority.find(']')) : authority.rfind(':');
+  const std::string_view host = authority.substr(0, colon);
+  if (!loopback_host(host))
+    diags.error(entry.mark, entry.path,
+                fmt::format("an http:// redirect_uri must name a loopback host such as 127.0.0.1, where capsyncd "
+                            "listens, got \"{}\"; for another host register an https:// URL and use `capsyncctl "
+                            "connect --manual`",
+                            url));
+}
+
 // Which providers a key of "accounting:" belongs to.
 bool oauth_only(Provider p) { return uses_oauth(p); }
 bool xero_only(Provider p) { return p == Provider::xero; }
@@ -96,6 +117,9 @@ std::optional<Provider> read_accounting(MapReader& r, const Environment& env, Ac
   }
   if (applies("authorize_url", oauth_only, false)) {
     if (auto e = r.string("authorize_url", out.authorize_url)) check_url(diags, *e);
+  }
+  if (applies("redirect_uri", oauth_only, false)) {
+    if (auto e = r.string("redirect_uri", out.redirect_uri)) check_redirect_uri(diags, *e);
   }
   if (applies("client_id", oauth_only, false)) r.string("client_id", out.client_id, strict);
   if (applies("client_secret", oauth_only, true)) read_secret(r, "client_secret", env, out.client_secret, strict);

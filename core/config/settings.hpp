@@ -44,6 +44,10 @@ struct AccountingSettings {
   std::string base_url;       // defaults from default_endpoints(provider)
   std::string token_url;      // OAuth providers only
   std::string authorize_url;  // OAuth providers only
+  // Where the provider sends the browser back to after `capsyncctl connect` (registered with the
+  // app). A loopback http:// URL: capsyncd listens on its host and port. An https:// URL (FreshBooks
+  // requires one) is only completed by hand: `capsyncctl connect --manual`.
+  std::string redirect_uri = "http://127.0.0.1:8765/callback";
 
   // OAuth providers (all but KashFlow).
   std::string client_id;

@@ -269,6 +269,22 @@ TEST_CASE("paths, URLs and addresses are checked", "[config]") {
                     });
 }
 
+TEST_CASE("metrics_listen must be a loopback address, since the endpoint has no authentication", "[config]") {
+  Credentials creds;
+  for (const char* address : {"0.0.0.0:9464", "192.168.1.10:9464", "[::]:9464", "localhost:9464"}) {
+    CAPTURE(address);
+    CHECK(texts(load(with_acme(fmt::format("metrics_listen: \"{}\"\n", address), ""), creds.env)) ==
+          Strings{fmt::format("capsync.yaml:1:17: metrics_listen: must be a loopback address such as "
+                              "\"127.0.0.1:9464\" or \"[::1]:9464\" (the metrics endpoint has no authentication), "
+                              "got \"{}\"",
+                              address)});
+  }
+  for (const char* address : {"127.0.0.1:9464", "127.1.2.3:1", "[::1]:9464"}) {
+    CAPTURE(address);
+    CHECK(texts(load(with_acme(fmt::format("metrics_listen: \"{}\"\n", address), ""), creds.env)).empty());
+  }
+}
+
 TEST_CASE("every error in the file is reported at once, in file order", "[config]") {
   Credentials creds;
   const LoadResult r = load("log_level: loud\n"
@@ -307,4 +323,22 @@ TEST_CASE("a missing config file is an error without a position", "[config]") {
   const LoadResult r = load_file("/nonexistent/capsync.yaml", Environment{});
   CHECK_FALSE(r.ok());
   CHECK(texts(r) == Strings{"/nonexistent/capsync.yaml: cannot read config file: No such file or directory"});
+}
+
+TEST_CASE("an http:// redirect_uri must be loopback; https:// may name any host", "[config]") {
+  Credentials creds;
+  const LoadResult bad = load(with_acme("", "      redirect_uri: http://capsync.example.com:8765/callback\n"), creds.env);
+  CHECK(texts(bad) == Strings{
+                          "capsync.yaml:9:21: connections[0].accounting.redirect_uri: an http:// redirect_uri must "
+                          "name a loopback host such as 127.0.0.1, where capsyncd listens, got "
+                          "\"http://capsync.example.com:8765/callback\"; for another host register an https:// URL "
+                          "and use `capsyncctl connect --manual`",
+                      });
+  for (const char* ok : {"http://127.0.0.1:9000/cb", "http://localhost:8765/callback", "http://[::1]:8765/callback",
+                         "https://capsync.example.com/callback"}) {
+    const LoadResult r = load(with_acme("", std::string("      redirect_uri: ") + ok + "\n"), creds.env);
+    CHECK(texts(r).empty());
+    REQUIRE(r.ok());
+    CHECK(r.config->connections[0].accounting.redirect_uri == ok);
+  }
 }

@@ -66,6 +66,7 @@ TEST_CASE("a minimal config gets every documented default", "[config]") {
   CHECK(acme.accounting.base_url == "https://api.xero.com");
   CHECK(acme.accounting.token_url == "https://identity.xero.com/connect/token");
   CHECK(acme.accounting.authorize_url == "https://login.xero.com/identity/connect/authorize");
+  CHECK(acme.accounting.redirect_uri == "http://127.0.0.1:8765/callback");
   CHECK(acme.accounting.client_id == "abc");
   CHECK(acme.accounting.client_secret.reveal() == kClientSecret);
   CHECK_FALSE(acme.accounting.refresh_token.has_value());
