@@ -3,6 +3,8 @@
 // wiring builds them (HTTP client, token manager, rate limiter) from the connection's
 // settings; unit tests hand in fakes. The connectors outlive every job that uses them.
 
+#include <string>
+
 #include "core/config/settings.hpp"
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/capsule_connector.hpp"
@@ -21,6 +23,9 @@ class ConnectorSource {
   // The connectors of `connection`, built on first use and kept. An error names what the
   // operator must fix (a provider with no connector yet, a missing credential).
   virtual Result<Connectors> connectors(const config::ConnectionConfig& connection) = 0;
+  // The connection's stored credentials were replaced (`capsyncctl connect`): its connectors
+  // read them again before their next request.
+  virtual void reload_credentials(const std::string& connection) { (void)connection; }
 };
 
 }  // namespace capsync::engine

@@ -72,6 +72,11 @@ LiveConnectors::LiveConnectors(boost::asio::any_io_executor executor, store::Dat
 
 LiveConnectors::~LiveConnectors() = default;
 
+void LiveConnectors::reload_credentials(const std::string& connection) {
+  auto it = impl_->connections.find(connection);
+  if (it != impl_->connections.end() && it->second->token_manager) it->second->token_manager->reload();
+}
+
 void LiveConnectors::flush_budgets() {
   for (auto& [name, conn] : impl_->connections)
     for (auto* limiter : {conn->capsule_limiter.get(), conn->accounting_limiter.get()})

@@ -35,6 +35,7 @@ class LiveConnectors final : public ConnectorSource {
   LiveConnectors& operator=(const LiveConnectors&) = delete;
 
   Result<Connectors> connectors(const config::ConnectionConfig& connection) override;
+  void reload_credentials(const std::string& connection) override;
   // Saves every rate limiter's budget now, so what the store says is current (capsyncctl status).
   void flush_budgets();
 
