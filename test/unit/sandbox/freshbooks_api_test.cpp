@@ -53,7 +53,7 @@ std::string path(std::string_view tail) { return std::string(kAccount) + std::st
 
 }  // namespace
 
-TEST_CASE("FreshBooks refresh tokens are single use and rotate; access tokens last 12 hours") {
+TEST_CASE("FreshBooks refresh tokens are single use and rotate, access tokens last 12 hours") {
   SandboxFixture sandbox(seed(0));
   auto first = refresh(sandbox, "fb-refresh");
   REQUIRE(first.status == 200);
@@ -146,7 +146,7 @@ TEST_CASE("FreshBooks client lists page in the envelope, per_page capped at 100,
   CHECK(c["vis_state"].GetInt() == 0);
 }
 
-TEST_CASE("FreshBooks search[updated_min] is a US/Eastern day; vis_state filters; deleted left out by default") {
+TEST_CASE("FreshBooks updated_min search is a US/Eastern day, vis_state filters, deleted left out by default") {
   SandboxFixture sandbox(seed(4));
   auto token = access_token(sandbox);
   // 23:30 on 30 Jun in New York is already 1 Jul in UTC: the filter uses New York's day.
