@@ -4,6 +4,8 @@
 
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/freeagent/freeagent_connector.hpp"
+#include "connectors/kashflow/kashflow_connector.hpp"
+#include "connectors/kashflow/session_tokens.hpp"
 #include "connectors/sage/sage_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
@@ -39,6 +41,7 @@ struct LiveConnectors::Impl {
     std::unique_ptr<connector::StaticToken> capsule_token;
     std::unique_ptr<oauth::TokenManager> token_manager;
     std::unique_ptr<connector::OAuthTokenSource> accounting_token;
+    std::unique_ptr<kashflow::SessionTokens> session_tokens;  // KashFlow: no OAuth
     std::unique_ptr<connector::CapsuleConnector> capsule;
     std::unique_ptr<connector::AccountingConnector> accounting;
   };
@@ -89,7 +92,7 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   const config::Provider provider = c.accounting.provider;
   const std::string provider_name(config::to_string(provider));
   if (provider != config::Provider::xero && provider != config::Provider::freeagent &&
-      provider != config::Provider::sage)
+      provider != config::Provider::sage && provider != config::Provider::kashflow)
     return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
                       config::to_string(c.accounting.provider));
   auto conn = std::make_unique<Impl::Connection>();
@@ -101,17 +104,20 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   cs.gate = conn->capsule_limiter.get();
   conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
 
-  oauth::OAuthProfile profile = oauth::default_profile(provider_name);
-  if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
-  if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
-  profile.client_id = c.accounting.client_id;
-  profile.client_secret = c.accounting.client_secret;
-  oauth::TokenManagerOptions tm;
-  tm.connection = c.name;
-  tm.profile = std::move(profile);
-  tm.bootstrap_refresh_token = c.accounting.refresh_token;
-  conn->token_manager = std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
-  conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
+  if (config::uses_oauth(provider)) {
+    oauth::OAuthProfile profile = oauth::default_profile(provider_name);
+    if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
+    if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
+    profile.client_id = c.accounting.client_id;
+    profile.client_secret = c.accounting.client_secret;
+    oauth::TokenManagerOptions tm;
+    tm.connection = c.name;
+    tm.profile = std::move(profile);
+    tm.bootstrap_refresh_token = c.accounting.refresh_token;
+    conn->token_manager =
+        std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
+    conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
+  }
   conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, provider_name);
   conn->accounting_limiter = impl_->limiter(c.name, provider_name, c.accounting.base_url);
   switch (provider) {
@@ -121,6 +127,22 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
       fs.gate = conn->accounting_limiter.get();
       conn->accounting =
           std::make_unique<freeagent::FreeAgentConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
+      break;
+    }
+    case config::Provider::kashflow: {
+      kashflow::SessionLogin login;
+      if (!c.accounting.base_url.empty()) login.base_url = c.accounting.base_url;
+      login.username = c.accounting.username;
+      login.password = c.accounting.password;
+      login.memorable_word = c.accounting.memorable_word;
+      login.gate = conn->accounting_limiter.get();
+      conn->session_tokens = std::make_unique<kashflow::SessionTokens>(*conn->accounting_sender, std::move(login));
+      kashflow::KashFlowSettings ks;
+      if (!c.accounting.base_url.empty()) ks.base_url = c.accounting.base_url;
+      ks.username = c.accounting.username;
+      ks.gate = conn->accounting_limiter.get();
+      conn->accounting =
+          std::make_unique<kashflow::KashFlowConnector>(*conn->accounting_sender, *conn->session_tokens, ks);
       break;
     }
     case config::Provider::sage: {

@@ -15,7 +15,9 @@ Limits default_limits(std::string_view provider) {
   if (provider == "sage") return {"sage", {{"minute", 100, minute, false}}, 0, HeaderStyle::none};
   // FreshBooks publishes no numbers: a conservative guess, corrected by 429 + Retry-After.
   if (provider == "freshbooks") return {"freshbooks", {{"minute", 60, minute, false}}, 4, HeaderStyle::none};
-  // KashFlow publishes none either, and locks accounts on abuse: slower still.
+  // KashFlow publishes no limits (and its REST v2 is marked unfinished): a self-chosen 30 per
+  // minute, 2 in flight, corrected by 429 + Retry-After. Unknown providers get the same.
+  if (provider == "kashflow") return {"kashflow", {{"minute", 30, minute, false}}, 2, HeaderStyle::none};
   return {std::string(provider), {{"minute", 30, minute, false}}, 2, HeaderStyle::none};
 }
 
