@@ -1,6 +1,8 @@
 // capsync.yaml top level: parsing, the global keys and the list of connections.
 #include "core/config/config.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +35,16 @@ void require_absolute(Diagnostics& diags, const std::optional<Entry>& entry) {
   }
 }
 
+// An IPv4 address in 127.0.0.0/8 or the IPv6 "[::1]"; names are not resolved.
+bool is_loopback_address(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr v6{};
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  in_addr v4{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
 void check_listen_address(Diagnostics& diags, const Entry& entry) {
   const std::string& text = entry.value.Scalar();
   const auto colon = text.rfind(':');
@@ -46,6 +58,11 @@ void check_listen_address(Diagnostics& diags, const Entry& entry) {
   if (!ok) {
     diags.error(entry.mark, entry.path,
                 fmt::format("expected host:port such as \"127.0.0.1:9464\", got \"{}\"", text));
+  } else if (!is_loopback_address(text.substr(0, colon))) {
+    diags.error(entry.mark, entry.path,
+                fmt::format("must be a loopback address such as \"127.0.0.1:9464\" or \"[::1]:9464\" (the metrics "
+                            "endpoint has no authentication), got \"{}\"",
+                            text));
   }
 }
 
