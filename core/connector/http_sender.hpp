@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "core/connector/counting_gate.hpp"
 #include "core/error/result.hpp"
 #include "core/http/client.hpp"
 #include "core/http/request.hpp"
@@ -25,7 +26,10 @@ class ClientSender final : public HttpSender {
   ClientSender(http::Client& client, std::string connection, std::string provider)
       : client_(client), connection_(std::move(connection)), provider_(std::move(provider)) {}
 
+  // Counts every attempt by connection, provider and status (capsync_http_requests_total).
   boost::asio::awaitable<Result<http::Response>> send(http::Request request) override {
+    CountingGate gate(request.gate, connection_, provider_);
+    request.gate = &gate;
     co_return co_await client_.send(std::move(request),
                                     log::Fields{.connection = connection_, .provider = provider_});
   }
