@@ -24,6 +24,8 @@
 #include "core/config/config.hpp"
 #include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
+#include "daemon/ctl_confirm.hpp"
+#include "daemon/ctl_export.hpp"
 
 using namespace capsync;
 using daemon::admin::Command;
@@ -220,7 +222,10 @@ class Ctl {
 
   // Sends the request; prints errors. The parsed answer when the daemon accepted it.
   std::optional<rapidjson::Document> call(const daemon::admin::Request& request, int& exit_code) {
-    auto answer = daemon::admin_call(path_, daemon::admin::format_request(request));
+    return call_line(daemon::admin::format_request(request), exit_code);
+  }
+  std::optional<rapidjson::Document> call_line(const std::string& line, int& exit_code) {
+    auto answer = daemon::admin_call(path_, line);
     if (!answer) {
       const auto code = answer.error().code();
       if (code == Errc::not_found) {
@@ -330,11 +335,15 @@ int main(int argc, char** argv) {
   sync_now->add_flag("--full", request.full, "A full reconcile that ignores the incremental cursors");
   sync_now->add_flag("--wait", wait, "Follow the sync to its end; exit 1 if it failed");
   auto* export_cmd = app.add_subcommand("export", "Export one Capsule party to the accounting service (R12)");
+  std::string party;
+  bool yes = false;
   export_cmd->add_option("connection", connection, "Connection name")->required();
-  export_cmd->add_option("party-id", request.party_id, "Capsule party id")->required()->check(CLI::PositiveNumber);
+  export_cmd->add_option("party", party, "Capsule party id, or its exact name")->required();
+  export_cmd->add_flag("--yes", yes, "Export without asking (--json: print the preview, then the job)");
   auto* disable = app.add_subcommand(
       "disable", "Stop syncing a connection and remove capsync's summaries, tags and notes from Capsule (R16)");
   disable->add_option("connection", connection, "Connection name")->required();
+  disable->add_flag("--yes", yes, "Disable without asking");
   auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
   enable->add_option("connection", connection, "Connection name")->required();
 
@@ -386,6 +395,14 @@ int main(int argc, char** argv) {
 
   Ctl ctl(socket_path(socket, config_path), json);
   int exit_code = 0;
+  const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };
+  if (export_cmd->parsed()) {
+    const auto decision = ctl::preview_export(call, connection, party, yes, json);
+    if (!decision.party_id) return decision.exit_code;
+    request.party_id = *decision.party_id;
+  }
+  if (disable->parsed())
+    if (auto refused = ctl::refuse_disable(call, connection, yes, json)) return *refused;
   auto doc = ctl.call(request, exit_code);
   if (!doc) return exit_code;
   if (json) fmt::print("{}\n", ctl.last_answer());

@@ -14,6 +14,7 @@
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/export_preview.hpp"
 #include "daemon/test_handlers.hpp"
 
 using namespace capsync;
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
+  d.admin_commands().add(std::string(daemon::export_preview_command), [&d, &connectors](std::string line) {
+    return daemon::export_preview(d, connectors, std::move(line));
+  });
   if (!test_handlers) {
     (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
       d.handlers().add(std::move(kind), std::move(handler));

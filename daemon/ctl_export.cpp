@@ -1,0 +1,114 @@
+#include "daemon/ctl_export.hpp"
+
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "daemon/export_preview.hpp"
+
+namespace capsync::ctl {
+
+namespace {
+
+std::string_view text(const rapidjson::Value& v, const char* key) {
+  auto m = v.FindMember(key);
+  return m != v.MemberEnd() && m->value.IsString() ? std::string_view(m->value.GetString()) : std::string_view();
+}
+
+std::string describe_party(const rapidjson::Value& p) {
+  return fmt::format("{} {} \"{}\"", text(p, "type"), p["id"].GetInt64(), text(p, "name"));
+}
+
+}  // namespace
+
+std::string provider_title(std::string_view provider) {
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 5> titles{
+      {{"xero", "Xero"}, {"sage", "Sage"}, {"freeagent", "FreeAgent"}, {"freshbooks", "FreshBooks"},
+       {"kashflow", "KashFlow"}}};
+  for (const auto& [name, title] : titles)
+    if (name == provider) return std::string(title);
+  return std::string(provider);
+}
+
+void print_export_preview(const rapidjson::Value& preview) {
+  const std::string provider = provider_title(text(preview, "provider"));
+  const auto& party = preview["party"];
+  const auto& exported = preview["exported"];
+  fmt::print("Capsule {} on {}\n", describe_party(party), text(preview, "connection"));
+  if (exported["id"].GetInt64() != party["id"].GetInt64())
+    fmt::print("  belongs to {}: that organisation is exported, with this person as its contact person (R12)\n",
+               describe_party(exported));
+  const std::string_view outcome = text(preview, "outcome");
+  fmt::print("{} contact {}:\n", provider, outcome == "create" ? "that would be created" : "these details describe");
+  for (const auto& f : preview["fields"].GetArray()) {
+    std::string field(text(f, "provider_field"));
+    if (field.empty()) field = "(not sent to " + provider + ")";
+    const std::string_view value = text(f, "value");
+    fmt::print("  {:<15} {:<28} {}\n", text(f, "field"), field, value.empty() ? "(empty)" : value);
+  }
+  if (outcome == "linked") {
+    fmt::print("Already linked to {} contact {}: nothing to export\n", provider, text(preview, "linked_to"));
+  } else if (outcome == "name_clash") {
+    fmt::print("{} already has a contact named \"{}\":", provider, text(exported, "name"));
+    for (const auto& e : preview["existing"].GetArray()) fmt::print(" {} ({})", text(e, "id"), text(e, "status"));
+    fmt::print("\nNames stay unique (R13): the export creates nothing and records a name clash (capsyncctl "
+               "conflicts); rename one of them, or let the sync link them by name\n");
+  } else {
+    fmt::print("{} has no contact named \"{}\": the export creates it and links it to Capsule {} {}\n", provider,
+               text(exported, "name"), text(exported, "type"), exported["id"].GetInt64());
+  }
+}
+
+std::string export_question(const rapidjson::Value& preview) {
+  const auto& exported = preview["exported"];
+  const std::string provider = provider_title(text(preview, "provider"));
+  if (text(preview, "outcome") == "name_clash")
+    return fmt::format("Export Capsule {} {} \"{}\" to {} anyway (it only records the name clash)?",
+                       text(exported, "type"), exported["id"].GetInt64(), text(exported, "name"), provider);
+  return fmt::format("Export Capsule {} {} \"{}\" to {}?", text(exported, "type"), exported["id"].GetInt64(),
+                     text(exported, "name"), provider);
+}
+
+ExportDecision preview_export(const AdminCall& call, const std::string& connection, const std::string& party, bool yes,
+                              bool json) {
+  ExportDecision out;
+  auto preview = call(daemon::export_preview_request(connection, party), out.exit_code);
+  if (!preview) return out;
+  const std::int64_t party_id = (*preview)["party"]["id"].GetInt64();
+  const bool linked = text(*preview, "outcome") == "linked";
+  if (json) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    preview->Accept(w);
+    fmt::print("{}\n", buf.GetString());
+    if (linked) return out;
+    if (!yes) {
+      fmt::print(stderr, "capsyncctl: not exported: with --json pass --yes to export, nothing is asked\n");
+      out.exit_code = 2;
+      return out;
+    }
+    out.party_id = party_id;
+    return out;
+  }
+  print_export_preview(*preview);
+  if (linked) return out;
+  switch (confirm(export_question(*preview), yes)) {
+    case Confirmation::yes:
+      out.party_id = party_id;
+      return out;
+    case Confirmation::no:
+      fmt::print("Not exported\n");
+      out.exit_code = 1;
+      return out;
+    case Confirmation::not_a_terminal:
+      break;
+  }
+  fmt::print(stderr, "capsyncctl: not exported: stdin is not a terminal to ask on; pass --yes to export\n");
+  out.exit_code = 2;
+  return out;
+}
+
+}  // namespace capsync::ctl

@@ -1,0 +1,36 @@
+#pragma once
+// How `capsyncctl export` shows the daemon's export preview (export_preview.hpp) to a person
+// before anything is sent, and the question it then asks.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "daemon/ctl_confirm.hpp"
+
+namespace capsync::ctl {
+
+// "Xero", "FreeAgent", ... for a provider's config name; the name itself when unknown.
+std::string provider_title(std::string_view provider);
+
+// The party, what is exported (B2B: the organisation), each field as the provider's contact
+// receives it, and what the export will do: create, nothing (linked), or record a name clash.
+void print_export_preview(const rapidjson::Value& preview);
+
+// `export CONNECTION PARTY`: asks capsyncctl's daemon for the preview, shows it (--json: prints
+// it as is) and asks, unless `yes`. The party id to send the export of, or the exit code: 0
+// nothing to export (linked already), 1 refused or declined, 2 nobody to ask (pass --yes).
+struct ExportDecision {
+  std::optional<std::int64_t> party_id;
+  int exit_code = 0;
+};
+ExportDecision preview_export(const AdminCall& call, const std::string& connection, const std::string& party, bool yes,
+                              bool json);
+
+// "Export Capsule party 31 "Fine Ltd" to Xero?" (a name clash: "... anyway? It records ...").
+std::string export_question(const rapidjson::Value& preview);
+
+}  // namespace capsync::ctl

@@ -1,0 +1,41 @@
+#pragma once
+// The "export-preview" admin command behind `capsyncctl export` (R12, R13): which Capsule
+// party an export of PARTY (an id or an exact name) would send, its fields as they land in the
+// provider's contact, and whether the accounting side already has a contact of that name (the
+// export then records a name clash instead of creating, as the export job does). It reads the
+// party from Capsule and asks the accounting service for contacts of that name; it writes
+// nothing anywhere, not even capsync's own store.
+//
+//   -> {"cmd":"export-preview","connection":"acme","party":"Fine Ltd"}
+//   <- {"ok":true,"connection":"acme","provider":"xero",
+//       "party":{"id":21,"name":"Sam Smith","type":"person"},
+//       "exported":{"id":31,"name":"Fine Ltd","type":"organisation"},   (B2B: the organisation)
+//       "outcome":"create",                      (create | linked | name_clash)
+//       "linked_to":"c-1",                       (linked only)
+//       "existing":[{"id":"c-9","name":"Fine Ltd","status":"active"}],  (name_clash)
+//       "fields":[{"field":"name","provider_field":"Name","value":"Fine Ltd"}, …]}
+//   <- {"ok":false,"error":"2 Capsule parties are named \"Sam Smith\": 21 (person), 22 (person); …"}
+
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace capsync::engine {
+class ConnectorSource;
+}
+
+namespace capsync::daemon {
+
+class Daemon;
+
+inline constexpr std::string_view export_preview_command = "export-preview";
+
+// The request line capsyncctl sends.
+std::string export_preview_request(std::string_view connection, std::string_view party);
+
+// Answers one export-preview request line. `daemon` gives the config and the state database.
+boost::asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSource& connectors,
+                                                   std::string request_line);
+
+}  // namespace capsync::daemon
