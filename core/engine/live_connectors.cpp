@@ -4,6 +4,7 @@
 
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/freeagent/freeagent_connector.hpp"
+#include "connectors/freshbooks/freshbooks_connector.hpp"
 #include "connectors/kashflow/kashflow_connector.hpp"
 #include "connectors/kashflow/session_tokens.hpp"
 #include "connectors/sage/sage_connector.hpp"
@@ -92,7 +93,8 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   const config::Provider provider = c.accounting.provider;
   const std::string provider_name(config::to_string(provider));
   if (provider != config::Provider::xero && provider != config::Provider::freeagent &&
-      provider != config::Provider::sage && provider != config::Provider::kashflow)
+      provider != config::Provider::sage && provider != config::Provider::kashflow &&
+      provider != config::Provider::freshbooks)
     return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
                       config::to_string(c.accounting.provider));
   auto conn = std::make_unique<Impl::Connection>();
@@ -143,6 +145,15 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
       ks.gate = conn->accounting_limiter.get();
       conn->accounting =
           std::make_unique<kashflow::KashFlowConnector>(*conn->accounting_sender, *conn->session_tokens, ks);
+      break;
+    }
+    case config::Provider::freshbooks: {
+      freshbooks::FreshBooksSettings fs;
+      if (!c.accounting.base_url.empty()) fs.base_url = c.accounting.base_url;
+      fs.gate = conn->accounting_limiter.get();
+      fs.account_id = c.accounting.account_id;
+      conn->accounting =
+          std::make_unique<freshbooks::FreshBooksConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
       break;
     }
     case config::Provider::sage: {
