@@ -13,7 +13,7 @@ struct Names {
   std::array<std::string_view, 9> fields;
 };
 
-constexpr std::array<Names, 3> kNames{{
+constexpr std::array<Names, 4> kNames{{
     {"xero",
      {"Name", "Name, FirstName / LastName", "FirstName / LastName", "EmailAddress", "Phones[DEFAULT]", "Phones[FAX]",
       "Phones[MOBILE]", "", "Addresses[POBOX]"}},
@@ -24,6 +24,9 @@ constexpr std::array<Names, 3> kNames{{
     {"freeagent",
      {"organisation_name", "first_name / last_name", "first_name / last_name", "email", "phone_number", "",
       "mobile", "", "address1-3, town, region, postcode, country"}},
+    {"freshbooks",
+     {"organization", "fname / lname", "fname / lname", "email", "bus_phone", "fax", "mob_phone", "",
+      "p_street, p_street2, p_city, p_province, p_code, p_country"}},
 }};
 
 // For a provider whose connector is not in this table: the neutral names, all sent.
