@@ -140,7 +140,7 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
     b.pushed_hash = sync::details_hash(*details);
   }
   // A party this daemon created before a crash or a lost answer stays created by capsync.
-  PartyIntents intents(ctx_.store.db, ctx_.connection);
+  PartyIntents intents(ctx_.store.db, ctx_.store.name);
   auto ours = intents.started(a.remote_id);
   if (!ours) co_return ours.error();
   auto tx = ctx_.store.db.begin();
@@ -174,7 +174,7 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
     if (!team) co_return team.error().with_context("Failed to resolve default_team");
     spec.team = *team;
   }
-  PartyIntents intents(ctx_.store.db, ctx_.connection);
+  PartyIntents intents(ctx_.store.db, ctx_.store.name);
   if (auto s = intents.begin(remote_id, ctx_.now_ms()); !s) co_return s;
   auto created = co_await ctx_.capsule.create_party(spec);
   if (!created) {
@@ -285,7 +285,7 @@ asio::awaitable<Result<ActionExecutor::ExportStart>> ActionExecutor::before_expo
 }
 
 asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact& a) {
-  ExportIntents intents(ctx_.store.db, ctx_.connection);
+  ExportIntents intents(ctx_.store.db, ctx_.store.name);
   auto start = co_await before_export(a, intents);
   if (!start) co_return start.error();
   if (start->kind == ExportStart::Kind::clash) co_return Status{};

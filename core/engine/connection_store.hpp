@@ -15,13 +15,14 @@ namespace capsync::engine {
 
 struct ConnectionStore {
   ConnectionStore(store::Database& database, const std::string& connection)
-      : db(database), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
+      : db(database), name(connection), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
         invoices(database, connection), parties(database, connection), contacts(database, connection),
         notes(database, connection) {}
   ConnectionStore(const ConnectionStore&) = delete;
   ConnectionStore& operator=(const ConnectionStore&) = delete;
 
   store::Database& db;
+  std::string name;  // the connection whose rows these are
   BindingsRepo bindings;
   CursorsRepo cursors;
   ConflictsRepo conflicts;

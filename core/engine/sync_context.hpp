@@ -17,7 +17,7 @@ namespace capsync::engine {
 using Enqueue = std::function<Result<std::int64_t>(queue::JobSpec)>;
 
 struct SyncContext {
-  std::string connection;
+  std::string connection;  // for log lines and follow-up jobs; the store's rows are store.name's
   std::string time_zone;
   sync::ConnectionPolicy policy;
   ConnectionStore& store;

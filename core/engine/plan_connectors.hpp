@@ -1,0 +1,93 @@
+#pragma once
+// PlanCapsule, PlanAccounting: the connectors a plan (plan.hpp) syncs through. Reads go to
+// the real connector (same rate limiter and token) and are counted; every write is recorded
+// in the Plan and answered locally as the provider would have answered it, so the engine's
+// own code decides everything exactly as in a real sync, and nothing can reach a provider.
+// Records created here get ids no provider uses (negative party ids, "plan-new-N" contacts);
+// reads about them are answered locally too.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/capsule_connector.hpp"
+#include "core/engine/plan.hpp"
+
+namespace capsync::engine {
+
+// The plan entry of `party` in `entries` (added when it has none).
+PlanEntry& entry_for_party(std::vector<PlanEntry>& entries, model::PartyId party, std::string_view name);
+
+class PlanCapsule final : public connector::CapsuleConnector {
+ public:
+  struct Lookups {
+    std::function<std::string(model::PartyId)> party_name;                   // as mirrored; "" when unknown
+    std::function<std::optional<model::PartyId>(std::int64_t)> note_party;  // the party a stored note is on
+  };
+  PlanCapsule(connector::CapsuleConnector& real, Plan& plan, Lookups lookups)
+      : real_(real), plan_(plan), lookups_(std::move(lookups)) {}
+
+  boost::asio::awaitable<Result<connector::Page<model::Party>>> list_parties(connector::ListRequest request) override;
+  boost::asio::awaitable<Result<std::vector<connector::DeletedParty>>> list_deleted_parties(
+      model::Timestamp since) override;
+  boost::asio::awaitable<Result<model::Party>> get_party(model::PartyId id) override;
+  boost::asio::awaitable<Result<std::vector<model::Party>>> get_parties(std::span<const model::PartyId> ids) override;
+  boost::asio::awaitable<Result<model::Party>> create_party(const model::PartySpec& spec) override;
+  boost::asio::awaitable<Result<model::Party>> update_party(const model::Party& current,
+                                                            const connector::PartyPatch& patch) override;
+  boost::asio::awaitable<Result<std::vector<connector::FieldDefinition>>> field_definitions() override;
+  boost::asio::awaitable<Result<std::int64_t>> resolve_field(std::string_view name, connector::FieldType type) override;
+  boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) override;
+  boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override;
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override;
+  boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party, std::string_view content) override;
+  boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t note_id, std::string_view content) override;
+  boost::asio::awaitable<Status> delete_note(std::int64_t note_id) override;
+
+ private:
+  std::string party_name(model::PartyId party) const;
+  std::string field_name(std::int64_t definition_id) const;
+
+  connector::CapsuleConnector& real_;
+  Plan& plan_;
+  Lookups lookups_;
+  std::map<model::PartyId, model::Party> created_;     // by the (negative) id given here
+  std::map<std::int64_t, model::PartyId> note_party_;  // notes seen or made during the plan
+  std::map<std::int64_t, std::string> field_names_;    // custom field definitions by id
+  std::int64_t next_note_ = -1;
+};
+
+class PlanAccounting final : public connector::AccountingConnector {
+ public:
+  PlanAccounting(connector::AccountingConnector& real, Plan& plan) : real_(real), plan_(plan) {}
+
+  std::string_view provider() const override { return real_.provider(); }
+  connector::Capabilities capabilities() const override { return real_.capabilities(); }
+  boost::asio::awaitable<Result<connector::Tenant>> tenant() override;
+  boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(connector::ListRequest request) override;
+  boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(connector::ListRequest request,
+                                                                                bool include_purchase) override;
+  boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view remote_id) override;
+  boost::asio::awaitable<Result<model::Contact>> create_contact(const model::ContactDetails& spec,
+                                                                std::string_view idempotency_key) override;
+  boost::asio::awaitable<Result<model::Contact>> update_contact(std::string_view remote_id,
+                                                                const connector::ContactUpdate& update) override;
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(std::string_view name) override;
+  std::string invoice_url(const model::Invoice& invoice) const override { return real_.invoice_url(invoice); }
+  std::string new_invoice_url(std::string_view contact_remote_id) const override {
+    return real_.new_invoice_url(contact_remote_id);
+  }
+
+  // True for the ids given to contacts this plan would create.
+  static bool planned_id(std::string_view remote_id);
+
+ private:
+  connector::AccountingConnector& real_;
+  Plan& plan_;
+  std::map<std::string, model::Contact, std::less<>> created_;
+};
+
+}  // namespace capsync::engine
