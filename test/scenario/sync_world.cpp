@@ -35,14 +35,6 @@ constexpr std::string_view kBaseSeed = R"json({
     "tags": [],
     "parties": [],
     "entries": []
-  },
-  "xero": {
-    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
-    "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
-    "tenants": [{"tenantId": "b0a1c2d3-0000-4000-8000-000000000001", "tenantName": "Sandbox Company (UK)",
-                 "tenantType": "ORGANISATION"}],
-    "contacts": [],
-    "invoices": []
   }
 })json";
 
@@ -125,6 +117,19 @@ std::string sql_quote(std::string_view text) {
   return out + "'";
 }
 
+// Every line of `text` with `prefix` in front.
+std::string indent_lines(const std::string& text, const std::string& prefix) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += prefix + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string tail(const std::string& text, std::size_t lines) {
   std::size_t pos = text.size();
   for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
@@ -135,27 +140,29 @@ std::string tail(const std::string& text, std::size_t lines) {
 
 // --- Seed
 
-Seed::Seed() : doc_(std::make_shared<rapidjson::Document>(parse(kBaseSeed, "base seed"))) {
-  rapidjson::Value token(rapidjson::kObjectType);
-  auto& a = doc_->GetAllocator();
-  token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
-  token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
-  (*doc_)["xero"]["refreshTokens"].PushBack(token, a);
+Seed::Seed() : Seed("xero") {}
+
+Seed::Seed(std::string_view provider)
+    : provider_(provider), kit_(make_kit(provider)), doc_(std::make_shared<rapidjson::Document>(parse(kBaseSeed, "base seed"))) {
+  kit_->add_credentials(*doc_, kHarnessRefreshToken);
 }
 
-Seed Seed::generated(int seed, int parties, int contacts, int invoices, const std::string& currencies) {
-  auto generated = run(test::sandbox_path(),
-                       {"generate", "--seed", std::to_string(seed), "--parties", std::to_string(parties), "--contacts",
-                        std::to_string(contacts), "--invoices", std::to_string(invoices), "--currencies", currencies},
-                       60s);
+Seed Seed::generated(int seed, int parties, int contacts, int invoices, const std::string& currencies,
+                     const std::string& provider) {
+  std::vector<std::string> args{"generate",   "--seed",     std::to_string(seed),     "--parties",
+                                std::to_string(parties),    "--contacts", std::to_string(contacts), "--invoices",
+                                std::to_string(invoices),   "--currencies", currencies};
+  if (provider != "xero") args.insert(args.end(), {"--provider", provider});
+  auto generated = run(test::sandbox_path(), args, 60s);
   if (generated.exit_code != 0) throw std::runtime_error("capsync-sandbox generate failed: " + generated.output);
-  Seed s;
+  Seed s(provider);
   auto doc = parse(generated.output, "generated seed");
   auto& a = doc.GetAllocator();
+  // The generator writes the credentials of seeds/empty.json; the harness's own token joins them.
   rapidjson::Value token(rapidjson::kObjectType);
   token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
   token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
-  doc["xero"]["refreshTokens"].PushBack(token, a);
+  doc[provider.c_str()]["refreshTokens"].PushBack(token, a);
   s.doc_ = std::make_shared<rapidjson::Document>(std::move(doc));
   return s;
 }
@@ -173,6 +180,8 @@ Seed& Seed::entry(std::string_view json) { return append("capsule", "entries", j
 Seed& Seed::tag(std::string_view json) { return append("capsule", "tags", json), *this; }
 Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", json), *this; }
 Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
+Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
+Seed& Seed::invoice(const InvoiceSpec& invoice) { return kit_->add_invoice(*doc_, invoice), *this; }
 
 Seed& Seed::clock(std::string_view now_iso) {
   auto& a = doc_->GetAllocator();
@@ -239,7 +248,9 @@ std::string describe(const std::vector<LoggedRequest>& requests) {
 
 bool LoggedRequest::is_write() const {
   if (method == "GET" || method == "HEAD") return false;
-  return path.find("/connect/token") == std::string::npos;
+  // OAuth token endpoints: Xero's /connect/token, Sage's /token, FreeAgent's /token_endpoint.
+  return path.find("/connect/token") == std::string::npos && !path.ends_with("/token") &&
+         !path.ends_with("/token_endpoint");
 }
 
 rapidjson::Document HttpAnswer::json() const { return parse(body, "response body"); }
@@ -339,7 +350,7 @@ std::optional<std::string> SandboxState::field(const rapidjson::Value& party, st
 // --- SyncWorld
 
 SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
-    : options_(std::move(options)), xero_refresh_(kHarnessRefreshToken) {
+    : options_(std::move(options)), kit_(make_kit(seed.provider())) {
   write_file(dir_ / "seed.json", seed.json());
   std::vector<std::string> args{"--seed", (dir_ / "seed.json").string(), "--time-scale",
                                 fmt::format("{}", options_.time_scale)};
@@ -347,11 +358,16 @@ SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
   sandbox_ = std::make_unique<test::SandboxProcess>(args);
   base_url_ = sandbox_->base_url();
   if (options_.tls) ca_pem_ = read_file(dir_ / "sandbox-ca.pem");
-  for (const auto& [file, secret] : {std::pair{"capsule-token", kCapsuleToken}, std::pair{"xero-client-secret", kXeroClientSecret},
-                                     std::pair{"xero-refresh-token", kXeroRefreshToken}}) {
-    write_file(dir_ / file, std::string(secret) + "\n");
+  auto secrets = kit_->secret_files();
+  secrets.emplace("capsule-token", kCapsuleToken);
+  for (const auto& [file, secret] : secrets) {
+    write_file(dir_ / file, secret + "\n");
     chmod((dir_ / file).c_str(), 0600);
   }
+  kit_->connect([this](const std::string& method, const std::string& target, const std::string& body,
+                       const std::map<std::string, std::string>& headers) {
+    return admin_with(method, target, body, headers);
+  });
 }
 
 SyncWorld::~SyncWorld() {
@@ -396,15 +412,13 @@ void SyncWorld::start_daemon(bool wait) {
       "      base_url: {2}/capsule\n"
       "      token_file: {3}/capsule-token\n"
       "    accounting:\n"
-      "      provider: xero\n"
-      "      base_url: {2}/xero\n"
-      "      token_url: {2}/xero-identity/connect/token\n"
-      "      authorize_url: {2}/xero-login/identity/connect/authorize\n"
-      "      client_id: {4}\n"
-      "      client_secret_file: {3}/xero-client-secret\n"
-      "      refresh_token_file: {3}/xero-refresh-token\n"
-      "    sync:\n{5}",
-      kConnection, options_.time_zone, base_url_, d, kXeroClientId, sync_config_yaml());
+      "{4}"
+      "{5}"
+      "    sync:\n{6}",
+      kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
+      (options_.refresh_token ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
+          indent_lines(options_.accounting_yaml, "      "),
+      sync_config_yaml());
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},
@@ -560,34 +574,17 @@ HttpAnswer SyncWorld::capsule(const std::string& method, const std::string& path
 }
 
 HttpAnswer SyncWorld::xero(const std::string& method, const std::string& path, const std::string& body) {
-  const std::string token = ensure_xero_token();
-  return admin_with(method, "/xero/api.xro/2.0" + path, body,
-                    {{"Authorization", "Bearer " + token},
-                     {"xero-tenant-id", std::string(kXeroTenantId)},
-                     {"Content-Type", "application/json"},
-                     {"Accept", "application/json"}});
+  if (kit_->name() != "xero") fail(fmt::format("xero() called in a {} world", kit_->name()));
+  return kit_->api(method, path, body);
 }
+
+RemoteBook SyncWorld::remote(const SandboxState& state) const { return RemoteBook(kit_->contacts(state.doc())); }
 
 HttpAnswer SyncWorld::admin_with(const std::string& method, const std::string& target, const std::string& body,
                                  const std::map<std::string, std::string>& headers) const {
   auto r = sandbox::test::http_call(base_url_, {method, target, headers, body}, ca_pem_);
   if (r.status == 0) fail(fmt::format("{} {}: {}", method, target, r.error));
   return {r.status, r.body};
-}
-
-std::string SyncWorld::ensure_xero_token() {
-  if (!xero_access_.empty() && std::chrono::steady_clock::now() < xero_access_until_) return xero_access_;
-  const std::string form = fmt::format("grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
-                                       xero_refresh_, kXeroClientId, kXeroClientSecret);
-  auto answer = admin_with("POST", "/xero-identity/connect/token", form,
-                           {{"Content-Type", "application/x-www-form-urlencoded"}});
-  if (answer.status != 200) fail(fmt::format("the harness's Xero token refresh answered {}: {}", answer.status, answer.body));
-  auto doc = answer.json();
-  xero_access_ = str(doc, "access_token");
-  xero_refresh_ = str(doc, "refresh_token");
-  // Refresh at half the lifetime, so a token never expires between check and use.
-  xero_access_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(doc["expires_in"].GetInt64() * 500);
-  return xero_access_;
 }
 
 void SyncWorld::advance_clock(std::chrono::seconds by) {

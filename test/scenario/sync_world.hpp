@@ -1,7 +1,9 @@
 #pragma once
 // A sync world for scenario tests, crash tests and benchmarks: the sandbox (fake Capsule and
-// Xero) started from a seed, one capsyncd connection configured against it, capsyncctl, and
-// read access to both sides' state, the sandbox request log and the daemon's state database.
+// one accounting provider, Xero unless the seed names another) started from a seed, one
+// capsyncd connection configured against it, capsyncctl, and read access to both sides'
+// state, the sandbox request log and the daemon's state database. What differs by provider
+// is the world's ProviderKit (provider_kit.hpp).
 //
 //   Seed seed;                                   // credentials + summary fields, no records
 //   seed.party(organisation(11, "Acme Ltd")).contact(xero_contact("c-1", "Acme Ltd"))
@@ -32,6 +34,7 @@
 #include <rapidjson/document.h>
 
 #include "test/scenario/daemon_process.hpp"
+#include "test/scenario/provider_kit.hpp"
 
 namespace capsync::test {
 class SandboxProcess;
@@ -47,24 +50,32 @@ inline constexpr std::string_view kXeroRefreshToken = "xero-sandbox-refresh-toke
 inline constexpr std::string_view kXeroTenantId = "b0a1c2d3-0000-4000-8000-000000000001";
 inline constexpr std::string_view kConnection = "acme";
 
-// A seed document (test/sandbox/README.md). Starts with the credentials, one user, team 1
-// "Sales", team 2 "Accounts" and the Capsule custom fields of the default summary_fields.
+// A seed document (test/sandbox/README.md) for one accounting provider. Starts with the
+// credentials, one user, team 1 "Sales", team 2 "Accounts" and the Capsule custom fields of
+// the default summary_fields.
 class Seed {
  public:
-  Seed();
+  Seed();  // Xero
+  explicit Seed(std::string_view provider);
   // The generator's document (`capsync-sandbox generate`), deterministic from `seed`.
-  static Seed generated(int seed, int parties, int contacts, int invoices, const std::string& currencies = "GBP");
+  static Seed generated(int seed, int parties, int contacts, int invoices, const std::string& currencies = "GBP",
+                        const std::string& provider = "xero");
+  const std::string& provider() const { return provider_; }
 
   Seed& party(std::string_view party_json);      // a Capsule party
   Seed& entry(std::string_view entry_json);      // a Capsule entry (note)
   Seed& tag(std::string_view tag_json);          // a Capsule tag definition
   Seed& contact(std::string_view contact_json);  // a Xero contact of the first tenant
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
+  Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
+  Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
   std::string json() const;
 
  private:
   void append(const char* provider, const char* section, std::string_view item_json);
+  std::string provider_;
+  std::shared_ptr<const ProviderKit> kit_;
   std::shared_ptr<rapidjson::Document> doc_;
 };
 
@@ -98,24 +109,22 @@ struct WorldOptions {
   std::string log_level = "debug";
   // Top-level lines added to capsync.yaml, e.g. "queue:\n  max_attempts: 50\n".
   std::string extra_yaml;
+  // false: the connection has no refresh token, so it needs `capsyncctl connect` first.
+  bool refresh_token = true;
+  // Lines added under the connection's `accounting:` key, e.g. "redirect_uri: http://…\n".
+  std::string accounting_yaml;
 };
 
 // One line of the sandbox request log.
 struct LoggedRequest {
   std::int64_t seq = 0;
-  std::string method, path, query, provider;  // provider: "capsule" or "xero"
+  std::string method, path, query, provider;  // provider: "capsule" or the accounting one
   int status = 0;                             // 0 = connection reset
-  // POST/PUT/PATCH/DELETE on a provider API (not the OAuth token endpoint).
+  // POST/PUT/PATCH/DELETE on a provider API (not an OAuth token endpoint).
   bool is_write() const;
 };
 // One line per request, "PUT /capsule/api/v2/parties/11 -> 200", for failure messages.
 std::string describe(const std::vector<LoggedRequest>& requests);
-
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-  rapidjson::Document json() const;  // throws when the body is not JSON
-};
 
 // The sandbox's /_admin/state with lookups. Party names: organisation name or "First Last".
 class SandboxState {
@@ -195,7 +204,13 @@ class SyncWorld {
   // Capsule API v2 with the seed's token; `path` after /api/v2, e.g. "/parties/11".
   HttpAnswer capsule(const std::string& method, const std::string& path, const std::string& body = "") const;
   // Xero Accounting API with the harness's own token and tenant; `path` after /api.xro/2.0.
+  // Only in a Xero world.
   HttpAnswer xero(const std::string& method, const std::string& path, const std::string& body = "");
+  // The world's accounting provider: its name, traits, API and edits.
+  ProviderKit& kit() { return *kit_; }
+  const ProviderKit& kit() const { return *kit_; }
+  std::string remote_id(std::string_view contact_key) const { return kit_->remote_id(contact_key); }
+  RemoteBook remote(const SandboxState& state) const;  // the provider's contacts in `state`
   // Any sandbox path, e.g. admin("POST", "/_admin/faults", ...).
   HttpAnswer admin(const std::string& method, const std::string& path, const std::string& body = "") const;
   void advance_clock(std::chrono::seconds by);
@@ -215,7 +230,6 @@ class SyncWorld {
   std::string sync_config_yaml() const;
   HttpAnswer admin_with(const std::string& method, const std::string& target, const std::string& body,
                         const std::map<std::string, std::string>& headers) const;
-  std::string ensure_xero_token();
   [[noreturn]] void fail(const std::string& what) const;
 
   WorldOptions options_;
@@ -224,9 +238,7 @@ class SyncWorld {
   std::string base_url_;
   std::string ca_pem_;
   std::unique_ptr<ChildProcess> daemon_;
-  std::string xero_refresh_;
-  std::string xero_access_;
-  std::chrono::steady_clock::time_point xero_access_until_{};
+  std::unique_ptr<ProviderKit> kit_;
 };
 
 }  // namespace capsync::scenario
