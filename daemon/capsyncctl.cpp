@@ -26,6 +26,7 @@
 #include "daemon/admin_protocol.hpp"
 #include "daemon/ctl_confirm.hpp"
 #include "daemon/ctl_export.hpp"
+#include "daemon/ctl_plan.hpp"
 
 using namespace capsync;
 using daemon::admin::Command;
@@ -347,6 +348,12 @@ int main(int argc, char** argv) {
   auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
   enable->add_option("connection", connection, "Connection name")->required();
 
+  ctl::PlanArgs plan_args;
+  auto* plan_cmd = app.add_subcommand("plan", "What the next sync of a connection would do, writing nothing");
+  plan_cmd->add_option("connection", plan_args.connection, "Connection name")->required();
+  plan_cmd->add_flag("--full", plan_args.full, "Plan a full reconcile instead of the next incremental sync");
+  plan_cmd->add_flag("--all", plan_args.all, "Show every line of each list, not only the first ones");
+
   auto* jobs = app.add_subcommand("jobs", "Jobs waiting, running or dead (show and retry them)");
   jobs->require_subcommand(0, 1);
   jobs->add_flag("--dead", request.dead, "Only jobs that failed for good");
@@ -393,6 +400,7 @@ int main(int argc, char** argv) {
   else if (conflicts->parsed()) request.command = Command::conflicts;
   request.connection = connection;
 
+  if (plan_cmd->parsed()) return ctl::run_plan(socket_path(socket, config_path), plan_args, json);
   Ctl ctl(socket_path(socket, config_path), json);
   int exit_code = 0;
   const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };

@@ -13,6 +13,7 @@
 #include "core/engine/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
+#include "daemon/admin_plan.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/export_preview.hpp"
 #include "daemon/test_handlers.hpp"
@@ -89,6 +90,9 @@ int main(int argc, char** argv) {
   d.before_status([&connectors] { connectors.flush_budgets(); });
   d.admin_commands().add(std::string(daemon::export_preview_command), [&d, &connectors](std::string line) {
     return daemon::export_preview(d, connectors, std::move(line));
+  });
+  d.admin_commands().add(std::string(daemon::plan_command), [&d, &connectors](std::string line) {
+    return daemon::plan(d, connectors, std::move(line));
   });
   if (!test_handlers) {
     (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
