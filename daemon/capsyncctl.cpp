@@ -25,6 +25,7 @@
 #include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/ctl_confirm.hpp"
+#include "daemon/ctl_connect.hpp"
 #include "daemon/ctl_export.hpp"
 #include "daemon/ctl_plan.hpp"
 
@@ -85,8 +86,7 @@ void print_status(const rapidjson::Document& doc) {
     const std::string auth = text(c, "auth");
     fmt::print("    authorization: {}", auth);
     if (auth == "needs_authorization" || auth == "credentials_rejected")
-      fmt::print(" (run `capsyncctl connect {}`, which this release does not have yet: see README, Operating capsync)",
-                 c["name"].GetString());
+      fmt::print(" (run `capsyncctl connect {}`)", c["name"].GetString());
     const auto& counts = c["counts"];
     fmt::print("; {} linked ({} created by capsync), {} open conflict{}", counts["linked"].GetInt64(),
                counts["created"].GetInt64(), counts["conflicts"].GetInt64(),
@@ -347,6 +347,13 @@ int main(int argc, char** argv) {
   disable->add_flag("--yes", yes, "Disable without asking");
   auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
   enable->add_option("connection", connection, "Connection name")->required();
+  bool manual = false;
+  auto* connect = app.add_subcommand(
+      "connect", "Authorize capsync at the accounting service (OAuth in a browser; KashFlow: check the credentials)");
+  connect->add_option("connection", connection, "Connection name")->required();
+  connect->add_flag("--manual", manual,
+                    "Paste the URL the browser is sent to instead of capsyncd listening for it (an https "
+                    "redirect_uri, or no browser that reaches the server)");
 
   ctl::PlanArgs plan_args;
   auto* plan_cmd = app.add_subcommand("plan", "What the next sync of a connection would do, writing nothing");
@@ -401,6 +408,7 @@ int main(int argc, char** argv) {
   request.connection = connection;
 
   if (plan_cmd->parsed()) return ctl::run_plan(socket_path(socket, config_path), plan_args, json);
+  if (connect->parsed()) return ctl::run_connect(socket_path(socket, config_path), connection, manual, json);
   Ctl ctl(socket_path(socket, config_path), json);
   int exit_code = 0;
   const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };

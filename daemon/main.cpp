@@ -14,6 +14,7 @@
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "daemon/admin_plan.hpp"
+#include "daemon/connect_handler.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/export_preview.hpp"
 #include "daemon/test_handlers.hpp"
@@ -99,6 +100,8 @@ int main(int argc, char** argv) {
       d.handlers().add(std::move(kind), std::move(handler));
     });
   }
+  daemon::ConnectHandler connect(io.get_executor(), d, connectors);
+  connect.register_commands();
   if (auto s = daemon::TEST_register_handlers_from_env((*daemon)->handlers()); !s) {
     log::critical({}, "Failed to register test handlers: {}", s.error());
     return 1;

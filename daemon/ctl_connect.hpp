@@ -1,0 +1,14 @@
+#pragma once
+// `capsyncctl connect CONNECTION [--manual]`: asks capsyncd to authorize a connection (see
+// connect_handler.hpp), prints the URL to open and waits for the browser to come back, or with
+// --manual reads the URL the browser was sent to from stdin. KashFlow: checks the configured
+// credentials. Returns capsyncctl's exit code (0 connected, 1 refused or failed, 3 capsyncd is
+// not running, 4 permission denied on the socket).
+
+#include <string>
+
+namespace capsync::ctl {
+
+int run_connect(const std::string& socket_path, const std::string& connection, bool manual, bool json);
+
+}  // namespace capsync::ctl

@@ -1,0 +1,237 @@
+// capsyncctl connect against a running capsyncd and the sandbox (design §3 OAuth, §4 capsyncctl):
+// a connection without tokens is authorized through the loopback redirect (or a pasted URL),
+// syncs with the new tokens, and no secret reaches the journal or capsyncctl's output.
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "test/scenario/sync_world.hpp"
+#include "test/unit/sandbox/test_client.hpp"
+
+using namespace capsync::scenario;
+using namespace std::chrono_literals;
+using capsync::sandbox::test::http_call;
+using capsync::sandbox::test::HttpResult;
+
+namespace {
+
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+// A loopback port nothing listens on now, so parallel tests do not share a redirect port.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  socklen_t len = sizeof(addr);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A browser's GET of an absolute http URL, redirects not followed.
+HttpResult browse(const std::string& url) {
+  const auto path = url.find('/', url.find("://") + 3);
+  REQUIRE(path != std::string::npos);
+  capsync::sandbox::test::HttpCall call;
+  call.target = url.substr(path);
+  return http_call(url.substr(0, path), call);
+}
+
+// A world whose connection has no refresh token and the given redirect_uri.
+WorldOptions unauthorized(const std::string& redirect_uri) {
+  WorldOptions o;
+  o.refresh_token = false;
+  o.accounting_yaml = "redirect_uri: " + redirect_uri;
+  return o;
+}
+
+Seed acme_seed() {
+  Seed seed;
+  seed.party(organisation(11, "Acme Ltd"))
+      .contact(xero_contact("c-1", "Acme Ltd"))
+      .invoice(xero_invoice("c-1", "INV-1", "120.00", 10));
+  return seed;
+}
+
+void wait_for_auth(SyncWorld& world, std::string_view state) {
+  const bool reached = wait_until(
+      [&] {
+        const auto r = world.ctl({"--json", "status"});
+        return r.exit_code == 0 && contains(r.output, fmt::format(R"("auth":"{}")", state));
+      },
+      30s);
+  INFO(world.ctl({"status"}).output);
+  REQUIRE(reached);
+}
+
+// `capsyncctl connect ARGS…` running in the background.
+std::unique_ptr<ChildProcess> start_connect(const SyncWorld& world, std::vector<std::string> args,
+                                            const std::string& output_name) {
+  std::vector<std::string> all{"--socket", (world.dir() / "admin.sock").string(), "connect"};
+  all.insert(all.end(), args.begin(), args.end());
+  return std::make_unique<ChildProcess>(CAPSYNCCTL_PATH, all, std::map<std::string, std::string>{},
+                                        world.dir() / output_name);
+}
+
+// The authorize URL capsyncctl prints on its own indented line.
+std::string printed_url(const ChildProcess& ctl) {
+  REQUIRE(ctl.wait_for_output("\n\n", 20s));
+  const std::string out = ctl.output();
+  const auto at = out.find("\n  http");
+  INFO(out);
+  REQUIRE(at != std::string::npos);
+  const auto end = out.find('\n', at + 1);
+  return out.substr(at + 3, end - at - 3);
+}
+
+std::string query_value(const std::string& url, std::string_view key) {
+  const auto at = url.find(fmt::format("{}=", key));
+  REQUIRE(at != std::string::npos);
+  const auto start = at + key.size() + 1;
+  return url.substr(start, url.find('&', start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("connect: a connection without tokens is authorized through the loopback redirect and then syncs") {
+  const int port = free_port();
+  SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
+  world.start_daemon(false);
+  wait_for_auth(world, "needs_authorization");
+  const auto before = world.ctl({"status"});
+  CHECK(contains(before.output, "(run `capsyncctl connect acme`)"));
+
+  auto ctl = start_connect(world, {"acme"}, "connect.out");
+  const std::string url = printed_url(*ctl);
+  CHECK(contains(ctl->output(), fmt::format("ssh -L {}:127.0.0.1:{}", port, port)));
+  CHECK(query_value(url, "redirect_uri") == fmt::format("http%3A%2F%2F127.0.0.1%3A{}%2Fcallback", port));
+  const HttpResult authorize = browse(url);
+  REQUIRE(authorize.status == 302);
+  const std::string location = authorize.header("location");
+  REQUIRE(location.starts_with(fmt::format("http://127.0.0.1:{}/callback?", port)));
+  const HttpResult callback = browse(location);
+  CHECK(callback.status == 200);
+  CHECK(contains(callback.body, "You can close this window"));
+
+  const auto exit = ctl->wait_exit(30s);
+  const std::string out = ctl->output();
+  INFO(out);
+  REQUIRE(exit == 0);
+  CHECK(contains(out, "Connected acme to Xero organisation "));
+  CHECK(contains(out, "a sync is queued"));
+  wait_for_auth(world, "ok");
+  world.wait_settled();
+  CHECK(world.binding_of_party("11") == std::optional<std::string>("c-1"));
+  world.sync();
+
+  // The tokens live in the state database, and no secret in the journal or capsyncctl's output.
+  const auto stored = world.query_rows("SELECT access_token, refresh_token, state FROM tokens WHERE connection = 'acme'");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0][2] == "ok");
+  const std::string code = query_value(location, "code");
+  const std::string log = world.daemon_log();
+  for (const std::string& secret : {stored[0][0], stored[0][1], code, std::string(kXeroClientSecret)}) {
+    REQUIRE(secret.size() > 8);
+    CHECK_FALSE(contains(log, secret));
+    CHECK_FALSE(contains(out, secret));
+  }
+}
+
+TEST_CASE("connect: a redirect with a wrong state is refused and nothing is stored") {
+  const int port = free_port();
+  SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
+  world.start_daemon(false);
+  wait_for_auth(world, "needs_authorization");
+  world.clear_requests();
+
+  auto ctl = start_connect(world, {"acme"}, "connect.out");
+  const HttpResult authorize = browse(printed_url(*ctl));
+  REQUIRE(authorize.status == 302);
+  std::string forged = authorize.header("location");
+  forged.replace(forged.find("state=") + 6, query_value(forged, "state").size(), "forged-state");
+  CHECK(browse(forged).status == 400);
+
+  const auto exit = ctl->wait_exit(30s);
+  INFO(ctl->output());
+  CHECK(exit == 1);
+  CHECK(contains(ctl->output(), "wrong state"));
+  CHECK(world.query_text("SELECT count(*) FROM tokens WHERE connection = 'acme' AND state = 'ok'") == "0");
+  for (const auto& r : world.requests()) CHECK_FALSE(contains(r.path, "/connect/token"));
+  const auto status = world.ctl({"status"});
+  INFO(status.output);
+  CHECK(contains(status.output, "(run `capsyncctl connect acme`)"));
+}
+
+TEST_CASE("connect --manual: the URL the browser was sent to, pasted on stdin, completes the authorization") {
+  SyncWorld world(acme_seed(), unauthorized("https://capsync.example.com/callback"));
+  world.start_daemon(false);
+  wait_for_auth(world, "needs_authorization");
+
+  // capsyncd cannot listen for an https redirect: the refusal names --manual.
+  const auto listening = world.ctl({"connect", "acme"});
+  CHECK(listening.exit_code == 1);
+  CHECK(contains(listening.output, "capsyncctl connect --manual acme"));
+
+  // capsyncctl's stdin is a FIFO the test writes the redirected URL to once it saw the URL.
+  const auto fifo = world.dir() / "stdin.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const int writer = ::open(fifo.c_str(), O_RDWR);  // read-write: opening does not wait for a reader
+  REQUIRE(writer >= 0);
+  ChildProcess ctl("/bin/sh",
+                   {"-c", fmt::format("exec '{}' --socket '{}' connect --manual acme < '{}'", CAPSYNCCTL_PATH,
+                                      (world.dir() / "admin.sock").string(), fifo.string())},
+                   {}, world.dir() / "manual.out");
+  const std::string url = printed_url(ctl);
+  CHECK(ctl.wait_for_output("paste it here", 10s));
+  const HttpResult authorize = browse(url);
+  REQUIRE(authorize.status == 302);
+  const std::string location = authorize.header("location");
+  REQUIRE(location.starts_with("https://capsync.example.com/callback?"));
+  const std::string line = location + "\n";
+  REQUIRE(::write(writer, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+
+  const auto exit = ctl.wait_exit(30s);
+  ::close(writer);
+  const std::string out = ctl.output();
+  INFO(out);
+  REQUIRE(exit == 0);
+  CHECK(contains(out, "Connected acme to Xero organisation "));
+  CHECK_FALSE(contains(out, query_value(location, "code")));
+  wait_for_auth(world, "ok");
+  world.wait_settled();
+  CHECK(world.binding_of_party("11") == std::optional<std::string>("c-1"));
+}
+
+TEST_CASE("connect: a second connect of the same connection is refused; an unknown one lists the known ones") {
+  const int port = free_port();
+  SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
+  world.start_daemon(false);
+
+  auto first = start_connect(world, {"acme"}, "first.out");
+  (void)printed_url(*first);
+  const auto second = world.ctl({"connect", "acme"});
+  INFO(second.output);
+  CHECK(second.exit_code == 1);
+  CHECK(contains(second.output, "a connect of acme is already in progress"));
+  const auto unknown = world.ctl({"connect", "acme2"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(contains(unknown.output, "unknown connection \"acme2\" (known: acme)"));
+
+  // The first one still completes.
+  const HttpResult authorize = browse(printed_url(*first));
+  REQUIRE(authorize.status == 302);
+  CHECK(browse(authorize.header("location")).status == 200);
+  CHECK(first->wait_exit(30s) == 0);
+}
