@@ -23,6 +23,7 @@
 #include "core/store/database.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/config_diff.hpp"
+#include "daemon/metrics_page.hpp"
 
 namespace capsync::daemon {
 
@@ -99,7 +100,9 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
       runner_(io.get_executor(), *db_, *queue_, handlers_, make_owner(), runner_options()),
       admin_(io.get_executor(), {.path = config_.admin_socket, .group = config_.admin_socket_group},
              [this](std::string request) { return answer_admin(std::move(request)); }),
-      status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }) {
+      status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }),
+      metrics_(io.get_executor(), {.listen = config_.metrics_listen.value_or("")},
+               [this] { return metrics_page(*db_, config_, status()); }) {
   runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
   runner_.on_fatal([this](const Error& error) { fatal(error); });
@@ -143,6 +146,7 @@ void Daemon::warn_missing_handlers() const {
 
 Status Daemon::start() {
   if (auto s = admin_.start(); !s) return s.error().with_context("cannot start the admin socket");
+  if (auto s = metrics_.start(); !s) return s.error().with_context("cannot start the metrics endpoint");
   warn_missing_handlers();
   signals_.start();
   scheduler_.apply(config_.connections);
@@ -218,6 +222,7 @@ void Daemon::shutdown(int exit_code) {
   watchdog_.stop();
   signals_.stop();
   admin_.stop();
+  metrics_.stop();
   io_.stop();
 }
 

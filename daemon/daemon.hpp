@@ -29,6 +29,7 @@
 #include "daemon/handler_registry.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/job_runner.hpp"
+#include "daemon/metrics_server.hpp"
 #include "daemon/notifier.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/signals.hpp"
@@ -122,6 +123,7 @@ class Daemon final {
   JobRunner runner_;
   AdminServer admin_;
   StatusReporter status_reporter_;
+  MetricsServer metrics_;  // metrics_listen; fixed until a restart
   std::map<std::string, LastSync> last_sync_;  // by connection
   // When the sync job of each connection now running (or last run) started.
   std::map<std::string, std::chrono::system_clock::time_point> sync_started_;

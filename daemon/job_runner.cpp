@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/log.hpp"
+#include "core/metrics/process_metrics.hpp"
 #include "core/store/database.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
@@ -31,6 +32,12 @@ constexpr milliseconds rate_limited_delay{5000};
 std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
   using std::chrono::system_clock;
   return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
+}
+
+// capsync_job_duration_seconds: how long a handler ran, by how it ended.
+void record_duration(const queue::Job& job, const Status& result, steady::duration took) {
+  const char* outcome = result ? "ok" : result.error().code() == Errc::rate_limited ? "rate_limited" : "error";
+  metrics::process_metrics().job_duration.with({job.kind, outcome}).observe(std::chrono::duration<double>(took).count());
 }
 }  // namespace
 
@@ -237,7 +244,9 @@ asio::awaitable<void> JobRunner::run(queue::Job job) {
   asio::co_spawn(executor_, keep_lease(job.id, lease_timer), asio::detached);
   if (started_) started_(job);
 
+  const auto started = steady::now();
   Status result = co_await invoke(job);
+  record_duration(job, result, steady::now() - started);
 
   lease_timer->cancel();
   running_.erase(job.id);

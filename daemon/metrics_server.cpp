@@ -1,0 +1,158 @@
+#include "daemon/metrics_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/log/log.hpp"
+#include "core/metrics/exposition.hpp"
+
+namespace capsync::daemon {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+struct MetricsServer::State {
+  State(asio::any_io_executor executor, Options o, Render r)
+      : acceptor(std::move(executor)), options(std::move(o)), render(std::move(r)) {}
+  tcp::acceptor acceptor;
+  Options options;
+  Render render;
+  int connections = 0;
+  bool stopped = false;
+};
+
+namespace {
+
+// A scrape request has no body and few headers.
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+constexpr std::uint64_t kBodyLimit = 4 * 1024;
+
+Result<tcp::endpoint> parse_endpoint(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return make_error(Errc::invalid_argument, "metrics_listen \"{}\" is not host:port", listen);
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return make_error(Errc::invalid_argument, "metrics_listen \"{}\": \"{}\" is not an IP address", listen, host);
+  // The endpoint has no authentication: only this machine may reach it.
+  if (!address.is_loopback())
+    return make_error(Errc::invalid_argument, "metrics_listen \"{}\" is not a loopback address", listen);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return make_error(Errc::invalid_argument, "metrics_listen \"{}\": bad port", listen);
+  return tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
+
+bhttp::response<bhttp::string_body> answer(const std::shared_ptr<MetricsServer::State>& state,
+                                           const bhttp::request<bhttp::string_body>& request) {
+  bhttp::response<bhttp::string_body> response;
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/metrics") {
+    response.result(bhttp::status::not_found);
+    response.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    response.body() = "not found: the metrics are at /metrics\n";
+  } else if (request.method() != bhttp::verb::get) {
+    response.result(bhttp::status::method_not_allowed);
+    response.set(bhttp::field::allow, "GET");
+    response.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    response.body() = "method not allowed: use GET\n";
+  } else {
+    response.result(bhttp::status::ok);
+    response.set(bhttp::field::content_type, metrics::kTextContentType);
+    response.body() = state->render();
+  }
+  response.prepare_payload();
+  return response;
+}
+
+asio::awaitable<void> session(std::shared_ptr<MetricsServer::State> state, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  while (!state->stopped) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(kBodyLimit);
+    stream.expires_after(state->options.timeout);
+    auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)read;
+    if (read_ec) break;  // closed, timed out, or too large
+    auto response = answer(state, parser.get());
+    stream.expires_after(state->options.timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    (void)written;
+    if (write_ec || !response.keep_alive()) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
+  while (!state->stopped) {
+    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (state->stopped || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      log::warning({}, "Failed to accept a metrics connection: {}, ignoring", ec.message());
+      continue;
+    }
+    if (state->connections >= state->options.max_connections) continue;  // the socket closes here
+    ++state->connections;
+    asio::co_spawn(state->acceptor.get_executor(), session(state, std::move(socket)),
+                   [state](std::exception_ptr) { --state->connections; });
+  }
+}
+
+}  // namespace
+
+MetricsServer::MetricsServer(asio::any_io_executor executor, Options options, Render render)
+    : state_(std::make_shared<State>(std::move(executor), std::move(options), std::move(render))) {}
+
+MetricsServer::~MetricsServer() { stop(); }
+
+Status MetricsServer::start() {
+  if (state_->options.listen.empty()) return {};
+  auto endpoint = parse_endpoint(state_->options.listen);
+  if (!endpoint) return endpoint.error();
+  boost::system::error_code ec;
+  state_->acceptor.open(endpoint->protocol(), ec);
+  if (!ec) state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) state_->acceptor.bind(*endpoint, ec);
+  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(Errc::io, "cannot listen on {}: {}", state_->options.listen, ec.message());
+  asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), asio::detached);
+  log::info({}, "Serving Prometheus metrics on http://{}/metrics", state_->options.listen);
+  return {};
+}
+
+void MetricsServer::stop() {
+  if (state_->stopped) return;
+  state_->stopped = true;
+  if (state_->acceptor.is_open()) {
+    boost::system::error_code ignored;
+    state_->acceptor.close(ignored);
+  }
+}
+
+std::uint16_t MetricsServer::port() const {
+  boost::system::error_code ec;
+  if (!state_->acceptor.is_open()) return 0;
+  const auto endpoint = state_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+}  // namespace capsync::daemon
