@@ -8,6 +8,7 @@
 
 #include <grp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -76,15 +77,22 @@ void print_status(const rapidjson::Document& doc) {
     print_counts(c["queue"]);
     const auto& last = c["last_sync"];
     if (last.IsObject()) {
-      fmt::print("; last sync {} {}", last["at"].GetString(), last["ok"].GetBool() ? "ok" : "failed");
+      fmt::print("; last sync ");
+      if (last.HasMember("started_at") && last["started_at"].IsString())
+        fmt::print("started {}, ", last["started_at"].GetString());
+      fmt::print("ended {} {}", last["at"].GetString(), last["ok"].GetBool() ? "ok" : "failed");
       if (last.HasMember("error")) fmt::print(": {}", last["error"].GetString());
     } else {
       fmt::print("; no sync finished since capsyncd started");
     }
+    if (c.HasMember("sync_running_since") && c["sync_running_since"].IsString())
+      fmt::print("; a sync is running since {}", c["sync_running_since"].GetString());
     fmt::print("\n");
     if (!c.HasMember("counts")) continue;
     const std::string auth = text(c, "auth");
-    fmt::print("    authorization: {}", auth);
+    std::string auth_words = auth;
+    std::replace(auth_words.begin(), auth_words.end(), '_', ' ');
+    fmt::print("    authorization: {}", auth_words);
     if (auth == "needs_authorization" || auth == "credentials_rejected")
       fmt::print(" (run `capsyncctl connect {}`)", c["name"].GetString());
     const auto& counts = c["counts"];
