@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "test/scenario/sync_world.hpp"
+#include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
 using namespace capsync::scenario;
@@ -243,4 +245,72 @@ TEST_CASE("connect: a second connect of the same connection is refused; an unkno
   REQUIRE(authorize.status == 302);
   CHECK(browse(authorize.header("location")).status == 200);
   CHECK(first->wait_exit(30s) == 0);
+}
+
+namespace {
+
+// capsyncd with one KashFlow connection to a sandbox with the default seed (user "sandbox").
+class KashFlowDaemon {
+ public:
+  explicit KashFlowDaemon(const std::string& password) {
+    write_file(dir_ / "capsule-token", "capsule-sandbox-token\n");
+    write_file(dir_ / "kashflow-password", password + "\n");
+    write_file(dir_ / "kashflow-word", "pineapple\n");
+    for (const char* file : {"capsule-token", "kashflow-password", "kashflow-word"}) ::chmod((dir_ / file).c_str(), 0600);
+    const std::string d = dir_.path().string();
+    write_file(dir_ / "capsync.yaml",
+               fmt::format("state_dir: {0}/state\nadmin_socket: {0}/admin.sock\nshutdown_grace: 5s\n"
+                           "connections:\n"
+                           "  - name: shop\n"
+                           "    capsule:\n"
+                           "      base_url: {1}/capsule\n"
+                           "      token_file: {0}/capsule-token\n"
+                           "    accounting:\n"
+                           "      provider: kashflow\n"
+                           "      base_url: {1}/kashflow/v2\n"
+                           "      username: sandbox\n"
+                           "      password_file: {0}/kashflow-password\n"
+                           "      memorable_word_file: {0}/kashflow-word\n"
+                           "    sync:\n      interval: 2h\n      capsule_poll: 1h\n      full_reconcile: 24h\n",
+                           d, sandbox_.base_url()));
+    const auto capsyncd = std::filesystem::path(CAPSYNCCTL_PATH).parent_path() / "capsyncd";
+    daemon_ = std::make_unique<ChildProcess>(capsyncd.string(),
+                                             std::vector<std::string>{"--config", (dir_ / "capsync.yaml").string()},
+                                             std::map<std::string, std::string>{}, dir_ / "daemon.log");
+    REQUIRE(wait_until([&] { return ctl({"status"}).exit_code == 0; }, 30s));
+  }
+  RunResult ctl(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--socket", (dir_ / "admin.sock").string()});
+    return run(CAPSYNCCTL_PATH, args, 30s);
+  }
+  std::string log() const { return read_file(dir_ / "daemon.log"); }
+
+ private:
+  TempDir dir_;
+  capsync::test::SandboxProcess sandbox_;
+  std::unique_ptr<ChildProcess> daemon_;
+};
+
+}  // namespace
+
+TEST_CASE("connect: KashFlow has no OAuth, so connect checks the configured login and reports it") {
+  SECTION("accepted") {
+    KashFlowDaemon daemon("sandbox-password");
+    const auto connected = daemon.ctl({"connect", "shop"});
+    INFO(connected.output);
+    CHECK(connected.exit_code == 0);
+    CHECK(contains(connected.output, "Connected shop to KashFlow organisation "));
+    CHECK_FALSE(contains(connected.output, "http"));
+  }
+  SECTION("rejected: said once, without logging in again") {
+    KashFlowDaemon daemon("not-the-password");
+    const auto refused = daemon.ctl({"connect", "shop"});
+    INFO(refused.output);
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.output, "credentials rejected: "));
+    CHECK(contains(refused.output, "capsync does not retry a rejected login, to avoid locking the KashFlow user"));
+    CHECK_FALSE(contains(refused.output, "not-the-password"));
+    CHECK_FALSE(contains(daemon.log(), "not-the-password"));
+    CHECK_FALSE(contains(daemon.log(), "pineapple"));
+  }
 }
