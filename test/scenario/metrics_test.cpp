@@ -46,6 +46,26 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+// A TCP connection to the metrics port that sends `text` and then stays silent and open.
+class SilentClient final {
+ public:
+  SilentClient(int port, const std::string& text) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+      throw std::runtime_error("cannot connect to the metrics port");
+  }
+  SilentClient(const SilentClient&) = delete;
+  SilentClient& operator=(const SilentClient&) = delete;
+  ~SilentClient() { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
 // Every sample line of a scrape, keyed by its series ("name{labels}").
 std::map<std::string, double> parse_samples(const std::string& page) {
   std::map<std::string, double> out;
@@ -175,6 +195,16 @@ TEST_CASE("R17 metrics: request counters equal the sandbox log, a 429 is counted
   // Only GET /metrics is served.
   CHECK(http_call(base, call("POST", "/metrics", "x")).status == 405);
   CHECK(http_call(base, call("GET", "/other")).status == 404);
+
+  // Clients that send half a request and go quiet hold up neither the endpoint nor the daemon;
+  // one with oversized headers is closed without an answer.
+  SilentClient slow1(port, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  SilentClient slow2(port, "");
+  CHECK(http_call(base, call("GET", "/metrics")).status == 200);
+  CHECK(world.ctl({"status"}).exit_code == 0);
+  HttpCall oversized = call("GET", "/metrics");
+  oversized.headers["X-Padding"] = std::string(16 * 1024, 'a');
+  CHECK(http_call(base, oversized).status == 0);
 }
 
 TEST_CASE("metrics_listen on a non-loopback address is refused with its file, line and column", "[scenario][metrics]") {
