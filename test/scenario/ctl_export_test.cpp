@@ -306,10 +306,15 @@ TEST_CASE("R16 capsyncctl disable says what it removes and asks; a script needs 
   CHECK(unknown.exit_code == 1);
   CHECK(contains(unknown.output, "unknown connection \"acme2\" (known: acme)"));
 
-  const auto done = world.ctl({"disable", "acme", "--yes"});
+  const auto json_unasked = world.ctl({"--json", "disable", "acme"});
+  CHECK(json_unasked.exit_code == 2);
+  CHECK(contains(json_unasked.output, "pass --yes"));
+  CHECK(world.status()["connections"][0]["enabled"].GetBool());
+
+  const auto done = world.ctl({"disable", "acme", "--yes", "--json"});
   INFO(done.output);
   CHECK(done.exit_code == 0);
-  CHECK(contains(done.output, "Disabling acme"));
+  CHECK(parse_json(done.output)["job"].GetInt64() > 0);
   world.wait_settled();
   CHECK_FALSE(world.status()["connections"][0]["enabled"].GetBool());
 }

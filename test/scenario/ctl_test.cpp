@@ -63,6 +63,13 @@ TEST_CASE("capsyncctl errors say what to do: daemon not running, unknown connect
   CHECK(contains(unknown.output, "unknown connection \"acme2\" (known: acme)"));
   const auto unknown_jobs = world.ctl({"jobs", "--connection", "acme2"});
   CHECK(contains(unknown_jobs.output, "(known: acme)"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"conflicts", "acme2"}, {"enable", "acme2"}, {"disable", "acme2", "--yes"}, {"export", "acme2", "21", "--yes"}}) {
+    const auto refused = world.ctl(args);
+    INFO(args.front() << ": " << refused.output);
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.output, "unknown connection \"acme2\" (known: acme)"));
+  }
 
   // Global options after the subcommand, and the socket path read from --config.
   const auto after = run(CAPSYNCCTL_PATH, {"status", "--json", "--config", world.config_path().string()});
