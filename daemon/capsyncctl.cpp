@@ -1,8 +1,9 @@
 // capsyncctl: asks a running capsyncd over its admin socket. Wiring and printing only; the
 // protocol is in admin_protocol, the socket client in admin_client.
 //
-// Exit codes: 0 done, 1 refused or failed (a --wait job that failed too), 2 bad usage,
-// 3 capsyncd is not running, 4 permission denied on the socket.
+// Exit codes: 0 done, 1 refused or failed (a --wait job that failed too), 2 bad usage or a
+// question with no terminal to ask on (--yes missing), 3 capsyncd is not running, 4 permission
+// denied on the socket.
 
 #include <sys/stat.h>
 
