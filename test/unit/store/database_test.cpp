@@ -334,3 +334,25 @@ TEST_CASE("store: reclaim_space gives freed pages back to the file system") {
   REQUIRE(db->reclaim_space());
   CHECK(scalar_int(*db, "PRAGMA freelist_count") == 0);
 }
+
+TEST_CASE("store: an in-memory snapshot holds the committed rows, and its writes never reach the file") {
+  capsync::test::TempDir dir;
+  auto db = open_ok(dir.file("capsync.db"));
+  REQUIRE(db->exec("INSERT INTO cursors (connection, resource, value, updated_at) VALUES ('acme', 'capsule', 'a', 1)"));
+
+  auto copy = db->snapshot_in_memory();
+  REQUIRE(copy.ok());
+  CHECK((*copy)->user_version() == db->user_version());
+  CHECK(scalar_text(**copy, "SELECT value FROM cursors WHERE connection = 'acme'") == "a");
+  REQUIRE((*copy)->exec("UPDATE cursors SET value = 'b'"));
+  REQUIRE((*copy)->exec("INSERT INTO cursors (connection, resource, value, updated_at) VALUES ('acme', 'xero', 'x', 1)"));
+  CHECK(scalar_text(*db, "SELECT value FROM cursors WHERE connection = 'acme'") == "a");
+  CHECK(scalar_int(*db, "SELECT COUNT(*) FROM cursors") == 1);
+
+  // An open transaction's rows are not committed yet: no copy is taken of them.
+  auto tx = db->begin();
+  REQUIRE(tx.ok());
+  auto refused = db->snapshot_in_memory();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == Errc::busy);
+}
