@@ -225,7 +225,7 @@ TEST_CASE("connect --manual: the URL the browser was sent to, pasted on stdin, c
   CHECK(world.binding_of_party("11") == std::optional<std::string>("c-1"));
 }
 
-TEST_CASE("connect: a second connect of the same connection is refused; an unknown one lists the known ones") {
+TEST_CASE("connect: a second connect of the same connection is refused, and an unknown one lists the known ones") {
   const int port = free_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
   world.start_daemon(false);
