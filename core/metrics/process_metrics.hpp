@@ -16,7 +16,8 @@ struct ProcessMetrics {
 
   Registry registry;
   // capsync_http_requests_total{connection,provider,status}: one per attempt sent to a provider
-  // API; status is the HTTP status, or "error" when no answer came (reset, timeout, TLS).
+  // API; status is the HTTP status, or "error" when no complete answer came (reset, timeout,
+  // TLS failure, cut body).
   CounterFamily& http_requests;
   // capsync_http_rate_limited_total{connection,provider}: the attempts answered 429.
   CounterFamily& http_rate_limited;
@@ -26,7 +27,7 @@ struct ProcessMetrics {
 
 ProcessMetrics& process_metrics();
 
-// Counts one attempt of a provider request; status 0 when no response arrived.
+// Counts one attempt of a provider request; status 0 when no complete response arrived.
 void count_http_attempt(const std::string& connection, const std::string& provider, int status);
 
 // capsync_build_info{version} 1.
