@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/connector/json.hpp"
+#include "core/connector/unchanged_fields.hpp"
 #include "core/model/date_time.hpp"
 
 namespace capsync::freeagent {
@@ -224,15 +225,19 @@ std::string contact_create_body(const model::ContactDetails& spec) {
 }
 
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
-  Fields now = fields_of(update.desired);
-  if (!update.current) return body(now, [](const char*, const std::string&) { return true; });
-  Fields before = fields_of(details_of(*update.current));
-  // No address in Capsule leaves FreeAgent's as it is (an empty optional is "keep").
+  if (!update.current) return body(fields_of(update.desired), [](const char*, const std::string&) { return true; });
+  const model::ContactDetails current = details_of(*update.current);
+  Fields now = fields_of(connector::keep_unchanged_fields(update.desired, current, update.previous));
+  Fields before = fields_of(current);
+  // No address in Capsule leaves FreeAgent's as it is (an empty optional is "keep"), and an
+  // organisation pushed without a contact person leaves FreeAgent's first and last name alone.
   bool keep_address = !update.desired.address.has_value();
+  bool keep_person = update.desired.kind != ContactKind::person && !update.desired.contact_person;
   auto changed = [&](const char* key, const std::string& value) {
     std::string_view k(key);
     if (keep_address && (k.starts_with("address") || k == "town" || k == "region" || k == "postcode" || k == "country"))
       return false;
+    if (keep_person && (k == "first_name" || k == "last_name")) return false;
     return before.at(key) != value;
   };
   bool any = false;

@@ -7,6 +7,7 @@
 
 #include "connectors/sage/countries.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/unchanged_fields.hpp"
 
 namespace capsync::sage {
 
@@ -284,7 +285,7 @@ std::string contact_create_body(const model::ContactDetails& spec, std::string_v
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
   if (!update.current) return contact_body(update.desired, nullptr, false, {});
   model::ContactDetails old = details_of(*update.current);
-  return contact_body(update.desired, &old, false, {});
+  return contact_body(connector::keep_unchanged_fields(update.desired, old, update.previous), &old, false, {});
 }
 
 std::string idempotency_id(std::string_view key) {
