@@ -7,14 +7,14 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "test/scenario/conformance.hpp"
 #include "test/scenario/sync_world.hpp"
 
 using namespace capsync::scenario;
 using namespace std::chrono_literals;
 
 TEST_CASE("R1 exact-name link: trimmed, NFC-normalised names link to the existing party") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.party(organisation(11, "Acme Ltd"))
       .party(organisation(12, "Caf\u00e9 Zo\u00eb"))  // NFC, as typed on one keyboard
@@ -39,8 +39,7 @@ TEST_CASE("R1 exact-name link: trimmed, NFC-normalised names link to the existin
 }
 
 TEST_CASE("R1 normalized matching is opt-in: case, inner spaces and legal suffixes fold only when configured") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   auto seed = [&] {
     Seed s(provider);
     s.party(organisation(11, "Globex Corporation"))
@@ -86,8 +85,7 @@ TEST_CASE("R1 normalized matching is opt-in: case, inner spaces and legal suffix
 }
 
 TEST_CASE("R2 missing party is created (organisation or person), an ambiguous name links and creates nothing") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.party(person(21, "Sam", "Smith"))
       .party(person(22, "Sam", "Smith"))
@@ -133,8 +131,7 @@ TEST_CASE("R2 missing party is created (organisation or person), an ambiguous na
 
 TEST_CASE("R3 who qualifies: Xero only contacts with a non-draft invoice (bills count), elsewhere every "
           "customer and supplier; never an archived contact") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.contact(org_contact("c-1", "Draft Only Ltd"))
       .contact(org_contact("c-2", "Archived Co").archive())
@@ -177,8 +174,7 @@ TEST_CASE("R3 who qualifies: Xero only contacts with a non-draft invoice (bills 
 }
 
 TEST_CASE("R4 created parties go to the default team, or stay unassigned, and get no owner") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   auto seed = [&] {
     Seed s(provider);
     s.contact(org_contact("c-1", "Team Org")).invoice(sales_invoice("c-1", "INV-1", "10.00", 10));
@@ -208,8 +204,7 @@ TEST_CASE("R4 created parties go to the default team, or stay unassigned, and ge
 }
 
 TEST_CASE("R5 a contact added in the accounting service after the first sync is linked at the next sync") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.party(organisation(11, "First Ltd"))
       .party(organisation(12, "Second Ltd"))
@@ -236,8 +231,7 @@ TEST_CASE("R5 a contact added in the accounting service after the first sync is 
 }
 
 TEST_CASE("R17 a contact Capsule refuses is reported with its id and the rest of the sync goes on") {
-  const std::string provider = GENERATE(from_range(conformance_providers()));
-  CAPTURE(provider);
+  FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.contact(org_contact("c-1", "Refused Ltd").with_address("1 Road", "Leeds", "Narnia"))
       .contact(org_contact("c-2", "Fine Ltd"))

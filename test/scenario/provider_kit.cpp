@@ -124,6 +124,13 @@ const std::vector<std::string>& conformance_providers() {
   return names;
 }
 
+std::vector<std::string> conformance_providers(Trait trait) {
+  std::vector<std::string> out;
+  for (const auto& name : conformance_providers())
+    if (make_kit(name)->has(trait)) out.push_back(name);
+  return out;
+}
+
 JsonObject& JsonObject::text(std::string_view key, std::string_view value) {
   return raw(key, json_string(value));
 }

@@ -182,6 +182,8 @@ class ProviderKit {
 std::unique_ptr<ProviderKit> make_kit(std::string_view provider);
 // The providers the conformance suite runs against.
 const std::vector<std::string>& conformance_providers();
+// Those of them whose kit has `trait`: a case that needs it runs against these only.
+std::vector<std::string> conformance_providers(Trait trait);
 
 // Helpers the kits share.
 // Builds one JSON object's text member by member.
