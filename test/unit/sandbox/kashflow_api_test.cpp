@@ -1,0 +1,179 @@
+// Fake KashFlow REST v2: the two-step session login (letters checked, temporary token single
+// use, lock after bad attempts), idle expiry, NextPageUrl paging, unique codes with
+// CreateCustomerCodeIfDuplicate, whole-member PUT, exact money, the per-minute limit.
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include <rapidjson/document.h>
+
+#include "test/unit/sandbox/test_client.hpp"
+
+using namespace capsync::sandbox;
+using namespace capsync::sandbox::test;
+
+namespace {
+
+const std::string kApi = "/kashflow/v2";
+const std::string kWord = "pineapple";
+
+rapidjson::Document json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  return doc;
+}
+
+std::string seed(const std::string& extra = "") {
+  std::string customers;
+  for (int i = 0; i < 30; ++i)
+    customers += std::string(i ? "," : "") + R"({"Code":"C)" + std::to_string(100 + i) + R"(","Name":"Customer )" +
+                 std::to_string(i) + R"("})";
+  return R"({"kashflow":{"users":[{"username":"u","password":"p","memorableWord":")" + kWord +
+         R"("}],"lockAfter":3,"customers":[)" + customers +
+         R"(],"invoices":[{"Number":7,"CustomerCode":"C100","GrossAmount":"117.5049","VATAmount":"17.50","TotalPaidAmount":"0.0049"}])" +
+         extra + "}}";
+}
+
+HttpResult start(const SandboxFixture& sandbox, const std::string& password = "p") {
+  return sandbox.send("POST", kApi + "/sessiontoken", R"({"UserName":"u","Password":")" + password + R"("})",
+                      {{"Content-Type", "application/json"}});
+}
+
+// The PUT body answering `challenge` with letters of `word`.
+std::string letters(const std::string& challenge, const std::string& word) {
+  auto doc = json(challenge);
+  std::string out = R"({"TemporaryToken":")" + std::string(doc["TemporaryToken"].GetString()) +
+                    R"(","MemorableWordList":[)";
+  bool first = true;
+  for (const auto& l : doc["MemorableWordList"].GetArray()) {
+    int p = l["Position"].GetInt();
+    out += std::string(first ? "" : ",") + R"({"Position":)" + std::to_string(p) + R"(,"Value":")" +
+           word.substr(static_cast<std::size_t>(p - 1), 1) + R"("})";
+    first = false;
+  }
+  return out + "]}";
+}
+
+std::string session(const SandboxFixture& sandbox) {
+  auto first = start(sandbox);
+  REQUIRE(first.status == 200);
+  auto second = sandbox.send("PUT", kApi + "/sessiontoken", letters(first.body, "PINEAPPLE"));
+  REQUIRE(second.status == 200);
+  return json(second.body)["SessionToken"].GetString();
+}
+
+std::map<std::string, std::string> auth(const std::string& token) {
+  return {{"Authorization", "KfToken " + token}, {"Content-Type", "application/json"}};
+}
+
+}  // namespace
+
+TEST_CASE("KashFlow sandbox login: three distinct positions, letters case-insensitive, temporary token single use") {
+  SandboxFixture sandbox(seed());
+  auto first = start(sandbox);
+  REQUIRE(first.status == 200);
+  auto doc = json(first.body);
+  std::set<int> positions;
+  for (const auto& l : doc["MemorableWordList"].GetArray()) positions.insert(l["Position"].GetInt());
+  CHECK(positions.size() == 3);
+  CHECK(*positions.begin() >= 1);
+  CHECK(*positions.rbegin() <= static_cast<int>(kWord.size()));
+  auto second = sandbox.send("PUT", kApi + "/sessiontoken", letters(first.body, "PINEAPPLE"));
+  REQUIRE(second.status == 200);
+  auto again = sandbox.send("PUT", kApi + "/sessiontoken", letters(first.body, kWord));
+  CHECK(again.status == 401);
+  CHECK(std::string(json(again.body)["Error"].GetString()) == "InvalidTemporaryToken");
+  std::string token = json(second.body)["SessionToken"].GetString();
+  CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+  CHECK(sandbox.get(kApi + "/metadata").status == 401);
+  CHECK(std::string(json(sandbox.get(kApi + "/metadata", auth("nope")).body)["Error"].GetString()) == "InvalidSessionToken");
+}
+
+TEST_CASE("KashFlow sandbox: the third bad login in a row locks the account, even for the right password") {
+  SandboxFixture sandbox(seed());
+  CHECK(std::string(json(start(sandbox, "bad").body)["Error"].GetString()) == "InvalidCredentials");
+  auto challenge = start(sandbox);
+  auto wrong = sandbox.send("PUT", kApi + "/sessiontoken", letters(challenge.body, "xxxxxxxxx"));
+  CHECK(wrong.status == 401);
+  CHECK(std::string(json(wrong.body)["Error"].GetString()) == "InvalidMemorableWord");
+  CHECK(start(sandbox, "bad").status == 401);
+  auto locked = start(sandbox);
+  CHECK(locked.status == 401);
+  CHECK(std::string(json(locked.body)["Error"].GetString()) == "AccountLocked");
+  auto state = json(sandbox.get("/_admin/state").body);
+  CHECK(state["kashflow"]["users"][0]["locked"].GetBool());
+}
+
+TEST_CASE("KashFlow sandbox: a session unused for 60 minutes dies; use keeps it alive") {
+  SandboxFixture sandbox(seed());
+  auto token = session(sandbox);
+  REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":3000})").status == 200);
+  CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+  REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":3000})").status == 200);
+  CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+  REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":3600})").status == 200);
+  auto expired = sandbox.get(kApi + "/metadata", auth(token));
+  CHECK(expired.status == 401);
+  CHECK(std::string(json(expired.body)["Error"].GetString()) == "InvalidSessionToken");
+}
+
+TEST_CASE("KashFlow sandbox lists: NextPageUrl until the last page, perpage clamped, exact money") {
+  SandboxFixture sandbox(seed());
+  auto token = session(sandbox);
+  auto page = sandbox.get(kApi + "/customers?page=1&perpage=20&sortby=Code&order=Desc", auth(token));
+  REQUIRE(page.status == 200);
+  auto doc = json(page.body);
+  CHECK(doc["Data"].Size() == 20);
+  CHECK(std::string(doc["Data"][0]["Code"].GetString()) == "C129");
+  CHECK(doc["MetaData"]["TotalRecords"].GetInt() == 30);
+  CHECK(std::string(doc["MetaData"]["NextPageUrl"].GetString()) ==
+        sandbox.url + kApi + "/customers?page=2&perpage=20&sortby=Code&order=Desc");
+  auto last = json(sandbox.get(kApi + "/customers?page=2&perpage=20", auth(token)).body);
+  CHECK(last["Data"].Size() == 10);
+  CHECK(last["MetaData"]["NextPageUrl"].IsNull());
+  CHECK(json(sandbox.get(kApi + "/customers?perpage=500", auth(token)).body)["Data"].Size() == 30);
+  auto invoices = sandbox.get(kApi + "/invoices", auth(token));
+  CHECK(invoices.body.find(R"("GrossAmount":117.5049,)") != std::string::npos);
+  CHECK(invoices.body.find(R"("NetAmount":100.0049,)") != std::string::npos);
+  CHECK(invoices.body.find(R"("Status":"PartiallyPaid")") != std::string::npos);
+  CHECK(sandbox.get(kApi + "/invoices/7", auth(token)).status == 200);
+  CHECK(sandbox.get(kApi + "/invoices/8", auth(token)).status == 404);
+}
+
+TEST_CASE("KashFlow sandbox customers: codes unique unless CreateCustomerCodeIfDuplicate, names may repeat, PUT") {
+  SandboxFixture sandbox(seed());
+  auto token = session(sandbox);
+  auto dup = sandbox.send("POST", kApi + "/customers", R"({"Code":"C100","Name":"Customer 0"})", auth(token));
+  CHECK(dup.status == 400);
+  CHECK(std::string(json(dup.body)["Error"].GetString()) == "DuplicateCustomerCode");
+  auto made = sandbox.send("POST", kApi + "/customers",
+                           R"({"Code":"C100","Name":"Customer 0","CreateCustomerCodeIfDuplicate":true})", auth(token));
+  REQUIRE(made.status == 201);
+  CHECK(std::string(json(made.body)["Code"].GetString()) == "CUST01");
+  CHECK(sandbox.send("POST", kApi + "/customers", R"({"Name":""})", auth(token)).status == 400);
+  auto put = sandbox.send("PUT", kApi + "/customers/C100", R"({"Email":"a@b.example","Contacts":[{"Firstname":"Ann"}]})",
+                          auth(token));
+  REQUIRE(put.status == 200);
+  auto doc = json(put.body);
+  CHECK(std::string(doc["Name"].GetString()) == "Customer 0");  // not sent: kept
+  CHECK(std::string(doc["Email"].GetString()) == "a@b.example");
+  CHECK(std::string(doc["Contacts"][0]["Firstname"].GetString()) == "Ann");
+  CHECK(sandbox.send("PUT", kApi + "/customers/NOPE", "{}", auth(token)).status == 404);
+  auto renamed = sandbox.send("PUT", kApi + "/customers/C100", R"({"Code":"NEW1"})", auth(token));
+  REQUIRE(renamed.status == 200);
+  CHECK(std::string(json(sandbox.get(kApi + "/invoices/7", auth(token)).body)["CustomerCode"].GetString()) == "NEW1");
+}
+
+TEST_CASE("KashFlow sandbox limit: rateLimits.perMinute calls per user, then 429 with Retry-After") {
+  SandboxFixture sandbox(seed(R"(,"rateLimits":{"perMinute":3})"));
+  auto token = session(sandbox);
+  for (int i = 0; i < 3; ++i) CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+  auto limited = sandbox.get(kApi + "/metadata", auth(token));
+  CHECK(limited.status == 429);
+  CHECK(std::string(json(limited.body)["Error"].GetString()) == "TooManyRequests");
+  CHECK(std::stoi(limited.header("retry-after")) >= 1);
+  REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":61})").status == 200);
+  CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+}
