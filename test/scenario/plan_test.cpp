@@ -168,7 +168,7 @@ TEST_CASE("plan R1 R2 R10 R17: links, creates, a push and a conflict are planned
   CHECK(contains(acme->phone, "01134960001"));
 }
 
-TEST_CASE("plan refuses an unknown connection and runs while the connection's sync runs") {
+TEST_CASE("plan R16: refused for an unknown or disabled connection, and runs while the connection's sync runs") {
   SyncWorld world(linked_seed());
   world.start_daemon();
   const auto unknown = world.ctl({"plan", "acme2"});
@@ -181,4 +181,12 @@ TEST_CASE("plan refuses an unknown connection and runs while the connection's sy
   CHECK(during.exit_code == 0);
   CHECK(contains(during.output, "Nothing was written: this was a plan."));
   world.wait_settled({job});
+
+  const auto disabled = world.ctl({"disable", "acme", "--yes"});
+  INFO(disabled.output);
+  REQUIRE(disabled.exit_code == 0);
+  const auto refused = world.ctl({"plan", "acme"});
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.output, "connection \"acme\" is disabl"));
+  CHECK(contains(refused.output, "capsyncctl enable acme"));
 }
