@@ -163,7 +163,13 @@ asio::awaitable<std::string> plan(Daemon& daemon, engine::ConnectorSource& conne
             full ? "full " : "next ", connection);
   auto planned = co_await engine::plan_sync(daemon.database(), config, *conns, {.full = full, .now_ms = {}});
   if (!planned) co_return admin::error_response(planned.error().message());
-  co_return plan_response(connection, full, *planned);
+  const auto& p = *planned;
+  log::info({.connection = connection},
+            "Planned the {}sync of connection {} with {} reads and no write: {} to link, {} to create in Capsule, {} "
+            "to update in Capsule, {} to push, {} to export, {} to unlink, {} new conflicts",
+            full ? "full " : "next ", connection, p.reads, p.link.size(), p.create_in_capsule.size(),
+            p.update_in_capsule.size(), p.push.size(), p.export_contacts.size(), p.unlink.size(), p.conflicts.size());
+  co_return plan_response(connection, full, p);
 }
 
 }  // namespace capsync::daemon
