@@ -12,7 +12,8 @@ namespace json = connector::json;
 namespace {
 
 constexpr std::string_view kStopped =
-    "capsync stopped logging in to avoid locking the KashFlow account; fix the credentials in the config and restart";
+    "capsync stopped logging in to avoid locking the KashFlow account; fix the credentials in the config and "
+    "restart capsyncd";
 
 }  // namespace
 
@@ -93,14 +94,14 @@ Error login_error(const http::Response& r, LoginStep step) {
     std::string code = error_code(r.body);
     if (code == "AccountLocked")
       return make_error(Errc::unauthorized,
-                        "KashFlow credentials rejected: the KashFlow user account is locked (too many failed logins); "
+                        "KashFlow refused the login: the KashFlow user account is locked (too many failed logins); "
                         "an administrator must unlock it in KashFlow. {}",
                         kStopped);
     if (step == LoginStep::password)
-      return make_error(Errc::unauthorized, "KashFlow credentials rejected: wrong username or password (HTTP {}{}); {}",
+      return make_error(Errc::unauthorized, "KashFlow refused the login: wrong username or password (HTTP {}{}); {}",
                         r.status, code.empty() ? std::string() : " " + code, kStopped);
     return make_error(Errc::unauthorized,
-                      "KashFlow credentials rejected: wrong memorable word letters (HTTP {}{}); {}", r.status,
+                      "KashFlow refused the login: wrong memorable word letters (HTTP {}{}); {}", r.status,
                       code.empty() ? std::string() : " " + code, kStopped);
   }
   return map_error(r, step == LoginStep::password ? "the session login" : "the memorable word step of the login");
