@@ -240,11 +240,20 @@ TEST_CASE("connect: a second connect of the same connection is refused, and an u
   CHECK(unknown.exit_code == 1);
   CHECK(contains(unknown.output, "unknown connection \"acme2\" (known: acme)"));
 
+  const auto unknown_json = world.ctl({"--json", "connect", "acme2"});
+  CHECK(contains(unknown_json.output, R"j({"ok":false,"error":"unknown connection \"acme2\" (known: acme)"})j"));
+
   // The first one still completes.
   const HttpResult authorize = browse(printed_url(*first));
   REQUIRE(authorize.status == 302);
   CHECK(browse(authorize.header("location")).status == 200);
   CHECK(first->wait_exit(30s) == 0);
+
+  // A connect left waiting for its browser does not keep capsyncd from stopping cleanly.
+  auto waiting = start_connect(world, {"acme"}, "waiting.out");
+  (void)printed_url(*waiting);
+  world.stop_daemon();
+  CHECK(waiting->wait_exit(10s) == 1);
 }
 
 namespace {
@@ -301,6 +310,9 @@ TEST_CASE("connect: KashFlow has no OAuth, so connect checks the configured logi
     CHECK(connected.exit_code == 0);
     CHECK(contains(connected.output, "Connected shop to KashFlow organisation "));
     CHECK_FALSE(contains(connected.output, "http"));
+    const auto json = daemon.ctl({"--json", "connect", "shop"});
+    CHECK(json.exit_code == 0);
+    CHECK(contains(json.output, R"({"ok":true,"provider":"KashFlow","organisation":"KashFlow user sandbox")"));
   }
   SECTION("rejected: said once, without logging in again") {
     KashFlowDaemon daemon("not-the-password");
