@@ -1,5 +1,7 @@
 #include "daemon/metrics_server.hpp"
 
+#include <exception>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -113,7 +115,17 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
     if (state->connections >= state->options.max_connections) continue;  // the socket closes here
     ++state->connections;
     asio::co_spawn(state->acceptor.get_executor(), session(state, std::move(socket)),
-                   [state](std::exception_ptr) { --state->connections; });
+                   [state](std::exception_ptr error) {
+                     --state->connections;
+                     if (!error) return;
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       log::warning({}, "Failed to answer a metrics request: {}, ignoring", e.what());
+                     } catch (...) {
+                       log::warning({}, "Failed to answer a metrics request, ignoring");
+                     }
+                   });
   }
 }
 
