@@ -12,10 +12,10 @@
 namespace capsync::daemon {
 
 struct LastSync {
-  std::optional<std::chrono::system_clock::time_point> started_at;  // when its job started running
-  std::chrono::system_clock::time_point at;                         // when it finished
+  std::chrono::system_clock::time_point at;  // when it finished
   bool ok = true;
   std::string error;  // the failed job's message; empty when ok
+  std::optional<std::chrono::system_clock::time_point> started_at;  // when its job started running
 };
 
 struct ConnectionStatus {

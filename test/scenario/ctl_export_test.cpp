@@ -283,7 +283,7 @@ TEST_CASE("R12 capsyncctl export refuses a name several parties have, listing th
   CHECK(world.state().contacts().Size() == 0);
 }
 
-TEST_CASE("R16 capsyncctl disable says what it removes and asks; a script needs --yes") {
+TEST_CASE("R16 capsyncctl disable says what it removes and asks, and a script needs --yes") {
   SyncWorld world(export_seed());
   world.start_daemon();
   world.clear_requests();

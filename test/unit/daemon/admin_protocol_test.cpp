@@ -69,12 +69,14 @@ TEST_CASE("admin: error responses are JSON with ok=false and the message escaped
   CHECK(std::string(doc["error"].GetString()) == "bad \"thing\"\n");
 }
 
-TEST_CASE("admin: status response lists connections, queue counts and last sync") {
+TEST_CASE("admin: status response lists connections, queue counts and last sync with its start and end") {
   DaemonStatus s;
   s.queue.ready = 2;
   auto acme = connection("acme", "xero");
   acme.queue.ready = 2;
-  acme.last_sync = LastSync{std::chrono::system_clock::time_point{}, false, "timeout"};
+  const auto end = std::chrono::system_clock::time_point{} + std::chrono::seconds(90);
+  acme.last_sync = LastSync{end, false, "timeout", end - std::chrono::seconds(30)};
+  acme.sync_running_since = end + std::chrono::seconds(60);
   s.connections.push_back(acme);
   auto beta = connection("beta", "sage");
   beta.enabled = false;
@@ -90,7 +92,11 @@ TEST_CASE("admin: status response lists connections, queue counts and last sync"
   CHECK(conns[0]["queue"]["ready"].GetInt64() == 2);
   CHECK_FALSE(conns[0]["last_sync"]["ok"].GetBool());
   CHECK(std::string(conns[0]["last_sync"]["error"].GetString()) == "timeout");
+  CHECK(std::string(conns[0]["last_sync"]["started_at"].GetString()) == "1970-01-01T00:01:00Z");
+  CHECK(std::string(conns[0]["last_sync"]["at"].GetString()) == "1970-01-01T00:01:30Z");
+  CHECK(std::string(conns[0]["sync_running_since"].GetString()) == "1970-01-01T00:02:30Z");
   CHECK(conns[1]["last_sync"].IsNull());
+  CHECK(conns[1]["sync_running_since"].IsNull());
   CHECK_FALSE(conns[1]["enabled"].GetBool());
 }
 

@@ -17,7 +17,7 @@ std::chrono::system_clock::time_point utc(int hour, int minute) {
 ConnectionStatus synced(std::string name, std::chrono::system_clock::time_point at, bool ok) {
   ConnectionStatus c;
   c.name = std::move(name);
-  c.last_sync = LastSync{at, ok, ok ? "" : "boom"};
+  c.last_sync = LastSync{at, ok, ok ? "" : "boom", std::nullopt};
   return c;
 }
 
