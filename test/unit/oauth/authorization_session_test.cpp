@@ -29,6 +29,7 @@ struct ProviderPaths {
 constexpr ProviderPaths kXero{"xero", "/xero-login/identity/connect/authorize", "/xero-identity/connect/token"};
 constexpr ProviderPaths kSage{"sage", "/sage-login/oauth2/auth/central", "/sage-oauth/token"};
 constexpr ProviderPaths kFreeAgent{"freeagent", "/freeagent/v2/approve_app", "/freeagent/v2/token_endpoint"};
+constexpr ProviderPaths kFreshBooks{"freshbooks", "/freshbooks-auth/oauth/authorize", "/freshbooks/auth/oauth/token"};
 
 struct Fixture {
   test::SandboxProcess sandbox;
@@ -185,4 +186,24 @@ TEST_CASE("Manual authorization: a wrong state or a URL without a code is refuse
   auto genuine = f.run(session.complete_with(location));
   REQUIRE(genuine.ok());
   CHECK(f.store.saves() == 1);
+}
+
+TEST_CASE("FreshBooks, whose redirect URI must be https, authorizes by hand and its tokens refresh") {
+  if (!have_sandbox()) return;
+  Fixture f;
+  AuthorizationSession session(f.io.get_executor(), f.client, f.store, f.options(kFreshBooks));
+  auto url = session.begin_manual("https://capsync.example.com/freshbooks");
+  REQUIRE(url.ok());
+  const std::string location = f.location(*url);
+  REQUIRE(location.starts_with("https://capsync.example.com/freshbooks?"));
+  auto done = f.run(session.complete_with(location));
+  REQUIRE(done.ok());
+  CHECK(f.token_posts(kFreshBooks.token) == std::vector<int>{200});
+  TokenManagerOptions tm;
+  tm.connection = "acme";
+  tm.profile = f.profile(kFreshBooks);
+  TokenManager tokens(f.io.get_executor(), f.client, f.store, tm);
+  tokens.invalidate();
+  REQUIRE(test::run(f.io, tokens.access_token()).ok());
+  CHECK(f.token_posts(kFreshBooks.token) == std::vector<int>{200, 200});
 }
