@@ -7,10 +7,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/connector/counting_gate.hpp"
 #include "core/error/result.hpp"
 #include "core/http/client.hpp"
 #include "core/http/request.hpp"
+#include "core/metrics/counting_gate.hpp"
 
 namespace capsync::connector {
 
@@ -28,7 +28,7 @@ class ClientSender final : public HttpSender {
 
   // Counts every attempt by connection, provider and status (capsync_http_requests_total).
   boost::asio::awaitable<Result<http::Response>> send(http::Request request) override {
-    CountingGate gate(request.gate, connection_, provider_);
+    metrics::CountingGate gate(request.gate, connection_, provider_);
     request.gate = &gate;
     co_return co_await client_.send(std::move(request),
                                     log::Fields{.connection = connection_, .provider = provider_});

@@ -6,8 +6,8 @@ namespace capsync::metrics {
 
 ProcessMetrics::ProcessMetrics()
     : http_requests(registry.counter("capsync_http_requests_total",
-                                     "Requests sent to provider APIs, each attempt once, by HTTP status (\"error\": "
-                                     "no complete response).",
+                                     "Requests sent to provider APIs and token endpoints, each attempt once, by "
+                                     "HTTP status (\"error\": no complete response).",
                                      {"connection", "provider", "status"})),
       http_rate_limited(registry.counter("capsync_http_rate_limited_total",
                                          "Provider API requests answered 429 Too Many Requests.",

@@ -16,7 +16,7 @@ struct ProcessMetrics {
 
   Registry registry;
   // capsync_http_requests_total{connection,provider,status}: one per attempt sent to a provider
-  // API; status is the HTTP status, or "error" when no complete answer came (reset, timeout,
+  // API or token endpoint; status is the HTTP status, or "error" when no complete answer came (reset, timeout,
   // TLS failure, cut body).
   CounterFamily& http_requests;
   // capsync_http_rate_limited_total{connection,provider}: the attempts answered 429.

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 
+#include "core/metrics/counting_gate.hpp"
+
 namespace capsync::oauth {
 
 namespace asio = boost::asio;
@@ -83,6 +85,9 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
     if (!profile.client_secret.empty()) fields.emplace_back("client_secret", std::string(profile.client_secret.reveal()));
   }
   req.body = form_encode(fields);
+  // Counted with the provider's API requests (capsync_http_requests_total).
+  metrics::CountingGate gate(nullptr, ctx.connection, ctx.provider);
+  req.gate = &gate;
   // Not retried by the client: a refresh the server processed rotates the token; the caller decides.
   auto sent = co_await client.send(std::move(req), ctx);
   if (!sent) co_return TokenError{sent.error().with_context("Failed to reach the token endpoint"), "", false};

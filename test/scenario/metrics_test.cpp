@@ -82,12 +82,11 @@ std::map<std::string, double> parse_samples(const std::string& page) {
 }
 
 // The capsync_http_requests_total series the sandbox log says the daemon should have counted:
-// every Capsule and Xero API request (not the token endpoint), a reset as status "error".
+// every request to Capsule and Xero, token refreshes included, a reset as status "error".
 std::map<std::string, double> requests_in_log(const std::vector<LoggedRequest>& log) {
   std::map<std::string, double> out;
   for (const auto& r : log) {
     if (r.provider != "capsule" && r.provider != "xero") continue;
-    if (r.path.find("/connect/token") != std::string::npos) continue;
     const std::string status = r.status == 0 ? "error" : std::to_string(r.status);
     out[fmt::format(R"(capsync_http_requests_total{{connection="acme",provider="{}",status="{}"}})", r.provider,
                     status)] += 1;

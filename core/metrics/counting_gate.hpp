@@ -1,9 +1,11 @@
 #pragma once
 // CountingGate: wraps a request's rate-limit gate (or none) and counts every attempt in
 // capsync_http_requests_total. http::Client reports each attempt to the gate, retries
-// included, so the count equals what the provider received.
+// included, so the count equals what the provider received. Used where provider requests
+// are sent: connector::ClientSender and the OAuth token endpoint.
 
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -12,11 +14,11 @@
 #include "core/http/request_gate.hpp"
 #include "core/metrics/process_metrics.hpp"
 
-namespace capsync::connector {
+namespace capsync::metrics {
 
 class CountingGate final : public http::RequestGate {
  public:
-  CountingGate(http::RequestGate* inner, const std::string& connection, const std::string& provider)
+  CountingGate(http::RequestGate* inner, std::string_view connection, std::string_view provider)
       : inner_(inner), connection_(connection), provider_(provider) {}
 
   boost::asio::awaitable<Status> acquire() override {
@@ -31,8 +33,8 @@ class CountingGate final : public http::RequestGate {
 
  private:
   http::RequestGate* inner_;
-  const std::string& connection_;
-  const std::string& provider_;
+  const std::string connection_;
+  const std::string provider_;
 };
 
-}  // namespace capsync::connector
+}  // namespace capsync::metrics
