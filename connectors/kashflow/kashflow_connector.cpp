@@ -221,7 +221,13 @@ asio::awaitable<Result<model::Contact>> KashFlowConnector::update_contact(std::s
   r.body = std::move(**body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the whole customer sent twice has the same result
-  co_return co_await single_customer(std::move(r), what);
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto customer = parse_customer_body(response->body);
+  // What a PUT answers is unverified: when it is not the customer, read the customer back.
+  if (!customer) co_return co_await get_contact(remote_id);
+  co_return customer;
 }
 
 asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::find_contacts_by_name(std::string_view name) {
