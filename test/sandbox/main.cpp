@@ -11,7 +11,7 @@
 
 #include "test/sandbox/sandbox.hpp"
 #include "test/sandbox/sandbox_server.hpp"
-#include "test/sandbox/seed_generator.hpp"
+#include "test/sandbox/seed_render.hpp"
 
 
 int main(int argc, char** argv) {
@@ -32,9 +32,12 @@ int main(int argc, char** argv) {
   auto* gen = app.add_subcommand("generate", "Write a deterministic seed document to stdout");
   gen->add_option("--seed", generate.seed, "Random seed");
   gen->add_option("--parties", generate.parties, "Capsule parties");
-  gen->add_option("--contacts", generate.contacts, "Xero contacts");
-  gen->add_option("--invoices", generate.invoices, "Xero invoices");
+  gen->add_option("--contacts", generate.contacts, "Accounting contacts");
+  gen->add_option("--invoices", generate.invoices, "Accounting invoices");
   gen->add_option("--currencies", currencies, "Comma-separated currency codes");
+  std::string provider = "xero";
+  gen->add_option("--provider", provider, "Accounting provider whose section is written")
+      ->check(CLI::IsMember({"xero", "freeagent", "sage", "freshbooks", "kashflow"}));
   CLI11_PARSE(app, argc, argv);
 
   if (gen->parsed()) {
@@ -43,8 +46,12 @@ int main(int argc, char** argv) {
     for (std::string code; std::getline(list, code, ',');)
       if (!code.empty()) generate.currencies.push_back(code);
     if (generate.currencies.empty()) generate.currencies.push_back("GBP");
-    std::string seed = generate_seed(generate);
-    std::fwrite(seed.data(), 1, seed.size(), stdout);
+    auto seed = generate_provider_seed(generate, provider);
+    if (!seed) {
+      fmt::print(stderr, "cannot generate a {} seed\n", provider);
+      return 1;
+    }
+    std::fwrite(seed->data(), 1, seed->size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
 

@@ -1,0 +1,71 @@
+// FreeAgent: contacts (organisation or first/last name, Hidden when archived, is_supplier) and
+// sales invoices; the sandbox keeps no bills, so suppliers' invoices are left out.
+
+#include "test/sandbox/seed_render.hpp"
+
+namespace capsync::sandbox {
+namespace {
+
+constexpr std::int64_t kFirstContactId = 100001;
+constexpr std::int64_t kFirstInvoiceId = 500001;
+
+const char* status_of(SeedInvoiceStatus status) {
+  switch (status) {
+    case SeedInvoiceStatus::draft: return "Draft";
+    case SeedInvoiceStatus::voided: return "Cancelled";
+    default: return nullptr;  // derived from amounts and dates
+  }
+}
+
+}  // namespace
+
+void render_freeagent_seed(JsonWriter& w, const SeedDataset& data, const rapidjson::Value& credentials) {
+  w.StartObject();
+  write_credentials(w, credentials);
+  w.Key("contacts");
+  w.StartArray();
+  for (std::size_t i = 0; i < data.contacts.size(); ++i) {
+    const auto& c = data.contacts[i];
+    w.StartObject();
+    w.Key("id");
+    w.Int64(kFirstContactId + static_cast<std::int64_t>(i));
+    if (c.person) {
+      write_string(w, "first_name", c.first);
+      write_string(w, "last_name", c.last);
+    } else {
+      write_string(w, "organisation_name", c.name);
+    }
+    write_string(w, "email", c.email);
+    write_string(w, "status", c.archived ? "Hidden" : "Active");
+    w.Key("is_supplier");
+    w.Bool(c.supplier);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("invoices");
+  w.StartArray();
+  std::int64_t id = kFirstInvoiceId;
+  for (const auto& inv : data.invoices) {
+    if (inv.bill) continue;
+    w.StartObject();
+    w.Key("id");
+    w.Int64(id++);
+    w.Key("contact");
+    w.Int64(kFirstContactId + static_cast<std::int64_t>(inv.contact));
+    write_string(w, "reference", inv.number);
+    w.Key("dated_on_offset_days");
+    w.Int64(inv.date_offset_days);
+    w.Key("due_on_offset_days");
+    w.Int64(inv.due_offset_days);
+    write_string(w, "currency", inv.currency);
+    write_string(w, "net_value", inv.subtotal);
+    write_string(w, "sales_tax_value", inv.tax);
+    write_string(w, "paid_value", inv.paid);
+    if (const char* status = status_of(inv.status)) write_string(w, "status", status);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace capsync::sandbox
