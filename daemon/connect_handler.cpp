@@ -207,11 +207,18 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     finish(*p, co_await connected(name));
   }
 
-  // KashFlow and other providers without OAuth: a login with the configured credentials.
+  // KashFlow and other providers without OAuth: a login with the configured credentials. Its
+  // outcome is the connection's authorization state in `capsyncctl status`.
   asio::awaitable<std::string> check_credentials(const config::ConnectionConfig& c) {
     auto result = co_await connected(c.name);
+    const bool rejected = !result && result.error().code() == Errc::unauthorized;
+    if (result || rejected) {
+      const auto state = rejected ? oauth::TokenState::credentials_rejected : oauth::TokenState::ok;
+      if (auto s = tokens.set_state(c.name, state); !s)
+        log::warning({.connection = c.name}, "Failed to record the login check of {}: {}, ignoring", c.name, s.error());
+    }
     if (result) co_return connected_response(*result);
-    if (result.error().code() == Errc::unauthorized)
+    if (rejected)
       co_return admin::error_response(fmt::format("credentials rejected: {}; capsync does not retry a rejected login, "
                                                   "to avoid locking the {} user",
                                                   result.error().message(),

@@ -27,7 +27,10 @@ Result<std::optional<TokenRecord>> SqliteTokenStore::load(const std::string& con
   r.expires_at = from_ms((*st)->column_int64(2));
   r.scope = std::string((*st)->column_text(3));
   r.tenant_id = std::string((*st)->column_text(4));
-  r.state = (*st)->column_text(5) == "needs_authorization" ? TokenState::needs_authorization : TokenState::ok;
+  const std::string_view state = (*st)->column_text(5);
+  r.state = state == "needs_authorization"    ? TokenState::needs_authorization
+            : state == "credentials_rejected" ? TokenState::credentials_rejected
+                                              : TokenState::ok;
   r.updated_at = from_ms((*st)->column_int64(6));
   return std::optional<TokenRecord>{std::move(r)};
 }

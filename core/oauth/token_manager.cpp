@@ -58,7 +58,7 @@ struct TokenManager::Impl {
     if (!rec) return rec.error().with_context("Failed to load OAuth tokens");
     loaded = true;
     if (*rec) {
-      if ((*rec)->state == TokenState::needs_authorization) needs_authorization = true;
+      if ((*rec)->state != TokenState::ok) needs_authorization = true;
       else if (!(*rec)->refresh_token.empty() || !(*rec)->access_token.empty()) current = std::move(**rec);
     }
     return {};

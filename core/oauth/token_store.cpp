@@ -3,7 +3,15 @@
 namespace capsync::oauth {
 
 std::string_view to_string(TokenState state) {
-  return state == TokenState::ok ? "ok" : "needs_authorization";
+  switch (state) {
+    case TokenState::needs_authorization:
+      return "needs_authorization";
+    case TokenState::credentials_rejected:
+      return "credentials_rejected";
+    case TokenState::ok:
+      break;
+  }
+  return "ok";
 }
 
 Result<std::optional<TokenRecord>> MemoryTokenStore::load(const std::string& connection) {

@@ -12,8 +12,9 @@
 
 namespace capsync::oauth {
 
-enum class TokenState { ok, needs_authorization };
-std::string_view to_string(TokenState state);  // "ok", "needs_authorization"
+// credentials_rejected: a provider without OAuth (KashFlow) refused the configured login.
+enum class TokenState { ok, needs_authorization, credentials_rejected };
+std::string_view to_string(TokenState state);  // "ok", "needs_authorization", "credentials_rejected"
 
 struct TokenRecord {
   std::string connection;

@@ -313,6 +313,7 @@ TEST_CASE("connect: KashFlow has no OAuth, so connect checks the configured logi
     const auto json = daemon.ctl({"--json", "connect", "shop"});
     CHECK(json.exit_code == 0);
     CHECK(contains(json.output, R"({"ok":true,"provider":"KashFlow","organisation":"KashFlow user sandbox")"));
+    CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"ok")"));
   }
   SECTION("rejected: said once, without logging in again") {
     KashFlowDaemon daemon("not-the-password");
@@ -324,5 +325,7 @@ TEST_CASE("connect: KashFlow has no OAuth, so connect checks the configured logi
     CHECK_FALSE(contains(refused.output, "not-the-password"));
     CHECK_FALSE(contains(daemon.log(), "not-the-password"));
     CHECK_FALSE(contains(daemon.log(), "pineapple"));
+    CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"credentials_rejected")"));
+    CHECK(contains(daemon.ctl({"status"}).output, "(run `capsyncctl connect shop`)"));
   }
 }
