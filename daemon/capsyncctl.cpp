@@ -336,6 +336,9 @@ int main(int argc, char** argv) {
       ->option_text("PATH");
   app.add_option("--config", config_path, "Read the admin socket path from this config")->option_text("FILE");
   app.add_flag("--json", json, "Print the daemon's JSON answer as is");
+  bool yes = false;
+  app.add_flag("--yes", yes,
+               "Export or disable without asking (needed without a terminal to ask on, and with --json)");
   app.require_subcommand(1);
 
   auto* status = app.add_subcommand("status", "Connections, queue and last syncs");
@@ -346,14 +349,11 @@ int main(int argc, char** argv) {
   sync_now->add_flag("--wait", wait, "Follow the sync to its end; exit 1 if it failed");
   auto* export_cmd = app.add_subcommand("export", "Export one Capsule party to the accounting service (R12)");
   std::string party;
-  bool yes = false;
   export_cmd->add_option("connection", connection, "Connection name")->required();
   export_cmd->add_option("party", party, "Capsule party id, or its exact name")->required();
-  export_cmd->add_flag("--yes", yes, "Export without asking (--json: print the preview, then the job)");
   auto* disable = app.add_subcommand(
       "disable", "Stop syncing a connection and remove capsync's summaries, tags and notes from Capsule (R16)");
   disable->add_option("connection", connection, "Connection name")->required();
-  disable->add_flag("--yes", yes, "Disable without asking");
   auto* enable = app.add_subcommand("enable", "Resume syncing a connection that was disabled");
   enable->add_option("connection", connection, "Connection name")->required();
   bool manual = false;
@@ -421,16 +421,19 @@ int main(int argc, char** argv) {
   Ctl ctl(socket_path(socket, config_path), json);
   int exit_code = 0;
   const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };
+  ctl::ExportDecision exported;
   if (export_cmd->parsed()) {
-    const auto decision = ctl::preview_export(call, connection, party, yes, json);
-    if (!decision.party_id) return decision.exit_code;
-    request.party_id = *decision.party_id;
+    exported = ctl::preview_export(call, connection, party, yes, json);
+    if (!exported.party_id) return exported.exit_code;
+    request.party_id = *exported.party_id;
   }
   if (disable->parsed())
     if (auto refused = ctl::refuse_disable(call, connection, yes, json)) return *refused;
   auto doc = ctl.call(request, exit_code);
   if (!doc) return exit_code;
-  if (json) fmt::print("{}\n", ctl.last_answer());
+  if (json)
+    fmt::print("{}\n", exported.preview.empty() ? ctl.last_answer()
+                                                : ctl::with_preview(ctl.last_answer(), exported.preview));
   else print_done(request, *doc);
   if (request.command == Command::sync_now && wait) {
     std::vector<std::int64_t> ids;

@@ -50,7 +50,7 @@ void print_export_preview(const rapidjson::Value& preview) {
     fmt::print("  {:<15} {:<28} {}\n", text(f, "field"), field, value.empty() ? "(empty)" : value);
   }
   if (outcome == "linked") {
-    fmt::print("Already linked to {} contact {}: nothing to export\n", provider, text(preview, "linked_to"));
+    fmt::print("Already linked to {} contact {}: exporting it does nothing\n", provider, text(preview, "linked_to"));
   } else if (outcome == "name_clash") {
     fmt::print("{} already has a contact named \"{}\":", provider, text(exported, "name"));
     for (const auto& e : preview["existing"].GetArray()) fmt::print(" {} ({})", text(e, "id"), text(e, "status"));
@@ -60,6 +60,19 @@ void print_export_preview(const rapidjson::Value& preview) {
     fmt::print("{} has no contact named \"{}\": the export creates it and links it to Capsule {} {}\n", provider,
                text(exported, "name"), text(exported, "type"), exported["id"].GetInt64());
   }
+}
+
+std::string with_preview(const std::string& answer, const std::string& preview) {
+  rapidjson::Document doc;
+  doc.Parse(answer.c_str());
+  rapidjson::Document shown(&doc.GetAllocator());
+  shown.Parse(preview.c_str());
+  if (!doc.IsObject() || !shown.IsObject()) return answer;
+  doc.AddMember("preview", rapidjson::Value(shown, doc.GetAllocator()), doc.GetAllocator());
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  doc.Accept(w);
+  return buf.GetString();
 }
 
 std::string export_question(const rapidjson::Value& preview) {
@@ -83,18 +96,19 @@ ExportDecision preview_export(const AdminCall& call, const std::string& connecti
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     preview->Accept(w);
-    fmt::print("{}\n", buf.GetString());
-    if (linked) return out;
-    if (!yes) {
-      fmt::print(stderr, "capsyncctl: not exported: with --json pass --yes to export, nothing is asked\n");
-      out.exit_code = 2;
+    if (yes) {
+      out.party_id = party_id;
+      out.preview = buf.GetString();
       return out;
     }
-    out.party_id = party_id;
+    fmt::print("{}\n", buf.GetString());
+    if (linked) return out;
+    fmt::print(stderr, "capsyncctl: not exported: with --json pass --yes to export, nothing is asked\n");
+    out.exit_code = 2;
     return out;
   }
   print_export_preview(*preview);
-  if (linked) return out;
+  if (linked && !yes) return out;
   switch (confirm(export_question(*preview), yes)) {
     case Confirmation::yes:
       out.party_id = party_id;

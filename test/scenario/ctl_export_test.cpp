@@ -220,6 +220,18 @@ TEST_CASE("R12 capsyncctl export by id shows what Xero would receive and --yes c
   CHECK(again.exit_code == 0);
   CHECK(contains(again.output, "Already linked to Xero contact " + text_of(*widget, "ContactID")));
   CHECK(world.writes().empty());
+
+  // A script's --yes sends it anyway: one answer with the job and the preview it was sent after.
+  const auto scripted = world.ctl({"--json", "--yes", "export", "acme", "43"});
+  INFO(scripted.output);
+  CHECK(scripted.exit_code == 0);
+  const auto answer = parse_json(scripted.output);
+  CHECK(answer["job"].GetInt64() > 0);
+  CHECK(text_of(answer["preview"], "outcome") == "linked");
+  CHECK(text_of(answer["preview"], "linked_to") == text_of(*widget, "ContactID"));
+  world.wait_settled();
+  CHECK(world.state().contacts().Size() == 1);
+  CHECK(world.writes().empty());
 }
 
 TEST_CASE("R12 capsyncctl export by exact name asks on a terminal, and refuses a script without --yes") {
