@@ -190,8 +190,8 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       if (auto id = daemon.enqueue(std::move(spec)); id) out.job = *id;
     }
     log::notice({.connection = name, .provider = config::to_string(c->accounting.provider)},
-                "Connection {} is connected to {} organisation {}; {} dead job(s) back in the queue{}", name,
-                provider, out.organisation, out.retried, out.job ? fmt::format(", sync queued (job {})", *out.job) : "");
+                "Connection {} is connected to {} organisation {}; {} dead job(s) back in the queue{}", name, provider,
+                out.organisation, out.retried, out.job ? fmt::format(", sync queued (job {})", *out.job) : "");
     co_return out;
   }
 

@@ -265,7 +265,8 @@ class KashFlowDaemon {
     write_file(dir_ / "capsule-token", "capsule-sandbox-token\n");
     write_file(dir_ / "kashflow-password", password + "\n");
     write_file(dir_ / "kashflow-word", "pineapple\n");
-    for (const char* file : {"capsule-token", "kashflow-password", "kashflow-word"}) ::chmod((dir_ / file).c_str(), 0600);
+    for (const char* file : {"capsule-token", "kashflow-password", "kashflow-word"})
+      ::chmod((dir_ / file).c_str(), 0600);
     const std::string d = dir_.path().string();
     write_file(dir_ / "capsync.yaml",
                fmt::format("state_dir: {0}/state\nadmin_socket: {0}/admin.sock\nshutdown_grace: 5s\n"
