@@ -236,9 +236,10 @@ TEST_CASE("R17 conflicts are recorded with both sides' ids and logged, the sync 
 }
 
 TEST_CASE("Idempotence: a second sync right after the first writes nothing on either side") {
+  FOR_EACH_PROVIDER();
   WorldOptions options;
   options.sync_yaml = "invoice_note: true";
-  SyncWorld world(Seed::generated(11, 40, 40, 120, "GBP,EUR,USD"), options);
+  SyncWorld world(Seed::generated(11, 40, 40, 120, "GBP,EUR,USD", provider), options);
   world.start_daemon();
   REQUIRE(world.bindings().size() > 10);
   world.clear_requests();

@@ -130,7 +130,7 @@ TEST_CASE("R2 missing party is created (organisation or person), an ambiguous na
 }
 
 TEST_CASE("R3 who qualifies: Xero only contacts with a non-draft invoice (bills count), elsewhere every "
-          "customer and supplier; never an archived contact") {
+          "customer and supplier, never an archived contact") {
   FOR_EACH_PROVIDER();
   Seed seed(provider);
   seed.contact(org_contact("c-1", "Draft Only Ltd"))
