@@ -145,7 +145,7 @@ const model::Contact* find(const std::vector<model::Contact>& list, std::string_
 
 }  // namespace
 
-TEST_CASE("KashFlow login answers the asked memorable-word letters; all customers over three pages; archived kept") {
+TEST_CASE("KashFlow login answers the asked memorable-word letters - all customers over three pages - archived kept") {
   Fixture f;
   auto tenant = f.run(f.kashflow->tenant());
   INFO((tenant ? std::string() : tenant.error().message()));
@@ -181,7 +181,7 @@ TEST_CASE("KashFlow incremental read: every page is read, customers before the c
   CHECK(f.count("GET customers 200") == 3);
 }
 
-TEST_CASE("KashFlow invoices: exact money and outstanding; purchases are never read (R6)") {
+TEST_CASE("KashFlow invoices: exact money and outstanding - purchases are never read (R6)") {
   Fixture f;
   auto page = f.run(f.kashflow->list_invoices({"", 1}, true));
   REQUIRE(page);

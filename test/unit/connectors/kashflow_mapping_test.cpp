@@ -90,7 +90,7 @@ TEST_CASE("KashFlow customer: code is the id, contact person, phones from both p
   CHECK(model::format_timestamp(*c.updated_at) == "2013-02-05T06:30:00.000Z");
 }
 
-TEST_CASE("KashFlow customer: a contact person with the customer's own name is a person; IsArchived archives") {
+TEST_CASE("KashFlow customer: a contact person with the customer's own name is a person - IsArchived archives") {
   auto c = customer(R"({"Code":"JANE01","Name":"Jane Doe","Contacts":[{"Firstname":"Jane","LastName":"Doe"}],"IsArchived":true})");
   CHECK(c.kind == model::ContactKind::person);
   CHECK(c.first_name == "Jane");
@@ -100,7 +100,7 @@ TEST_CASE("KashFlow customer: a contact person with the customer's own name is a
   CHECK_FALSE(kashflow::parse_customer_body(R"({"Name":"No code"})"));
 }
 
-TEST_CASE("KashFlow dates: offset applied; no offset is London wall time (BST in summer, GMT in winter)") {
+TEST_CASE("KashFlow dates: offset applied - no offset is London wall time (BST in summer, GMT in winter)") {
   CHECK(model::format_timestamp(kashflow::parse_time("2026-07-01 12:00:00").value()) == "2026-07-01T11:00:00.000Z");
   CHECK(model::format_timestamp(kashflow::parse_time("2026-01-01 12:00:00").value()) == "2026-01-01T12:00:00.000Z");
   CHECK(model::format_timestamp(kashflow::parse_time("2026-01-01 12:00:00 -02:00").value()) ==
@@ -237,7 +237,7 @@ TEST_CASE("R10 KashFlow update: the whole customer goes back with only what Caps
   CHECK(member(m["Addresses"][0], "CountryCode") == "<absent>");
 }
 
-TEST_CASE("KashFlow login bodies: the asked letters of the memorable word, 1-based; too short a word stops") {
+TEST_CASE("KashFlow login bodies: the asked letters of the memorable word, 1-based - too short a word stops") {
   auto challenge = kashflow::parse_challenge(
       R"({"HasTemporaryPassword":false,"MemorableWordList":[{"Position":3,"Value":""},{"Position":4,"Value":""},{"Position":6,"Value":""}],"TemporaryToken":"c3ce"})");
   REQUIRE(challenge);
@@ -260,7 +260,7 @@ TEST_CASE("KashFlow login bodies: the asked letters of the memorable word, 1-bas
   CHECK(kashflow::parse_session_token(R"({"SessionToken":"abc"})").value().reveal() == "abc");
 }
 
-TEST_CASE("KashFlow errors: refused logins say which credential and that capsync stopped; API errors readable") {
+TEST_CASE("KashFlow errors: refused logins say which credential and that capsync stopped - API errors readable") {
   http::Response locked{401, {}, R"({"Error":"AccountLocked","Message":"User account is locked, please contact administrator."})"};
   CHECK(kashflow::credentials_refused(locked));
   auto e = kashflow::login_error(locked, kashflow::LoginStep::password);

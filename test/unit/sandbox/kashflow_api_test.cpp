@@ -106,7 +106,7 @@ TEST_CASE("KashFlow sandbox: the third bad login in a row locks the account, eve
   CHECK(state["kashflow"]["users"][0]["locked"].GetBool());
 }
 
-TEST_CASE("KashFlow sandbox: a session unused for 60 minutes dies; use keeps it alive") {
+TEST_CASE("KashFlow sandbox: a session unused for 60 minutes dies - use keeps it alive") {
   SandboxFixture sandbox(seed());
   auto token = session(sandbox);
   REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":3000})").status == 200);
