@@ -318,6 +318,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     auto it = pending.find(name);
     std::shared_ptr<Pending> p = it == pending.end() ? nullptr : it->second;
     if (auto refused = not_started(name, p ? &p : nullptr)) co_return *refused;
+    if (!p->session) co_return admin::error_response(busy(name, *p));  // a login check answers connect itself
     if (p->manual && !p->outcome)
       co_return admin::error_response(fmt::format("the connect of {} is manual: send the redirected URL with "
                                                   "connect-finish", name));
@@ -334,6 +335,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     auto it = pending.find(name);
     std::shared_ptr<Pending> p = it == pending.end() ? nullptr : it->second;
     if (auto refused = not_started(name, p ? &p : nullptr)) co_return *refused;
+    if (!p->session) co_return admin::error_response(busy(name, *p));
     if (p->outcome) co_return report(name, p);
     if (!p->manual)
       co_return admin::error_response(fmt::format("the connect of {} waits for the browser's redirect; start it with "
