@@ -13,7 +13,7 @@ struct Names {
   std::array<std::string_view, 9> fields;
 };
 
-constexpr std::array<Names, 4> kNames{{
+constexpr std::array<Names, 5> kNames{{
     {"xero",
      {"Name", "Name, FirstName / LastName", "FirstName / LastName", "EmailAddress", "Phones[DEFAULT]", "Phones[FAX]",
       "Phones[MOBILE]", "", "Addresses[POBOX]"}},
@@ -27,6 +27,9 @@ constexpr std::array<Names, 4> kNames{{
     {"freshbooks",
      {"organization", "fname / lname", "fname / lname", "email", "bus_phone", "fax", "mob_phone", "",
       "p_street, p_street2, p_city, p_province, p_code, p_country"}},
+    {"kashflow",
+     {"Name", "Name, Contacts[0].Firstname / LastName", "Contacts[0].Firstname / LastName", "Email",
+      "TelephoneNumber", "FaxNumber", "MobileNumber", "Website", "Addresses[0].Line1-4, PostCode, CountryName"}},
 }};
 
 // For a provider whose connector is not in this table: the neutral names, all sent.
