@@ -34,6 +34,8 @@
 //   -> {"cmd":"resolve","id":3,"link":11}  or  {"cmd":"resolve","id":3,"ignore":true}
 //   <- {"ok":true,"resolution":"linked"}                          (linked | ignored)
 //   <- {"ok":false,"error":"unknown connection \"acme2\""}       (any failure)
+// Commands the sync layer serves (AdminCommands) document their lines where they are built:
+// connect, connect-wait and connect-finish in connect_handler.hpp.
 
 #include <chrono>
 #include <cstddef>
