@@ -1,25 +1,30 @@
-// Initial sync benchmark: capsyncd against the sandbox seeded with 10,000 Xero contacts,
-// 50,000 invoices and 10,000 Capsule parties, the sandbox enforcing Capsule's (4,000/hour) and
-// Xero's (60/minute, 5,000/day, 5 at once) limits with time compressed by --time-scale. Then a
-// no-change incremental sync. The same at a tenth of the size shows whether memory grows with
-// the data.
+// Initial sync benchmark, per accounting provider (--provider, default every provider with a
+// scenario kit): capsyncd against the sandbox seeded with 10,000 contacts, 50,000 invoices and
+// 10,000 Capsule parties of the generator's data set, capsyncd keeping Capsule's (4,000/hour)
+// and the provider's documented limits (core/ratelimit/provider_limits.cpp) with time compressed
+// by --time-scale. Then a no-change incremental sync. The same at a tenth of the size shows
+// whether memory grows with the data.
 //
 // Figures: requests ÷ the pages the data needs, wall time ÷ the rate-limit floor for the
-// requests made, 429s received, capsyncd CPU seconds and peak RSS.
+// requests made, 429s received, capsyncd CPU seconds and peak RSS; one table at the end.
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "core/ratelimit/provider_limits.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {
@@ -27,10 +32,32 @@ namespace {
 using namespace capsync::scenario;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kCapsulePerHour = 4000;
-constexpr double kXeroPerMinute = 60;
-constexpr double kXeroPerDay = 5000;
-constexpr int kPageSize = 100;  // the connectors' page size: Capsule's maximum perPage, Xero's page
+constexpr int kCapsulePageSize = 100;  // Capsule's maximum perPage
+
+// What the benchmark needs to know of a provider beyond its kit.
+struct ProviderFacts {
+  const char* name;
+  int page_size;                  // the connector's page size
+  const char* invoices;           // the state list of its sales invoices
+  std::vector<const char*> auth;  // path fragments of its token/login endpoints (not rate-limited)
+};
+
+const std::vector<ProviderFacts>& provider_facts() {
+  static const std::vector<ProviderFacts> facts{
+      {"xero", 100, "invoices", {"/xero-identity/", "/xero-login/", "/xero/connections"}},
+      {"freeagent", 100, "invoices", {"/freeagent/v2/token_endpoint", "/freeagent/v2/approve_app"}},
+      {"sage", 200, "sales_invoices", {"/sage-oauth/", "/sage-login/"}},
+      {"freshbooks", 100, "invoices", {"/freshbooks/auth/oauth/", "/freshbooks-auth/"}},
+      {"kashflow", 100, "invoices", {"/kashflow/v2/sessiontoken"}},
+  };
+  return facts;
+}
+
+const ProviderFacts& facts_of(const std::string& provider) {
+  for (const auto& f : provider_facts())
+    if (provider == f.name) return f;
+  throw std::runtime_error(fmt::format("unknown provider \"{}\"", provider));
+}
 
 struct Size {
   int parties, contacts, invoices;
@@ -63,12 +90,13 @@ Usage usage_of(pid_t pid) {
   return u;
 }
 
-std::int64_t pages(std::int64_t items) { return (items + kPageSize - 1) / kPageSize; }
+std::int64_t pages(std::int64_t items, int page_size) { return (items + page_size - 1) / page_size; }
 
 // "capsule GET /parties", "xero GET /Invoices", ... with ids folded to {id}.
 std::string resource_of(const LoggedRequest& r) {
   std::string path = r.path;
-  for (const char* prefix : {"/capsule/api/v2", "/xero/api.xro/2.0"})
+  for (const char* prefix : {"/capsule/api/v2", "/xero/api.xro/2.0", "/sage/v3.1", "/freeagent/v2", "/kashflow/v2",
+                             "/freshbooks/accounting/account"})
     if (path.starts_with(prefix)) path = path.substr(std::string_view(prefix).size());
   std::string out;
   std::istringstream parts(path);
@@ -81,14 +109,37 @@ std::string resource_of(const LoggedRequest& r) {
 }
 
 struct Run {
-  std::int64_t capsule_requests = 0, xero_requests = 0, other_requests = 0, reads = 0, too_many = 0, min_pages = 0;
+  std::int64_t capsule_requests = 0, provider_requests = 0, other_requests = 0, reads = 0, too_many = 0, min_pages = 0;
   double wall_s = 0, floor_s = 0;
   Usage usage;
   std::map<std::string, int> by_resource, incremental;
 };
 
-Run run(const Size& size, double time_scale) {
-  Seed seed = Seed::generated(42, size.parties, size.contacts, size.invoices, "GBP,EUR,USD");
+// Sales invoices in the provider's part of the state (Xero lists bills in the same list).
+std::int64_t sales_invoices(const ProviderFacts& facts, const SandboxState& state) {
+  std::int64_t sales = 0;
+  for (const auto& inv : state_list(state.doc(), facts.name, facts.invoices))
+    sales += std::string_view(facts.name) != "xero" || std::string_view(inv["Type"].GetString()) == "ACCREC";
+  return sales;
+}
+
+// Whole fixed windows needed beyond the first, times the window length: a burst up to a limit
+// costs nothing, each further full window has to elapse.
+double window_floor(std::int64_t n, double limit, double window_s) {
+  return n <= 0 ? 0.0 : std::floor(static_cast<double>(n - 1) / limit) * window_s;
+}
+
+double limits_floor(std::string_view provider, std::int64_t requests, double time_scale) {
+  double floor_s = 0;
+  for (const auto& w : capsync::ratelimit::default_limits(provider).windows)
+    floor_s = std::max(floor_s, window_floor(requests, static_cast<double>(w.limit),
+                                             std::chrono::duration<double>(w.length).count() / time_scale));
+  return floor_s;
+}
+
+Run run(const std::string& provider, const Size& size, double time_scale) {
+  const ProviderFacts& facts = facts_of(provider);
+  Seed seed = Seed::generated(42, size.parties, size.contacts, size.invoices, "GBP,EUR,USD", provider);
   WorldOptions options;
   options.time_scale = time_scale;
   options.log_level = "notice";
@@ -97,13 +148,16 @@ Run run(const Size& size, double time_scale) {
   Run r;
   {
     const auto state = world.state();
-    std::int64_t sales = 0;
-    for (const auto& inv : state.invoices().GetArray())
-      if (std::string_view(inv["Type"].GetString()) == "ACCREC") ++sales;
     // Every party (all statuses), every contact (archived included) and the sales invoices once.
-    r.min_pages = pages(state.parties().Size()) + pages(state.contacts().Size()) + pages(sales);
+    r.min_pages = pages(state.parties().Size(), kCapsulePageSize) +
+                  pages(static_cast<std::int64_t>(world.remote(state).size()), facts.page_size) +
+                  pages(sales_invoices(facts, state), facts.page_size);
   }
   world.clear_requests();
+  auto is_auth = [&](const LoggedRequest& req) {
+    return std::any_of(facts.auth.begin(), facts.auth.end(),
+                       [&](const char* fragment) { return req.path.find(fragment) != std::string::npos; });
+  };
 
   const auto start = Clock::now();
   world.start_daemon(false);
@@ -112,22 +166,17 @@ Run run(const Size& size, double time_scale) {
   r.usage = usage_of(world.daemon_pid());
 
   for (const auto& req : world.requests()) {
-    if (req.provider == "capsule") ++r.capsule_requests;
-    else if (req.provider == "xero" && req.path.starts_with("/xero/api.xro/")) ++r.xero_requests;
-    else ++r.other_requests;  // OAuth token and connections endpoints, not rate-limited
-    if (req.method == "GET" && (req.provider == "capsule" || req.path.starts_with("/xero/api.xro/"))) ++r.reads;
+    const bool capsule = req.path.starts_with("/capsule/");
+    const bool api = !capsule && !is_auth(req);
+    if (capsule) ++r.capsule_requests;
+    else if (api) ++r.provider_requests;
+    else ++r.other_requests;  // OAuth token, login and connections endpoints, not rate-limited
+    if (req.method == "GET" && (capsule || api)) ++r.reads;
     if (req.status == 429) ++r.too_many;
     ++r.by_resource[resource_of(req)];
   }
-  // The sandbox counts fixed windows, so a burst up to a limit costs nothing; only each further
-  // full window has to elapse: floor = whole windows needed beyond the first x window length.
-  auto windows = [](std::int64_t n, double limit, double window_s) {
-    return n <= 0 ? 0.0 : std::floor(static_cast<double>(n - 1) / limit) * window_s;
-  };
-  const double capsule_floor = windows(r.capsule_requests, kCapsulePerHour, 3600 / time_scale);
-  const double xero_minute_floor = windows(r.xero_requests, kXeroPerMinute, 60 / time_scale);
-  const double xero_day_floor = windows(r.xero_requests, kXeroPerDay, 86400 / time_scale);
-  r.floor_s = std::max({capsule_floor, xero_minute_floor, xero_day_floor});
+  r.floor_s = std::max(limits_floor("capsule", r.capsule_requests, time_scale),
+                       limits_floor(provider, r.provider_requests, time_scale));
 
   world.clear_requests();
   world.sync(std::chrono::minutes(10));
@@ -137,11 +186,12 @@ Run run(const Size& size, double time_scale) {
   return r;
 }
 
-void print(const char* label, const Size& size, const Run& r) {
-  fmt::print("{}: {} parties, {} contacts, {} invoices\n", label, size.parties, size.contacts, size.invoices);
-  const auto requests = r.capsule_requests + r.xero_requests;
-  fmt::print("  requests: {} (Capsule {}, Xero {}; plus {} OAuth/connections)\n", requests, r.capsule_requests,
-             r.xero_requests, r.other_requests);
+void print(const std::string& provider, const char* label, const Size& size, const Run& r) {
+  fmt::print("{} {}: {} parties, {} contacts, {} invoices\n", provider, label, size.parties, size.contacts,
+             size.invoices);
+  const auto requests = r.capsule_requests + r.provider_requests;
+  fmt::print("  requests: {} (Capsule {}, {} {}; plus {} OAuth/login/connections)\n", requests, r.capsule_requests,
+             provider, r.provider_requests, r.other_requests);
   fmt::print("  requests / minimum pages ({}): {:.2f}; reads alone: {:.2f}\n", r.min_pages,
              static_cast<double>(requests) / static_cast<double>(r.min_pages),
              static_cast<double>(r.reads) / static_cast<double>(r.min_pages));
@@ -159,6 +209,31 @@ void print(const char* label, const Size& size, const Run& r) {
   std::fflush(stdout);
 }
 
+struct Row {
+  std::string provider, label;
+  Run run;
+};
+
+void print_table(const std::vector<Row>& rows) {
+  fmt::print("\n{:<11} {:<6} {:>9} {:>12} {:>5} {:>7} {:>10}\n", "provider", "size", "req/pages", "wall/floor",
+             "429s", "CPU s", "peak RSS");
+  for (const auto& [provider, label, r] : rows) {
+    const double ratio = static_cast<double>(r.capsule_requests + r.provider_requests) / static_cast<double>(r.min_pages);
+    const std::string wall = r.floor_s > 0 ? fmt::format("{:.2f}", r.wall_s / r.floor_s) : fmt::format("{:.1f}s/0", r.wall_s);
+    fmt::print("{:<11} {:<6} {:>9.2f} {:>12} {:>5} {:>7.1f} {:>6.1f} MiB\n", provider, label, ratio, wall, r.too_many,
+               r.usage.cpu_s, static_cast<double>(r.usage.peak_rss_kb) / 1024);
+  }
+  std::fflush(stdout);
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::istringstream items(list);
+  for (std::string item; std::getline(items, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,26 +241,37 @@ int main(int argc, char** argv) {
   double time_scale = 300;
   int divisor = 10;
   double data = 1.0;
+  std::string providers;
   app.add_option("--time-scale", time_scale, "provider durations (rate windows, token lifetime) divided by this");
   app.add_option("--small", divisor, "the comparison run is this many times smaller");
   app.add_option("--data", data, "fraction of the full data set for the big run (e.g. 0.2 for a quick look)");
+  app.add_option("--provider", providers, "comma-separated providers (default: every one with a scenario kit)");
   app.allow_extras();
   CLI11_PARSE(app, argc, argv);
 
   const Size big{static_cast<int>(10'000 * data), static_cast<int>(10'000 * data), static_cast<int>(50'000 * data)};
   const Size small{big.parties / divisor, big.contacts / divisor, big.invoices / divisor};
-  fmt::print("time scale {}: Capsule {:.0f} requests/s, Xero {:.0f}/s and {:.0f} per compressed day, 5 at once\n",
-             time_scale, kCapsulePerHour * time_scale / 3600, kXeroPerMinute * time_scale / 60, kXeroPerDay);
-  try {
-    const Run s = run(small, time_scale);
-    print("small", small, s);
-    const Run b = run(big, time_scale);
-    print("big", big, b);
-    fmt::print("peak RSS big / small: {:.2f} (data {}x)\n",
-               static_cast<double>(b.usage.peak_rss_kb) / static_cast<double>(s.usage.peak_rss_kb), divisor);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "initial_sync_bench: {}\n", e.what());
-    return 1;
+  const std::vector<std::string> chosen = providers.empty() ? conformance_providers() : split(providers);
+  fmt::print("time scale {}: every rate window divided by it; the floors use capsync's limits\n", time_scale);
+  std::vector<Row> rows;
+  int status = 0;
+  for (const auto& provider : chosen) {
+    try {
+      facts_of(provider);
+      make_kit(provider);  // throws when the scenario harness has no kit for it yet
+      const Run s = run(provider, small, time_scale);
+      print(provider, "small", small, s);
+      rows.push_back({provider, "small", s});
+      const Run b = run(provider, big, time_scale);
+      print(provider, "big", big, b);
+      rows.push_back({provider, "big", b});
+      fmt::print("{} peak RSS big / small: {:.2f} (data {}x)\n", provider,
+                 static_cast<double>(b.usage.peak_rss_kb) / static_cast<double>(s.usage.peak_rss_kb), divisor);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "initial_sync_bench: {}: {}\n", provider, e.what());
+      status = 1;
+    }
   }
-  return 0;
+  print_table(rows);
+  return status;
 }
