@@ -21,19 +21,19 @@ using rapidjson::Value;
 
 // Members that differ between runs that did the same work: ids given out in creation order
 // and times of day.
-const std::set<std::string, std::less<>> kVolatile{"id", "createdAt", "updatedAt", "lastContactedAt", "entryAt",
-                                                   "ContactID", "UpdatedDateUTC"};
+// (The accounting provider's own come from its kit.)
+const std::set<std::string, std::less<>> kCapsuleVolatile{"id", "createdAt", "updatedAt", "lastContactedAt", "entryAt"};
 
 // `value` as JSON with object members sorted by name, array items sorted, volatile members left out.
 // How the R7 invoice note begins (core/sync/summary_write.cpp).
 constexpr std::string_view kNoteHeading = "Invoices (kept up to date by capsync";
 
-std::string canonical(const Value& value) {
+std::string canonical(const Value& value, const std::set<std::string, std::less<>>& volatile_members = kCapsuleVolatile) {
   if (value.IsObject()) {
     std::vector<std::pair<std::string, std::string>> members;
     for (const auto& m : value.GetObject()) {
       std::string name(m.name.GetString(), m.name.GetStringLength());
-      if (!kVolatile.contains(name)) members.emplace_back(std::move(name), canonical(m.value));
+      if (!volatile_members.contains(name)) members.emplace_back(std::move(name), canonical(m.value, volatile_members));
     }
     std::sort(members.begin(), members.end());
     std::string out = "{";
@@ -42,7 +42,7 @@ std::string canonical(const Value& value) {
   }
   if (value.IsArray()) {
     std::vector<std::string> items;
-    for (const auto& item : value.GetArray()) items.push_back(canonical(item));
+    for (const auto& item : value.GetArray()) items.push_back(canonical(item, volatile_members));
     std::sort(items.begin(), items.end());
     std::string out = "[";
     for (const auto& item : items) out += (out.size() > 1 ? "," : "") + item;
@@ -116,8 +116,8 @@ std::string party_key(const Value& party) {
   return fmt::format("{}:{}", member_text(party, "type"), SandboxState::party_name(party));
 }
 
-std::string contact_key(const Value& contact) {
-  return fmt::format("{}:{}", member_text(contact, "ContactStatus"), member_text(contact, "Name"));
+std::string contact_key(const RemoteContact& contact) {
+  return fmt::format("{}:{}", contact.archived ? "archived" : "active", contact.name);
 }
 
 std::string field_value(const Value& party, std::string_view field) {
@@ -131,10 +131,10 @@ std::string field_value(const Value& party, std::string_view field) {
 
 }  // namespace
 
-SeedIds seed_ids(const SandboxState& state) {
+SeedIds seed_ids(const SyncWorld& world, const SandboxState& state) {
   SeedIds ids;
   for (const auto& p : state.parties().GetArray()) ids.parties.insert(member_text(p, "id"));
-  for (const auto& c : state.contacts().GetArray()) ids.contacts.insert(member_text(c, "ContactID"));
+  for (const auto& c : world.kit().contacts(state.doc())) ids.contacts.insert(c.remote_id);
   return ids;
 }
 
@@ -145,7 +145,11 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
   doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.c_str(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("/_admin/state is not JSON");
   const Value& capsule = doc["capsule"];
-  const Value& xero = doc["xero"];
+  const ProviderKit& kit = world.kit();
+  const auto remote_contacts = kit.contacts(doc);
+  const auto records = kit.contact_records(doc);
+  const auto volatile_list = kit.volatile_members();
+  const std::set<std::string, std::less<>> remote_volatile(volatile_list.begin(), volatile_list.end());
 
   EndState out;
   std::map<std::string, std::string> party_keys, contact_keys;  // id -> key
@@ -163,9 +167,10 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
     if (member_text(e, "content").starts_with(kNoteHeading) && ++capsync_notes[party_id] == 2)
       out.problems.push_back(fmt::format("party {} has more than one invoice note", party_keys[party_id]));
   }
-  for (const auto& c : array_at(xero, "contacts").GetArray()) {
-    contact_keys[member_text(c, "ContactID")] = contact_key(c);
-    out.lines.push_back(fmt::format("contact {} {}", contact_key(c), canonical(c)));
+  for (std::size_t i = 0; i < remote_contacts.size(); ++i) {
+    contact_keys[remote_contacts[i].remote_id] = contact_key(remote_contacts[i]);
+    out.lines.push_back(
+        fmt::format("contact {} {}", contact_key(remote_contacts[i]), canonical(records[i], remote_volatile)));
   }
   auto party_of = [&](const std::string& id) {
     auto it = party_keys.find(id);
@@ -204,12 +209,12 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
     if (!bound_parties.contains(id)) out.problems.push_back(fmt::format("party {} ({}) created but not bound", key, id));
   }
   std::map<std::string, int> active_names;
-  for (const auto& c : array_at(xero, "contacts").GetArray()) {
-    const std::string id = member_text(c, "ContactID"), key = contact_key(c);
-    std::string folded = member_text(c, "Name");
+  for (const auto& c : remote_contacts) {
+    const std::string id = c.remote_id, key = contact_key(c);
+    std::string folded = c.name;
     std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (member_text(c, "ContactStatus") == "ACTIVE" && ++active_names[folded] == 2)
-      out.problems.push_back(fmt::format("two active Xero contacts named {}", key));
+    if (!c.archived && ++active_names[folded] == 2)
+      out.problems.push_back(fmt::format("two active accounting contacts named {}", key));
     if (seeded.contacts.contains(id)) continue;
     if (++created_contacts[key] == 2) out.problems.push_back(fmt::format("contact {} created more than once", key));
     if (!bound_contacts.contains(id)) out.problems.push_back(fmt::format("contact {} ({}) created but not bound", key, id));
@@ -217,13 +222,11 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
 
   // R6: Outstanding = amount due of the linked contacts' authorised sales invoices, each once.
   std::map<std::string, Amounts> due_by_contact;
-  for (const auto& inv : array_at(xero, "invoices").GetArray()) {
-    const std::string status = member_text(inv, "Status");
-    if (member_text(inv, "Type") != "ACCREC" || (status != "AUTHORISED" && status != "PAID")) continue;
-    auto due = parse_amount(member_text(inv, "AmountDue"));
-    auto contact = inv.FindMember("Contact");
-    if (!due || *due == 0 || contact == inv.MemberEnd() || !contact->value.IsObject()) continue;
-    due_by_contact[member_text(contact->value, "ContactID")][member_text(inv, "CurrencyCode")] += *due;
+  for (const auto& inv : kit.invoices(doc)) {
+    if (!inv.owed_sale) continue;
+    auto due = parse_amount(inv.amount_due);
+    if (!due || *due == 0 || inv.contact_id.empty()) continue;
+    due_by_contact[inv.contact_id][inv.currency] += *due;
   }
   for (const auto& [party_id, contacts] : linked_contacts) {
     auto party = parties_by_id.find(party_id);

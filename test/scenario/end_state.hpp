@@ -4,7 +4,7 @@
 // on the order records were created in. Two runs that did the same work (one crash-free, one
 // killed and restarted, one under faults) yield equal dumps.
 //
-//   auto before = seed_ids(world.state());       // the seeded records, taken before the daemon runs
+//   auto before = seed_ids(world, world.state());  // the seeded records, taken before the daemon runs
 //   ... sync ...
 //   EndState end = EndState::of(world, before);
 //   CHECK(end.problems().empty());               // duplicates, orphans, double-counted invoices
@@ -21,9 +21,9 @@ namespace capsync::scenario {
 // The ids of the records the sandbox was seeded with, so records the daemon created can be told apart.
 struct SeedIds {
   std::set<std::string> parties;   // Capsule party ids
-  std::set<std::string> contacts;  // Xero ContactIDs
+  std::set<std::string> contacts;  // the accounting provider's contact ids
 };
-SeedIds seed_ids(const SandboxState& state);
+SeedIds seed_ids(const SyncWorld& world, const SandboxState& state);
 
 struct EndState {
   // Sorted canonical lines: "party …", "note …", "contact …", "binding …", "invoice …", "conflict …".

@@ -111,6 +111,26 @@ class FreeAgentKit final : public ProviderKit {
 
   std::size_t invoice_count(const rapidjson::Value& state) const override { return list(state, "invoices").Size(); }
 
+  std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const override {
+    std::vector<RemoteInvoice> out;
+    for (const auto& i : list(state, "invoices")) {
+      const std::string status = json_text(i, "status");
+      RemoteInvoice r;
+      r.contact_id = id_of(json_text(i, "contact"));
+      r.owed_sale = status == "Open" || status == "Overdue" || status == "Scheduled To Email" || status == "Paid";
+      r.amount_due = json_text(i, "due_value");
+      r.currency = json_text(i, "currency");
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const override {
+    return list(state, "contacts");
+  }
+  std::vector<std::string> volatile_members() const override { return {"url", "created_at", "updated_at"}; }
+  std::string api_prefix() const override { return std::string(kApi) + "/"; }
+
   std::vector<std::string> invoice_ids(const rapidjson::Value& state) const override {
     std::vector<std::string> out;
     for (const auto& i : list(state, "invoices")) out.push_back(id_of(json_text(i, "url")));

@@ -45,8 +45,8 @@ std::string str(const rapidjson::Value& object, const char* name) {
 
 }  // namespace
 
-Seed InitialSyncCase::seed(int contacts) {
-  return Seed::generated(11, contacts, contacts, 2 * contacts, "GBP,EUR,USD");
+Seed InitialSyncCase::seed(int contacts, const std::string& provider) {
+  return Seed::generated(11, contacts, contacts, 2 * contacts, "GBP,EUR,USD", provider);
 }
 
 WorldOptions InitialSyncCase::options() {
@@ -61,22 +61,23 @@ WorldOptions InitialSyncCase::options() {
 
 InitialSyncCase::InitialSyncCase(SyncWorld& world) : world_(world) {
   const SandboxState state = world.state();
-  seeded_ = seed_ids(state);
+  seeded_ = seed_ids(world, state);
   const auto* edited = state.party_named(kEditedParty);
   if (edited == nullptr) throw std::runtime_error(fmt::format("the seed has no party {}", kEditedParty));
   edited_party_ = std::to_string((*edited)["id"].GetInt64());
 
-  std::set<std::string> xero_names;
-  for (const auto& c : state.contacts().GetArray())
-    if (auto name = folded(str(c, "Name"))) xero_names.insert(*name);
-  // Only parties no contact can link to, so that the export is the only way they reach Xero.
+  std::set<std::string> remote_names;
+  for (const auto& c : world.kit().contacts(state.doc()))
+    if (auto name = folded(c.name)) remote_names.insert(*name);
+  // Only parties no contact can link to, so that the export is the only way they reach the
+  // accounting service.
+  const std::string tag = fmt::format(R"({{"party":{{"tags":[{{"name":"Export to {}"}}]}}}})", world.kit().display_name());
   int tagged = 0;
   for (const auto& p : state.parties().GetArray()) {
     if (tagged == kExported) break;
     const auto name = folded(str(p, "name"));
-    if (str(p, "type") != "organisation" || !name || xero_names.contains(*name)) continue;
-    auto answer = world.capsule("PUT", fmt::format("/parties/{}", p["id"].GetInt64()),
-                                R"({"party":{"tags":[{"name":"Export to Xero"}]}})");
+    if (str(p, "type") != "organisation" || !name || remote_names.contains(*name)) continue;
+    auto answer = world.capsule("PUT", fmt::format("/parties/{}", p["id"].GetInt64()), tag);
     if (answer.status != 200) throw std::runtime_error("cannot tag a party for export: " + answer.body);
     ++tagged;
   }
@@ -100,16 +101,10 @@ void InitialSyncCase::finish(std::chrono::milliseconds timeout) {
 }
 
 bool InitialSyncCase::edit_arrived() const {
-  const auto state = world_.state();
-  const auto* contact = state.contact_named(kEditedParty);
-  if (contact == nullptr) return false;
-  auto phones = contact->FindMember("Phones");
-  if (phones == contact->MemberEnd() || !phones->value.IsArray()) return false;
+  const auto book = world_.remote(world_.state());
+  const auto* contact = book.only_named(kEditedParty);
   const std::string wanted = digits(kEditedPhone).substr(2);  // without the country code
-  return std::any_of(phones->value.Begin(), phones->value.End(), [&](const rapidjson::Value& phone) {
-    const std::string got = digits(str(phone, "PhoneCountryCode") + str(phone, "PhoneAreaCode") + str(phone, "PhoneNumber"));
-    return got.ends_with(wanted);
-  });
+  return contact != nullptr && contact->phone.ends_with(wanted);
 }
 
 }  // namespace capsync::scenario

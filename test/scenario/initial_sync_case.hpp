@@ -1,7 +1,8 @@
 #pragma once
 // The initial sync the crash and fault tests run twice (once undisturbed, once disturbed) and
-// compare: a generated seed of about 2,000 Xero contacts with every matching hard case, a few
-// Capsule parties tagged for export, and one Capsule edit made mid-sync that must reach Xero.
+// compare: a generated seed of accounting contacts with every matching hard case, a few
+// Capsule parties tagged for export, and one Capsule edit made mid-sync that must reach the
+// accounting service.
 //
 //   InitialSyncCase sync_case(world);        // before the daemon starts: tags, seed ids
 //   world.start_daemon(false);
@@ -19,8 +20,9 @@ namespace capsync::scenario {
 
 class InitialSyncCase {
  public:
-  // Generated: `contacts` Xero contacts and as many Capsule parties, two invoices per contact.
-  static Seed seed(int contacts);
+  // Generated: `contacts` accounting contacts of `provider` and as many Capsule parties, two
+  // invoices per contact.
+  static Seed seed(int contacts, const std::string& provider = "xero");
   // Heavily compressed time, so Capsule's and Xero's limits and token lifetimes still apply but
   // the sync runs at the daemon's own speed.
   static WorldOptions options();

@@ -86,6 +86,15 @@ struct RemoteContact {
   bool has_address(std::string_view street, std::string_view city) const;
 };
 
+// A provider invoice as the sandbox holds it.
+struct RemoteInvoice {
+  std::string contact_id;
+  bool owed_sale = false;  // a sales invoice in a state that counts as owed (authorised or paid)
+  std::string amount_due;  // decimal text; where the provider writes a JSON number, only from a
+                           // state parsed with kParseNumbersAsStringsFlag
+  std::string currency;
+};
+
 // The provider's contacts of one /_admin/state.
 class RemoteBook {
  public:
@@ -140,6 +149,13 @@ class ProviderKit {
   // --- reading /_admin/state
   virtual std::vector<RemoteContact> contacts(const rapidjson::Value& state) const = 0;
   virtual std::size_t invoice_count(const rapidjson::Value& state) const = 0;
+  virtual std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const = 0;
+  // The contacts' own JSON, in the order contacts() reads them, and the members of it that
+  // differ between two runs doing the same work (ids, times, references given in creation order).
+  virtual rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const = 0;
+  virtual std::vector<std::string> volatile_members() const = 0;
+  // The path prefix of the provider's API in the sandbox, e.g. "/xero/api.xro/2.0/".
+  virtual std::string api_prefix() const = 0;
   // The remote ids of the invoices in the state (sales and purchase).
   virtual std::vector<std::string> invoice_ids(const rapidjson::Value& state) const = 0;
 

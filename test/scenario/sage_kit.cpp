@@ -121,6 +121,30 @@ class SageKit final : public ProviderKit {
     return state_list(state, "sage", "sales_invoices").Size() + state_list(state, "sage", "purchase_invoices").Size();
   }
 
+  std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const override {
+    std::vector<RemoteInvoice> out;
+    for (const char* key : {"sales_invoices", "purchase_invoices"})
+      for (const auto& i : state_list(state, "sage", key)) {
+        const std::string status = i.HasMember("status") ? json_text(i["status"], "id") : std::string();
+        RemoteInvoice r;
+        r.contact_id = i.HasMember("contact") ? json_text(i["contact"], "id") : std::string();
+        r.owed_sale = std::string_view(key) == "sales_invoices" && status != "DRAFT" && status != "VOID" &&
+                      json_text(i, "deleted_at").empty();
+        r.amount_due = json_text(i, "outstanding_amount");
+        r.currency = i.HasMember("currency") ? json_text(i["currency"], "id") : std::string();
+        out.push_back(std::move(r));
+      }
+    return out;
+  }
+
+  rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const override {
+    return state_list(state, "sage", "contacts");
+  }
+  std::vector<std::string> volatile_members() const override {
+    return {"id", "$path", "created_at", "updated_at", "reference", "displayed_as"};
+  }
+  std::string api_prefix() const override { return "/sage/v3.1/"; }
+
   std::vector<std::string> invoice_ids(const rapidjson::Value& state) const override {
     std::vector<std::string> out;
     for (const char* key : {"sales_invoices", "purchase_invoices"})

@@ -144,6 +144,26 @@ class XeroKit final : public ProviderKit {
 
   std::size_t invoice_count(const rapidjson::Value& state) const override { return list(state, "invoices").Size(); }
 
+  std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const override {
+    std::vector<RemoteInvoice> out;
+    for (const auto& i : list(state, "invoices")) {
+      const std::string status = json_text(i, "Status");
+      RemoteInvoice r;
+      r.contact_id = i.HasMember("Contact") ? json_text(i["Contact"], "ContactID") : std::string();
+      r.owed_sale = json_text(i, "Type") == "ACCREC" && (status == "AUTHORISED" || status == "PAID");
+      r.amount_due = json_text(i, "AmountDue");
+      r.currency = json_text(i, "CurrencyCode");
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const override {
+    return list(state, "contacts");
+  }
+  std::vector<std::string> volatile_members() const override { return {"ContactID", "UpdatedDateUTC"}; }
+  std::string api_prefix() const override { return "/xero/api.xro/2.0/"; }
+
   std::vector<std::string> invoice_ids(const rapidjson::Value& state) const override {
     std::vector<std::string> out;
     for (const auto& i : list(state, "invoices")) out.push_back(json_text(i, "InvoiceID"));
