@@ -1,5 +1,6 @@
 #include "test/sandbox/seed_generator.hpp"
 
+#include <chrono>
 #include <random>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/money.hpp"
 #include "test/sandbox/sandbox.hpp"
+#include "test/sandbox/time_format.hpp"
 #include "test/sandbox/xero_books.hpp"
 
 namespace capsync::sandbox {
@@ -57,6 +59,14 @@ void raw(JsonWriter& w, std::string_view json) { w.RawValue(json.data(), json.si
 void str(JsonWriter& w, const char* k, std::string_view v) {
   w.Key(k);
   w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+// Xero's UpdatedDateUTC of the n-th generated record: one second apart from 2026-01-01, so an
+// incremental read (If-Modified-Since, inclusive) after a sync meets only the newest, not every
+// record of one shared second.
+std::string updated_at(std::size_t n) {
+  constexpr std::int64_t k2026 = 1767225600;  // 2026-01-01T00:00:00Z
+  return iso_seconds(TimePoint{} + std::chrono::seconds(k2026 + static_cast<std::int64_t>(n)));
 }
 
 std::string email_for(std::string_view name, std::int64_t n) {
@@ -290,6 +300,7 @@ class Generator {
     auto due_offset = date_offset + (dice_.chance(50) ? 14 : 30);
     w.StartObject();
     str(w, "InvoiceID", make_uuid(dice_.rng));
+    str(w, "UpdatedDateUTC", updated_at(contacts_.size() + n));
     str(w, "Type", bill ? "ACCPAY" : "ACCREC");
     str(w, "InvoiceNumber", fmt::format("{}-{:06d}", bill ? "BILL" : "INV", n + 1));
     str(w, "Reference", fmt::format("Order {}", 5000 + n));
@@ -349,6 +360,7 @@ class Generator {
       if (!c.last.empty()) str(w, "LastName", c.last);
       str(w, "EmailAddress", email_for(c.name, static_cast<std::int64_t>(&c - contacts_.data())));
       str(w, "DefaultCurrency", c.currency);
+      str(w, "UpdatedDateUTC", updated_at(static_cast<std::size_t>(&c - contacts_.data())));
       w.EndObject();
     }
     w.EndArray();
