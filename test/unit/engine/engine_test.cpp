@@ -3,85 +3,33 @@
 
 #include <catch2/catch.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "core/engine/sync_engine.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/summary_write.hpp"
-#include "test/unit/engine/fake_connectors.hpp"
-#include "test/unit/store/temp_dir.hpp"
+#include "test/unit/engine/engine_harness.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
 
 namespace {
 
-class FixedConnectors final : public engine::ConnectorSource {
- public:
-  FixedConnectors(connector::CapsuleConnector& c, connector::AccountingConnector& a) : c_(c), a_(a) {}
-  Result<engine::Connectors> connectors(const config::ConnectionConfig&) override {
-    return engine::Connectors{&c_, &a_};
-  }
-
- private:
-  connector::CapsuleConnector& c_;
-  connector::AccountingConnector& a_;
-};
-
-struct Harness {
-  test::TempDir dir;
-  test::FakeClock clock;
-  test::FakeCapsule capsule{clock};
-  test::FakeAccounting xero{clock};
-  FixedConnectors source{capsule, xero};
-  config::ConnectionConfig connection;
-  std::unique_ptr<store::Database> db;
+struct Harness : test::EngineHarness {
   std::unique_ptr<queue::JobQueue> jobs;
-  std::unique_ptr<engine::SyncEngine> engine;
   int failing_enqueues = 0;  // the next n enqueues fail as a full disk would
-  asio::io_context io;
 
   Harness() {
-    connection.name = "acme";
-    db = store::Database::open(dir.file("capsync.db"), {}).value();
     jobs = std::make_unique<queue::JobQueue>(*db);
-    engine::EngineOptions options;
-    options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
-      return name == connection.name ? &connection : nullptr;
-    };
     // As the daemon does: the queue on the engine's own database connection.
-    options.enqueue = [this](queue::JobSpec spec) -> Result<std::int64_t> {
+    start([this](queue::JobSpec spec) -> Result<std::int64_t> {
       if (failing_enqueues > 0) {
         --failing_enqueues;
         return make_error(Errc::io, "disk I/O error");
       }
       return jobs->enqueue(spec, clock.ms);
-    };
-    options.now_ms = [this] { return clock.ms; };
-    engine = engine::SyncEngine::create(io.get_executor(), *db, source, std::move(options)).value();
+    });
   }
 
-  Status run(asio::awaitable<Status> work) {
-    std::optional<Status> result;
-    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, Status s) {
-      if (e) std::rethrow_exception(e);
-      result = std::move(s);
-    });
-    io.restart();
-    io.run();
-    REQUIRE(result.has_value());
-    return *result;
-  }
-  queue::Job job(std::string kind, std::string payload = {}) {
-    queue::Job j;
-    j.id = 1;
-    j.kind = std::move(kind);
-    j.connection = connection.name;
-    j.payload = std::move(payload);
-    return j;
-  }
   void pull() {
     auto s = run(engine->pull(job("pull")));
     INFO((s.ok() ? std::string() : s.error().message()));

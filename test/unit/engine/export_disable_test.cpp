@@ -3,16 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "core/engine/disable_job.hpp"
 #include "core/engine/disable_state.hpp"
 #include "core/engine/export_job.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/store/database.hpp"
-#include "test/unit/engine/fake_connectors.hpp"
-#include "test/unit/store/temp_dir.hpp"
+#include "test/unit/engine/engine_harness.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
@@ -21,66 +17,18 @@ namespace {
 
 constexpr std::string_view kTag = "Export to Xero";
 
-class FixedConnectors final : public engine::ConnectorSource {
- public:
-  FixedConnectors(connector::CapsuleConnector& c, connector::AccountingConnector& a) : c_(c), a_(a) {}
-  Result<engine::Connectors> connectors(const config::ConnectionConfig&) override {
-    return engine::Connectors{&c_, &a_};
-  }
-
- private:
-  connector::CapsuleConnector& c_;
-  connector::AccountingConnector& a_;
-};
-
-struct Harness {
-  test::TempDir dir;
-  test::FakeClock clock;
-  test::FakeCapsule capsule{clock};
-  test::FakeAccounting xero{clock};
-  FixedConnectors source{capsule, xero};
-  config::ConnectionConfig connection;
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<engine::SyncEngine> engine;
+struct Harness : test::EngineHarness {
   std::vector<queue::JobSpec> enqueued;
-  asio::io_context io;
 
   Harness() {
-    connection.name = "acme";
     connection.sync.export_tag = std::string(kTag);
     connection.sync.invoice_note = true;
-    db = store::Database::open(dir.file("capsync.db"), {}).value();
-    engine::EngineOptions options;
-    options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
-      return name == connection.name ? &connection : nullptr;
-    };
-    options.enqueue = [this](queue::JobSpec spec) -> Result<std::int64_t> {
+    start([this](queue::JobSpec spec) -> Result<std::int64_t> {
       enqueued.push_back(std::move(spec));
       return static_cast<std::int64_t>(enqueued.size());
-    };
-    options.now_ms = [this] { return clock.ms; };
-    engine = engine::SyncEngine::create(io.get_executor(), *db, source, std::move(options)).value();
+    });
   }
 
-  Status run(asio::awaitable<Status> work) {
-    std::optional<Status> result;
-    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, Status s) {
-      if (e) std::rethrow_exception(e);
-      result = std::move(s);
-    });
-    io.restart();
-    io.run();
-    REQUIRE(result.has_value());
-    return *result;
-  }
-  queue::Job job(std::string_view kind, std::string payload = {}) {
-    queue::Job j;
-    j.id = 1;
-    j.kind = std::string(kind);
-    j.connection = connection.name;
-    j.payload = std::move(payload);
-    return j;
-  }
   void ok(asio::awaitable<Status> work) {
     auto s = run(std::move(work));
     INFO((s.ok() ? std::string() : s.error().message()));

@@ -5,16 +5,12 @@
 
 #include <algorithm>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "core/engine/plan.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
-#include "test/unit/engine/fake_connectors.hpp"
-#include "test/unit/store/temp_dir.hpp"
+#include "test/unit/engine/engine_harness.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
@@ -23,64 +19,15 @@ namespace {
 
 constexpr std::string_view kExportTag = "Export to Xero";
 
-class FixedConnectors final : public engine::ConnectorSource {
- public:
-  FixedConnectors(connector::CapsuleConnector& c, connector::AccountingConnector& a) : c_(c), a_(a) {}
-  Result<engine::Connectors> connectors(const config::ConnectionConfig&) override {
-    return engine::Connectors{&c_, &a_};
-  }
-
- private:
-  connector::CapsuleConnector& c_;
-  connector::AccountingConnector& a_;
-};
-
-struct Harness {
-  test::TempDir dir;
-  test::FakeClock clock;
-  test::FakeCapsule capsule{clock};
-  test::FakeAccounting xero{clock};
-  FixedConnectors source{capsule, xero};
-  config::ConnectionConfig connection;
-  std::unique_ptr<store::Database> db;
+struct Harness : test::EngineHarness {
   std::unique_ptr<queue::JobQueue> jobs;
-  std::unique_ptr<engine::SyncEngine> engine;
-  asio::io_context io;
 
   Harness() {
-    connection.name = "acme";
     connection.sync.export_tag = std::string(kExportTag);
-    db = store::Database::open(dir.file("capsync.db"), {}).value();
     jobs = std::make_unique<queue::JobQueue>(*db);
-    engine::EngineOptions options;
-    options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
-      return name == connection.name ? &connection : nullptr;
-    };
-    options.enqueue = [this](queue::JobSpec spec) { return jobs->enqueue(spec, clock.ms); };
-    options.now_ms = [this] { return clock.ms; };
-    engine = engine::SyncEngine::create(io.get_executor(), *db, source, std::move(options)).value();
+    start([this](queue::JobSpec spec) { return jobs->enqueue(spec, clock.ms); });
   }
 
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    std::optional<T> result;
-    auto keep = [](asio::awaitable<T> w, std::optional<T>& out) -> asio::awaitable<void> { out = co_await std::move(w); };
-    asio::co_spawn(io, keep(std::move(work), result), [](std::exception_ptr e) {
-      if (e) std::rethrow_exception(e);
-    });
-    io.restart();
-    io.run();
-    REQUIRE(result.has_value());
-    return std::move(*result);
-  }
-  queue::Job job(std::string kind, std::string payload = {}) {
-    queue::Job j;
-    j.id = 1;
-    j.kind = std::move(kind);
-    j.connection = connection.name;
-    j.payload = std::move(payload);
-    return j;
-  }
   // The next sync as the daemon runs it: the pull, then the push jobs it queued.
   void sync() {
     auto s = run(engine->pull(job("pull")));
