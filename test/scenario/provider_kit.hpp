@@ -138,7 +138,8 @@ class ProviderKit {
   // --- capsyncd
   // Secret files the accounting block names: file name -> content.
   virtual std::map<std::string, std::string> secret_files() const = 0;
-  // The one of secret_files() that holds the daemon's refresh token.
+  // The one of secret_files() that holds the daemon's refresh token; empty for a provider
+  // without OAuth (KashFlow logs in with a password).
   virtual std::string refresh_token_file() const = 0;
   // The `accounting:` mapping's lines (indented by six spaces) for the sandbox at base_url,
   // secret files in dir; without refresh_token_file, which the world adds when it wants one.

@@ -416,7 +416,7 @@ void SyncWorld::start_daemon(bool wait) {
       "{5}"
       "    sync:\n{6}",
       kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
-      (options_.refresh_token ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
+      (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml());
   write_file(config_path(), yaml);

@@ -1,0 +1,284 @@
+// The KashFlow kit: customers are keyed by their Code (the test key); every customer qualifies
+// (R3); suppliers are a separate resource capsync does not read, and their purchases are never
+// read (R6), so a bill is not seeded; invoices are keyed by their whole Number. A person is a
+// customer whose first contact has the customer's own name; email and phones are top-level.
+// There is no OAuth: the kit logs in with the sandbox user's password and memorable word, as
+// the daemon does, in a session of its own. The sandbox's KashFlow API writes customers (incl.
+// IsArchived) but reads invoices only.
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "test/scenario/provider_kit.hpp"
+#include "test/scenario/sync_world.hpp"
+
+namespace capsync::scenario {
+namespace {
+
+constexpr std::string_view kUser = "sandbox";
+constexpr std::string_view kPassword = "sandbox-password";
+constexpr std::string_view kMemorableWord = "pineapple";
+constexpr std::string_view kApi = "/kashflow/v2";
+constexpr long kKeyedInvoiceBase = 90000;  // keyed invoices' numbers, apart from those made of "INV-n"
+
+// A decimal text in ten-thousandths; nullopt unless it is one.
+std::optional<std::int64_t> ten_thousandths(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  const auto dot = text.find('.');
+  std::string whole(text.substr(0, dot)), frac(dot == std::string_view::npos ? "" : text.substr(dot + 1));
+  if (whole.empty() || frac.size() > 4) return std::nullopt;
+  frac.resize(4, '0');
+  std::int64_t w = 0, f = 0;
+  if (std::from_chars(whole.data(), whole.data() + whole.size(), w).ec != std::errc{} ||
+      std::from_chars(frac.data(), frac.data() + frac.size(), f).ec != std::errc{})
+    return std::nullopt;
+  return (negative ? -1 : 1) * (w * 10000 + f);
+}
+
+// gross − paid as decimal text with at least two decimals; "" when either is no decimal text
+// (KashFlow writes money as JSON numbers: only a state read as strings has the exact digits).
+std::string outstanding(const rapidjson::Value& invoice) {
+  const auto gross = ten_thousandths(json_text(invoice, "GrossAmount"));
+  const auto paid = ten_thousandths(json_text(invoice, "TotalPaidAmount"));
+  if (!gross || !paid) return {};
+  const std::int64_t due = *gross - *paid, magnitude = due < 0 ? -due : due;
+  std::string text = fmt::format("{}{}.{:04}", due < 0 ? "-" : "", magnitude / 10000, magnitude % 10000);
+  while (text.size() > 3 && text.back() == '0' && text[text.size() - 3] != '.') text.pop_back();
+  return text;
+}
+
+std::string number_text(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject() || !object.HasMember(key)) return {};
+  const auto& v = object[key];
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  return v.IsInt64() ? std::to_string(v.GetInt64()) : std::string();
+}
+
+const rapidjson::Value* first_item(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject() || !object.HasMember(key) || !object[key].IsArray() || object[key].Empty()) return nullptr;
+  return &object[key][0];
+}
+
+class KashFlowKit final : public ProviderKit {
+ public:
+  std::string_view name() const override { return "kashflow"; }
+  std::string display_name() const override { return "KashFlow"; }
+
+  bool has(Trait trait) const override {
+    switch (trait) {
+      case Trait::fax:
+      case Trait::archive_writes: return true;
+      case Trait::invoice_needed_to_qualify:
+      case Trait::supplier_invoices:
+      case Trait::invoice_writes: return false;
+    }
+    return false;
+  }
+
+  void add_credentials(rapidjson::Document& seed, std::string_view) const override {
+    auto& a = seed.GetAllocator();
+    rapidjson::Document section;
+    section.Parse(fmt::format(R"json({{
+      "users": [{{"username": "{}", "password": "{}", "memorableWord": "{}", "locked": false}}],
+      "customers": [], "invoices": [], "suppliers": [], "purchases": []}})json",
+                              kUser, kPassword, kMemorableWord)
+                      .c_str());
+    seed.RemoveMember("kashflow");
+    seed.AddMember("kashflow", rapidjson::Value(section, a), a);
+  }
+
+  void add_contact(rapidjson::Document& seed, const ContactSpec& c) const override {
+    if (c.supplier) {
+      push_item(seed, "kashflow", "suppliers", JsonObject().text("Code", c.key).text("Name", c.name).str());
+      return;
+    }
+    push_item(seed, "kashflow", "customers",
+              fields(c).text("Code", c.key).raw("IsArchived", c.archived ? "true" : "false").str());
+  }
+
+  void add_invoice(rapidjson::Document& seed, const InvoiceSpec& i) const override {
+    if (i.purchase) return;
+    JsonObject o;
+    o.raw("Number", std::to_string(i.key.empty() ? key_number(i.number) : kKeyedInvoiceBase + key_number(i.key)))
+        .text("CustomerCode", i.contact)
+        .text("Currency", i.currency)
+        .raw("IssuedDateOffsetDays", std::to_string(i.due_offset_days - 30))
+        .raw("DueDateOffsetDays", std::to_string(i.due_offset_days))
+        .text("GrossAmount", i.total)
+        .text("TotalPaidAmount", i.state == InvoiceState::paid ? i.total : "0");
+    if (i.state == InvoiceState::draft) o.text("Status", "Draft");
+    if (i.state == InvoiceState::voided) o.text("Status", "Void");
+    push_item(seed, "kashflow", "invoices", o.str());
+  }
+
+  std::string remote_id(std::string_view key) const override { return std::string(key); }
+  std::string invoice_id(std::string_view key) const override {
+    return std::to_string(kKeyedInvoiceBase + key_number(key));
+  }
+
+  std::map<std::string, std::string> secret_files() const override {
+    return {{"kashflow-password", std::string(kPassword)}, {"kashflow-memorable-word", std::string(kMemorableWord)}};
+  }
+
+  std::string refresh_token_file() const override { return {}; }
+
+  std::string accounting_yaml(const std::string& base_url, const std::string& dir) const override {
+    return fmt::format(
+        "      provider: kashflow\n"
+        "      base_url: {0}{3}\n"
+        "      username: {2}\n"
+        "      password_file: {1}/kashflow-password\n"
+        "      memorable_word_file: {1}/kashflow-memorable-word\n",
+        base_url, dir, kUser, kApi);
+  }
+
+  std::vector<RemoteContact> contacts(const rapidjson::Value& state) const override {
+    std::vector<RemoteContact> out;
+    const rapidjson::Value none(rapidjson::kObjectType);
+    for (const auto& c : state_list(state, "kashflow", "customers")) {
+      RemoteContact r;
+      r.remote_id = json_text(c, "Code");
+      r.name = json_text(c, "Name");
+      r.archived = c.HasMember("IsArchived") && c["IsArchived"].IsTrue();
+      const auto* found = first_item(c, "Contacts");
+      const rapidjson::Value& p = found ? *found : none;
+      r.first = json_text(p, "FirstName");
+      if (r.first.empty()) r.first = json_text(p, "Firstname");
+      r.last = json_text(p, "LastName");
+      r.email = json_text(c, "Email");
+      if (r.email.empty()) r.email = json_text(p, "Email");
+      r.phone = digits_only(json_text(c, "TelephoneNumber"));
+      r.mobile = digits_only(json_text(c, "MobileNumber"));
+      r.fax = digits_only(json_text(c, "FaxNumber"));
+      r.website = json_text(c, "Website");
+      if (const auto* a = first_item(c, "Addresses"))
+        if (!json_text(*a, "Line1").empty() || !json_text(*a, "Line3").empty())
+          r.addresses.emplace_back(json_text(*a, "Line1"), json_text(*a, "Line3"));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::size_t invoice_count(const rapidjson::Value& state) const override {
+    return state_list(state, "kashflow", "invoices").Size() + state_list(state, "kashflow", "purchases").Size();
+  }
+
+  std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const override {
+    std::vector<RemoteInvoice> out;
+    for (const auto& i : state_list(state, "kashflow", "invoices")) {
+      const std::string status = json_text(i, "Status");
+      RemoteInvoice r;
+      r.contact_id = json_text(i, "CustomerCode");
+      r.owed_sale = status != "Draft" && status != "Void" && status != "Voided" && status != "Cancelled";
+      r.amount_due = outstanding(i);
+      r.currency = i.HasMember("Currency") ? json_text(i["Currency"], "Code") : std::string();
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const override {
+    return state_list(state, "kashflow", "customers");
+  }
+  std::vector<std::string> volatile_members() const override { return {"Id", "Code", "CreatedDate", "LastUpdatedDate"}; }
+  std::string api_prefix() const override { return std::string(kApi) + "/"; }
+
+  std::vector<std::string> invoice_ids(const rapidjson::Value& state) const override {
+    std::vector<std::string> out;
+    for (const char* key : {"invoices", "purchases"})
+      for (const auto& i : state_list(state, "kashflow", key)) out.push_back(number_text(i, "Number"));
+    return out;
+  }
+
+  HttpAnswer api(const std::string& method, const std::string& path, const std::string& body) override {
+    if (session_.empty()) log_in();
+    auto answer = send(method, path, body);
+    if (answer.status == 401 && answer.body.find("InvalidSessionToken") != std::string::npos) {
+      log_in();  // sessions end when idle, and the expired_token fault ends them all
+      answer = send(method, path, body);
+    }
+    return answer;
+  }
+
+  std::string create_contact(const ContactSpec& c) override {
+    auto answer = checked("POST", "/customers", fields(c).raw("CreateCustomerCodeIfDuplicate", "true").str());
+    return json_text(answer.json(), "Code");
+  }
+
+  std::string create_invoice(const std::string&, const std::string&, int, const std::string&, int) override {
+    throw std::runtime_error("the sandbox's KashFlow API does not create invoices");
+  }
+
+  void void_invoice(const std::string&) override {
+    throw std::runtime_error("the sandbox's KashFlow API does not void invoices");
+  }
+
+  void edit_contact(const std::string& contact_id, const std::string& email, const std::string& phone) override {
+    checked("PUT", "/customers/" + contact_id, JsonObject().text("Email", email).text("TelephoneNumber", phone).str());
+  }
+
+  void set_archived(const std::string& contact_id, bool archived) override {
+    checked("PUT", "/customers/" + contact_id, JsonObject().raw("IsArchived", archived ? "true" : "false").str());
+  }
+
+ private:
+  HttpAnswer send(const std::string& method, const std::string& path, const std::string& body) const {
+    return call(method, std::string(kApi) + path, body,
+                {{"Authorization", "KfToken " + session_}, {"Content-Type", "application/json"}, {"Accept", "application/json"}});
+  }
+
+  // The two-step login: the password, then the three letters of the memorable word asked for.
+  void log_in() {
+    const std::map<std::string, std::string> headers{{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    auto first = call("POST", std::string(kApi) + "/sessiontoken",
+                      JsonObject().text("UserName", kUser).text("Password", kPassword).str(), headers);
+    if (first.status != 200) throw std::runtime_error(fmt::format("the harness's KashFlow login answered {}: {}", first.status, first.body));
+    auto asked = first.json();
+    std::string letters;
+    for (const auto& item : asked["MemorableWordList"].GetArray()) {
+      const int position = item["Position"].GetInt();
+      if (!letters.empty()) letters += ',';
+      letters += JsonObject()
+                     .raw("Position", std::to_string(position))
+                     .text("Value", kMemorableWord.substr(static_cast<std::size_t>(position - 1), 1))
+                     .str();
+    }
+    auto second = call("PUT", std::string(kApi) + "/sessiontoken",
+                       JsonObject().text("TemporaryToken", json_text(asked, "TemporaryToken")).raw("MemorableWordList", "[" + letters + "]").str(),
+                       headers);
+    if (second.status != 200)
+      throw std::runtime_error(fmt::format("the harness's KashFlow memorable word answered {}: {}", second.status, second.body));
+    session_ = json_text(second.json(), "SessionToken");
+  }
+
+  // The writable members of a customer (a seed takes the same, plus Code and IsArchived).
+  static JsonObject fields(const ContactSpec& c) {
+    JsonObject o;
+    o.text("Name", c.name);
+    if (!c.first.empty() || !c.last.empty()) {
+      const std::string person = c.first + (c.first.empty() || c.last.empty() ? "" : " ") + c.last;
+      o.raw("Contacts", "[" + JsonObject().text_if("FirstName", c.first).text_if("LastName", c.last).text("Name", person).str() + "]");
+    }
+    o.text_if("Email", c.email).text_if("TelephoneNumber", c.phone).text_if("MobileNumber", c.mobile);
+    o.text_if("FaxNumber", c.fax).text_if("Website", c.website);
+    if (!c.street.empty() || !c.city.empty()) {
+      JsonObject a;
+      a.text_if("Line1", c.street).text_if("Line3", c.city).text_if("PostCode", c.zip).text_if("CountryName", c.country);
+      o.raw("Addresses", "[" + a.str() + "]");
+    }
+    return o;
+  }
+
+  std::string session_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProviderKit> make_kashflow_kit() { return std::make_unique<KashFlowKit>(); }
+
+}  // namespace capsync::scenario
