@@ -158,11 +158,15 @@ Seed Seed::generated(int seed, int parties, int contacts, int invoices, const st
   Seed s(provider);
   auto doc = parse(generated.output, "generated seed");
   auto& a = doc.GetAllocator();
-  // The generator writes the credentials of seeds/empty.json; the harness's own token joins them.
-  rapidjson::Value token(rapidjson::kObjectType);
-  token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
-  token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
-  doc[provider.c_str()]["refreshTokens"].PushBack(token, a);
+  // The generator writes the credentials of seeds/empty.json; the harness's own token joins
+  // them where the provider has refresh tokens (KashFlow's login needs none).
+  auto& section = doc[provider.c_str()];
+  if (section.HasMember("refreshTokens")) {
+    rapidjson::Value token(rapidjson::kObjectType);
+    token.AddMember("token", rapidjson::Value(kHarnessRefreshToken.data(), a), a);
+    token.AddMember("client_id", rapidjson::Value(kXeroClientId.data(), a), a);
+    section["refreshTokens"].PushBack(token, a);
+  }
   s.doc_ = std::make_shared<rapidjson::Document>(std::move(doc));
   return s;
 }
