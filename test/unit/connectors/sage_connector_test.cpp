@@ -4,22 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "connectors/sage/sage_connector.hpp"
-#include "core/connector/oauth_token_source.hpp"
-#include "core/oauth/oauth_profile.hpp"
-#include "core/oauth/token_manager.hpp"
-#include "core/oauth/token_store.hpp"
-#include "test/unit/http/sandbox_process.hpp"
+#include "test/unit/connectors/connector_sandbox_fixture.hpp"
 
 using namespace capsync;
-namespace asio = boost::asio;
 
 namespace {
 
@@ -45,63 +33,15 @@ std::string seed() {
                      kBusiness, contacts);
 }
 
-struct Fixture {
-  std::filesystem::path seed_path = std::filesystem::temp_directory_path() /
-                                    fmt::format("capsync-sage-seed-{}.json", ::getpid());
-  std::unique_ptr<test::SandboxProcess> sandbox;
-  asio::io_context io;
-  http::Client client{io.get_executor(), http::ClientOptions{}};
-  oauth::MemoryTokenStore store;
-  std::unique_ptr<oauth::TokenManager> tokens;
-  std::unique_ptr<connector::OAuthTokenSource> source;
-  std::unique_ptr<connector::ClientSender> sender;
+struct Fixture : test::ConnectorSandboxFixture {
   std::unique_ptr<sage::SageConnector> sage;
 
-  Fixture() {
-    std::ofstream(seed_path) << seed();
-    sandbox = std::make_unique<test::SandboxProcess>(std::vector<std::string>{"--seed", seed_path.string()});
-    REQUIRE(sandbox->running());
-    oauth::TokenManagerOptions o;
-    o.connection = "acme";
-    o.profile = oauth::default_profile("sage");
-    o.profile.token_url = sandbox->base_url() + "/sage-oauth/token";
-    o.profile.client_id = "sandbox-client-id";
-    o.profile.client_secret = Secret("sandbox-client-secret");
-    o.bootstrap_refresh_token = Secret("sage-sandbox-refresh-token");
-    tokens = std::make_unique<oauth::TokenManager>(io.get_executor(), client, store, std::move(o));
-    source = std::make_unique<connector::OAuthTokenSource>(*tokens);
-    sender = std::make_unique<connector::ClientSender>(client, "acme", "sage");
+  Fixture() : ConnectorSandboxFixture(seed(), "sage", "/sage-oauth/token") {
     sage::SageSettings s;
     s.base_url = sandbox->base_url() + "/sage/v3.1";
     sage = std::make_unique<sage::SageConnector>(*sender, *source, s);
   }
-  ~Fixture() { std::filesystem::remove(seed_path); }
 
-  template <typename T>
-  T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
-    io.restart();
-    io.run();
-    return std::move(*out);
-  }
-
-  // Every page of a pass from `cursor`; returns the items and the last cursor.
-  template <typename T, typename List>
-  std::pair<std::vector<T>, std::string> pass(List list, std::string cursor, int* pages = nullptr) {
-    std::vector<T> items;
-    connector::ListRequest request{cursor, 1};
-    for (;;) {
-      auto page = run(list(request));
-      REQUIRE(page);
-      for (auto& x : page->items) items.push_back(std::move(x));
-      if (page->cursor > cursor) cursor = page->cursor;
-      if (pages) ++*pages;
-      if (!page->has_next) break;
-      ++request.page;
-    }
-    return {std::move(items), cursor};
-  }
   auto contacts(std::string cursor, int* pages = nullptr) {
     return pass<model::Contact>([&](connector::ListRequest r) { return sage->list_contacts(r); }, cursor, pages);
   }
