@@ -106,12 +106,8 @@ std::string started_response(std::string_view provider, const std::string& url, 
 }
 
 oauth::OAuthProfile profile_of(const config::ConnectionConfig& c) {
-  oauth::OAuthProfile profile = oauth::default_profile(config::to_string(c.accounting.provider));
-  if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
-  if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
-  profile.client_id = c.accounting.client_id;
-  profile.client_secret = c.accounting.client_secret;
-  return profile;
+  return oauth::configured_profile(config::to_string(c.accounting.provider), c.accounting.token_url,
+                                   c.accounting.authorize_url, c.accounting.client_id, c.accounting.client_secret);
 }
 
 }  // namespace

@@ -107,14 +107,10 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
   conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
 
   if (config::uses_oauth(provider)) {
-    oauth::OAuthProfile profile = oauth::default_profile(provider_name);
-    if (!c.accounting.token_url.empty()) profile.token_url = c.accounting.token_url;
-    if (!c.accounting.authorize_url.empty()) profile.authorize_url = c.accounting.authorize_url;
-    profile.client_id = c.accounting.client_id;
-    profile.client_secret = c.accounting.client_secret;
     oauth::TokenManagerOptions tm;
     tm.connection = c.name;
-    tm.profile = std::move(profile);
+    tm.profile = oauth::configured_profile(provider_name, c.accounting.token_url, c.accounting.authorize_url,
+                                           c.accounting.client_id, c.accounting.client_secret);
     tm.bootstrap_refresh_token = c.accounting.refresh_token;
     conn->token_manager =
         std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));

@@ -34,4 +34,14 @@ OAuthProfile default_profile(std::string_view provider) {
   return p;
 }
 
+OAuthProfile configured_profile(std::string_view provider, std::string_view token_url, std::string_view authorize_url,
+                                std::string client_id, Secret client_secret) {
+  OAuthProfile p = default_profile(provider);
+  if (!token_url.empty()) p.token_url = std::string(token_url);
+  if (!authorize_url.empty()) p.authorize_url = std::string(authorize_url);
+  p.client_id = std::move(client_id);
+  p.client_secret = std::move(client_secret);
+  return p;
+}
+
 }  // namespace capsync::oauth

@@ -28,5 +28,9 @@ struct OAuthProfile {
 // may override the urls (sandbox). Xero: Basic, PKCE, "offline_access accounting.contacts
 // accounting.transactions accounting.settings.read"; FreeAgent: Basic; FreshBooks, Sage: body.
 OAuthProfile default_profile(std::string_view provider);
+// default_profile(provider) with the client's credentials and, where not empty, the configured
+// endpoints instead of the defaults (a sandbox, a regional host).
+OAuthProfile configured_profile(std::string_view provider, std::string_view token_url, std::string_view authorize_url,
+                                std::string client_id, Secret client_secret);
 
 }  // namespace capsync::oauth
