@@ -41,6 +41,7 @@ std::optional<SeedDataset> read_seed_dataset(const rapidjson::Value& xero_sectio
     contact.person = !contact.first.empty() || !contact.last.empty();
     contact.email = string_member(c, "EmailAddress").value_or("");
     contact.currency = string_member(c, "DefaultCurrency").value_or("GBP");
+    contact.updated_at = string_member(c, "UpdatedDateUTC").value_or("");
     contact.archived = string_member(c, "ContactStatus").value_or("ACTIVE") == "ARCHIVED";
     index.emplace(contact.key, data.contacts.size());
     data.contacts.push_back(std::move(contact));
@@ -63,6 +64,7 @@ std::optional<SeedDataset> read_seed_dataset(const rapidjson::Value& xero_sectio
     inv.tax = string_member(i, "TotalTax").value_or("0");
     inv.total = string_member(i, "Total").value_or("0");
     inv.paid = string_member(i, "AmountPaid").value_or("0");
+    inv.updated_at = string_member(i, "UpdatedDateUTC").value_or("");
     inv.date_offset_days = integer_text(i, "DateOffsetDays");
     inv.due_offset_days = integer_text(i, "DueDateOffsetDays");
     auto& owner = data.contacts[inv.contact];

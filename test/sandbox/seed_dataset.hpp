@@ -14,6 +14,7 @@ namespace capsync::sandbox {
 struct SeedContact {
   std::string key;  // stable per contact; renderers derive their ids from it
   std::string name, first, last, email, currency;
+  std::string updated_at;  // ISO time, distinct per record so incremental reads can skip it
   bool person = false, archived = false, supplier = false, customer = false;
 };
 
@@ -26,6 +27,7 @@ struct SeedInvoice {
   SeedInvoiceStatus status = SeedInvoiceStatus::authorised;
   std::string number, reference, currency;
   std::string subtotal, tax, total, paid;  // exact decimal text
+  std::string updated_at;                  // like SeedContact::updated_at
   std::int64_t date_offset_days = 0, due_offset_days = 0;
 };
 

@@ -39,6 +39,7 @@ void render_freeagent_seed(JsonWriter& w, const SeedDataset& data, const rapidjs
     write_string(w, "status", c.archived ? "Hidden" : "Active");
     w.Key("is_supplier");
     w.Bool(c.supplier);
+    if (!c.updated_at.empty()) write_string(w, "updated_at", c.updated_at);
     w.EndObject();
   }
   w.EndArray();
@@ -62,6 +63,7 @@ void render_freeagent_seed(JsonWriter& w, const SeedDataset& data, const rapidjs
     write_string(w, "sales_tax_value", inv.tax);
     write_string(w, "paid_value", inv.paid);
     if (const char* status = status_of(inv.status)) write_string(w, "status", status);
+    if (!inv.updated_at.empty()) write_string(w, "updated_at", inv.updated_at);
     w.EndObject();
   }
   w.EndArray();

@@ -54,6 +54,7 @@ void write_invoices(JsonWriter& w, const SeedDataset& data, bool bills) {
       w.Key("sent");
       w.Bool(inv.status != SeedInvoiceStatus::draft);
     }
+    if (!inv.updated_at.empty()) write_string(w, "updated_at", inv.updated_at);
     w.EndObject();
   }
   w.EndArray();
@@ -78,6 +79,7 @@ void render_sage_seed(JsonWriter& w, const SeedDataset& data, const rapidjson::V
     if (c.customer || !c.supplier) w.String("CUSTOMER");
     if (c.supplier) w.String("VENDOR");
     w.EndArray();
+    if (!c.updated_at.empty()) write_string(w, "updated_at", c.updated_at);
     w.EndObject();
   }
   w.EndArray();
