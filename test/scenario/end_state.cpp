@@ -163,7 +163,11 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
   for (const auto& e : array_at(capsule, "entries").GetArray()) {
     auto party = e.FindMember("party");
     const std::string party_id = party != e.MemberEnd() && party->value.IsObject() ? member_text(party->value, "id") : "";
-    out.lines.push_back(fmt::format("note {} {}", party_keys[party_id], canonical(e)));
+    // A link into the sandbox (KashFlow's permalinks) names its port, which differs between runs.
+    std::string note = fmt::format("note {} {}", party_keys[party_id], canonical(e));
+    for (auto at = note.find(world.base_url()); at != std::string::npos; at = note.find(world.base_url(), at))
+      note.replace(at, world.base_url().size(), "<sandbox>");
+    out.lines.push_back(std::move(note));
     if (member_text(e, "content").starts_with(kNoteHeading) && ++capsync_notes[party_id] == 2)
       out.problems.push_back(fmt::format("party {} has more than one invoice note", party_keys[party_id]));
   }

@@ -252,9 +252,10 @@ std::string describe(const std::vector<LoggedRequest>& requests) {
 
 bool LoggedRequest::is_write() const {
   if (method == "GET" || method == "HEAD") return false;
-  // OAuth token endpoints: Xero's /connect/token, Sage's /token, FreeAgent's /token_endpoint.
+  // OAuth token endpoints: Xero's /connect/token, Sage's /token, FreeAgent's /token_endpoint;
+  // KashFlow's login: /sessiontoken.
   return path.find("/connect/token") == std::string::npos && !path.ends_with("/token") &&
-         !path.ends_with("/token_endpoint");
+         !path.ends_with("/token_endpoint") && !path.ends_with("/sessiontoken");
 }
 
 rapidjson::Document HttpAnswer::json() const { return parse(body, "response body"); }
