@@ -13,7 +13,14 @@
 
 #include "test/scenario/provider_kit.hpp"
 
-// Declares `provider`, one of conformance_providers() (with the given trait, if any).
+// Declares `provider`, one of conformance_providers() (with the given trait, if any). A run
+// narrowed by CAPSYNC_CONFORMANCE to providers without the trait has nothing to check: the case
+// ends there (Catch2 fails a generator with no values).
 #define FOR_EACH_PROVIDER(...)                                                                  \
-  const std::string provider = GENERATE(from_range(capsync::scenario::conformance_providers(__VA_ARGS__))); \
+  const std::vector<std::string> conformance_list_ = capsync::scenario::conformance_providers(__VA_ARGS__); \
+  if (conformance_list_.empty()) {                                                              \
+    SUCCEED("no provider of this run has the trait");                                           \
+    return;                                                                                     \
+  }                                                                                             \
+  const std::string provider = GENERATE_REF(from_range(conformance_list_));                     \
   CAPTURE(provider)
