@@ -13,6 +13,7 @@ namespace capsync::scenario {
 std::unique_ptr<ProviderKit> make_xero_kit();
 std::unique_ptr<ProviderKit> make_freeagent_kit();
 std::unique_ptr<ProviderKit> make_sage_kit();
+std::unique_ptr<ProviderKit> make_freshbooks_kit();
 
 namespace {
 
@@ -24,6 +25,7 @@ const std::vector<std::pair<std::string, Factory>>& kits() {
       {"xero", make_xero_kit},
       {"freeagent", make_freeagent_kit},
       {"sage", make_sage_kit},
+      {"freshbooks", make_freshbooks_kit},
   };
   return list;
 }
