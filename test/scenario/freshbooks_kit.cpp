@@ -64,8 +64,10 @@ class FreshBooksKit final : public ProviderKit {
     o.raw("customerid", remote_id(i.contact))
         .text("invoice_number", i.number)
         .text("currency_code", i.currency)
-        .raw("create_date_offset_days", std::to_string(i.due_offset_days - 30))
-        .raw("due_date_offset_days", std::to_string(i.due_offset_days))
+        // Dates as the suite counts them (the UTC day), not the sandbox's US/Eastern day, which
+        // differs between 00:00 and 05:00 UTC.
+        .text("create_date", utc_date(i.due_offset_days - 30))
+        .text("due_date", utc_date(i.due_offset_days))
         .text("amount", i.total)
         .text("paid", i.state == InvoiceState::paid ? i.total : "0");
     if (i.state == InvoiceState::draft) o.text("v3_status", "draft");
