@@ -48,7 +48,7 @@ bool wait_for_requests(SyncWorld& world, const InitialSyncCase& sync_case, std::
 }  // namespace
 
 TEST_CASE("R2 R6 R7 R10 crash safety: SIGKILL at seeded points of an initial sync ends as a crash-free run",
-          "[scenario][crash]") {
+          "[.][scenario][crash]") {
   FOR_EACH_PROVIDER();
   const auto [kContacts, kKills] = crash_size(provider);
   const int kEditAfterKill = kKills / 2;

@@ -37,7 +37,7 @@ void arm_faults(SyncWorld& world) {
 }  // namespace
 
 TEST_CASE("R2 R6 R7 R10 faults on 10% of requests: the initial sync ends as a fault-free run, failures logged",
-          "[scenario][faults]") {
+          "[.][scenario][faults]") {
   FOR_EACH_PROVIDER();
   SyncWorld reference_world(InitialSyncCase::seed(kContacts, provider), InitialSyncCase::options());
   InitialSyncCase reference(reference_world);
