@@ -104,7 +104,7 @@ class KashFlowKit final : public ProviderKit {
   void add_invoice(rapidjson::Document& seed, const InvoiceSpec& i) const override {
     if (i.purchase) return;
     JsonObject o;
-    o.raw("Number", std::to_string(i.key.empty() ? key_number(i.number) : kKeyedInvoiceBase + key_number(i.key)))
+    o.raw("Number", invoice_number(i))
         .text("CustomerCode", i.contact)
         .text("Currency", i.currency)
         .raw("IssuedDateOffsetDays", std::to_string(i.due_offset_days - 30))
@@ -116,6 +116,9 @@ class KashFlowKit final : public ProviderKit {
     push_item(seed, "kashflow", "invoices", o.str());
   }
 
+  std::string invoice_number(const InvoiceSpec& i) const override {
+    return std::to_string(i.key.empty() ? key_number(i.number) : kKeyedInvoiceBase + key_number(i.key));
+  }
   std::string remote_id(std::string_view key) const override { return std::string(key); }
   std::string invoice_id(std::string_view key) const override {
     return std::to_string(kKeyedInvoiceBase + key_number(key));

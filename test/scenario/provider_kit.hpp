@@ -134,6 +134,9 @@ class ProviderKit {
   virtual void add_invoice(rapidjson::Document& seed, const InvoiceSpec& invoice) const = 0;
   virtual std::string remote_id(std::string_view contact_key) const = 0;
   virtual std::string invoice_id(std::string_view invoice_key) const = 0;
+  // The number the provider shows for a seeded invoice: the spec's own unless the provider's
+  // numbers cannot hold it (KashFlow's are integers).
+  virtual std::string invoice_number(const InvoiceSpec& invoice) const { return invoice.number; }
 
   // --- capsyncd
   // Secret files the accounting block names: file name -> content.
