@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/unchanged_fields.hpp"
 #include "core/model/date_time.hpp"
@@ -33,12 +34,6 @@ std::string join_name(std::string_view first, std::string_view last) {
   if (f.empty()) return l;
   if (l.empty()) return f;
   return f + " " + l;
-}
-
-std::string phone_of(const model::Contact& c, PhoneKind kind) {
-  for (const auto& p : c.phones)
-    if (p.kind == kind) return p.number;
-  return {};
 }
 
 std::vector<std::string> street_lines(std::string_view street) {
@@ -198,35 +193,13 @@ Result<model::Contact> parse_single_contact(std::string_view text) {
   return parse_contact(*contact);
 }
 
-model::ContactDetails details_of(const model::Contact& c) {
-  model::ContactDetails d;
-  d.kind = c.kind;
-  d.name = c.display_name();
-  if (c.kind == ContactKind::person) {
-    d.first_name = c.first_name;
-    d.last_name = c.last_name;
-  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
-    d.contact_person = c.contact_person;
-  }
-  if (!c.emails.empty()) d.email = c.emails.front();
-  if (d.contact_person) d.contact_person->email = d.email;
-  d.phone = phone_of(c, PhoneKind::main);
-  d.mobile = phone_of(c, PhoneKind::mobile);
-  if (!c.addresses.empty()) {
-    d.address = c.addresses.front();
-    d.address->id.reset();
-    d.address->type.clear();
-  }
-  return d;
-}
-
 std::string contact_create_body(const model::ContactDetails& spec) {
   return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
 }
 
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
   if (!update.current) return body(fields_of(update.desired), [](const char*, const std::string&) { return true; });
-  const model::ContactDetails current = details_of(*update.current);
+  const model::ContactDetails current = connector::details_of(*update.current);
   Fields now = fields_of(connector::keep_unchanged_fields(update.desired, current, update.previous));
   Fields before = fields_of(current);
   // No address in Capsule leaves FreeAgent's as it is (an empty optional is "keep"), and an

@@ -42,7 +42,4 @@ std::string contact_create_body(const model::ContactDetails& spec);
 // update.current (every field when current is unknown).
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update);
 
-// The details of a contact as capsync compares them with what it wants to write.
-model::ContactDetails details_of(const model::Contact& contact);
-
 }  // namespace capsync::freeagent

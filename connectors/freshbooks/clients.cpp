@@ -4,6 +4,7 @@
 #include <map>
 
 #include "connectors/freshbooks/eastern_time.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::freshbooks {
@@ -32,12 +33,6 @@ std::string join_name(std::string_view first, std::string_view last) {
   if (f.empty()) return l;
   if (l.empty()) return f;
   return f + " " + l;
-}
-
-std::string phone_of(const model::Contact& c, PhoneKind kind) {
-  for (const auto& p : c.phones)
-    if (p.kind == kind) return p.number;
-  return {};
 }
 
 bool is_address_field(std::string_view key) { return key.starts_with("p_"); }
@@ -196,29 +191,6 @@ Result<model::Contact> parse_single_client(std::string_view text) {
   return parse_client(*client);
 }
 
-model::ContactDetails details_of(const model::Contact& c) {
-  model::ContactDetails d;
-  d.kind = c.kind;
-  d.name = c.display_name();
-  if (c.kind == ContactKind::person) {
-    d.first_name = c.first_name;
-    d.last_name = c.last_name;
-  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
-    d.contact_person = c.contact_person;
-  }
-  if (!c.emails.empty()) d.email = c.emails.front();
-  if (d.contact_person) d.contact_person->email = d.email;
-  d.phone = phone_of(c, PhoneKind::main);
-  d.mobile = phone_of(c, PhoneKind::mobile);
-  d.fax = phone_of(c, PhoneKind::fax);
-  if (!c.addresses.empty()) {
-    d.address = c.addresses.front();
-    d.address->id.reset();
-    d.address->type.clear();
-  }
-  return d;
-}
-
 std::string client_create_body(const model::ContactDetails& spec) {
   return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
 }
@@ -226,7 +198,7 @@ std::string client_create_body(const model::ContactDetails& spec) {
 std::optional<std::string> client_update_body(const connector::ContactUpdate& update) {
   Fields now = fields_of(update.desired);
   if (!update.current) return body(now, [](const char*, const std::string&) { return true; });
-  Fields before = fields_of(details_of(*update.current));
+  Fields before = fields_of(connector::details_of(*update.current));
   std::optional<Fields> previous;
   if (update.previous) previous = fields_of(*update.previous);
   // No address in Capsule leaves FreshBooks' as it is (an empty optional is "keep").

@@ -49,7 +49,4 @@ std::string client_create_body(const model::ContactDetails& spec);
 // {"client":{changed fields}} for PUT …/users/clients/{id}; nullopt when nothing is to change.
 std::optional<std::string> client_update_body(const connector::ContactUpdate& update);
 
-// The details of a client as capsync compares them with what it wants to write.
-model::ContactDetails details_of(const model::Contact& contact);
-
 }  // namespace capsync::freshbooks

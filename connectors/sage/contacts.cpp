@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "connectors/sage/countries.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/unchanged_fields.hpp"
 
@@ -51,12 +52,6 @@ std::string country_of(const rapidjson::Value& address) {
   }
   if (auto name = country_name(id)) return std::string(*name);
   return id;
-}
-
-std::string phone_of(const model::Contact& c, PhoneKind kind) {
-  for (const auto& p : c.phones)
-    if (p.kind == kind) return p.number;
-  return {};
 }
 
 }  // namespace
@@ -129,30 +124,6 @@ Result<model::Contact> parse_contact_body(std::string_view body) {
   if (!doc) return doc.error();
   if (!doc->IsObject()) return Error(Errc::protocol, "the contact is not a JSON object");
   return parse_contact(*doc);
-}
-
-model::ContactDetails details_of(const model::Contact& c) {
-  model::ContactDetails d;
-  d.kind = c.kind;
-  d.name = c.display_name();
-  if (c.kind == ContactKind::person) {
-    d.first_name = c.first_name;
-    d.last_name = c.last_name;
-  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
-    d.contact_person = c.contact_person;
-  }
-  if (!c.emails.empty()) d.email = c.emails.front();
-  if (d.contact_person) d.contact_person->email = d.email;
-  d.phone = phone_of(c, PhoneKind::main);
-  d.mobile = phone_of(c, PhoneKind::mobile);
-  d.fax = phone_of(c, PhoneKind::fax);
-  d.website = c.website;
-  if (!c.addresses.empty()) {
-    d.address = c.addresses.front();
-    d.address->id.reset();
-    d.address->type.clear();
-  }
-  return d;
 }
 
 namespace {
@@ -284,7 +255,7 @@ std::string contact_create_body(const model::ContactDetails& spec, std::string_v
 
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
   if (!update.current) return contact_body(update.desired, nullptr, false, {});
-  model::ContactDetails old = details_of(*update.current);
+  model::ContactDetails old = connector::details_of(*update.current);
   return contact_body(connector::keep_unchanged_fields(update.desired, old, update.previous), &old, false, {});
 }
 

@@ -29,9 +29,6 @@ Result<model::Contact> parse_contact(const rapidjson::Value& item);
 // A single contact body (GET/POST/PUT /contacts[/{id}]).
 Result<model::Contact> parse_contact_body(std::string_view body);
 
-// What capsync compares with what it wants to write.
-model::ContactDetails details_of(const model::Contact& contact);
-
 // {"contact":{...}} for POST /contacts. `idempotency_id` is left out when empty.
 std::string contact_create_body(const model::ContactDetails& spec, std::string_view idempotency_id);
 // {"contact":{changed fields}} for PUT /contacts/{id}; nullopt when nothing differs.

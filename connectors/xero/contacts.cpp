@@ -4,6 +4,7 @@
 #include <array>
 
 #include "connectors/xero/dates.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::xero {
@@ -63,12 +64,6 @@ model::Address address_of(const rapidjson::Value& a) {
   out.zip = trim(json::text_or_empty(a, "PostalCode"));
   out.country = trim(json::text_or_empty(a, "Country"));
   return out;
-}
-
-std::string phone_of(const model::Contact& c, PhoneKind kind) {
-  for (const auto& p : c.phones)
-    if (p.kind == kind) return p.number;
-  return {};
 }
 
 }  // namespace
@@ -163,31 +158,6 @@ Result<ContactsPage> parse_contacts(std::string_view body) {
     page.contacts.push_back(std::move(*contact));
   }
   return page;
-}
-
-model::ContactDetails details_of(const model::Contact& c) {
-  model::ContactDetails d;
-  d.kind = c.kind;
-  d.name = c.display_name();
-  if (c.kind == ContactKind::person) {
-    d.first_name = c.first_name;
-    d.last_name = c.last_name;
-  } else if (c.contact_person && !(c.contact_person->first_name.empty() &&
-                                   c.contact_person->last_name.empty())) {
-    d.contact_person = c.contact_person;
-  }
-  if (!c.emails.empty()) d.email = c.emails.front();
-  if (d.contact_person) d.contact_person->email = d.email;
-  d.phone = phone_of(c, PhoneKind::main);
-  d.mobile = phone_of(c, PhoneKind::mobile);
-  d.fax = phone_of(c, PhoneKind::fax);
-  d.website = c.website;
-  if (!c.addresses.empty()) {
-    d.address = c.addresses.front();
-    d.address->id.reset();
-    d.address->type.clear();
-  }
-  return d;
 }
 
 namespace {
@@ -353,7 +323,7 @@ std::string contact_create_body(const model::ContactDetails& spec) {
 std::optional<std::string> contact_update_body(std::string_view remote_id,
                                                const connector::ContactUpdate& update) {
   if (!update.current) return contact_body(remote_id, update.desired, nullptr, nullptr);
-  model::ContactDetails old = details_of(*update.current);
+  model::ContactDetails old = connector::details_of(*update.current);
   return contact_body(remote_id, update.desired, &old, update.previous ? &*update.previous : nullptr);
 }
 

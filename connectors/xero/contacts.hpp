@@ -52,7 +52,4 @@ std::string contact_create_body(const model::ContactDetails& spec);
 std::optional<std::string> contact_update_body(std::string_view remote_id,
                                                const connector::ContactUpdate& update);
 
-// The details of a contact as capsync compares them with what it wants to write.
-model::ContactDetails details_of(const model::Contact& contact);
-
 }  // namespace capsync::xero

@@ -11,6 +11,7 @@
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/xero/contacts.hpp"
 #include "connectors/xero/xero_connector.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/headers.hpp"
 
 using namespace capsync;
@@ -183,7 +184,7 @@ TEST_CASE("Xero: malformed page, create with Idempotency-Key, duplicate name, pa
   CHECK(clash.error().message().starts_with(
       "Xero refused contact 'Acme Ltd': The contact name Acme Ltd is already assigned to another contact"));
 
-  connector::ContactUpdate update{xero::details_of(*created), *created};
+  connector::ContactUpdate update{connector::details_of(*created), *created};
   std::size_t before = http.sent.size();
   CHECK(run(xero.update_contact("c-9", update)));  // nothing changed: no request
   CHECK(http.sent.size() == before);

@@ -6,6 +6,7 @@
 #include "connectors/freeagent/errors.hpp"
 #include "connectors/freeagent/invoices.hpp"
 #include "connectors/freeagent/links.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -183,16 +184,16 @@ TEST_CASE("FreeAgent contact writes: R12 fields on create, changed fields only o
   auto contacts = freeagent::parse_contacts(kContacts);
   REQUIRE(contacts);
   const Contact& acme = (*contacts)[0];
-  connector::ContactUpdate same{freeagent::details_of(acme), acme};
+  connector::ContactUpdate same{connector::details_of(acme), acme};
   CHECK_FALSE(freeagent::contact_update_body(same));
-  connector::ContactUpdate edit{freeagent::details_of(acme), acme};
+  connector::ContactUpdate edit{connector::details_of(acme), acme};
   edit.desired.email = "new@acme.test";
   edit.desired.mobile.clear();
   auto body = freeagent::contact_update_body(edit);
   REQUIRE(body);
   CHECK(*body == R"({"contact":{"email":"new@acme.test","mobile":""}})");
   // No address in Capsule keeps FreeAgent's.
-  connector::ContactUpdate no_address{freeagent::details_of(acme), acme};
+  connector::ContactUpdate no_address{connector::details_of(acme), acme};
   no_address.desired.address.reset();
   CHECK_FALSE(freeagent::contact_update_body(no_address));
   // Organisation -> person clears organisation_name.

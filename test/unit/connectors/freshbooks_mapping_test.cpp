@@ -8,6 +8,7 @@
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "connectors/freshbooks/errors.hpp"
 #include "connectors/freshbooks/invoices.hpp"
+#include "core/connector/contact_details.hpp"
 
 using namespace capsync;
 using namespace capsync::model;
@@ -168,7 +169,7 @@ TEST_CASE("FreshBooks client bodies: the R12 fields on create, only changes on u
   renamed.last_name = "Lee-Smith";
   CHECK(*client_update_body(connector::ContactUpdate{renamed, *ann}) ==
         R"({"client":{"organization":"Ann Lee-Smith","lname":"Lee-Smith"}})");
-  CHECK(details_of(*ann).kind == ContactKind::person);
+  CHECK(connector::details_of(*ann).kind == ContactKind::person);
 }
 
 TEST_CASE("FreshBooks invoices: exact money, v3_status and vis_state, dates, customer link") {

@@ -9,6 +9,7 @@
 #include "connectors/sage/invoices.hpp"
 #include "connectors/sage/links.hpp"
 #include "connectors/sage/lists.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -144,7 +145,7 @@ TEST_CASE("Sage create body: wrapped, CUSTOMER, idempotency_id, person fields on
 
 TEST_CASE("Sage update body carries only what changed, or nothing") {
   auto current = contact(kContact);
-  connector::ContactUpdate update{sage::details_of(current), current};
+  connector::ContactUpdate update{connector::details_of(current), current};
   CHECK_FALSE(sage::contact_update_body(update));
   update.desired.mobile = "07700 900999";
   update.desired.address->city = "Leeds";
@@ -156,7 +157,7 @@ TEST_CASE("Sage update body carries only what changed, or nothing") {
 
 TEST_CASE("Sage update of an organisation pushed without a contact person keeps the main contact person's name") {
   auto current = contact(kContact);
-  model::ContactDetails desired = sage::details_of(current);
+  model::ContactDetails desired = connector::details_of(current);
   desired.contact_person.reset();
   desired.phone = "020 7946 1234";
   auto body = sage::contact_update_body(connector::ContactUpdate{desired, current});

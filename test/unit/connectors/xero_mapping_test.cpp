@@ -9,6 +9,7 @@
 #include "connectors/xero/errors.hpp"
 #include "connectors/xero/invoices.hpp"
 #include "connectors/xero/links.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -196,7 +197,7 @@ TEST_CASE("Xero update body: only the changed fields, nothing when unchanged") {
   auto page = xero::parse_contacts(kContacts);
   REQUIRE(page);
   const Contact& kat = page->contacts[0];
-  connector::ContactUpdate update{xero::details_of(kat), kat};
+  connector::ContactUpdate update{connector::details_of(kat), kat};
   CHECK(!xero::contact_update_body(kat.remote_id, update));  // round trip: no change
 
   update.desired.mobile = "021 555 0101";
@@ -207,7 +208,7 @@ TEST_CASE("Xero update body: only the changed fields, nothing when unchanged") {
         R"({"PhoneType":"MOBILE","PhoneNumber":"021 555 0101","PhoneAreaCode":"","PhoneCountryCode":""},)"
         R"({"PhoneType":"FAX","PhoneNumber":"","PhoneAreaCode":"","PhoneCountryCode":""}]}]})");
 
-  update.desired = xero::details_of(kat);
+  update.desired = connector::details_of(kat);
   update.desired.phone.clear();  // a phone change sends every managed type, so a replaced list loses none
   CHECK(*xero::contact_update_body(kat.remote_id, update) ==
         R"({"Contacts":[{"ContactID":"5cc8cf28-567e-4d43-b287-687cfcaec47c",)"

@@ -1,0 +1,15 @@
+#pragma once
+// The details an accounting contact holds, in the shape capsync writes (model::ContactDetails),
+// so a push compares what it wants to write with what the provider has.
+
+#include "core/model/contact.hpp"
+
+namespace capsync::connector {
+
+// Name, kind, a person's own name or an organisation's named contact person (with the first
+// email), first email, first main/mobile/fax phone, website, first address without id or type.
+// A field a provider does not have (FreeAgent fax, FreshBooks website) is empty on its
+// contacts, so it reads as empty here.
+model::ContactDetails details_of(const model::Contact& contact);
+
+}  // namespace capsync::connector
