@@ -53,9 +53,15 @@ bool has_next(const http::Response& r) {
 
 FreeAgentConnector::FreeAgentConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                                        FreeAgentSettings settings)
-    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
-  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
-}
+    : settings_(std::move(settings)),
+      api_(http, tokens,
+           {.provider = "FreeAgent",
+            .base_url = settings_.base_url,
+            .timeout = settings_.timeout,
+            .gate = settings_.gate,
+            .accept_body = {},
+            .map_error = &map_error,
+            .fresh_token_may_help = {}}) {}
 
 connector::Capabilities FreeAgentConnector::capabilities() const {
   return {.idempotency_key = false,
@@ -65,16 +71,6 @@ connector::Capabilities FreeAgentConnector::capabilities() const {
           .website_writable = false}; // FreeAgent contacts have no website field
 }
 
-http::Request FreeAgentConnector::request(http::Method method, std::string path_and_query) const {
-  http::Request r;
-  r.method = method;
-  r.url = settings_.base_url + std::move(path_and_query);
-  r.headers.emplace_back("Accept", "application/json");
-  r.timeout = settings_.timeout;
-  r.gate = settings_.gate;
-  return r;
-}
-
 std::string FreeAgentConnector::list_query(std::string_view resource, std::string_view sort, int page,
                                            std::string_view cursor) const {
   std::string query = fmt::format("/{}?view=all&sort={}&page={}&per_page={}", resource, sort, page, settings_.page_size);
@@ -82,24 +78,9 @@ std::string FreeAgentConnector::list_query(std::string_view resource, std::strin
   return query;
 }
 
-asio::awaitable<Result<http::Response>> FreeAgentConnector::call(http::Request req) {
-  for (int attempt = 0;; ++attempt) {
-    auto token = co_await tokens_.access_token();
-    if (!token) co_return token.error().with_context("Failed to get a FreeAgent access token");
-    req.bearer = *token;
-    auto response = co_await http_.send(req);
-    if (!response) co_return response.error();
-    if (response->status == 401 && attempt == 0) {
-      tokens_.invalidate();  // expired or revoked early: refresh once, then give up
-      continue;
-    }
-    co_return response;
-  }
-}
-
 asio::awaitable<Result<connector::Tenant>> FreeAgentConnector::tenant() {
   if (tenant_) co_return *tenant_;
-  auto response = co_await call(request(http::Method::get, "/company"));
+  auto response = co_await api_.call(api_.request(http::Method::get, "/company"));
   if (!response) co_return response.error().with_context("Failed to fetch the FreeAgent company");
   if (!response->ok()) co_return map_error(*response, "the company");
   auto company = parse_company(response->body);
@@ -113,9 +94,8 @@ asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(
   auto since = parse_cursor(req.cursor);
   if (!since) co_return since.error();
   std::string what = fmt::format("the contacts page {}", req.page);
-  auto response = co_await call(request(http::Method::get, list_query("contacts", "updated_at", req.page, req.cursor)));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.get_ok(list_query("contacts", "updated_at", req.page, req.cursor), what);
+  if (!response) co_return response.error();
   auto parsed = parse_contacts(response->body);
   if (!parsed)
     co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed contacts page (page {})", req.page));
@@ -134,9 +114,8 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
   auto since = parse_cursor(req.cursor);
   if (!since) co_return since.error();
   std::string what = fmt::format("the invoices page {}", req.page);
-  auto response = co_await call(request(http::Method::get, list_query("invoices", "updated_at", req.page, req.cursor)));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.get_ok(list_query("invoices", "updated_at", req.page, req.cursor), what);
+  if (!response) co_return response.error();
   auto parsed = parse_invoices(response->body);
   if (!parsed)
     co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed invoices page (page {})", req.page));
@@ -151,9 +130,8 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
 
 asio::awaitable<Result<model::Contact>> FreeAgentConnector::get_contact(std::string_view remote_id) {
   std::string what = fmt::format("contact {}", remote_id);
-  auto response = co_await call(request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.get_ok(fmt::format("/contacts/{}", encode(remote_id)), what);
+  if (!response) co_return response.error();
   auto contact = parse_single_contact(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreeAgent returned a malformed {}", what));
   co_return contact;
@@ -162,12 +140,11 @@ asio::awaitable<Result<model::Contact>> FreeAgentConnector::get_contact(std::str
 asio::awaitable<Result<model::Contact>> FreeAgentConnector::create_contact(const model::ContactDetails& spec,
                                                                            std::string_view) {
   std::string what = fmt::format("contact '{}'", spec.name);
-  auto r = request(http::Method::post, "/contacts");
+  auto r = api_.request(http::Method::post, "/contacts");
   r.body = contact_create_body(spec);
   r.content_type = "application/json";
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to create {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "create", what);
+  if (!response) co_return response.error();
   auto contact = parse_single_contact(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreeAgent returned a malformed answer for {}", what));
   co_return contact;
@@ -178,13 +155,12 @@ asio::awaitable<Result<model::Contact>> FreeAgentConnector::update_contact(std::
   auto body = contact_update_body(update);
   if (!body) co_return *update.current;  // nothing differs
   std::string what = fmt::format("contact '{}' ({})", update.desired.name, remote_id);
-  auto r = request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to update {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "update", what);
+  if (!response) co_return response.error();
   if (auto contact = parse_single_contact(response->body)) co_return contact;
   co_return co_await get_contact(remote_id);  // FreeAgent documents an empty 200
 }
@@ -195,9 +171,9 @@ asio::awaitable<Result<std::vector<model::Contact>>> FreeAgentConnector::find_co
   std::vector<model::Contact> out;
   for (int page = 1;; ++page) {
     std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
-    auto response = co_await call(request(http::Method::get, list_query("contacts", "name", page, {})));
-    if (!response) co_return response.error().with_context(fmt::format("Failed to run {}", what));
-    if (!response->ok()) co_return map_error(*response, what);
+    auto response = co_await api_.call_ok(api_.request(http::Method::get, list_query("contacts", "name", page, {})),
+                                          "run", what);
+    if (!response) co_return response.error();
     auto parsed = parse_contacts(response->body);
     if (!parsed) co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed answer to {}", what));
     for (auto& c : *parsed)

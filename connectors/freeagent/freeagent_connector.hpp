@@ -18,6 +18,7 @@
 
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/http_sender.hpp"
+#include "core/connector/oauth_api.hpp"
 #include "core/connector/token_source.hpp"
 
 namespace capsync::freeagent {
@@ -53,17 +54,13 @@ class FreeAgentConnector final : public connector::AccountingConnector {
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
  private:
-  // Sends with the bearer token; one retry after a 401.
-  boost::asio::awaitable<Result<http::Response>> call(http::Request request);
-  http::Request request(http::Method method, std::string path_and_query) const;
   // GET <base>/<resource>?view=all&sort=…&page=N&per_page=…[&updated_since=…].
   std::string list_query(std::string_view resource, std::string_view sort, int page,
                          std::string_view cursor) const;
 
   // Owned by the executor's thread, like the connector itself.
-  connector::HttpSender& http_;
-  connector::TokenSource& tokens_;
   FreeAgentSettings settings_;
+  connector::OAuthApi api_;
   std::optional<connector::Tenant> tenant_;
   std::string subdomain_;
 };

@@ -47,9 +47,15 @@ std::string updated_min(std::optional<model::Timestamp> since) {
 
 FreshBooksConnector::FreshBooksConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                                          FreshBooksSettings settings)
-    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
-  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
-}
+    : settings_(std::move(settings)),
+      api_(http, tokens,
+           {.provider = "FreshBooks",
+            .base_url = settings_.base_url,
+            .timeout = settings_.timeout,
+            .gate = settings_.gate,
+            .accept_body = {},
+            .map_error = &map_error,
+            .fresh_token_may_help = {}}) {}
 
 connector::Capabilities FreshBooksConnector::capabilities() const {
   return {.idempotency_key = false,    // none documented: search by name before a retried create
@@ -59,38 +65,13 @@ connector::Capabilities FreshBooksConnector::capabilities() const {
           .website_writable = false};  // FreshBooks clients have no website field
 }
 
-http::Request FreshBooksConnector::request(http::Method method, std::string path_and_query) const {
-  http::Request r;
-  r.method = method;
-  r.url = settings_.base_url + std::move(path_and_query);
-  r.headers.emplace_back("Accept", "application/json");
-  r.timeout = settings_.timeout;
-  r.gate = settings_.gate;
-  return r;
-}
-
 std::string FreshBooksConnector::accounting_path(std::string_view resource) const {
   return fmt::format("/accounting/account/{}/{}", encode(tenant_ ? tenant_->id : std::string()), resource);
 }
 
-asio::awaitable<Result<http::Response>> FreshBooksConnector::call(http::Request req) {
-  for (int attempt = 0;; ++attempt) {
-    auto token = co_await tokens_.access_token();
-    if (!token) co_return token.error().with_context("Failed to get a FreshBooks access token");
-    req.bearer = *token;
-    auto response = co_await http_.send(req);
-    if (!response) co_return response.error();
-    if (response->status == 401 && attempt == 0) {
-      tokens_.invalidate();  // expired or revoked early: refresh once, then give up
-      continue;
-    }
-    co_return response;
-  }
-}
-
 asio::awaitable<Result<connector::Tenant>> FreshBooksConnector::tenant() {
   if (tenant_) co_return *tenant_;
-  auto response = co_await call(request(http::Method::get, "/auth/api/v1/users/me"));
+  auto response = co_await api_.call(api_.request(http::Method::get, "/auth/api/v1/users/me"));
   if (!response) co_return response.error().with_context("Failed to fetch the FreshBooks user's businesses");
   if (!response->ok()) co_return map_error(*response, "the user's businesses (users/me)");
   auto businesses = parse_memberships(response->body);
@@ -106,14 +87,11 @@ asio::awaitable<Result<FreshBooksConnector::ListPage>> FreshBooksConnector::list
                                                                                       std::string_view since_day) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto fetch = [&](std::int64_t n, bool deleted) -> asio::awaitable<Result<http::Response>> {
+  auto fetch = [&](std::int64_t n, bool deleted) {
     std::string query = fmt::format("{}?page={}&per_page={}", accounting_path(resource), n, settings_.page_size);
     if (!since_day.empty()) query += "&" + encode("search[updated_min]") + "=" + std::string(since_day);
     if (deleted) query += "&" + encode("search[vis_state]") + "=1";
-    auto response = co_await call(request(http::Method::get, std::move(query)));
-    if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-    if (!response->ok()) co_return map_error(*response, what);
-    co_return response;
+    return api_.get_ok(std::move(query), std::string(what));
   };
   auto pages_of = [](const std::string& body) -> Result<std::int64_t> {
     auto doc = connector::json::parse(body);
@@ -193,9 +171,8 @@ asio::awaitable<Result<model::Contact>> FreshBooksConnector::get_contact(std::st
   auto t = co_await tenant();
   if (!t) co_return t.error();
   std::string what = fmt::format("client {}", remote_id);
-  auto response = co_await call(request(http::Method::get, accounting_path("users/clients/" + encode(remote_id))));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.get_ok(accounting_path("users/clients/" + encode(remote_id)), what);
+  if (!response) co_return response.error();
   auto contact = parse_single_client(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreshBooks returned a malformed {}", what));
   co_return contact;
@@ -206,12 +183,11 @@ asio::awaitable<Result<model::Contact>> FreshBooksConnector::create_contact(cons
   auto t = co_await tenant();
   if (!t) co_return t.error();
   std::string what = fmt::format("client '{}'", spec.name);
-  auto r = request(http::Method::post, accounting_path("users/clients"));
+  auto r = api_.request(http::Method::post, accounting_path("users/clients"));
   r.body = client_create_body(spec);
   r.content_type = "application/json";
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to create {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "create", what);
+  if (!response) co_return response.error();
   auto contact = parse_single_client(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreshBooks returned a malformed answer for {}", what));
   co_return contact;
@@ -224,13 +200,12 @@ asio::awaitable<Result<model::Contact>> FreshBooksConnector::update_contact(std:
   auto t = co_await tenant();
   if (!t) co_return t.error();
   std::string what = fmt::format("client '{}' ({})", update.desired.name, remote_id);
-  auto r = request(http::Method::put, accounting_path("users/clients/" + encode(remote_id)));
+  auto r = api_.request(http::Method::put, accounting_path("users/clients/" + encode(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to update {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "update", what);
+  if (!response) co_return response.error();
   auto contact = parse_single_client(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreshBooks returned a malformed answer for {}", what));
   co_return contact;
@@ -249,11 +224,10 @@ asio::awaitable<Result<std::vector<model::Contact>>> FreshBooksConnector::find_c
   for (const auto& [key, value] : searches) {
     for (std::int64_t page = 1;; ++page) {
       std::string what = fmt::format("the search for client '{}' (page {})", wanted, page);
-      auto response = co_await call(request(
-          http::Method::get, fmt::format("{}?page={}&per_page={}&{}={}", accounting_path("users/clients"), page,
-                                         settings_.page_size, encode(key), encode(value))));
-      if (!response) co_return response.error().with_context(fmt::format("Failed to run {}", what));
-      if (!response->ok()) co_return map_error(*response, what);
+      std::string query = fmt::format("{}?page={}&per_page={}&{}={}", accounting_path("users/clients"), page,
+                                      settings_.page_size, encode(key), encode(value));
+      auto response = co_await api_.call_ok(api_.request(http::Method::get, std::move(query)), "run", what);
+      if (!response) co_return response.error();
       auto parsed = parse_client_list(response->body);
       if (!parsed) co_return parsed.error().with_context(fmt::format("FreshBooks returned a malformed answer to {}", what));
       for (auto& c : parsed->items)

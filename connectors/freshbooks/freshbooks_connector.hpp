@@ -25,6 +25,7 @@
 
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/http_sender.hpp"
+#include "core/connector/oauth_api.hpp"
 #include "core/connector/token_source.hpp"
 
 namespace capsync::freshbooks {
@@ -74,9 +75,6 @@ class FreshBooksConnector final : public connector::AccountingConnector {
     std::optional<model::Timestamp> newest;
   };
 
-  // Sends with the bearer token; one retry after a 401.
-  boost::asio::awaitable<Result<http::Response>> call(http::Request request);
-  http::Request request(http::Method method, std::string path_and_query) const;
   // "/accounting/account/<account_id>/<resource>".
   std::string accounting_path(std::string_view resource) const;
   // Page `page` of a pass over `resource` (default list, then the deleted one).
@@ -87,9 +85,8 @@ class FreshBooksConnector final : public connector::AccountingConnector {
   Result<std::string> advance(Pass& pass, std::vector<T>& items, const connector::ListRequest& request, bool last);
 
   // Owned by the executor's thread, like the connector itself.
-  connector::HttpSender& http_;
-  connector::TokenSource& tokens_;
   FreshBooksSettings settings_;
+  connector::OAuthApi api_;
   std::optional<connector::Tenant> tenant_;
   Pass contacts_pass_, invoices_pass_;
 };

@@ -65,8 +65,17 @@ Result<std::vector<model::Contact>> contacts_of(const ListEnvelope& list) {
 }  // namespace
 
 SageConnector::SageConnector(connector::HttpSender& http, connector::TokenSource& tokens, SageSettings settings)
-    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
-  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+    : settings_(std::move(settings)),
+      api_(http, tokens,
+           {.provider = "Sage",
+            .base_url = settings_.base_url,
+            .timeout = settings_.timeout,
+            .gate = settings_.gate,
+            .accept_body = {},
+            .map_error = &map_error,
+            // "No active subscription" stays so with any token.
+            .fresh_token_may_help =
+                [](const http::Response& r) { return r.body.find("subscription") == std::string::npos; }}) {
   while (settings_.web_url.ends_with('/')) settings_.web_url.pop_back();
 }
 
@@ -78,54 +87,23 @@ connector::Capabilities SageConnector::capabilities() const {
           .website_writable = false};  // v3.1 contacts have no website field
 }
 
-http::Request SageConnector::request(http::Method method, std::string path_and_query) const {
-  http::Request r;
-  r.method = method;
-  r.url = settings_.base_url + std::move(path_and_query);
-  r.headers.emplace_back("Accept", "application/json");
-  r.timeout = settings_.timeout;
-  r.gate = settings_.gate;
-  return r;
-}
-
-asio::awaitable<Result<http::Response>> SageConnector::call(http::Request req) {
-  if (tenant_) req.headers.emplace_back("X-Business", tenant_->id);
-  for (int attempt = 0;; ++attempt) {
-    auto token = co_await tokens_.access_token();
-    if (!token) co_return token.error().with_context("Failed to get a Sage access token");
-    req.bearer = *token;
-    auto response = co_await http_.send(req);
-    if (!response) co_return response.error();
-    if (response->status == 401 && attempt == 0 && response->body.find("subscription") == std::string::npos) {
-      tokens_.invalidate();  // expired early or revoked: refresh once, then give up
-      continue;
-    }
-    co_return response;
-  }
-}
-
-asio::awaitable<Result<http::Response>> SageConnector::get_ok(std::string path_and_query, std::string what) {
-  auto response = co_await call(request(http::Method::get, std::move(path_and_query)));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
-  co_return response;
-}
-
 asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
   if (tenant_) co_return *tenant_;
   if (!settings_.business_id) {
-    auto response = co_await get_ok("/businesses/lead", "the lead business");
+    auto response = co_await api_.get_ok("/businesses/lead", "the lead business");
     if (!response) co_return response.error();
     auto doc = connector::json::parse(response->body);
     if (!doc) co_return doc.error().with_context("Sage returned a malformed lead business");
     std::string id(connector::json::text_or_empty(*doc, "id"));
     if (id.empty()) co_return Error(Errc::protocol, "Sage returned a lead business without an id");
     tenant_ = connector::Tenant{id, std::string(connector::json::text_or_empty(*doc, "displayed_as"))};
+    api_.add_header("X-Business", tenant_->id);
     co_return *tenant_;
   }
   std::vector<std::string> available;
   for (int page = 1;; ++page) {
-    auto response = co_await get_ok(fmt::format("/businesses?page={}&items_per_page=200", page), "the businesses list");
+    auto response =
+        co_await api_.get_ok(fmt::format("/businesses?page={}&items_per_page=200", page), "the businesses list");
     if (!response) co_return response.error();
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context("Sage returned a malformed businesses list");
@@ -134,6 +112,7 @@ asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
       std::string name(connector::json::text_or_empty(b, "displayed_as"));
       if (id == *settings_.business_id) {
         tenant_ = connector::Tenant{id, name};
+        api_.add_header("X-Business", tenant_->id);
         co_return *tenant_;
       }
       available.push_back(fmt::format("{} ({})", id, name));
@@ -149,9 +128,10 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
   std::vector<model::Contact> out;
   for (int page = 1;; ++page) {
     std::string what = fmt::format("the deleted contacts page {}", page);
-    auto response = co_await get_ok(fmt::format("/contacts?deleted_since={}&attributes=all&items_per_page={}&page={}",
-                                                encode(since), settings_.page_size, page),
-                                    what);
+    auto response = co_await api_.get_ok(
+        fmt::format("/contacts?deleted_since={}&attributes=all&items_per_page={}&page={}", encode(since),
+                    settings_.page_size, page),
+        what);
     if (!response) co_return response.error();
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
@@ -175,7 +155,7 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
   std::string query = fmt::format("/contacts?attributes=all&items_per_page={}&page={}", settings_.page_size, req.page);
   if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
   std::string what = fmt::format("the contacts page {}", req.page);
-  auto response = co_await get_ok(std::move(query), what);
+  auto response = co_await api_.get_ok(std::move(query), what);
   if (!response) co_return response.error();
   auto list = parse_list(response->body);
   if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
@@ -205,7 +185,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
       fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
   if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
   std::string what = fmt::format("the {} page {}", resource, page);
-  auto response = co_await get_ok(std::move(query), what);
+  auto response = co_await api_.get_ok(std::move(query), what);
   if (!response) co_return response.error();
   auto list = parse_list(response->body);
   if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
@@ -257,9 +237,8 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::list_invoices(ListR
 }
 
 asio::awaitable<Result<model::Contact>> SageConnector::single_contact(http::Request r, std::string what) {
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "send", what);
+  if (!response) co_return response.error();
   auto contact = parse_contact_body(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
   co_return contact;
@@ -268,7 +247,7 @@ asio::awaitable<Result<model::Contact>> SageConnector::single_contact(http::Requ
 asio::awaitable<Result<model::Contact>> SageConnector::get_contact(std::string_view remote_id) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  co_return co_await single_contact(request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))),
+  co_return co_await single_contact(api_.request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))),
                                     fmt::format("contact {}", remote_id));
 }
 
@@ -276,7 +255,7 @@ asio::awaitable<Result<model::Contact>> SageConnector::create_contact(const mode
                                                                       std::string_view key) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = request(http::Method::post, "/contacts");
+  auto r = api_.request(http::Method::post, "/contacts");
   r.body = contact_create_body(spec, key.empty() ? std::string() : idempotency_id(key));
   r.content_type = "application/json";
   if (!key.empty()) r.idempotency_key = std::string(key);
@@ -289,7 +268,7 @@ asio::awaitable<Result<model::Contact>> SageConnector::update_contact(std::strin
   if (!body) co_return *update.current;  // nothing differs
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
@@ -304,9 +283,10 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::find_contact
   // search matches parts of the name or reference; keep exact names only.
   for (int page = 1;; ++page) {
     std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
-    auto response = co_await get_ok(fmt::format("/contacts?search={}&attributes=all&items_per_page={}&page={}",
-                                                encode(wanted), settings_.page_size, page),
-                                    what);
+    auto response = co_await api_.get_ok(
+        fmt::format("/contacts?search={}&attributes=all&items_per_page={}&page={}", encode(wanted),
+                    settings_.page_size, page),
+        what);
     if (!response) co_return response.error();
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));

@@ -19,6 +19,7 @@
 
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/http_sender.hpp"
+#include "core/connector/oauth_api.hpp"
 #include "core/connector/token_source.hpp"
 
 namespace capsync::sage {
@@ -56,18 +57,13 @@ class SageConnector final : public connector::AccountingConnector {
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
  private:
-  // Sends with bearer token and X-Business (once known); one retry after a 401.
-  boost::asio::awaitable<Result<http::Response>> call(http::Request request);
-  http::Request request(http::Method method, std::string path_and_query) const;
-  boost::asio::awaitable<Result<http::Response>> get_ok(std::string path_and_query, std::string what);
   boost::asio::awaitable<Result<model::Contact>> single_contact(http::Request request, std::string what);
   boost::asio::awaitable<Result<std::vector<model::Contact>>> deleted_contacts(std::string_view since);
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> invoice_page(
       std::string_view resource, model::InvoiceType type, const std::string& cursor, int page, int asked_page);
 
-  connector::HttpSender& http_;
-  connector::TokenSource& tokens_;
   SageSettings settings_;
+  connector::OAuthApi api_;  // every call carries X-Business once the business is known
   std::optional<connector::Tenant> tenant_;
   // Pages of sales invoices in the current pass (by cursor), so purchase pages follow them.
   std::optional<std::pair<std::string, int>> sales_pages_;

@@ -61,9 +61,15 @@ bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, i
 
 XeroConnector::XeroConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                              XeroSettings settings)
-    : http_(http), tokens_(tokens), settings_(std::move(settings)) {
-  while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
-}
+    : settings_(std::move(settings)),
+      api_(http, tokens,
+           {.provider = "Xero",
+            .base_url = settings_.base_url,
+            .timeout = settings_.timeout,
+            .gate = settings_.gate,
+            .accept_body = connector::json::well_formed,
+            .map_error = &map_error,
+            .fresh_token_may_help = {}}) {}
 
 connector::Capabilities XeroConnector::capabilities() const {
   return {.idempotency_key = true,
@@ -73,36 +79,9 @@ connector::Capabilities XeroConnector::capabilities() const {
           .website_writable = false};
 }
 
-http::Request XeroConnector::request(http::Method method, std::string path_and_query) const {
-  http::Request r;
-  r.method = method;
-  r.url = settings_.base_url + std::move(path_and_query);
-  r.headers.emplace_back("Accept", "application/json");
-  r.accept_body = connector::json::well_formed;
-  r.timeout = settings_.timeout;
-  r.gate = settings_.gate;
-  return r;
-}
-
-asio::awaitable<Result<http::Response>> XeroConnector::call(http::Request req, bool tenant_header) {
-  if (tenant_header && tenant_) req.headers.emplace_back("xero-tenant-id", tenant_->id);
-  for (int attempt = 0;; ++attempt) {
-    auto token = co_await tokens_.access_token();
-    if (!token) co_return token.error().with_context("Failed to get a Xero access token");
-    req.bearer = *token;
-    auto response = co_await http_.send(req);
-    if (!response) co_return response.error();
-    if (response->status == 401 && attempt == 0) {
-      tokens_.invalidate();  // expired or revoked early: refresh once, then give up
-      continue;
-    }
-    co_return response;
-  }
-}
-
 asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
   if (tenant_) co_return *tenant_;
-  auto response = co_await call(request(http::Method::get, "/connections"), false);
+  auto response = co_await api_.call(api_.request(http::Method::get, "/connections"));
   if (!response) co_return response.error().with_context("Failed to list Xero connections");
   if (!response->ok()) co_return map_error(*response, "the connections list");
   auto connections = parse_connections(response->body);
@@ -111,9 +90,10 @@ asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
   auto chosen = choose_tenant(*connections, settings_.tenant_id);
   if (!chosen) co_return chosen.error();
   tenant_ = *chosen;
+  api_.add_header("xero-tenant-id", tenant_->id);
 
   // The ShortCode only improves links; without it they still open Xero.
-  auto org = co_await call(request(http::Method::get, fmt::format("{}/Organisation", kApi)), true);
+  auto org = co_await api_.call(api_.request(http::Method::get, fmt::format("{}/Organisation", kApi)));
   if (org && org->ok()) {
     if (auto code = parse_short_code(org->body)) short_code_ = *code;
   } else {
@@ -127,12 +107,12 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
   if (!t) co_return t.error();
   auto since = parse_cursor(req.cursor);
   if (!since) co_return since.error();
-  auto r = request(http::Method::get,
-                   fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
-                               req.page, settings_.page_size, encode("UpdatedDateUTC ASC")));
+  auto r = api_.request(http::Method::get,
+                        fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
+                                    req.page, settings_.page_size, encode("UpdatedDateUTC ASC")));
   if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
   std::string what = fmt::format("the Contacts page {}", req.page);
-  auto response = co_await call(std::move(r), true);
+  auto response = co_await api_.call(std::move(r));
   if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
   Page<model::Contact> page;
   page.page = req.page;
@@ -160,10 +140,10 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
       "{}/Invoices?page={}&pageSize={}&order={}&Statuses={}", kApi, req.page, settings_.page_size,
       encode("UpdatedDateUTC ASC"), encode("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"));
   if (!include_purchase) query += "&where=" + encode("Type==\"ACCREC\"");
-  auto r = request(http::Method::get, std::move(query));
+  auto r = api_.request(http::Method::get, std::move(query));
   if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
   std::string what = fmt::format("the Invoices page {}", req.page);
-  auto response = co_await call(std::move(r), true);
+  auto response = co_await api_.call(std::move(r));
   if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
   Page<model::Invoice> page;
   page.page = req.page;
@@ -183,9 +163,8 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
 }
 
 asio::awaitable<Result<model::Contact>> XeroConnector::single_contact(http::Request r, std::string what) {
-  auto response = co_await call(std::move(r), true);
-  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
+  auto response = co_await api_.call_ok(std::move(r), "send", what);
+  if (!response) co_return response.error();
   auto doc = connector::json::parse(response->body);
   if (doc) {
     // A 200 batch answer can still carry per-element refusals.
@@ -203,7 +182,7 @@ asio::awaitable<Result<model::Contact>> XeroConnector::get_contact(std::string_v
   auto t = co_await tenant();
   if (!t) co_return t.error();
   co_return co_await single_contact(
-      request(http::Method::get, fmt::format("{}/Contacts/{}", kApi, encode(remote_id))),
+      api_.request(http::Method::get, fmt::format("{}/Contacts/{}", kApi, encode(remote_id))),
       fmt::format("contact {}", remote_id));
 }
 
@@ -215,7 +194,7 @@ asio::awaitable<Result<model::Contact>> XeroConnector::create_contact(const mode
   auto t = co_await tenant();
   if (!t) co_return t.error();
   // summarizeErrors=true: a refusal is a 400 ValidationException, not a 200 with errors inside.
-  auto r = request(http::Method::put, fmt::format("{}/Contacts?summarizeErrors=true", kApi));
+  auto r = api_.request(http::Method::put, fmt::format("{}/Contacts?summarizeErrors=true", kApi));
   r.body = contact_create_body(spec);
   r.content_type = "application/json";
   if (!key.empty()) {
@@ -231,7 +210,7 @@ asio::awaitable<Result<model::Contact>> XeroConnector::update_contact(std::strin
   if (!body) co_return *update.current;  // nothing differs
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = request(http::Method::post, fmt::format("{}/Contacts/{}", kApi, encode(remote_id)));
+  auto r = api_.request(http::Method::post, fmt::format("{}/Contacts/{}", kApi, encode(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
@@ -246,13 +225,12 @@ asio::awaitable<Result<std::vector<model::Contact>>> XeroConnector::find_contact
   std::vector<model::Contact> out;
   // searchTerm matches substrings of several fields case-insensitively; keep exact names only.
   for (int page = 1;; ++page) {
-    auto r = request(http::Method::get,
-                     fmt::format("{}/Contacts?searchTerm={}&includeArchived=true&page={}&pageSize={}",
-                                 kApi, encode(wanted), page, settings_.page_size));
+    auto r = api_.request(http::Method::get,
+                          fmt::format("{}/Contacts?searchTerm={}&includeArchived=true&page={}&pageSize={}",
+                                      kApi, encode(wanted), page, settings_.page_size));
     std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
-    auto response = co_await call(std::move(r), true);
-    if (!response) co_return response.error().with_context(fmt::format("Failed to run {}", what));
-    if (!response->ok()) co_return map_error(*response, what);
+    auto response = co_await api_.call_ok(std::move(r), "run", what);
+    if (!response) co_return response.error();
     auto parsed = parse_contacts(response->body);
     if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer to {}", what));
     std::size_t raw = parsed->contacts.size();

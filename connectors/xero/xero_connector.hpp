@@ -14,6 +14,7 @@
 
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/http_sender.hpp"
+#include "core/connector/oauth_api.hpp"
 #include "core/connector/token_source.hpp"
 
 namespace capsync::xero {
@@ -50,16 +51,12 @@ class XeroConnector final : public connector::AccountingConnector {
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
  private:
-  // Sends with bearer token and tenant header; one retry after a 401.
-  boost::asio::awaitable<Result<http::Response>> call(http::Request request, bool tenant_header);
-  http::Request request(http::Method method, std::string path_and_query) const;
   boost::asio::awaitable<Result<model::Contact>> single_contact(http::Request request,
                                                                 std::string what);
 
   // Owned by the executor's thread, like the connector itself.
-  connector::HttpSender& http_;
-  connector::TokenSource& tokens_;
   XeroSettings settings_;
+  connector::OAuthApi api_;  // every call carries xero-tenant-id once the tenant is chosen
   std::optional<connector::Tenant> tenant_;
   std::string short_code_;
 };
