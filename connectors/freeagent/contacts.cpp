@@ -5,6 +5,7 @@
 
 #include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 #include "core/connector/unchanged_fields.hpp"
 #include "core/model/date_time.hpp"
 
@@ -13,6 +14,8 @@ namespace capsync::freeagent {
 namespace json = connector::json;
 using model::ContactKind;
 using model::PhoneKind;
+using connector::trim;
+using connector::join_name;
 
 namespace {
 
@@ -22,19 +25,6 @@ constexpr std::array<const char*, 13> kWritten{
     "address2", "address3", "town", "region", "postcode", "country"};
 
 using Fields = std::map<std::string, std::string>;
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-std::string join_name(std::string_view first, std::string_view last) {
-  std::string f = trim(first), l = trim(last);
-  if (f.empty()) return l;
-  if (l.empty()) return f;
-  return f + " " + l;
-}
 
 std::vector<std::string> street_lines(std::string_view street) {
   std::vector<std::string> lines;

@@ -6,12 +6,15 @@
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 
 namespace capsync::freshbooks {
 
 namespace json = connector::json;
 using model::ContactKind;
 using model::PhoneKind;
+using connector::trim;
+using connector::join_name;
 
 namespace {
 
@@ -21,19 +24,6 @@ constexpr std::array<const char*, 13> kWritten{"organization", "fname", "lname",
                                                "p_province", "p_code", "p_country"};
 
 using Fields = std::map<std::string, std::string>;
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-std::string join_name(std::string_view first, std::string_view last) {
-  std::string f = trim(first), l = trim(last);
-  if (f.empty()) return l;
-  if (l.empty()) return f;
-  return f + " " + l;
-}
 
 bool is_address_field(std::string_view key) { return key.starts_with("p_"); }
 

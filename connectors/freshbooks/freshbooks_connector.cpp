@@ -12,22 +12,18 @@
 #include "connectors/freshbooks/errors.hpp"
 #include "connectors/freshbooks/invoices.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 
 namespace capsync::freshbooks {
 
 namespace asio = boost::asio;
 using connector::ListRequest;
 using connector::Page;
+using connector::trim;
 
 namespace {
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
 
 Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
   if (cursor.empty()) return std::optional<model::Timestamp>{};

@@ -8,6 +8,7 @@
 #include "connectors/sage/countries.hpp"
 #include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 #include "core/connector/unchanged_fields.hpp"
 
 namespace capsync::sage {
@@ -15,21 +16,10 @@ namespace capsync::sage {
 namespace json = connector::json;
 using model::ContactKind;
 using model::PhoneKind;
+using connector::trim;
+using connector::join_name;
 
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-std::string join_name(std::string_view first, std::string_view last) {
-  std::string f = trim(first), l = trim(last);
-  if (f.empty()) return l;
-  if (l.empty()) return f;
-  return f + " " + l;
-}
 
 // "Jane van Dyke" -> {"Jane van", "Dyke"}: Sage keeps one name; the last word is the surname.
 std::pair<std::string, std::string> split_name(std::string_view full) {

@@ -6,28 +6,17 @@
 #include "connectors/xero/dates.hpp"
 #include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 
 namespace capsync::xero {
 
 namespace json = connector::json;
 using model::ContactKind;
 using model::PhoneKind;
+using connector::trim;
+using connector::join_name;
 
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::string join_name(std::string_view first, std::string_view last) {
-  std::string f = trim(first), l = trim(last);
-  if (f.empty()) return l;
-  if (l.empty()) return f;
-  return f + " " + l;
-}
 
 // "+64 (626) 847-1294": the parts Xero keeps apart, in dialling order.
 std::string phone_text(const rapidjson::Value& phone) {

@@ -12,6 +12,7 @@
 #include "connectors/xero/invoices.hpp"
 #include "connectors/xero/links.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 #include "core/log/log.hpp"
 
 namespace capsync::xero {
@@ -19,6 +20,7 @@ namespace capsync::xero {
 namespace asio = boost::asio;
 using connector::ListRequest;
 using connector::Page;
+using connector::trim;
 
 namespace {
 
@@ -26,12 +28,6 @@ constexpr std::string_view kApi = "/api.xro/2.0";
 constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
 
 Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
   if (cursor.empty()) return std::optional<model::Timestamp>{};

@@ -1,0 +1,25 @@
+#pragma once
+// Text clean-up the accounting connectors share when they map names and fields: providers
+// keep stray white space, and capsync compares and writes names without it.
+
+#include <string>
+#include <string_view>
+
+namespace capsync::connector {
+
+// `s` without leading and trailing spaces, tabs and line breaks.
+inline std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+// "First Last" from a person's two name parts, either of which may be empty.
+inline std::string join_name(std::string_view first, std::string_view last) {
+  std::string f = trim(first), l = trim(last);
+  if (f.empty()) return l;
+  if (l.empty()) return f;
+  return f + " " + l;
+}
+
+}  // namespace capsync::connector
