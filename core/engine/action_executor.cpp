@@ -1,5 +1,7 @@
 #include "core/engine/action_executor.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/engine/export_intents.hpp"
@@ -57,6 +59,13 @@ std::string remote_of(const sync::Action& action) {
       action);
 }
 
+// A conflict that names the party of a contact whose create failed waits for that create.
+bool waits_for_failed(const sync::Action& action, const std::set<std::string>& failed) {
+  const auto* c = std::get_if<sync::RecordConflict>(&action);
+  return c != nullptr &&
+         std::any_of(c->parties_of.begin(), c->parties_of.end(), [&](const auto& id) { return failed.contains(id); });
+}
+
 }  // namespace
 
 bool stops_batch(const Error& error) {
@@ -78,6 +87,11 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     const auto& action = *it;
     const std::string record = remote_of(action);
     if (!record.empty() && failed.contains(record)) continue;
+    if (waits_for_failed(action, failed)) {
+      out.keep_pending.insert(record);
+      failed.insert(record);
+      continue;
+    }
     log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
     auto s = co_await run(action);
     if (s) {
@@ -123,7 +137,13 @@ asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
                 a->remote_id);
     co_return co_await remove_tag(a->party_id, a->tag);
   }
-  if (const auto* a = std::get_if<sync::RecordConflict>(&action)) co_return conflict(a->conflict);
+  if (const auto* a = std::get_if<sync::RecordConflict>(&action)) {
+    auto parties = a->conflict.party_ids;
+    for (const auto& remote_id : a->parties_of)
+      if (auto created = ctx_.store.bindings.find_by_remote_id(remote_id)) parties.push_back(created->party_id);
+    const auto& c = a->conflict;
+    co_return conflict(sync::make_conflict(c.kind, c.remote_id, c.other_remote_ids, std::move(parties), c.name, c.hint));
+  }
   co_return Status{};
 }
 

@@ -1,6 +1,7 @@
 #include "core/sync/action.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace capsync::sync {
 
@@ -55,7 +56,9 @@ struct Describer {
                        linked, a.remote_id);
   }
   std::string operator()(const RecordConflict& a) const {
-    return fmt::format("record conflict: {}", a.conflict.describe());
+    if (a.parties_of.empty()) return fmt::format("record conflict: {}", a.conflict.describe());
+    return fmt::format("record conflict: {} (with the party created for contact {})", a.conflict.describe(),
+                       fmt::join(a.parties_of, ", "));
   }
 };
 

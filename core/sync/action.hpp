@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/model/contact.hpp"
 #include "core/model/party.hpp"
@@ -110,8 +111,12 @@ struct ClearExportTag {
 };
 
 // R17: record the conflict (dedupe by conflict.identity()), log it, carry on.
+// `parties_of`: contacts whose parties an earlier action of the same pass creates; the conflict
+// names those parties once they exist, so it reads as a later pass would have found it, and
+// waits (stays pending) while such a create has failed.
 struct RecordConflict {
   Conflict conflict;
+  std::vector<std::string> parties_of;
   friend bool operator==(const RecordConflict&, const RecordConflict&) = default;
 };
 

@@ -56,6 +56,13 @@ model::PartySpec party_spec_for(const model::Contact& contact, const ConnectionP
   return spec;
 }
 
+std::string near_duplicate_hint(std::string_view parties, const ConnectionPolicy& policy) {
+  return fmt::format("Not created: {}, which differs only by case, spacing, punctuation or legal suffix. Rename "
+                     "one side to the same name to link them{}, or rename the accounting contact to a clearly "
+                     "different name to create a new party.",
+                     parties, policy.matching == config::Matching::normalized ? "" : " (or set matching: normalized)");
+}
+
 MatchOutcome match_contact(const model::Contact& contact, const PartyIndex& parties,
                            const ConnectionPolicy& policy) {
   const std::string name = contact.display_name();
@@ -76,12 +83,8 @@ MatchOutcome match_contact(const model::Contact& contact, const PartyIndex& part
   }
   auto near = parties.find_by_near_key(model::near_key(name));
   if (!near.empty()) {
-    return MatchConflict{make_conflict(
-        ConflictKind::near_duplicate, contact.remote_id, {}, ids_of(near), name,
-        fmt::format("Not created: Capsule has {}, which differs only by case, spacing, punctuation or "
-                    "legal suffix. Rename one side to the same name to link them{}, or rename the "
-                    "accounting contact to a clearly different name to create a new party.",
-                    names_of(near), normalized ? "" : " (or set matching: normalized)"))};
+    return MatchConflict{make_conflict(ConflictKind::near_duplicate, contact.remote_id, {}, ids_of(near), name,
+                                       near_duplicate_hint(fmt::format("Capsule has {}", names_of(near)), policy))};
   }
   return MatchCreate{party_spec_for(contact, policy)};
 }

@@ -10,6 +10,8 @@
 // renames one side to the same name or turns on `matching: normalized`.
 
 #include <optional>
+#include <string>
+#include <string_view>
 #include <variant>
 
 #include "core/model/contact.hpp"
@@ -36,6 +38,9 @@ struct MatchConflict {
 };
 
 using MatchOutcome = std::variant<MatchLink, MatchCreate, MatchConflict>;
+
+// What a person can do about a near_duplicate conflict with `parties` (their names, for people).
+std::string near_duplicate_hint(std::string_view parties, const ConnectionPolicy& policy);
 
 // `contact` is assumed to qualify (rules.hpp) and to have no binding.
 MatchOutcome match_contact(const model::Contact& contact, const PartyIndex& parties,

@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/model/name_key.hpp"
 #include "core/sync/contact_details.hpp"
@@ -29,6 +30,12 @@ struct Claim {
   std::string remote_id;
   ContactRole role = ContactRole::customer;
   std::optional<model::PartyId> party_id;
+};
+
+// A party created in this pass: for which contact, under which name.
+struct Created {
+  std::string remote_id;
+  std::string name;
 };
 
 bool supplier_vs_customer(ContactRole a, ContactRole b) {
@@ -68,10 +75,37 @@ class Pass {
 
   void emit(Action action) { result_.actions.push_back(std::move(action)); }
 
-  void conflict(Conflict c) {
+  void conflict(Conflict c, std::vector<std::string> parties_of = {}) {
     auto id = c.identity();
     if (views_.conflicts.contains(id) || !recorded_.insert(id).second) return;
-    emit(RecordConflict{std::move(c)});
+    emit(RecordConflict{std::move(c), std::move(parties_of)});
+  }
+
+  // A party this pass creates for `remote_id` is in views_.parties only from the next pass on.
+  void creating(const std::string& remote_id, const std::string& name) {
+    created_near_.emplace(model::near_key(name), Created{remote_id, name});
+  }
+
+  // R17 against the parties this pass creates: a contact whose name is near one of theirs
+  // conflicts with it here, as it would in any later pass, so the outcome does not depend on
+  // which contacts share a pass (batches, a restart after a crash, a retry).
+  bool near_created(const model::Contact& c, const MatchOutcome& outcome) {
+    const auto created = created_near_.find(model::near_key(c.display_name()));
+    if (created == created_near_.end()) return false;
+    std::vector<model::PartyId> parties;
+    std::string names = fmt::format("contact {} gets Capsule party '{}' in this sync", created->second.remote_id,
+                                    created->second.name);
+    if (const auto* found = std::get_if<MatchConflict>(&outcome)) {
+      if (found->conflict.kind != ConflictKind::near_duplicate) return false;
+      parties = found->conflict.party_ids;
+      names += fmt::format(", and Capsule has part{} {}", parties.size() > 1 ? "ies" : "y", fmt::join(parties, ", "));
+    } else if (!std::holds_alternative<MatchCreate>(outcome)) {
+      return false;
+    }
+    conflict(make_conflict(ConflictKind::near_duplicate, c.remote_id, {}, std::move(parties), c.display_name(),
+                           near_duplicate_hint(names, policy_)),
+             {created->second.remote_id});
+    return true;
   }
 
   void contact(const ContactChange& change) {
@@ -90,6 +124,7 @@ class Pass {
       return;
     }
     auto outcome = match_contact(c, views_.parties, policy_);
+    if (near_created(c, outcome)) return;
     if (auto* link = std::get_if<MatchLink>(&outcome)) {
       const auto& party = link->party;
       if (auto other = views_.bindings.find_by_party(party.id); other && other->remote_id != c.remote_id) {
@@ -107,6 +142,7 @@ class Pass {
     } else if (auto* create = std::get_if<MatchCreate>(&outcome)) {
       emit(CreateParty{c.remote_id, role, create->spec, details_hash(details_from_spec(create->spec))});
       claims_[key] = Claim{c.remote_id, role, std::nullopt};
+      creating(c.remote_id, name);
       summary(change, std::nullopt, std::nullopt);
     } else {
       conflict(std::get<MatchConflict>(outcome).conflict);
@@ -151,6 +187,7 @@ class Pass {
       auto hash = details_hash(details_from_spec(spec));
       emit(RecreateParty{c.remote_id, binding.party_id, std::move(spec), std::move(hash)});
       claims_[key_of(c.display_name())] = Claim{c.remote_id, binding.role, std::nullopt};
+      creating(c.remote_id, c.display_name());
       summary(change, std::nullopt, std::nullopt);
       return;
     }
@@ -228,6 +265,7 @@ class Pass {
   std::set<model::PartyId> unlinked_parties_;
   std::set<model::PartyId> exported_;
   std::set<std::string> recorded_;  // conflict identities emitted in this pass
+  std::map<std::string, Created> created_near_;  // near key -> the first party created with it in this pass
   ReconcileResult result_;
 };
 

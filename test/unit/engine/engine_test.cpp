@@ -297,6 +297,36 @@ TEST_CASE("R2 a party create whose answer was lost is linked on retry as created
   CHECK(named == 1);
 }
 
+// Two near-named contacts without a party: the first is created, the second is reported
+// against the created party (R17), as a later pass would find it. When the create fails, the
+// report waits for it, so the retry ends as an undisturbed pull: whether a restart, a retry or
+// the batch size puts the two in one pass or in two makes no difference.
+TEST_CASE("R17 a contact near a party created in the same pass is reported against it, also after a lost create answer") {
+  Harness h;
+  h.xero.add_contact("c-1", "Cedar Meridian Ltd");
+  h.xero.add_invoice("i-1", "c-1", model::InvoiceStatus::authorised, "10.00", "2024-07-01");
+  h.xero.add_contact("c-2", "Cedar Meridian Limited");
+  h.xero.add_invoice("i-2", "c-2", model::InvoiceStatus::authorised, "20.00", "2024-07-01");
+  h.capsule.lose_next_party_answer = true;  // Cedar Meridian Ltd is made, capsync never hears its id
+  h.failing_pull();
+  CHECK(h.store().conflicts.open()->empty());
+  CHECK(h.store().contacts.pending("", 100)->size() == 2);
+
+  h.pull();
+  const auto* created = h.party_named("Cedar Meridian Ltd");
+  REQUIRE(created != nullptr);
+  CHECK(h.party_named("Cedar Meridian Limited") == nullptr);
+  CHECK(h.store().bindings.find_by_remote_id("c-1")->party_id == created->id);
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-2"));
+  auto conflicts = *h.store().conflicts.open();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].kind == "near_duplicate");
+  CHECK(conflicts[0].remote_id == "c-2");
+  CHECK(conflicts[0].capsule_id == std::to_string(created->id));
+  h.pull();
+  CHECK(h.store().conflicts.open()->size() == 1);
+}
+
 TEST_CASE("R7 a note create whose answer was lost is found and updated on retry, never duplicated") {
   Harness h;
   h.connection.sync.invoice_note = true;

@@ -138,7 +138,13 @@ struct World {
     if (auto it = capsule.find(a.party_id); it != capsule.end())
       std::erase_if(it->second.tags, [&](const Tag& t) { return t.name == a.tag; });
   }
-  void on(const RecordConflict& a) { conflicts.record(a.conflict); }
+  void on(const RecordConflict& a) {
+    auto parties = a.conflict.party_ids;
+    for (const auto& id : a.parties_of)
+      if (auto b = bindings.find_by_remote_id(id)) parties.push_back(b->party_id);
+    const auto& c = a.conflict;
+    conflicts.record(make_conflict(c.kind, c.remote_id, c.other_remote_ids, parties, c.name, c.hint));
+  }
 };
 
 template <typename T>

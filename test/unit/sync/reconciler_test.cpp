@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "core/sync/reconciler.hpp"
 #include "fixtures.hpp"
@@ -241,6 +242,48 @@ TEST_CASE("R17 near-duplicate conflicts carry both ids and are recorded once", "
   CHECK(c.identity() == "near_duplicate|r:r1|o:|p:31");
   world.apply(out.actions);
   CHECK(reconcile(input, ConnectionPolicy{}, world.views()).actions.empty());
+}
+
+// Two near-named contacts without a party: whether they meet in one pass or in two (the daemon
+// reconciles in batches, and a restart after a crash or a retry moves the batch boundaries), the
+// first is created and the second is reported against the created party, under one identity.
+TEST_CASE("R17 a near-duplicate of a party created in the same pass is reported as a later pass would",
+          "[sync][reconciler]") {
+  ConnectionPolicy policy;
+  policy.provider = capsync::config::Provider::kashflow;
+  ReconcileInput both;
+  both.today = day("2024-03-01");
+  both.contacts.push_back(change(org_contact("c-2", "Cedar Meridian Limited")));
+  both.contacts.push_back(change(org_contact("c-1", "Cedar Meridian Ltd")));
+
+  World one_pass;
+  auto out = reconcile(both, policy, one_pass.views());
+  auto creates = only<CreateParty>(out.actions);
+  REQUIRE(creates.size() == 1);
+  CHECK(creates[0].remote_id == "c-1");
+  auto conflicts = only<RecordConflict>(out.actions);
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].conflict.kind == ConflictKind::near_duplicate);
+  CHECK(conflicts[0].conflict.remote_id == "c-2");
+  CHECK(conflicts[0].parties_of == std::vector<std::string>{"c-1"});
+  CHECK_FALSE(describe(out.actions.back()).empty());
+  one_pass.apply(out.actions);
+  CHECK(reconcile(both, policy, one_pass.views()).actions.empty());
+
+  World two_passes;
+  for (const auto& c : {both.contacts[1], both.contacts[0]}) {
+    ReconcileInput input;
+    input.today = both.today;
+    input.contacts.push_back(c);
+    two_passes.apply(reconcile(input, policy, two_passes.views()).actions);
+  }
+  CHECK(two_passes.bindings.size() == 1);
+  CHECK(one_pass.bindings.size() == 1);
+  const std::string identity = fmt::format("near_duplicate|r:c-2|o:|p:{}", one_pass.bindings.find_by_remote_id("c-1")->party_id);
+  CHECK(one_pass.conflicts.contains(identity));
+  CHECK(two_passes.conflicts.contains(identity));
+  CHECK(one_pass.conflicts.size() == 1);
+  CHECK(two_passes.conflicts.size() == 1);
 }
 
 TEST_CASE("R10 R11 Capsule edits are pushed once; capsync's own writes are not echoed", "[sync][reconciler]") {
