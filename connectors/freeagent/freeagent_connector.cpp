@@ -9,6 +9,7 @@
 #include "connectors/freeagent/errors.hpp"
 #include "connectors/freeagent/invoices.hpp"
 #include "connectors/freeagent/links.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/headers.hpp"
 #include "core/connector/text.hpp"
 
@@ -22,23 +23,6 @@ using connector::trim;
 namespace {
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
-  if (cursor.empty()) return std::optional<model::Timestamp>{};
-  auto ts = model::parse_timestamp(cursor);
-  if (!ts) return make_error(Errc::invalid_argument, "bad FreeAgent cursor '{}'", cursor);
-  return std::optional<model::Timestamp>{*ts};
-}
-
-// Keeps items at or after the cursor and advances the high-water mark.
-template <typename T>
-std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since, std::string_view cursor) {
-  if (since) std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
-  std::optional<model::Timestamp> high = since;
-  for (const auto& x : items)
-    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
-  return high ? model::format_timestamp(*high) : std::string(cursor);
-}
 
 bool has_next(const http::Response& r) {
   auto link = connector::find_header(r.headers, "Link");
@@ -87,7 +71,7 @@ asio::awaitable<Result<connector::Tenant>> FreeAgentConnector::tenant() {
 }
 
 asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(ListRequest req) {
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "FreeAgent");
   if (!since) co_return since.error();
   std::string what = fmt::format("the contacts page {}", req.page);
   auto response = co_await api_.get_ok(list_query("contacts", "updated_at", req.page, req.cursor), what);
@@ -98,7 +82,7 @@ asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(
   Page<model::Contact> page;
   page.page = req.page;
   page.items = std::move(*parsed);
-  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
   co_return page;
 }
@@ -107,7 +91,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
   // /v2/invoices is sales only; supplier bills are another resource, never read here (R6).
   auto t = co_await tenant();  // the subdomain for the invoices' links
   if (!t) co_return t.error();
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "FreeAgent");
   if (!since) co_return since.error();
   std::string what = fmt::format("the invoices page {}", req.page);
   auto response = co_await api_.get_ok(list_query("invoices", "updated_at", req.page, req.cursor), what);
@@ -119,7 +103,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
   page.page = req.page;
   page.items = std::move(*parsed);
   for (auto& inv : page.items) inv.url = invoice_url(inv);
-  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
   co_return page;
 }

@@ -11,6 +11,7 @@
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "connectors/freshbooks/errors.hpp"
 #include "connectors/freshbooks/invoices.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
 
@@ -24,13 +25,6 @@ using connector::trim;
 namespace {
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
-  if (cursor.empty()) return std::optional<model::Timestamp>{};
-  auto ts = model::parse_timestamp(cursor);
-  if (!ts) return make_error(Errc::invalid_argument, "bad FreshBooks cursor '{}'", cursor);
-  return std::optional<model::Timestamp>{*ts};
-}
 
 // search[updated_min] for a cursor: its US/Eastern day minus one, so no clock or zone
 // difference can hide a change.
@@ -115,7 +109,7 @@ asio::awaitable<Result<FreshBooksConnector::ListPage>> FreshBooksConnector::list
 
 template <typename T>
 Result<std::string> FreshBooksConnector::advance(Pass& pass, std::vector<T>& items, const ListRequest& req, bool last) {
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "FreshBooks");
   if (!since) return since.error();
   if (req.page == 1 || pass.cursor != req.cursor) pass = Pass{req.cursor, *since};
   if (*since) std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < **since; });
@@ -126,7 +120,7 @@ Result<std::string> FreshBooksConnector::advance(Pass& pass, std::vector<T>& ite
 }
 
 asio::awaitable<Result<Page<model::Contact>>> FreshBooksConnector::list_contacts(ListRequest req) {
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "FreshBooks");
   if (!since) co_return since.error();
   std::string what = fmt::format("the clients page {}", req.page);
   auto raw = co_await list_page("users/clients", what, req.page, updated_min(*since));
@@ -145,7 +139,7 @@ asio::awaitable<Result<Page<model::Contact>>> FreshBooksConnector::list_contacts
 
 asio::awaitable<Result<Page<model::Invoice>>> FreshBooksConnector::list_invoices(ListRequest req, bool) {
   // …/invoices/invoices is sales only; bills are another resource, never read here (R6).
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "FreshBooks");
   if (!since) co_return since.error();
   std::string what = fmt::format("the invoices page {}", req.page);
   auto raw = co_await list_page("invoices/invoices", what, req.page, updated_min(*since));

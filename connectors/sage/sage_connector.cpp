@@ -11,6 +11,7 @@
 #include "connectors/sage/invoices.hpp"
 #include "connectors/sage/links.hpp"
 #include "connectors/sage/lists.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
 
@@ -25,27 +26,10 @@ namespace {
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
-Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
-  if (cursor.empty()) return std::optional<model::Timestamp>{};
-  auto ts = model::parse_timestamp(cursor);
-  if (!ts) return make_error(Errc::invalid_argument, "bad Sage cursor '{}'", cursor);
-  return std::optional<model::Timestamp>{*ts};
-}
-
 // Sage's filter format "YYYY-MM-DDThh:mm:ss+00:00", whole seconds rounded down so nothing
 // changed within that second is missed (the filter is inclusive).
 std::string since_param(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%S+00:00", std::chrono::floor<std::chrono::seconds>(t));
-}
-
-// Keeps items at or after the cursor and advances the high-water mark.
-template <typename T>
-std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since, std::string_view cursor) {
-  if (since) std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
-  std::optional<model::Timestamp> high = since;
-  for (const auto& x : items)
-    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
-  return high ? model::format_timestamp(*high) : std::string(cursor);
 }
 
 Result<std::vector<model::Contact>> contacts_of(const ListEnvelope& list) {
@@ -146,7 +130,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
 asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListRequest req) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "Sage");
   if (!since) co_return since.error();
   std::string query = fmt::format("/contacts?attributes=all&items_per_page={}&page={}", settings_.page_size, req.page);
   if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
@@ -167,7 +151,7 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
     if (!deleted) co_return deleted.error();
     for (auto& c : *deleted) page.items.push_back(std::move(c));
   }
-  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
   co_return page;
 }
 
@@ -175,7 +159,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
                                                                           model::InvoiceType type,
                                                                           const std::string& cursor, int page,
                                                                           int asked_page) {
-  auto since = parse_cursor(cursor);
+  auto since = connector::parse_cursor(cursor, "Sage");
   if (!since) co_return since.error();
   std::string query =
       fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
@@ -201,7 +185,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
     inv->url = invoice_url(*inv);
     out.items.push_back(std::move(*inv));
   }
-  out.cursor = keep_new(out.items, *since, cursor);
+  out.cursor = connector::keep_new(out.items, *since, cursor);
   co_return out;
 }
 

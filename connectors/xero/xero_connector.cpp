@@ -11,6 +11,7 @@
 #include "connectors/xero/errors.hpp"
 #include "connectors/xero/invoices.hpp"
 #include "connectors/xero/links.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
 #include "core/log/log.hpp"
@@ -28,25 +29,6 @@ constexpr std::string_view kApi = "/api.xro/2.0";
 constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
-  if (cursor.empty()) return std::optional<model::Timestamp>{};
-  auto ts = model::parse_timestamp(cursor);
-  if (!ts) return make_error(Errc::invalid_argument, "bad Xero cursor '{}'", cursor);
-  return std::optional<model::Timestamp>{*ts};
-}
-
-// Keeps items at or after the cursor and advances the high-water mark.
-template <typename T>
-std::string keep_new(std::vector<T>& items, std::optional<model::Timestamp> since,
-                     std::string_view cursor) {
-  if (since)
-    std::erase_if(items, [&](const T& x) { return x.updated_at && *x.updated_at < *since; });
-  std::optional<model::Timestamp> high = since;
-  for (const auto& x : items)
-    if (x.updated_at && (!high || *x.updated_at > *high)) high = x.updated_at;
-  return high ? model::format_timestamp(*high) : std::string(cursor);
-}
 
 bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size) {
   if (p && p->page_count > 0) return page < p->page_count;
@@ -101,7 +83,7 @@ asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
 asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListRequest req) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "Xero");
   if (!since) co_return since.error();
   auto r = api_.request(http::Method::get,
                         fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
@@ -120,7 +102,7 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
     co_return parsed.error().with_context(fmt::format("Xero returned a malformed Contacts page (page {})", req.page));
   std::size_t raw = parsed->contacts.size();
   page.items = std::move(parsed->contacts);
-  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, raw, settings_.page_size);
   co_return page;
 }
@@ -129,7 +111,7 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
                                                                            bool include_purchase) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "Xero");
   if (!since) co_return since.error();
   // Every status, so invoices that become VOIDED or DELETED leave the summary.
   std::string query = fmt::format(
@@ -153,7 +135,7 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
   if (!include_purchase)
     std::erase_if(page.items, [](const model::Invoice& i) { return i.type != model::InvoiceType::sales; });
   for (auto& inv : page.items) inv.url = invoice_url(inv);
-  page.cursor = keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, parsed->raw_count, settings_.page_size);
   co_return page;
 }
