@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/connector/contact_details.hpp"
+#include "core/connector/fields_body.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
 #include "core/connector/unchanged_fields.hpp"
@@ -79,25 +80,6 @@ Fields fields_of(const model::ContactDetails& d) {
     f["country"] = trim(d.address->country);
   }
   return f;
-}
-
-// Writes {"contact":{…}} with the fields `keep` selects.
-template <typename Keep>
-std::string body(const Fields& fields, Keep keep) {
-  rapidjson::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  json::write_key(w, "contact");
-  w.StartObject();
-  for (const char* key : kWritten) {
-    const std::string& value = fields.at(key);
-    if (!keep(key, value)) continue;
-    json::write_key(w, key);
-    json::write_string(w, value);
-  }
-  w.EndObject();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace
@@ -184,11 +166,12 @@ Result<model::Contact> parse_single_contact(std::string_view text) {
 }
 
 std::string contact_create_body(const model::ContactDetails& spec) {
-  return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
+  return connector::fields_body("contact", kWritten, fields_of(spec), connector::has_value);
 }
 
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update) {
-  if (!update.current) return body(fields_of(update.desired), [](const char*, const std::string&) { return true; });
+  if (!update.current)
+    return connector::fields_body("contact", kWritten, fields_of(update.desired), connector::every_field);
   const model::ContactDetails current = connector::details_of(*update.current);
   Fields now = fields_of(connector::keep_unchanged_fields(update.desired, current, update.previous));
   Fields before = fields_of(current);
@@ -206,7 +189,7 @@ std::optional<std::string> contact_update_body(const connector::ContactUpdate& u
   bool any = false;
   for (const char* key : kWritten) any = any || changed(key, now.at(key));
   if (!any) return std::nullopt;
-  return body(now, changed);
+  return connector::fields_body("contact", kWritten, now, changed);
 }
 
 }  // namespace capsync::freeagent

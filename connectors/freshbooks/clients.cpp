@@ -5,6 +5,7 @@
 
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "core/connector/contact_details.hpp"
+#include "core/connector/fields_body.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
 
@@ -74,25 +75,6 @@ Fields fields_of(const model::ContactDetails& d) {
     f["p_country"] = trim(d.address->country);
   }
   return f;
-}
-
-// Writes {"client":{…}} with the fields `keep` selects.
-template <typename Keep>
-std::string body(const Fields& fields, Keep keep) {
-  rapidjson::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  json::write_key(w, "client");
-  w.StartObject();
-  for (const char* key : kWritten) {
-    const std::string& value = fields.at(key);
-    if (!keep(key, value)) continue;
-    json::write_key(w, key);
-    json::write_string(w, value);
-  }
-  w.EndObject();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace
@@ -182,12 +164,12 @@ Result<model::Contact> parse_single_client(std::string_view text) {
 }
 
 std::string client_create_body(const model::ContactDetails& spec) {
-  return body(fields_of(spec), [](const char*, const std::string& value) { return !value.empty(); });
+  return connector::fields_body("client", kWritten, fields_of(spec), connector::has_value);
 }
 
 std::optional<std::string> client_update_body(const connector::ContactUpdate& update) {
   Fields now = fields_of(update.desired);
-  if (!update.current) return body(now, [](const char*, const std::string&) { return true; });
+  if (!update.current) return connector::fields_body("client", kWritten, now, connector::every_field);
   Fields before = fields_of(connector::details_of(*update.current));
   std::optional<Fields> previous;
   if (update.previous) previous = fields_of(*update.previous);
@@ -200,7 +182,7 @@ std::optional<std::string> client_update_body(const connector::ContactUpdate& up
   bool any = false;
   for (const char* key : kWritten) any = any || changed(key, now.at(key));
   if (!any) return std::nullopt;
-  return body(now, changed);
+  return connector::fields_body("client", kWritten, now, changed);
 }
 
 }  // namespace capsync::freshbooks
