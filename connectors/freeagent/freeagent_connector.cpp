@@ -34,14 +34,7 @@ bool has_next(const http::Response& r) {
 FreeAgentConnector::FreeAgentConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                                        FreeAgentSettings settings)
     : settings_(std::move(settings)),
-      api_(http, tokens,
-           {.provider = "FreeAgent",
-            .base_url = settings_.base_url,
-            .timeout = settings_.timeout,
-            .gate = settings_.gate,
-            .accept_body = {},
-            .map_error = &map_error,
-            .fresh_token_may_help = {}}) {}
+      api_(http, tokens, connector::oauth_api_settings("FreeAgent", settings_, &map_error)) {}
 
 connector::Capabilities FreeAgentConnector::capabilities() const {
   return {.idempotency_key = false,

@@ -38,14 +38,7 @@ std::string updated_min(std::optional<model::Timestamp> since) {
 FreshBooksConnector::FreshBooksConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                                          FreshBooksSettings settings)
     : settings_(std::move(settings)),
-      api_(http, tokens,
-           {.provider = "FreshBooks",
-            .base_url = settings_.base_url,
-            .timeout = settings_.timeout,
-            .gate = settings_.gate,
-            .accept_body = {},
-            .map_error = &map_error,
-            .fresh_token_may_help = {}}) {}
+      api_(http, tokens, connector::oauth_api_settings("FreshBooks", settings_, &map_error)) {}
 
 connector::Capabilities FreshBooksConnector::capabilities() const {
   return {.idempotency_key = false,    // none documented: search by name before a retried create

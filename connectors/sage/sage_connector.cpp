@@ -42,20 +42,17 @@ Result<std::vector<model::Contact>> contacts_of(const ListEnvelope& list) {
   return out;
 }
 
+connector::OAuthApiSettings api_settings(const SageSettings& settings) {
+  auto out = connector::oauth_api_settings("Sage", settings, &map_error);
+  // A 401 "No active subscription" stays so with any token.
+  out.fresh_token_may_help = [](const http::Response& r) { return r.body.find("subscription") == std::string::npos; };
+  return out;
+}
+
 }  // namespace
 
 SageConnector::SageConnector(connector::HttpSender& http, connector::TokenSource& tokens, SageSettings settings)
-    : settings_(std::move(settings)),
-      api_(http, tokens,
-           {.provider = "Sage",
-            .base_url = settings_.base_url,
-            .timeout = settings_.timeout,
-            .gate = settings_.gate,
-            .accept_body = {},
-            .map_error = &map_error,
-            // "No active subscription" stays so with any token.
-            .fresh_token_may_help =
-                [](const http::Response& r) { return r.body.find("subscription") == std::string::npos; }}) {
+    : settings_(std::move(settings)), api_(http, tokens, api_settings(settings_)) {
   while (settings_.web_url.ends_with('/')) settings_.web_url.pop_back();
 }
 

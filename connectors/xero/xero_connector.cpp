@@ -35,19 +35,17 @@ bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, i
   return raw >= static_cast<std::size_t>(page_size) && raw > 0;
 }
 
+connector::OAuthApiSettings api_settings(const XeroSettings& settings) {
+  auto out = connector::oauth_api_settings("Xero", settings, &map_error);
+  out.accept_body = connector::json::well_formed;  // a cut or garbled 2xx body is asked again
+  return out;
+}
+
 }  // namespace
 
 XeroConnector::XeroConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                              XeroSettings settings)
-    : settings_(std::move(settings)),
-      api_(http, tokens,
-           {.provider = "Xero",
-            .base_url = settings_.base_url,
-            .timeout = settings_.timeout,
-            .gate = settings_.gate,
-            .accept_body = connector::json::well_formed,
-            .map_error = &map_error,
-            .fresh_token_may_help = {}}) {}
+    : settings_(std::move(settings)), api_(http, tokens, api_settings(settings_)) {}
 
 connector::Capabilities XeroConnector::capabilities() const {
   return {.idempotency_key = true,

@@ -33,6 +33,20 @@ struct OAuthApiSettings {
   std::function<bool(const http::Response& response)> fresh_token_may_help;
 };
 
+// The settings from a connector's own (its base_url, timeout and gate), its name for errors and
+// its error mapping; a provider's quirks (accept_body, fresh_token_may_help) are set after.
+template <typename ConnectorSettings>
+OAuthApiSettings oauth_api_settings(std::string provider, const ConnectorSettings& settings,
+                                    Error (*map_error)(const http::Response&, std::string_view)) {
+  OAuthApiSettings out;
+  out.provider = std::move(provider);
+  out.base_url = settings.base_url;
+  out.timeout = settings.timeout;
+  out.gate = settings.gate;
+  out.map_error = map_error;
+  return out;
+}
+
 class OAuthApi {
  public:
   OAuthApi(HttpSender& http, TokenSource& tokens, OAuthApiSettings settings);
