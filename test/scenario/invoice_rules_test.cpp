@@ -17,6 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Overdue Org's overdue invoice.
+InvoiceSpec overdue_invoice() { return sales_invoice("c-1", "INV-1", "100.00", -5); }
+
 // Three linked customers: one with an overdue and a current invoice, one current only (and
 // a stale overdue tag from earlier), one with an overdue bill and a current sales invoice.
 Seed summary_seed(const std::string& provider) {
@@ -28,7 +31,7 @@ Seed summary_seed(const std::string& provider) {
       .contact(org_contact("c-1", "Overdue Org"))
       .contact(org_contact("c-2", "Current Org"))
       .contact(org_contact("c-3", "Supplier Org"))
-      .invoice(sales_invoice("c-1", "INV-1", "100.00", -5))
+      .invoice(overdue_invoice())
       .invoice(sales_invoice("c-1", "INV-2", "50.00", 10))
       .invoice(sales_invoice("c-2", "INV-3", "75.00", 5))
       .invoice(sales_invoice("c-3", "BILL-1", "40.00", -3).bill())
@@ -72,7 +75,8 @@ TEST_CASE("R6 summary fields and the overdue tag on exactly the overdue parties"
   CHECK(world.query_text("SELECT count(*) FROM invoices WHERE connection = 'acme'") ==
         (world.kit().has(Trait::invoice_needed_to_qualify) ? "5" : "4"));
   CHECK(world.kit().invoice_count(state.doc()) == (world.kit().has(Trait::supplier_invoices) ? 5u : 4u));
-  CHECK(world.query_text("SELECT amount_due FROM invoices WHERE connection = 'acme' AND number = 'INV-1'") == "100.00");
+  CHECK(world.query_text(fmt::format("SELECT amount_due FROM invoices WHERE connection = 'acme' AND number = '{}'",
+                                     world.kit().invoice_number(overdue_invoice()))) == "100.00");
 }
 
 TEST_CASE("R6 supplier bills are included only with include_supplier_invoices: true") {
@@ -94,27 +98,28 @@ TEST_CASE("R6 supplier bills are included only with include_supplier_invoices: t
 
 TEST_CASE("R7 one invoice note per party, newest first, updated in place and never duplicated") {
   FOR_EACH_PROVIDER();
+  const auto overdue = sales_invoice("c-1", "INV-1", "100.00", -5);
+  const auto current = sales_invoice("c-1", "INV-2", "50.00", 10);
   Seed seed(provider);
-  seed.party(organisation(11, "Note Org"))
-      .contact(org_contact("c-1", "Note Org"))
-      .invoice(sales_invoice("c-1", "INV-1", "100.00", -5))
-      .invoice(sales_invoice("c-1", "INV-2", "50.00", 10));
+  seed.party(organisation(11, "Note Org")).contact(org_contact("c-1", "Note Org")).invoice(overdue).invoice(current);
   WorldOptions options;
   options.sync_yaml = "invoice_note: true";
   SyncWorld world(seed, options);
   world.start_daemon();
+  const std::string inv1 = "Invoice " + world.kit().invoice_number(overdue);
+  const std::string inv2 = "Invoice " + world.kit().invoice_number(current);
 
   auto notes = world.state().notes_of(11);
   REQUIRE(notes.size() == 1);
   const auto note_id = (*notes[0])["id"].GetInt64();
   const std::string first = text_of(*notes[0], "content");
   INFO(first);
-  const auto inv1 = first.find("OVERDUE Invoice INV-1");
-  const auto inv2 = first.find("Invoice INV-2");
-  REQUIRE(inv1 != std::string::npos);
-  REQUIRE(inv2 != std::string::npos);
-  CHECK(inv2 < inv1);  // newest first
-  CHECK(first.find("Invoice INV-2: 50.00 GBP") != std::string::npos);
+  const auto at1 = first.find("OVERDUE " + inv1 + ":");
+  const auto at2 = first.find(inv2 + ":");
+  REQUIRE(at1 != std::string::npos);
+  REQUIRE(at2 != std::string::npos);
+  CHECK(at2 < at1);  // newest first
+  CHECK(first.find(inv2 + ": 50.00 GBP") != std::string::npos);
   for (const auto& id : world.kit().invoice_ids(world.state().doc()))  // each invoice links to itself
     CHECK(first.find(id) != std::string::npos);
 
@@ -129,7 +134,7 @@ TEST_CASE("R7 one invoice note per party, newest first, updated in place and nev
     const std::string second = text_of(*notes[0], "content");
     INFO(second);
     CHECK(second.find("Invoice INV-3: 25.00 GBP") != std::string::npos);
-    CHECK(second.find("Invoice INV-3") < second.find("Invoice INV-2"));
+    CHECK(second.find("Invoice INV-3") < second.find(inv2 + ":"));
   }
 
   // Nothing changed: the note is not written again.
