@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "core/connector/contact_details.hpp"
 #include "core/connector/fields_body.hpp"
@@ -46,10 +47,7 @@ Fields fields_of(const model::ContactDetails& d) {
     std::string first = trim(d.first_name), last = trim(d.last_name);
     if (first.empty() && last.empty()) {
       // Only "First Last" known: FreeAgent needs both parts for a person.
-      std::string name = trim(d.name);
-      auto space = name.rfind(' ');
-      first = space == std::string::npos ? name : trim(name.substr(0, space));
-      last = space == std::string::npos ? std::string() : trim(name.substr(space + 1));
+      std::tie(first, last) = connector::split_name(d.name);
     }
     f["first_name"] = first;
     f["last_name"] = last;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "core/connector/contact_details.hpp"
@@ -34,12 +35,7 @@ Fields fields_of(const model::ContactDetails& d) {
   for (const char* key : kWritten) f[key];
   if (d.kind == ContactKind::person) {
     std::string first = trim(d.first_name), last = trim(d.last_name);
-    if (first.empty() && last.empty()) {
-      std::string name = trim(d.name);
-      auto space = name.rfind(' ');
-      first = space == std::string::npos ? name : trim(name.substr(0, space));
-      last = space == std::string::npos ? std::string() : trim(name.substr(space + 1));
-    }
+    if (first.empty() && last.empty()) std::tie(first, last) = connector::split_name(d.name);
     f["fname"] = first;
     f["lname"] = last;
     // What FreshBooks fills in itself; sent so a renamed person does not keep the old name there.

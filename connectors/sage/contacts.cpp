@@ -18,16 +18,9 @@ using model::ContactKind;
 using model::PhoneKind;
 using connector::trim;
 using connector::join_name;
+using connector::split_name;
 
 namespace {
-
-// "Jane van Dyke" -> {"Jane van", "Dyke"}: Sage keeps one name; the last word is the surname.
-std::pair<std::string, std::string> split_name(std::string_view full) {
-  std::string name = trim(full);
-  auto space = name.find_last_of(" ");
-  if (space == std::string::npos) return {name, {}};
-  return {trim(name.substr(0, space)), trim(name.substr(space + 1))};
-}
 
 // "United Kingdom (GB)" -> "United Kingdom"; else the name for the id; else the id.
 std::string country_of(const rapidjson::Value& address) {
@@ -65,7 +58,7 @@ Result<model::Contact> parse_contact(const rapidjson::Value& e) {
     std::string person_name = trim(json::text_or_empty(*person, "name"));
     std::string person_email = trim(json::text_or_empty(*person, "email"));
     if (!person_email.empty()) email = person_email;
-    auto [first, last] = split_name(person_name);
+    auto [first, last] = split_name(person_name);  // Sage keeps a person's name in one field
     if (!person_name.empty() && person_name == c.name) {
       c.kind = ContactKind::person;
       c.first_name = first;

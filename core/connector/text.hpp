@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace capsync::connector {
 
@@ -20,6 +21,15 @@ inline std::string join_name(std::string_view first, std::string_view last) {
   if (f.empty()) return l;
   if (l.empty()) return f;
   return f + " " + l;
+}
+
+// "Jane van Dyke" -> {"Jane van", "Dyke"}: for a provider that needs a person's name in two
+// parts when only the whole is known, the last word is the surname.
+inline std::pair<std::string, std::string> split_name(std::string_view full) {
+  std::string name = trim(full);
+  auto space = name.rfind(' ');
+  if (space == std::string::npos) return {name, {}};
+  return {trim(name.substr(0, space)), trim(name.substr(space + 1))};
 }
 
 }  // namespace capsync::connector
