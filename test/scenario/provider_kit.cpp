@@ -14,6 +14,7 @@ std::unique_ptr<ProviderKit> make_xero_kit();
 std::unique_ptr<ProviderKit> make_freeagent_kit();
 std::unique_ptr<ProviderKit> make_sage_kit();
 std::unique_ptr<ProviderKit> make_freshbooks_kit();
+std::unique_ptr<ProviderKit> make_kashflow_kit();
 
 namespace {
 
@@ -26,6 +27,7 @@ const std::vector<std::pair<std::string, Factory>>& kits() {
       {"freeagent", make_freeagent_kit},
       {"sage", make_sage_kit},
       {"freshbooks", make_freshbooks_kit},
+      {"kashflow", make_kashflow_kit},
   };
   return list;
 }
