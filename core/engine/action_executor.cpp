@@ -59,11 +59,13 @@ std::string remote_of(const sync::Action& action) {
       action);
 }
 
-// A conflict that names the party of a contact whose create failed waits for that create.
-bool waits_for_failed(const sync::Action& action, const std::set<std::string>& failed) {
+// A conflict that names the party of a contact whose create failed or was refused waits: the
+// next pass decides its contact again, against the parties that exist by then.
+bool waits_for_party(const sync::Action& action, const std::set<std::string>& failed, const sync::BindingView& bindings) {
   const auto* c = std::get_if<sync::RecordConflict>(&action);
-  return c != nullptr &&
-         std::any_of(c->parties_of.begin(), c->parties_of.end(), [&](const auto& id) { return failed.contains(id); });
+  return c != nullptr && std::any_of(c->parties_of.begin(), c->parties_of.end(), [&](const auto& id) {
+           return failed.contains(id) || !bindings.find_by_remote_id(id);
+         });
 }
 
 }  // namespace
@@ -87,7 +89,7 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     const auto& action = *it;
     const std::string record = remote_of(action);
     if (!record.empty() && failed.contains(record)) continue;
-    if (waits_for_failed(action, failed)) {
+    if (waits_for_party(action, failed, ctx_.store.bindings)) {
       out.keep_pending.insert(record);
       failed.insert(record);
       continue;

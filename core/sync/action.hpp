@@ -112,8 +112,8 @@ struct ClearExportTag {
 
 // R17: record the conflict (dedupe by conflict.identity()), log it, carry on.
 // `parties_of`: contacts whose parties an earlier action of the same pass creates; the conflict
-// names those parties once they exist, so it reads as a later pass would have found it, and
-// waits (stays pending) while such a create has failed.
+// names those parties once they exist, so it reads as a later pass would have found it; while
+// such a create has failed or was refused, the contact stays pending for the next pass.
 struct RecordConflict {
   Conflict conflict;
   std::vector<std::string> parties_of;

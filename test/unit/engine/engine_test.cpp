@@ -327,6 +327,27 @@ TEST_CASE("R17 a contact near a party created in the same pass is reported again
   CHECK(h.store().conflicts.open()->size() == 1);
 }
 
+TEST_CASE("R17 a contact near a party whose create was refused is created at the next pull, as if alone") {
+  Harness h;
+  h.xero.add_contact("c-1", "Cedar Meridian Ltd");
+  h.xero.add_invoice("i-1", "c-1", model::InvoiceStatus::authorised, "10.00", "2024-07-01");
+  h.xero.add_contact("c-2", "Cedar Meridian Limited");
+  h.xero.add_invoice("i-2", "c-2", model::InvoiceStatus::authorised, "20.00", "2024-07-01");
+  h.capsule.refuse_party_named = "Cedar Meridian Ltd";
+  h.pull();
+  auto conflicts = *h.store().conflicts.open();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].kind == "refused_by_api");
+  CHECK(conflicts[0].remote_id == "c-1");
+  CHECK(*h.store().contacts.pending("", 100) == std::vector<std::string>{"c-2"});
+
+  h.pull();
+  const auto* created = h.party_named("Cedar Meridian Limited");
+  REQUIRE(created != nullptr);
+  CHECK(h.store().bindings.find_by_remote_id("c-2")->party_id == created->id);
+  CHECK(h.store().conflicts.open()->size() == 1);
+}
+
 TEST_CASE("R7 a note create whose answer was lost is found and updated on retry, never duplicated") {
   Harness h;
   h.connection.sync.invoice_note = true;

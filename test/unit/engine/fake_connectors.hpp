@@ -31,6 +31,7 @@ class FakeCapsule final : public connector::CapsuleConnector {
   int updates_until_failure = -1;  // >= 0: that many more party updates succeed, then one fails (network)
   bool lose_next_party_answer = false;  // the next party create succeeds but its answer is lost (network)
   bool lose_next_note_answer = false;   // the next note create succeeds but its answer is lost (network)
+  std::string refuse_party_named;       // a create of a party with this name is refused, as Capsule refuses bad data
 
   model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
     model::Party p;
@@ -97,6 +98,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
     co_return out;
   }
   boost::asio::awaitable<Result<model::Party>> create_party(const model::PartySpec& spec) override {
+    if (!refuse_party_named.empty() && spec.display_name() == refuse_party_named)
+      co_return make_error(Errc::invalid_argument, "party '{}' refused", spec.name);
     if (spec.type == model::PartyType::organisation)
       for (const auto& [id, p] : parties)
         if (p.type == model::PartyType::organisation && model::exact_key(p.name) == model::exact_key(spec.name))
