@@ -89,13 +89,17 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
   CapsulePullResult out;
   auto stored = ctx.store.cursors.get(kCapsuleParties);
   if (!stored) co_return stored.error();
-  std::string cursor = *stored;
+  // Capsule does not say in which order it lists changed parties (by id, as far as seen), so a
+  // later page may hold older changes than an earlier one: the cursor moves to the newest change
+  // only once the whole listing is read. A listing broken off (a crash, a failed page) is read
+  // again from the old cursor; what the mirror already holds is dropped then.
+  std::string newest = *stored;
   connector::ListRequest request{options.full ? std::string() : *stored, 1};
   for (;;) {
     auto page = co_await ctx.capsule.list_parties(request);
     if (!page) co_return page.error().with_context("Failed to list Capsule parties");
     {
-      // Mirror rows, push jobs and cursor commit together: a crash loses or repeats no push.
+      // Mirror rows and push jobs commit together: a crash loses or repeats no push.
       auto tx = ctx.store.db.begin();
       if (!tx) co_return tx.error();
       int pushes = 0;
@@ -116,10 +120,9 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
           ++pushes;
         }
       }
-      if (!page->cursor.empty() && page->cursor > cursor) {
-        if (auto s = ctx.store.cursors.set(kCapsuleParties, page->cursor, ctx.now_ms()); !s) co_return s.error();
-        cursor = page->cursor;
-      }
+      if (!page->cursor.empty() && page->cursor > newest) newest = page->cursor;
+      if (!page->has_next && newest != *stored)
+        if (auto s = ctx.store.cursors.set(kCapsuleParties, newest, ctx.now_ms()); !s) co_return s.error();
       if (auto s = tx->commit(); !s) co_return s.error();
       out.pushes_enqueued += pushes;
     }

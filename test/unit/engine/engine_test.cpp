@@ -348,6 +348,23 @@ TEST_CASE("R17 a contact near a party whose create was refused is created at the
   CHECK(h.store().conflicts.open()->size() == 1);
 }
 
+TEST_CASE("R5 a Capsule listing broken off between pages keeps its cursor, so the next pull reads what it missed") {
+  Harness h;
+  h.capsule.add_organisation("Alpha Ltd");
+  h.capsule.add_organisation("Beta Ltd");
+  h.pull();
+  const model::PartyId alpha = h.party_named("Alpha Ltd")->id;
+  const model::PartyId newco = h.capsule.add_organisation("Newco Ltd").id;
+  h.capsule.touch(alpha);  // changed after Newco, yet listed before it: Capsule lists by id
+  h.capsule.per_page = 1;
+  h.capsule.fail_list_page = 2;  // the listing breaks off after Alpha's page, as a crash would
+  h.failing_pull();
+  h.pull();
+  auto mirrored = h.store().parties.get(newco);
+  REQUIRE(mirrored.ok());
+  CHECK(mirrored->has_value());
+}
+
 TEST_CASE("R7 a note create whose answer was lost is found and updated on retry, never duplicated") {
   Harness h;
   h.connection.sync.invoice_note = true;

@@ -32,6 +32,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
   bool lose_next_party_answer = false;  // the next party create succeeds but its answer is lost (network)
   bool lose_next_note_answer = false;   // the next note create succeeds but its answer is lost (network)
   std::string refuse_party_named;       // a create of a party with this name is refused, as Capsule refuses bad data
+  int per_page = 0;                     // > 0: listings come in pages of this many, in id order, as Capsule's do
+  int fail_list_page = 0;               // the next listing of this page number fails (network)
 
   model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
     model::Party p;
@@ -67,15 +69,27 @@ class FakeCapsule final : public connector::CapsuleConnector {
   }
 
   boost::asio::awaitable<Result<connector::Page<model::Party>>> list_parties(connector::ListRequest request) override {
+    if (fail_list_page == request.page) {
+      fail_list_page = 0;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
     connector::Page<model::Party> page;
     std::optional<model::Timestamp> since;
     if (!request.cursor.empty()) since = *model::parse_timestamp(request.cursor);
     model::Timestamp high = since.value_or(model::Timestamp{});
+    const std::size_t first = per_page > 0 ? static_cast<std::size_t>((request.page - 1) * per_page) : 0;
+    std::size_t matched = 0;
     for (const auto& [id, p] : parties) {
       if (since && *p.updated_at < *since) continue;
+      if (matched++ < first) continue;
+      if (per_page > 0 && page.items.size() == static_cast<std::size_t>(per_page)) {
+        page.has_next = true;
+        break;
+      }
       page.items.push_back(p);
       high = std::max(high, *p.updated_at);
     }
+    page.page = request.page;
     page.cursor = model::format_timestamp(high);
     co_return page;
   }
