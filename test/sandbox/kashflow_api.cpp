@@ -49,7 +49,7 @@ void KashFlowApi::dump_state(JsonWriter& w) const {
   session_.dump_state(w);
   w.Key("customers");
   w.StartArray();
-  for (const auto& c : books_.customers) books_.write_customer(w, c);
+  for (const auto& c : books_.customers) books_.write_contact(w, KashFlowRole::customer, c);
   w.EndArray();
   w.Key("invoices");
   w.StartArray();
@@ -57,7 +57,7 @@ void KashFlowApi::dump_state(JsonWriter& w) const {
   w.EndArray();
   w.Key("suppliers");
   w.StartArray();
-  for (const auto& s : books_.suppliers) books_.write_supplier(w, s);
+  for (const auto& s : books_.suppliers) books_.write_contact(w, KashFlowRole::supplier, s);
   w.EndArray();
   w.Key("purchases");
   w.StartArray();
@@ -124,23 +124,14 @@ Response KashFlowApi::route(const Request& request, std::string_view path) {
   }
   const std::string& method = request.method;
   if (resource == "metadata" && method == "GET" && !id) return metadata();
-  if (resource == "customers") {
-    if (method == "GET") return customers(request, id);
-    if ((method == "POST" && !id) || (method == "PUT" && id)) return write_customer(request, id);
-    if (method == "DELETE" && id) {
-      auto it = std::find_if(books_.customers.begin(), books_.customers.end(), [&](const auto& c) { return c.code == *id; });
-      if (it == books_.customers.end()) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
-      if (std::any_of(books_.invoices.begin(), books_.invoices.end(), [&](const auto& i) { return i.party_code == *id; }))
-        return kashflow_error(400, "CustomerHasTransactions", "A customer with invoices cannot be deleted.");
-      books_.customers.erase(it);
-      return json_response(200, "true");
-    }
+  if (resource == "customers" || resource == "suppliers") {
+    const auto role = resource == "customers" ? KashFlowRole::customer : KashFlowRole::supplier;
+    if (method == "GET") return contacts(request, role, id);
+    if ((method == "POST" && !id) || (method == "PUT" && id)) return write_contact(request, role, id);
+    if (method == "DELETE" && id) return delete_contact(role, *id);
   }
   if (resource == "invoices" && method == "GET") return invoices(request, id);
   auto now = context_.clock.now();
-  if (resource == "suppliers" && method == "GET" && !id)
-    return list(request, "suppliers", "Code", books_.suppliers.size(),
-                [&](JsonWriter& w, std::size_t i) { books_.write_supplier(w, books_.suppliers[i]); });
   if (resource == "purchases" && method == "GET" && !id)
     return list(request, "purchases", "Number", books_.purchases.size(),
                 [&](JsonWriter& w, std::size_t i) { books_.write_purchase(w, books_.purchases[i], now); });
@@ -192,17 +183,22 @@ Response KashFlowApi::list(const Request& request, std::string_view resource, st
   return body_response(200, buffer);
 }
 
-Response KashFlowApi::customers(const Request& request, const std::optional<std::string>& code) {
+Response KashFlowApi::not_found(KashFlowRole role) {
+  return role == KashFlowRole::customer ? kashflow_error(404, "CustomerNotFound", "Customer not found.")
+                                        : kashflow_error(404, "SupplierNotFound", "Supplier not found.");
+}
+
+Response KashFlowApi::contacts(const Request& request, KashFlowRole role, const std::optional<std::string>& code) {
   if (code) {
-    const auto* c = books_.customer(*code);
-    if (c == nullptr) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
+    const auto* c = books_.find(role, *code);
+    if (c == nullptr) return not_found(role);
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
-    books_.write_customer(w, *c);
+    books_.write_contact(w, role, *c);
     return body_response(200, buffer);
   }
-  std::vector<const KashFlowCustomer*> order;
-  for (const auto& c : books_.customers) order.push_back(&c);
+  std::vector<const KashFlowContact*> order;
+  for (const auto& c : books_.contacts(role)) order.push_back(&c);
   std::string sort = lower(request.param("sortby").value_or("Code"));
   bool descending = lower(request.param("order").value_or("Asc")) == "desc";
   std::stable_sort(order.begin(), order.end(), [&](const auto* a, const auto* b) {
@@ -210,19 +206,21 @@ Response KashFlowApi::customers(const Request& request, const std::optional<std:
     const std::string& y = sort == "name" ? b->name() : b->code;
     return descending ? y < x : x < y;
   });
-  return list(request, "customers", "Code", order.size(),
-              [&](JsonWriter& w, std::size_t i) { books_.write_customer(w, *order[i]); });
+  const bool customers = role == KashFlowRole::customer;
+  return list(request, customers ? "customers" : "suppliers", "Code", order.size(),
+              [&](JsonWriter& w, std::size_t i) { books_.write_contact(w, role, *order[i]); });
 }
 
-Response KashFlowApi::write_customer(const Request& request, const std::optional<std::string>& code) {
+Response KashFlowApi::write_contact(const Request& request, KashFlowRole role, const std::optional<std::string>& code) {
   auto body = parse_json(request.body);
   if (!body || !body->IsObject()) return kashflow_error(400, "InvalidRequest", "The request body is not valid JSON.");
+  const std::string_view noun = role == KashFlowRole::customer ? "Customer" : "Supplier";
   auto now = context_.clock.now();
-  KashFlowCustomer* target = nullptr;
-  KashFlowCustomer fresh;
+  KashFlowContact* target = nullptr;
+  KashFlowContact fresh;
   if (code) {
-    target = books_.customer(*code);
-    if (target == nullptr) return kashflow_error(404, "CustomerNotFound", "Customer not found.");
+    target = books_.find(role, *code);
+    if (target == nullptr) return not_found(role);
   } else {
     target = &fresh;
     fresh.id = books_.next_id++;
@@ -231,31 +229,45 @@ Response KashFlowApi::write_customer(const Request& request, const std::optional
   std::string new_code = string_member(*body, "Code").value_or(code.value_or(""));
   std::string name = string_member(*body, "Name").value_or(target->name());
   if (name.empty()) {
-    if (!bool_member(*body, "CreateCustomerNameIfEmptyOrNull").value_or(false))
-      return kashflow_error(400, "CustomerNameRequired", "Customer name is required.");
-    name = new_code.empty() ? books_.new_code("Customer") : new_code;
+    if (!bool_member(*body, fmt::format("Create{}NameIfEmptyOrNull", noun)).value_or(false))
+      return kashflow_error(400, fmt::format("{}NameRequired", noun), fmt::format("{} name is required.", noun));
+    name = new_code.empty() ? books_.new_code(role, noun) : new_code;
   }
-  if (new_code.empty()) new_code = books_.new_code(name);
-  if (new_code.size() > 20) return kashflow_error(400, "InvalidCustomerCode", "Customer code is too long.");
-  const auto* holder = books_.customer(new_code);
+  if (new_code.empty()) new_code = books_.new_code(role, name);
+  if (new_code.size() > 20)
+    return kashflow_error(400, fmt::format("Invalid{}Code", noun), fmt::format("{} code is too long.", noun));
+  const auto* holder = books_.find(role, new_code);
   if (holder != nullptr && holder != target) {
-    if (!bool_member(*body, "CreateCustomerCodeIfDuplicate").value_or(false))
-      return kashflow_error(400, "DuplicateCustomerCode", "Customer code already exists.");
-    new_code = books_.new_code(name);
+    if (!bool_member(*body, fmt::format("Create{}CodeIfDuplicate", noun)).value_or(false))
+      return kashflow_error(400, fmt::format("Duplicate{}Code", noun), fmt::format("{} code already exists.", noun));
+    new_code = books_.new_code(role, name);
   }
   KashFlowBooks::merge(*target, *body);
   set_string(target->fields, "Name", name, target->fields.GetAllocator());
   if (target->code != new_code)
-    for (auto& inv : books_.invoices)
+    for (auto& inv : books_.documents(role))
       if (!target->code.empty() && inv.party_code == target->code) inv.party_code = new_code;
   target->code = new_code;
   target->updated = now;
-  if (!code) books_.customers.push_back(std::move(fresh));
-  const KashFlowCustomer& stored = code ? *target : books_.customers.back();
+  if (!code) books_.contacts(role).push_back(std::move(fresh));
+  const KashFlowContact& stored = code ? *target : books_.contacts(role).back();
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  books_.write_customer(w, stored);
+  books_.write_contact(w, role, stored);
   return body_response(code ? 200 : 201, buffer);
+}
+
+Response KashFlowApi::delete_contact(KashFlowRole role, const std::string& code) {
+  auto& list = books_.contacts(role);
+  auto it = std::find_if(list.begin(), list.end(), [&](const auto& c) { return c.code == code; });
+  if (it == list.end()) return not_found(role);
+  const auto& documents = books_.documents(role);
+  if (std::any_of(documents.begin(), documents.end(), [&](const auto& i) { return i.party_code == code; }))
+    return role == KashFlowRole::customer
+               ? kashflow_error(400, "CustomerHasTransactions", "A customer with invoices cannot be deleted.")
+               : kashflow_error(400, "SupplierHasTransactions", "A supplier with purchases cannot be deleted.");
+  list.erase(it);
+  return json_response(200, "true");
 }
 
 Response KashFlowApi::invoices(const Request& request, const std::optional<std::string>& number) {

@@ -1,7 +1,9 @@
 #pragma once
 // Fake KashFlow REST API v2 under /kashflow/v2 (real https://api.kashflow.com/v2): the session
-// login (kashflow_session.hpp), then customers (list/get/create/update/delete by code), invoices
-// (list/get by number), suppliers and purchases (lists), and metadata. Every call but the
+// login (kashflow_session.hpp), then customers and suppliers alike (list/get/create/update/
+// delete by code; a write sets LastUpdatedDate, a code change moves the record's invoices or
+// purchases with it, and one with invoices or purchases cannot be deleted), invoices (list/get
+// by number), purchases (list), and metadata. Every call but the
 // login needs "Authorization: KfToken <session token>" (else 401 InvalidSessionToken).
 // Lists: page (from 1), perpage (default 25, clamped to 1..100), sortby, order Asc|Desc;
 // envelope {"Data":[...],"MetaData":{"NextPageUrl":<absolute URL or null>,"TotalRecords":N}}.
@@ -34,8 +36,10 @@ class KashFlowApi final : public Provider {
 
  private:
   Response route(const Request& request, std::string_view path);
-  Response customers(const Request& request, const std::optional<std::string>& code);
-  Response write_customer(const Request& request, const std::optional<std::string>& code);
+  Response contacts(const Request& request, KashFlowRole role, const std::optional<std::string>& code);
+  Response write_contact(const Request& request, KashFlowRole role, const std::optional<std::string>& code);
+  Response delete_contact(KashFlowRole role, const std::string& code);
+  static Response not_found(KashFlowRole role);
   Response invoices(const Request& request, const std::optional<std::string>& number);
   Response metadata() const;
   // The list envelope over `total` items; `write_item(i)` writes the i-th (0-based) of the page.

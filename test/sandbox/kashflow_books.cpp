@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -14,11 +15,12 @@ namespace {
 
 using rapidjson::Value;
 
-// Customer members the fake keeps as sent (REST customer example); the rest are ignored.
+// Customer and supplier members the fake keeps as sent (REST customer example, supplier member
+// table); the rest are ignored.
 constexpr std::string_view kWritable[] = {"Name",          "Contacts",     "Addresses",  "DeliveryAddresses",
-                                          "Email",         "TelephoneNumber", "MobileNumber", "FaxNumber",
-                                          "Website",       "Note",         "VatNumber",  "PaymentTerms",
-                                          "Currency",      "DiscountRate", "Source"};
+                                          "Address",       "Email",        "TelephoneNumber", "MobileNumber",
+                                          "FaxNumber",     "Website",      "Note",       "VatNumber",
+                                          "PaymentTerms",  "Currency",     "DiscountRate", "Source"};
 
 const date::time_zone* london() {
   static const date::time_zone* zone = date::locate_zone("Europe/London");
@@ -61,6 +63,15 @@ std::string derived_status(const KashFlowInvoice& inv, TimePoint now) {
   if (inv.paid >= inv.gross) return "Paid";
   if (inv.due < floor_day(now)) return "Overdue";
   return inv.paid > 0 ? "PartiallyPaid" : "Unpaid";
+}
+
+// Purchases document Unpaid, Paid, Overpaid, Overdue and NA (a zero amount).
+std::string purchase_status(const KashFlowInvoice& p, TimePoint now) {
+  if (!p.status.empty()) return p.status;
+  if (p.gross == 0) return "NA";
+  if (p.paid > p.gross) return "Overpaid";
+  std::string status = derived_status(p, now);
+  return status == "PartiallyPaid" ? "Unpaid" : status;
 }
 
 void write_currency(JsonWriter& w, std::string_view code) {
@@ -111,34 +122,38 @@ std::optional<TimePoint> parse_kashflow_time(std::string_view text) {
   return parse_time(text);
 }
 
-std::string KashFlowCustomer::name() const { return string_member(fields, "Name").value_or(""); }
+std::string KashFlowContact::name() const { return string_member(fields, "Name").value_or(""); }
 
-void KashFlowBooks::merge(KashFlowCustomer& customer, const Value& body) {
-  auto& alloc = customer.fields.GetAllocator();
+void KashFlowBooks::merge(KashFlowContact& contact, const Value& body) {
+  auto& alloc = contact.fields.GetAllocator();
   for (auto key : kWritable) {
     const Value* v = member(body, key);
     if (v == nullptr) continue;
     Value copy(*v, alloc);
-    set_member(customer.fields, key, std::move(copy), alloc);
+    set_member(contact.fields, key, std::move(copy), alloc);
   }
-  if (auto archived = bool_member(body, "IsArchived")) customer.archived = *archived;
+  if (auto archived = bool_member(body, "IsArchived")) contact.archived = *archived;
 }
 
-KashFlowCustomer* KashFlowBooks::customer(std::string_view code) {
-  for (auto& c : customers)
+KashFlowContact* KashFlowBooks::find(KashFlowRole role, std::string_view code) {
+  return const_cast<KashFlowContact*>(std::as_const(*this).find(role, code));
+}
+
+const KashFlowContact* KashFlowBooks::find(KashFlowRole role, std::string_view code) const {
+  for (const auto& c : contacts(role))
     if (c.code == code) return &c;
   return nullptr;
 }
 
-std::string KashFlowBooks::new_code(std::string_view name) const {
+std::string KashFlowBooks::new_code(KashFlowRole role, std::string_view name) const {
   std::string stem;
   for (char ch : name)
     if (std::isalnum(static_cast<unsigned char>(ch)) && stem.size() < 4)
       stem += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (stem.empty()) stem = "CUST";
+  if (stem.empty()) stem = role == KashFlowRole::customer ? "CUST" : "SUPP";
   for (int n = 1;; ++n) {
     std::string code = fmt::format("{}{:02}", stem, n);
-    if (std::none_of(customers.begin(), customers.end(), [&](const auto& c) { return c.code == code; })) return code;
+    if (find(role, code) == nullptr) return code;
   }
 }
 
@@ -153,17 +168,21 @@ void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now
     next_id = std::max(next_id, id) + 1;
     return id;
   };
-  if (const auto* list = member(section, "customers"); list && list->IsArray())
+  auto load_contacts = [&](KashFlowRole role, const char* key) {
+    const Value* list = member(section, key);
+    if (list == nullptr || !list->IsArray()) return;
     for (const auto& c : list->GetArray()) {
-      KashFlowCustomer customer;
-      customer.id = seeded_id(c);
-      merge(customer, c);
-      customer.code = string_member(c, "Code").value_or("");
-      if (customer.code.empty() || this->customer(customer.code)) customer.code = new_code(customer.name());
-      customer.created = time_member(c, "CreatedDate", now);
-      customer.updated = time_member(c, "LastUpdatedDate", customer.created);
-      customers.push_back(std::move(customer));
+      KashFlowContact contact;
+      contact.id = seeded_id(c);
+      merge(contact, c);
+      contact.code = string_member(c, "Code").value_or("");
+      if (contact.code.empty() || find(role, contact.code)) contact.code = new_code(role, contact.name());
+      contact.created = time_member(c, "CreatedDate", now);
+      contact.updated = time_member(c, "LastUpdatedDate", contact.created);
+      contacts(role).push_back(std::move(contact));
     }
+  };
+  load_contacts(KashFlowRole::customer, "customers");
   auto load_invoices = [&](const char* key, const char* party_key, std::vector<KashFlowInvoice>& out) {
     const Value* list = member(section, key);
     const Value* exact_list = member(exact, key);
@@ -191,26 +210,18 @@ void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now
     }
   };
   load_invoices("invoices", "CustomerCode", invoices);
-  if (const auto* list = member(section, "suppliers"); list && list->IsArray())
-    for (const auto& s : list->GetArray()) {
-      KashFlowSupplier supplier;
-      supplier.id = seeded_id(s);
-      supplier.code = string_member(s, "Code").value_or(fmt::format("SUP{:02}", suppliers.size() + 1));
-      supplier.name = string_member(s, "Name").value_or("");
-      supplier.created = time_member(s, "CreatedDate", now);
-      supplier.updated = time_member(s, "LastUpdatedDate", supplier.created);
-      suppliers.push_back(std::move(supplier));
-    }
+  load_contacts(KashFlowRole::supplier, "suppliers");
   load_invoices("purchases", "SupplierCode", purchases);
 }
 
-void KashFlowBooks::write_customer(JsonWriter& w, const KashFlowCustomer& c) const {
+void KashFlowBooks::write_contact(JsonWriter& w, KashFlowRole role, const KashFlowContact& c) const {
+  const bool customer = role == KashFlowRole::customer;
   w.StartObject();
   w.Key("Id");
   w.Int64(c.id);
   write_text(w, "Code", c.code);
   write_text(w, "Name", c.name());
-  write_text(w, "DisplayName", c.name());
+  if (customer) write_text(w, "DisplayName", c.name());
   for (const auto& m : c.fields.GetObject()) {
     std::string_view key(m.name.GetString(), m.name.GetStringLength());
     if (key == "Name") continue;
@@ -218,16 +229,21 @@ void KashFlowBooks::write_customer(JsonWriter& w, const KashFlowCustomer& c) con
     m.value.Accept(w);
   }
   for (auto key : {"Contacts", "Addresses", "DeliveryAddresses"})
-    if (!c.fields.HasMember(key)) {
+    if (!c.fields.HasMember(key) && (customer || std::string_view(key) == "Contacts")) {
       w.Key(key);
       w.StartArray();
       w.EndArray();
     }
+  if (!customer && !c.fields.HasMember("Address")) {
+    w.Key("Address");
+    w.StartObject();
+    w.EndObject();
+  }
   for (auto key : {"Email", "TelephoneNumber", "MobileNumber", "FaxNumber", "Website"})
     if (!c.fields.HasMember(key)) write_text(w, key, "");
   Money outstanding = 0, paid = 0;
   int count = 0;
-  for (const auto& inv : invoices)
+  for (const auto& inv : documents(role))
     if (inv.party_code == c.code) {
       outstanding += inv.gross - inv.paid;
       paid += inv.paid;
@@ -235,23 +251,25 @@ void KashFlowBooks::write_customer(JsonWriter& w, const KashFlowCustomer& c) con
     }
   write_money(w, "OutstandingBalance", outstanding);
   write_money(w, "TotalPaidAmount", paid);
-  w.Key("InvoiceCount");
-  w.Int(count);
+  if (customer) {
+    w.Key("InvoiceCount");
+    w.Int(count);
+  }
   w.Key("IsArchived");
   w.Bool(c.archived);
   write_time(w, "CreatedDate", c.created);
   write_time(w, "LastUpdatedDate", c.updated);
-  w.Key("CreateCustomerCodeIfDuplicate");
-  w.Bool(false);
-  w.Key("CreateCustomerNameIfEmptyOrNull");
-  w.Bool(false);
+  if (customer) {
+    w.Key("CreateCustomerCodeIfDuplicate");
+    w.Bool(false);
+    w.Key("CreateCustomerNameIfEmptyOrNull");
+    w.Bool(false);
+  }
   w.EndObject();
 }
 
 void KashFlowBooks::write_invoice(JsonWriter& w, const KashFlowInvoice& inv, TimePoint now) const {
-  const KashFlowCustomer* c = nullptr;
-  for (const auto& x : customers)
-    if (x.code == inv.party_code) c = &x;
+  const KashFlowContact* c = find(KashFlowRole::customer, inv.party_code);
   w.StartObject();
   w.Key("Id");
   w.Int64(inv.id);
@@ -288,32 +306,32 @@ void KashFlowBooks::write_invoice(JsonWriter& w, const KashFlowInvoice& inv, Tim
   w.EndObject();
 }
 
-void KashFlowBooks::write_supplier(JsonWriter& w, const KashFlowSupplier& s) const {
-  w.StartObject();
-  w.Key("Id");
-  w.Int64(s.id);
-  write_text(w, "Code", s.code);
-  write_text(w, "Name", s.name);
-  write_time(w, "CreatedDate", s.created);
-  write_time(w, "LastUpdatedDate", s.updated);
-  w.EndObject();
-}
-
 void KashFlowBooks::write_purchase(JsonWriter& w, const KashFlowInvoice& p, TimePoint now) const {
   w.StartObject();
   w.Key("Id");
   w.Int64(p.id);
   w.Key("Number");
   w.Int64(p.number);
+  const KashFlowContact* s = find(KashFlowRole::supplier, p.party_code);
+  w.Key("SupplierId");
+  w.Int64(s ? s->id : 0);
   write_text(w, "SupplierCode", p.party_code);
+  write_text(w, "SupplierName", s ? s->name() : std::string());
   write_time(w, "IssuedDate", p.issued);
   write_time(w, "DueDate", p.due);
   write_money(w, "NetAmount", p.net);
   write_money(w, "VATAmount", p.vat);
   write_money(w, "GrossAmount", p.gross);
+  write_money(w, "HomeCurrencyGrossAmount", p.gross);
   write_money(w, "TotalPaidAmount", p.paid);
-  write_text(w, "Status", derived_status(p, now));
+  w.Key("PaidDate");
+  if (p.paid >= p.gross)
+    w.String(kashflow_time(p.due));
+  else
+    w.Null();
+  write_text(w, "Status", purchase_status(p, now));
   write_currency(w, p.currency);
+  write_text(w, "Permalink", fmt::format("/v2/documents/purchaseorder/{:08x}-0000-4000-8000-{:012x}", p.id, p.number));
   w.EndObject();
 }
 

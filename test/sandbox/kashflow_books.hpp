@@ -1,11 +1,12 @@
 #pragma once
-// The state of one fake KashFlow account: customers (their writable members kept as KashFlow
-// REST JSON, plus Id, Code, dates, archive flag), sales invoices, suppliers and purchases
-// (typed, money exact). JSON output follows the REST examples on kashflow.com/developers
-// (customers, invoices); dates are Europe/London wall time with its offset,
-// "2026-11-23 10:00:00 +00:00".
+// The state of one fake KashFlow account: customers and suppliers (their writable members kept
+// as KashFlow REST JSON, plus Id, Code, dates, archive flag), sales invoices and purchases
+// (typed, money exact). JSON output follows the REST examples and member tables on
+// kashflow.com/developers (customers, suppliers, invoices, purchases); dates are Europe/London
+// wall time with its offset, "2026-11-23 10:00:00 +00:00".
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,16 @@
 
 namespace capsync::sandbox {
 
-struct KashFlowCustomer {
+// Customers and suppliers are separate lists with codes of their own and the same writable
+// members, but for the address: a customer's is Addresses[], a supplier's the Address object
+// (both as REST documents them).
+enum class KashFlowRole { customer, supplier };
+
+// A customer or a supplier.
+struct KashFlowContact {
   std::int64_t id = 0;
   std::string code;
-  rapidjson::Document fields{rapidjson::kObjectType};  // Name, Contacts, Addresses, Email, ...
+  rapidjson::Document fields{rapidjson::kObjectType};  // Name, Contacts, Addresses or Address, Email, ...
   bool archived = false;
   TimePoint created{}, updated{};
 
@@ -36,30 +43,33 @@ struct KashFlowInvoice {
   Money net = 0, vat = 0, gross = 0, paid = 0;
 };
 
-struct KashFlowSupplier {
-  std::int64_t id = 0;
-  std::string code, name;
-  TimePoint created{}, updated{};
-};
-
 struct KashFlowBooks {
-  std::vector<KashFlowCustomer> customers;
+  std::vector<KashFlowContact> customers;
   std::vector<KashFlowInvoice> invoices;
-  std::vector<KashFlowSupplier> suppliers;
+  std::vector<KashFlowContact> suppliers;
   std::vector<KashFlowInvoice> purchases;
   std::int64_t next_id = 1000;
 
   // Seeds "customers", "invoices", "suppliers", "purchases" (`exact` keeps money as text).
   void load(const rapidjson::Value& section, const rapidjson::Value& exact, TimePoint now);
-  KashFlowCustomer* customer(std::string_view code);
-  // A code no customer has: the name's first letters (A-Z, 0-9, up to 4) and a two-digit number.
-  std::string new_code(std::string_view name) const;
-  // Copies the writable members of a customer body into `customer` (each replaces the old one).
-  static void merge(KashFlowCustomer& customer, const rapidjson::Value& body);
+  // Customers or suppliers; their sales invoices or purchases.
+  std::vector<KashFlowContact>& contacts(KashFlowRole role) { return role == KashFlowRole::customer ? customers : suppliers; }
+  const std::vector<KashFlowContact>& contacts(KashFlowRole role) const {
+    return role == KashFlowRole::customer ? customers : suppliers;
+  }
+  std::vector<KashFlowInvoice>& documents(KashFlowRole role) { return role == KashFlowRole::customer ? invoices : purchases; }
+  const std::vector<KashFlowInvoice>& documents(KashFlowRole role) const {
+    return role == KashFlowRole::customer ? invoices : purchases;
+  }
+  KashFlowContact* find(KashFlowRole role, std::string_view code);
+  const KashFlowContact* find(KashFlowRole role, std::string_view code) const;
+  // A code no contact of the role has: the name's first letters (A-Z, 0-9, up to 4) and a two-digit number.
+  std::string new_code(KashFlowRole role, std::string_view name) const;
+  // Copies the writable members of a customer or supplier body into `contact` (each replaces the old one).
+  static void merge(KashFlowContact& contact, const rapidjson::Value& body);
 
-  void write_customer(JsonWriter& writer, const KashFlowCustomer& customer) const;
+  void write_contact(JsonWriter& writer, KashFlowRole role, const KashFlowContact& contact) const;
   void write_invoice(JsonWriter& writer, const KashFlowInvoice& invoice, TimePoint now) const;
-  void write_supplier(JsonWriter& writer, const KashFlowSupplier& supplier) const;
   void write_purchase(JsonWriter& writer, const KashFlowInvoice& purchase, TimePoint now) const;
 };
 

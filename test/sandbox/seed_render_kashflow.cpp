@@ -68,32 +68,29 @@ void write_invoices(JsonWriter& w, const SeedDataset& data, bool bills) {
 void render_kashflow_seed(JsonWriter& w, const SeedDataset& data, const rapidjson::Value& credentials) {
   w.StartObject();
   write_credentials(w, credentials);
-  w.Key("customers");
-  w.StartArray();
-  for (std::size_t i = 0; i < data.contacts.size(); ++i) {
-    const auto& c = data.contacts[i];
-    if (!is_customer(c)) continue;
-    w.StartObject();
-    w.Key("Id");
-    w.Int64(kFirstCustomerId + static_cast<std::int64_t>(i));
-    write_string(w, "Code", customer_code(c, i));
-    write_string(w, "Name", c.name);
-    write_string(w, "Email", c.email);
-    w.Key("IsArchived");
-    w.Bool(c.archived);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("suppliers");
-  w.StartArray();
-  for (std::size_t i = 0; i < data.contacts.size(); ++i) {
-    if (!data.contacts[i].supplier) continue;
-    w.StartObject();
-    write_string(w, "Code", supplier_code(i));
-    write_string(w, "Name", data.contacts[i].name);
-    w.EndObject();
-  }
-  w.EndArray();
+  // Customers and suppliers take the same members, each list with codes of its own.
+  auto write_contacts = [&](const char* key, bool suppliers) {
+    w.Key(key);
+    w.StartArray();
+    for (std::size_t i = 0; i < data.contacts.size(); ++i) {
+      const auto& c = data.contacts[i];
+      if (suppliers ? !c.supplier : !is_customer(c)) continue;
+      w.StartObject();
+      if (!suppliers) {
+        w.Key("Id");
+        w.Int64(kFirstCustomerId + static_cast<std::int64_t>(i));
+      }
+      write_string(w, "Code", suppliers ? supplier_code(i) : customer_code(c, i));
+      write_string(w, "Name", c.name);
+      write_string(w, "Email", c.email);
+      w.Key("IsArchived");
+      w.Bool(c.archived);
+      w.EndObject();
+    }
+    w.EndArray();
+  };
+  write_contacts("customers", false);
+  write_contacts("suppliers", true);
   write_invoices(w, data, false);
   write_invoices(w, data, true);
   w.EndObject();

@@ -1,6 +1,7 @@
 // Fake KashFlow REST v2: the two-step session login (letters checked, temporary token single
 // use, lock after bad attempts), idle expiry, NextPageUrl paging, unique codes with
-// CreateCustomerCodeIfDuplicate, whole-member PUT, exact money, the per-minute limit.
+// CreateCustomerCodeIfDuplicate, whole-member PUT, suppliers with codes of their own and
+// purchases, exact money, the per-minute limit.
 
 #include <catch2/catch.hpp>
 
@@ -164,6 +165,53 @@ TEST_CASE("KashFlow sandbox customers: codes unique unless CreateCustomerCodeIfD
   auto renamed = sandbox.send("PUT", kApi + "/customers/C100", R"({"Code":"NEW1"})", auth(token));
   REQUIRE(renamed.status == 200);
   CHECK(std::string(json(sandbox.get(kApi + "/invoices/7", auth(token)).body)["CustomerCode"].GetString()) == "NEW1");
+}
+
+TEST_CASE("KashFlow sandbox suppliers: the customer members with an Address object, GET and PUT by code, purchases listed") {
+  SandboxFixture sandbox(seed(R"(,"suppliers":[{"Code":"C100","Name":"Parts Ltd","LastUpdatedDate":"2026-03-01 10:00:00",
+      "Contacts":[{"Firstname":"Pat","LastName":"Parts"}],"Address":{"Line1":"1 Mill Lane","Line3":"Leeds"}},
+      {"Code":"SUP02","Name":"Tools Ltd","IsArchived":true}],
+    "purchases":[{"Number":7,"SupplierCode":"C100","GrossAmount":"40.50","TotalPaidAmount":"0","Currency":"EUR",
+      "DueDateOffsetDays":-3}])"));
+  auto token = session(sandbox);
+  auto list = json(sandbox.get(kApi + "/suppliers?page=1&perpage=1&sortby=Code&order=Asc", auth(token)).body);
+  REQUIRE(list["Data"].Size() == 1);
+  CHECK(std::string(list["Data"][0]["Name"].GetString()) == "Parts Ltd");  // a code of its own: C100 is also a customer's
+  CHECK(list["MetaData"]["TotalRecords"].GetInt() == 2);
+  CHECK_FALSE(list["MetaData"]["NextPageUrl"].IsNull());
+  auto one = json(sandbox.get(kApi + "/suppliers/SUP02", auth(token)).body);
+  CHECK(one["IsArchived"].GetBool());
+  CHECK(one["Address"].IsObject());
+  CHECK_FALSE(one.HasMember("Addresses"));
+  CHECK(sandbox.get(kApi + "/suppliers/NOPE", auth(token)).status == 404);
+
+  auto put = sandbox.send("PUT", kApi + "/suppliers/C100", R"({"Email":"pat@parts.example","Address":{"Line1":"2 Mill Lane"}})",
+                          auth(token));
+  REQUIRE(put.status == 200);
+  auto doc = json(put.body);
+  CHECK(std::string(doc["Name"].GetString()) == "Parts Ltd");  // not sent: kept
+  CHECK(std::string(doc["Email"].GetString()) == "pat@parts.example");
+  CHECK(std::string(doc["Contacts"][0]["Firstname"].GetString()) == "Pat");
+  CHECK(std::string(doc["Address"]["Line1"].GetString()) == "2 Mill Lane");
+  CHECK(std::string(doc["LastUpdatedDate"].GetString()) != "2026-03-01 10:00:00 +00:00");  // a write updates it
+  auto customer = json(sandbox.get(kApi + "/customers/C100", auth(token)).body);
+  CHECK(std::string(customer["Name"].GetString()) == "Customer 0");  // the customer with that code is untouched
+  CHECK(std::string(customer["Email"].GetString()).empty());
+
+  auto purchases = sandbox.get(kApi + "/purchases?page=1&perpage=100&sortby=Number&order=Asc", auth(token));
+  REQUIRE(purchases.status == 200);
+  auto p = json(purchases.body)["Data"][0].GetObject();
+  CHECK(std::string(p["SupplierCode"].GetString()) == "C100");
+  CHECK(std::string(p["SupplierName"].GetString()) == "Parts Ltd");
+  CHECK(p["Number"].GetInt() == 7);
+  CHECK(std::string(p["Status"].GetString()) == "Overdue");
+  CHECK(std::string(p["Currency"]["Code"].GetString()) == "EUR");
+  CHECK(p.HasMember("IssuedDate"));
+  CHECK(p.HasMember("DueDate"));
+  CHECK(purchases.body.find(R"("GrossAmount":40.50,)") != std::string::npos);
+  CHECK(std::string(p["Permalink"].GetString()).starts_with("/v2/documents/purchaseorder/"));
+  CHECK(sandbox.send("DELETE", kApi + "/suppliers/C100", "", auth(token)).status == 400);  // it has a purchase
+  CHECK(sandbox.send("DELETE", kApi + "/suppliers/SUP02", "", auth(token)).status == 200);
 }
 
 TEST_CASE("KashFlow sandbox limit: rateLimits.perMinute calls per user, then 429 with Retry-After") {
