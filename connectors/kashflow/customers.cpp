@@ -52,6 +52,12 @@ const Value* first_item(const Value& object, std::string_view key) {
   return &(*list)[0];
 }
 
+// A customer's Addresses[0], or a supplier's Address object.
+const Value* address_of(const Value& object) {
+  if (const Value* a = first_item(object, "Addresses")) return a;
+  return json::object(object, "Address");
+}
+
 std::string phone_of(const model::Contact& c, PhoneKind kind) {
   for (const auto& p : c.phones)
     if (p.kind == kind) return p.number;
@@ -129,6 +135,14 @@ Value& first_object(Value& object, std::string_view key, Alloc& alloc) {
   return it->value[0];
 }
 
+// Where the address is written: a supplier's Address object when the record has one (and no
+// Addresses list), else Addresses[0].
+Value& address_object(Value& object, Alloc& alloc) {
+  auto it = object.FindMember("Address");
+  if (it != object.MemberEnd() && it->value.IsObject() && !object.HasMember("Addresses")) return it->value;
+  return first_object(object, "Addresses", alloc);
+}
+
 // Writes into `doc` each field of `now` that differs from `current` and (when known) from
 // `previous`; all non-empty ones when `current` is null. Returns whether anything was written.
 bool apply(Value& doc, const Fields& now, const Fields* current, const Fields* previous, Alloc& alloc) {
@@ -164,7 +178,7 @@ bool apply(Value& doc, const Fields& now, const Fields* current, const Fields* p
     changed = true;
   }
   if (now.address && wanted(&Fields::address)) {
-    Value& a = first_object(doc, "Addresses", alloc);
+    Value& a = address_object(doc, alloc);
     constexpr std::array<std::string_view, 6> keys{"Line1", "Line2", "Line3", "Line4", "PostCode", "CountryName"};
     for (std::size_t i = 0; i < keys.size(); ++i) set_text(a, keys[i], (*now.address)[i], alloc);
     a.RemoveMember("CountryCode");  // it would contradict a changed CountryName
@@ -201,10 +215,12 @@ void write_preserving(json::Writer& w, const Value& v, const Value* typed) {
 
 }  // namespace
 
-Result<model::Contact> parse_customer(const Value& e) {
+Result<model::Contact> parse_customer(const Value& e) { return parse_contact_record(e, "customer"); }
+
+Result<model::Contact> parse_contact_record(const Value& e, std::string_view noun) {
   model::Contact c;
   c.remote_id = text(e, "Code");
-  if (c.remote_id.empty()) return Error(Errc::protocol, "a customer has no Code");
+  if (c.remote_id.empty()) return make_error(Errc::protocol, "a {} has no Code", noun);
   c.name = text(e, "Name");
   c.is_customer = true;
   const Value* person = first_item(e, "Contacts");
@@ -235,7 +251,7 @@ Result<model::Contact> parse_customer(const Value& e) {
   }
   c.website = text(e, "Website");
   if (c.website.empty()) c.website = text(p, "Website");
-  if (const Value* a = first_item(e, "Addresses")) {
+  if (const Value* a = address_of(e)) {
     model::Address address;
     for (auto key : {"Line1", "Line2"}) {
       std::string line = text(*a, key);
@@ -252,7 +268,7 @@ Result<model::Contact> parse_customer(const Value& e) {
   if (json::boolean(e, "IsArchived")) c.status = model::ContactStatus::archived;
   if (auto stamp = json::text(e, "LastUpdatedDate"); stamp && !stamp->empty()) {
     auto ts = parse_time(*stamp);
-    if (!ts) return ts.error().with_context(fmt::format("customer {}: LastUpdatedDate", c.remote_id));
+    if (!ts) return ts.error().with_context(fmt::format("{} {}: LastUpdatedDate", noun, c.remote_id));
     c.updated_at = *ts;
   }
   return c;
@@ -314,8 +330,8 @@ Result<std::optional<std::string>> customer_update_body(std::string_view current
                                                         const connector::ContactUpdate& update) {
   auto doc = json::parse(current_body);
   if (!doc) return doc.error();
-  if (!doc->IsObject()) return Error(Errc::protocol, "the customer is not a JSON object");
-  auto current = parse_customer(*doc);
+  if (!doc->IsObject()) return Error(Errc::protocol, "the record is not a JSON object");
+  auto current = parse_contact_record(*doc, "record");
   if (!current) return current.error();
   Fields now = fields_of(update.desired), before = fields_of(details_of(*current));
   std::optional<Fields> previous;

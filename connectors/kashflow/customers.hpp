@@ -1,17 +1,19 @@
 #pragma once
 // KashFlow REST customers JSON <-> model::Contact (REST customer example on kashflow.com and
-// CappyTech docs/CustomersRESTExample.json).
+// CappyTech docs/CustomersRESTExample.json). Suppliers share these members and this mapping
+// (suppliers.hpp says where they differ).
 //
 // Identity: remote_id = Code. KashFlow's REST addresses a customer only by its code
 // (/v2/customers/{code}) and invoices name only CustomerCode, so the code is the one key every
 // read carries; the numeric Id is not used. Whether a KashFlow user can change a code is
 // unverified: a changed code reads as a deleted customer plus a new one with the same name.
-// KashFlow customers are customers only (suppliers are a separate resource).
+// A customer is a customer only: suppliers are a separate resource with codes of their own, and
+// a supplier's remote_id is "supplier:" + its code (suppliers.hpp), never a bare code.
 //
 // Fields: Name; Contacts[0] (Firstname/LastName/Name, Email, Telephone, Mobile, Fax, Website) is
 // the contact person; the top-level Email/TelephoneNumber/MobileNumber/FaxNumber/Website are read
 // first (Contacts[0] fills what they leave empty) and both are written with the same values.
-// Addresses[0]: Line1-Line2 = street (a third street line joins the second), Line3 = town,
+// Addresses[0] (a supplier's Address object): Line1-Line2 = street (a third street line joins the second), Line3 = town,
 // Line4 = county, PostCode, CountryName (CountryCode read when the name is missing). KashFlow has
 // no person flag: a customer whose contact person has exactly its name reads as a person.
 // IsArchived -> archived; LastUpdatedDate -> updated_at.
@@ -33,6 +35,9 @@
 namespace capsync::kashflow {
 
 Result<model::Contact> parse_customer(const rapidjson::Value& item);
+// The members customers and suppliers share, as a customer (remote_id = Code); `noun` names the
+// record in errors.
+Result<model::Contact> parse_contact_record(const rapidjson::Value& item, std::string_view noun);
 // A single customer body (GET/POST/PUT /customers[/{code}]).
 Result<model::Contact> parse_customer_body(std::string_view body);
 
@@ -46,9 +51,9 @@ std::string customer_code(std::string_view name, int n);
 // The POST /customers body. CreateCustomerCodeIfDuplicate asks KashFlow for another code
 // should this one be taken (the flag's effect is unverified; the caller also tries others).
 std::string customer_create_body(const model::ContactDetails& spec, std::string_view code);
-// `current_body` is the customer as just read (GET /customers/{code}). The whole customer with
-// the fields the update changes (desired differs from current and, when known, from previous),
-// or nullopt when nothing is to change.
+// `current_body` is the customer (or supplier) as just read (GET /customers/{code},
+// /suppliers/{code}). The whole record with the fields the update changes (desired differs from
+// current and, when known, from previous), or nullopt when nothing is to change.
 Result<std::optional<std::string>> customer_update_body(std::string_view current_body,
                                                         const connector::ContactUpdate& update);
 

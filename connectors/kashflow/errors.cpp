@@ -47,7 +47,7 @@ Error map_error(const http::Response& r, std::string_view what) {
     case 403:
       return make_error(Errc::unauthorized,
                         "KashFlow refused access to {} (403 {}): give the KashFlow user permission to view, create and "
-                        "edit customers and to view invoices",
+                        "edit customers, to view and edit suppliers and to view invoices and purchases",
                         what, text);
     case 404:
       return make_error(Errc::not_found, "KashFlow has no {} (404)", what);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "connectors/kashflow/dates.hpp"
+#include "connectors/kashflow/suppliers.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::kashflow {
@@ -34,18 +35,21 @@ Result<std::optional<model::Date>> day_field(const rapidjson::Value& e, std::str
   return std::optional<model::Date>{*d};
 }
 
-}  // namespace
-
-Result<model::Invoice> parse_invoice(const rapidjson::Value& e, std::string_view api_origin) {
+// A sales invoice or a purchase: they differ in their party's member and in their ids.
+Result<model::Invoice> parse_document(const rapidjson::Value& e, std::string_view api_origin, model::InvoiceType type) {
+  const bool sales = type == model::InvoiceType::sales;
+  const std::string_view noun = sales ? "invoice" : "purchase";
+  const std::string_view party_key = sales ? "CustomerCode" : "SupplierCode";
   model::Invoice inv;
-  inv.type = model::InvoiceType::sales;
+  inv.type = type;
   auto number = json::text(e, "Number");
-  if (!number || number->empty()) return Error(Errc::protocol, "an invoice has no Number");
-  inv.remote_id = std::string(*number);
-  inv.number = inv.remote_id;
-  auto fail = [&](const Error& err) { return err.with_context(fmt::format("invoice {}", inv.remote_id)); };
-  inv.contact_remote_id = std::string(json::text_or_empty(e, "CustomerCode"));
-  if (inv.contact_remote_id.empty()) return fail(Error(Errc::protocol, "no CustomerCode"));
+  if (!number || number->empty()) return make_error(Errc::protocol, "a {} has no Number", noun);
+  inv.number = std::string(*number);
+  inv.remote_id = sales ? inv.number : purchase_remote_id(inv.number);
+  auto fail = [&](const Error& err) { return err.with_context(fmt::format("{} {}", noun, inv.number)); };
+  std::string_view party = json::text_or_empty(e, party_key);
+  if (party.empty()) return fail(make_error(Errc::protocol, "no {}", party_key));
+  inv.contact_remote_id = sales ? std::string(party) : supplier_remote_id(party);
 
   const auto* currency_object = json::object(e, "Currency");
   std::string_view code = currency_object ? json::text_or_empty(*currency_object, "Code") : std::string_view{};
@@ -77,6 +81,18 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e, std::string_view
   else
     inv.url = std::string(permalink);
   return inv;
+}
+
+}  // namespace
+
+std::string purchase_remote_id(std::string_view number) { return "purchase:" + std::string(number); }
+
+Result<model::Invoice> parse_invoice(const rapidjson::Value& item, std::string_view api_origin) {
+  return parse_document(item, api_origin, model::InvoiceType::sales);
+}
+
+Result<model::Invoice> parse_purchase(const rapidjson::Value& item, std::string_view api_origin) {
+  return parse_document(item, api_origin, model::InvoiceType::purchase);
 }
 
 }  // namespace capsync::kashflow

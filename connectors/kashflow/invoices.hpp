@@ -1,7 +1,17 @@
 #pragma once
-// KashFlow REST invoices JSON -> model::Invoice (REST invoice example on kashflow.com and
-// CappyTech docs/InvoicesRESTExample.json). Sales invoices only: purchases are /purchases.
-//   remote_id and number = Number (REST addresses invoices by number); contact = CustomerCode.
+// KashFlow REST invoices and purchases JSON -> model::Invoice (REST invoice example on
+// kashflow.com and CappyTech docs/InvoicesRESTExample.json; purchases on
+// kashflow.com/developers/rest-api/api-purchases).
+//   Sales invoices (/invoices): remote_id and number = Number (REST addresses invoices by
+//   number); contact = CustomerCode.
+//   Purchases (/purchases, read only for R6's include_supplier_invoices): type purchase (a bill);
+//   number = Number, remote_id = "purchase:" + Number (purchases are numbered apart from sales
+//   invoices, so a bare number could be a sales invoice's); contact = the supplier's remote id
+//   made of SupplierCode (suppliers.hpp). Documented purchase members: Number, IssuedDate,
+//   DueDate, PaidDate, NetAmount, VATAmount, GrossAmount, HomeCurrencyGrossAmount,
+//   TotalPaidAmount ("in home currency"), Status (Unpaid, Paid, Overpaid, Overdue or NA, NA
+//   meaning a zero amount), Currency, SupplierId, SupplierCode, SupplierName, and a Permalink of
+//   the form /v2/documents/purchaseorder/<guid> (documents page). Both are mapped alike:
 //   GrossAmount -> total, TotalPaidAmount -> amount_paid, amount_due = GrossAmount -
 //   TotalPaidAmount, read from the JSON text, never through a binary floating-point value (R8).
 //   KashFlow documents TotalPaidAmount as "in home currency": for an invoice in another
@@ -14,6 +24,7 @@
 //   `api_origin` (e.g. "https://api.kashflow.com").
 // No LastUpdatedDate is documented for invoices: updated_at stays empty.
 
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -24,5 +35,7 @@
 namespace capsync::kashflow {
 
 Result<model::Invoice> parse_invoice(const rapidjson::Value& item, std::string_view api_origin);
+Result<model::Invoice> parse_purchase(const rapidjson::Value& item, std::string_view api_origin);
+std::string purchase_remote_id(std::string_view number);
 
 }  // namespace capsync::kashflow

@@ -10,6 +10,7 @@
 #include "connectors/kashflow/invoices.hpp"
 #include "connectors/kashflow/links.hpp"
 #include "connectors/kashflow/lists.hpp"
+#include "connectors/kashflow/suppliers.hpp"
 #include "core/connector/json.hpp"
 
 namespace capsync::kashflow {
@@ -54,7 +55,7 @@ connector::Capabilities KashFlowConnector::capabilities() const {
   return {.idempotency_key = false,    // search by name before create
           .deletion_feed = false,      // deletions need a full scan
           .archived_in_list = true,    // IsArchived customers are listed
-          .supplier_flag = false,      // customers only; suppliers are a separate resource
+          .supplier_flag = true,       // customers, then suppliers (is_supplier), are listed
           .website_writable = true};
 }
 
@@ -102,21 +103,57 @@ asio::awaitable<Result<connector::Tenant>> KashFlowConnector::tenant() {
   co_return *tenant_;
 }
 
-asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::customers_page(int page, bool* has_next) {
-  std::string what = fmt::format("the customers page {}", page);
-  auto response = co_await get_ok(
-      fmt::format("/customers?page={}&perpage={}&sortby=Code&order=Asc", page, settings_.page_size), what);
+asio::awaitable<Result<ListEnvelope>> KashFlowConnector::list_page(const ListOf& list, int page) {
+  std::string what = fmt::format("the {} page {}", list.resource, page);
+  auto response = co_await get_ok(fmt::format("/{}?page={}&perpage={}&sortby={}&order=Asc", list.resource, page,
+                                              settings_.page_size, list.sort),
+                                  what);
   if (!response) co_return response.error();
-  auto list = parse_list(response->body);
-  if (!list) co_return list.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  auto envelope = parse_list(response->body);
+  if (!envelope) co_return envelope.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  co_return envelope;
+}
+
+asio::awaitable<Result<KashFlowConnector::PassPage>> KashFlowConnector::pass_page(ListPhases& phases, int page,
+                                                                                  const ListOf& first,
+                                                                                  const ListOf* second) {
+  auto at = phases.locate(page);
+  if (!at.second) {
+    auto list = co_await list_page(first, at.page);
+    if (!list) co_return list.error();
+    if (second == nullptr || list->has_next) {
+      const bool more = list->has_next;
+      co_return PassPage{&first, at.page, std::move(*list), more};
+    }
+    // The first list ended here unless this page lies past its end, in a pass this connector
+    // did not start: then its TotalRecords places the page (list_phases.hpp).
+    const bool past_end = list->items->Empty() && page > 1 && !phases.first_known();
+    if (past_end) {
+      phases.learn_total(list->total, settings_.page_size);
+      at = phases.locate(page);
+    }
+    if (!at.second) {
+      phases.first_ended(page);
+      co_return PassPage{&first, at.page, std::move(*list), true};
+    }
+  }
+  auto list = co_await list_page(*second, at.page);
+  if (!list) co_return list.error();
+  const bool more = list->has_next;
+  co_return PassPage{second, at.page, std::move(*list), more};
+}
+
+Result<std::vector<model::Contact>> KashFlowConnector::contacts_of(const PassPage& page) const {
   std::vector<model::Contact> out;
-  for (const auto& item : list->items->GetArray()) {
-    auto c = parse_customer(item);
-    if (!c) co_return c.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  const bool suppliers = page.list_of == &kSuppliers;
+  for (const auto& item : page.list.items->GetArray()) {
+    auto c = suppliers ? parse_supplier(item) : parse_customer(item);
+    if (!c)
+      return c.error().with_context(
+          fmt::format("KashFlow returned a malformed {} page {}", page.list_of->resource, page.page));
     out.push_back(std::move(*c));
   }
-  *has_next = list->has_next;
-  co_return out;
+  return out;
 }
 
 asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(ListRequest req) {
@@ -125,58 +162,68 @@ asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(L
   auto since = parse_cursor(req.cursor);
   if (!since) co_return since.error();
   if (req.page == 1 || !pass_high_) pass_high_ = *since;
+  auto step = co_await pass_page(contact_phases_, req.page, kCustomers, &kSuppliers);
+  if (!step) co_return step.error();
+  auto contacts = contacts_of(*step);
+  if (!contacts) co_return contacts.error();
   Page<model::Contact> page;
   page.page = req.page;
-  auto customers = co_await customers_page(req.page, &page.has_next);
-  if (!customers) co_return customers.error();
-  page.items = std::move(*customers);
+  page.has_next = step->has_next;
+  page.items = std::move(*contacts);
   for (const auto& c : page.items)
     if (c.updated_at && (!pass_high_ || *c.updated_at > *pass_high_)) pass_high_ = c.updated_at;
   if (*since)
     std::erase_if(page.items, [&](const model::Contact& c) { return c.updated_at && *c.updated_at < **since; });
-  // Customers come in code order: a mark saved before the last page could skip older changes
-  // on the pages not yet read, should the pass stop there.
+  // Customers and suppliers come in code order: a mark saved before the pass's last page could
+  // skip older changes on the pages not yet read, should the pass stop there.
   page.cursor = !page.has_next && pass_high_ ? model::format_timestamp(*pass_high_) : req.cursor;
   co_return page;
 }
 
-asio::awaitable<Result<Page<model::Invoice>>> KashFlowConnector::list_invoices(ListRequest req, bool) {
+asio::awaitable<Result<Page<model::Invoice>>> KashFlowConnector::list_invoices(ListRequest req, bool include_purchase) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  std::string what = fmt::format("the invoices page {}", req.page);
-  auto response = co_await get_ok(
-      fmt::format("/invoices?page={}&perpage={}&sortby=Number&order=Asc", req.page, settings_.page_size), what);
-  if (!response) co_return response.error();
-  auto list = parse_list(response->body);
-  if (!list) co_return list.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  auto step = co_await pass_page(invoice_phases_, req.page, kInvoices, include_purchase ? &kPurchases : nullptr);
+  if (!step) co_return step.error();
+  const bool purchases = step->list_of == &kPurchases;
   Page<model::Invoice> page;
   page.page = req.page;
-  page.has_next = list->has_next;
+  page.has_next = step->has_next;
   page.cursor = req.cursor;
-  for (const auto& item : list->items->GetArray()) {
-    auto inv = parse_invoice(item, api_origin_);
-    if (!inv) co_return inv.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  for (const auto& item : step->list.items->GetArray()) {
+    auto inv = purchases ? parse_purchase(item, api_origin_) : parse_invoice(item, api_origin_);
+    if (!inv)
+      co_return inv.error().with_context(
+          fmt::format("KashFlow returned a malformed {} page {}", step->list_of->resource, step->page));
     inv->url = invoice_url(*inv);
     page.items.push_back(std::move(*inv));
   }
   co_return page;
 }
 
-asio::awaitable<Result<model::Contact>> KashFlowConnector::single_customer(http::Request r, std::string what) {
-  auto response = co_await call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
-  if (!response->ok()) co_return map_error(*response, what);
-  auto customer = parse_customer_body(response->body);
-  if (!customer)
-    co_return customer.error().with_context(fmt::format("KashFlow returned a malformed answer for {}", what));
-  co_return customer;
+Result<model::Contact> KashFlowConnector::parse_contact_body(std::string_view remote_id, std::string_view body) {
+  return supplier_code(remote_id) ? parse_supplier_body(body) : parse_customer_body(body);
+}
+
+std::string KashFlowConnector::contact_path(std::string_view remote_id) {
+  if (auto code = supplier_code(remote_id)) return fmt::format("/suppliers/{}", encode(*code));
+  return fmt::format("/customers/{}", encode(remote_id));
+}
+
+std::string KashFlowConnector::contact_noun(std::string_view remote_id) {
+  if (auto code = supplier_code(remote_id)) return fmt::format("supplier {}", *code);
+  return fmt::format("customer {}", remote_id);
 }
 
 asio::awaitable<Result<model::Contact>> KashFlowConnector::get_contact(std::string_view remote_id) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  co_return co_await single_customer(request(http::Method::get, fmt::format("/customers/{}", encode(remote_id))),
-                                     fmt::format("customer {}", remote_id));
+  std::string what = contact_noun(remote_id);
+  auto response = co_await get_ok(contact_path(remote_id), what);
+  if (!response) co_return response.error();
+  auto contact = parse_contact_body(remote_id, response->body);
+  if (!contact) co_return contact.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  co_return contact;
 }
 
 asio::awaitable<Result<model::Contact>> KashFlowConnector::create_contact(const model::ContactDetails& spec,
@@ -206,28 +253,28 @@ asio::awaitable<Result<model::Contact>> KashFlowConnector::update_contact(std::s
                                                                           const connector::ContactUpdate& update) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  std::string what = fmt::format("customer '{}' ({})", update.desired.name, remote_id);
-  std::string path = fmt::format("/customers/{}", encode(remote_id));
+  std::string what = fmt::format("{} '{}'", contact_noun(remote_id), update.desired.name);
+  std::string path = contact_path(remote_id);
   auto current = co_await get_ok(path, what);
   if (!current) co_return current.error();
   auto body = customer_update_body(current->body, update);
   if (!body) co_return body.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
   if (!*body) {
-    auto unchanged = parse_customer_body(current->body);
+    auto unchanged = parse_contact_body(remote_id, current->body);
     if (!unchanged) co_return unchanged.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
     co_return unchanged;
   }
   auto r = request(http::Method::put, std::move(path));
   r.body = std::move(**body);
   r.content_type = "application/json";
-  r.retry_safe = true;  // the whole customer sent twice has the same result
+  r.retry_safe = true;  // the whole record sent twice has the same result
   auto response = co_await call(std::move(r));
   if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
   if (!response->ok()) co_return map_error(*response, what);
-  auto customer = parse_customer_body(response->body);
-  // What a PUT answers is unverified: when it is not the customer, read the customer back.
-  if (!customer) co_return co_await get_contact(remote_id);
-  co_return customer;
+  auto contact = parse_contact_body(remote_id, response->body);
+  // What a PUT answers is unverified: when it is not the record, read the record back.
+  if (!contact) co_return co_await get_contact(remote_id);
+  co_return contact;
 }
 
 asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::find_contacts_by_name(std::string_view name) {
@@ -235,12 +282,15 @@ asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::find_con
   if (!t) co_return t.error();
   std::string wanted = trim(name);
   std::vector<model::Contact> out;
-  bool has_next = true;
-  for (int page = 1; has_next; ++page) {
-    auto customers = co_await customers_page(page, &has_next);
-    if (!customers) co_return customers.error().with_context(fmt::format("Failed to search customer '{}'", wanted));
-    for (auto& c : *customers)
+  ListPhases phases;  // a pass of its own over customers, then suppliers (R13 on both)
+  for (int page = 1;; ++page) {
+    auto step = co_await pass_page(phases, page, kCustomers, &kSuppliers);
+    if (!step) co_return step.error().with_context(fmt::format("Failed to search contact '{}'", wanted));
+    auto contacts = contacts_of(*step);
+    if (!contacts) co_return contacts.error().with_context(fmt::format("Failed to search contact '{}'", wanted));
+    for (auto& c : *contacts)
       if (c.display_name() == wanted) out.push_back(std::move(c));
+    if (!step->has_next) break;
   }
   co_return out;
 }

@@ -8,21 +8,30 @@
 //  - tenant: the login plus GET /metadata (a cheap authenticated read; KashFlow documents no
 //    "current user" read), named after the configured username.
 //  - lists: page + perpage (100) + sortby + order=Asc, going on while MetaData.NextPageUrl is
-//    set. No updated-since filter is documented, so an incremental customer pull reads every
-//    page and drops customers whose LastUpdatedDate is before the cursor (callers get
-//    ">= cursor"); the new cursor is handed back on the last page only, as customers come in
-//    code order, not in update order. Invoices carry no update date: every pass reads all.
-//  - suppliers and purchases are separate resources and are never read: supplier invoices are
-//    not supported (include_purchase is ignored; R6's exclusion always holds).
+//    set. Contacts are every customer (sortby=Code), then every supplier (/suppliers, sortby=Code,
+//    is_supplier, remote id "supplier:<code>", suppliers.hpp), as one pass whose pages run on
+//    from the customers' last page to the suppliers' first (list_phases.hpp, which also says why
+//    a pass resumed after a crash is read whole). No updated-since filter is documented, so an
+//    incremental pull reads every page and drops records whose LastUpdatedDate is before the
+//    cursor (callers get ">= cursor"); the new cursor is handed back on the pass's last page
+//    only, as records come in code order, not in update order.
+//  - invoices: every sales invoice (/invoices); with include_purchase, then every purchase
+//    (/purchases, bills keyed "purchase:<number>", invoices.hpp) in the same way. Without it
+//    purchases are never requested (R6). Neither carries an update date: every pass reads all.
 //  - writes: POST /customers with a code made from the name (customers.hpp; another is tried
-//    when KashFlow says it is taken); PUT /customers/{code} with the whole customer, read just
-//    before. Names may repeat, so R13 rests on find_contacts_by_name, which pages through every
-//    customer (no name filter is documented) and compares exact names.
+//    when KashFlow says it is taken): an export (R12) makes a customer, never a supplier. PUT
+//    /customers/{code} or /suppliers/{code} with the whole record, read just before. Names may
+//    repeat, so R13 rests on find_contacts_by_name, which pages through every customer and
+//    supplier (no name filter is documented) and compares exact names.
 
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "connectors/kashflow/list_phases.hpp"
+#include "connectors/kashflow/lists.hpp"
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/http_sender.hpp"
 #include "core/connector/token_source.hpp"
@@ -66,15 +75,41 @@ class KashFlowConnector final : public connector::AccountingConnector {
   boost::asio::awaitable<Result<http::Response>> call(http::Request request);
   http::Request request(http::Method method, std::string path_and_query) const;
   boost::asio::awaitable<Result<http::Response>> get_ok(std::string path_and_query, std::string what);
-  boost::asio::awaitable<Result<model::Contact>> single_customer(http::Request request, std::string what);
-  boost::asio::awaitable<Result<std::vector<model::Contact>>> customers_page(int page, bool* has_next);
+
+  // One KashFlow list, read page by page.
+  struct ListOf {
+    std::string_view resource;  // path after /v2/
+    std::string_view sort;      // sortby
+  };
+  static constexpr ListOf kCustomers{"customers", "Code"};
+  static constexpr ListOf kSuppliers{"suppliers", "Code"};
+  static constexpr ListOf kInvoices{"invoices", "Number"};
+  static constexpr ListOf kPurchases{"purchases", "Number"};
+  // One page of a pass over one or two lists (list_phases.hpp).
+  struct PassPage {
+    const ListOf* list_of = nullptr;  // the list read
+    int page = 1;                     // its page
+    ListEnvelope list;
+    bool has_next = false;  // the pass goes on
+  };
+  boost::asio::awaitable<Result<ListEnvelope>> list_page(const ListOf& list, int page);
+  // Pass page `page` of `first` then, when not null, `second`.
+  boost::asio::awaitable<Result<PassPage>> pass_page(ListPhases& phases, int page, const ListOf& first,
+                                                     const ListOf* second);
+  Result<std::vector<model::Contact>> contacts_of(const PassPage& page) const;
+  // A customer's code or a supplier's remote id -> its path, its name in messages, its body parsed.
+  static std::string contact_path(std::string_view remote_id);
+  static std::string contact_noun(std::string_view remote_id);
+  static Result<model::Contact> parse_contact_body(std::string_view remote_id, std::string_view body);
 
   connector::HttpSender& http_;
   connector::TokenSource& tokens_;
   KashFlowSettings settings_;
   std::string api_origin_;  // base_url without "/v2", for relative Permalinks
   std::optional<connector::Tenant> tenant_;
-  std::optional<model::Timestamp> pass_high_;  // the latest LastUpdatedDate of the current customer pass
+  std::optional<model::Timestamp> pass_high_;  // the latest LastUpdatedDate of the current contact pass
+  ListPhases contact_phases_;                  // customers, then suppliers
+  ListPhases invoice_phases_;                  // sales invoices, then purchases
 };
 
 }  // namespace capsync::kashflow

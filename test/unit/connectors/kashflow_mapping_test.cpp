@@ -1,7 +1,9 @@
 // KashFlow REST JSON <-> model mapping: customers (contact person vs person, top-level and
-// Contacts[0] fields, address lines, archived, dates with and without offset), invoices (exact
-// money, outstanding, statuses, Permalink), write bodies (create with a code, whole-customer
-// update that keeps what Capsule did not change), the login bodies and errors.
+// Contacts[0] fields, address lines, archived, dates with and without offset), suppliers (their
+// own remote ids, the Address object), invoices and purchases (exact money, outstanding,
+// statuses, Permalink, ids apart), write bodies (create with a code, whole-record update that
+// keeps what Capsule did not change), the customer-then-supplier page plan, the login bodies and
+// errors.
 
 #include <catch2/catch.hpp>
 
@@ -10,8 +12,10 @@
 #include "connectors/kashflow/errors.hpp"
 #include "connectors/kashflow/invoices.hpp"
 #include "connectors/kashflow/links.hpp"
+#include "connectors/kashflow/list_phases.hpp"
 #include "connectors/kashflow/lists.hpp"
 #include "connectors/kashflow/session.hpp"
+#include "connectors/kashflow/suppliers.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -36,6 +40,12 @@ constexpr std::string_view kInvoice = R"js({"Id":196172,"Number":2,"CustomerId":
   "GrossAmount":117.5000,"HomeCurrencyGrossAmount":117.5000,"TotalPaidAmount":17.4999,"OverdueDays":0,"PaidDate":null,
   "LastPaymentDate":"2012-10-09 12:00:00 +05:30","Status":"Unpaid","Currency":{"Code":"GBP","ExchangeRate":1.0000},
   "Permalink":"/v2/documents/invoice/3a22"})js";
+
+// A supplier as the REST suppliers page lists its members: Contacts[], the Address object.
+constexpr std::string_view kSupplier = R"js({"Id":77,"Code":"PDRI91","Name":"Pedro Parts","Contacts":[{"Firstname":"Pat",
+  "LastName":"Parts","Telephone":"0113 000000","Email":"pat@parts.example"}],"Address":{"Line1":"1 Mill Lane","Line3":"Leeds",
+  "PostCode":"LS1 1AA","CountryName":"United Kingdom"},"OutstandingBalance":40.5000,"IsArchived":false,
+  "CreatedDate":"2026-03-01 10:00:00 +00:00","LastUpdatedDate":"2026-03-02 10:00:00 +00:00"})js";
 
 model::Contact customer(std::string_view text) {
   auto c = kashflow::parse_customer_body(text);
@@ -295,4 +305,106 @@ TEST_CASE("KashFlow links: the Permalink when known, else the unconfirmed web ap
   CHECK(kashflow::invoice_link("https://app.kashflow.com", inv) == inv.url);
   CHECK(kashflow::new_invoice_link("https://app.kashflow.com", "A&B 1") ==
         "https://app.kashflow.com/invoices/new?customerCode=A%26B%201");
+}
+
+TEST_CASE("KashFlow supplier: its own remote id apart from a customer's code, supplier flag, Address object") {
+  auto s = kashflow::parse_supplier_body(kSupplier);
+  REQUIRE(s);
+  CHECK(s->remote_id == "supplier:PDRI91");  // the customer PDRI91 (kCustomer) is another contact
+  CHECK(s->remote_id != customer(kCustomer).remote_id);
+  CHECK_FALSE(s->is_customer);
+  CHECK(s->is_supplier);
+  CHECK(s->name == "Pedro Parts");
+  REQUIRE(s->contact_person);
+  CHECK(s->contact_person->first_name == "Pat");
+  REQUIRE(s->emails.size() == 1);
+  CHECK(s->emails[0] == "pat@parts.example");
+  REQUIRE(s->phones.size() == 1);
+  CHECK(s->phones[0].number == "0113 000000");
+  REQUIRE(s->addresses.size() == 1);
+  CHECK(s->addresses[0].street == "1 Mill Lane");
+  CHECK(s->addresses[0].city == "Leeds");
+  CHECK(s->addresses[0].zip == "LS1 1AA");
+  CHECK(model::format_timestamp(*s->updated_at) == "2026-03-02T10:00:00.000Z");
+  CHECK(kashflow::supplier_code("supplier:PDRI91") == "PDRI91");
+  CHECK_FALSE(kashflow::supplier_code("PDRI91"));
+  CHECK_FALSE(kashflow::parse_supplier_body(R"({"Name":"No Code"})"));
+}
+
+TEST_CASE("R10 KashFlow supplier update: the whole supplier, the address into its Address object") {
+  auto current = kashflow::parse_supplier_body(kSupplier);
+  REQUIRE(current);
+  auto desired = kashflow::details_of(*current);
+  desired.address->street = "2 Mill Lane";
+  desired.website = "https://parts.example";
+  auto body = kashflow::customer_update_body(kSupplier, connector::ContactUpdate(desired, *current, std::nullopt));
+  REQUIRE(body);
+  REQUIRE(*body);
+  auto doc = parsed(**body);
+  CHECK(member(doc["Address"], "Line1") == "2 Mill Lane");
+  CHECK(member(doc["Address"], "Line3") == "Leeds");
+  CHECK_FALSE(doc.HasMember("Addresses"));
+  CHECK(member(doc, "Website") == "https://parts.example");
+  CHECK(member(doc, "Code") == "PDRI91");  // the body carries KashFlow's code, not capsync's id
+  CHECK(member(doc["Contacts"][0], "Telephone") == "0113 000000");  // unchanged
+  CHECK((**body).find("\"OutstandingBalance\":40.5000,") != std::string::npos);
+}
+
+TEST_CASE("KashFlow purchase: a bill of the supplier, an id apart from the sales invoice of the same number") {
+  auto doc = parsed(R"({"Id":9,"Number":2,"SupplierId":77,"SupplierCode":"PDRI91","SupplierName":"Pedro Parts",
+    "IssuedDate":"2026-03-01 00:00:00 +00:00","DueDate":"2026-03-31 00:00:00 +01:00","NetAmount":40.0000,"VATAmount":0.5000,
+    "GrossAmount":40.5000,"TotalPaidAmount":0.0000,"Status":"Overdue","Currency":{"Code":"EUR"},
+    "Permalink":"/v2/documents/purchaseorder/5b1c"})");
+  auto p = kashflow::parse_purchase(doc, "https://api.kashflow.com");
+  REQUIRE(p);
+  CHECK(p->type == model::InvoiceType::purchase);
+  CHECK(p->remote_id == "purchase:2");
+  CHECK(p->remote_id != invoice(kInvoice).remote_id);  // sales invoice 2
+  CHECK(p->number == "2");
+  CHECK(p->contact_remote_id == "supplier:PDRI91");
+  CHECK(p->currency == "EUR");
+  CHECK(p->total.to_string() == "40.50");
+  CHECK(p->amount_due.to_string() == "40.50");
+  CHECK(p->status == model::InvoiceStatus::authorised);
+  CHECK(model::format_date(*p->due_date) == "2026-03-31");
+  CHECK(p->url == "https://api.kashflow.com/v2/documents/purchaseorder/5b1c");
+  auto no_supplier = parsed(R"({"Number":3,"CustomerCode":"PDRI91","GrossAmount":1})");
+  CHECK_FALSE(kashflow::parse_purchase(no_supplier, ""));
+  auto paid = parsed(R"({"Number":4,"SupplierCode":"A1","GrossAmount":10,"TotalPaidAmount":10,"Status":"Paid"})");
+  CHECK(kashflow::parse_purchase(paid, "")->status == model::InvoiceStatus::paid);
+}
+
+TEST_CASE("KashFlow page plan: customer pages, then supplier pages from 1, placed again by TotalRecords") {
+  kashflow::ListPhases phases;
+  auto at = phases.locate(1);
+  CHECK_FALSE(at.second);
+  CHECK(at.page == 1);
+  CHECK_FALSE(phases.locate(3).second);  // the first list's length is not known yet
+  phases.first_ended(3);
+  at = phases.locate(4);
+  CHECK(at.second);
+  CHECK(at.page == 1);
+  CHECK(phases.locate(6).page == 3);
+  CHECK_FALSE(phases.locate(1).second);  // a new pass forgets the last one's count
+  CHECK_FALSE(phases.first_known());
+
+  kashflow::ListPhases fresh;  // asked for page 4 of a pass it did not read: 230 customers at 100
+  fresh.learn_total(230, 100);
+  at = fresh.locate(4);
+  CHECK(at.second);
+  CHECK(at.page == 1);
+  kashflow::ListPhases none;  // no customers at all: page 1 was theirs, empty
+  none.learn_total(0, 100);
+  CHECK(none.locate(2).second);
+  CHECK(none.locate(2).page == 1);
+}
+
+TEST_CASE("KashFlow supplier links: purchases on the web app's unconfirmed paths") {
+  model::Invoice p;
+  p.type = model::InvoiceType::purchase;
+  p.remote_id = "purchase:12";
+  p.number = "12";
+  CHECK(kashflow::invoice_link("https://app.kashflow.com", p) == "https://app.kashflow.com/purchases/12");
+  CHECK(kashflow::new_invoice_link("https://app.kashflow.com", "supplier:SUP01") ==
+        "https://app.kashflow.com/purchases/new?supplierCode=SUP01");
 }

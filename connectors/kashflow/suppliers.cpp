@@ -1,0 +1,37 @@
+#include "connectors/kashflow/suppliers.hpp"
+
+#include "connectors/kashflow/customers.hpp"
+#include "core/connector/json.hpp"
+
+namespace capsync::kashflow {
+
+namespace {
+
+constexpr std::string_view kSupplierPrefix = "supplier:";
+
+}  // namespace
+
+std::string supplier_remote_id(std::string_view code) { return std::string(kSupplierPrefix) + std::string(code); }
+
+std::optional<std::string_view> supplier_code(std::string_view remote_id) {
+  if (!remote_id.starts_with(kSupplierPrefix)) return std::nullopt;
+  return remote_id.substr(kSupplierPrefix.size());
+}
+
+Result<model::Contact> parse_supplier(const rapidjson::Value& item) {
+  auto c = parse_contact_record(item, "supplier");
+  if (!c) return c;
+  c->remote_id = supplier_remote_id(c->remote_id);
+  c->is_customer = false;
+  c->is_supplier = true;
+  return c;
+}
+
+Result<model::Contact> parse_supplier_body(std::string_view body) {
+  auto doc = connector::json::parse(body);
+  if (!doc) return doc.error();
+  if (!doc->IsObject()) return Error(Errc::protocol, "the supplier is not a JSON object");
+  return parse_supplier(*doc);
+}
+
+}  // namespace capsync::kashflow
