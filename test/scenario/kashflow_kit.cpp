@@ -1,10 +1,16 @@
-// The KashFlow kit: customers are keyed by their Code (the test key); every customer qualifies
-// (R3); suppliers are a separate resource capsync does not read, and their purchases are never
-// read (R6), so a bill is not seeded; invoices are keyed by their whole Number. A person is a
-// customer whose first contact has the customer's own name; email and phones are top-level.
-// There is no OAuth: the kit logs in with the sandbox user's password and memorable word, as
-// the daemon does, in a session of its own. The sandbox's KashFlow API writes customers (incl.
-// IsArchived) but reads invoices only.
+// The KashFlow kit: customers and suppliers are separate lists, each keyed by its Code (the test
+// key). A customer's remote id is its code, a supplier's "supplier:" + its code, as the
+// connector makes them (connectors/kashflow/suppliers.hpp); remote_id(key) asks the sandbox
+// which of the two the key is, a customer first. Every customer and supplier qualifies (R3).
+// Bills are purchases of the supplier with the contact's key (R6); a bill on a customer makes
+// that supplier too, with the customer's members, as KashFlow keeps a company one sells to and
+// buys from as two records (and capsync reports the two with one name, R17). Sales invoices and
+// purchases are keyed by their whole Number; a purchase's remote id is "purchase:" + Number. A
+// person is a contact whose first contact person has its own name; email and phones are
+// top-level; a customer's address is Addresses[0], a supplier's the Address object. There is no
+// OAuth: the kit logs in with the sandbox user's password and memorable word, as the daemon
+// does, in a session of its own. The sandbox's KashFlow API writes customers and suppliers
+// (incl. IsArchived) but reads invoices and purchases only.
 
 #include <charconv>
 #include <cstdint>
@@ -12,6 +18,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "test/scenario/provider_kit.hpp"
 #include "test/scenario/sync_world.hpp"
@@ -23,6 +31,7 @@ constexpr std::string_view kUser = "sandbox";
 constexpr std::string_view kPassword = "sandbox-password";
 constexpr std::string_view kMemorableWord = "pineapple";
 constexpr std::string_view kApi = "/kashflow/v2";
+const std::string kSupplierPrefix = "supplier:";  // a supplier's remote id: the prefix and its code
 constexpr long kKeyedInvoiceBase = 90000;  // keyed invoices' numbers, apart from those made of "INV-n"
 
 // A decimal text in ten-thousandths; nullopt unless it is one.
@@ -72,9 +81,9 @@ class KashFlowKit final : public ProviderKit {
   bool has(Trait trait) const override {
     switch (trait) {
       case Trait::fax:
+      case Trait::supplier_invoices:
       case Trait::archive_writes: return true;
       case Trait::invoice_needed_to_qualify:
-      case Trait::supplier_invoices:
       case Trait::invoice_writes: return false;
     }
     return false;
@@ -93,19 +102,15 @@ class KashFlowKit final : public ProviderKit {
   }
 
   void add_contact(rapidjson::Document& seed, const ContactSpec& c) const override {
-    if (c.supplier) {
-      push_item(seed, "kashflow", "suppliers", JsonObject().text("Code", c.key).text("Name", c.name).str());
-      return;
-    }
-    push_item(seed, "kashflow", "customers",
-              fields(c).text("Code", c.key).raw("IsArchived", c.archived ? "true" : "false").str());
+    push_item(seed, "kashflow", c.supplier ? "suppliers" : "customers",
+              fields(c, c.supplier).text("Code", c.key).raw("IsArchived", c.archived ? "true" : "false").str());
   }
 
   void add_invoice(rapidjson::Document& seed, const InvoiceSpec& i) const override {
-    if (i.purchase) return;
+    if (i.purchase) add_supplier_of(seed, i.contact);
     JsonObject o;
     o.raw("Number", invoice_number(i))
-        .text("CustomerCode", i.contact)
+        .text(i.purchase ? "SupplierCode" : "CustomerCode", i.contact)
         .text("Currency", i.currency)
         .raw("IssuedDateOffsetDays", std::to_string(i.due_offset_days - 30))
         .raw("DueDateOffsetDays", std::to_string(i.due_offset_days))
@@ -113,13 +118,24 @@ class KashFlowKit final : public ProviderKit {
         .text("TotalPaidAmount", i.state == InvoiceState::paid ? i.total : "0");
     if (i.state == InvoiceState::draft) o.text("Status", "Draft");
     if (i.state == InvoiceState::voided) o.text("Status", "Void");
-    push_item(seed, "kashflow", "invoices", o.str());
+    push_item(seed, "kashflow", i.purchase ? "purchases" : "invoices", o.str());
   }
 
   std::string invoice_number(const InvoiceSpec& i) const override {
     return std::to_string(i.key.empty() ? key_number(i.number) : kKeyedInvoiceBase + key_number(i.key));
   }
-  std::string remote_id(std::string_view key) const override { return std::string(key); }
+  // The customer with the key's code, else the supplier with it.
+  std::string remote_id(std::string_view key) const override {
+    const auto answer = call("GET", "/_admin/state", "", {});
+    if (answer.status != 200) throw std::runtime_error(fmt::format("/_admin/state answered {}", answer.status));
+    const auto state = answer.json();
+    const auto has = [&](const char* list) {
+      for (const auto& c : state_list(state, "kashflow", list))
+        if (json_text(c, "Code") == key) return true;
+      return false;
+    };
+    return !has("customers") && has("suppliers") ? kSupplierPrefix + std::string(key) : std::string(key);
+  }
   std::string invoice_id(std::string_view key) const override {
     return std::to_string(kKeyedInvoiceBase + key_number(key));
   }
@@ -140,30 +156,34 @@ class KashFlowKit final : public ProviderKit {
         base_url, dir, kUser, kApi);
   }
 
+  // Customers, then suppliers, as the connector lists them.
   std::vector<RemoteContact> contacts(const rapidjson::Value& state) const override {
     std::vector<RemoteContact> out;
     const rapidjson::Value none(rapidjson::kObjectType);
-    for (const auto& c : state_list(state, "kashflow", "customers")) {
-      RemoteContact r;
-      r.remote_id = json_text(c, "Code");
-      r.name = json_text(c, "Name");
-      r.archived = c.HasMember("IsArchived") && c["IsArchived"].IsTrue();
-      const auto* found = first_item(c, "Contacts");
-      const rapidjson::Value& p = found ? *found : none;
-      r.first = json_text(p, "FirstName");
-      if (r.first.empty()) r.first = json_text(p, "Firstname");
-      r.last = json_text(p, "LastName");
-      r.email = json_text(c, "Email");
-      if (r.email.empty()) r.email = json_text(p, "Email");
-      r.phone = digits_only(json_text(c, "TelephoneNumber"));
-      r.mobile = digits_only(json_text(c, "MobileNumber"));
-      r.fax = digits_only(json_text(c, "FaxNumber"));
-      r.website = json_text(c, "Website");
-      if (const auto* a = first_item(c, "Addresses"))
-        if (!json_text(*a, "Line1").empty() || !json_text(*a, "Line3").empty())
+    for (const char* list : {"customers", "suppliers"})
+      for (const auto& c : state_list(state, "kashflow", list)) {
+        const bool supplier = std::string_view(list) == "suppliers";
+        RemoteContact r;
+        r.remote_id = (supplier ? kSupplierPrefix : "") + json_text(c, "Code");
+        r.name = json_text(c, "Name");
+        r.archived = c.HasMember("IsArchived") && c["IsArchived"].IsTrue();
+        const auto* found = first_item(c, "Contacts");
+        const rapidjson::Value& p = found ? *found : none;
+        r.first = json_text(p, "FirstName");
+        if (r.first.empty()) r.first = json_text(p, "Firstname");
+        r.last = json_text(p, "LastName");
+        r.email = json_text(c, "Email");
+        if (r.email.empty()) r.email = json_text(p, "Email");
+        r.phone = digits_only(json_text(c, "TelephoneNumber"));
+        r.mobile = digits_only(json_text(c, "MobileNumber"));
+        r.fax = digits_only(json_text(c, "FaxNumber"));
+        r.website = json_text(c, "Website");
+        const rapidjson::Value* a = supplier ? (c.HasMember("Address") && c["Address"].IsObject() ? &c["Address"] : nullptr)
+                                             : first_item(c, "Addresses");
+        if (a && (!json_text(*a, "Line1").empty() || !json_text(*a, "Line3").empty()))
           r.addresses.emplace_back(json_text(*a, "Line1"), json_text(*a, "Line3"));
-      out.push_back(std::move(r));
-    }
+        out.push_back(std::move(r));
+      }
     return out;
   }
 
@@ -173,28 +193,36 @@ class KashFlowKit final : public ProviderKit {
 
   std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const override {
     std::vector<RemoteInvoice> out;
-    for (const auto& i : state_list(state, "kashflow", "invoices")) {
-      const std::string status = json_text(i, "Status");
-      RemoteInvoice r;
-      r.contact_id = json_text(i, "CustomerCode");
-      r.owed_sale = status != "Draft" && status != "Void" && status != "Voided" && status != "Cancelled";
-      r.amount_due = outstanding(i);
-      r.currency = i.HasMember("Currency") ? json_text(i["Currency"], "Code") : std::string();
-      out.push_back(std::move(r));
-    }
+    for (const char* list : {"invoices", "purchases"})
+      for (const auto& i : state_list(state, "kashflow", list)) {
+        const bool purchase = std::string_view(list) == "purchases";
+        const std::string status = json_text(i, "Status");
+        RemoteInvoice r;
+        r.contact_id = purchase ? kSupplierPrefix + json_text(i, "SupplierCode") : json_text(i, "CustomerCode");
+        r.owed_sale = !purchase && status != "Draft" && status != "Void" && status != "Voided" && status != "Cancelled";
+        r.amount_due = outstanding(i);
+        r.currency = i.HasMember("Currency") ? json_text(i["Currency"], "Code") : std::string();
+        out.push_back(std::move(r));
+      }
     return out;
   }
 
+  // Customers, then suppliers: copies, in the order contacts() reads them.
   rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const override {
-    return state_list(state, "kashflow", "customers");
+    records_.SetArray();
+    auto& a = records_.GetAllocator();
+    for (const char* list : {"customers", "suppliers"})
+      for (const auto& c : state_list(state, "kashflow", list)) records_.PushBack(rapidjson::Value(c, a), a);
+    return static_cast<const rapidjson::Value&>(records_).GetArray();
   }
   std::vector<std::string> volatile_members() const override { return {"Id", "Code", "CreatedDate", "LastUpdatedDate"}; }
   std::string api_prefix() const override { return std::string(kApi) + "/"; }
 
+  // Sales invoices by Number, purchases by "purchase:" + Number, as the connector keys them.
   std::vector<std::string> invoice_ids(const rapidjson::Value& state) const override {
     std::vector<std::string> out;
-    for (const char* key : {"invoices", "purchases"})
-      for (const auto& i : state_list(state, "kashflow", key)) out.push_back(number_text(i, "Number"));
+    for (const auto& i : state_list(state, "kashflow", "invoices")) out.push_back(number_text(i, "Number"));
+    for (const auto& i : state_list(state, "kashflow", "purchases")) out.push_back("purchase:" + number_text(i, "Number"));
     return out;
   }
 
@@ -222,11 +250,11 @@ class KashFlowKit final : public ProviderKit {
   }
 
   void edit_contact(const std::string& contact_id, const std::string& email, const std::string& phone) override {
-    checked("PUT", "/customers/" + contact_id, JsonObject().text("Email", email).text("TelephoneNumber", phone).str());
+    checked("PUT", path_of(contact_id), JsonObject().text("Email", email).text("TelephoneNumber", phone).str());
   }
 
   void set_archived(const std::string& contact_id, bool archived) override {
-    checked("PUT", "/customers/" + contact_id, JsonObject().raw("IsArchived", archived ? "true" : "false").str());
+    checked("PUT", path_of(contact_id), JsonObject().raw("IsArchived", archived ? "true" : "false").str());
   }
 
  private:
@@ -259,8 +287,43 @@ class KashFlowKit final : public ProviderKit {
     session_ = json_text(second.json(), "SessionToken");
   }
 
-  // The writable members of a customer (a seed takes the same, plus Code and IsArchived).
-  static JsonObject fields(const ContactSpec& c) {
+  // A remote id's record in the API: /customers/<code> or /suppliers/<code>.
+  static std::string path_of(const std::string& contact_id) {
+    if (contact_id.starts_with(kSupplierPrefix)) return "/suppliers/" + contact_id.substr(kSupplierPrefix.size());
+    return "/customers/" + contact_id;
+  }
+
+  // The supplier with code `key` in the seed, made of the customer with that code when there is
+  // none yet.
+  static void add_supplier_of(rapidjson::Document& seed, std::string_view key) {
+    const auto& section = seed["kashflow"];
+    const auto with_code = [&](const char* list) -> const rapidjson::Value* {
+      if (!section.HasMember(list)) return nullptr;
+      for (const auto& c : section[list].GetArray())
+        if (json_text(c, "Code") == key) return &c;
+      return nullptr;
+    };
+    if (with_code("suppliers") != nullptr) return;
+    const rapidjson::Value* customer = with_code("customers");
+    JsonObject o;
+    o.text("Code", key).text("Name", customer ? json_text(*customer, "Name") : std::string(key));
+    if (customer != nullptr)
+      for (const char* member : {"Contacts", "Email", "TelephoneNumber", "MobileNumber", "FaxNumber", "Website"})
+        if (customer->HasMember(member)) o.raw(member, to_json((*customer)[member]));
+    if (const auto* address = customer ? first_item(*customer, "Addresses") : nullptr) o.raw("Address", to_json(*address));
+    push_item(seed, "kashflow", "suppliers", o.str());
+  }
+
+  static std::string to_json(const rapidjson::Value& v) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    v.Accept(w);
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+
+  // The writable members of a customer or supplier (a seed takes the same, plus Code and
+  // IsArchived); a supplier's address is its Address object.
+  static JsonObject fields(const ContactSpec& c, bool supplier = false) {
     JsonObject o;
     o.text("Name", c.name);
     if (!c.first.empty() || !c.last.empty()) {
@@ -272,12 +335,13 @@ class KashFlowKit final : public ProviderKit {
     if (!c.street.empty() || !c.city.empty()) {
       JsonObject a;
       a.text_if("Line1", c.street).text_if("Line3", c.city).text_if("PostCode", c.zip).text_if("CountryName", c.country);
-      o.raw("Addresses", "[" + a.str() + "]");
+      o.raw(supplier ? "Address" : "Addresses", supplier ? a.str() : "[" + a.str() + "]");
     }
     return o;
   }
 
   std::string session_;
+  mutable rapidjson::Document records_;  // what contact_records() last returned
 };
 
 }  // namespace
