@@ -33,7 +33,8 @@ class FreshBooksKit final : public ProviderKit {
       case Trait::invoice_writes:
       case Trait::archive_writes: return true;
       case Trait::invoice_needed_to_qualify:
-      case Trait::supplier_invoices: return false;
+      case Trait::supplier_invoices:
+      case Trait::customer_bills: return false;
     }
     return false;
   }

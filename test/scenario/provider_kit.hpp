@@ -113,6 +113,8 @@ class RemoteBook {
 enum class Trait {
   invoice_needed_to_qualify,  // R3: only contacts with a non-draft invoice are linked (Xero)
   supplier_invoices,          // bills are read at all (R6 include_supplier_invoices)
+  customer_bills,             // one record is customer and supplier, so a customer's party shows its bills;
+                              // else a supplier is a record apart (KashFlow)
   fax,                        // the contact has a fax number capsync writes
   invoice_writes,             // the sandbox API creates and voids invoices
   archive_writes,             // the sandbox API archives and restores a contact

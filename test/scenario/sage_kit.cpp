@@ -27,6 +27,7 @@ class SageKit final : public ProviderKit {
   bool has(Trait trait) const override {
     switch (trait) {
       case Trait::supplier_invoices:
+      case Trait::customer_bills:
       case Trait::fax: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::invoice_writes:

@@ -39,6 +39,7 @@ class XeroKit final : public ProviderKit {
     switch (trait) {
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
+      case Trait::customer_bills:
       case Trait::fax:
       case Trait::invoice_writes:
       case Trait::archive_writes: return true;
