@@ -6,36 +6,21 @@
 #include <fmt/format.h>
 
 #include "connectors/kashflow/dates.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 
 namespace capsync::kashflow {
 
 namespace json = connector::json;
+using connector::join_name;
+using connector::split_name;
+using connector::trim;
 using model::ContactKind;
 using model::PhoneKind;
 using rapidjson::Value;
 
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-std::string join_name(std::string_view first, std::string_view last) {
-  std::string f = trim(first), l = trim(last);
-  if (f.empty()) return l;
-  if (l.empty()) return f;
-  return f + " " + l;
-}
-
-std::pair<std::string, std::string> split_name(std::string_view full) {
-  std::string name = trim(full);
-  auto space = name.find_last_of(' ');
-  if (space == std::string::npos) return {name, {}};
-  return {trim(name.substr(0, space)), trim(name.substr(space + 1))};
-}
 
 std::string text(const Value& object, std::string_view key) { return trim(json::text_or_empty(object, key)); }
 
@@ -56,12 +41,6 @@ const Value* first_item(const Value& object, std::string_view key) {
 const Value* address_of(const Value& object) {
   if (const Value* a = first_item(object, "Addresses")) return a;
   return json::object(object, "Address");
-}
-
-std::string phone_of(const model::Contact& c, PhoneKind kind) {
-  for (const auto& p : c.phones)
-    if (p.kind == kind) return p.number;
-  return {};
 }
 
 // The flat fields capsync writes. Person names and the address are optional: an organisation
@@ -281,30 +260,6 @@ Result<model::Contact> parse_customer_body(std::string_view body) {
   return parse_customer(*doc);
 }
 
-model::ContactDetails details_of(const model::Contact& c) {
-  model::ContactDetails d;
-  d.kind = c.kind;
-  d.name = c.display_name();
-  if (c.kind == ContactKind::person) {
-    d.first_name = c.first_name;
-    d.last_name = c.last_name;
-  } else if (c.contact_person && !(c.contact_person->first_name.empty() && c.contact_person->last_name.empty())) {
-    d.contact_person = c.contact_person;
-  }
-  if (!c.emails.empty()) d.email = c.emails.front();
-  if (d.contact_person) d.contact_person->email = d.email;
-  d.phone = phone_of(c, PhoneKind::main);
-  d.mobile = phone_of(c, PhoneKind::mobile);
-  d.fax = phone_of(c, PhoneKind::fax);
-  d.website = c.website;
-  if (!c.addresses.empty()) {
-    d.address = c.addresses.front();
-    d.address->id.reset();
-    d.address->type.clear();
-  }
-  return d;
-}
-
 std::string customer_code(std::string_view name, int n) {
   std::string stem;
   for (char ch : name)
@@ -333,7 +288,7 @@ Result<std::optional<std::string>> customer_update_body(std::string_view current
   if (!doc->IsObject()) return Error(Errc::protocol, "the record is not a JSON object");
   auto current = parse_contact_record(*doc, "record");
   if (!current) return current.error();
-  Fields now = fields_of(update.desired), before = fields_of(details_of(*current));
+  Fields now = fields_of(update.desired), before = fields_of(connector::details_of(*current));
   std::optional<Fields> previous;
   if (update.previous) previous = fields_of(*update.previous);
   if (!apply(*doc, now, &before, previous ? &*previous : nullptr, doc->GetAllocator()))

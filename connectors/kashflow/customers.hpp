@@ -41,9 +41,6 @@ Result<model::Contact> parse_contact_record(const rapidjson::Value& item, std::s
 // A single customer body (GET/POST/PUT /customers[/{code}]).
 Result<model::Contact> parse_customer_body(std::string_view body);
 
-// What capsync compares with what it wants to write.
-model::ContactDetails details_of(const model::Contact& contact);
-
 // A new customer's code: up to 6 letters/digits of the name, upper case, and a two-digit
 // number `n` ("ACMELT01"); "CUST" when the name has none.
 std::string customer_code(std::string_view name, int n);

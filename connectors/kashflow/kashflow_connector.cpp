@@ -11,32 +11,22 @@
 #include "connectors/kashflow/links.hpp"
 #include "connectors/kashflow/lists.hpp"
 #include "connectors/kashflow/suppliers.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/text.hpp"
 
 namespace capsync::kashflow {
 
 namespace asio = boost::asio;
 using connector::ListRequest;
 using connector::Page;
+using connector::trim;
 
 namespace {
 
 constexpr int kCodeAttempts = 5;
 
 std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-Result<std::optional<model::Timestamp>> parse_cursor(std::string_view cursor) {
-  if (cursor.empty()) return std::optional<model::Timestamp>{};
-  auto ts = model::parse_timestamp(cursor);
-  if (!ts) return make_error(Errc::invalid_argument, "bad KashFlow cursor '{}'", cursor);
-  return std::optional<model::Timestamp>{*ts};
-}
 
 bool json_body(std::string_view body) { return connector::json::well_formed(body); }
 
@@ -159,7 +149,7 @@ Result<std::vector<model::Contact>> KashFlowConnector::contacts_of(const PassPag
 asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(ListRequest req) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto since = parse_cursor(req.cursor);
+  auto since = connector::parse_cursor(req.cursor, "KashFlow");
   if (!since) co_return since.error();
   if (req.page == 1 || !pass_high_) pass_high_ = *since;
   auto step = co_await pass_page(contact_phases_, req.page, kCustomers, &kSuppliers);

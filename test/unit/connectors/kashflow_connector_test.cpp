@@ -15,9 +15,9 @@
 #include <boost/asio/io_context.hpp>
 #include <rapidjson/document.h>
 
-#include "connectors/kashflow/customers.hpp"
 #include "connectors/kashflow/kashflow_connector.hpp"
 #include "connectors/kashflow/session_tokens.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/http/client.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 
@@ -281,7 +281,7 @@ TEST_CASE("R10 KashFlow supplier update: PUT /suppliers with only what Capsule c
   REQUIRE(current);
   CHECK(current->is_supplier);
   CHECK(current->name == "Acme Ltd");
-  model::ContactDetails previous = kashflow::details_of(*current);
+  model::ContactDetails previous = connector::details_of(*current);
   model::ContactDetails desired = previous;
   desired.email = "billing@acme.example";
   auto updated = f.run(f.kashflow->update_contact("supplier:S000", connector::ContactUpdate(desired, *current, previous)));

@@ -16,6 +16,7 @@
 #include "connectors/kashflow/lists.hpp"
 #include "connectors/kashflow/session.hpp"
 #include "connectors/kashflow/suppliers.hpp"
+#include "core/connector/contact_details.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -201,7 +202,7 @@ TEST_CASE("R12 KashFlow create body: name, code, contact person, email/phones/we
   CHECK(member(a, "CountryName") == "United Kingdom");
   // What is read back is what was written.
   auto back = customer(kashflow::customer_create_body(d, "ACMELT01"));
-  auto details = kashflow::details_of(back);
+  auto details = connector::details_of(back);
   CHECK(details.name == d.name);
   CHECK(details.email == d.email);
   CHECK(details.address->street == "1 High St\nFloor 2, Unit 5");
@@ -213,7 +214,7 @@ TEST_CASE("R12 KashFlow create body: name, code, contact person, email/phones/we
 
 TEST_CASE("R10 KashFlow update: the whole customer goes back with only what Capsule changed") {
   auto current = customer(kCustomer);
-  model::ContactDetails previous = kashflow::details_of(current);
+  model::ContactDetails previous = connector::details_of(current);
   previous.phone = "01302 999999";  // Capsule last pushed another number; KashFlow's own edit since stays
   model::ContactDetails desired = previous;
   desired.email = "new@pedro.example";
@@ -233,11 +234,11 @@ TEST_CASE("R10 KashFlow update: the whole customer goes back with only what Caps
   CHECK(member(doc["Addresses"][0], "CountryCode") == "GB");  // the address did not change
 
   auto same = kashflow::customer_update_body(
-      kCustomer, connector::ContactUpdate(kashflow::details_of(current), current, std::nullopt));
+      kCustomer, connector::ContactUpdate(connector::details_of(current), current, std::nullopt));
   REQUIRE(same);
   CHECK_FALSE(*same);  // nothing differs: no PUT
 
-  desired = kashflow::details_of(current);
+  desired = connector::details_of(current);
   desired.address->country = "Ireland";
   auto moved = kashflow::customer_update_body(kCustomer, connector::ContactUpdate(desired, current, std::nullopt));
   REQUIRE(moved);
@@ -334,7 +335,7 @@ TEST_CASE("KashFlow supplier: its own remote id apart from a customer's code, su
 TEST_CASE("R10 KashFlow supplier update: the whole supplier, the address into its Address object") {
   auto current = kashflow::parse_supplier_body(kSupplier);
   REQUIRE(current);
-  auto desired = kashflow::details_of(*current);
+  auto desired = connector::details_of(*current);
   desired.address->street = "2 Mill Lane";
   desired.website = "https://parts.example";
   auto body = kashflow::customer_update_body(kSupplier, connector::ContactUpdate(desired, *current, std::nullopt));
