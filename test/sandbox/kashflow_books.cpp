@@ -83,6 +83,41 @@ void write_currency(JsonWriter& w, std::string_view code) {
   w.EndObject();
 }
 
+// The members a sales invoice and a purchase share from Id to TotalPaidAmount; `party` is
+// "Customer" or "Supplier", `c` that party (null for a code no longer on file).
+void write_document_head(JsonWriter& w, const KashFlowInvoice& d, std::string_view party, const KashFlowContact* c) {
+  w.Key("Id");
+  w.Int64(d.id);
+  w.Key("Number");
+  w.Int64(d.number);
+  std::string id_key = fmt::format("{}Id", party), code_key = fmt::format("{}Code", party),
+              name_key = fmt::format("{}Name", party);
+  w.Key(id_key.c_str());
+  w.Int64(c ? c->id : 0);
+  write_text(w, code_key.c_str(), d.party_code);
+  write_text(w, name_key.c_str(), c ? c->name() : std::string());
+  write_time(w, "IssuedDate", d.issued);
+  write_time(w, "DueDate", d.due);
+  write_money(w, "NetAmount", d.net);
+  write_money(w, "VATAmount", d.vat);
+  write_money(w, "GrossAmount", d.gross);
+  write_money(w, "HomeCurrencyGrossAmount", d.gross);
+  write_money(w, "TotalPaidAmount", d.paid);
+}
+
+// PaidDate (the due date once paid in full, null before), Status, Currency and the Permalink
+// of document kind `kind` ("invoice", "purchaseorder"), which both documents end with.
+void write_document_tail(JsonWriter& w, const KashFlowInvoice& d, std::string_view status, std::string_view kind) {
+  w.Key("PaidDate");
+  if (d.paid >= d.gross)
+    w.String(kashflow_time(d.due));
+  else
+    w.Null();
+  write_text(w, "Status", status);
+  write_currency(w, d.currency);
+  write_text(w, "Permalink", fmt::format("/v2/documents/{}/{:08x}-0000-4000-8000-{:012x}", kind, d.id, d.number));
+}
+
 }  // namespace
 
 std::string kashflow_time(TimePoint t) {
@@ -269,36 +304,14 @@ void KashFlowBooks::write_contact(JsonWriter& w, KashFlowRole role, const KashFl
 }
 
 void KashFlowBooks::write_invoice(JsonWriter& w, const KashFlowInvoice& inv, TimePoint now) const {
-  const KashFlowContact* c = find(KashFlowRole::customer, inv.party_code);
   w.StartObject();
-  w.Key("Id");
-  w.Int64(inv.id);
-  w.Key("Number");
-  w.Int64(inv.number);
-  w.Key("CustomerId");
-  w.Int64(c ? c->id : 0);
-  write_text(w, "CustomerCode", inv.party_code);
-  write_text(w, "CustomerName", c ? c->name() : std::string());
-  write_time(w, "IssuedDate", inv.issued);
-  write_time(w, "DueDate", inv.due);
-  write_money(w, "NetAmount", inv.net);
-  write_money(w, "VATAmount", inv.vat);
-  write_money(w, "GrossAmount", inv.gross);
-  write_money(w, "HomeCurrencyGrossAmount", inv.gross);
-  write_money(w, "TotalPaidAmount", inv.paid);
+  write_document_head(w, inv, "Customer", find(KashFlowRole::customer, inv.party_code));
   auto overdue = inv.paid < inv.gross && inv.due < floor_day(now)
                      ? std::chrono::duration_cast<std::chrono::hours>(floor_day(now) - inv.due).count() / 24
                      : 0;
   w.Key("OverdueDays");
   w.Int64(overdue);
-  w.Key("PaidDate");
-  if (inv.paid >= inv.gross)
-    w.String(kashflow_time(inv.due));
-  else
-    w.Null();
-  write_text(w, "Status", derived_status(inv, now));
-  write_currency(w, inv.currency);
-  write_text(w, "Permalink", fmt::format("/v2/documents/invoice/{:08x}-0000-4000-8000-{:012x}", inv.id, inv.number));
+  write_document_tail(w, inv, derived_status(inv, now), "invoice");
   w.Key("LineItems");
   w.Null();
   w.Key("PaymentLines");
@@ -308,30 +321,8 @@ void KashFlowBooks::write_invoice(JsonWriter& w, const KashFlowInvoice& inv, Tim
 
 void KashFlowBooks::write_purchase(JsonWriter& w, const KashFlowInvoice& p, TimePoint now) const {
   w.StartObject();
-  w.Key("Id");
-  w.Int64(p.id);
-  w.Key("Number");
-  w.Int64(p.number);
-  const KashFlowContact* s = find(KashFlowRole::supplier, p.party_code);
-  w.Key("SupplierId");
-  w.Int64(s ? s->id : 0);
-  write_text(w, "SupplierCode", p.party_code);
-  write_text(w, "SupplierName", s ? s->name() : std::string());
-  write_time(w, "IssuedDate", p.issued);
-  write_time(w, "DueDate", p.due);
-  write_money(w, "NetAmount", p.net);
-  write_money(w, "VATAmount", p.vat);
-  write_money(w, "GrossAmount", p.gross);
-  write_money(w, "HomeCurrencyGrossAmount", p.gross);
-  write_money(w, "TotalPaidAmount", p.paid);
-  w.Key("PaidDate");
-  if (p.paid >= p.gross)
-    w.String(kashflow_time(p.due));
-  else
-    w.Null();
-  write_text(w, "Status", purchase_status(p, now));
-  write_currency(w, p.currency);
-  write_text(w, "Permalink", fmt::format("/v2/documents/purchaseorder/{:08x}-0000-4000-8000-{:012x}", p.id, p.number));
+  write_document_head(w, p, "Supplier", find(KashFlowRole::supplier, p.party_code));
+  write_document_tail(w, p, purchase_status(p, now), "purchaseorder");
   w.EndObject();
 }
 
