@@ -22,42 +22,60 @@ http::Request SessionTokens::request(http::Method method, std::string body) cons
   return r;
 }
 
+bool SessionTokens::set_credentials(std::string username, Secret password, Secret memorable_word) {
+  if (username == login_.username && password == login_.password && memorable_word == login_.memorable_word)
+    return false;
+  login_.username = std::move(username);
+  login_.password = std::move(password);
+  login_.memorable_word = std::move(memorable_word);
+  token_.reset();
+  stopped_.reset();
+  ++generation_;
+  return true;
+}
+
 asio::awaitable<Result<Secret>> SessionTokens::access_token() {
   if (stopped_) co_return *stopped_;
   if (token_) co_return *token_;
-  auto token = co_await log_in();
-  if (!token) co_return token.error();
+  const std::uint64_t generation = generation_;
+  bool refused = false;
+  auto token = co_await log_in(refused);
+  // The credentials changed while this login ran: what it learnt is about the old ones.
+  if (generation != generation_) co_return token;
+  if (!token) {
+    if (refused) stopped_ = token.error();
+    co_return token.error();
+  }
   token_ = *token;
   co_return *token_;
 }
 
-asio::awaitable<Result<Secret>> SessionTokens::log_in() {
-  if (login_.username.empty() || login_.password.empty() || login_.memorable_word.empty()) {
-    stopped_ = Error(Errc::unauthorized,
-                     "KashFlow needs accounting.username, accounting.password and accounting.memorable_word in the "
-                     "config");
-    co_return *stopped_;
-  }
-  auto first = co_await http_.send(request(http::Method::post, login_body(login_.username, login_.password)));
+asio::awaitable<Result<Secret>> SessionTokens::log_in(bool& refused) {
+  refused = true;
+  if (login_.username.empty() || login_.password.empty() || login_.memorable_word.empty())
+    co_return Error(Errc::unauthorized,
+                    "KashFlow needs accounting.username, accounting.password and accounting.memorable_word in the "
+                    "config");
+  const SessionLogin login = login_;  // set_credentials may replace login_ while a request runs
+  refused = false;
+  auto first = co_await http_.send(request(http::Method::post, login_body(login.username, login.password)));
   if (!first) co_return first.error().with_context("Failed to log in to KashFlow");
   if (!first->ok()) {
-    Error e = login_error(*first, LoginStep::password);
-    if (credentials_refused(*first)) stopped_ = e;
-    co_return e;
+    refused = credentials_refused(*first);
+    co_return login_error(*first, LoginStep::password);
   }
   auto challenge = parse_challenge(first->body);
   if (!challenge) co_return challenge.error();
-  auto letters = letters_body(*challenge, login_.memorable_word);
+  auto letters = letters_body(*challenge, login.memorable_word);
   if (!letters) {
-    stopped_ = letters.error();
+    refused = true;
     co_return letters.error();
   }
   auto second = co_await http_.send(request(http::Method::put, std::move(*letters)));
   if (!second) co_return second.error().with_context("Failed to log in to KashFlow");
   if (!second->ok()) {
-    Error e = login_error(*second, LoginStep::memorable_word);
-    if (credentials_refused(*second)) stopped_ = e;
-    co_return e;
+    refused = credentials_refused(*second);
+    co_return login_error(*second, LoginStep::memorable_word);
   }
   co_return parse_session_token(second->body);
 }

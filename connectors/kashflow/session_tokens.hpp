@@ -7,10 +7,11 @@
 //  - A login KashFlow refuses for its credentials (wrong password or memorable word letters,
 //    AccountLocked) is never tried again by this source: repeated bad logins lock the user's
 //    account. Every later access_token() returns the same Errc::unauthorized error until the
-//    daemon restarts with corrected credentials.
+//    credentials change (set_credentials) or an operator asks for one more check (retry).
 //  - 429, 5xx and transport failures are returned as they are, and the next call tries again.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -35,14 +36,27 @@ class SessionTokens final : public connector::TokenSource {
   boost::asio::awaitable<Result<Secret>> access_token() override;
   void invalidate() override { token_.reset(); }
 
+  // The configured credentials, read again (a config reload). Different ones replace the old,
+  // drop the session and clear a refusal, so the next access_token() logs in once with them;
+  // the same ones change nothing, so refused credentials are never sent again. True when changed.
+  bool set_credentials(std::string username, Secret password, Secret memorable_word);
+  // An operator asked to check the login (`capsyncctl connect`): a refusal is cleared, so the
+  // next access_token() logs in once more.
+  void retry() { stopped_.reset(); }
+  bool refused() const { return stopped_.has_value(); }
+
  private:
-  boost::asio::awaitable<Result<Secret>> log_in();
+  // `refused`: the failure is about the credentials, so they must not be sent again.
+  boost::asio::awaitable<Result<Secret>> log_in(bool& refused);
   http::Request request(http::Method method, std::string body) const;
 
   connector::HttpSender& http_;
   SessionLogin login_;
   std::optional<Secret> token_;
   std::optional<Error> stopped_;  // a refused login: never try again
+  // Bumped by set_credentials, so a login still running with the old credentials neither
+  // stores its token nor its refusal.
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace capsync::kashflow

@@ -344,6 +344,40 @@ TEST_CASE("KashFlow wrong password: credentials rejected once, never tried again
   CHECK(f.run(f.kashflow->tenant()));
 }
 
+TEST_CASE("KashFlow refused login read again: the same credentials are not sent, new ones log in once") {
+  Fixture f("alice", "wrong", "pineapple");
+  REQUIRE_FALSE(f.run(f.kashflow->tenant()));
+  CHECK(f.count("POST sessiontoken 401") == 1);
+  // A reload that finds the same credentials keeps the refusal, without a request.
+  CHECK_FALSE(f.tokens->set_credentials("alice", Secret("wrong"), Secret("pineapple")));
+  auto same = f.run(f.kashflow->tenant());
+  REQUIRE_FALSE(same);
+  CHECK(same.error().code() == Errc::unauthorized);
+  CHECK(f.requests().size() == 1);
+  // New credentials: one login, and it works.
+  CHECK(f.tokens->set_credentials("alice", Secret("pw-alice"), Secret("pineapple")));
+  CHECK(f.run(f.kashflow->tenant()));
+  CHECK(f.count("POST sessiontoken 401") == 1);
+  CHECK(f.count("POST sessiontoken 200") == 1);
+  CHECK(f.count("PUT sessiontoken 200") == 1);
+}
+
+TEST_CASE("KashFlow refused login checked again on request: one more login, then refused again") {
+  Fixture f("alice", "wrong", "pineapple");
+  REQUIRE_FALSE(f.run(f.kashflow->tenant()));
+  CHECK(f.tokens->refused());
+  f.tokens->retry();
+  CHECK_FALSE(f.tokens->refused());
+  auto again = f.run(f.kashflow->tenant());
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message().find("wrong username or password") != std::string::npos);
+  CHECK_FALSE(f.run(f.kashflow->tenant()));
+  CHECK(f.count("POST sessiontoken 401") == 2);
+  // Two failures are below the lock (3): the right password still logs in.
+  CHECK(f.tokens->set_credentials("alice", Secret("pw-alice"), Secret("pineapple")));
+  CHECK(f.run(f.kashflow->tenant()));
+}
+
 TEST_CASE("KashFlow wrong memorable word and a locked account: rejected once with the reason") {
   Fixture f("alice", "pw-alice", "grapefruit");
   auto t = f.run(f.kashflow->tenant());
