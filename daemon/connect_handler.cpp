@@ -15,6 +15,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/config/config.hpp"
 #include "core/config/provider.hpp"
 #include "core/engine/connector_source.hpp"
 #include "core/engine/disable_state.hpp"
@@ -203,9 +204,31 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     finish(*p, co_await connected(name));
   }
 
-  // KashFlow and other providers without OAuth: a login with the configured credentials. Its
-  // outcome is the connection's authorization state in `capsyncctl status`.
+  // The operator may have fixed a password or memorable word file since the config was last
+  // read: the connection's login is taken from the files as they are now. Nothing else of the
+  // config changes before a reload.
+  Status read_login_again(const config::ConnectionConfig& c) {
+    if (daemon.config_path().empty()) return {};
+    auto loaded = config::load_file(daemon.config_path());
+    if (!loaded.ok()) {
+      std::vector<std::string> errors;
+      for (const auto& d : loaded.diagnostics) errors.push_back(d.to_string());
+      return make_error(Errc::invalid_argument, "cannot read the configuration {} again to check the login: {}",
+                        daemon.config_path(), fmt::join(errors, "; "));
+    }
+    for (const auto& fresh : loaded.config->connections) {
+      if (fresh.name != c.name || fresh.accounting.provider != c.accounting.provider) continue;
+      if (auto built = connectors.connectors(c); !built) return built.error();
+      connectors.update_credentials(fresh);
+    }
+    return {};
+  }
+
+  // KashFlow and other providers without OAuth: one login with the configured credentials, even
+  // after a refusal (an operator asked for it). Its outcome is the connection's authorization
+  // state in `capsyncctl status`.
   asio::awaitable<std::string> check_credentials(const config::ConnectionConfig& c) {
+    if (auto read = read_login_again(c); !read) co_return admin::error_response(read.error().message());
     auto result = co_await connected(c.name);
     const bool rejected = !result && result.error().code() == Errc::unauthorized;
     if (result || rejected) {

@@ -12,8 +12,8 @@
 //   <- {"ok":true,"provider":"Xero","organisation":"Acme Ltd","jobs_retried":2,"job":17}
 //                                                            connect-wait and connect-finish; "job"
 //                                                            is null for a disabled connection
-//   KashFlow (no OAuth): connect logs in with the configured credentials and answers like
-//   connect-finish at once.
+//   KashFlow (no OAuth): connect reads the password and memorable word files again, logs in
+//   once with them (even after a refusal) and answers like connect-finish at once.
 //
 // After an authorization the connection's connectors use the new tokens, its dead jobs go back
 // to the queue and a sync is queued. One connect per connection at a time; a browser that has

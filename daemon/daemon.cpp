@@ -185,6 +185,7 @@ void Daemon::apply(config::Config next) {
     return std::none_of(config_.connections.begin(), config_.connections.end(),
                         [&](const config::ConnectionConfig& c) { return c.name == entry.first; });
   });
+  if (after_reload_) after_reload_(config_);
   scheduler_.apply(config_.connections);
   runner_.set_options(runner_options());
   if (changes.empty()) {

@@ -67,6 +67,10 @@ class Daemon final {
   // Runs before `status` is answered, so figures read from the store are current (the rate
   // limiters save their budgets only every few seconds).
   void before_status(std::function<void()> refresh) { before_status_ = std::move(refresh); }
+  // Runs after a reload put a new configuration in force (credentials read from files may differ).
+  void after_reload(std::function<void(const config::Config&)> hook) { after_reload_ = std::move(hook); }
+  // The config file re-read on SIGHUP; empty when the daemon was given a config in memory.
+  const std::string& config_path() const { return options_.config_path; }
   // The state database (the queue's too): the sync layer writes through it, so the jobs it
   // enqueues while applying a page commit in the same transaction as the page.
   store::Database& database() { return *db_; }
@@ -116,6 +120,7 @@ class Daemon final {
   HandlerRegistry handlers_;
   AdminCommands admin_commands_;
   std::function<void()> before_status_;
+  std::function<void(const config::Config&)> after_reload_;
   Notifier notifier_;
   Watchdog watchdog_;
   SignalWatcher signals_;

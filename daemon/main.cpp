@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
+  d.after_reload([&connectors](const config::Config& config) {
+    for (const auto& c : config.connections) connectors.update_credentials(c);
+  });
   d.admin_commands().add(std::string(daemon::export_preview_command), [&d, &connectors](std::string line) {
     return daemon::export_preview(d, connectors, std::move(line));
   });

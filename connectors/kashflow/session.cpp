@@ -12,8 +12,8 @@ namespace json = connector::json;
 namespace {
 
 constexpr std::string_view kStopped =
-    "capsync stopped logging in to avoid locking the KashFlow account; fix the credentials in the config and "
-    "restart capsyncd";
+    "capsync stopped logging in to avoid locking the KashFlow account; fix the credentials in the config, then "
+    "reload capsyncd or run `capsyncctl connect`";
 
 }  // namespace
 

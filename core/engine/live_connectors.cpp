@@ -11,6 +11,7 @@
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/http/url.hpp"
+#include "core/log/log.hpp"
 #include "core/oauth/oauth_profile.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
 #include "core/oauth/token_manager.hpp"
@@ -78,7 +79,22 @@ LiveConnectors::~LiveConnectors() = default;
 
 void LiveConnectors::reload_credentials(const std::string& connection) {
   auto it = impl_->connections.find(connection);
-  if (it != impl_->connections.end() && it->second->token_manager) it->second->token_manager->reload();
+  if (it == impl_->connections.end()) return;
+  if (it->second->token_manager) it->second->token_manager->reload();
+  if (it->second->session_tokens) it->second->session_tokens->retry();
+}
+
+bool LiveConnectors::update_credentials(const config::ConnectionConfig& c) {
+  auto it = impl_->connections.find(c.name);
+  if (it == impl_->connections.end() || !it->second->session_tokens) return false;
+  auto& session = *it->second->session_tokens;
+  const bool was_refused = session.refused();
+  if (!session.set_credentials(c.accounting.username, c.accounting.password, c.accounting.memorable_word))
+    return false;
+  log::notice({.connection = c.name, .provider = config::to_string(c.accounting.provider)},
+              "The KashFlow login of connection {} changed in the config{}", c.name,
+              was_refused ? "; the refused login is cleared and the next job logs in once with the new one" : "");
+  return true;
 }
 
 void LiveConnectors::flush_budgets() {

@@ -1,7 +1,8 @@
 #pragma once
 // LiveConnectors: the ConnectorSource capsyncd uses — one shared http::Client, and per
 // connection a Capsule client (personal token) and the accounting connector of its provider
-// (Xero: OAuth through oauth::TokenManager). Built on first use, kept for the process.
+// (Xero: OAuth through oauth::TokenManager). Built on first use, kept for the process; only a
+// KashFlow login follows a changed config (update_credentials).
 //
 // Both live in the state database: OAuth tokens (a rotated refresh token survives a restart;
 // the config's refresh_token only bootstraps an empty store) and each (connection, provider)
@@ -36,6 +37,8 @@ class LiveConnectors final : public ConnectorSource {
 
   Result<Connectors> connectors(const config::ConnectionConfig& connection) override;
   void reload_credentials(const std::string& connection) override;
+  // KashFlow: new username, password or memorable word replace the session's and clear a refusal.
+  bool update_credentials(const config::ConnectionConfig& connection) override;
   // Saves every rate limiter's budget now, so what the store says is current (capsyncctl status).
   void flush_budgets();
 

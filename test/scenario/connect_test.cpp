@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 
 #include "core/config/provider.hpp"
 #include "test/scenario/sync_world.hpp"
@@ -296,6 +298,34 @@ class KashFlowDaemon {
     return run(CAPSYNCCTL_PATH, args, 30s);
   }
   std::string log() const { return read_file(dir_ / "daemon.log"); }
+  void write_password(const std::string& password) const {
+    write_file(dir_ / "kashflow-password", password + "\n");
+    ::chmod((dir_ / "kashflow-password").c_str(), 0600);
+  }
+  void reload() const { daemon_->signal(SIGHUP); }
+  // The sandbox's count of failed logins of user "sandbox" (it locks the user at 3).
+  int failed_logins() const {
+    capsync::sandbox::test::HttpCall get;
+    get.target = "/_admin/state";
+    auto state = http_call(sandbox_.base_url(), get);
+    REQUIRE(state.status == 200);
+    rapidjson::Document doc;
+    doc.Parse(state.body.c_str());
+    for (const auto& u : doc["kashflow"]["users"].GetArray())
+      if (std::string_view(u["username"].GetString()) == "sandbox") return u["failedLogins"].GetInt();
+    FAIL("no KashFlow user sandbox in the sandbox state");
+    return -1;
+  }
+  // The outcome of the connection's last sync: "ok", "failed" or "none".
+  std::string last_sync() const {
+    rapidjson::Document doc;
+    const auto status = ctl({"--json", "status"});
+    doc.Parse(status.output.c_str());
+    if (doc.HasParseError() || !doc.HasMember("connections")) return "none";
+    const auto& last = doc["connections"][0]["last_sync"];
+    if (!last.IsObject()) return "none";
+    return last["ok"].GetBool() ? "ok" : "failed";
+  }
 
  private:
   TempDir dir_;
@@ -331,4 +361,46 @@ TEST_CASE("connect: KashFlow has no OAuth, so connect checks the configured logi
     CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"credentials_rejected")"));
     CHECK(contains(daemon.ctl({"status"}).output, "(run `capsyncctl connect shop`)"));
   }
+}
+
+TEST_CASE("connect: a KashFlow password fixed in its file is read by connect, logged in once, and the connection syncs") {
+  KashFlowDaemon daemon("not-the-password");
+  // The first sync is refused once and not retried.
+  REQUIRE(wait_until([&] { return daemon.last_sync() == "failed"; }, 30s));
+  CHECK(daemon.failed_logins() == 1);
+  daemon.write_password("sandbox-password");
+  const auto connected = daemon.ctl({"connect", "shop"});
+  INFO(connected.output);
+  CHECK(connected.exit_code == 0);
+  CHECK(contains(connected.output, "Connected shop to KashFlow organisation "));
+  CHECK_FALSE(contains(connected.output, "sandbox-password"));
+  CHECK(daemon.failed_logins() == 0);  // the login worked: the sandbox forgets the earlier failure
+  CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"ok")"));
+  CHECK(wait_until([&] { return daemon.last_sync() == "ok"; }, 30s));
+  CHECK_FALSE(contains(daemon.log(), "sandbox-password"));
+  CHECK_FALSE(contains(daemon.log(), "pineapple"));
+}
+
+TEST_CASE("connect: a reload clears a refused KashFlow login only when the password file changed") {
+  KashFlowDaemon daemon("not-the-password");
+  REQUIRE(wait_until([&] { return daemon.last_sync() == "failed"; }, 30s));
+  CHECK(daemon.failed_logins() == 1);
+  // Same file: the refused login stays refused and is not sent again.
+  daemon.reload();
+  REQUIRE(wait_until([&] { return contains(daemon.log(), "Reloaded configuration"); }, 10s));
+  const auto refused = daemon.ctl({"sync-now", "--wait", "shop"});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.output, "wrong username or password"));
+  CHECK(daemon.failed_logins() == 1);
+  // The fixed file: the next sync logs in once with it.
+  daemon.write_password("sandbox-password");
+  daemon.reload();
+  REQUIRE(wait_until([&] { return contains(daemon.log(), "The KashFlow login of connection shop changed"); }, 10s));
+  const auto synced = daemon.ctl({"sync-now", "--wait", "shop"});
+  INFO(synced.output);
+  CHECK(synced.exit_code == 0);
+  CHECK(daemon.failed_logins() == 0);  // the login worked: the sandbox forgets the earlier failure
+  CHECK(daemon.last_sync() == "ok");
+  CHECK_FALSE(contains(daemon.log(), "sandbox-password"));
 }
