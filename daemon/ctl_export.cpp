@@ -56,6 +56,14 @@ void print_export_preview(const rapidjson::Value& preview) {
     for (const auto& e : preview["existing"].GetArray()) fmt::print(" {} ({})", text(e, "id"), text(e, "status"));
     fmt::print("\nNames stay unique (R13): the export creates nothing and records a name clash (capsyncctl "
                "conflicts); rename one of them, or let the sync link them by name\n");
+  } else if (outcome == "near_duplicate") {
+    fmt::print("{} has a contact whose name differs from \"{}\" only by case, spacing, punctuation or legal suffix:",
+               provider, text(exported, "name"));
+    for (const auto& e : preview["existing"].GetArray())
+      fmt::print(" \"{}\" {} ({})", text(e, "name"), text(e, "id"), text(e, "status"));
+    fmt::print("\nA near-duplicate needs a person (R17): the export creates nothing and records it (capsyncctl "
+               "conflicts); rename one of them to the other's exact name to link them, or to a clearly "
+               "different name\n");
   } else {
     fmt::print("{} has no contact named \"{}\": the export creates it and links it to Capsule {} {}\n", provider,
                text(exported, "name"), text(exported, "type"), exported["id"].GetInt64());
@@ -78,8 +86,8 @@ std::string with_preview(const std::string& answer, const std::string& preview) 
 std::string export_question(const rapidjson::Value& preview) {
   const auto& exported = preview["exported"];
   const std::string provider = provider_title(text(preview, "provider"));
-  if (text(preview, "outcome") == "name_clash")
-    return fmt::format("Export Capsule {} {} \"{}\" to {} anyway (it only records the name clash)?",
+  if (text(preview, "outcome") == "name_clash" || text(preview, "outcome") == "near_duplicate")
+    return fmt::format("Export Capsule {} {} \"{}\" to {} anyway (it only records the conflict)?",
                        text(exported, "type"), exported["id"].GetInt64(), text(exported, "name"), provider);
   return fmt::format("Export Capsule {} {} \"{}\" to {}?", text(exported, "type"), exported["id"].GetInt64(),
                      text(exported, "name"), provider);

@@ -222,8 +222,9 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
       p.outcome = "linked";
       if (auto linked = bindings.find_by_party(plan.target_party)) p.linked_to = linked->remote_id;
       break;
-    case sync::ExportPlan::Kind::name_clash: {
-      p.outcome = "name_clash";
+    case sync::ExportPlan::Kind::name_clash:
+    case sync::ExportPlan::Kind::near_duplicate: {
+      p.outcome = plan.kind == sync::ExportPlan::Kind::name_clash ? "name_clash" : "near_duplicate";
       std::vector<std::string> remotes = plan.conflict->other_remote_ids;
       if (!plan.conflict->remote_id.empty()) remotes.insert(remotes.begin(), plan.conflict->remote_id);
       for (const auto& remote : remotes) {

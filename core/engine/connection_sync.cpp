@@ -22,6 +22,8 @@ boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, 
     // Overdue flags change as days pass (R9) and incremental filters miss some changes.
     if (auto s = ctx.store.contacts.mark_all_pending(); !s) co_return s.error();
   }
+  // Once after an upgrade to schema 3, so export's near-duplicate check (R17) uses the index.
+  if (auto s = ctx.store.contacts.fill_near_keys(); !s) co_return s.error();
   auto pass = co_await reconcile_pending(ctx, out.capsule.deleted_bound);
   if (!pass) co_return pass.error();
   out.pass = *pass;

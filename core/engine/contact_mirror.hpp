@@ -25,6 +25,10 @@ class ContactMirror final : public sync::ContactNameIndex {
 
   // Active contacts only (R13 compares against contacts that exist).
   std::vector<std::string> find_by_exact_key(std::string_view key) const override;
+  std::vector<std::string> find_by_near_key(std::string_view key) const override;
+  // Stores the near key of contacts mirrored before near keys were kept (schema 3); cheap once
+  // every row has one.
+  Status fill_near_keys();
 
   // Stores the contact and marks it pending when `mark_pending`.
   Status upsert(const model::Contact& contact, bool mark_pending);

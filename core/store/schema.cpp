@@ -225,9 +225,18 @@ CREATE TABLE IF NOT EXISTS engine_disabled (
 );
 )sql";
 
+// R17 before an export: each accounting contact's near key, so a name that differs only by
+// case, spacing, punctuation or legal suffix is found by index. Rows mirrored before this
+// version keep NULL until ContactMirror::fill_near_keys (SQLite cannot fold Unicode).
+constexpr std::string_view kSchema3 = R"sql(
+ALTER TABLE engine_contacts ADD COLUMN near_key TEXT;
+CREATE INDEX engine_contacts_near ON engine_contacts (connection, near_key, remote_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
+    Migration{3, "near keys of accounting contacts", kSchema3},
 };
 
 }  // namespace

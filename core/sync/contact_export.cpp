@@ -52,16 +52,29 @@ ExportPlan plan_export(const model::Party& party, const std::optional<model::Par
   if (plan.baseline) plan.baseline_hash = details_hash(*plan.baseline);
   if (bindings.find_by_party(plan.target_party)) return plan;  // already linked: nothing to do
 
+  std::vector<model::PartyId> parties{plan.target_party};
+  if (plan.target_party != party.id) parties.push_back(party.id);
   auto existing = names.find_by_exact_key(model::exact_key(plan.spec.name));
   if (!existing.empty()) {
     plan.kind = ExportPlan::Kind::name_clash;
-    std::vector<model::PartyId> parties{plan.target_party};
-    if (plan.target_party != party.id) parties.push_back(party.id);
     plan.conflict = make_conflict(
         ConflictKind::name_clash, "", std::move(existing), std::move(parties), plan.spec.name,
         fmt::format("Not exported: the accounting service already has a contact named '{}'. If they are "
                     "different, rename one; if they are the same, the sync links them by name once the "
                     "contact qualifies.",
+                    plan.spec.name));
+    return plan;
+  }
+  // No exact match, so every contact found here differs in some folded detail only.
+  auto near = names.find_by_near_key(model::near_key(plan.spec.name));
+  if (!near.empty()) {
+    plan.kind = ExportPlan::Kind::near_duplicate;
+    plan.conflict = make_conflict(
+        ConflictKind::near_duplicate, "", std::move(near), std::move(parties), plan.spec.name,
+        fmt::format("Not exported: the accounting service has a contact whose name differs from '{}' only by "
+                    "case, spacing, punctuation or legal suffix. If they are the same, rename one side to the "
+                    "other's exact name and the sync links them once the contact qualifies; if they are "
+                    "different, rename one to a clearly different name.",
                     plan.spec.name));
     return plan;
   }

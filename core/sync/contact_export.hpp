@@ -2,7 +2,8 @@
 // Export (R12, R13): turns an unlinked Capsule party into the accounting contact to create.
 // A person with no organisation (B2C) becomes a person contact; a person in an organisation
 // (B2B) exports the organisation with that person as contact person; an organisation exports
-// as itself. Never creates a name the accounting side already has (R13).
+// as itself. Never creates a name the accounting side already has (R13), nor one it has in all
+// but case, spacing, punctuation or legal suffix (R17).
 
 #include <optional>
 #include <string>
@@ -19,7 +20,9 @@ struct ExportPlan {
   enum class Kind {
     nothing,     // the party that would be exported is already linked
     create,      // create `spec` on the accounting side and link it to `target_party`
-    name_clash,  // R13: `conflict` names the existing accounting contact(s)
+    name_clash,      // R13: `conflict` names the existing accounting contact(s)
+    near_duplicate,  // R17: `conflict` names the contact(s) whose name differs only by case,
+                     // spacing, punctuation or legal suffix; a person decides, nothing is created
   };
   Kind kind = Kind::nothing;
   model::PartyId target_party = 0;  // the party to link: the person (B2C) or their organisation (B2B)

@@ -5,7 +5,7 @@
 namespace capsync::sync {
 
 void InMemoryContactNameIndex::add(std::string remote_id, std::string_view name) {
-  keys_[std::move(remote_id)] = model::exact_key(name);
+  keys_[std::move(remote_id)] = Keys{model::exact_key(name), model::near_key(name)};
 }
 
 void InMemoryContactNameIndex::remove(std::string_view remote_id) {
@@ -15,7 +15,15 @@ void InMemoryContactNameIndex::remove(std::string_view remote_id) {
 std::vector<std::string> InMemoryContactNameIndex::find_by_exact_key(std::string_view key) const {
   std::vector<std::string> out;
   for (const auto& [id, k] : keys_) {
-    if (!key.empty() && k == key) out.push_back(id);
+    if (!key.empty() && k.exact == key) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<std::string> InMemoryContactNameIndex::find_by_near_key(std::string_view key) const {
+  std::vector<std::string> out;
+  for (const auto& [id, k] : keys_) {
+    if (!key.empty() && k.near == key) out.push_back(id);
   }
   return out;
 }

@@ -15,6 +15,9 @@ class ContactNameIndex {
   virtual ~ContactNameIndex() = default;
   // Remote ids of active accounting contacts whose name has this exact key (model::exact_key).
   virtual std::vector<std::string> find_by_exact_key(std::string_view key) const = 0;
+  // Remote ids of active accounting contacts whose name has this near key (model::near_key,
+  // R17), exact matches included.
+  virtual std::vector<std::string> find_by_near_key(std::string_view key) const = 0;
 };
 
 class InMemoryContactNameIndex final : public ContactNameIndex {
@@ -22,9 +25,14 @@ class InMemoryContactNameIndex final : public ContactNameIndex {
   void add(std::string remote_id, std::string_view name);
   void remove(std::string_view remote_id);
   std::vector<std::string> find_by_exact_key(std::string_view key) const override;
+  std::vector<std::string> find_by_near_key(std::string_view key) const override;
 
  private:
-  std::map<std::string, std::string, std::less<>> keys_;  // remote id -> exact key
+  struct Keys {
+    std::string exact;
+    std::string near;
+  };
+  std::map<std::string, Keys, std::less<>> keys_;  // remote id -> name keys
 };
 
 }  // namespace capsync::sync

@@ -245,6 +245,7 @@ class Pass {
             emit(ClearExportTag{p.id, plan.target_party, linked->remote_id, policy_.export_tag});
         break;
       case ExportPlan::Kind::name_clash:
+      case ExportPlan::Kind::near_duplicate:
         conflict(std::move(*plan.conflict));
         break;
       case ExportPlan::Kind::create:

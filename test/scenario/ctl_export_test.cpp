@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <string>
@@ -293,6 +294,40 @@ TEST_CASE("R12 capsyncctl export refuses a name several parties have, listing th
   CHECK(contains(missing.output, "Capsule has no party 999"));
   CHECK(world.writes().empty());
   CHECK(world.state().contacts().Size() == 0);
+}
+
+TEST_CASE("R17 capsyncctl export names the contact a name is a near-duplicate of, and the export creates nothing") {
+  Seed seed = export_seed();
+  seed.contact(org_contact("c-bob", "BOB  JONES"));  // no invoice: not linked by the sync (R3)
+  SyncWorld world(seed);
+  world.start_daemon();
+  const auto* existing = world.state().contact_named("BOB  JONES");
+  REQUIRE(existing);
+  const std::string existing_id = text_of(*existing, "ContactID");
+  world.clear_requests();
+
+  const auto previewed = world.ctl({"export", "acme", "51", "--json"});
+  INFO(previewed.output);
+  CHECK(previewed.exit_code == 2);
+  const auto preview = parse_json(previewed.output);
+  CHECK(text_of(preview, "outcome") == "near_duplicate");
+  REQUIRE(preview["existing"].Size() == 1);
+  CHECK(text_of(preview["existing"][0], "id") == existing_id);
+  CHECK(text_of(preview["existing"][0], "name") == "BOB  JONES");
+
+  const auto human = world.ctl({"export", "acme", "51", "--yes"});
+  INFO(human.output);
+  CHECK(human.exit_code == 0);
+  CHECK(contains(human.output, "Xero has a contact whose name differs from \"Bob Jones\" only by case"));
+  CHECK(contains(human.output, existing_id));
+  world.wait_settled();
+  CHECK(world.state().contacts().Size() == 1);
+  CHECK(world.writes().empty());
+  CHECK_FALSE(world.binding_of_party("51"));
+  const auto conflicts = world.conflicts();
+  CHECK(std::any_of(conflicts.begin(), conflicts.end(), [&](const ConflictRow& c) {
+    return c.kind == "near_duplicate" && c.capsule_id == "51" && contains(c.detail, existing_id);
+  }));
 }
 
 TEST_CASE("R16 capsyncctl disable says what it removes and asks, and a script needs --yes") {

@@ -149,6 +149,35 @@ TEST_CASE("R13 an export whose name the accounting service already has is report
   CHECK(SandboxState::has_tag(*party, export_tag(world)));  // still to do, for a person to resolve
 }
 
+TEST_CASE("R17 an export whose name differs from an accounting contact's only by case or legal suffix is reported") {
+  FOR_EACH_PROVIDER();
+  Seed seed(provider);
+  seed.tag(tag_definition(provider))
+      .party(organisation(62, "Nearby Ltd", tagged(provider)))
+      .contact(org_contact("c-8", "NEARBY LIMITED"));
+  SyncWorld world(seed);
+  world.start_daemon();
+  world.sync();
+
+  const auto state = world.state();
+  const auto remote = world.remote(state);
+  CHECK(remote.size() == 1);
+  const auto* existing = remote.only_named("NEARBY LIMITED");
+  REQUIRE(existing);
+  CHECK_FALSE(world.binding_of_party("62"));
+  const auto conflicts = world.conflicts();
+  INFO(conflicts.size());
+  // The export's own report (both sides' ids); where the contact qualifies (R3) the import side
+  // reports the same pair from its side as well.
+  CHECK(std::any_of(conflicts.begin(), conflicts.end(), [&](const ConflictRow& c) {
+    return c.kind == "near_duplicate" && c.remote_id.empty() && c.capsule_id == "62" &&
+           contains(c.detail, existing->remote_id) && contains(c.detail, "Nearby Ltd");
+  }));
+  const auto* party = state.party(62);
+  REQUIRE(party);
+  CHECK(SandboxState::has_tag(*party, export_tag(world)));  // still to do, for a person to resolve
+}
+
 TEST_CASE("R16 capsyncctl disable removes summaries, tags and notes, forgets links, keeps created parties") {
   FOR_EACH_PROVIDER();
   Seed seed(provider);

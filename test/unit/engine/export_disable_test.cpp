@@ -7,6 +7,7 @@
 #include "core/engine/disable_state.hpp"
 #include "core/engine/export_job.hpp"
 #include "core/engine/sync_engine.hpp"
+#include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
 #include "test/unit/engine/engine_harness.hpp"
 
@@ -164,6 +165,53 @@ TEST_CASE("R13 a tagged party whose name the accounting side has is a conflict, 
   h.run_pushes();
   CHECK(h.store().conflicts.open()->size() == 1);
   CHECK(h.xero.created.empty());
+}
+
+TEST_CASE("R17 an export whose name is a near-duplicate of an accounting contact creates nothing and reports both") {
+  Harness h;
+  h.xero.add_contact("c-zeta", "ZETA TRADING LIMITED");
+  h.pull();
+  REQUIRE(h.store().conflicts.open()->empty());
+  const model::PartyId zeta = h.capsule.add_organisation("Zeta Trading Ltd.").id;
+  h.capsule.tag(zeta, std::string(kTag));
+  const model::PartyId other = h.capsule.add_organisation("Zeta Holdings Ltd").id;
+  h.capsule.tag(other, std::string(kTag));
+
+  h.poll();
+  h.run_pushes();
+  REQUIRE(h.xero.created.size() == 1);  // the unrelated name is exported
+  CHECK(h.xero.created[0].name == "Zeta Holdings Ltd");
+  CHECK(h.store().bindings.find_by_party(other));
+  CHECK_FALSE(h.party(other).has_tag(kTag));
+  CHECK_FALSE(h.store().bindings.find_by_party(zeta));
+  auto conflicts = h.store().conflicts.open().value();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].kind == "near_duplicate");
+  CHECK(conflicts[0].capsule_id == std::to_string(zeta));
+  CHECK_THAT(conflicts[0].detail, Catch::Contains("c-zeta") && Catch::Contains("Zeta Trading Ltd."));
+  CHECK(h.party(zeta).has_tag(kTag));  // not done: the tag stays until a person decides
+
+  // The operator's export decides the same, and nothing is recorded twice.
+  REQUIRE(h.export_party(zeta).ok());
+  CHECK(h.xero.created.size() == 1);
+  CHECK(h.store().conflicts.open()->size() == 1);
+}
+
+TEST_CASE("R17 contacts mirrored before near keys were stored are found, and their keys filled") {
+  Harness h;
+  h.xero.add_contact("c-old", "Old Mill Limited");
+  h.pull();
+  REQUIRE(h.db->exec("UPDATE engine_contacts SET near_key = NULL"));
+  auto store = h.store();
+  const std::string key = model::near_key("old mill ltd");
+  CHECK(store.contacts.find_by_near_key(key) == std::vector<std::string>{"c-old"});
+  CHECK(store.contacts.find_by_near_key(model::near_key("Old Mill Bakery")).empty());
+  REQUIRE(store.contacts.fill_near_keys());
+  auto filled = h.db->prepare("SELECT near_key FROM engine_contacts WHERE remote_id = 'c-old'");
+  REQUIRE(filled);
+  REQUIRE(filled->step().value());
+  CHECK(filled->column_text(0) == key);
+  CHECK(store.contacts.find_by_near_key(key) == std::vector<std::string>{"c-old"});
 }
 
 TEST_CASE("R12 an export whose create answer was lost links the contact it created on retry") {

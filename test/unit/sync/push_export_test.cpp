@@ -176,3 +176,27 @@ TEST_CASE("R13 export never creates a name the accounting side has", "[sync][exp
   CHECK(plan.conflict->party_ids == std::vector<PartyId>{11});
   CHECK_THAT(plan.conflict->describe(), Catch::Contains("r9") && Catch::Contains("11"));
 }
+
+TEST_CASE("R17 export never creates a near-duplicate of an accounting contact's name", "[sync][export]") {
+  InMemoryBindings bindings;
+  InMemoryContactNameIndex names;
+  names.add("r7", "A.C.M.E. Limited");
+  names.add("r8", "ACME ltd");
+  names.add("r9", "Acme Trading");
+  auto plan = plan_export(linked_org(), std::nullopt, bindings, names);
+  REQUIRE(plan.kind == ExportPlan::Kind::near_duplicate);
+  CHECK(plan.conflict->kind == ConflictKind::near_duplicate);
+  CHECK(plan.conflict->other_remote_ids == std::vector<std::string>{"r7", "r8"});
+  CHECK(plan.conflict->party_ids == std::vector<PartyId>{11});
+  CHECK(plan.conflict->name == "Acme Ltd");
+  CHECK_THAT(plan.conflict->describe(), Catch::Contains("r7") && Catch::Contains("r8") && Catch::Contains("11"));
+
+  // An exact name is a name clash (R13) even where near-duplicates exist too.
+  names.add("r6", "Acme Ltd");
+  CHECK(plan_export(linked_org(), std::nullopt, bindings, names).kind == ExportPlan::Kind::name_clash);
+
+  // A name only sharing words is neither.
+  InMemoryContactNameIndex others;
+  others.add("r9", "Acme Trading");
+  CHECK(plan_export(linked_org(), std::nullopt, bindings, others).kind == ExportPlan::Kind::create);
+}

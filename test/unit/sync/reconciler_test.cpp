@@ -370,6 +370,31 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
   CHECK(reconcile(poll, policy, world.views()).actions.empty());
 }
 
+TEST_CASE("R17 the export tag on a party whose name is a near-duplicate records a conflict and keeps the tag",
+          "[sync][reconciler][export]") {
+  World world;
+  ConnectionPolicy policy;
+  policy.export_tag = "Export to Xero";
+  world.names.add("r-near", "NEAR LIMITED");
+  auto near = org_party(60, "Near Ltd");
+  near.tags.push_back(Tag{1, "Export to Xero"});
+  ReconcileInput poll;
+  poll.today = day("2024-03-01");
+  poll.parties = {PartyChange{near, std::nullopt, false, std::nullopt, std::nullopt}};
+
+  auto out = reconcile(poll, policy, world.views());
+  CHECK(only<ExportContact>(out.actions).empty());
+  CHECK(only<ClearExportTag>(out.actions).empty());  // not done: the tag stays
+  auto conflicts = only<RecordConflict>(out.actions);
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].conflict.kind == ConflictKind::near_duplicate);
+  CHECK(conflicts[0].conflict.party_ids == std::vector<PartyId>{60});
+  CHECK(conflicts[0].conflict.other_remote_ids == std::vector<std::string>{"r-near"});
+
+  world.apply(out.actions);
+  CHECK(reconcile(poll, policy, world.views()).actions.empty());  // recorded once
+}
+
 TEST_CASE("R12 the export tag on a linked party, or on a person whose organisation is linked, is removed and "
           "nothing is exported",
           "[sync][reconciler][export]") {
