@@ -13,6 +13,7 @@
 #include "core/engine/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
+#include "core/oauth/sqlite_token_store.hpp"
 #include "daemon/admin_plan.hpp"
 #include "daemon/connect_handler.hpp"
 #include "daemon/daemon.hpp"
@@ -89,8 +90,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
-  d.after_reload([&connectors](const config::Config& config) {
-    for (const auto& c : config.connections) connectors.update_credentials(c);
+  d.after_reload([&connectors, &d](const config::Config& config) {
+    oauth::SqliteTokenStore tokens(d.database());
+    for (const auto& c : config.connections) {
+      if (!connectors.update_credentials(c)) continue;
+      // A refusal recorded by `connect` was of the old login: the new one is tried by the next
+      // job, and `sync-now` must not keep refusing on the old one's account.
+      auto record = tokens.load(c.name);
+      if (!record || !*record || (*record)->state != oauth::TokenState::credentials_rejected) continue;
+      if (auto s = tokens.set_state(c.name, oauth::TokenState::ok); !s)
+        log::warning({.connection = c.name}, "Failed to clear the refused login of {}: {}, ignoring", c.name, s.error());
+    }
   });
   d.admin_commands().add(std::string(daemon::export_preview_command), [&d, &connectors](std::string line) {
     return daemon::export_preview(d, connectors, std::move(line));

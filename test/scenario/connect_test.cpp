@@ -404,3 +404,20 @@ TEST_CASE("connect: a reload clears a refused KashFlow login only when the passw
   CHECK(daemon.last_sync() == "ok");
   CHECK_FALSE(contains(daemon.log(), "sandbox-password"));
 }
+
+TEST_CASE("connect: a refusal recorded by connect is cleared by a reload with a fixed password file") {
+  KashFlowDaemon daemon("not-the-password");
+  REQUIRE(daemon.ctl({"connect", "shop"}).exit_code == 1);
+  CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"credentials_rejected")"));
+  CHECK(daemon.ctl({"sync-now", "--wait", "shop"}).exit_code == 1);  // refused before any login
+  const int failed = daemon.failed_logins();
+  daemon.write_password("sandbox-password");
+  daemon.reload();
+  REQUIRE(wait_until([&] { return contains(daemon.log(), "The KashFlow login of connection shop changed"); }, 10s));
+  CHECK(contains(daemon.ctl({"--json", "status"}).output, R"("auth":"ok")"));
+  const auto synced = daemon.ctl({"sync-now", "--wait", "shop"});
+  INFO(synced.output);
+  CHECK(synced.exit_code == 0);
+  CHECK(failed <= 2);  // never near the sandbox's lock at 3
+  CHECK(daemon.failed_logins() == 0);
+}
