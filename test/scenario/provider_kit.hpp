@@ -5,7 +5,9 @@
 // /_admin/state as neutral contacts, and edits the provider through its real sandbox API with
 // its own credentials, as a person using that service would.
 //
-// Adding a provider: one kit file (like xero_kit.cpp) and one line in provider_kit.cpp's list.
+// Adding a provider: one kit file (like xero_kit.cpp), one line in provider_kit.cpp's list and
+// its name in test/scenario/CMakeLists.txt's scenario_providers (which builds the kit and runs
+// the crash and fault cases for it).
 
 #include <chrono>
 #include <cstddef>
