@@ -209,7 +209,14 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
 
   engine::BindingsRepo bindings(db, connection);
   engine::ContactMirror contacts(db, connection);
-  const auto plan = sync::plan_export(*party, organisation, bindings, contacts);
+  std::optional<model::Party> contact_person;
+  if (party->type == model::PartyType::organisation) {
+    auto person = engine::PartyMirror(db, connection).contact_person_of(party->id, std::nullopt);
+    if (!person)
+      co_return admin::error_response(fmt::format("cannot read the people of Capsule party {}: {}", *id, person.error().message()));
+    contact_person = std::move(*person);
+  }
+  const auto plan = sync::plan_export(*party, organisation, contact_person ? &*contact_person : nullptr, bindings, contacts);
   const std::string provider(config::to_string(config.accounting.provider));
   Preview p;
   p.party = *party;

@@ -104,6 +104,10 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
     if (!in) co_return in.error();
     change.contact_person = std::move(in->contact_person);
     change.last_pushed = std::move(in->last_pushed);
+  } else if ((*party)->type == model::PartyType::organisation) {
+    auto person = ctx.store.parties.contact_person_of(party_id, std::nullopt);
+    if (!person) co_return person.error();
+    change.contact_person = std::move(*person);
   }
   sync::ReconcileInput input;
   input.today = *today;

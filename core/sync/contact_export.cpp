@@ -27,7 +27,8 @@ model::ContactDetails b2b_details(const model::Party& person, const model::Party
 }  // namespace
 
 ExportPlan plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
-                       const BindingView& bindings, const ContactNameIndex& names) {
+                       const model::Party* contact_person, const BindingView& bindings,
+                       const ContactNameIndex& names) {
   ExportPlan plan;
   if (party.type == model::PartyType::person && party.organisation) {
     model::Party org;
@@ -42,10 +43,10 @@ ExportPlan plan_export(const model::Party& party, const std::optional<model::Par
     plan.spec = b2b_details(party, org);
   } else {
     plan.target_party = party.id;
-    plan.spec = details_from_party(party);
+    plan.spec = push_details(party, contact_person);
   }
   if (plan.target_party == party.id) {
-    plan.baseline = push_details(party, nullptr);
+    plan.baseline = push_details(party, contact_person);
   } else if (organisation && organisation->id == plan.target_party) {
     plan.baseline = push_details(*organisation, &party);  // the exported person is the contact person
   }

@@ -37,7 +37,10 @@ struct ExportPlan {
 
 // `organisation` is the full party of `party.organisation` when the caller has it; without it
 // the B2B export carries only the organisation's name and the person's details.
+// `contact_person`: when `party` is an organisation, the person a push would send with it
+// (R10), so the export carries what a push after it would, whichever Capsule read came first.
 ExportPlan plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
-                       const BindingView& bindings, const ContactNameIndex& names);
+                       const model::Party* contact_person, const BindingView& bindings,
+                       const ContactNameIndex& names);
 
 }  // namespace capsync::sync

@@ -237,7 +237,8 @@ class Pass {
       return;
     }
     if (!change.export_requested && !tagged) return;
-    auto plan = plan_export(p, change.organisation, views_.bindings, views_.contact_names);
+    auto plan = plan_export(p, change.organisation, change.contact_person ? &*change.contact_person : nullptr,
+                            views_.bindings, views_.contact_names);
     switch (plan.kind) {
       case ExportPlan::Kind::nothing:
         if (tagged)

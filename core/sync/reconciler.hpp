@@ -42,7 +42,8 @@ struct PartyChange {
   model::Party party;
   std::optional<model::Party> organisation;  // party.organisation's full state, if known
   bool export_requested = false;             // R12 by the operator (capsyncctl export)
-  // A linked organisation's contact person (R10), pushed with it; see push_details().
+  // An organisation's contact person, pushed with it when linked (R10; see push_details()) and
+  // exported with it when not (R12).
   std::optional<model::Party> contact_person;
   // The details last pushed to (or linked with) the party's accounting contact, if stored.
   std::optional<model::ContactDetails> last_pushed;

@@ -118,7 +118,7 @@ TEST_CASE("R12 B2C: a person with no organisation exports as a person", "[sync][
   auto ada = person_party(50, "Ada", "Lovelace");
   ada.emails = {EmailAddress{1, "", "ada@example.org"}};
   ada.phones = {PhoneNumber{2, PhoneKind::mobile, "+44 7700"}};
-  auto plan = plan_export(ada, std::nullopt, bindings, names);
+  auto plan = plan_export(ada, std::nullopt, nullptr, bindings, names);
   REQUIRE(plan.kind == ExportPlan::Kind::create);
   CHECK(plan.target_party == 50);
   CHECK(plan.spec.kind == ContactKind::person);
@@ -137,7 +137,7 @@ TEST_CASE("R12 B2B: a person in an organisation exports the organisation with a 
   auto scott = person_party(60, "Scott", "Spacey");
   scott.organisation = OrganisationRef{11, "Acme Ltd"};
   scott.emails = {EmailAddress{1, "Work", "scott@acme.example"}};
-  auto plan = plan_export(scott, org, bindings, names);
+  auto plan = plan_export(scott, org, nullptr, bindings, names);
   REQUIRE(plan.kind == ExportPlan::Kind::create);
   CHECK(plan.target_party == 11);
   CHECK(plan.spec.kind == ContactKind::organisation);
@@ -155,21 +155,44 @@ TEST_CASE("R12 B2B: a person in an organisation exports the organisation with a 
   CHECK(plan.baseline_hash == details_hash(push_details(org, &scott)));
 
   // Without the organisation's details: its name, the person's details, no baseline.
-  auto bare = plan_export(scott, std::nullopt, bindings, names);
+  auto bare = plan_export(scott, std::nullopt, nullptr, bindings, names);
   CHECK(bare.spec.name == "Acme Ltd");
   CHECK(bare.spec.email == "scott@acme.example");
   CHECK_FALSE(bare.baseline_hash.has_value());
 
   // Already linked organisation: nothing to export.
   bindings.put(Binding{11, "r1", ContactRole::customer, {}, {}});
-  CHECK(plan_export(scott, org, bindings, names).kind == ExportPlan::Kind::nothing);
+  CHECK(plan_export(scott, org, nullptr, bindings, names).kind == ExportPlan::Kind::nothing);
+}
+
+TEST_CASE("R12 an organisation exports with its contact person, as a push after it would send", "[sync][export]") {
+  InMemoryBindings bindings;
+  InMemoryContactNameIndex names;
+  auto org = linked_org();
+  org.emails.clear();
+  auto scott = person_party(60, "Scott", "Spacey");
+  scott.organisation = OrganisationRef{11, "Acme Ltd"};
+  scott.emails = {EmailAddress{1, "Work", "scott@acme.example"}};
+  auto plan = plan_export(org, std::nullopt, &scott, bindings, names);
+  REQUIRE(plan.kind == ExportPlan::Kind::create);
+  CHECK(plan.target_party == 11);
+  CHECK(plan.spec == push_details(org, &scott));
+  REQUIRE(plan.spec.contact_person.has_value());
+  CHECK(plan.spec.contact_person->first_name == "Scott");
+  CHECK(plan.spec.email == "scott@acme.example");  // the organisation has none
+  CHECK(plan.baseline_hash == details_hash(push_details(org, &scott)));
+
+  // No person read yet: the organisation alone, and a push adds the person once one is read.
+  auto alone = plan_export(org, std::nullopt, nullptr, bindings, names);
+  CHECK_FALSE(alone.spec.contact_person.has_value());
+  CHECK(alone.baseline_hash == details_hash(details_from_party(org)));
 }
 
 TEST_CASE("R13 export never creates a name the accounting side has", "[sync][export]") {
   InMemoryBindings bindings;
   InMemoryContactNameIndex names;
   names.add("r9", "Acme Ltd ");
-  auto plan = plan_export(linked_org(), std::nullopt, bindings, names);
+  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names);
   REQUIRE(plan.kind == ExportPlan::Kind::name_clash);
   CHECK(plan.conflict->kind == ConflictKind::name_clash);
   CHECK(plan.conflict->other_remote_ids == std::vector<std::string>{"r9"});
@@ -183,7 +206,7 @@ TEST_CASE("R17 export never creates a near-duplicate of an accounting contact's 
   names.add("r7", "A.C.M.E. Limited");
   names.add("r8", "ACME ltd");
   names.add("r9", "Acme Trading");
-  auto plan = plan_export(linked_org(), std::nullopt, bindings, names);
+  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names);
   REQUIRE(plan.kind == ExportPlan::Kind::near_duplicate);
   CHECK(plan.conflict->kind == ConflictKind::near_duplicate);
   CHECK(plan.conflict->other_remote_ids == std::vector<std::string>{"r7", "r8"});
@@ -193,10 +216,10 @@ TEST_CASE("R17 export never creates a near-duplicate of an accounting contact's 
 
   // An exact name is a name clash (R13) even where near-duplicates exist too.
   names.add("r6", "Acme Ltd");
-  CHECK(plan_export(linked_org(), std::nullopt, bindings, names).kind == ExportPlan::Kind::name_clash);
+  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, names).kind == ExportPlan::Kind::name_clash);
 
   // A name only sharing words is neither.
   InMemoryContactNameIndex others;
   others.add("r9", "Acme Trading");
-  CHECK(plan_export(linked_org(), std::nullopt, bindings, others).kind == ExportPlan::Kind::create);
+  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, others).kind == ExportPlan::Kind::create);
 }
