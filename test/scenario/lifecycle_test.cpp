@@ -206,6 +206,23 @@ TEST_CASE("SIGHUP with a valid config adding a connection shows it in status") {
   CHECK(p.wait_for_output("Stopped the sync timers of connection acme"));
 }
 
+TEST_CASE("SIGHUP with a secret file that is a FIFO is refused and the admin socket keeps answering") {
+  Scenario s;
+  auto& p = s.start_ready();
+  const auto fifo = s.dir() / "fifo-token";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string yaml = read_file(s.config());
+  const std::string token = "token_file: " + (s.dir() / "capsule-token").string();
+  yaml.replace(yaml.find(token), token.size(), "token_file: " + fifo.string());
+  write_file(s.config(), yaml);
+  const std::size_t from = s.notify().messages().size();
+  p.signal(SIGHUP);
+  REQUIRE(s.notify().wait_for("READY=1", 10s, from) >= 0);
+  INFO(p.output());
+  CHECK(p.wait_for_output(fmt::format("secret file \"{}\" is a FIFO, not a regular file", fifo.string())));
+  CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+}
+
 TEST_CASE("SIGHUP with changed provider URLs keeps the ones in use and says a restart is needed") {
   Scenario s;
   auto& p = s.start_ready();
