@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <random>
@@ -177,6 +178,26 @@ void Daemon::reload() {
 }
 
 void Daemon::apply(config::Config next) {
+  // A connection's connectors are built once from the settings in force; a reload must not
+  // claim a new URL or client is used when the old one still is.
+  std::vector<std::string> kept;
+  for (auto& c : next.connections) {
+    const auto same = [&](const config::ConnectionConfig& r) { return r.name == c.name; };
+    const config::ConnectionConfig* running = nullptr;
+    if (auto it = std::find_if(config_.connections.begin(), config_.connections.end(), same);
+        it != config_.connections.end()) {
+      running = &*it;
+    } else if (auto r = retired_.find(c.name); r != retired_.end()) {
+      running = &r->second;
+    }
+    if (running == nullptr) continue;
+    for (auto& line : keep_restart_settings(*running, c)) kept.push_back(fmt::format("connection {}: {}", c.name, line));
+  }
+  for (const auto& c : config_.connections) {
+    if (std::none_of(next.connections.begin(), next.connections.end(),
+                     [&](const config::ConnectionConfig& n) { return n.name == c.name; }))
+      retired_.insert_or_assign(c.name, c);
+  }
   const auto changes = describe_changes(config_, next);
   log::configure(next.log_level);
   config_ = std::move(next);
@@ -188,7 +209,8 @@ void Daemon::apply(config::Config next) {
   if (after_reload_) after_reload_(config_);
   scheduler_.apply(config_.connections);
   runner_.set_options(runner_options());
-  if (changes.empty()) {
+  for (const auto& line : kept) log::warning({}, "Reloaded configuration: {}", line);
+  if (changes.empty() && kept.empty()) {
     log::info({}, "Reloaded configuration, nothing changed");
   } else {
     for (const auto& change : changes) log::info({}, "Reloaded configuration: {}", change);

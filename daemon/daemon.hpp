@@ -113,6 +113,9 @@ class Daemon final {
   // Everything below belongs to the io_context thread.
   boost::asio::io_context& io_;
   config::Config config_;
+  // Connections a reload removed, as they were in force: their connectors outlive them, so a
+  // connection added back keeps those settings until a restart.
+  std::map<std::string, config::ConnectionConfig> retired_;
   DaemonOptions options_;
   InstanceLock lock_;
   std::unique_ptr<store::Database> db_;

@@ -11,6 +11,7 @@
 
 #include "core/log/log.hpp"
 #include "core/metrics/process_metrics.hpp"
+#include "core/queue/saturating.hpp"
 #include "core/store/database.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
@@ -124,7 +125,7 @@ void JobRunner::maintain() {
     log::notice({}, "Returned {} job(s) whose lease expired to the queue", *n);
     changed();
   }
-  if (auto n = queue_.prune_done(now - options_.retention.count()); !n) {
+  if (auto n = queue_.prune_done(queue::saturating_sub(now, options_.retention.count())); !n) {
     if (!check_fatal()) log::warning({}, "Failed to prune finished jobs: {}, ignoring", n.error());
   } else if (*n > 0) {
     log::debug({}, "Pruned {} finished job(s)", *n);

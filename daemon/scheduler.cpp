@@ -32,6 +32,7 @@ queue::JobSpec periodic_job(std::string_view kind, std::string_view connection) 
 
 milliseconds jittered(milliseconds period, std::mt19937_64& rng) {
   if (period.count() <= 0) return period;
+  period = std::min(period, max_timer_period);
   const auto max_extra = static_cast<std::int64_t>(static_cast<double>(period.count()) * max_jitter_fraction);
   std::uniform_int_distribution<std::int64_t> extra(0, max_extra);
   return period + milliseconds{extra(rng)};
@@ -58,8 +59,9 @@ namespace {
 asio::awaitable<void> timer_loop(std::shared_ptr<Scheduler::Timer> t, std::shared_ptr<std::mt19937_64> rng,
                                  std::shared_ptr<Scheduler::Skip> skip, std::string connection, Schedule schedule,
                                  Scheduler::Enqueue enqueue) {
-  // A zero period would spin; the config loader rejects it, this keeps the loop safe anyway.
-  const milliseconds period = std::max(schedule.period, milliseconds{1000});
+  // A zero period would spin and a huge one would wrap; the config loader rejects both, this
+  // keeps the loop safe anyway.
+  const milliseconds period = std::clamp(schedule.period, milliseconds{1000}, max_timer_period);
   while (!t->cancelled) {
     t->timer.expires_after(jittered(period, *rng));
     auto [ec] = co_await t->timer.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -37,7 +37,13 @@ queue::JobSpec periodic_job(std::string_view kind, std::string_view connection);
 // The largest jitter, as a fraction of the period.
 inline constexpr double max_jitter_fraction = 0.05;
 
-// period plus a uniformly drawn extra in [0, period * max_jitter_fraction].
+// The longest a timer waits between jobs: beyond any period the config accepts (sync.interval
+// is at most 30 days) and far inside what steady_clock's nanoseconds hold, so a period that
+// got past validation can never wrap into the past and fire in a busy loop.
+inline constexpr std::chrono::milliseconds max_timer_period = std::chrono::hours{24 * 366};
+
+// period plus a uniformly drawn extra in [0, period * max_jitter_fraction]; a period above
+// max_timer_period counts as max_timer_period.
 std::chrono::milliseconds jittered(std::chrono::milliseconds period, std::mt19937_64& rng);
 
 struct Schedule {

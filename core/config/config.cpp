@@ -11,22 +11,27 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include <yaml-cpp/depthguard.h>
 
 #include "core/config/connection_mapper.hpp"
+#include "core/config/regular_file.hpp"
 #include "core/config/yaml_reader.hpp"
 
 namespace capsync::config {
 namespace {
 
 using namespace std::chrono_literals;
+using std::chrono::days;
 using detail::Diagnostics;
 using detail::Entry;
 using detail::MapReader;
 
 // sizeof(sockaddr_un::sun_path) - 1: longer socket paths cannot be bound.
 constexpr std::size_t kMaxSocketPath = 107;
+// Far above any real capsync.yaml (a few KiB); keeps a wrong path (/dev/zero, a log) from
+// exhausting memory.
+constexpr std::size_t kMaxConfigSize = 1024 * 1024;
 
 void require_absolute(Diagnostics& diags, const std::optional<Entry>& entry) {
   if (entry && !entry->value.Scalar().starts_with('/')) {
@@ -76,6 +81,106 @@ void check_readable_file(Diagnostics& diags, const Entry& entry) {
   }
 }
 
+// Line and column (0-based, as yaml-cpp counts) of byte offset pos in text.
+YAML::Mark mark_at(std::string_view text, int pos) {
+  YAML::Mark mark;
+  const auto end = static_cast<std::size_t>(std::clamp(pos, 0, static_cast<int>(text.size())));
+  mark.pos = static_cast<int>(end);
+  mark.line = 0;
+  mark.column = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++mark.line;
+      mark.column = 0;
+    } else {
+      ++mark.column;
+    }
+  }
+  return mark;
+}
+
+// The "---" line that opens the document whose first node is at `node`: yaml-cpp marks an
+// empty document after its marker, which would point at the wrong line.
+YAML::Mark document_start(std::string_view text, const YAML::Mark& node) {
+  const std::size_t limit = std::min(static_cast<std::size_t>(std::max(node.pos, 0)), text.size());
+  for (std::size_t at = text.rfind("---", limit); at != std::string_view::npos && at > 0;
+       at = text.rfind("---", at - 1)) {
+    if (text[at - 1] == '\n') return mark_at(text, static_cast<int>(at));
+  }
+  return node.line >= 0 ? node : mark_at(text, static_cast<int>(limit));
+}
+
+// Offset of the first byte of s that does not belong to a well-formed UTF-8 sequence.
+std::optional<std::size_t> invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // overlong
+      if (c == 0xED) high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // overlong
+      if (c == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > s.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+void report_utf8(Diagnostics& diags, const YAML::Node& scalar, const std::string& path, const YAML::Mark& fallback) {
+  if (auto at = invalid_utf8(scalar.Scalar())) {
+    diags.error(detail::value_mark(scalar, fallback), path,
+                fmt::format("not valid UTF-8 (byte {} of the value); save the file as UTF-8", *at + 1));
+  }
+}
+
+// Every key and scalar of the document, with the key path it has.
+void check_utf8(Diagnostics& diags, const YAML::Node& node, const std::string& path) {
+  if (node.IsScalar()) {
+    report_utf8(diags, node, path, node.Mark());
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) check_utf8(diags, node[i], fmt::format("{}[{}]", path, i));
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) continue;  // MapReader reports keys that are not names
+      const std::string key = it->first.Scalar();
+      if (invalid_utf8(key)) {
+        report_utf8(diags, it->first, path, it->first.Mark());
+        continue;
+      }
+      check_utf8(diags, it->second, detail::join_path(path, key));
+    }
+  }
+}
+
+// The daemon creates an absent state_dir; anything else in its place it cannot use.
+void check_state_dir(Diagnostics& diags, const Entry& entry) {
+  const std::string& path = entry.value.Scalar();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      diags.error(entry.mark, entry.path, fmt::format("\"{}\" exists and is not a directory", path));
+  } else if (errno == ENOTDIR) {
+    diags.error(entry.mark, entry.path, fmt::format("\"{}\" cannot be created: part of its path is a file", path));
+  }
+}
+
 void read_connections(MapReader& root, const Environment& env, Config& out) {
   Diagnostics& diags = root.diagnostics();
   const auto list = root.take("connections");
@@ -114,7 +219,10 @@ void read_connections(MapReader& root, const Environment& env, Config& out) {
 
 void read_root(MapReader& r, const Environment& env, Config& out) {
   Diagnostics& diags = r.diagnostics();
-  require_absolute(diags, r.string("state_dir", out.state_dir));
+  if (auto e = r.string("state_dir", out.state_dir)) {
+    require_absolute(diags, e);
+    check_state_dir(diags, *e);
+  }
   static constexpr std::pair<std::string_view, log::Level> kLevels[] = {{"debug", log::Level::debug},
                                                                        {"info", log::Level::info},
                                                                        {"notice", log::Level::notice},
@@ -129,7 +237,7 @@ void read_root(MapReader& r, const Environment& env, Config& out) {
   }
   r.string("admin_socket_group", out.admin_socket_group);
   if (auto e = r.string("metrics_listen", out.metrics_listen)) check_listen_address(diags, *e);
-  r.duration("shutdown_grace", out.shutdown_grace, 0s);
+  r.duration("shutdown_grace", out.shutdown_grace, 0s, 1h);
   if (auto store = r.map("store")) {
     static constexpr std::pair<std::string_view, Synchronous> kSync[] = {
         {"off", Synchronous::off}, {"normal", Synchronous::normal}, {"full", Synchronous::full}};
@@ -138,10 +246,10 @@ void read_root(MapReader& r, const Environment& env, Config& out) {
   }
   if (auto queue = r.map("queue")) {
     queue->integer("max_attempts", out.queue.max_attempts, 1, 1000);
-    queue->duration("lease", out.queue.lease, 10s);
-    queue->duration("retention", out.queue.retention, 1h);
-    queue->duration("backoff", out.queue.backoff, 1s);
-    queue->duration("backoff_cap", out.queue.backoff_cap, 1s);
+    queue->duration("lease", out.queue.lease, 10s, 24h);
+    queue->duration("retention", out.queue.retention, 1h, days(3650));
+    queue->duration("backoff", out.queue.backoff, 1s, 24h);
+    queue->duration("backoff_cap", out.queue.backoff_cap, 1s, days(7));
     queue->finish();
   }
   if (auto e = r.string("ca_file", out.ca_file)) {
@@ -177,17 +285,33 @@ bool LoadResult::ok() const {
 
 LoadResult load_string(std::string_view yaml, std::string_view file_name, const Environment& env) {
   Diagnostics diags{std::string(file_name)};
-  YAML::Node root;
+  const std::string text(yaml);
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(std::string(yaml));
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's message is only "bad file" and its line/column may be stale; the byte offset is right.
+    diags.error(mark_at(text, e.mark.pos), "",
+                fmt::format("invalid YAML: nested more than {} levels deep", e.depth()));
+    return {std::nullopt, diags.take()};
   } catch (const YAML::Exception& e) {
     diags.error(e.mark, "", fmt::format("invalid YAML: {}", e.msg));
     return {std::nullopt, diags.take()};
   }
+  if (documents.size() > 1) {
+    // Everything after the first document would be silently ignored.
+    diags.error(document_start(text, documents[1].Mark()), "",
+                "a second YAML document starts here; capsync.yaml holds a single document");
+    return {std::nullopt, diags.take()};
+  }
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (!root.IsMap() && !root.IsNull()) {
     diags.error(root.Mark(), "", fmt::format("expected a map of settings at the top level, got {}", detail::describe(root)));
     return {std::nullopt, diags.take()};
   }
+  // Bytes that are not UTF-8 would be written to Capsule and the provider as they are.
+  check_utf8(diags, root, "");
+  if (diags.has_errors()) return {std::nullopt, diags.take()};
   Config config;
   MapReader reader(root, "", root.Mark(), diags);
   read_root(reader, env, config);
@@ -198,17 +322,12 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
 }
 
 LoadResult load_file(const std::string& path, const Environment& env) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    return {std::nullopt, {Diagnostic{path, 0, 0, "", fmt::format("cannot read config file: {}", std::strerror(err))}}};
+  auto content = read_regular_file(path, kMaxConfigSize);
+  if (!content) {
+    const std::string_view prefix = content.error().code() == Errc::io ? "cannot read config file: " : "config file ";
+    return {std::nullopt, {Diagnostic{path, 0, 0, "", fmt::format("{}{}", prefix, content.error().message())}}};
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return {std::nullopt, {Diagnostic{path, 0, 0, "", "cannot read config file: read error"}}};
-  }
-  return load_string(content.str(), path, env);
+  return load_string(content->bytes, path, env);
 }
 
 }  // namespace capsync::config

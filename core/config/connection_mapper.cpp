@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include "core/config/http_url.hpp"
 #include "core/config/secret_reference.hpp"
 #include "core/config/suggest.hpp"
 
@@ -45,31 +46,51 @@ void check_time_zone(Diagnostics& diags, const Entry& entry) {
   diags.error(entry.mark, entry.path, std::move(message));
 }
 
-void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out) {
+// An absolute http:// or https:// URL with a host and no user info; reports why not.
+std::optional<HttpUrl> checked_http_url(Diagnostics& diags, const Entry& entry) {
+  const std::string& url = entry.value.Scalar();
+  auto parsed = parse_http_url(url);
+  if (!parsed) {
+    diags.error(entry.mark, entry.path, fmt::format("expected an http:// or https:// URL, got \"{}\"", url));
+    return std::nullopt;
+  }
+  if (parsed->userinfo) {
+    // Not echoed: the user info may hold a password.
+    diags.error(entry.mark, entry.path,
+                "must not contain a user name or password (\"user@\" before the host): credentials go in their "
+                "own keys, never in a URL");
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+using SecretFiles = std::map<std::string, std::string>;
+
+void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out, SecretFiles& files) {
   if (auto e = r.string("base_url", out.base_url)) check_url(r.diagnostics(), *e);
-  read_secret(r, "token", env, out.token, /*required=*/true);
+  if (auto path = read_secret(r, "token", env, out.token, /*required=*/true)) files["capsule.token"] = *path;
   r.finish();
 }
 
-bool loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
-}
-
-// A plain http redirect must come back to this host: the code would cross the network in clear.
+// A plain http redirect carries the authorization code: it must come back to this host, named
+// as capsyncd can listen on it.
 void check_redirect_uri(Diagnostics& diags, const Entry& entry) {
-  if (!check_url(diags, entry)) return;
   const std::string& url = entry.value.Scalar();
-  if (!url.starts_with("http://")) return;
-  std::string_view authority = std::string_view(url).substr(7);
-  authority = authority.substr(0, authority.find('/'));
-  const auto colon = authority.starts_with('[') ? authority.find(':', authority.find(']')) : authority.rfind(':');
-  const std::string_view host = authority.substr(0, colon);
-  if (!loopback_host(host))
+  const auto parsed = checked_http_url(diags, entry);
+  if (!parsed || !parsed->http) return;
+  if (parsed->host == "127.0.0.1" || parsed->host == "[::1]" || parsed->host == "localhost") return;
+  if (parsed->loopback) {
     diags.error(entry.mark, entry.path,
-                fmt::format("an http:// redirect_uri must name a loopback host such as 127.0.0.1, where capsyncd "
-                            "listens, got \"{}\"; for another host register an https:// URL and use `capsyncctl "
-                            "connect --manual`",
+                fmt::format("an http:// redirect_uri must name its loopback host as 127.0.0.1, [::1] or localhost, "
+                            "the addresses capsyncd listens on and providers accept, got \"{}\"",
                             url));
+    return;
+  }
+  diags.error(entry.mark, entry.path,
+              fmt::format("an http:// redirect_uri must name a loopback host such as 127.0.0.1, where capsyncd "
+                          "listens, got \"{}\"; for another host register an https:// URL and use `capsyncctl "
+                          "connect --manual`",
+                          url));
 }
 
 // Which providers a key of "accounting:" belongs to.
@@ -79,7 +100,8 @@ bool freshbooks_only(Provider p) { return p == Provider::freshbooks; }
 bool sage_only(Provider p) { return p == Provider::sage; }
 bool kashflow_only(Provider p) { return p == Provider::kashflow; }
 
-std::optional<Provider> read_accounting(MapReader& r, const Environment& env, AccountingSettings& out) {
+std::optional<Provider> read_accounting(MapReader& r, const Environment& env, AccountingSettings& out,
+                                        SecretFiles& files) {
   std::vector<std::string_view> names;
   for (Provider p : all_providers()) names.push_back(to_string(p));
   std::optional<Provider> provider;
@@ -122,24 +144,29 @@ std::optional<Provider> read_accounting(MapReader& r, const Environment& env, Ac
     if (auto e = r.string("redirect_uri", out.redirect_uri)) check_redirect_uri(diags, *e);
   }
   if (applies("client_id", oauth_only, false)) r.string("client_id", out.client_id, strict);
-  if (applies("client_secret", oauth_only, true)) read_secret(r, "client_secret", env, out.client_secret, strict);
-  if (applies("refresh_token", oauth_only, true)) read_secret(r, "refresh_token", env, out.refresh_token);
+  const auto record = [&](std::string_view key, std::optional<std::string> path) {
+    if (path) files[fmt::format("accounting.{}", key)] = std::move(*path);
+  };
+  if (applies("client_secret", oauth_only, true))
+    record("client_secret", read_secret(r, "client_secret", env, out.client_secret, strict));
+  if (applies("refresh_token", oauth_only, true))
+    record("refresh_token", read_secret(r, "refresh_token", env, out.refresh_token));
   if (applies("tenant_id", xero_only, false)) r.string("tenant_id", out.tenant_id);
   if (applies("account_id", freshbooks_only, false)) r.string("account_id", out.account_id);
   if (applies("business_id", sage_only, false)) r.string("business_id", out.business_id);
   if (applies("username", kashflow_only, false)) r.string("username", out.username, strict);
-  if (applies("password", kashflow_only, true)) read_secret(r, "password", env, out.password, strict);
+  if (applies("password", kashflow_only, true)) record("password", read_secret(r, "password", env, out.password, strict));
   if (applies("memorable_word", kashflow_only, true)) {
-    read_secret(r, "memorable_word", env, out.memorable_word, strict);
+    record("memorable_word", read_secret(r, "memorable_word", env, out.memorable_word, strict));
   }
   r.finish();
   return provider;
 }
 
 void read_sync(MapReader& r, SyncOptions& out) {
-  r.duration("interval", out.interval, 1min);
-  r.duration("capsule_poll", out.capsule_poll, 10s);
-  r.duration("full_reconcile", out.full_reconcile, 1h);
+  r.duration("interval", out.interval, 1min, std::chrono::days(30));
+  r.duration("capsule_poll", out.capsule_poll, 10s, 24h);
+  r.duration("full_reconcile", out.full_reconcile, 1h, std::chrono::days(30));
   static constexpr std::pair<std::string_view, Matching> kMatching[] = {{"exact", Matching::exact},
                                                                         {"normalized", Matching::normalized}};
   r.choice("matching", out.matching, kMatching, "matching");
@@ -164,19 +191,16 @@ void read_sync(MapReader& r, SyncOptions& out) {
 }  // namespace
 
 bool check_url(Diagnostics& diagnostics, const Entry& entry) {
-  const std::string& url = entry.value.Scalar();
-  std::string_view rest = url;
-  bool scheme = false;
-  for (std::string_view prefix : {"https://", "http://"}) {
-    if (rest.starts_with(prefix)) {
-      rest.remove_prefix(prefix.size());
-      scheme = true;
-      break;
-    }
+  const auto parsed = checked_http_url(diagnostics, entry);
+  if (!parsed) return false;
+  if (parsed->http && !parsed->loopback) {
+    diagnostics.error(entry.mark, entry.path,
+                      fmt::format("http:// would send tokens in clear text: use https://, or http:// only to this "
+                                  "machine (127.0.0.0/8, [::1] or localhost), got \"{}\"",
+                                  entry.value.Scalar()));
+    return false;
   }
-  if (scheme && !rest.empty() && rest.front() != '/') return true;
-  diagnostics.error(entry.mark, entry.path, fmt::format("expected an http:// or https:// URL, got \"{}\"", url));
-  return false;
+  return true;
 }
 
 ConnectionConfig read_connection(MapReader& r, const Environment& env, std::optional<Entry>& name_entry) {
@@ -193,10 +217,10 @@ ConnectionConfig read_connection(MapReader& r, const Environment& env, std::opti
   }
   r.boolean("enabled", out.enabled);
   if (auto e = r.string("time_zone", out.time_zone)) check_time_zone(diags, *e);
-  if (auto capsule = r.map("capsule", /*required=*/true)) read_capsule(*capsule, env, out.capsule);
+  if (auto capsule = r.map("capsule", /*required=*/true)) read_capsule(*capsule, env, out.capsule, out.secret_files);
   std::optional<Provider> provider;
   if (auto accounting = r.map("accounting", /*required=*/true)) {
-    provider = read_accounting(*accounting, env, out.accounting);
+    provider = read_accounting(*accounting, env, out.accounting, out.secret_files);
   }
   if (provider) out.sync.export_tag = fmt::format("Export to {}", display_name(*provider));
   if (auto sync = r.map("sync")) {

@@ -12,7 +12,8 @@ namespace capsync::config::detail {
 // receives the "name" key so the caller can check names are unique.
 ConnectionConfig read_connection(MapReader& reader, const Environment& env, std::optional<Entry>& name_entry);
 
-// Reports a value that is not an http(s) URL with a host.
+// Reports a value that is not an http(s) URL with a host, one with user info, and an http://
+// URL to any host but this machine (tokens would cross the network in clear text).
 bool check_url(Diagnostics& diagnostics, const Entry& entry);
 
 }  // namespace capsync::config::detail

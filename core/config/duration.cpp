@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <limits>
 
 namespace capsync::config {
 namespace {
@@ -14,10 +13,19 @@ struct Unit {
 // Largest first: the order parts must appear in.
 constexpr std::array<Unit, 4> kUnits{{{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
 
+// What std::chrono::steady_clock (nanoseconds) can hold, about 292 years: the daemon's timers
+// use it, so a longer duration cannot be represented and is an error, never a wrap.
+constexpr std::chrono::seconds::rep kMaxSeconds =
+    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::duration::max()).count();
+
 constexpr std::string_view kAccepted = "use a number and a unit s, m, h or d, e.g. \"90s\", \"15m\", \"1h30m\"";
 
 Error invalid(std::string_view what) {
   return make_error(Errc::invalid_argument, "{} ({})", what, kAccepted);
+}
+
+Error too_large() {
+  return make_error(Errc::invalid_argument, "duration too large (at most {}d)", kMaxSeconds / 86400);
 }
 
 }  // namespace
@@ -36,7 +44,7 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
     const char* first = text.data() + pos;
     const char* last = text.data() + text.size();
     auto [end, ec] = std::from_chars(first, last, number);
-    if (ec == std::errc::result_out_of_range) return invalid("duration too large");
+    if (ec == std::errc::result_out_of_range) return too_large();
     pos = static_cast<std::size_t>(end - text.data());
     if (pos == text.size()) return invalid("missing unit");
     const char letter = text[pos++];
@@ -48,8 +56,7 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
       return invalid(known ? "units must appear once each, largest first" : "unknown unit");
     }
     next_unit = unit + 1;
-    const auto max = std::numeric_limits<std::chrono::seconds::rep>::max();
-    if (number > (max - total) / kUnits[unit].seconds) return invalid("duration too large");
+    if (number > (kMaxSeconds - total) / kUnits[unit].seconds) return too_large();
     total += number * kUnits[unit].seconds;
   }
   return std::chrono::seconds(total);

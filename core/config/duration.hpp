@@ -11,7 +11,8 @@ namespace capsync::config {
 
 // Parses one or more <digits><unit> parts, units d, h, m, s, each at most once and largest
 // first ("1h30m", not "30m1h"). Zero is accepted ("0s"); callers that need a positive
-// duration check it themselves. Fails with Errc::invalid_argument and a message that says
+// duration check it themselves. A duration longer than steady_clock can hold (about 292
+// years) is "duration too large". Fails with Errc::invalid_argument and a message that says
 // what is wrong and what is accepted.
 Result<std::chrono::seconds> parse_duration(std::string_view text);
 

@@ -15,7 +15,8 @@ std::optional<std::string> path_value(MapReader& reader, const Entry& entry, std
 
 }  // namespace
 
-bool read_secret(MapReader& reader, std::string_view key, const Environment& env, Secret& out, bool required) {
+std::optional<std::string> read_secret(MapReader& reader, std::string_view key, const Environment& env, Secret& out,
+                                       bool required) {
   Diagnostics& diags = reader.diagnostics();
   const std::string file_key = fmt::format("{}_file", key);
   const std::string credential_key = fmt::format("{}_credential", key);
@@ -33,7 +34,7 @@ bool read_secret(MapReader& reader, std::string_view key, const Environment& env
   if (file && credential) {
     diags.error(credential->key_mark, credential->path,
                 fmt::format("set only one of \"{}\" and \"{}\"", file_key, credential_key));
-    return false;
+    return std::nullopt;
   }
   if (!file && !credential) {
     if (required && !inline_value) {
@@ -41,33 +42,33 @@ bool read_secret(MapReader& reader, std::string_view key, const Environment& env
                   fmt::format("missing required secret \"{}\" (set \"{}: /path\" or \"{}: name\")", key, file_key,
                               credential_key));
     }
-    return false;
+    return std::nullopt;
   }
 
   const Entry& entry = file ? *file : *credential;
   std::string path;
   if (file) {
     auto value = path_value(reader, entry, "an absolute file path");
-    if (!value) return false;
+    if (!value) return std::nullopt;
     if (!value->starts_with('/')) {
       diags.error(entry.mark, entry.path, fmt::format("must be an absolute path, got \"{}\"", *value));
-      return false;
+      return std::nullopt;
     }
     path = std::move(*value);
   } else {
     auto name = path_value(reader, entry, "a credential name");
-    if (!name) return false;
+    if (!name) return std::nullopt;
     if (name->find('/') != std::string::npos || *name == "." || *name == "..") {
       diags.error(entry.mark, entry.path,
                   fmt::format("a credential name is a file name inside $CREDENTIALS_DIRECTORY, got \"{}\"", *name));
-      return false;
+      return std::nullopt;
     }
     if (env.credentials_directory.empty()) {
       diags.error(entry.key_mark, entry.path,
                   fmt::format("$CREDENTIALS_DIRECTORY is not set (systemd sets it for units with "
                               "LoadCredential={}:...); outside systemd use \"{}\"",
                               *name, file_key));
-      return false;
+      return std::nullopt;
     }
     path = fmt::format("{}/{}", env.credentials_directory, *name);
   }
@@ -75,21 +76,22 @@ bool read_secret(MapReader& reader, std::string_view key, const Environment& env
   auto read = read_secret_file(path);
   if (!read) {
     diags.error(entry.key_mark, entry.path, read.error().message());
-    return false;
+    return std::nullopt;
   }
   if (read->readable_by_others) {
     diags.warning(entry.key_mark, entry.path,
                   fmt::format("secret file \"{}\" is readable by group or others; restrict it with chmod 600", path));
   }
   out = std::move(read->value);
-  return true;
+  return path;
 }
 
-bool read_secret(MapReader& reader, std::string_view key, const Environment& env, std::optional<Secret>& out) {
+std::optional<std::string> read_secret(MapReader& reader, std::string_view key, const Environment& env,
+                                       std::optional<Secret>& out) {
   Secret value;
-  if (!read_secret(reader, key, env, value, /*required=*/false)) return false;
-  out = std::move(value);
-  return true;
+  auto path = read_secret(reader, key, env, value, /*required=*/false);
+  if (path) out = std::move(value);
+  return path;
 }
 
 void reject_secret(MapReader& reader, std::string_view key, std::string_view message) {

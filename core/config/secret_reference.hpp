@@ -3,6 +3,7 @@
 // "X_file: /absolute/path" or "X_credential: name" (a file in $CREDENTIALS_DIRECTORY).
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/config/yaml_reader.hpp"
@@ -10,9 +11,11 @@
 namespace capsync::config::detail {
 
 // Declares X, X_file and X_credential on reader; refuses an inline X; reads the file.
-// Returns true when out was set. Errors point at the key; no message holds the secret.
-bool read_secret(MapReader& reader, std::string_view key, const Environment& env, Secret& out, bool required);
-bool read_secret(MapReader& reader, std::string_view key, const Environment& env, std::optional<Secret>& out);
+// Returns the path read when out was set. Errors point at the key; no message holds the secret.
+std::optional<std::string> read_secret(MapReader& reader, std::string_view key, const Environment& env, Secret& out,
+                                       bool required);
+std::optional<std::string> read_secret(MapReader& reader, std::string_view key, const Environment& env,
+                                       std::optional<Secret>& out);
 
 // Declares X, X_file and X_credential; reports each that is present as an error with message.
 void reject_secret(MapReader& reader, std::string_view key, std::string_view message);

@@ -4,6 +4,7 @@
 // it needs and never sees YAML.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +97,9 @@ struct ConnectionConfig {
   CapsuleSettings capsule;
   AccountingSettings accounting;
   SyncOptions sync;
+  // The file each secret was read from, by key ("capsule.token" -> "/etc/capsync/acme-token"):
+  // a reload reports a secret moved to another file even when its content is the same.
+  std::map<std::string, std::string> secret_files;
 };
 
 struct Config {

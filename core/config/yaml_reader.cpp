@@ -170,7 +170,8 @@ bool MapReader::integer(std::string_view key, int& out, int min, int max) {
   return true;
 }
 
-bool MapReader::duration(std::string_view key, std::chrono::seconds& out, std::chrono::seconds min) {
+bool MapReader::duration(std::string_view key, std::chrono::seconds& out, std::chrono::seconds min,
+                         std::chrono::seconds max) {
   auto entry = scalar(key, "a duration");
   if (!entry) return false;
   auto parsed = parse_duration(entry->value.Scalar());
@@ -181,6 +182,11 @@ bool MapReader::duration(std::string_view key, std::chrono::seconds& out, std::c
   }
   if (*parsed < min) {
     diagnostics_->error(entry->mark, entry->path, fmt::format("must be at least {}", format_duration(min)));
+    return false;
+  }
+  if (*parsed > max) {
+    diagnostics_->error(entry->mark, entry->path,
+                        fmt::format("must be at most {}, got {}", format_duration(max), quote_value(entry->value)));
     return false;
   }
   out = *parsed;

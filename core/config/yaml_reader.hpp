@@ -76,7 +76,9 @@ class MapReader {
   std::optional<Entry> string(std::string_view key, std::optional<std::string>& out);
   bool boolean(std::string_view key, bool& out);
   bool integer(std::string_view key, int& out, int min, int max);
-  bool duration(std::string_view key, std::chrono::seconds& out, std::chrono::seconds min);
+  // A duration in [min, max]: every duration has an upper bound an operator would accept, so
+  // no later arithmetic on it can overflow.
+  bool duration(std::string_view key, std::chrono::seconds& out, std::chrono::seconds min, std::chrono::seconds max);
 
   // One of names (enum spelling); returns the index. Reports the value with a suggestion.
   std::optional<std::size_t> choice(std::string_view key, std::span<const std::string_view> names,

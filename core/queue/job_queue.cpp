@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/queue/saturating.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::queue {
@@ -101,7 +102,9 @@ JobQueue::JobQueue(store::Database& db, QueueOptions options)
 
 std::int64_t JobQueue::backoff_ms(int attempts) {
   std::int64_t delay = std::max<std::int64_t>(options_.backoff_base_ms, 1);
-  for (int i = 1; i < attempts && delay < options_.backoff_cap_ms; ++i) delay *= 2;
+  // Doubling stops at the cap, so it can never overflow whatever the cap is.
+  for (int i = 1; i < attempts && delay < options_.backoff_cap_ms; ++i)
+    delay = delay > options_.backoff_cap_ms / 2 ? options_.backoff_cap_ms : delay * 2;
   delay = std::min(delay, options_.backoff_cap_ms);
   std::uniform_int_distribution<std::int64_t> jitter(0, delay / 2);
   return delay - delay / 2 + jitter(rng_);
@@ -275,7 +278,7 @@ Status JobQueue::fail(std::int64_t id, std::string_view owner, std::string_view 
   if (!job) return job.error();
   const int attempts = job->attempts + 1;
   Status s = attempts >= job->max_attempts ? make_dead(*job, attempts, error, now_ms)
-                                           : release(*job, now_ms + backoff_ms(attempts), attempts, error);
+                                           : release(*job, saturating_add(now_ms, backoff_ms(attempts)), attempts, error);
   if (!s) return s.error().with_context(fmt::format("Failed to fail job {}", id));
   return tx->commit();
 }

@@ -206,6 +206,51 @@ TEST_CASE("SIGHUP with a valid config adding a connection shows it in status") {
   CHECK(p.wait_for_output("Stopped the sync timers of connection acme"));
 }
 
+TEST_CASE("SIGHUP with a secret file that is a FIFO is refused and the admin socket keeps answering") {
+  Scenario s;
+  auto& p = s.start_ready();
+  const auto fifo = s.dir() / "fifo-token";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string yaml = read_file(s.config());
+  const std::string token = "token_file: " + (s.dir() / "capsule-token").string();
+  yaml.replace(yaml.find(token), token.size(), "token_file: " + fifo.string());
+  write_file(s.config(), yaml);
+  const std::size_t from = s.notify().messages().size();
+  p.signal(SIGHUP);
+  REQUIRE(s.notify().wait_for("READY=1", 10s, from) >= 0);
+  INFO(p.output());
+  CHECK(p.wait_for_output(fmt::format("secret file \"{}\" is a FIFO, not a regular file", fifo.string())));
+  CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+}
+
+TEST_CASE("SIGHUP with changed provider URLs keeps the ones in use and says a restart is needed") {
+  Scenario s;
+  auto& p = s.start_ready();
+  const auto reload = [&] {
+    const std::size_t from = s.notify().messages().size();
+    p.signal(SIGHUP);
+    REQUIRE(s.notify().wait_for("READY=1", 10s, from) >= 0);
+  };
+  // The connectors are built from the first URLs: a reload must not claim the new ones are used.
+  std::string moved = read_file(s.config());
+  const std::string urls = "      base_url: https://api.example.com\n      token_url: https://id.example.com/token\n";
+  moved.insert(moved.find("      client_id:"), urls);
+  write_file(s.config(), moved);
+  reload();
+  INFO(p.output());
+  CHECK(p.wait_for_output("Reloaded configuration: connection acme: accounting.base_url https://api.xero.com -> "
+                          "https://api.example.com needs a restart; still using https://api.xero.com"));
+  CHECK(p.wait_for_output("Reloaded configuration: connection acme: accounting.token_url "
+                          "https://identity.xero.com/connect/token -> https://id.example.com/token needs a restart; "
+                          "still using https://identity.xero.com/connect/token"));
+  CHECK_THAT(p.output(), !Catch::Contains("nothing changed"));
+  // The old URLs are still the ones in force: going back to them changes nothing.
+  s.write_config({"acme"});
+  reload();
+  CHECK(p.wait_for_output("Reloaded configuration, nothing changed"));
+  CHECK(p.running());
+}
+
 TEST_CASE("SIGTERM exits 0 within the grace period and an unfinished job runs again at the next start") {
   Scenario s;
   s.set_grace("1s");

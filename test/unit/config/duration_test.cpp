@@ -37,6 +37,18 @@ TEST_CASE("parse_duration refuses anything else and says why", "[config][duratio
   CHECK_THAT(message("2H"), Catch::StartsWith("unknown unit"));
   CHECK_THAT(message("99999999999999999999s"), Catch::StartsWith("duration too large"));
   CHECK_THAT(message("999999999999999d"), Catch::StartsWith("duration too large"));
+  // Fits the seconds count but not steady_clock's nanoseconds, which the daemon's timers use.
+  CHECK_THAT(message("106752d"), Catch::StartsWith("duration too large"));
+  CHECK_THAT(message("106751d23h59m59s"), Catch::StartsWith("duration too large"));
+  CHECK_THAT(message("10000000000000d"), Catch::StartsWith("duration too large"));
+}
+
+TEST_CASE("parse_duration accepts up to what steady_clock holds", "[config][duration]") {
+  REQUIRE(parse_duration("106751d").ok());
+  CHECK(*parse_duration("106751d") == std::chrono::days(106751));
+  // Converting the longest accepted duration to the clock's nanoseconds does not wrap.
+  const auto ns = std::chrono::duration_cast<std::chrono::steady_clock::duration>(*parse_duration("106751d"));
+  CHECK(ns.count() > 0);
 }
 
 TEST_CASE("format_duration gives the shortest form that parses back", "[config][duration]") {

@@ -342,3 +342,118 @@ TEST_CASE("an http:// redirect_uri must be loopback; https:// may name any host"
     CHECK(r.config->connections[0].accounting.redirect_uri == ok);
   }
 }
+
+TEST_CASE("durations above their bound are refused at the value", "[config]") {
+  Credentials creds;
+  // The values of the reported busy loop: they passed, and the timers wrapped into the past.
+  const LoadResult r = load(with_acme("shutdown_grace: 2h\n"
+                                      "queue:\n"
+                                      "  retention: 100000000000000000d\n"
+                                      "  lease: 3d\n"
+                                      "  backoff: 2d\n"
+                                      "  backoff_cap: 8d\n",
+                                      "    sync:\n"
+                                      "      interval: 200000d\n"
+                                      "      capsule_poll: 110000d\n"
+                                      "      full_reconcile: 31d\n"),
+                            creds.env);
+  const Strings t = texts(r);
+  REQUIRE(t.size() == 8);
+  CHECK(t[0] == "capsync.yaml:1:17: shutdown_grace: must be at most 1h, got \"2h\"");
+  CHECK_THAT(t[1], Catch::StartsWith("capsync.yaml:3:14: queue.retention: invalid duration \"100000000000000000d\": "
+                                     "duration too large"));
+  CHECK(t[2] == "capsync.yaml:4:10: queue.lease: must be at most 1d, got \"3d\"");
+  CHECK(t[3] == "capsync.yaml:5:12: queue.backoff: must be at most 1d, got \"2d\"");
+  CHECK(t[4] == "capsync.yaml:6:16: queue.backoff_cap: must be at most 7d, got \"8d\"");
+  // Longer than the daemon's clock can hold at all.
+  CHECK(t[5] == "capsync.yaml:16:17: connections[0].sync.interval: invalid duration \"200000d\": duration too large "
+                "(at most 106751d)");
+  CHECK(t[6] == "capsync.yaml:17:21: connections[0].sync.capsule_poll: invalid duration \"110000d\": duration too "
+                "large (at most 106751d)");
+  CHECK(t[7] == "capsync.yaml:18:23: connections[0].sync.full_reconcile: must be at most 30d, got \"31d\"");
+  CHECK_FALSE(r.ok());
+
+  const Strings within_clock = texts(load(with_acme("", "    sync:\n      interval: 31d\n      capsule_poll: 25h\n"), creds.env));
+  CHECK(within_clock ==
+        Strings{"capsync.yaml:10:17: connections[0].sync.interval: must be at most 30d, got \"31d\"",
+                "capsync.yaml:11:21: connections[0].sync.capsule_poll: must be at most 1d, got \"25h\""});
+
+  // The bounds themselves are accepted.
+  const LoadResult edge = load(with_acme("shutdown_grace: 1h\nqueue:\n  retention: 3650d\n  lease: 1d\n"
+                                         "  backoff: 1d\n  backoff_cap: 7d\n",
+                                         "    sync:\n      interval: 30d\n      capsule_poll: 1d\n"
+                                         "      full_reconcile: 30d\n"),
+                               creds.env);
+  CHECK(texts(edge).empty());
+  REQUIRE(edge.ok());
+  CHECK(edge.config->queue.retention == std::chrono::days(3650));
+  CHECK(edge.config->connections[0].sync.interval == std::chrono::days(30));
+}
+
+TEST_CASE("an http:// URL to another machine is refused: tokens never cross the network in clear", "[config]") {
+  Credentials creds;
+  const auto only = [&](std::string_view key, std::string_view url) {
+    const LoadResult r = load(with_acme("", fmt::format("      {}: {}\n", key, url)), creds.env);
+    CHECK_FALSE(r.ok());
+    const Strings t = texts(r);
+    REQUIRE(t.size() == 1);
+    return t[0];
+  };
+  for (std::string_view key : {"base_url", "token_url", "authorize_url"}) {
+    CAPTURE(key);
+    CHECK(only(key, "http://api.example.com/v2") ==
+          fmt::format("capsync.yaml:9:{}: connections[0].accounting.{}: http:// would send tokens in clear text: use "
+                      "https://, or http:// only to this machine (127.0.0.0/8, [::1] or localhost), got "
+                      "\"http://api.example.com/v2\"",
+                      key.size() + 9, key));
+  }
+  const LoadResult capsule = load("connections:\n  - name: acme\n    capsule:\n      base_url: http://10.0.0.5:8080\n"
+                                  "      token_credential: capsule\n" +
+                                      std::string(kAcme.substr(kAcme.find("    accounting:"))),
+                                  creds.env);
+  CHECK(texts(capsule) == Strings{"capsync.yaml:4:17: connections[0].capsule.base_url: http:// would send tokens in "
+                                  "clear text: use https://, or http:// only to this machine (127.0.0.0/8, [::1] or "
+                                  "localhost), got \"http://10.0.0.5:8080\""});
+  // A name that merely starts like a loopback address is another machine.
+  CHECK(only("base_url", "http://127.0.0.1.example.com/") ==
+        "capsync.yaml:9:17: connections[0].accounting.base_url: expected an http:// or https:// URL, got "
+        "\"http://127.0.0.1.example.com/\"");
+  CHECK(only("token_url", "http:///token") ==
+        "capsync.yaml:9:18: connections[0].accounting.token_url: expected an http:// or https:// URL, got "
+        "\"http:///token\"");
+  // User info is refused without echoing it: it may be a password.
+  const std::string with_password = only("base_url", "https://admin:hunter2@api.xero.com");
+  CHECK(with_password == "capsync.yaml:9:17: connections[0].accounting.base_url: must not contain a user name or "
+                         "password (\"user@\" before the host): credentials go in their own keys, never in a URL");
+
+  for (const char* url : {"http://127.0.0.1:9000", "http://127.5.6.7/v2", "http://[::1]:8080/x", "http://localhost:1234",
+                          "https://api.example.com/v2"}) {
+    CAPTURE(url);
+    for (std::string_view key : {"base_url", "token_url", "authorize_url"}) {
+      const LoadResult r = load(with_acme("", fmt::format("      {}: {}\n", key, url)), creds.env);
+      CHECK(texts(r).empty());
+    }
+  }
+}
+
+TEST_CASE("a redirect_uri names its loopback host as capsyncd listens on it, without user info", "[config]") {
+  Credentials creds;
+  const auto only = [&](std::string_view url) {
+    const Strings t = texts(load(with_acme("", fmt::format("      redirect_uri: {}\n", url)), creds.env));
+    REQUIRE(t.size() == 1);
+    return t[0];
+  };
+  CHECK(only("http://127.0.0.2:8765/callback") ==
+        "capsync.yaml:9:21: connections[0].accounting.redirect_uri: an http:// redirect_uri must name its loopback "
+        "host as 127.0.0.1, [::1] or localhost, the addresses capsyncd listens on and providers accept, got "
+        "\"http://127.0.0.2:8765/callback\"");
+  CHECK_THAT(only("http://localhost.localdomain:8765/callback"),
+             Catch::StartsWith("capsync.yaml:9:21: connections[0].accounting.redirect_uri: an http:// redirect_uri "
+                               "must name a loopback host such as 127.0.0.1, where capsyncd listens"));
+  CHECK_THAT(only("http://127.0.0.1.example.com:8765/callback"),
+             Catch::EndsWith("expected an http:// or https:// URL, got \"http://127.0.0.1.example.com:8765/callback\""));
+  CHECK_THAT(only("http://me@127.0.0.1:8765/callback"), Catch::EndsWith("must not contain a user name or password "
+                                                                        "(\"user@\" before the host): credentials go "
+                                                                        "in their own keys, never in a URL"));
+  CHECK_THAT(only("https://me:pw@capsync.example.com/callback"), Catch::Contains("must not contain a user name"));
+}

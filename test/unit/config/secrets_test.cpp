@@ -104,7 +104,7 @@ TEST_CASE("unusable secret references are errors at the key", "[config][secret]"
         "capsync.yaml:4:7: connections[0].capsule.token_file: cannot read secret file \"/nonexistent/token\": No "
         "such file or directory");
   CHECK(only("token_file: " + dir.path(), creds.env) ==
-        fmt::format("capsync.yaml:4:7: connections[0].capsule.token_file: secret file \"{}\" is not a regular file",
+        fmt::format("capsync.yaml:4:7: connections[0].capsule.token_file: secret file \"{}\" is a directory, not a regular file",
                     dir.path()));
   const std::string empty = dir.write("empty", "\n");
   CHECK(only("token_file: " + empty, creds.env) ==
@@ -164,4 +164,15 @@ TEST_CASE("no diagnostic ever contains a secret value", "[config][secret]") {
     CHECK(text.find(kClientSecret) == std::string::npos);
     CHECK(text.find(leaky) == std::string::npos);
   }
+}
+
+TEST_CASE("the file each secret was read from is recorded, for reload reports", "[config][secret]") {
+  Credentials creds;
+  TempDir dir;
+  const std::string token = dir.write("token", "abc\n");
+  const LoadResult r = load(config_with_token("token_file: " + token), creds.env);
+  REQUIRE(r.ok());
+  CHECK(r.config->connections[0].secret_files ==
+        std::map<std::string, std::string>{{"accounting.client_secret", creds.dir.path() + "/client-secret"},
+                                           {"capsule.token", token}});
 }

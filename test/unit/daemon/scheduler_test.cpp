@@ -1,5 +1,6 @@
 #include "daemon/scheduler.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 using namespace capsync;
@@ -54,4 +55,31 @@ TEST_CASE("periodic jobs are deduplicated per kind and connection") {
   const auto full = periodic_job(kind_full_reconcile, "acme");
   CHECK(full.dedupe_key == "full_reconcile:acme");
   CHECK(full.priority < pull.priority);
+}
+
+TEST_CASE("huge periods wait long instead of wrapping into a busy loop") {
+  // Periods of the reported incident: steady_clock holds about 292 years in nanoseconds, so
+  // 200000 days wrapped into the past and every timer fired at once, again and again.
+  boost::asio::io_context io;
+  std::vector<std::string> kinds;
+  Scheduler scheduler(io.get_executor(), [&](const queue::JobSpec& spec) { kinds.push_back(spec.kind); }, 7);
+  config::ConnectionConfig c;
+  c.name = "acme";
+  c.sync.interval = std::chrono::days{200000};
+  c.sync.capsule_poll = std::chrono::days{110000};
+  c.sync.full_reconcile = std::chrono::days{200000};
+  scheduler.apply({c});
+  // poll_one() runs one handler that is due now: timers in the future run nothing, whatever the
+  // clock does, and a wrapped timer would be due again at every call.
+  for (int i = 0; i < 200; ++i) io.poll_one();
+  CHECK(kinds == std::vector<std::string>{"pull", "capsule_poll"});  // the initial sync only
+  scheduler.stop();
+  io.poll();
+}
+
+TEST_CASE("jitter of a period beyond the longest timer is that of the longest timer") {
+  std::mt19937_64 rng(3);
+  const auto d = jittered(std::chrono::milliseconds::max(), rng);
+  CHECK(d >= max_timer_period);
+  CHECK(d <= max_timer_period + max_timer_period / 20);
 }

@@ -1,6 +1,7 @@
 #include "core/queue/job_queue.hpp"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <set>
 
 #include "core/store/database.hpp"
@@ -181,6 +182,34 @@ TEST_CASE("queue: backoff is capped and jitter varies") {
     seen.insert(wait);
   }
   CHECK(seen.size() > 10);
+}
+
+TEST_CASE("queue: a huge backoff saturates instead of wrapping into the past") {
+  capsync::test::TempDir dir;
+  auto db = Database::open(dir.file("capsync.db"), {});
+  REQUIRE(db.ok());
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  JobQueue doubling{**db, QueueOptions{.backoff_base_ms = 1, .backoff_cap_ms = kMax, .seed = 5}};
+  // 100 doublings of 1 ms would overflow long before the cap.
+  CHECK(doubling.backoff_ms(100) >= kMax / 2);
+
+  JobQueue queue{**db, QueueOptions{.backoff_base_ms = kMax, .backoff_cap_ms = kMax, .seed = 5}};
+  auto id = queue.enqueue(JobSpec{.kind = "push_party", .connection = "acme"}, kT0);
+  REQUIRE(id.ok());
+  auto job = queue.claim("w1", kT0, kLease);
+  REQUIRE(job.ok());
+  REQUIRE(job->has_value());
+  // A failure late in the clock's range: now + backoff is past its end.
+  constexpr std::int64_t kLate = kMax - 1'000;
+  REQUIRE(queue.fail(*id, "w1", "boom", kLate));
+  auto failed = queue.get(*id);
+  REQUIRE(failed.ok());
+  REQUIRE(failed->has_value());
+  CHECK((*failed)->run_after_ms == kMax);
+  // Not due again: the retry is as far away as the clock goes, not wrapped into the past.
+  auto again = queue.claim("w1", kLate + 500, kLease);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->has_value());
 }
 
 TEST_CASE("queue: dead jobs are retried one by one or all at once") {
