@@ -220,4 +220,6 @@ void AdminServer::stop() {
   }
 }
 
+std::size_t AdminServer::sessions() const { return state_->guard.sessions(); }
+
 }  // namespace capsync::daemon

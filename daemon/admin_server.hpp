@@ -60,6 +60,9 @@ class AdminServer final {
   // cancelled (Tasks::cancel_all) or their client goes.
   void stop();
 
+  // Sessions open now (silent clients included).
+  std::size_t sessions() const;
+
   struct State;
 
  private:

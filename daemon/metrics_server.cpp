@@ -169,4 +169,6 @@ std::uint16_t MetricsServer::port() const {
   return ec ? 0 : endpoint.port();
 }
 
+std::size_t MetricsServer::sessions() const { return state_->guard.sessions(); }
+
 }  // namespace capsync::daemon

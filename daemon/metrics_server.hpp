@@ -46,6 +46,9 @@ class MetricsServer final {
   // The bound port (0 before start() or without an address).
   std::uint16_t port() const;
 
+  // Sessions open now (silent clients included).
+  std::size_t sessions() const;
+
   struct State;
 
  private:
