@@ -71,7 +71,10 @@ std::optional<ListenerGuard::Session> ListenerGuard::admit(std::function<void()>
 }
 
 asio::awaitable<void> ListenerGuard::accept_failed(boost::system::error_code ec) {
-  if (ec != asio::error::no_descriptors && ec.value() != ENFILE) {
+  // Out of descriptors or kernel memory: accepting again at once would fail the same way.
+  const bool exhausted = ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+                         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+  if (!exhausted) {
     log::warning({}, "Failed to accept a connection on the {}: {}, ignoring", options_.name, ec.message());
     co_return;
   }

@@ -3,8 +3,9 @@
 // clients misbehave. It caps the sessions open at once: a new client beyond the cap closes
 // the session that has waited longest for a request (a silent client), and is refused only
 // when every session is busy answering. When accept() fails because the process is out of
-// file descriptors (EMFILE, ENFILE) it closes the oldest idle session and waits a short while
-// before accepting again, instead of spinning, and says so once per episode.
+// file descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM) it closes the oldest
+// idle session and waits a short while before accepting again, instead of spinning, and says
+// so once per episode.
 // Single-threaded: every member belongs to the executor's thread.
 
 #include <chrono>
@@ -57,8 +58,8 @@ class ListenerGuard final {
   // oldest idle session first. nullopt: every session is busy, refuse this one. `close` ends
   // the session (closes its socket) when it is closed to make room.
   std::optional<Session> admit(std::function<void()> close);
-  // Call when accept() failed with `ec`. Out of file descriptors: frees one and waits before
-  // the next accept. Any other error is logged and the next accept follows at once.
+  // Call when accept() failed with `ec`. Out of file descriptors (or memory): frees one and
+  // waits before the next accept. Any other error is logged and the next accept follows at once.
   boost::asio::awaitable<void> accept_failed(boost::system::error_code ec);
   // Call when accept() succeeded. An episode of EMFILE ends after a minute without one.
   void accepted();
