@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "test/scenario/sync_world.hpp"
@@ -52,5 +54,34 @@ TEST_CASE("SIGTERM during a slow provider request exits 0 and the next start com
   world.start_daemon();
   CHECK(world.binding_of_contact(world.remote_id("c-1")) == "11");
   CHECK(world.binding_of_contact(world.remote_id("c-2")).has_value());
+  CHECK(world.query_text("SELECT count(*) FROM jobs WHERE state IN ('ready','running','dead')") == "0");
+}
+
+TEST_CASE("SIGTERM while an admin command waits on a slow provider request exits 0", "[scenario][lifecycle]") {
+  Seed seed;
+  seed.party(organisation(11, "Acme Ltd"))
+      .contact(xero_contact("c-1", "Acme Ltd"))
+      .invoice(xero_invoice("c-1", "INV-1", "120.00", 10));
+  WorldOptions options;
+  options.shutdown_grace = "1s";
+  SyncWorld world(seed, options);
+  world.start_daemon();
+  world.clear_requests();
+  auto armed = world.admin("POST", "/_admin/faults",
+                           R"({"prefix":"/xero/api.xro/2.0/Contacts","method":"GET","kind":"delay",)"
+                           R"("delay_ms":30000,"count":1})");
+  REQUIRE(armed.status == 200);
+  // `capsyncctl plan` reads both sides through the daemon's connectors, in an admin session.
+  std::thread plan([&] { (void)world.ctl({"plan", "acme"}); });
+  const bool waiting = wait_until([&] { return contacts_read_started(world); }, 30s);
+  ::kill(world.daemon_pid(), SIGTERM);
+  const auto code = world.wait_daemon_exit(20s);
+  plan.join();
+  INFO(world.daemon_log());
+  REQUIRE(waiting);
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  world.start_daemon();
+  CHECK(world.binding_of_contact(world.remote_id("c-1")) == "11");
   CHECK(world.query_text("SELECT count(*) FROM jobs WHERE state IN ('ready','running','dead')") == "0");
 }
