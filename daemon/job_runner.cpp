@@ -327,8 +327,8 @@ void JobRunner::stop(milliseconds grace, std::function<void(int)> done) {
   });
 }
 
-int JobRunner::release() {
-  if (released_) return 0;
+void JobRunner::release() {
+  if (released_) return;
   released_ = true;
   const std::int64_t now = unix_now_ms();
   for (std::int64_t id : running_) {
@@ -338,7 +338,6 @@ int JobRunner::release() {
   }
   if (!running_.empty())
     log::notice({}, "Returned {} unfinished job(s) to the queue for the next start", running());
-  return running();
 }
 
 void JobRunner::abandon() {

@@ -104,8 +104,8 @@ class JobRunner final {
   // True (and stopping) when the store has latched a fatal error.
   bool check_fatal();
   void finish_stop();
-  // Gives the running jobs back to the queue; returns how many.
-  int release();
+  // Gives the running jobs back to the queue (once) and drops their results.
+  void release();
   void changed() {
     if (changed_) changed_();
   }
