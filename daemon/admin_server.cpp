@@ -11,8 +11,6 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read_until.hpp>
@@ -22,6 +20,8 @@
 
 #include "core/log/log.hpp"
 #include "daemon/admin_protocol.hpp"
+#include "daemon/listener_guard.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -51,11 +51,17 @@ bool peer_allowed(uid_t uid, gid_t gid, const AdminAccess& access) {
 }
 
 struct AdminServer::State {
-  State(asio::any_io_executor executor, Options o, Handler h)
-      : acceptor(std::move(executor)), options(std::move(o)), handler(std::move(h)) {}
+  State(asio::any_io_executor executor, Options o, Handler h, Tasks& t)
+      : acceptor(executor),
+        options(std::move(o)),
+        handler(std::move(h)),
+        tasks(t),
+        guard(executor, {.name = "admin socket", .max_sessions = options.max_sessions}) {}
   stream::acceptor acceptor;
   Options options;
   Handler handler;
+  Tasks& tasks;
+  ListenerGuard guard;
   AdminAccess access;
   bool stopped = false;
 };
@@ -91,12 +97,18 @@ Status remove_stale_socket(const std::string& path) {
   return {};
 }
 
-asio::awaitable<void> write_line(stream::socket& socket, std::string line) {
+// False when the client did not take the answer within the write timeout (or went away).
+asio::awaitable<bool> write_line(const AdminServer::State& state, stream::socket& socket, std::string line) {
   line.push_back('\n');
-  co_await asio::async_write(socket, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+  asio::steady_timer deadline(socket.get_executor(), state.options.write_timeout);
+  auto result = co_await (asio::async_write(socket, asio::buffer(line), asio::as_tuple(asio::use_awaitable)) ||
+                          deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
+  co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
 }
 
-asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream::socket socket) {
+asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, std::shared_ptr<stream::socket> shared,
+                              ListenerGuard::Session slot) {
+  stream::socket& socket = *shared;
   ucred cred{};
   socklen_t len = sizeof(cred);
   if (getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
@@ -119,7 +131,7 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream:
     if (result.index() == 1) co_return;  // idle for too long
     auto [ec, n] = std::get<0>(result);
     if (ec == asio::error::not_found) {
-      co_await write_line(socket, admin::error_response("request too long"));
+      co_await write_line(*state, socket, admin::error_response("request too long"));
       co_return;
     }
     if (ec) co_return;  // peer closed (eof) or reset
@@ -130,12 +142,15 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, stream:
     if (!allowed) {
       // Answered only after the request is read: closing with unread data would reset the
       // connection and the client would never see why.
-      co_await write_line(socket, admin::error_response("permission denied: this user may not use the capsync admin "
-                                                        "socket (ask for membership of its group)"));
+      co_await write_line(*state, socket, admin::error_response("permission denied: this user may not use the "
+                                                                "capsync admin socket (ask for membership of its "
+                                                                "group)"));
       co_return;
     }
+    slot.idle(false);  // answering: not to be closed to make room
     std::string answer = co_await state->handler(std::move(line));
-    co_await write_line(socket, std::move(answer));
+    if (!co_await write_line(*state, socket, std::move(answer))) co_return;
+    slot.idle(true);
   }
 }
 
@@ -144,17 +159,25 @@ asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
     auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (state->stopped || ec == asio::error::operation_aborted) co_return;
     if (ec) {
-      log::warning({}, "Failed to accept an admin connection: {}, ignoring", ec.message());
+      co_await state->guard.accept_failed(ec);
       continue;
     }
-    asio::co_spawn(state->acceptor.get_executor(), session(state, std::move(socket)), asio::detached);
+    state->guard.accepted();
+    auto shared = std::make_shared<stream::socket>(std::move(socket));
+    auto slot = state->guard.admit([weak = std::weak_ptr<stream::socket>(shared)] {
+      boost::system::error_code ignored;
+      if (auto s = weak.lock()) s->close(ignored);
+    });
+    if (!slot) continue;  // every session is busy answering: this client is closed
+    state->tasks.spawn("an admin socket session", Tasks::Policy::contained,
+                       session(state, std::move(shared), std::move(*slot)));
   }
 }
 
 }  // namespace
 
-AdminServer::AdminServer(asio::any_io_executor executor, Options options, Handler handler)
-    : state_(std::make_shared<State>(std::move(executor), std::move(options), std::move(handler))) {}
+AdminServer::AdminServer(asio::any_io_executor executor, Options options, Handler handler, Tasks& tasks)
+    : state_(std::make_shared<State>(std::move(executor), std::move(options), std::move(handler), tasks)) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -183,7 +206,7 @@ Status AdminServer::start() {
     return make_error(Errc::io, "cannot give {} to group {}: {}", path, *state_->options.group, std::strerror(errno));
   if (chmod(path.c_str(), 0660) != 0)
     return make_error(Errc::io, "cannot set the mode of {}: {}", path, std::strerror(errno));
-  asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), asio::detached);
+  state_->tasks.spawn("the admin socket", Tasks::Policy::essential, accept_loop(state_));
   return {};
 }
 
@@ -196,5 +219,7 @@ void AdminServer::stop() {
     unlink(state_->options.path.c_str());
   }
 }
+
+std::size_t AdminServer::sessions() const { return state_->guard.sessions(); }
 
 }  // namespace capsync::daemon

@@ -6,8 +6,6 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
@@ -31,6 +29,7 @@
 #include "daemon/daemon_status.hpp"
 #include "daemon/job_runner.hpp"
 #include "daemon/scheduler.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -204,6 +203,15 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     finish(*p, co_await connected(name));
   }
 
+  // Ends a manual connect nobody finished within the timeout.
+  asio::awaitable<void> expire(std::string name, std::shared_ptr<Pending> p) {
+    p->expiry.expires_after(timeout);
+    auto [ec] = co_await p->expiry.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || p->outcome || p->finishing) co_return;
+    finish(*p, make_error(Errc::timeout, "no redirected URL was given within {} s; run `capsyncctl connect --manual "
+                                         "{}` again", timeout.count(), name));
+  }
+
   // The operator may have fixed a password or memorable word file since the config was last
   // read: the connection's login is taken from the files as they are now. Nothing else of the
   // config changes before a reload.
@@ -300,14 +308,9 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     if (!url) co_return admin::error_response(url.error().message());
     pending[name] = p;
     if (p->manual) {
-      p->expiry.expires_after(timeout);
-      p->expiry.async_wait([p, name, t = timeout](boost::system::error_code ec) {
-        if (ec || p->outcome || p->finishing) return;
-        finish(*p, make_error(Errc::timeout, "no redirected URL was given within {} s; run `capsyncctl connect "
-                                             "--manual {}` again", t.count(), name));
-      });
+      daemon.tasks().spawn(fmt::format("the manual connect of {}", name), Tasks::Policy::contained, expire(name, p));
     } else {
-      asio::co_spawn(executor, listen(name, p), asio::detached);
+      daemon.tasks().spawn(fmt::format("the connect of {}", name), Tasks::Policy::contained, listen(name, p));
     }
     log::info({.connection = name}, "Authorization of connection {} started over the admin socket{}", name,
               p->manual ? " (the redirected URL is to be pasted)" : fmt::format(", waiting for the redirect to {}",

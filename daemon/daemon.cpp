@@ -90,20 +90,22 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
     : io_(io),
       config_(std::move(config)),
       options_(std::move(options)),
+      tasks_(io.get_executor(), [this](const std::string& loop, const std::string&) { loop_failed(loop); }),
       lock_(std::move(lock)),
       db_(std::move(db)),
       queue_(std::make_unique<queue::JobQueue>(
           *db_, queue::QueueOptions{.backoff_base_ms = milliseconds(config_.queue.backoff).count(),
                                     .backoff_cap_ms = milliseconds(config_.queue.backoff_cap).count()})),
-      watchdog_(io.get_executor(), notifier_),
-      signals_(io.get_executor(), {.stop = [this] { stop(); }, .reload = [this] { reload(); }}),
-      scheduler_(io.get_executor(), [this](const queue::JobSpec& spec) { (void)enqueue(spec); }),
-      runner_(io.get_executor(), *db_, *queue_, handlers_, make_owner(), runner_options()),
+      watchdog_(io.get_executor(), notifier_, tasks_),
+      signals_(io.get_executor(), {.stop = [this] { stop(); }, .reload = [this] { reload(); }}, tasks_),
+      scheduler_(io.get_executor(), [this](const queue::JobSpec& spec) { (void)enqueue(spec); }, tasks_),
+      runner_(io.get_executor(), *db_, *queue_, handlers_, tasks_, make_owner(), runner_options()),
       admin_(io.get_executor(), {.path = config_.admin_socket, .group = config_.admin_socket_group},
-             [this](std::string request) { return answer_admin(std::move(request)); }),
+             [this](std::string request) { return answer_admin(std::move(request)); }, tasks_),
       status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }),
       metrics_(io.get_executor(), {.listen = config_.metrics_listen.value_or("")},
-               [this] { return metrics_page(*db_, config_, status()); }) {
+               [this] { return metrics_page(*db_, config_, status()); }, tasks_),
+      drain_timer_(io.get_executor()) {
   runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
   runner_.on_fatal([this](const Error& error) { fatal(error); });
@@ -230,7 +232,7 @@ void Daemon::stop() {
 }
 
 void Daemon::fatal(const Error& error) {
-  if (exit_code_ != 0) return;
+  if (shut_down_) return;
   log::critical({}, "Failed to use the state database {}: {}; stopping so that the service manager restarts "
                 "capsyncd", db_->path(), error);
   stopping_ = true;
@@ -238,15 +240,45 @@ void Daemon::fatal(const Error& error) {
   shutdown(1);
 }
 
+void Daemon::loop_failed(const std::string& loop) {
+  if (shut_down_) return;
+  log::critical({}, "Stopping so that the service manager restarts capsyncd, since {} cannot go on", loop);
+  stopping_ = true;
+  notifier_.stopping(fmt::format("{} failed", loop));
+  shutdown(1);
+}
+
+namespace {
+// How long cancelled coroutines get to unwind (each ends at its next suspension point).
+constexpr std::chrono::seconds kDrainTimeout{5};
+}  // namespace
+
 void Daemon::shutdown(int exit_code) {
+  if (shut_down_) return;
+  shut_down_ = true;
   exit_code_ = exit_code;
+  runner_.abandon();  // jobs still running go back to ready, no attempt counted
   status_reporter_.stop();
   scheduler_.stop();
   watchdog_.stop();
   signals_.stop();
   admin_.stop();
   metrics_.stop();
-  io_.stop();
+  // Every coroutine ends here, while everything it refers to (the engine's connection locks,
+  // the store) still exists; the loop stops once the last one has.
+  tasks_.cancel_all();
+  drain_timer_.expires_after(kDrainTimeout);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    log::error({}, "Failed to stop {} coroutine(s) within {} s of cancelling them; exiting without them",
+               tasks_.running(), kDrainTimeout.count());
+    drained_ = false;
+    io_.stop();
+  });
+  tasks_.when_idle([this] {
+    drain_timer_.cancel();
+    io_.stop();
+  });
 }
 
 namespace {

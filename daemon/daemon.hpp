@@ -5,7 +5,9 @@
 //   create(): state_dir, instance lock, store (migrations), expired leases back to ready
 //   start():  admin socket, timers, job runner, watchdog, signals, then READY=1 + STATUS
 //   SIGHUP:   RELOADING=1, load the config aside, swap if valid, READY=1
-//   SIGTERM:  STOPPING=1, stop claiming, let running jobs finish within shutdown_grace
+//   SIGTERM:  STOPPING=1, stop claiming, let running jobs finish within shutdown_grace, give
+//             the rest back to the queue, cancel every coroutine and wait until all have ended
+//   a loop that throws (Tasks::Policy::essential): the same stop, exit code 1
 //
 // The sync layer registers its job handlers through handlers() between create() and start(),
 // and shares database() (one SQLite connection per process, on the io_context thread).
@@ -19,6 +21,7 @@
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/config/settings.hpp"
 #include "core/error/result.hpp"
@@ -34,6 +37,7 @@
 #include "daemon/scheduler.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/status_reporter.hpp"
+#include "daemon/tasks.hpp"
 #include "daemon/watchdog.hpp"
 
 namespace capsync::store {
@@ -76,6 +80,8 @@ class Daemon final {
   store::Database& database() { return *db_; }
   // The configuration in force; replaced (not modified) by a successful reload.
   const config::Config& config() const { return config_; }
+  // Every coroutine of the daemon runs as one of these (tasks.hpp).
+  Tasks& tasks() { return tasks_; }
   // Enqueues a job (max_attempts from the config) and wakes the runner.
   Result<std::int64_t> enqueue(queue::JobSpec spec);
 
@@ -86,6 +92,10 @@ class Daemon final {
 
   // 0 after a clean stop, non-zero after a fatal error. Valid once io_context::run() returned.
   int exit_code() const { return exit_code_; }
+  // False when io_context::run() returned with coroutines still running (they did not end
+  // within a few seconds of being cancelled): destroying them now could touch objects already
+  // gone, so the process must end without destructors. Valid once io_context::run() returned.
+  bool drained() const { return drained_; }
   DaemonStatus status();
   // "unknown connection "x" (known: a, b)".
   std::string unknown_connection(std::string_view name) const;
@@ -106,6 +116,7 @@ class Daemon final {
   void record_started(const queue::Job& job);
   void record_finished(const queue::Job& job, const Status& result);
   void fatal(const Error& error);
+  void loop_failed(const std::string& loop);
   void shutdown(int exit_code);
   RunnerOptions runner_options() const;
   void warn_missing_handlers() const;
@@ -117,6 +128,7 @@ class Daemon final {
   // connection added back keeps those settings until a restart.
   std::map<std::string, config::ConnectionConfig> retired_;
   DaemonOptions options_;
+  Tasks tasks_;  // before every component that runs coroutines
   InstanceLock lock_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<queue::JobQueue> queue_;
@@ -136,6 +148,9 @@ class Daemon final {
   // When the sync job of each connection now running (or last run) started.
   std::map<std::string, std::chrono::system_clock::time_point> sync_started_;
   bool stopping_ = false;
+  bool shut_down_ = false;
+  bool drained_ = true;
+  boost::asio::steady_timer drain_timer_;  // bounds the wait for cancelled coroutines
   int exit_code_ = 0;
 };
 

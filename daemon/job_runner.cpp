@@ -5,7 +5,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -15,6 +14,7 @@
 #include "core/store/database.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -51,27 +51,18 @@ milliseconds maintenance_period_for(milliseconds lease) {
 }
 
 JobRunner::JobRunner(asio::any_io_executor executor, store::Database& db, queue::JobQueue& queue,
-                     const HandlerRegistry& registry, std::string owner, RunnerOptions options)
+                     const HandlerRegistry& registry, Tasks& tasks, std::string owner, RunnerOptions options)
     : executor_(executor),
       db_(db),
       queue_(queue),
       registry_(registry),
+      tasks_(tasks),
       owner_(std::move(owner)),
       options_(options),
       wake_timer_(executor),
       grace_timer_(executor) {}
 
-void JobRunner::start() {
-  asio::co_spawn(executor_, claim_loop(), [](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::critical({}, "Job runner stopped by an unexpected error: {}", ex.what());
-      throw;  // a programmer error: let the process die and systemd restart it
-    }
-  });
-}
+void JobRunner::start() { tasks_.spawn("the job runner", Tasks::Policy::essential, claim_loop()); }
 
 void JobRunner::wake() {
   wake_pending_ = true;
@@ -156,7 +147,8 @@ asio::awaitable<void> JobRunner::claim_loop() {
       queue::Job job = std::move(**claimed);
       running_.insert(job.id);
       claimed_any = true;
-      asio::co_spawn(executor_, run(std::move(job)), asio::detached);
+      std::string name = fmt::format("job {} ({})", job.id, job.kind);
+      tasks_.spawn(std::move(name), Tasks::Policy::essential, run(std::move(job)));
     }
     if (claimed_any) changed();
     if (stopping_) break;
@@ -242,7 +234,8 @@ asio::awaitable<void> JobRunner::run(queue::Job job) {
   log::debug({.connection = job.connection, .job = job_id}, "Running job {} ({}), attempt {}", job.id, job.kind,
              job.attempts + 1);
   auto lease_timer = std::make_shared<asio::steady_timer>(executor_);
-  asio::co_spawn(executor_, keep_lease(job.id, lease_timer), asio::detached);
+  tasks_.spawn(fmt::format("the lease keeper of job {}", job.id), Tasks::Policy::essential,
+               keep_lease(job.id, lease_timer));
   if (started_) started_(job);
 
   const auto started = steady::now();
@@ -330,16 +323,30 @@ void JobRunner::stop(milliseconds grace, std::function<void(int)> done) {
   grace_timer_.expires_after(grace);
   grace_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !stop_done_) return;
-    released_ = true;
-    const std::int64_t now = unix_now_ms();
-    for (std::int64_t id : running_) {
-      if (auto s = queue_.park(id, owner_, now, "the daemon stopped before the job finished"); !s)
-        log::warning({.job = std::to_string(id)}, "Failed to return job {} to the queue: {}; it runs again once its "
-                     "lease expires", id, s.error());
-    }
-    log::notice({}, "Returned {} unfinished job(s) to the queue for the next start", running());
+    release();
     finish_stop();
   });
+}
+
+void JobRunner::release() {
+  if (released_) return;
+  released_ = true;
+  const std::int64_t now = unix_now_ms();
+  for (std::int64_t id : running_) {
+    if (auto s = queue_.park(id, owner_, now, "the daemon stopped before the job finished"); !s)
+      log::warning({.job = std::to_string(id)}, "Failed to return job {} to the queue: {}; it runs again once its "
+                   "lease expires", id, s.error());
+  }
+  if (!running_.empty())
+    log::notice({}, "Returned {} unfinished job(s) to the queue for the next start", running());
+}
+
+void JobRunner::abandon() {
+  stopping_ = true;
+  wake_timer_.cancel();
+  grace_timer_.cancel();
+  stop_done_ = nullptr;  // the caller stops the daemon itself
+  release();
 }
 
 void JobRunner::finish_stop() {

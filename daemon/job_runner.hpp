@@ -36,6 +36,7 @@ class Database;
 namespace capsync::daemon {
 
 class HandlerRegistry;
+class Tasks;
 
 struct RunnerOptions {
   int max_running = 4;
@@ -56,8 +57,9 @@ class JobRunner final {
   using Finished = std::function<void(const queue::Job&, const Status&)>;
   using Fatal = std::function<void(const Error&)>;
 
+  // Its claim loop and jobs run as `tasks`; cancelling those (at shutdown) abandons the jobs.
   JobRunner(boost::asio::any_io_executor executor, store::Database& db, queue::JobQueue& queue,
-            const HandlerRegistry& registry, std::string owner, RunnerOptions options);
+            const HandlerRegistry& registry, Tasks& tasks, std::string owner, RunnerOptions options);
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
@@ -78,6 +80,9 @@ class JobRunner final {
   // `grace` has passed; jobs still running then are returned to ready (no attempt counted)
   // so the next start runs them again.
   void stop(std::chrono::milliseconds grace, std::function<void(int unfinished)> done);
+  // Stops claiming at once and returns every running job to ready (no attempt counted); their
+  // handlers' results are dropped. For a daemon that stops without waiting (a fatal error).
+  void abandon();
 
   int running() const { return static_cast<int>(running_.size()); }
   // When the jobs of a connection parked by a daily cap resume; nullopt if it is not parked.
@@ -99,6 +104,8 @@ class JobRunner final {
   // True (and stopping) when the store has latched a fatal error.
   bool check_fatal();
   void finish_stop();
+  // Gives the running jobs back to the queue (once) and drops their results.
+  void release();
   void changed() {
     if (changed_) changed_();
   }
@@ -109,6 +116,7 @@ class JobRunner final {
   store::Database& db_;
   queue::JobQueue& queue_;
   const HandlerRegistry& registry_;
+  Tasks& tasks_;
   const std::string owner_;
   RunnerOptions options_;
   Finished finished_;

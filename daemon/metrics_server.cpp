@@ -3,8 +3,6 @@
 #include <exception>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -12,6 +10,8 @@
 
 #include "core/log/log.hpp"
 #include "core/metrics/exposition.hpp"
+#include "daemon/listener_guard.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -21,12 +21,17 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
 struct MetricsServer::State {
-  State(asio::any_io_executor executor, Options o, Render r)
-      : acceptor(std::move(executor)), options(std::move(o)), render(std::move(r)) {}
+  State(asio::any_io_executor executor, Options o, Render r, Tasks& t)
+      : acceptor(executor),
+        options(std::move(o)),
+        render(std::move(r)),
+        tasks(t),
+        guard(executor, {.name = "metrics endpoint", .max_sessions = options.max_connections}) {}
   tcp::acceptor acceptor;
   Options options;
   Render render;
-  int connections = 0;
+  Tasks& tasks;
+  ListenerGuard guard;
   bool stopped = false;
 };
 
@@ -83,10 +88,12 @@ bhttp::response<bhttp::string_body> answer(const std::shared_ptr<MetricsServer::
   return response;
 }
 
-asio::awaitable<void> session(std::shared_ptr<MetricsServer::State> state, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+asio::awaitable<void> session(std::shared_ptr<MetricsServer::State> state, std::shared_ptr<beast::tcp_stream> shared,
+                              ListenerGuard::Session slot) {
+  beast::tcp_stream& stream = *shared;
   beast::flat_buffer buffer;
   while (!state->stopped) {
+    slot.idle(true);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(kBodyLimit);
@@ -94,6 +101,7 @@ asio::awaitable<void> session(std::shared_ptr<MetricsServer::State> state, tcp::
     auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read;
     if (read_ec) break;  // closed, timed out, or too large
+    slot.idle(false);  // answering: not to be closed to make room
     auto response = answer(state, parser.get());
     stream.expires_after(state->options.timeout);
     auto [write_ec, written] = co_await bhttp::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
@@ -109,30 +117,24 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
     auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (state->stopped || ec == asio::error::operation_aborted) co_return;
     if (ec) {
-      log::warning({}, "Failed to accept a metrics connection: {}, ignoring", ec.message());
+      co_await state->guard.accept_failed(ec);
       continue;
     }
-    if (state->connections >= state->options.max_connections) continue;  // the socket closes here
-    ++state->connections;
-    asio::co_spawn(state->acceptor.get_executor(), session(state, std::move(socket)),
-                   [state](std::exception_ptr error) {
-                     --state->connections;
-                     if (!error) return;
-                     try {
-                       std::rethrow_exception(error);
-                     } catch (const std::exception& e) {
-                       log::warning({}, "Failed to answer a metrics request: {}, ignoring", e.what());
-                     } catch (...) {
-                       log::warning({}, "Failed to answer a metrics request, ignoring");
-                     }
-                   });
+    state->guard.accepted();
+    auto shared = std::make_shared<beast::tcp_stream>(std::move(socket));
+    auto slot = state->guard.admit([weak = std::weak_ptr<beast::tcp_stream>(shared)] {
+      if (auto s = weak.lock()) s->close();
+    });
+    if (!slot) continue;  // every connection is busy answering: this client is closed
+    state->tasks.spawn("a metrics request", Tasks::Policy::contained,
+                       session(state, std::move(shared), std::move(*slot)));
   }
 }
 
 }  // namespace
 
-MetricsServer::MetricsServer(asio::any_io_executor executor, Options options, Render render)
-    : state_(std::make_shared<State>(std::move(executor), std::move(options), std::move(render))) {}
+MetricsServer::MetricsServer(asio::any_io_executor executor, Options options, Render render, Tasks& tasks)
+    : state_(std::make_shared<State>(std::move(executor), std::move(options), std::move(render), tasks)) {}
 
 MetricsServer::~MetricsServer() { stop(); }
 
@@ -146,7 +148,7 @@ Status MetricsServer::start() {
   if (!ec) state_->acceptor.bind(*endpoint, ec);
   if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error(Errc::io, "cannot listen on {}: {}", state_->options.listen, ec.message());
-  asio::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), asio::detached);
+  state_->tasks.spawn("the metrics endpoint", Tasks::Policy::essential, accept_loop(state_));
   log::info({}, "Serving Prometheus metrics on http://{}/metrics", state_->options.listen);
   return {};
 }
@@ -166,5 +168,7 @@ std::uint16_t MetricsServer::port() const {
   const auto endpoint = state_->acceptor.local_endpoint(ec);
   return ec ? 0 : endpoint.port();
 }
+
+std::size_t MetricsServer::sessions() const { return state_->guard.sessions(); }
 
 }  // namespace capsync::daemon

@@ -3,7 +3,9 @@
 // has no authentication: GET /metrics answers the page the render function builds (the
 // exposition format 0.0.4), any other path 404, any other method 405. Requests are bounded
 // in size and every read and write has a deadline, so a slow or silent client costs one
-// socket until its timeout and never holds up the daemon's loop.
+// socket until its timeout and never holds up the daemon's loop; beyond max_connections the
+// client that has waited longest without a request is closed to make room (ListenerGuard),
+// so silent clients never starve a scrape.
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +19,8 @@
 
 namespace capsync::daemon {
 
+class Tasks;
+
 class MetricsServer final {
  public:
   // Builds the /metrics page; runs on the executor's thread.
@@ -25,10 +29,11 @@ class MetricsServer final {
   struct Options {
     std::string listen;  // "host:port" (IPv6 as "[::1]:port"); empty = no endpoint
     std::chrono::seconds timeout{10};  // per request: read it, answer it
-    int max_connections = 16;          // further clients are closed at once
+    std::size_t max_connections = 16;  // beyond it the oldest idle connection is closed
   };
 
-  MetricsServer(boost::asio::any_io_executor executor, Options options, Render render);
+  // Sessions run as `tasks` (one failing ends only itself); the accept loop is essential.
+  MetricsServer(boost::asio::any_io_executor executor, Options options, Render render, Tasks& tasks);
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
   ~MetricsServer();
@@ -40,6 +45,9 @@ class MetricsServer final {
   void stop();
   // The bound port (0 before start() or without an address).
   std::uint16_t port() const;
+
+  // Sessions open now (silent clients included).
+  std::size_t sessions() const;
 
   struct State;
 

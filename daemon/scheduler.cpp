@@ -3,13 +3,12 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include "core/log/log.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -74,9 +73,10 @@ asio::awaitable<void> timer_loop(std::shared_ptr<Scheduler::Timer> t, std::share
 
 }  // namespace
 
-Scheduler::Scheduler(asio::any_io_executor executor, Enqueue enqueue, std::uint64_t seed)
+Scheduler::Scheduler(asio::any_io_executor executor, Enqueue enqueue, Tasks& tasks, std::uint64_t seed)
     : executor_(std::move(executor)),
       enqueue_(std::move(enqueue)),
+      tasks_(tasks),
       rng_(std::make_shared<std::mt19937_64>(seed != 0 ? seed : std::random_device{}())) {}
 
 Scheduler::~Scheduler() { stop(); }
@@ -84,7 +84,8 @@ Scheduler::~Scheduler() { stop(); }
 void Scheduler::start_timer(const std::string& connection, const Schedule& schedule) {
   auto timer = std::make_shared<Timer>(executor_);
   connections_[connection].timers.push_back(timer);
-  asio::co_spawn(executor_, timer_loop(timer, rng_, skip_, connection, schedule, enqueue_), asio::detached);
+  tasks_.spawn(fmt::format("the {} timer of connection {}", schedule.kind, connection), Tasks::Policy::essential,
+               timer_loop(timer, rng_, skip_, connection, schedule, enqueue_));
 }
 
 void Scheduler::apply(const std::vector<config::ConnectionConfig>& connections) {

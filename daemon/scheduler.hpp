@@ -23,6 +23,8 @@
 
 namespace capsync::daemon {
 
+class Tasks;
+
 // The job kinds the daemon itself enqueues; the sync layer registers their handlers.
 inline constexpr std::string_view kind_pull = "pull";
 inline constexpr std::string_view kind_capsule_poll = "capsule_poll";
@@ -61,7 +63,8 @@ class Scheduler final {
   // True when `connection` must get no periodic jobs now; asked each time a job is due.
   using Skip = std::function<bool(std::string_view connection)>;
 
-  Scheduler(boost::asio::any_io_executor executor, Enqueue enqueue, std::uint64_t seed = 0);
+  // The timer loops run as `tasks` (essential: an exception from `enqueue` stops the daemon).
+  Scheduler(boost::asio::any_io_executor executor, Enqueue enqueue, Tasks& tasks, std::uint64_t seed = 0);
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
   ~Scheduler();
@@ -85,6 +88,7 @@ class Scheduler final {
   // All members belong to the io_context thread.
   boost::asio::any_io_executor executor_;
   Enqueue enqueue_;
+  Tasks& tasks_;
   std::shared_ptr<std::mt19937_64> rng_;  // shared with the timer loops
   std::shared_ptr<Skip> skip_ = std::make_shared<Skip>();  // shared with the timer loops
   struct Entry {

@@ -3,12 +3,11 @@
 #include <csignal>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/log.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -40,12 +39,12 @@ asio::awaitable<void> wait_loop(std::shared_ptr<SignalWatcher::State> state) {
 
 }  // namespace
 
-SignalWatcher::SignalWatcher(asio::any_io_executor executor, Handlers handlers)
-    : state_(std::make_shared<State>(std::move(executor), std::move(handlers))) {}
+SignalWatcher::SignalWatcher(asio::any_io_executor executor, Handlers handlers, Tasks& tasks)
+    : tasks_(tasks), state_(std::make_shared<State>(std::move(executor), std::move(handlers))) {}
 
 SignalWatcher::~SignalWatcher() { stop(); }
 
-void SignalWatcher::start() { asio::co_spawn(state_->signals.get_executor(), wait_loop(state_), asio::detached); }
+void SignalWatcher::start() { tasks_.spawn("the signal handler", Tasks::Policy::essential, wait_loop(state_)); }
 
 void SignalWatcher::stop() {
   if (state_->stopped) return;

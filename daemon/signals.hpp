@@ -9,6 +9,8 @@
 
 namespace capsync::daemon {
 
+class Tasks;
+
 class SignalWatcher final {
  public:
   struct Handlers {
@@ -17,7 +19,7 @@ class SignalWatcher final {
   };
 
   // Installs the handlers at once: construct before anything can send us a signal.
-  SignalWatcher(boost::asio::any_io_executor executor, Handlers handlers);
+  SignalWatcher(boost::asio::any_io_executor executor, Handlers handlers, Tasks& tasks);
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
   ~SignalWatcher();
@@ -29,6 +31,7 @@ class SignalWatcher final {
   struct State;
 
  private:
+  Tasks& tasks_;
   std::shared_ptr<State> state_;  // shared with the wait loop
 };
 

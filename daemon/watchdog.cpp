@@ -1,14 +1,13 @@
 #include "daemon/watchdog.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <systemd/sd-daemon.h>
 
 #include "core/log/log.hpp"
 #include "daemon/notifier.hpp"
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -34,8 +33,8 @@ asio::awaitable<void> ping_loop(std::shared_ptr<Watchdog::State> state, std::chr
 
 }  // namespace
 
-Watchdog::Watchdog(asio::any_io_executor executor, Notifier& notifier)
-    : state_(std::make_shared<State>(std::move(executor), notifier)) {}
+Watchdog::Watchdog(asio::any_io_executor executor, Notifier& notifier, Tasks& tasks)
+    : tasks_(tasks), state_(std::make_shared<State>(std::move(executor), notifier)) {}
 
 Watchdog::~Watchdog() { stop(); }
 
@@ -45,7 +44,7 @@ std::chrono::microseconds Watchdog::start() {
   if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::chrono::microseconds{0};
   const std::chrono::microseconds period{usec / 2};
   log::debug({}, "Watchdog enabled, pinging every {} ms", period.count() / 1000);
-  asio::co_spawn(state_->timer.get_executor(), ping_loop(state_, period), asio::detached);
+  tasks_.spawn("the watchdog", Tasks::Policy::essential, ping_loop(state_, period));
   return period;
 }
 

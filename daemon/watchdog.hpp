@@ -11,10 +11,11 @@
 namespace capsync::daemon {
 
 class Notifier;
+class Tasks;
 
 class Watchdog final {
  public:
-  Watchdog(boost::asio::any_io_executor executor, Notifier& notifier);
+  Watchdog(boost::asio::any_io_executor executor, Notifier& notifier, Tasks& tasks);
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
   ~Watchdog();
@@ -27,6 +28,7 @@ class Watchdog final {
   struct State;
 
  private:
+  Tasks& tasks_;
   std::shared_ptr<State> state_;  // shared with the ping loop, which may outlive stop()
 };
 

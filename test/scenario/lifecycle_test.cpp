@@ -4,9 +4,17 @@
 // (CAPSYNC_TEST_HANDLERS, see daemon/test_handlers.hpp).
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -106,6 +114,41 @@ class Scenario {
   NotifySocket notify_;
   std::string grace_ = "5s";
   std::unique_ptr<ChildProcess> process_;
+};
+
+// A client of the admin socket that connects and then never sends anything.
+class IdleAdminClient final {
+ public:
+  explicit IdleAdminClient(const std::string& path) : fd_(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0)
+      throw std::runtime_error("cannot connect to the admin socket");
+  }
+  IdleAdminClient(const IdleAdminClient&) = delete;
+  IdleAdminClient& operator=(const IdleAdminClient&) = delete;
+  ~IdleAdminClient() { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
+// Lowers this process's soft descriptor limit (inherited by a daemon started meanwhile).
+class LowFdLimit final {
+ public:
+  explicit LowFdLimit(rlim_t soft) {
+    getrlimit(RLIMIT_NOFILE, &old_);
+    rlimit low = old_;
+    low.rlim_cur = soft;
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0) throw std::runtime_error("cannot lower RLIMIT_NOFILE");
+  }
+  LowFdLimit(const LowFdLimit&) = delete;
+  LowFdLimit& operator=(const LowFdLimit&) = delete;
+  ~LowFdLimit() { setrlimit(RLIMIT_NOFILE, &old_); }
+
+ private:
+  rlimit old_{};
 };
 
 std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
@@ -371,4 +414,26 @@ TEST_CASE("the admin socket refuses a peer that is neither root, the daemon's us
   CHECK(s.process().wait_for_output("Refused admin socket peer uid=65534"));
   // Root is still served.
   CHECK(s.status_connections() == std::vector<std::string>{"acme"});
+}
+
+TEST_CASE("idle admin connections beyond the descriptor limit leave status answered and the journal quiet") {
+  Scenario s;
+  {
+    LowFdLimit low(64);  // the daemon's limit; this process gets its own back at once
+    s.start_ready();
+  }
+  std::vector<std::unique_ptr<IdleAdminClient>> idle;
+  for (int i = 0; i < 200; ++i) idle.push_back(std::make_unique<IdleAdminClient>(s.socket()));
+
+  auto answer = daemon::admin_call(s.socket(), R"({"cmd":"status"})", 20s);
+  const std::string out = s.process().output();
+  INFO(out.substr(0, 4000));
+  REQUIRE(answer.ok());
+  CHECK_THAT(*answer, Catch::Contains("\"ok\":true"));
+  std::size_t emfile_lines = 0;
+  for (std::size_t at = out.find("Too many open files"); at != std::string::npos;
+       at = out.find("Too many open files", at + 1))
+    ++emfile_lines;
+  CHECK(emfile_lines <= 2);
+  CHECK(s.process().running());
 }

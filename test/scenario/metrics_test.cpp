@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -225,4 +227,24 @@ TEST_CASE("metrics_listen on a non-loopback address is refused with its file, li
   const auto started = run(CAPSYNCD_PATH, {"--config", path.string()});
   CHECK(started.exit_code == 1);
   CHECK(started.output.find(":3:17: metrics_listen: must be a loopback address") != std::string::npos);
+}
+
+TEST_CASE("metrics: a scrape is answered while 48 silent connections are open", "[scenario][metrics]") {
+  const int port = free_port();
+  const std::string base = fmt::format("http://127.0.0.1:{}", port);
+  WorldOptions options;
+  options.extra_yaml = fmt::format("metrics_listen: 127.0.0.1:{}\n", port);
+  SyncWorld world(Seed{}, options);
+  world.start_daemon();
+
+  // Another local user holds connections open and never sends a request.
+  std::vector<std::unique_ptr<SilentClient>> silent;
+  for (int i = 0; i < 48; ++i) silent.push_back(std::make_unique<SilentClient>(port, ""));
+  for (int scrape = 0; scrape < 3; ++scrape) {
+    CAPTURE(scrape);
+    const auto page = http_call(base, call("GET", "/metrics"));
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("capsync_build_info"));
+  }
+  CHECK(world.ctl({"status"}).exit_code == 0);
 }

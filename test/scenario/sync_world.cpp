@@ -406,7 +406,8 @@ std::string SyncWorld::sync_config_yaml() const {
 void SyncWorld::start_daemon(bool wait) {
   const std::string d = dir_.path().string();
   std::string yaml = fmt::format(
-      "state_dir: {0}/state\nlog_level: {1}\nadmin_socket: {0}/admin.sock\nshutdown_grace: 10s\n", d, options_.log_level);
+      "state_dir: {0}/state\nlog_level: {1}\nadmin_socket: {0}/admin.sock\nshutdown_grace: {2}\n", d,
+      options_.log_level, options_.shutdown_grace);
   if (options_.tls) yaml += fmt::format("ca_file: {}/sandbox-ca.pem\n", d);
   yaml += options_.extra_yaml;
   yaml += fmt::format(
@@ -461,6 +462,11 @@ void SyncWorld::restart_daemon() {
 }
 
 bool SyncWorld::daemon_running() { return daemon_ && daemon_->running(); }
+
+std::optional<int> SyncWorld::wait_daemon_exit(std::chrono::milliseconds timeout) {
+  if (!daemon_) fail("capsyncd was not started");
+  return daemon_->wait_exit(timeout);
+}
 
 std::string SyncWorld::daemon_log() const { return read_file(dir_ / "daemon.log"); }
 

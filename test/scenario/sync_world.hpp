@@ -107,6 +107,8 @@ struct WorldOptions {
   // sync() run unless a test asks for more.
   std::string sync_yaml;
   std::string log_level = "debug";
+  // How long a SIGTERM waits for running jobs (capsync.yaml shutdown_grace).
+  std::string shutdown_grace = "10s";
   // Top-level lines added to capsync.yaml, e.g. "queue:\n  max_attempts: 50\n".
   std::string extra_yaml;
   // false: the connection has no refresh token, so it needs `capsyncctl connect` first.
@@ -185,6 +187,8 @@ class SyncWorld {
   void kill_daemon();     // SIGKILL, waits for the process to end
   void restart_daemon();  // stop_daemon() + start_daemon()
   bool daemon_running();
+  // The daemon's exit code (or 128 + signal) once it ended within `timeout`.
+  std::optional<int> wait_daemon_exit(std::chrono::milliseconds timeout);
   std::string daemon_log() const;
   pid_t daemon_pid() const;  // the running capsyncd's process id
   // capsyncctl --socket <admin socket> args...

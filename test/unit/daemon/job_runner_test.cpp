@@ -21,6 +21,7 @@
 #include "core/store/database.hpp"
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
+#include "daemon/tasks.hpp"
 
 using namespace capsync;
 using namespace capsync::daemon;
@@ -48,7 +49,7 @@ struct Fixture {
   }
 
   JobRunner& make_runner(RunnerOptions options = {}) {
-    runner = std::make_unique<JobRunner>(io.get_executor(), *db, *queue, registry, "test-owner", options);
+    runner = std::make_unique<JobRunner>(io.get_executor(), *db, *queue, registry, tasks, "test-owner", options);
     return *runner;
   }
 
@@ -74,6 +75,7 @@ struct Fixture {
   std::unique_ptr<queue::JobQueue> queue;
   HandlerRegistry registry;
   asio::io_context io;
+  Tasks tasks{io.get_executor(), [](const std::string&, const std::string&) {}};
   std::unique_ptr<JobRunner> runner;
 };
 
