@@ -1,4 +1,5 @@
 #include "daemon/scheduler.hpp"
+#include "daemon/tasks.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -62,7 +63,8 @@ TEST_CASE("huge periods wait long instead of wrapping into a busy loop") {
   // 200000 days wrapped into the past and every timer fired at once, again and again.
   boost::asio::io_context io;
   std::vector<std::string> kinds;
-  Scheduler scheduler(io.get_executor(), [&](const queue::JobSpec& spec) { kinds.push_back(spec.kind); }, 7);
+  Tasks tasks{io.get_executor(), [](const std::string&, const std::string&) {}};
+  Scheduler scheduler(io.get_executor(), [&](const queue::JobSpec& spec) { kinds.push_back(spec.kind); }, tasks, 7);
   config::ConnectionConfig c;
   c.name = "acme";
   c.sync.interval = std::chrono::days{200000};
