@@ -458,9 +458,13 @@ std::string Daemon::handle_conflicts_command(const admin::Request& request) {
     return admin::error_response(fmt::format("conflict {} names no accounting contact to link; resolve it with "
                                              "--ignore once it is fixed by hand", c.id));
   engine::BindingsRepo bindings(*db_, c.connection);
-  if (auto other = bindings.find_by_party(request.link); other && other->remote_id != c.remote_id)
+  auto other = bindings.find_by_party(request.link);
+  if (!other)
+    return admin::error_response(fmt::format("cannot read the links of Capsule party {}: {}", request.link,
+                                             other.error().message()));
+  if (*other && (*other)->remote_id != c.remote_id)
     return admin::error_response(fmt::format("Capsule party {} is already linked to accounting contact {}",
-                                             request.link, other->remote_id));
+                                             request.link, (*other)->remote_id));
   engine::PartyMirror parties(*db_, c.connection);
   auto party = parties.get(request.link);
   if (!party || !*party)
