@@ -21,6 +21,7 @@
 #include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
+#include "core/store/state_marker.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
@@ -71,8 +72,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
   const std::string db_path = config.state_dir + "/capsync.db";
   store::DatabaseOptions db_options;
   db_options.synchronous = to_store(config.store.synchronous);
+  if (auto s = store::check_state_database(db_path, options.accept_new_state); !s) return s.error();
   auto db = store::Database::open(db_path, db_options);
   if (!db) return db.error().with_context(fmt::format("cannot open the state database {}", db_path));
+  if (auto s = store::mark_state_database(db_path); !s) return s.error();
 
   std::unique_ptr<Daemon> daemon(
       new Daemon(io, std::move(config), std::move(options), std::move(*lock), std::move(*db)));
