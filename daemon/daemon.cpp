@@ -259,6 +259,7 @@ void Daemon::record_finished(const queue::Job& job, const Status& result) {
 DaemonStatus Daemon::status() {
   DaemonStatus s;
   s.stopping = stopping_;
+  if (const auto& full = db_->storage_full()) s.paused = full->message();
   if (auto total = queue_->counts(); total) s.queue = *total;
   for (const auto& c : config_.connections) {
     ConnectionStatus cs;
