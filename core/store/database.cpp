@@ -256,8 +256,10 @@ Status Database::configure(const DatabaseOptions& options) {
   if (!*row || mode->column_text(0) != "wal")
     return make_error(Errc::unsupported, "Failed to switch to WAL journal mode (got {})",
                       *row ? mode->column_text(0) : "nothing");
+  // mmap_size = 0: pages are read with read(), never through a mapping that a full disk could
+  // leave unbacked (SIGBUS); whatever default the SQLite build has.
   return exec(fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; "
-                          "PRAGMA journal_size_limit = 67108864",
+                          "PRAGMA journal_size_limit = 67108864; PRAGMA mmap_size = 0",
                           pragma_value(options.synchronous)));
 }
 
