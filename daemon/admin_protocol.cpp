@@ -228,6 +228,10 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
   w.String(status_line(status));
   w.Key("stopping");
   w.Bool(status.stopping);
+  if (status.paused) {
+    w.Key("paused");
+    w.String(*status.paused);
+  }
   w.Key("queue");
   write_counts(w, status.queue);
   w.Key("connections");

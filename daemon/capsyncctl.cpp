@@ -72,6 +72,7 @@ void print_counts(const rapidjson::Value& q) {
 
 void print_status(const rapidjson::Document& doc) {
   fmt::print("{}\n", doc["status"].GetString());
+  if (doc.HasMember("paused") && doc["paused"].IsString()) fmt::print("  {}\n", doc["paused"].GetString());
   for (const auto& c : doc["connections"].GetArray()) {
     fmt::print("  {} ({}{}): ", c["name"].GetString(), c["provider"].GetString(),
                c["enabled"].GetBool() ? "" : ", disabled");

@@ -22,6 +22,7 @@
 #include "core/log/log.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
+#include "core/store/state_marker.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
@@ -72,8 +73,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(asio::io_context& io, config::Con
   const std::string db_path = config.state_dir + "/capsync.db";
   store::DatabaseOptions db_options;
   db_options.synchronous = to_store(config.store.synchronous);
+  if (auto s = store::check_state_database(db_path, options.accept_new_state); !s) return s.error();
   auto db = store::Database::open(db_path, db_options);
   if (!db) return db.error().with_context(fmt::format("cannot open the state database {}", db_path));
+  if (auto s = store::mark_state_database(db_path); !s) return s.error();
 
   std::unique_ptr<Daemon> daemon(
       new Daemon(io, std::move(config), std::move(options), std::move(*lock), std::move(*db)));
@@ -310,6 +313,7 @@ void Daemon::record_finished(const queue::Job& job, const Status& result) {
 DaemonStatus Daemon::status() {
   DaemonStatus s;
   s.stopping = stopping_;
+  if (const auto& full = db_->storage_full()) s.paused = full->message();
   if (auto total = queue_->counts(); total) s.queue = *total;
   for (const auto& c : config_.connections) {
     ConnectionStatus cs;
@@ -512,9 +516,13 @@ std::string Daemon::handle_conflicts_command(const admin::Request& request) {
     return admin::error_response(fmt::format("conflict {} names no accounting contact to link; resolve it with "
                                              "--ignore once it is fixed by hand", c.id));
   engine::BindingsRepo bindings(*db_, c.connection);
-  if (auto other = bindings.find_by_party(request.link); other && other->remote_id != c.remote_id)
+  auto other = bindings.find_by_party(request.link);
+  if (!other)
+    return admin::error_response(fmt::format("cannot read the links of Capsule party {}: {}", request.link,
+                                             other.error().message()));
+  if (*other && (*other)->remote_id != c.remote_id)
     return admin::error_response(fmt::format("Capsule party {} is already linked to accounting contact {}",
-                                             request.link, other->remote_id));
+                                             request.link, (*other)->remote_id));
   engine::PartyMirror parties(*db_, c.connection);
   auto party = parties.get(request.link);
   if (!party || !*party)

@@ -52,6 +52,8 @@ namespace capsync::daemon {
 struct DaemonOptions {
   std::string config_path;  // re-read on SIGHUP
   int max_running_jobs = 4;
+  // Start with a new state database although the old one is empty or missing (--accept-new-state).
+  bool accept_new_state = false;
 };
 
 class Daemon final {

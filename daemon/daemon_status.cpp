@@ -34,6 +34,7 @@ std::string utc_timestamp(std::chrono::system_clock::time_point at) {
 std::string status_line(const DaemonStatus& status) {
   std::string line;
   if (status.stopping) line += "stopping, ";
+  if (status.paused) line += "syncing paused (disk full), ";
   const auto n = status.connections.size();
   line += fmt::format("{} connection{}, queue: {} ready {} running {} dead", n, n == 1 ? "" : "s",
                       status.queue.ready, status.queue.running, status.queue.dead);

@@ -34,11 +34,14 @@ struct DaemonStatus {
   std::vector<ConnectionStatus> connections;
   queue::QueueCounts queue;  // all connections
   bool stopping = false;
+  // Why syncing is paused (the store's disk is full), naming the file and the cause.
+  std::optional<std::string> paused;
 };
 
 // e.g. "2 connections, queue: 3 ready 1 running 0 dead, last sync acme 10:42 ok"; the most
 // recent sync of any connection, in local time ("failed" instead of "ok" after an error), then
-// each parked connection: ", beta at its daily limit until 00:00".
+// each parked connection: ", beta at its daily limit until 00:00". Led by "syncing paused (disk
+// full), " while the store cannot write.
 std::string status_line(const DaemonStatus& status);
 
 // "HH:MM" in local time.

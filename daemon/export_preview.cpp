@@ -119,7 +119,9 @@ std::optional<model::PartyId> as_id(std::string_view text) {
 // every candidate when there are several, and says how to find a new one when there is none.
 Result<model::PartyId> party_named(store::Database& db, const std::string& connection, std::string_view name) {
   engine::PartyMirror parties(db, connection);
-  const auto found = parties.find_by_exact_key(model::exact_key(name));
+  const auto read = parties.find_by_exact_key(model::exact_key(name));
+  if (!read) return read.error();
+  const auto& found = *read;
   if (found.size() == 1) return found.front().id;
   if (found.empty())
     return make_error(Errc::not_found,
@@ -216,7 +218,12 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
       co_return admin::error_response(fmt::format("cannot read the people of Capsule party {}: {}", *id, person.error().message()));
     contact_person = std::move(*person);
   }
-  const auto plan = sync::plan_export(*party, organisation, contact_person ? &*contact_person : nullptr, bindings, contacts);
+  const auto planned =
+      sync::plan_export(*party, organisation, contact_person ? &*contact_person : nullptr, bindings, contacts);
+  if (!planned)
+    co_return admin::error_response(fmt::format("cannot plan the export of Capsule party {}: {}", *id,
+                                                planned.error().message()));
+  const auto& plan = *planned;
   const std::string provider(config::to_string(config.accounting.provider));
   Preview p;
   p.party = *party;
@@ -227,7 +234,7 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
   switch (plan.kind) {
     case sync::ExportPlan::Kind::nothing:
       p.outcome = "linked";
-      if (auto linked = bindings.find_by_party(plan.target_party)) p.linked_to = linked->remote_id;
+      if (auto linked = bindings.find_by_party(plan.target_party); linked && *linked) p.linked_to = (*linked)->remote_id;
       break;
     case sync::ExportPlan::Kind::name_clash:
     case sync::ExportPlan::Kind::near_duplicate: {

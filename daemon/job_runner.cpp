@@ -29,6 +29,8 @@ constexpr milliseconds retry_after_error{1000};
 constexpr milliseconds min_idle_wait{100};
 // A job refused by a rate limit other than a daily cap runs again after this (or its retry_at).
 constexpr milliseconds rate_limited_delay{5000};
+// While the disk holding the store is full, how often to look whether space is back.
+constexpr milliseconds space_probe_period{2000};
 
 std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
   using std::chrono::system_clock;
@@ -85,6 +87,32 @@ bool JobRunner::check_fatal() {
   return true;
 }
 
+bool JobRunner::paused_for_space() {
+  if (!db_.storage_full()) return false;
+  if (!paused_) {
+    paused_ = true;
+    changed();
+  }
+  if (!db_.probe_space()) return true;
+  paused_ = false;
+  record_unrecorded();
+  changed();
+  return false;
+}
+
+void JobRunner::record_unrecorded() {
+  const std::int64_t now = unix_now_ms();
+  for (auto it = unrecorded_.begin(); it != unrecorded_.end();) {
+    const auto [id, ok] = *it;
+    // A failure caused by the full disk is no attempt: the job is simply ready again.
+    Status s = ok ? queue_.complete(id, owner_, now)
+                  : queue_.park(id, owner_, now, "the disk holding the state database was full");
+    if (!s && db_.storage_full()) return;  // full again: keep the rest for the next resume
+    if (!s) log::debug({.job = std::to_string(id)}, "Job {} is no longer ours to record: {}", id, s.error());
+    it = unrecorded_.erase(it);
+  }
+}
+
 std::optional<std::chrono::system_clock::time_point> JobRunner::parked_until(const std::string& connection) const {
   auto it = parked_.find(connection);
   if (it == parked_.end() || it->second <= unix_now_ms()) return std::nullopt;
@@ -131,6 +159,12 @@ asio::awaitable<void> JobRunner::claim_loop() {
       next_maintenance_ = steady::now() + options_.maintenance_period;
     }
     if (check_fatal()) co_return;
+    if (paused_for_space()) {
+      wake_timer_.expires_after(space_probe_period);
+      co_await wake_timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by wake()
+      wake_pending_ = false;
+      continue;
+    }
     const auto park_ends = expire_parks(unix_now_ms());
 
     bool claimed_any = false;
@@ -209,6 +243,7 @@ asio::awaitable<void> JobRunner::keep_lease(std::int64_t id, std::shared_ptr<asi
     if (ec || !running_.contains(id) || released_) co_return;
     if (auto s = queue_.extend_lease(id, owner_, unix_now_ms() + options_.lease.count()); !s) {
       if (check_fatal()) co_return;
+      if (db_.storage_full()) continue;  // said once by the store; the job is given back on resume
       log::warning({.job = job_id}, "Failed to extend the lease of job {}: {}, ignoring", id, s.error());
     }
   }
@@ -269,9 +304,13 @@ void JobRunner::finish(const queue::Job& job, const Status& result) {
   } else {
     log::warning(fields, "Failed to run job {} ({}) of connection {}: {}", job.id, job.kind, job.connection,
                  result.error());
-    recorded = queue_.fail(job.id, owner_, result.error().message(), now);
+    // Failed for lack of space, its outcome is recorded once space is back, as no attempt.
+    recorded = db_.storage_full() ? Status(*db_.storage_full())
+                                  : queue_.fail(job.id, owner_, result.error().message(), now);
   }
-  if (!recorded && !check_fatal())
+  if (!recorded && db_.storage_full()) {
+    unrecorded_[job.id] = result.ok();
+  } else if (!recorded && !check_fatal())
     log::warning(fields, "Failed to record the outcome of job {}: {}, ignoring", job.id, recorded.error());
   if (finished_) finished_(job, result);
 }

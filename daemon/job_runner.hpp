@@ -13,6 +13,9 @@
 //
 // Once the store latches a fatal error (corruption, I/O) the runner stops claiming and
 // reports it through on_fatal; the daemon then exits non-zero so systemd restarts it.
+// A full disk is not fatal: the runner claims nothing while the store reports it, probes every
+// few seconds, and once writes work again gives back the jobs whose outcome it could not
+// record, without counting an attempt, so they run again.
 
 #include <chrono>
 #include <cstdint>
@@ -103,6 +106,10 @@ class JobRunner final {
   void maintain();
   // True (and stopping) when the store has latched a fatal error.
   bool check_fatal();
+  // True while the disk is full (nothing is claimed); resumes once Database::probe_space() works.
+  bool paused_for_space();
+  // Records the outcome of the jobs that ended while the disk was full.
+  void record_unrecorded();
   void finish_stop();
   // Gives the running jobs back to the queue (once) and drops their results.
   void release();
@@ -129,6 +136,9 @@ class JobRunner final {
   std::chrono::steady_clock::time_point next_maintenance_{};
   std::set<std::int64_t> running_;  // ids of the jobs whose handlers run now
   std::map<std::string, std::int64_t> parked_;  // connection -> unix ms its daily cap resets
+  // Jobs that ended while the disk was full -> whether their handler succeeded.
+  std::map<std::int64_t, bool> unrecorded_;
+  bool paused_ = false;  // the disk was full at the last look
 
   bool stopping_ = false;
   bool stop_called_ = false;

@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   app.add_option("--check-config", check_path, "Validate FILE, print every problem, and exit")
       ->option_text("FILE")
       ->excludes("--config");
+  bool accept_new_state = false;
+  app.add_flag("--accept-new-state", accept_new_state,
+               "Start with a new, empty state database although the one capsyncd used before is empty or missing");
   app.set_version_flag("--version", std::string(CAPSYNC_VERSION));
   CLI11_PARSE(app, argc, argv);
 
@@ -64,7 +67,7 @@ int main(int argc, char** argv) {
   log::configure(loaded.config->log_level);
 
   boost::asio::io_context io(1);
-  auto daemon = daemon::Daemon::create(io, std::move(*loaded.config), {.config_path = config_path});
+  auto daemon = daemon::Daemon::create(io, std::move(*loaded.config), {.config_path = config_path, .accept_new_state = accept_new_state});
   if (!daemon) {
     log::critical({}, "Failed to start: {}", daemon.error());
     return 1;

@@ -61,11 +61,17 @@ std::string remote_of(const sync::Action& action) {
 
 // A conflict that names the party of a contact whose create failed or was refused waits: the
 // next pass decides its contact again, against the parties that exist by then.
-bool waits_for_party(const sync::Action& action, const std::set<std::string>& failed, const sync::BindingView& bindings) {
+Result<bool> waits_for_party(const sync::Action& action, const std::set<std::string>& failed,
+                             const sync::BindingView& bindings) {
   const auto* c = std::get_if<sync::RecordConflict>(&action);
-  return c != nullptr && std::any_of(c->parties_of.begin(), c->parties_of.end(), [&](const auto& id) {
-           return failed.contains(id) || !bindings.find_by_remote_id(id);
-         });
+  if (c == nullptr) return false;
+  for (const auto& id : c->parties_of) {
+    if (failed.contains(id)) return true;
+    auto created = bindings.find_by_remote_id(id);
+    if (!created) return created.error();
+    if (!*created) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -89,13 +95,17 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     const auto& action = *it;
     const std::string record = remote_of(action);
     if (!record.empty() && failed.contains(record)) continue;
-    if (waits_for_party(action, failed, ctx_.store.bindings)) {
+    auto waits = waits_for_party(action, failed, ctx_.store.bindings);
+    if (waits && *waits) {
       out.keep_pending.insert(record);
       failed.insert(record);
       continue;
     }
-    log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
-    auto s = co_await run(action);
+    Status s = waits ? Status{} : Status(waits.error());
+    if (waits) {
+      log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
+      s = co_await run(action);
+    }
     if (s) {
       ++out.actions;
       continue;
@@ -121,7 +131,9 @@ asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
     co_return co_await create(a->remote_id, a->role, a->spec, a->pushed_hash, false);
   if (const auto* a = std::get_if<sync::RecreateParty>(&action)) {
     auto b = ctx_.store.bindings.find_by_remote_id(a->remote_id);
-    co_return co_await create(a->remote_id, b ? b->role : sync::ContactRole::customer, a->spec, a->pushed_hash, true);
+    if (!b) co_return b.error();
+    co_return co_await create(a->remote_id, *b ? (*b)->role : sync::ContactRole::customer, a->spec, a->pushed_hash,
+                              true);
   }
   if (const auto* a = std::get_if<sync::Unlink>(&action)) co_return co_await unlink(*a);
   if (const auto* a = std::get_if<sync::UpdateSummary>(&action)) co_return co_await summary(*a);
@@ -141,8 +153,11 @@ asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
   }
   if (const auto* a = std::get_if<sync::RecordConflict>(&action)) {
     auto parties = a->conflict.party_ids;
-    for (const auto& remote_id : a->parties_of)
-      if (auto created = ctx_.store.bindings.find_by_remote_id(remote_id)) parties.push_back(created->party_id);
+    for (const auto& remote_id : a->parties_of) {
+      auto created = ctx_.store.bindings.find_by_remote_id(remote_id);
+      if (!created) co_return created.error();
+      if (*created) parties.push_back((*created)->party_id);
+    }
     const auto& c = a->conflict;
     co_return conflict(sync::make_conflict(c.kind, c.remote_id, c.other_remote_ids, std::move(parties), c.name, c.hint));
   }
@@ -182,8 +197,12 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
   const std::string name = spec.display_name();
   // A create retried after a crash: the party it made reached the mirror with the Capsule pull
   // that precedes every reconcile, so link the one unlinked party of that name instead.
-  for (const auto& candidate : ctx_.store.parties.find_by_exact_key(model::exact_key(name))) {
-    if (ctx_.store.bindings.find_by_party(candidate.id)) continue;
+  auto named = ctx_.store.parties.find_by_exact_key(model::exact_key(name));
+  if (!named) co_return named.error();
+  for (const auto& candidate : *named) {
+    auto linked = ctx_.store.bindings.find_by_party(candidate.id);
+    if (!linked) co_return linked.error();
+    if (*linked) continue;
     if (!recreate) {
       log::notice({.connection = ctx_.connection, .record = remote_id},
                   "Capsule party {} named '{}' already exists; linking it instead of creating another", candidate.id,
@@ -224,7 +243,8 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
 
 asio::awaitable<Status> ActionExecutor::unlink(const sync::Unlink& a) {
   auto b = ctx_.store.bindings.find_by_remote_id(a.remote_id);
-  if (a.clear_summary && b && b->summary_hash) {
+  if (!b) co_return b.error();
+  if (a.clear_summary && *b && (*b)->summary_hash) {
     auto s = co_await summaries_.write(a.party_id, sync::cleared_summary());
     if (!s && s.error().code() != Errc::not_found) co_return s;
     ++writes_;
@@ -238,8 +258,9 @@ asio::awaitable<Status> ActionExecutor::unlink(const sync::Unlink& a) {
 
 asio::awaitable<Status> ActionExecutor::summary(const sync::UpdateSummary& a) {
   auto b = ctx_.store.bindings.find_by_remote_id(a.remote_id);
-  if (!b) co_return Status{};  // the create before it was refused (recorded as a conflict)
-  const model::PartyId party = a.party_id.value_or(b->party_id);
+  if (!b) co_return b.error();
+  if (!*b) co_return Status{};  // the create before it was refused (recorded as a conflict)
+  const model::PartyId party = a.party_id.value_or((*b)->party_id);
   auto s = co_await summaries_.write(party, a.summary);
   if (!s) {
     if (s.error().code() == Errc::not_found) {
@@ -284,7 +305,9 @@ asio::awaitable<Result<ActionExecutor::ExportStart>> ActionExecutor::before_expo
   if (named->empty()) co_return start;
   auto started = intents.started(a.party_id);
   if (!started) co_return started.error();
-  if (*started && named->size() == 1 && !ctx_.store.bindings.find_by_remote_id(named->front().remote_id)) {
+  auto linked = ctx_.store.bindings.find_by_remote_id(named->front().remote_id);
+  if (!linked) co_return linked.error();
+  if (*started && named->size() == 1 && !*linked) {
     start.kind = ExportStart::Kind::link_earlier;
     start.earlier = std::move(named->front());
     co_return start;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "core/engine/record_codec.hpp"
-#include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
@@ -29,29 +28,23 @@ sync::ContactRole parse_role(std::string_view text) {
   return sync::ContactRole::customer;
 }
 
-std::optional<sync::Binding> BindingsRepo::find(std::string_view where, std::string_view value) const {
+Result<std::optional<sync::Binding>> BindingsRepo::find(std::string_view where, std::string_view value) const {
   const std::string sql =
       fmt::format("SELECT {} FROM bindings WHERE connection = ?1 AND {} = ?2 AND state = 'linked'", kColumns, where);
   auto st = db_.cached(sql);
-  if (!st) {
-    log::error({.connection = connection_}, "Failed to read bindings: {}", st.error());
-    return std::nullopt;
-  }
+  if (!st) return st.error().with_context("Failed to read bindings");
   (*st)->bind(1, connection_).bind(2, value);
   auto row = (*st)->step();
-  if (!row) {
-    log::error({.connection = connection_}, "Failed to read bindings: {}", row.error());
-    return std::nullopt;
-  }
-  if (!*row) return std::nullopt;
-  return read_row(**st);
+  if (!row) return row.error().with_context("Failed to read bindings");
+  if (!*row) return std::optional<sync::Binding>();
+  return std::optional<sync::Binding>(read_row(**st));
 }
 
-std::optional<sync::Binding> BindingsRepo::find_by_remote_id(std::string_view remote_id) const {
+Result<std::optional<sync::Binding>> BindingsRepo::find_by_remote_id(std::string_view remote_id) const {
   return find("remote_id", remote_id);
 }
 
-std::optional<sync::Binding> BindingsRepo::find_by_party(model::PartyId party_id) const {
+Result<std::optional<sync::Binding>> BindingsRepo::find_by_party(model::PartyId party_id) const {
   return find("capsule_id", std::to_string(party_id));
 }
 

@@ -24,9 +24,9 @@ class BindingsRepo final : public sync::BindingView {
  public:
   BindingsRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
 
-  // Views report "no binding" when the store fails; the failure is logged once per call.
-  std::optional<sync::Binding> find_by_remote_id(std::string_view remote_id) const override;
-  std::optional<sync::Binding> find_by_party(model::PartyId party_id) const override;
+  // nullopt when there is no such binding; the store's error when it cannot be read.
+  Result<std::optional<sync::Binding>> find_by_remote_id(std::string_view remote_id) const override;
+  Result<std::optional<sync::Binding>> find_by_party(model::PartyId party_id) const override;
 
   // Inserts or replaces the binding of binding.remote_id (and drops any other binding of its party).
   Status put(const sync::Binding& binding, bool created_by_us);
@@ -44,7 +44,7 @@ class BindingsRepo final : public sync::BindingView {
   Result<int> count() const;
 
  private:
-  std::optional<sync::Binding> find(std::string_view where, std::string_view value) const;
+  Result<std::optional<sync::Binding>> find(std::string_view where, std::string_view value) const;
 
   store::Database& db_;
   std::string connection_;

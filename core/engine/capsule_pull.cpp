@@ -28,8 +28,10 @@ Result<std::vector<model::PartyId>> pushes_for(const SyncContext& ctx, const mod
   std::vector<model::PartyId> out;
   // An export tag on a linked party is removed by the push job too (R12: nothing to export).
   const bool tagged = !ctx.policy.export_tag.empty() && party.has_tag(ctx.policy.export_tag);
-  if (auto b = ctx.store.bindings.find_by_party(party.id)) {
-    auto changed = changed_since_push(ctx, party, *b);
+  auto b = ctx.store.bindings.find_by_party(party.id);
+  if (!b) return b.error();
+  if (*b) {
+    auto changed = changed_since_push(ctx, party, **b);
     if (!changed) return changed.error();
     if (tagged || *changed) out.push_back(party.id);
   } else if (tagged) {
@@ -37,11 +39,12 @@ Result<std::vector<model::PartyId>> pushes_for(const SyncContext& ctx, const mod
   }
   if (party.type == model::PartyType::person && party.organisation) {
     auto org_binding = ctx.store.bindings.find_by_party(party.organisation->id);
-    if (!org_binding) return out;
+    if (!org_binding) return org_binding.error();
+    if (!*org_binding) return out;
     auto org = ctx.store.parties.get(party.organisation->id);
     if (!org) return org.error();
     if (!*org) return out;  // not mirrored yet: its own read decides
-    auto changed = changed_since_push(ctx, **org, *org_binding);
+    auto changed = changed_since_push(ctx, **org, **org_binding);
     if (!changed) return changed.error();
     if (*changed) out.push_back(party.organisation->id);
   }
@@ -68,7 +71,9 @@ asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
     if (d.deleted_at && *d.deleted_at > high) high = *d.deleted_at;
     auto mirrored = ctx.store.parties.get(d.id);
     if (!mirrored) co_return mirrored.error();
-    auto b = ctx.store.bindings.find_by_party(d.id);
+    auto found = ctx.store.bindings.find_by_party(d.id);
+    if (!found) co_return found.error();
+    const auto& b = *found;
     if (!*mirrored && !b) continue;  // seen by an earlier sync (>= since delivers it again)
     if (auto s = ctx.store.parties.remove(d.id); !s) co_return s;
     if (b) {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
@@ -18,19 +17,22 @@ StoredConflict read_row(store::Statement& st) {
 
 }  // namespace
 
-bool ConflictsRepo::contains(std::string_view identity) const {
+Result<bool> ConflictsRepo::contains(std::string_view identity) const {
   auto st = db_.cached(
       "SELECT 1 FROM engine_conflict_keys k JOIN conflicts c ON c.id = k.conflict_id"
       " WHERE k.connection = ?1 AND k.identity = ?2");
-  if (!st) return false;
+  if (!st) return st.error().with_context("Failed to read conflicts");
   (*st)->bind(1, connection_).bind(2, identity);
   auto row = (*st)->step();
-  return row.ok() && *row;
+  if (!row) return row.error().with_context("Failed to read conflicts");
+  return *row;
 }
 
 Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t now_ms) {
   const std::string identity = conflict.identity();
-  if (contains(identity)) return false;
+  auto known = contains(identity);
+  if (!known) return known.error();
+  if (*known) return false;
   auto tx = db_.begin();
   if (!tx) return tx.error();
   {

@@ -31,8 +31,9 @@ class ConflictsRepo final : public sync::ConflictLog {
  public:
   ConflictsRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
 
-  // True when an open or ignored conflict with this identity is recorded.
-  bool contains(std::string_view identity) const override;
+  // True when an open or ignored conflict with this identity is recorded; the store's error
+  // when it cannot be read.
+  Result<bool> contains(std::string_view identity) const override;
   // Records `conflict` unless it is already open; returns true when it was new.
   Result<bool> record(const sync::Conflict& conflict, std::int64_t now_ms);
   // Open conflicts, oldest first.

@@ -1,32 +1,29 @@
 #include "core/engine/contact_mirror.hpp"
 
 #include "core/engine/record_codec.hpp"
-#include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
 
-std::vector<std::string> ContactMirror::find_by_exact_key(std::string_view key) const {
+Result<std::vector<std::string>> ContactMirror::find_by_exact_key(std::string_view key) const {
   std::vector<std::string> out;
   if (key.empty()) return out;
   auto st = db_.cached(
       "SELECT remote_id FROM engine_contacts WHERE connection = ?1 AND exact_key = ?2 AND status = 'active'"
       " ORDER BY remote_id");
-  if (!st) {
-    log::error({.connection = connection_}, "Failed to read the contact mirror: {}", st.error());
-    return out;
-  }
+  if (!st) return st.error().with_context("Failed to read the contact mirror");
   (*st)->bind(1, connection_).bind(2, key);
   for (;;) {
     auto row = (*st)->step();
-    if (!row || !*row) break;
+    if (!row) return row.error().with_context("Failed to read the contact mirror");
+    if (!*row) break;
     out.emplace_back((*st)->column_text(0));
   }
   return out;
 }
 
-std::vector<std::string> ContactMirror::find_by_near_key(std::string_view key) const {
+Result<std::vector<std::string>> ContactMirror::find_by_near_key(std::string_view key) const {
   std::vector<std::string> out;
   if (key.empty()) return out;
   // A NULL key (a row from before schema 3 not filled yet) is computed here, so no contact is
@@ -36,14 +33,12 @@ std::vector<std::string> ContactMirror::find_by_near_key(std::string_view key) c
       "SELECT remote_id, name, near_key FROM engine_contacts WHERE connection = ?1 AND near_key = ?2"
       " AND status = 'active' UNION ALL SELECT remote_id, name, near_key FROM engine_contacts"
       " WHERE connection = ?1 AND near_key IS NULL AND status = 'active' ORDER BY 1");
-  if (!st) {
-    log::error({.connection = connection_}, "Failed to read the contact mirror: {}", st.error());
-    return out;
-  }
+  if (!st) return st.error().with_context("Failed to read the contact mirror");
   (*st)->bind(1, connection_).bind(2, key);
   for (;;) {
     auto row = (*st)->step();
-    if (!row || !*row) break;
+    if (!row) return row.error().with_context("Failed to read the contact mirror");
+    if (!*row) break;
     if ((*st)->column_is_null(2) && model::near_key((*st)->column_text(1)) != key) continue;
     out.emplace_back((*st)->column_text(0));
   }

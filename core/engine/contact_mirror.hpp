@@ -23,9 +23,10 @@ class ContactMirror final : public sync::ContactNameIndex {
  public:
   ContactMirror(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
 
-  // Active contacts only (R13 compares against contacts that exist).
-  std::vector<std::string> find_by_exact_key(std::string_view key) const override;
-  std::vector<std::string> find_by_near_key(std::string_view key) const override;
+  // Active contacts only (R13 compares against contacts that exist). The store's error when the
+  // mirror cannot be read, never an empty list in its place.
+  Result<std::vector<std::string>> find_by_exact_key(std::string_view key) const override;
+  Result<std::vector<std::string>> find_by_near_key(std::string_view key) const override;
   // Stores the near key of contacts mirrored before near keys were kept (schema 3); cheap once
   // every row has one.
   Status fill_near_keys();

@@ -45,9 +45,10 @@ asio::awaitable<Result<PassResult>> export_party(SyncContext& ctx, model::PartyI
   if (pass->actions == 0) {
     const model::PartyId target = party->organisation ? party->organisation->id : party_id;
     auto linked = ctx.store.bindings.find_by_party(target);
+    if (!linked) co_return linked.error();
     log::notice(fields, "Export of Capsule party {} '{}': nothing to do, {}", party_id, party->display_name(),
-                linked ? fmt::format("party {} is already linked to accounting contact {}", target, linked->remote_id)
-                       : std::string("a conflict about it is already recorded (capsyncctl conflicts)"));
+                *linked ? fmt::format("party {} is already linked to accounting contact {}", target, (*linked)->remote_id)
+                        : std::string("a conflict about it is already recorded (capsyncctl conflicts)"));
   }
   co_return pass;
 }

@@ -3,28 +3,21 @@
 #include <fmt/format.h>
 
 #include "core/engine/record_codec.hpp"
-#include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
 
-std::vector<sync::PartyCandidate> PartyMirror::find(std::string_view column, std::string_view key) const {
+Result<std::vector<sync::PartyCandidate>> PartyMirror::find(std::string_view column, std::string_view key) const {
   std::vector<sync::PartyCandidate> out;
   if (key.empty()) return out;
   auto st = db_.cached(fmt::format(
       "SELECT party_id, type, name FROM engine_parties WHERE connection = ?1 AND {} = ?2 ORDER BY party_id", column));
-  if (!st) {
-    log::error({.connection = connection_}, "Failed to read the party mirror: {}", st.error());
-    return out;
-  }
+  if (!st) return st.error().with_context("Failed to read the party mirror");
   (*st)->bind(1, connection_).bind(2, key);
   for (;;) {
     auto row = (*st)->step();
-    if (!row) {
-      log::error({.connection = connection_}, "Failed to read the party mirror: {}", row.error());
-      break;
-    }
+    if (!row) return row.error().with_context("Failed to read the party mirror");
     if (!*row) break;
     out.push_back(sync::PartyCandidate{
         (*st)->column_int64(0),
@@ -34,13 +27,13 @@ std::vector<sync::PartyCandidate> PartyMirror::find(std::string_view column, std
   return out;
 }
 
-std::vector<sync::PartyCandidate> PartyMirror::find_by_exact_key(std::string_view key) const {
+Result<std::vector<sync::PartyCandidate>> PartyMirror::find_by_exact_key(std::string_view key) const {
   return find("exact_key", key);
 }
-std::vector<sync::PartyCandidate> PartyMirror::find_by_normalized_key(std::string_view key) const {
+Result<std::vector<sync::PartyCandidate>> PartyMirror::find_by_normalized_key(std::string_view key) const {
   return find("normalized_key", key);
 }
-std::vector<sync::PartyCandidate> PartyMirror::find_by_near_key(std::string_view key) const {
+Result<std::vector<sync::PartyCandidate>> PartyMirror::find_by_near_key(std::string_view key) const {
   return find("near_key", key);
 }
 

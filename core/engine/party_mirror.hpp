@@ -22,9 +22,10 @@ class PartyMirror final : public sync::PartyIndex {
  public:
   PartyMirror(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
 
-  std::vector<sync::PartyCandidate> find_by_exact_key(std::string_view key) const override;
-  std::vector<sync::PartyCandidate> find_by_normalized_key(std::string_view key) const override;
-  std::vector<sync::PartyCandidate> find_by_near_key(std::string_view key) const override;
+  // The store's error when the mirror cannot be read, never an empty list in its place.
+  Result<std::vector<sync::PartyCandidate>> find_by_exact_key(std::string_view key) const override;
+  Result<std::vector<sync::PartyCandidate>> find_by_normalized_key(std::string_view key) const override;
+  Result<std::vector<sync::PartyCandidate>> find_by_near_key(std::string_view key) const override;
 
   Status upsert(const model::Party& party);
   Status remove(model::PartyId id);
@@ -40,7 +41,7 @@ class PartyMirror final : public sync::PartyIndex {
                                                         std::optional<model::PartyId> recorded) const;
 
  private:
-  std::vector<sync::PartyCandidate> find(std::string_view column, std::string_view key) const;
+  Result<std::vector<sync::PartyCandidate>> find(std::string_view column, std::string_view key) const;
 
   store::Database& db_;
   std::string connection_;

@@ -74,8 +74,11 @@ Status describe_store_changes(const ConnectionStore& store, const std::vector<sy
     if (!still.contains(b.remote_id))
       plan.unlink.push_back(PlanEntry{PlanParty{b.party_id, party_name(store, b.party_id)},
                                       PlanContact{b.remote_id, contact_name(store, b.remote_id)}, {}});
-  for (auto& e : plan.push)
-    if (auto b = store.bindings.find_by_remote_id(e.contact->id)) e.party = PlanParty{b->party_id, party_name(store, b->party_id)};
+  for (auto& e : plan.push) {
+    auto b = store.bindings.find_by_remote_id(e.contact->id);
+    if (!b) return b.error();
+    if (*b) e.party = PlanParty{(*b)->party_id, party_name(store, (*b)->party_id)};
+  }
 
   auto open = store.conflicts.open();
   if (!open) return open.error();

@@ -27,10 +27,12 @@ Result<sync::ContactChange> change_for(SyncContext& ctx, const model::Contact& c
 
 asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, const sync::ReconcileInput& input) {
   const sync::ReconcileViews views{ctx.store.bindings, ctx.store.parties, ctx.store.contacts, ctx.store.conflicts};
+  // A view that cannot be read fails the pass before anything is written on either side.
   auto result = sync::reconcile(input, ctx.policy, views);
-  for (const auto& e : result.errors) log::warning({.connection = ctx.connection}, "{}, skipping", e);
+  if (!result) co_return result.error();
+  for (const auto& e : result->errors) log::warning({.connection = ctx.connection}, "{}, skipping", e);
   ActionExecutor executor(ctx);
-  auto outcome = co_await executor.execute(result.actions);
+  auto outcome = co_await executor.execute(result->actions);
   co_return outcome;
 }
 
@@ -99,8 +101,10 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
     if (!org) co_return org.error();
     change.organisation = std::move(*org);
   }
-  if (auto binding = ctx.store.bindings.find_by_party(party_id)) {
-    auto in = push_input(ctx.store, **party, binding->remote_id);
+  auto binding = ctx.store.bindings.find_by_party(party_id);
+  if (!binding) co_return binding.error();
+  if (*binding) {
+    auto in = push_input(ctx.store, **party, (*binding)->remote_id);
     if (!in) co_return in.error();
     change.contact_person = std::move(in->contact_person);
     change.last_pushed = std::move(in->last_pushed);

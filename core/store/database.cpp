@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,10 +33,27 @@ Errc errc_for(int rc) {
   }
 }
 
+// A write that failed for lack of space: SQLite says SQLITE_FULL for most, but an I/O error
+// (growing the -shm index, syncing) may carry ENOSPC or EDQUOT underneath.
+bool is_full(int rc, int system_errno) {
+  int primary = rc & 0xff;
+  return primary == SQLITE_FULL ||
+         (primary == SQLITE_IOERR && (system_errno == ENOSPC || system_errno == EDQUOT));
+}
+
 bool is_fatal(int rc) {
   int primary = rc & 0xff;
-  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR ||
-         primary == SQLITE_FULL;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR;
+}
+
+// Free space the state directory needs before a paused store tries writing again: a few
+// pages of WAL, so that one freed block does not resume work that fails at once.
+constexpr std::uint64_t kResumeFreeBytes = 256 * 1024;
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 std::string_view pragma_value(Synchronous s) {
@@ -238,8 +256,10 @@ Status Database::configure(const DatabaseOptions& options) {
   if (!*row || mode->column_text(0) != "wal")
     return make_error(Errc::unsupported, "Failed to switch to WAL journal mode (got {})",
                       *row ? mode->column_text(0) : "nothing");
+  // mmap_size = 0: pages are read with read(), never through a mapping that a full disk could
+  // leave unbacked (SIGBUS); whatever default the SQLite build has.
   return exec(fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; "
-                          "PRAGMA journal_size_limit = 67108864",
+                          "PRAGMA journal_size_limit = 67108864; PRAGMA mmap_size = 0",
                           pragma_value(options.synchronous)));
 }
 
@@ -286,8 +306,19 @@ Status Database::migrate(std::span<const Migration> migrations) {
 }
 
 Error Database::error_from(int rc, std::string_view context) {
+  const int system_errno = sqlite3_system_errno(db_);
   std::string_view detail = sqlite3_errmsg(db_);
   std::string_view name = sqlite3_errstr(rc);
+  if (is_full(rc, system_errno)) {
+    Error e(Errc::io, fmt::format("Failed to write {}: the disk is full ({}); syncing is paused and resumes by "
+                                  "itself once space is freed",
+                                  path_, system_errno == EDQUOT ? "disk quota exceeded" : detail));
+    if (!full_) {
+      full_ = e;
+      log::critical({}, "{}", e.message());
+    }
+    return e;
+  }
   Error e(errc_for(rc), detail == name ? fmt::format("{}: {}", context, detail)
                                        : fmt::format("{}: {} ({})", context, detail, name));
   if (is_fatal(rc) && !fatal_) {
@@ -304,8 +335,9 @@ Status Database::exec(std::string_view sql) {
   if (rc == SQLITE_OK) return {};
   std::string text = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
+  const bool full = is_full(rc, sqlite3_system_errno(db_));
   Error e = error_from(rc, sql.size() > 80 ? sql.substr(0, 80) : sql);
-  return Error(e.code(), text);
+  return full ? e : Error(e.code(), text);
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
@@ -341,6 +373,23 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 int Database::changes() const { return sqlite3_changes(db_); }
 
 Status Database::reclaim_space() { return exec("PRAGMA incremental_vacuum"); }
+
+bool Database::probe_space() {
+  if (!full_) return true;
+  struct statvfs fs {};
+  if (::statvfs(directory_of(path_).c_str(), &fs) == 0 &&
+      static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < kResumeFreeBytes)
+    return false;
+  // One committed write: it rewrites the header page through the WAL, as any transaction would.
+  if (tx_depth_ > 0 || !sqlite3_get_autocommit(db_)) return false;
+  auto tx = begin();
+  if (!tx) return false;
+  if (auto s = exec(fmt::format("PRAGMA user_version = {}", user_version_)); !s) return false;
+  if (auto s = tx->commit(); !s) return false;
+  full_.reset();
+  log::notice({}, "The disk holding {} has room again; syncing resumes", path_);
+  return true;
+}
 
 Result<std::unique_ptr<Database>> Database::snapshot_in_memory() {
   if (tx_depth_ > 0 || !sqlite3_get_autocommit(db_))

@@ -158,9 +158,17 @@ class Database final {
   int user_version() const { return user_version_; }
   const std::string& path() const { return path_; }
 
-  // Latched fatal error (like leveldb's bg_error_): once SQLite reports corruption, a full disk
-  // or an I/O error, the store cannot be trusted; the daemon stops claiming work and exits.
+  // Latched fatal error (like leveldb's bg_error_): once SQLite reports corruption or an I/O
+  // error, the store cannot be trusted; the daemon stops claiming work and exits.
   const std::optional<Error>& fatal_error() const { return fatal_; }
+
+  // Set from the first write that fails for lack of space (SQLITE_FULL, ENOSPC, EDQUOT) until
+  // probe_space() succeeds: not fatal, as SQLite rolls the transaction back and reads still
+  // work; the message names the file and the cause.
+  const std::optional<Error>& storage_full() const { return full_; }
+  // While storage_full(): when the file system has room again and a small committed write
+  // succeeds, clears it and returns true. Also true when it was not set.
+  bool probe_space();
 
   // Returns free pages to the file system (the database uses auto_vacuum=incremental).
   Status reclaim_space();
@@ -185,6 +193,7 @@ class Database final {
   int user_version_ = 0;
   int tx_depth_ = 0;  // open Transaction levels
   std::optional<Error> fatal_;
+  std::optional<Error> full_;
   struct SqlHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }

@@ -12,7 +12,7 @@ std::string_view to_string(ContactRole role) {
 }
 
 void InMemoryBindings::put(Binding binding) {
-  if (auto old = find_by_party(binding.party_id)) by_remote_.erase(old->remote_id);
+  if (auto old = party_binding(binding.party_id)) by_remote_.erase(old->remote_id);
   by_remote_[binding.remote_id] = std::move(binding);
 }
 
@@ -20,12 +20,16 @@ void InMemoryBindings::erase_remote_id(std::string_view remote_id) {
   if (auto it = by_remote_.find(remote_id); it != by_remote_.end()) by_remote_.erase(it);
 }
 
-std::optional<Binding> InMemoryBindings::find_by_remote_id(std::string_view remote_id) const {
-  if (auto it = by_remote_.find(remote_id); it != by_remote_.end()) return it->second;
-  return std::nullopt;
+Result<std::optional<Binding>> InMemoryBindings::find_by_remote_id(std::string_view remote_id) const {
+  if (auto it = by_remote_.find(remote_id); it != by_remote_.end()) return std::optional<Binding>(it->second);
+  return std::optional<Binding>();
 }
 
-std::optional<Binding> InMemoryBindings::find_by_party(model::PartyId party_id) const {
+Result<std::optional<Binding>> InMemoryBindings::find_by_party(model::PartyId party_id) const {
+  return party_binding(party_id);
+}
+
+std::optional<Binding> InMemoryBindings::party_binding(model::PartyId party_id) const {
   for (const auto& [id, binding] : by_remote_) {
     if (binding.party_id == party_id) return binding;
   }

@@ -2,12 +2,15 @@
 // Binding: the link between one Capsule party and one accounting contact, with the hashes of
 // what capsync last wrote on each side (R11). BindingView reads them; the daemon implements
 // it over its store, InMemoryBindings serves tests and plan.
+// A view's reads return the store's error when they fail: a failed read is never "no binding",
+// which would make a linked contact look new and be created again.
 
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/error/result.hpp"
 #include "core/model/party.hpp"
 
 namespace capsync::sync {
@@ -32,8 +35,8 @@ struct Binding {
 class BindingView {
  public:
   virtual ~BindingView() = default;
-  virtual std::optional<Binding> find_by_remote_id(std::string_view remote_id) const = 0;
-  virtual std::optional<Binding> find_by_party(model::PartyId party_id) const = 0;
+  virtual Result<std::optional<Binding>> find_by_remote_id(std::string_view remote_id) const = 0;
+  virtual Result<std::optional<Binding>> find_by_party(model::PartyId party_id) const = 0;
 };
 
 class InMemoryBindings final : public BindingView {
@@ -43,10 +46,12 @@ class InMemoryBindings final : public BindingView {
   void erase_remote_id(std::string_view remote_id);
   std::size_t size() const { return by_remote_.size(); }
 
-  std::optional<Binding> find_by_remote_id(std::string_view remote_id) const override;
-  std::optional<Binding> find_by_party(model::PartyId party_id) const override;
+  Result<std::optional<Binding>> find_by_remote_id(std::string_view remote_id) const override;
+  Result<std::optional<Binding>> find_by_party(model::PartyId party_id) const override;
 
  private:
+  std::optional<Binding> party_binding(model::PartyId party_id) const;
+
   std::map<std::string, Binding, std::less<>> by_remote_;
 };
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error/result.hpp"
 #include "core/model/party.hpp"
 
 namespace capsync::sync {
@@ -49,13 +50,15 @@ Conflict make_conflict(ConflictKind kind, std::string remote_id, std::vector<std
 class ConflictLog {
  public:
   virtual ~ConflictLog() = default;
-  virtual bool contains(std::string_view identity) const = 0;
+  // True when an open or ignored conflict with this identity is recorded; the store's error
+  // when it cannot tell.
+  virtual Result<bool> contains(std::string_view identity) const = 0;
 };
 
 class InMemoryConflictLog final : public ConflictLog {
  public:
   void record(const Conflict& conflict) { identities_.insert(conflict.identity()); }
-  bool contains(std::string_view identity) const override {
+  Result<bool> contains(std::string_view identity) const override {
     return identities_.find(identity) != identities_.end();
   }
   std::size_t size() const { return identities_.size(); }

@@ -26,7 +26,7 @@ model::ContactDetails b2b_details(const model::Party& person, const model::Party
 
 }  // namespace
 
-ExportPlan plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
+Result<ExportPlan> plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
                        const model::Party* contact_person, const BindingView& bindings,
                        const ContactNameIndex& names) {
   ExportPlan plan;
@@ -51,11 +51,15 @@ ExportPlan plan_export(const model::Party& party, const std::optional<model::Par
     plan.baseline = push_details(*organisation, &party);  // the exported person is the contact person
   }
   if (plan.baseline) plan.baseline_hash = details_hash(*plan.baseline);
-  if (bindings.find_by_party(plan.target_party)) return plan;  // already linked: nothing to do
+  auto linked = bindings.find_by_party(plan.target_party);
+  if (!linked) return linked.error();
+  if (*linked) return plan;  // already linked: nothing to do
 
   std::vector<model::PartyId> parties{plan.target_party};
   if (plan.target_party != party.id) parties.push_back(party.id);
-  auto existing = names.find_by_exact_key(model::exact_key(plan.spec.name));
+  auto found = names.find_by_exact_key(model::exact_key(plan.spec.name));
+  if (!found) return found.error();
+  auto existing = std::move(*found);
   if (!existing.empty()) {
     plan.kind = ExportPlan::Kind::name_clash;
     plan.conflict = make_conflict(
@@ -67,7 +71,9 @@ ExportPlan plan_export(const model::Party& party, const std::optional<model::Par
     return plan;
   }
   // No exact match, so every contact found here differs in some folded detail only.
-  auto near = names.find_by_near_key(model::near_key(plan.spec.name));
+  auto near_found = names.find_by_near_key(model::near_key(plan.spec.name));
+  if (!near_found) return near_found.error();
+  auto near = std::move(*near_found);
   if (!near.empty()) {
     plan.kind = ExportPlan::Kind::near_duplicate;
     plan.conflict = make_conflict(

@@ -39,7 +39,8 @@ struct ExportPlan {
 // the B2B export carries only the organisation's name and the person's details.
 // `contact_person`: when `party` is an organisation, the person a push would send with it
 // (R10), so the export carries what a push after it would, whichever Capsule read came first.
-ExportPlan plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
+// A view's read error is returned: nothing is planned on a guess.
+Result<ExportPlan> plan_export(const model::Party& party, const std::optional<model::Party>& organisation,
                        const model::Party* contact_person, const BindingView& bindings,
                        const ContactNameIndex& names);
 

@@ -12,7 +12,7 @@ void InMemoryContactNameIndex::remove(std::string_view remote_id) {
   if (auto it = keys_.find(remote_id); it != keys_.end()) keys_.erase(it);
 }
 
-std::vector<std::string> InMemoryContactNameIndex::find_by_exact_key(std::string_view key) const {
+Result<std::vector<std::string>> InMemoryContactNameIndex::find_by_exact_key(std::string_view key) const {
   std::vector<std::string> out;
   for (const auto& [id, k] : keys_) {
     if (!key.empty() && k.exact == key) out.push_back(id);
@@ -20,7 +20,7 @@ std::vector<std::string> InMemoryContactNameIndex::find_by_exact_key(std::string
   return out;
 }
 
-std::vector<std::string> InMemoryContactNameIndex::find_by_near_key(std::string_view key) const {
+Result<std::vector<std::string>> InMemoryContactNameIndex::find_by_near_key(std::string_view key) const {
   std::vector<std::string> out;
   for (const auto& [id, k] : keys_) {
     if (!key.empty() && k.near == key) out.push_back(id);

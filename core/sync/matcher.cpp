@@ -63,30 +63,33 @@ std::string near_duplicate_hint(std::string_view parties, const ConnectionPolicy
                      parties, policy.matching == config::Matching::normalized ? "" : " (or set matching: normalized)");
 }
 
-MatchOutcome match_contact(const model::Contact& contact, const PartyIndex& parties,
+Result<MatchOutcome> match_contact(const model::Contact& contact, const PartyIndex& parties,
                            const ConnectionPolicy& policy) {
   const std::string name = contact.display_name();
   if (model::exact_key(name).empty()) {
-    return MatchConflict{make_conflict(ConflictKind::unnamed_contact, contact.remote_id, {}, {}, name,
-                                       "Give the contact a name in the accounting service.")};
+    return MatchOutcome{MatchConflict{make_conflict(ConflictKind::unnamed_contact, contact.remote_id, {}, {}, name,
+                                       "Give the contact a name in the accounting service.")}};
   }
   const bool normalized = policy.matching == config::Matching::normalized;
-  auto matches = normalized ? parties.find_by_normalized_key(model::normalized_key(name))
-                            : parties.find_by_exact_key(model::exact_key(name));
-  if (matches.size() == 1) return MatchLink{matches.front()};
+  auto found = normalized ? parties.find_by_normalized_key(model::normalized_key(name))
+                          : parties.find_by_exact_key(model::exact_key(name));
+  if (!found) return found.error();
+  const auto& matches = *found;
+  if (matches.size() == 1) return MatchOutcome{MatchLink{matches.front()}};
   if (matches.size() > 1) {
-    return MatchConflict{make_conflict(
+    return MatchOutcome{MatchConflict{make_conflict(
         ConflictKind::ambiguous_match, contact.remote_id, {}, ids_of(matches), name,
         fmt::format("Capsule has {} parties named like this: {}. Rename or merge them in Capsule so "
                     "exactly one has the name '{}'.",
-                    matches.size(), names_of(matches), name))};
+                    matches.size(), names_of(matches), name))}};
   }
   auto near = parties.find_by_near_key(model::near_key(name));
-  if (!near.empty()) {
-    return MatchConflict{make_conflict(ConflictKind::near_duplicate, contact.remote_id, {}, ids_of(near), name,
-                                       near_duplicate_hint(fmt::format("Capsule has {}", names_of(near)), policy))};
+  if (!near) return near.error();
+  if (!near->empty()) {
+    return MatchOutcome{MatchConflict{make_conflict(ConflictKind::near_duplicate, contact.remote_id, {}, ids_of(*near), name,
+                                       near_duplicate_hint(fmt::format("Capsule has {}", names_of(*near)), policy))}};
   }
-  return MatchCreate{party_spec_for(contact, policy)};
+  return MatchOutcome{MatchCreate{party_spec_for(contact, policy)}};
 }
 
 }  // namespace capsync::sync

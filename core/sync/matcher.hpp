@@ -42,8 +42,9 @@ using MatchOutcome = std::variant<MatchLink, MatchCreate, MatchConflict>;
 // What a person can do about a near_duplicate conflict with `parties` (their names, for people).
 std::string near_duplicate_hint(std::string_view parties, const ConnectionPolicy& policy);
 
-// `contact` is assumed to qualify (rules.hpp) and to have no binding.
-MatchOutcome match_contact(const model::Contact& contact, const PartyIndex& parties,
+// `contact` is assumed to qualify (rules.hpp) and to have no binding. A failed read of
+// `parties` is returned, never taken for "no party" (which would create one).
+Result<MatchOutcome> match_contact(const model::Contact& contact, const PartyIndex& parties,
                            const ConnectionPolicy& policy);
 
 // R2/R4: the Capsule party created for a contact: a person when the provider says the

@@ -22,15 +22,15 @@ std::vector<PartyCandidate> InMemoryPartyIndex::find(
   return out;
 }
 
-std::vector<PartyCandidate> InMemoryPartyIndex::find_by_exact_key(std::string_view key) const {
+Result<std::vector<PartyCandidate>> InMemoryPartyIndex::find_by_exact_key(std::string_view key) const {
   return find(key, &model::exact_key);
 }
 
-std::vector<PartyCandidate> InMemoryPartyIndex::find_by_normalized_key(std::string_view key) const {
+Result<std::vector<PartyCandidate>> InMemoryPartyIndex::find_by_normalized_key(std::string_view key) const {
   return find(key, &model::normalized_key);
 }
 
-std::vector<PartyCandidate> InMemoryPartyIndex::find_by_near_key(std::string_view key) const {
+Result<std::vector<PartyCandidate>> InMemoryPartyIndex::find_by_near_key(std::string_view key) const {
   return find(key, &model::near_key);
 }
 

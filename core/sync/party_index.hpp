@@ -1,12 +1,14 @@
 #pragma once
 // PartyIndex: looks Capsule parties up by name key (R1, R17). The daemon implements it over
 // its store (keys computed with core/model/name_key); InMemoryPartyIndex serves tests and plan.
+// A failed read returns the store's error, never "no party", which would create a duplicate.
 
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/error/result.hpp"
 #include "core/model/party.hpp"
 
 namespace capsync::sync {
@@ -22,9 +24,9 @@ class PartyIndex {
  public:
   virtual ~PartyIndex() = default;
   // Every party (person or organisation) whose display name has this key, ordered by id.
-  virtual std::vector<PartyCandidate> find_by_exact_key(std::string_view key) const = 0;
-  virtual std::vector<PartyCandidate> find_by_normalized_key(std::string_view key) const = 0;
-  virtual std::vector<PartyCandidate> find_by_near_key(std::string_view key) const = 0;
+  virtual Result<std::vector<PartyCandidate>> find_by_exact_key(std::string_view key) const = 0;
+  virtual Result<std::vector<PartyCandidate>> find_by_normalized_key(std::string_view key) const = 0;
+  virtual Result<std::vector<PartyCandidate>> find_by_near_key(std::string_view key) const = 0;
 };
 
 class InMemoryPartyIndex final : public PartyIndex {
@@ -33,9 +35,9 @@ class InMemoryPartyIndex final : public PartyIndex {
   void add(const model::Party& party);
   void remove(model::PartyId id);
 
-  std::vector<PartyCandidate> find_by_exact_key(std::string_view key) const override;
-  std::vector<PartyCandidate> find_by_normalized_key(std::string_view key) const override;
-  std::vector<PartyCandidate> find_by_near_key(std::string_view key) const override;
+  Result<std::vector<PartyCandidate>> find_by_exact_key(std::string_view key) const override;
+  Result<std::vector<PartyCandidate>> find_by_normalized_key(std::string_view key) const override;
+  Result<std::vector<PartyCandidate>> find_by_near_key(std::string_view key) const override;
 
  private:
   std::vector<PartyCandidate> find(std::string_view key, std::string (*key_of)(std::string_view)) const;

@@ -7,7 +7,7 @@
 
 namespace capsync::sync {
 
-PushPlan plan_push(const model::Party& party, const model::Party* contact_person,
+Result<PushPlan> plan_push(const model::Party& party, const model::Party* contact_person,
                    const std::optional<model::ContactDetails>& last_pushed, const Binding& binding,
                    const ContactNameIndex& names) {
   PushPlan plan;
@@ -20,7 +20,9 @@ PushPlan plan_push(const model::Party& party, const model::Party* contact_person
   }
   if (*binding.pushed_hash == plan.hash) return plan;
   std::vector<std::string> others;
-  for (auto& id : names.find_by_exact_key(model::exact_key(plan.update.name))) {
+  auto named = names.find_by_exact_key(model::exact_key(plan.update.name));
+  if (!named) return named.error();
+  for (auto& id : *named) {
     if (id != binding.remote_id) others.push_back(std::move(id));
   }
   if (!others.empty()) {

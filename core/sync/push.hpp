@@ -33,7 +33,8 @@ struct PushPlan {
 
 // `party` is the party's current Capsule state; `contact_person` the person pushed as its
 // contact person (organisations only); `last_pushed` the details stored with `binding`.
-PushPlan plan_push(const model::Party& party, const model::Party* contact_person,
+// A failed read of `names` is returned.
+Result<PushPlan> plan_push(const model::Party& party, const model::Party* contact_person,
                    const std::optional<model::ContactDetails>& last_pushed, const Binding& binding,
                    const ContactNameIndex& names);
 

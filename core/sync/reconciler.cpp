@@ -48,7 +48,7 @@ class Pass {
       : input_(input), policy_(policy), views_(views),
         deleted_(input.deleted_parties.begin(), input.deleted_parties.end()) {}
 
-  ReconcileResult run() {
+  Result<ReconcileResult> run() {
     std::vector<const ContactChange*> contacts;
     for (const auto& c : input_.contacts) contacts.push_back(&c);
     std::stable_sort(contacts.begin(), contacts.end(), [](const ContactChange* a, const ContactChange* b) {
@@ -57,13 +57,16 @@ class Pass {
       if (a_supplier != b_supplier) return b_supplier;
       return a->contact.remote_id < b->contact.remote_id;
     });
-    for (const auto* c : contacts) contact(*c);
+    for (const auto* c : contacts)
+      if (!failed_) contact(*c);
 
     std::vector<const PartyChange*> parties;
     for (const auto& p : input_.parties) parties.push_back(&p);
     std::stable_sort(parties.begin(), parties.end(),
                      [](const PartyChange* a, const PartyChange* b) { return a->party.id < b->party.id; });
-    for (const auto* p : parties) party(*p);
+    for (const auto* p : parties)
+      if (!failed_) party(*p);
+    if (failed_) return *failed_;
     return std::move(result_);
   }
 
@@ -75,9 +78,18 @@ class Pass {
 
   void emit(Action action) { result_.actions.push_back(std::move(action)); }
 
+  // A view's answer; nullopt once a read failed, which stops the pass (run() returns the error).
+  template <typename T>
+  std::optional<T> read(Result<T> answer) {
+    if (answer) return std::move(*answer);
+    if (!failed_) failed_ = answer.error();
+    return std::nullopt;
+  }
+
   void conflict(Conflict c, std::vector<std::string> parties_of = {}) {
     auto id = c.identity();
-    if (views_.conflicts.contains(id) || !recorded_.insert(id).second) return;
+    const auto known = read(views_.conflicts.contains(id));
+    if (!known || *known || !recorded_.insert(id).second) return;
     emit(RecordConflict{std::move(c), std::move(parties_of)});
   }
 
@@ -110,8 +122,10 @@ class Pass {
 
   void contact(const ContactChange& change) {
     const auto& c = change.contact;
-    if (auto binding = views_.bindings.find_by_remote_id(c.remote_id)) {
-      bound_contact(change, *binding);
+    const auto binding = read(views_.bindings.find_by_remote_id(c.remote_id));
+    if (!binding) return;
+    if (*binding) {
+      bound_contact(change, **binding);
       return;
     }
     if (!qualifies(c, change.invoices, policy_.provider)) return;
@@ -123,12 +137,14 @@ class Pass {
       same_name_conflict(c, role, it->second.remote_id, it->second.role, it->second.party_id);
       return;
     }
-    auto outcome = match_contact(c, views_.parties, policy_);
-    if (near_created(c, outcome)) return;
-    if (auto* link = std::get_if<MatchLink>(&outcome)) {
+    const auto outcome = read(match_contact(c, views_.parties, policy_));
+    if (!outcome || near_created(c, *outcome)) return;
+    if (const auto* link = std::get_if<MatchLink>(&*outcome)) {
       const auto& party = link->party;
-      if (auto other = views_.bindings.find_by_party(party.id); other && other->remote_id != c.remote_id) {
-        same_name_conflict(c, role, other->remote_id, other->role, party.id);
+      const auto other = read(views_.bindings.find_by_party(party.id));
+      if (!other) return;
+      if (*other && (*other)->remote_id != c.remote_id) {
+        same_name_conflict(c, role, (*other)->remote_id, (*other)->role, party.id);
         return;
       }
       if (auto taken = linked_parties_.find(party.id); taken != linked_parties_.end()) {
@@ -139,13 +155,13 @@ class Pass {
       claims_[key] = Claim{c.remote_id, role, party.id};
       linked_parties_[party.id] = claims_[key];
       summary(change, party.id, std::nullopt);
-    } else if (auto* create = std::get_if<MatchCreate>(&outcome)) {
+    } else if (const auto* create = std::get_if<MatchCreate>(&*outcome)) {
       emit(CreateParty{c.remote_id, role, create->spec, details_hash(details_from_spec(create->spec))});
       claims_[key] = Claim{c.remote_id, role, std::nullopt};
       creating(c.remote_id, name);
       summary(change, std::nullopt, std::nullopt);
     } else {
-      conflict(std::get<MatchConflict>(outcome).conflict);
+      conflict(std::get<MatchConflict>(*outcome).conflict);
     }
   }
 
@@ -216,10 +232,14 @@ class Pass {
     const auto& p = change.party;
     if (deleted_.count(p.id) != 0 || unlinked_parties_.count(p.id) != 0) return;
     const bool tagged = !policy_.export_tag.empty() && p.has_tag(policy_.export_tag);
-    if (auto binding = views_.bindings.find_by_party(p.id)) {
+    const auto found = read(views_.bindings.find_by_party(p.id));
+    if (!found) return;
+    if (const auto& binding = *found) {
       if (tagged) emit(ClearExportTag{p.id, p.id, binding->remote_id, policy_.export_tag});
-      auto plan = plan_push(p, change.contact_person ? &*change.contact_person : nullptr, change.last_pushed,
-                            *binding, views_.contact_names);
+      auto planned = read(plan_push(p, change.contact_person ? &*change.contact_person : nullptr, change.last_pushed,
+                                    *binding, views_.contact_names));
+      if (!planned) return;
+      auto& plan = *planned;
       switch (plan.kind) {
         case PushPlan::Kind::nothing:
           break;
@@ -237,13 +257,17 @@ class Pass {
       return;
     }
     if (!change.export_requested && !tagged) return;
-    auto plan = plan_export(p, change.organisation, change.contact_person ? &*change.contact_person : nullptr,
-                            views_.bindings, views_.contact_names);
+    auto planned = read(plan_export(p, change.organisation, change.contact_person ? &*change.contact_person : nullptr,
+                                    views_.bindings, views_.contact_names));
+    if (!planned) return;
+    auto& plan = *planned;
     switch (plan.kind) {
       case ExportPlan::Kind::nothing:
-        if (tagged)
-          if (auto linked = views_.bindings.find_by_party(plan.target_party))
-            emit(ClearExportTag{p.id, plan.target_party, linked->remote_id, policy_.export_tag});
+        if (tagged) {
+          const auto linked = read(views_.bindings.find_by_party(plan.target_party));
+          if (linked && *linked)
+            emit(ClearExportTag{p.id, plan.target_party, (*linked)->remote_id, policy_.export_tag});
+        }
         break;
       case ExportPlan::Kind::name_clash:
       case ExportPlan::Kind::near_duplicate:
@@ -269,12 +293,13 @@ class Pass {
   std::set<std::string> recorded_;  // conflict identities emitted in this pass
   std::map<std::string, Created> created_near_;  // near key -> the first party created with it in this pass
   ReconcileResult result_;
+  std::optional<Error> failed_;  // the first view read that failed
 };
 
 }  // namespace
 
-ReconcileResult reconcile(const ReconcileInput& input, const ConnectionPolicy& policy,
-                          const ReconcileViews& views) {
+Result<ReconcileResult> reconcile(const ReconcileInput& input, const ConnectionPolicy& policy,
+                                  const ReconcileViews& views) {
   return Pass(input, policy, views).run();
 }
 

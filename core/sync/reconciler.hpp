@@ -71,8 +71,10 @@ struct ReconcileResult {
 
 // Order of decisions: contacts (customers before supplier-only contacts, then by remote id,
 // so a customer and a supplier with one name resolve the same way every time), then parties
-// (by id). A conflict already in `views.conflicts` is not recorded again.
-ReconcileResult reconcile(const ReconcileInput& input, const ConnectionPolicy& policy,
+// (by id). A conflict already in `views.conflicts` is not recorded again. When a view cannot
+// be read the pass decides nothing and returns that error: an unreadable binding or party is
+// never taken for a missing one, which would create a second record.
+Result<ReconcileResult> reconcile(const ReconcileInput& input, const ConnectionPolicy& policy,
                           const ReconcileViews& views);
 
 // ContactRole of a contact from its flags.

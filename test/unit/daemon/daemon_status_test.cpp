@@ -54,6 +54,12 @@ TEST_CASE("status line before any sync and while stopping") {
   CHECK(status_line(s) == "stopping, 0 connections, queue: 0 ready 0 running 0 dead");
 }
 
+TEST_CASE("status line leads with a pause for a full disk") {
+  DaemonStatus s;
+  s.paused = "Failed to write /var/lib/capsync/capsync.db: the disk is full";
+  CHECK(status_line(s) == "syncing paused (disk full), 0 connections, queue: 0 ready 0 running 0 dead");
+}
+
 TEST_CASE("status line names a connection parked by its daily limit and when it resumes") {
   UtcZone zone;
   DaemonStatus s;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "daemon/daemon_status.hpp"
 #include "daemon/handler_registry.hpp"
 #include "daemon/tasks.hpp"
+#include "test/unit/store/full_disk_vfs.hpp"
 
 using namespace capsync;
 using namespace capsync::daemon;
@@ -363,4 +365,50 @@ TEST_CASE("runner: a rate limit that is not a daily cap puts the job back shortl
   CHECK_FALSE(finished_called);
   CHECK_FALSE(runner.parked_until("acme"));
   CHECK(captured.count("daily request limit") == 0);
+}
+
+TEST_CASE("runner: a full disk pauses claiming until space is back, then the job runs again without counting an attempt") {
+  test::FullDiskVfs vfs;  // before the fixture, so its database uses it
+  Fixture f;
+  REQUIRE(f.db->exec("CREATE TABLE written (x INTEGER)").ok());
+  int pulls = 0, others = 0;
+  f.registry.add("pull", [&](const queue::Job&) -> asio::awaitable<Status> {
+    if (++pulls == 1) vfs.full = true;  // the disk fills up while the job writes
+    co_return f.db->exec("INSERT INTO written VALUES (1)");
+  });
+  f.registry.add("other", [&](const queue::Job&) -> asio::awaitable<Status> {
+    ++others;
+    co_return Status{};
+  });
+  const auto pull = f.enqueue("pull", 1);  // one attempt: counting the full disk would kill it
+  const auto other = f.enqueue("other", 1);
+  auto& runner = f.make_runner({.max_running = 1});
+  runner.start();
+
+  // Until the disk has room again, the runner claims nothing, however long it waits.
+  asio::steady_timer check(f.io);
+  bool paused_seen = false;
+  std::function<void()> poll = [&] {
+    if (vfs.full && pulls == 1 && f.db->storage_full()) {
+      paused_seen = true;
+      CHECK(others == 0);
+      vfs.full = false;  // space is back
+    }
+    if (f.job(pull).state == queue::JobState::done && f.job(other).state == queue::JobState::done) {
+      f.io.stop();
+      return;
+    }
+    check.expires_after(50ms);
+    check.async_wait([&](boost::system::error_code) { poll(); });
+  };
+  poll();
+  f.io.run_for(20s);
+
+  CHECK(paused_seen);
+  CHECK(pulls == 2);
+  CHECK(others == 1);
+  CHECK_FALSE(f.db->storage_full());
+  const auto done = f.job(pull);
+  CHECK(done.state == queue::JobState::done);
+  CHECK(done.attempts == 0);
 }

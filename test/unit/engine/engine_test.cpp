@@ -118,24 +118,24 @@ TEST_CASE("R1 exact name links, R2 creates and reports ambiguity, R3 skips draft
 
   const auto* acme = h.party_named("Acme Ltd");
   REQUIRE(acme != nullptr);
-  auto b = st.bindings.find_by_remote_id("c-acme");
+  auto b = st.bindings.find_by_remote_id("c-acme").value();
   REQUIRE(b);
   CHECK(b->party_id == acme->id);
 
   const auto* created = h.party_named("New Corp");
   REQUIRE(created != nullptr);
-  auto nb = st.bindings.find_by_remote_id("c-new");
+  auto nb = st.bindings.find_by_remote_id("c-new").value();
   REQUIRE(nb);
   CHECK(nb->party_id == created->id);
 
-  CHECK_FALSE(st.bindings.find_by_remote_id("c-twin"));
+  CHECK_FALSE(st.bindings.find_by_remote_id("c-twin").value());
   auto conflicts = *st.conflicts.open();
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].kind == "ambiguous_match");
   CHECK(conflicts[0].remote_id == "c-twin");
 
   CHECK(h.party_named("Draft Only") == nullptr);
-  CHECK_FALSE(st.bindings.find_by_remote_id("c-draft"));
+  CHECK_FALSE(st.bindings.find_by_remote_id("c-draft").value());
 }
 
 TEST_CASE("R6 summary fields and overdue tag are written once; a second sync writes nothing") {
@@ -227,7 +227,7 @@ TEST_CASE("R14 a linked party deleted in Capsule is re-created and re-linked") {
   const auto* recreated = h.party_named("New Corp");
   REQUIRE(recreated != nullptr);
   CHECK(recreated->id != old_id);
-  auto b = h.store().bindings.find_by_remote_id("c-new");
+  auto b = h.store().bindings.find_by_remote_id("c-new").value();
   REQUIRE(b);
   CHECK(b->party_id == recreated->id);
   // Seeing the same deletion again changes nothing.
@@ -244,7 +244,7 @@ TEST_CASE("R15 an archived accounting contact is unlinked and its party stays") 
   h.xero.contacts.at("c-acme").status = model::ContactStatus::archived;
   h.xero.touch("c-acme");
   h.pull();
-  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-acme"));
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-acme").value());
   REQUIRE(h.capsule.parties.count(acme) == 1);
   CHECK_FALSE(h.capsule.parties.at(acme).has_tag("Overdue invoices"));  // summary cleared
   CHECK(Harness::field(h.capsule.parties.at(acme), 901).empty());
@@ -260,7 +260,7 @@ TEST_CASE("R3 a contact qualifies once its first non-draft invoice arrives") {
   inv.updated_at = h.clock.tick();
   h.pull();
   REQUIRE(h.party_named("Draft Only") != nullptr);
-  CHECK(h.store().bindings.find_by_remote_id("c-draft"));
+  CHECK(h.store().bindings.find_by_remote_id("c-draft").value());
 }
 
 TEST_CASE("A missing summary field fails the sync with what to create in Capsule") {
@@ -282,12 +282,12 @@ TEST_CASE("R2 a party create whose answer was lost is linked on retry as created
   h.capsule.lose_next_party_answer = true;  // New Corp is made, capsync never hears its id
   h.failing_pull();
   REQUIRE(h.party_named("New Corp") != nullptr);
-  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-new"));
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-new").value());
 
   h.pull();
   const auto* created = h.party_named("New Corp");
   REQUIRE(created != nullptr);
-  auto b = h.store().bindings.find_by_remote_id("c-new");
+  auto b = h.store().bindings.find_by_remote_id("c-new").value();
   REQUIRE(b);
   CHECK(b->party_id == created->id);
   CHECK(h.created_by_us("c-new"));
@@ -316,8 +316,8 @@ TEST_CASE("R17 a contact near a party created in the same pass is reported again
   const auto* created = h.party_named("Cedar Meridian Ltd");
   REQUIRE(created != nullptr);
   CHECK(h.party_named("Cedar Meridian Limited") == nullptr);
-  CHECK(h.store().bindings.find_by_remote_id("c-1")->party_id == created->id);
-  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-2"));
+  CHECK(h.store().bindings.find_by_remote_id("c-1").value()->party_id == created->id);
+  CHECK_FALSE(h.store().bindings.find_by_remote_id("c-2").value());
   auto conflicts = *h.store().conflicts.open();
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].kind == "near_duplicate");
@@ -344,7 +344,7 @@ TEST_CASE("R17 a contact near a party whose create was refused is created at the
   h.pull();
   const auto* created = h.party_named("Cedar Meridian Limited");
   REQUIRE(created != nullptr);
-  CHECK(h.store().bindings.find_by_remote_id("c-2")->party_id == created->id);
+  CHECK(h.store().bindings.find_by_remote_id("c-2").value()->party_id == created->id);
   CHECK(h.store().conflicts.open()->size() == 1);
 }
 
@@ -398,8 +398,8 @@ TEST_CASE("A network failure on one contact's write leaves that contact pending 
   auto pending = h.store().contacts.pending("", 100);
   REQUIRE(pending.ok());
   CHECK(pending->size() == 1);  // only the contact whose write failed
-  CHECK(h.store().bindings.find_by_remote_id("c-acme"));
-  CHECK(h.store().bindings.find_by_remote_id("c-new"));
+  CHECK(h.store().bindings.find_by_remote_id("c-acme").value());
+  CHECK(h.store().bindings.find_by_remote_id("c-new").value());
 
   h.pull();
   pending = h.store().contacts.pending("", 100);

@@ -86,7 +86,7 @@ TEST_CASE("R12 a tagged person without organisation is exported as a person, lin
   CHECK(spec.email == "jane@example.com");
   CHECK_FALSE(spec.contact_person);
   CHECK(h.xero.idempotency_keys[0] == fmt::format("capsync-export-acme-{}", id));
-  auto b = h.store().bindings.find_by_party(id);
+  auto b = h.store().bindings.find_by_party(id).value();
   REQUIRE(b);
   CHECK(h.xero.contacts.count(b->remote_id) == 1);
   CHECK_FALSE(h.party(id).has_tag(kTag));
@@ -118,8 +118,8 @@ TEST_CASE("R12 a tagged person in an organisation exports the organisation with 
   CHECK(spec.contact_person->last_name == "Lee");
   CHECK(spec.email == "sam@beta.example");  // the organisation has none: the person's
   CHECK(spec.website == "https://beta.example");
-  CHECK(h.store().bindings.find_by_party(org_id));
-  CHECK_FALSE(h.store().bindings.find_by_party(sam_id));
+  CHECK(h.store().bindings.find_by_party(org_id).value());
+  CHECK_FALSE(h.store().bindings.find_by_party(sam_id).value());
   CHECK_FALSE(h.party(sam_id).has_tag(kTag));
 }
 
@@ -129,7 +129,7 @@ TEST_CASE("R12 a tagged person whose organisation is linked creates nothing and 
   h.xero.add_contact("c-acme", "Acme Ltd");
   h.xero.add_invoice("i-1", "c-acme", model::InvoiceStatus::paid, "0.00", "2024-05-15");
   h.pull();
-  REQUIRE(h.store().bindings.find_by_party(org_id));
+  REQUIRE(h.store().bindings.find_by_party(org_id).value());
   h.run_pushes();
 
   const model::PartyId kim = h.capsule.add_person("Kim", "Park", ref(h.party(org_id))).id;
@@ -138,7 +138,7 @@ TEST_CASE("R12 a tagged person whose organisation is linked creates nothing and 
   h.run_pushes();
   CHECK(h.xero.created.empty());
   CHECK_FALSE(h.party(kim).has_tag(kTag));
-  CHECK(h.store().bindings.find_by_party(org_id)->remote_id == "c-acme");
+  CHECK(h.store().bindings.find_by_party(org_id).value()->remote_id == "c-acme");
 }
 
 TEST_CASE("R13 a tagged party whose name the accounting side has is a conflict, not a second contact") {
@@ -152,7 +152,7 @@ TEST_CASE("R13 a tagged party whose name the accounting side has is a conflict, 
   h.run_pushes();
   CHECK(h.xero.created.empty());
   CHECK(h.contacts_named("Gamma Ltd") == 1);
-  CHECK_FALSE(h.store().bindings.find_by_party(gamma));
+  CHECK_FALSE(h.store().bindings.find_by_party(gamma).value());
   auto conflicts = h.store().conflicts.open().value();
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].kind == "name_clash");
@@ -181,9 +181,9 @@ TEST_CASE("R17 an export whose name is a near-duplicate of an accounting contact
   h.run_pushes();
   REQUIRE(h.xero.created.size() == 1);  // the unrelated name is exported
   CHECK(h.xero.created[0].name == "Zeta Holdings Ltd");
-  CHECK(h.store().bindings.find_by_party(other));
+  CHECK(h.store().bindings.find_by_party(other).value());
   CHECK_FALSE(h.party(other).has_tag(kTag));
-  CHECK_FALSE(h.store().bindings.find_by_party(zeta));
+  CHECK_FALSE(h.store().bindings.find_by_party(zeta).value());
   auto conflicts = h.store().conflicts.open().value();
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].kind == "near_duplicate");
@@ -204,14 +204,14 @@ TEST_CASE("R17 contacts mirrored before near keys were stored are found, and the
   REQUIRE(h.db->exec("UPDATE engine_contacts SET near_key = NULL"));
   auto store = h.store();
   const std::string key = model::near_key("old mill ltd");
-  CHECK(store.contacts.find_by_near_key(key) == std::vector<std::string>{"c-old"});
-  CHECK(store.contacts.find_by_near_key(model::near_key("Old Mill Bakery")).empty());
+  CHECK(store.contacts.find_by_near_key(key).value() == std::vector<std::string>{"c-old"});
+  CHECK(store.contacts.find_by_near_key(model::near_key("Old Mill Bakery")).value().empty());
   REQUIRE(store.contacts.fill_near_keys());
   auto filled = h.db->prepare("SELECT near_key FROM engine_contacts WHERE remote_id = 'c-old'");
   REQUIRE(filled);
   REQUIRE(filled->step().value());
   CHECK(filled->column_text(0) == key);
-  CHECK(store.contacts.find_by_near_key(key) == std::vector<std::string>{"c-old"});
+  CHECK(store.contacts.find_by_near_key(key).value() == std::vector<std::string>{"c-old"});
 }
 
 TEST_CASE("R12 an export whose create answer was lost links the contact it created on retry") {
@@ -225,12 +225,12 @@ TEST_CASE("R12 an export whose create answer was lost links the contact it creat
   auto failed = h.run(h.engine->push(h.job(push.kind, push.payload)));
   REQUIRE_FALSE(failed.ok());  // transient: the runner retries the job
   CHECK(h.contacts_named("Delta Ltd") == 1);
-  CHECK_FALSE(h.store().bindings.find_by_party(delta));
+  CHECK_FALSE(h.store().bindings.find_by_party(delta).value());
 
   h.ok(h.engine->push(h.job(push.kind, push.payload)));
   CHECK(h.contacts_named("Delta Ltd") == 1);
   CHECK(h.xero.created.size() == 1);
-  auto b = h.store().bindings.find_by_party(delta);
+  auto b = h.store().bindings.find_by_party(delta).value();
   REQUIRE(b);
   CHECK(b->remote_id == h.contact_named("Delta Ltd")->remote_id);
   CHECK(h.store().conflicts.open()->empty());
@@ -243,7 +243,7 @@ TEST_CASE("R12 the operator exports an untagged party the mirror has not seen, a
   REQUIRE(h.export_party(echo).ok());
   REQUIRE(h.xero.created.size() == 1);
   CHECK(h.xero.created[0].name == "Echo Ltd");
-  CHECK(h.store().bindings.find_by_party(echo));
+  CHECK(h.store().bindings.find_by_party(echo).value());
 
   REQUIRE(h.export_party(echo).ok());
   CHECK(h.xero.created.size() == 1);

@@ -225,7 +225,7 @@ TEST_CASE("plan R10 R12 R14: a push with the fields that change, an export, a re
   CHECK(h.xero.created[0].name == "Jane Doe");
   const auto* recreated = h.party_named("New Corp");
   REQUIRE(recreated != nullptr);
-  CHECK(h.store().bindings.find_by_remote_id("c-new")->party_id == recreated->id);
+  CHECK(h.store().bindings.find_by_remote_id("c-new").value()->party_id == recreated->id);
   CHECK_FALSE(h.capsule.parties.at(jane_id).has_tag(kExportTag));
   CHECK(h.xero.writes == 2);  // the push and the export, nothing else
 }

@@ -107,25 +107,25 @@ struct World {
     bindings.put(Binding{p.id, a.remote_id, a.role, a.pushed_hash, {}});
   }
   void on(const RecreateParty& a) {
-    auto old = *bindings.find_by_remote_id(a.remote_id);
+    auto old = *bindings.find_by_remote_id(a.remote_id).value();
     auto p = create(a.spec);
     bindings.put(Binding{p.id, a.remote_id, old.role, a.pushed_hash, {}});
   }
   void on(const Unlink& a) { bindings.erase_remote_id(a.remote_id); }
   void on(const UpdateSummary& a) {
-    auto b = *bindings.find_by_remote_id(a.remote_id);
+    auto b = *bindings.find_by_remote_id(a.remote_id).value();
     summaries[b.party_id] = a.summary;
     b.summary_hash = a.hash;
     bindings.put(b);
   }
   void on(const PushContact& a) {
     pushed[a.remote_id] = a.update;
-    auto b = *bindings.find_by_remote_id(a.remote_id);
+    auto b = *bindings.find_by_remote_id(a.remote_id).value();
     b.pushed_hash = a.hash;
     bindings.put(b);
   }
   void on(const RememberPushed& a) {
-    auto b = *bindings.find_by_remote_id(a.remote_id);
+    auto b = *bindings.find_by_remote_id(a.remote_id).value();
     b.pushed_hash = a.hash;
     bindings.put(b);
   }
@@ -141,7 +141,7 @@ struct World {
   void on(const RecordConflict& a) {
     auto parties = a.conflict.party_ids;
     for (const auto& id : a.parties_of)
-      if (auto b = bindings.find_by_remote_id(id)) parties.push_back(b->party_id);
+      if (auto b = bindings.find_by_remote_id(id).value()) parties.push_back(b->party_id);
     const auto& c = a.conflict;
     conflicts.record(make_conflict(c.kind, c.remote_id, c.other_remote_ids, parties, c.name, c.hint));
   }

@@ -16,12 +16,12 @@ TEST_CASE("R1 R2 exactly one exact match links", "[sync][matcher]") {
   index.add(org_party(12, "Acme Trading"));
   index.add(person_party(13, "Scott", "Spacey"));
 
-  auto out = match_contact(org_contact("c1", "  Acme Ltd "), index, exact_policy());
+  auto out = match_contact(org_contact("c1", "  Acme Ltd "), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchLink>(out));
   CHECK(std::get<MatchLink>(out).party.id == 11);
 
   // A person contact matches on "First Last"; NFC and NBSP trimming apply.
-  auto person = match_contact(person_contact("c2", "Scott\xC2\xA0", "Spacey"), index, exact_policy());
+  auto person = match_contact(person_contact("c2", "Scott\xC2\xA0", "Spacey"), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchLink>(person));
   CHECK(std::get<MatchLink>(person).party.id == 13);
 }
@@ -31,13 +31,13 @@ TEST_CASE("R1 exact matching does not fold case; normalized matching does", "[sy
   index.add(org_party(11, "ACME LIMITED"));
   auto contact = org_contact("c1", "Acme Ltd");
 
-  auto exact = match_contact(contact, index, exact_policy());
+  auto exact = match_contact(contact, index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchConflict>(exact));  // a near-duplicate, not a link
   CHECK(std::get<MatchConflict>(exact).conflict.kind == ConflictKind::near_duplicate);
 
   ConnectionPolicy normalized;
   normalized.matching = capsync::config::Matching::normalized;
-  auto folded = match_contact(contact, index, normalized);
+  auto folded = match_contact(contact, index, normalized).value();
   REQUIRE(std::holds_alternative<MatchLink>(folded));
   CHECK(std::get<MatchLink>(folded).party.id == 11);
 }
@@ -48,7 +48,7 @@ TEST_CASE("R2 no match creates an organisation, or a person for a person contact
   org.emails = {"ap@globex.example"};
   org.phones = {PhoneNumber{std::nullopt, PhoneKind::fax, "+44 20 1"}};
   org.website = "https://globex.example";
-  auto out = match_contact(org, index, exact_policy());
+  auto out = match_contact(org, index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchCreate>(out));
   const auto& spec = std::get<MatchCreate>(out).spec;
   CHECK(spec.type == PartyType::organisation);
@@ -60,7 +60,7 @@ TEST_CASE("R2 no match creates an organisation, or a person for a person contact
   REQUIRE(spec.websites.size() == 1);
   CHECK_FALSE(spec.team.has_value());  // R4: Unassigned without default_team
 
-  auto person = match_contact(person_contact("c2", "Ada", "Lovelace"), index, exact_policy());
+  auto person = match_contact(person_contact("c2", "Ada", "Lovelace"), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchCreate>(person));
   const auto& pspec = std::get<MatchCreate>(person).spec;
   CHECK(pspec.type == PartyType::person);
@@ -73,7 +73,7 @@ TEST_CASE("R4 created parties go to the default team", "[sync][matcher]") {
   InMemoryPartyIndex index;
   ConnectionPolicy policy;
   policy.default_team = "Accounts";
-  auto out = match_contact(org_contact("c1", "Globex"), index, policy);
+  auto out = match_contact(org_contact("c1", "Globex"), index, policy).value();
   REQUIRE(std::holds_alternative<MatchCreate>(out));
   const auto& spec = std::get<MatchCreate>(out).spec;
   REQUIRE(spec.team.has_value());
@@ -84,7 +84,7 @@ TEST_CASE("R2 R17 two exact matches are an ambiguous conflict with both party id
   InMemoryPartyIndex index;
   index.add(org_party(21, "Acme"));
   index.add(person_party(22, "Acme", ""));
-  auto out = match_contact(org_contact("c1", "Acme"), index, exact_policy());
+  auto out = match_contact(org_contact("c1", "Acme"), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchConflict>(out));
   const auto& c = std::get<MatchConflict>(out).conflict;
   CHECK(c.kind == ConflictKind::ambiguous_match);
@@ -96,7 +96,7 @@ TEST_CASE("R2 R17 two exact matches are an ambiguous conflict with both party id
 TEST_CASE("R17 near-duplicate names are reported, not created", "[sync][matcher]") {
   InMemoryPartyIndex index;
   index.add(org_party(31, "A.C.M.E. Ltd"));
-  auto out = match_contact(org_contact("c1", "acme"), index, exact_policy());
+  auto out = match_contact(org_contact("c1", "acme"), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchConflict>(out));
   const auto& c = std::get<MatchConflict>(out).conflict;
   CHECK(c.kind == ConflictKind::near_duplicate);
@@ -107,7 +107,7 @@ TEST_CASE("R17 near-duplicate names are reported, not created", "[sync][matcher]
 
 TEST_CASE("R17 a contact without a name is reported", "[sync][matcher]") {
   InMemoryPartyIndex index;
-  auto out = match_contact(org_contact("c1", " "), index, exact_policy());
+  auto out = match_contact(org_contact("c1", " "), index, exact_policy()).value();
   REQUIRE(std::holds_alternative<MatchConflict>(out));
   CHECK(std::get<MatchConflict>(out).conflict.kind == ConflictKind::unnamed_contact);
 }

@@ -43,7 +43,7 @@ TEST_CASE("R10 R11 push only when the pushed fields changed", "[sync][push]") {
   Binding binding{11, "r1", ContactRole::customer, std::nullopt, std::nullopt};
 
   // First sight after linking: remember, do not push.
-  auto first = plan_push(party, nullptr, std::nullopt, binding, names);
+  auto first = plan_push(party, nullptr, std::nullopt, binding, names).value();
   CHECK(first.kind == PushPlan::Kind::baseline);
   binding.pushed_hash = first.hash;
 
@@ -51,18 +51,18 @@ TEST_CASE("R10 R11 push only when the pushed fields changed", "[sync][push]") {
   party.fields.push_back(CustomFieldValue{1, 90, "100.00 GBP"});
   party.tags.push_back(Tag{5, "Overdue invoices"});
   party.updated_at = *parse_timestamp("2024-06-21T01:15:39Z");
-  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
+  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).value().kind == PushPlan::Kind::nothing);
 
   // A user edits the fax number in Capsule: push everything, with the new hash.
   party.phones[2].number = "+44 8";
-  auto edit = plan_push(party, nullptr, std::nullopt, binding, names);
+  auto edit = plan_push(party, nullptr, std::nullopt, binding, names).value();
   REQUIRE(edit.kind == PushPlan::Kind::push);
   CHECK(edit.update.fax == "+44 8");
   CHECK(edit.hash != *binding.pushed_hash);
 
   // After the push is stored, the same state is not pushed again (no echo).
   binding.pushed_hash = edit.hash;
-  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
+  CHECK(plan_push(party, nullptr, std::nullopt, binding, names).value().kind == PushPlan::Kind::nothing);
 }
 
 TEST_CASE("R10 a linked organisation is pushed with its contact person", "[sync][push]") {
@@ -75,12 +75,12 @@ TEST_CASE("R10 a linked organisation is pushed with its contact person", "[sync]
   kai.emails = {EmailAddress{1, "Work", "kai@acme.example"}};
   kai.phones = {PhoneNumber{2, PhoneKind::mobile, "+44 7000"}};
   Binding binding{11, "r1", ContactRole::customer, details_hash(push_details(org, &kai)), std::nullopt};
-  CHECK(plan_push(org, &kai, std::nullopt, binding, names).kind == PushPlan::Kind::nothing);
+  CHECK(plan_push(org, &kai, std::nullopt, binding, names).value().kind == PushPlan::Kind::nothing);
 
   // The person's own edit changes what the organisation pushes.
   const auto before = push_details(org, &kai);
   kai.last_name = "Wu-Lee";
-  auto plan = plan_push(org, &kai, before, binding, names);
+  auto plan = plan_push(org, &kai, before, binding, names).value();
   REQUIRE(plan.kind == PushPlan::Kind::push);
   REQUIRE(plan.update.contact_person.has_value());
   CHECK(plan.update.contact_person->first_name == "Kai");
@@ -104,7 +104,7 @@ TEST_CASE("R13 a rename onto another accounting contact's name is a clash, not a
   auto party = linked_org();
   Binding binding{11, "r1", ContactRole::customer, details_hash(details_from_party(party)), std::nullopt};
   party.name = "Globex";
-  auto plan = plan_push(party, nullptr, std::nullopt, binding, names);
+  auto plan = plan_push(party, nullptr, std::nullopt, binding, names).value();
   REQUIRE(plan.kind == PushPlan::Kind::name_clash);
   CHECK(plan.conflict->kind == ConflictKind::name_clash);
   CHECK(plan.conflict->remote_id == "r1");
@@ -118,7 +118,7 @@ TEST_CASE("R12 B2C: a person with no organisation exports as a person", "[sync][
   auto ada = person_party(50, "Ada", "Lovelace");
   ada.emails = {EmailAddress{1, "", "ada@example.org"}};
   ada.phones = {PhoneNumber{2, PhoneKind::mobile, "+44 7700"}};
-  auto plan = plan_export(ada, std::nullopt, nullptr, bindings, names);
+  auto plan = plan_export(ada, std::nullopt, nullptr, bindings, names).value();
   REQUIRE(plan.kind == ExportPlan::Kind::create);
   CHECK(plan.target_party == 50);
   CHECK(plan.spec.kind == ContactKind::person);
@@ -137,7 +137,7 @@ TEST_CASE("R12 B2B: a person in an organisation exports the organisation with a 
   auto scott = person_party(60, "Scott", "Spacey");
   scott.organisation = OrganisationRef{11, "Acme Ltd"};
   scott.emails = {EmailAddress{1, "Work", "scott@acme.example"}};
-  auto plan = plan_export(scott, org, nullptr, bindings, names);
+  auto plan = plan_export(scott, org, nullptr, bindings, names).value();
   REQUIRE(plan.kind == ExportPlan::Kind::create);
   CHECK(plan.target_party == 11);
   CHECK(plan.spec.kind == ContactKind::organisation);
@@ -155,14 +155,14 @@ TEST_CASE("R12 B2B: a person in an organisation exports the organisation with a 
   CHECK(plan.baseline_hash == details_hash(push_details(org, &scott)));
 
   // Without the organisation's details: its name, the person's details, no baseline.
-  auto bare = plan_export(scott, std::nullopt, nullptr, bindings, names);
+  auto bare = plan_export(scott, std::nullopt, nullptr, bindings, names).value();
   CHECK(bare.spec.name == "Acme Ltd");
   CHECK(bare.spec.email == "scott@acme.example");
   CHECK_FALSE(bare.baseline_hash.has_value());
 
   // Already linked organisation: nothing to export.
   bindings.put(Binding{11, "r1", ContactRole::customer, {}, {}});
-  CHECK(plan_export(scott, org, nullptr, bindings, names).kind == ExportPlan::Kind::nothing);
+  CHECK(plan_export(scott, org, nullptr, bindings, names).value().kind == ExportPlan::Kind::nothing);
 }
 
 TEST_CASE("R12 an organisation exports with its contact person, as a push after it would send", "[sync][export]") {
@@ -173,7 +173,7 @@ TEST_CASE("R12 an organisation exports with its contact person, as a push after 
   auto scott = person_party(60, "Scott", "Spacey");
   scott.organisation = OrganisationRef{11, "Acme Ltd"};
   scott.emails = {EmailAddress{1, "Work", "scott@acme.example"}};
-  auto plan = plan_export(org, std::nullopt, &scott, bindings, names);
+  auto plan = plan_export(org, std::nullopt, &scott, bindings, names).value();
   REQUIRE(plan.kind == ExportPlan::Kind::create);
   CHECK(plan.target_party == 11);
   CHECK(plan.spec == push_details(org, &scott));
@@ -183,7 +183,7 @@ TEST_CASE("R12 an organisation exports with its contact person, as a push after 
   CHECK(plan.baseline_hash == details_hash(push_details(org, &scott)));
 
   // No person read yet: the organisation alone, and a push adds the person once one is read.
-  auto alone = plan_export(org, std::nullopt, nullptr, bindings, names);
+  auto alone = plan_export(org, std::nullopt, nullptr, bindings, names).value();
   CHECK_FALSE(alone.spec.contact_person.has_value());
   CHECK(alone.baseline_hash == details_hash(details_from_party(org)));
 }
@@ -192,7 +192,7 @@ TEST_CASE("R13 export never creates a name the accounting side has", "[sync][exp
   InMemoryBindings bindings;
   InMemoryContactNameIndex names;
   names.add("r9", "Acme Ltd ");
-  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names);
+  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names).value();
   REQUIRE(plan.kind == ExportPlan::Kind::name_clash);
   CHECK(plan.conflict->kind == ConflictKind::name_clash);
   CHECK(plan.conflict->other_remote_ids == std::vector<std::string>{"r9"});
@@ -206,7 +206,7 @@ TEST_CASE("R17 export never creates a near-duplicate of an accounting contact's 
   names.add("r7", "A.C.M.E. Limited");
   names.add("r8", "ACME ltd");
   names.add("r9", "Acme Trading");
-  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names);
+  auto plan = plan_export(linked_org(), std::nullopt, nullptr, bindings, names).value();
   REQUIRE(plan.kind == ExportPlan::Kind::near_duplicate);
   CHECK(plan.conflict->kind == ConflictKind::near_duplicate);
   CHECK(plan.conflict->other_remote_ids == std::vector<std::string>{"r7", "r8"});
@@ -216,10 +216,10 @@ TEST_CASE("R17 export never creates a near-duplicate of an accounting contact's 
 
   // An exact name is a name clash (R13) even where near-duplicates exist too.
   names.add("r6", "Acme Ltd");
-  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, names).kind == ExportPlan::Kind::name_clash);
+  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, names).value().kind == ExportPlan::Kind::name_clash);
 
   // A name only sharing words is neither.
   InMemoryContactNameIndex others;
   others.add("r9", "Acme Trading");
-  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, others).kind == ExportPlan::Kind::create);
+  CHECK(plan_export(linked_org(), std::nullopt, nullptr, bindings, others).value().kind == ExportPlan::Kind::create);
 }

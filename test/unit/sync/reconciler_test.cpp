@@ -39,7 +39,7 @@ TEST_CASE("R1 R2 R3 first sync links, creates, skips and reports; a second pass 
   archived.status = ContactStatus::archived;
   input.contacts.push_back(change(archived, one_issued("r-arch")));
 
-  auto first = reconcile(input, policy, world.views());
+  auto first = reconcile(input, policy, world.views()).value();
   CHECK(first.errors.empty());
   auto links = only<LinkParty>(first.actions);
   REQUIRE(links.size() == 1);
@@ -62,7 +62,7 @@ TEST_CASE("R1 R2 R3 first sync links, creates, skips and reports; a second pass 
   world.apply(first.actions);
   CHECK(world.bindings.size() == 2);
   CHECK(world.summaries.at(11).outstanding == "120.00 GBP");
-  auto second = reconcile(input, policy, world.views());
+  auto second = reconcile(input, policy, world.views()).value();
   CHECK(second.actions.empty());
   CHECK(second.errors.empty());
 }
@@ -74,18 +74,18 @@ TEST_CASE("R5 an invoice change on a linked contact updates its summary once", "
   ReconcileInput input;
   input.today = day("2024-03-01");
   input.contacts.push_back(change(org_contact("r1", "Acme"), one_issued("r1")));
-  world.apply(reconcile(input, policy, world.views()).actions);
+  world.apply(reconcile(input, policy, world.views()).value().actions);
 
   input.contacts[0].invoices[0].amount_due = *Money::parse("0", "GBP");
   input.contacts[0].invoices[0].status = InvoiceStatus::paid;
-  auto paid = reconcile(input, policy, world.views());
+  auto paid = reconcile(input, policy, world.views()).value();
   auto summaries = only<UpdateSummary>(paid.actions);
   REQUIRE(summaries.size() == 1);
   CHECK(summaries[0].party_id == 11);
   CHECK(summaries[0].summary.outstanding.empty());
   CHECK_FALSE(summaries[0].summary.overdue_tag);
   world.apply(paid.actions);
-  CHECK(reconcile(input, policy, world.views()).actions.empty());
+  CHECK(reconcile(input, policy, world.views()).value().actions.empty());
 }
 
 TEST_CASE("R6 supplier bills count in the summary only when included", "[sync][reconciler]") {
@@ -99,13 +99,13 @@ TEST_CASE("R6 supplier bills count in the summary only when included", "[sync][r
   input.contacts.push_back(change(org_contact("r1", "Paper Co"), {bill}));
 
   ConnectionPolicy excluded;
-  auto a = only<UpdateSummary>(reconcile(input, excluded, world.views()).actions);
+  auto a = only<UpdateSummary>(reconcile(input, excluded, world.views()).value().actions);
   REQUIRE(a.size() == 1);  // R3: the bill still qualifies the contact
   CHECK(a[0].summary.outstanding.empty());
 
   ConnectionPolicy included;
   included.include_supplier_invoices = true;
-  auto b = only<UpdateSummary>(reconcile(input, included, world.views()).actions);
+  auto b = only<UpdateSummary>(reconcile(input, included, world.views()).value().actions);
   REQUIRE(b.size() == 1);
   CHECK(b[0].summary.outstanding == "75.00 GBP");
 }
@@ -121,7 +121,7 @@ TEST_CASE("R15 an archived or deleted linked contact is unlinked and the party s
     input.today = day("2024-03-01");
     input.contacts.push_back(change(c, one_issued("r1")));
     input.parties.push_back(PartyChange{world.capsule.at(11), std::nullopt, false, std::nullopt, std::nullopt});
-    auto out = reconcile(input, ConnectionPolicy{}, world.views());
+    auto out = reconcile(input, ConnectionPolicy{}, world.views()).value();
     REQUIRE(out.actions.size() == 1);
     const auto& unlink = std::get<Unlink>(out.actions[0]);
     CHECK(unlink.remote_id == "r1");
@@ -129,7 +129,7 @@ TEST_CASE("R15 an archived or deleted linked contact is unlinked and the party s
     CHECK(unlink.clear_summary);
     world.apply(out.actions);
     CHECK(world.capsule.count(11) == 1);
-    CHECK(reconcile(input, ConnectionPolicy{}, world.views()).actions.empty());
+    CHECK(reconcile(input, ConnectionPolicy{}, world.views()).value().actions.empty());
   }
 }
 
@@ -142,31 +142,31 @@ TEST_CASE("R14 a deleted linked party is re-created while its contact exists", "
   input.deleted_parties = {11};
 
   SECTION("recreate (default)") {
-    auto out = reconcile(input, ConnectionPolicy{}, world.views());
+    auto out = reconcile(input, ConnectionPolicy{}, world.views()).value();
     auto recreated = only<RecreateParty>(out.actions);
     REQUIRE(recreated.size() == 1);
     CHECK(recreated[0].deleted_party_id == 11);
     CHECK(recreated[0].spec.name == "Acme");
     REQUIRE(only<UpdateSummary>(out.actions).size() == 1);
     world.apply(out.actions);
-    CHECK(world.bindings.find_by_remote_id("r1")->party_id != 11);
-    CHECK(reconcile(input, ConnectionPolicy{}, world.views()).actions.empty());
+    CHECK(world.bindings.find_by_remote_id("r1").value()->party_id != 11);
+    CHECK(reconcile(input, ConnectionPolicy{}, world.views()).value().actions.empty());
   }
   SECTION("on_capsule_delete: unlink") {
     ConnectionPolicy policy;
     policy.on_capsule_delete = capsync::config::OnCapsuleDelete::unlink;
-    auto out = reconcile(input, policy, world.views());
+    auto out = reconcile(input, policy, world.views()).value();
     REQUIRE(out.actions.size() == 1);
     const auto& unlink = std::get<Unlink>(out.actions[0]);
     CHECK_FALSE(unlink.clear_summary);  // the party is gone
     world.apply(out.actions);
     // Unlinked now; the contact would link again by name, but the party is gone from the index.
-    auto again = reconcile(input, policy, world.views());
+    auto again = reconcile(input, policy, world.views()).value();
     CHECK(only<Unlink>(again.actions).empty());
   }
   SECTION("contact gone too: unlink, nothing re-created") {
     input.contacts[0].contact.status = ContactStatus::deleted;
-    auto out = reconcile(input, ConnectionPolicy{}, world.views());
+    auto out = reconcile(input, ConnectionPolicy{}, world.views()).value();
     REQUIRE(out.actions.size() == 1);
     CHECK(std::holds_alternative<Unlink>(out.actions[0]));
   }
@@ -186,7 +186,7 @@ TEST_CASE("R17 supplier and customer with the same name: one link, one conflict,
   input.contacts.push_back(change(supplier));  // listed first, still decided after the customer
   input.contacts.push_back(change(org_contact("c-1", "Acme")));
 
-  auto out = reconcile(input, policy, world.views());
+  auto out = reconcile(input, policy, world.views()).value();
   auto links = only<LinkParty>(out.actions);
   REQUIRE(links.size() == 1);
   CHECK(links[0].remote_id == "c-1");
@@ -202,7 +202,7 @@ TEST_CASE("R17 supplier and customer with the same name: one link, one conflict,
   world.apply(out.actions);
   CHECK(world.conflicts.size() == 1);
   // Next pass: the customer is linked, the supplier meets the binding; same identity, not recorded again.
-  auto again = reconcile(input, policy, world.views());
+  auto again = reconcile(input, policy, world.views()).value();
   CHECK(again.actions.empty());
 }
 
@@ -214,7 +214,7 @@ TEST_CASE("R17 two same-named contacts with no party: one created, one clash", "
   input.today = day("2024-03-01");
   input.contacts.push_back(change(org_contact("b", "Initech")));
   input.contacts.push_back(change(org_contact("a", "Initech")));
-  auto out = reconcile(input, policy, world.views());
+  auto out = reconcile(input, policy, world.views()).value();
   auto creates = only<CreateParty>(out.actions);
   REQUIRE(creates.size() == 1);
   CHECK(creates[0].remote_id == "a");
@@ -224,7 +224,7 @@ TEST_CASE("R17 two same-named contacts with no party: one created, one clash", "
   CHECK(conflicts[0].conflict.remote_id == "b");
   CHECK(conflicts[0].conflict.other_remote_ids == std::vector<std::string>{"a"});
   world.apply(out.actions);
-  CHECK(reconcile(input, policy, world.views()).actions.empty());
+  CHECK(reconcile(input, policy, world.views()).value().actions.empty());
 }
 
 TEST_CASE("R17 near-duplicate conflicts carry both ids and are recorded once", "[sync][reconciler]") {
@@ -233,7 +233,7 @@ TEST_CASE("R17 near-duplicate conflicts carry both ids and are recorded once", "
   ReconcileInput input;
   input.today = day("2024-03-01");
   input.contacts.push_back(change(org_contact("r1", "Acme Ltd"), one_issued("r1")));
-  auto out = reconcile(input, ConnectionPolicy{}, world.views());
+  auto out = reconcile(input, ConnectionPolicy{}, world.views()).value();
   REQUIRE(out.actions.size() == 1);
   const auto& c = std::get<RecordConflict>(out.actions[0]).conflict;
   CHECK(c.kind == ConflictKind::near_duplicate);
@@ -241,7 +241,7 @@ TEST_CASE("R17 near-duplicate conflicts carry both ids and are recorded once", "
   CHECK(c.party_ids == std::vector<PartyId>{31});
   CHECK(c.identity() == "near_duplicate|r:r1|o:|p:31");
   world.apply(out.actions);
-  CHECK(reconcile(input, ConnectionPolicy{}, world.views()).actions.empty());
+  CHECK(reconcile(input, ConnectionPolicy{}, world.views()).value().actions.empty());
 }
 
 // Two near-named contacts without a party: whether they meet in one pass or in two (the daemon
@@ -257,7 +257,7 @@ TEST_CASE("R17 a near-duplicate of a party created in the same pass is reported 
   both.contacts.push_back(change(org_contact("c-1", "Cedar Meridian Ltd")));
 
   World one_pass;
-  auto out = reconcile(both, policy, one_pass.views());
+  auto out = reconcile(both, policy, one_pass.views()).value();
   auto creates = only<CreateParty>(out.actions);
   REQUIRE(creates.size() == 1);
   CHECK(creates[0].remote_id == "c-1");
@@ -268,20 +268,20 @@ TEST_CASE("R17 a near-duplicate of a party created in the same pass is reported 
   CHECK(conflicts[0].parties_of == std::vector<std::string>{"c-1"});
   CHECK_FALSE(describe(out.actions.back()).empty());
   one_pass.apply(out.actions);
-  CHECK(reconcile(both, policy, one_pass.views()).actions.empty());
+  CHECK(reconcile(both, policy, one_pass.views()).value().actions.empty());
 
   World two_passes;
   for (const auto& c : {both.contacts[1], both.contacts[0]}) {
     ReconcileInput input;
     input.today = both.today;
     input.contacts.push_back(c);
-    two_passes.apply(reconcile(input, policy, two_passes.views()).actions);
+    two_passes.apply(reconcile(input, policy, two_passes.views()).value().actions);
   }
   CHECK(two_passes.bindings.size() == 1);
   CHECK(one_pass.bindings.size() == 1);
-  const std::string identity = fmt::format("near_duplicate|r:c-2|o:|p:{}", one_pass.bindings.find_by_remote_id("c-1")->party_id);
-  CHECK(one_pass.conflicts.contains(identity));
-  CHECK(two_passes.conflicts.contains(identity));
+  const std::string identity = fmt::format("near_duplicate|r:c-2|o:|p:{}", one_pass.bindings.find_by_remote_id("c-1").value()->party_id);
+  CHECK(one_pass.conflicts.contains(identity).value());
+  CHECK(two_passes.conflicts.contains(identity).value());
   CHECK(one_pass.conflicts.size() == 1);
   CHECK(two_passes.conflicts.size() == 1);
 }
@@ -294,32 +294,32 @@ TEST_CASE("R10 R11 Capsule edits are pushed once; capsync's own writes are not e
   auto globex = org_contact("r1", "Globex");
   globex.emails = {"ap@globex.example"};
   input.contacts.push_back(change(globex, one_issued("r1")));
-  world.apply(reconcile(input, policy, world.views()).actions);  // creates the party
+  world.apply(reconcile(input, policy, world.views()).value().actions);  // creates the party
 
   // The Capsule poll reads the created party back, with the summary capsync wrote on it.
-  const auto party_id = world.bindings.find_by_remote_id("r1")->party_id;
+  const auto party_id = world.bindings.find_by_remote_id("r1").value()->party_id;
   auto party = world.capsule.at(party_id);
   party.fields.push_back(CustomFieldValue{1, 90, "120.00 GBP"});
   party.tags.push_back(Tag{7, policy.overdue_tag});
   ReconcileInput poll;
   poll.today = input.today;
   poll.parties.push_back(PartyChange{party, std::nullopt, false, std::nullopt, std::nullopt});
-  CHECK(reconcile(poll, policy, world.views()).actions.empty());
+  CHECK(reconcile(poll, policy, world.views()).value().actions.empty());
 
   // A user changes the email in Capsule: pushed once.
   poll.parties[0].party.emails[0].address = "accounts@globex.example";
-  auto edit = reconcile(poll, policy, world.views());
+  auto edit = reconcile(poll, policy, world.views()).value();
   auto pushes = only<PushContact>(edit.actions);
   REQUIRE(pushes.size() == 1);
   CHECK(pushes[0].remote_id == "r1");
   CHECK(pushes[0].update.email == "accounts@globex.example");
   world.apply(edit.actions);
-  CHECK(reconcile(poll, policy, world.views()).actions.empty());
+  CHECK(reconcile(poll, policy, world.views()).value().actions.empty());
 
   // The accounting side's echo of our push (contact updated_at moved) is not pulled back.
   input.contacts[0].contact.emails = {"accounts@globex.example"};
   input.contacts[0].contact.updated_at = *parse_timestamp("2024-03-01T10:00:00Z");
-  CHECK(reconcile(input, policy, world.views()).actions.empty());
+  CHECK(reconcile(input, policy, world.views()).value().actions.empty());
 }
 
 TEST_CASE("R10 a party linked by name is remembered at first sight, not pushed", "[sync][reconciler]") {
@@ -328,11 +328,11 @@ TEST_CASE("R10 a party linked by name is remembered at first sight, not pushed",
   ReconcileInput poll;
   poll.today = day("2024-03-01");
   poll.parties.push_back(PartyChange{org_party(11, "Acme"), std::nullopt, false, std::nullopt, std::nullopt});
-  auto out = reconcile(poll, ConnectionPolicy{}, world.views());
+  auto out = reconcile(poll, ConnectionPolicy{}, world.views()).value();
   REQUIRE(out.actions.size() == 1);
   CHECK(std::holds_alternative<RememberPushed>(out.actions[0]));
   world.apply(out.actions);
-  CHECK(reconcile(poll, ConnectionPolicy{}, world.views()).actions.empty());
+  CHECK(reconcile(poll, ConnectionPolicy{}, world.views()).value().actions.empty());
 }
 
 TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are reported", "[sync][reconciler]") {
@@ -351,7 +351,7 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
   poll.parties = {PartyChange{ada, std::nullopt, false, std::nullopt, std::nullopt}, PartyChange{taken, std::nullopt, false, std::nullopt, std::nullopt},
                   PartyChange{untagged, std::nullopt, false, std::nullopt, std::nullopt}, PartyChange{asked, std::nullopt, true, std::nullopt, std::nullopt}};
 
-  auto out = reconcile(poll, policy, world.views());
+  auto out = reconcile(poll, policy, world.views()).value();
   auto exports = only<ExportContact>(out.actions);
   REQUIRE(exports.size() == 2);
   CHECK(exports[0].party_id == 50);
@@ -367,7 +367,7 @@ TEST_CASE("R12 R13 the export tag exports unlinked parties once, clashes are rep
 
   world.apply(out.actions);
   poll.parties[0].party.tags.clear();  // the export removed Ada's tag
-  CHECK(reconcile(poll, policy, world.views()).actions.empty());
+  CHECK(reconcile(poll, policy, world.views()).value().actions.empty());
 }
 
 TEST_CASE("R17 the export tag on a party whose name is a near-duplicate records a conflict and keeps the tag",
@@ -382,7 +382,7 @@ TEST_CASE("R17 the export tag on a party whose name is a near-duplicate records 
   poll.today = day("2024-03-01");
   poll.parties = {PartyChange{near, std::nullopt, false, std::nullopt, std::nullopt}};
 
-  auto out = reconcile(poll, policy, world.views());
+  auto out = reconcile(poll, policy, world.views()).value();
   CHECK(only<ExportContact>(out.actions).empty());
   CHECK(only<ClearExportTag>(out.actions).empty());  // not done: the tag stays
   auto conflicts = only<RecordConflict>(out.actions);
@@ -392,7 +392,7 @@ TEST_CASE("R17 the export tag on a party whose name is a near-duplicate records 
   CHECK(conflicts[0].conflict.other_remote_ids == std::vector<std::string>{"r-near"});
 
   world.apply(out.actions);
-  CHECK(reconcile(poll, policy, world.views()).actions.empty());  // recorded once
+  CHECK(reconcile(poll, policy, world.views()).value().actions.empty());  // recorded once
 }
 
 TEST_CASE("R12 the export tag on a linked party, or on a person whose organisation is linked, is removed and "
@@ -415,7 +415,7 @@ TEST_CASE("R12 the export tag on a linked party, or on a person whose organisati
   input.today = day("2024-03-01");
   input.parties.push_back(PartyChange{person, org, false, std::nullopt, std::nullopt});
   input.parties.push_back(PartyChange{org, std::nullopt, false, std::nullopt, std::nullopt});
-  auto out = reconcile(input, policy, world.views());
+  auto out = reconcile(input, policy, world.views()).value();
   CHECK(only<ExportContact>(out.actions).empty());
   auto cleared = only<ClearExportTag>(out.actions);
   REQUIRE(cleared.size() == 2);
@@ -425,5 +425,5 @@ TEST_CASE("R12 the export tag on a linked party, or on a person whose organisati
   // Without the tag (or with none configured) nothing is decided.
   world.apply(out.actions);
   input.parties = {PartyChange{world.capsule.at(12), org, false, std::nullopt, std::nullopt}};
-  CHECK(only<ClearExportTag>(reconcile(input, policy, world.views()).actions).empty());
+  CHECK(only<ClearExportTag>(reconcile(input, policy, world.views()).value().actions).empty());
 }
