@@ -20,8 +20,8 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 Result<Date> parse_date(std::string_view text);
 std::string format_date(Date value);
 
-// How a provider writes date-times: the character between date and time, and the IANA zone
-// of a time written without an offset ("" = UTC).
+// How a provider writes date-times: the character between date and time ('T' or ' '), and
+// the IANA zone of a time written without an offset ("" = UTC).
 struct TimestampStyle {
   char separator = 'T';
   std::string_view zone;

@@ -31,7 +31,7 @@ bool qualifies(const model::Contact& contact, std::span<const model::Invoice> in
 // only with include_supplier_invoices.
 bool counts_in_summary(const model::Invoice& invoice, bool include_supplier_invoices);
 
-// The invoices that count_in_summary, in input order.
+// The invoices that counts_in_summary keeps, in input order.
 std::vector<model::Invoice> summary_invoices(std::span<const model::Invoice> invoices,
                                              bool include_supplier_invoices);
 

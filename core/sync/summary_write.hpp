@@ -37,9 +37,10 @@ struct SummaryWrite {
 Result<SummaryWrite> summary_for_contact(std::span<const model::Invoice> invoices, model::Date today,
                                          const ConnectionPolicy& policy, std::string_view new_invoice_url);
 
-// Renders `summary` of `invoices` (the ones that count, the same list summarize was given). The note (R7, when the policy
-// wants one) lists the invoices newest first, overdue ones marked, each with its link, then
-// `new_invoice_url` (a link that opens a new invoice for this contact; may be empty).
+// Renders `summary` of `invoices` (the ones that count, the list summarize was given). The
+// note (R7, when the policy wants one) lists the invoices newest first, overdue ones marked,
+// each with its link, then `new_invoice_url` (a link that opens a new invoice for this
+// contact; may be empty).
 SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model::Invoice> invoices,
                             model::Date today, const ConnectionPolicy& policy,
                             std::string_view new_invoice_url);
