@@ -1,9 +1,9 @@
 #include "connectors/sage/contacts.hpp"
 
 #include <cctype>
-#include <cstdint>
 
 #include <fmt/format.h>
+#include <openssl/sha.h>
 
 #include "connectors/sage/countries.hpp"
 #include "core/connector/contact_details.hpp"
@@ -248,13 +248,12 @@ std::string idempotency_id(std::string_view key) {
     if (c != '-') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   bool is_hex = hex.size() == 32 && hex.find_first_not_of("0123456789abcdef") == std::string::npos;
   if (is_hex) return hex;
-  // Two FNV-1a passes with different offsets give 128 stable bits.
-  std::uint64_t a = 14695981039346656037ull, b = 1099511628211ull * 31;
-  for (char c : key) {
-    a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    b = (b ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  }
-  return fmt::format("{:016x}{:016x}", a, b);
+  // Any other key: the first 128 bits of its SHA-256, so the same intent always sends the same id.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
 }
 
 }  // namespace capsync::sage

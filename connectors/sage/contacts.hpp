@@ -35,7 +35,7 @@ std::string contact_create_body(const model::ContactDetails& spec, std::string_v
 std::optional<std::string> contact_update_body(const connector::ContactUpdate& update);
 
 // Sage wants a "random 32 character hyphenless GUID": a UUID key loses its hyphens, any other
-// key is hashed to 32 hex digits (the same key always gives the same id).
+// key gives the first 32 hex digits of its SHA-256 (the same key always gives the same id).
 std::string idempotency_id(std::string_view key);
 
 }  // namespace capsync::sage

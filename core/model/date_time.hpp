@@ -1,6 +1,7 @@
 #pragma once
-// Calendar dates and instants in the neutral model, with ISO 8601 text forms. Connectors
-// convert provider formats (Xero "/Date(ms+0000)/", FreshBooks US/Eastern wall times) into these.
+// Calendar dates and instants in the neutral model, with their text forms. One parser reads
+// every provider's ISO 8601-style date-times; connectors only say which style they write
+// (Xero's "/Date(ms+0000)/" is not ISO and stays in its connector).
 
 #include <chrono>
 #include <string>
@@ -19,9 +20,20 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 Result<Date> parse_date(std::string_view text);
 std::string format_date(Date value);
 
-// ISO 8601 instant: "2024-06-21T01:15:39Z", "...39.902Z", "...39+02:00", "...39.9021234"
-// (no zone = UTC, as Xero writes some UTC fields). Fractions beyond milliseconds are truncated.
-Result<Timestamp> parse_timestamp(std::string_view text);
+// How a provider writes date-times: the character between date and time ('T' or ' '), and
+// the IANA zone of a time written without an offset ("" = UTC).
+struct TimestampStyle {
+  char separator = 'T';
+  std::string_view zone;
+};
+
+// ISO 8601 instant: "2024-06-21T01:15:39Z", "...39.902Z", "...39+02:00", "...39+0200",
+// "...39.9021234" (no zone = UTC, as Xero writes some UTC fields); fractions beyond
+// milliseconds are truncated, a leap second (":60") is the instant after ":59". With
+// `style` {' ', "Europe/London"}: "2013-02-05 12:00:00 +05:30" (a space may precede the
+// offset) or "2013-02-05 12:00:00" as London wall time; in a repeated hour the earlier
+// instant, in a skipped hour the moment it ends. Anything else is Errc::invalid_argument.
+Result<Timestamp> parse_timestamp(std::string_view text, const TimestampStyle& style = {});
 // "2024-06-21T01:15:39.902Z" (always UTC, always milliseconds).
 std::string format_timestamp(Timestamp value);
 

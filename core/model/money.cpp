@@ -1,5 +1,7 @@
 #include "core/model/money.hpp"
 
+#include "core/model/money_minor_units.hpp"
+
 #include <limits>
 
 namespace capsync::model {
@@ -127,12 +129,20 @@ std::string Money::to_string() const {
 }
 
 std::string Money::to_display() const {
-  const std::string plain = to_string();
-  std::string_view s = plain;
-  const bool negative = !s.empty() && s.front() == '-';
-  if (negative) s.remove_prefix(1);
-  const auto dot = s.find('.');
-  return fmt::format("{}{}{}", negative ? "-" : "", group_thousands(s.substr(0, dot)), s.substr(dot));
+  const int decimals = minor_units(currency_);
+  std::uint64_t step = 1;  // held units per shown minor unit
+  for (int i = decimals; i < kScale; ++i) step *= 10;
+  std::uint64_t per_whole = 1;
+  for (int i = 0; i < decimals; ++i) per_whole *= 10;
+  // Round the unsigned magnitude half away from zero, so INT64_MIN works and -x shows as -(x).
+  const bool negative = units_ < 0;
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(units_) : static_cast<std::uint64_t>(units_);
+  std::uint64_t shown = mag / step;
+  if (step > 1 && mag % step >= step / 2) ++shown;
+  std::string out = negative && shown != 0 ? "-" : "";
+  out += group_thousands(fmt::format("{}", shown / per_whole));
+  if (decimals > 0) out += fmt::format(".{:0{}}", shown % per_whole, decimals);
+  return out;
 }
 
 std::string Money::to_display_with_currency() const {

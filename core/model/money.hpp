@@ -44,9 +44,12 @@ class Money {
   // The plain decimal, at least 2 decimal places, more only when they are not zero:
   // 1240 -> "1240.00", 12.3456 -> "12.3456", -3.5 -> "-3.50". parse(to_string()) round-trips.
   std::string to_string() const;
-  // For people: thousands separated, 2 decimal places unless more are needed: "1,240.00".
+  // For people (R8): thousands separated, with the currency's ISO 4217 minor units:
+  // "1,240.00" (GBP), "12,345,678" (JPY), "1.500" (KWD). A value with more decimals than the
+  // currency has is rounded half away from zero ("0.005" GBP -> "0.01"); only the text is
+  // rounded, the amount stays exact.
   std::string to_display() const;
-  // "1,240.00 GBP".
+  // "1,240.00 GBP", "12,345,678 JPY".
   std::string to_display_with_currency() const;
 
   friend bool operator==(const Money&, const Money&) = default;

@@ -1,8 +1,8 @@
 #include "core/oauth/token_endpoint.hpp"
 
-#include <openssl/evp.h>
 #include <rapidjson/document.h>
 
+#include "core/encoding/base64.hpp"
 #include "core/metrics/counting_gate.hpp"
 
 namespace capsync::oauth {
@@ -34,14 +34,6 @@ std::string form_encode(const FormFields& fields) {
 }
 
 namespace {
-
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
-                          static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 std::string string_member(const rapidjson::Value& v, const char* name) {
   auto it = v.FindMember(name);
@@ -79,7 +71,7 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
   req.headers.emplace_back("Accept", "application/json");
   if (profile.client_auth == ClientAuth::basic) {
     std::string credentials = profile.client_id + ":" + std::string(profile.client_secret.reveal());
-    req.headers.emplace_back("Authorization", "Basic " + base64(credentials));
+    req.headers.emplace_back("Authorization", "Basic " + encoding::base64_encode(credentials));
   } else {
     fields.emplace_back("client_id", profile.client_id);
     if (!profile.client_secret.empty()) fields.emplace_back("client_secret", std::string(profile.client_secret.reveal()));

@@ -215,17 +215,15 @@ class Pass {
 
   void summary(const ContactChange& change, std::optional<model::PartyId> party_id,
                const std::optional<std::string>& last_hash) {
-    const auto invoices = summary_invoices(change.invoices, policy_.include_supplier_invoices);
-    auto s = summarize(invoices, input_.today);
-    if (!s) {
-      result_.errors.push_back(s.error().with_context(
+    auto write = summary_for_contact(change.invoices, input_.today, policy_, change.new_invoice_url);
+    if (!write) {
+      result_.errors.push_back(write.error().with_context(
           fmt::format("Failed to summarise invoices of contact {}", change.contact.remote_id)));
       return;
     }
-    auto write = render_summary(*s, invoices, input_.today, policy_, change.new_invoice_url);
-    auto hash = write.hash(policy_);
+    auto hash = write->hash(policy_);
     if (last_hash && *last_hash == hash) return;
-    emit(UpdateSummary{change.contact.remote_id, party_id, std::move(write), std::move(hash)});
+    emit(UpdateSummary{change.contact.remote_id, party_id, std::move(*write), std::move(hash)});
   }
 
   void party(const PartyChange& change) {

@@ -4,14 +4,9 @@ namespace capsync::sync {
 
 using model::InvoiceStatus;
 
-namespace {
-bool is_void_or_draft(InvoiceStatus s) {
-  return s == InvoiceStatus::draft || s == InvoiceStatus::voided || s == InvoiceStatus::deleted;
-}
-}  // namespace
-
 bool counts_for_qualification(const model::Invoice& invoice) {
-  return !is_void_or_draft(invoice.status);
+  return invoice.status != InvoiceStatus::draft && invoice.status != InvoiceStatus::voided &&
+         invoice.status != InvoiceStatus::deleted;
 }
 
 bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices,
@@ -26,16 +21,16 @@ bool qualifies(const model::Contact& contact, std::span<const model::Invoice> in
   return false;
 }
 
-bool shown_in_summary(const model::Invoice& invoice, bool include_supplier_invoices) {
-  if (is_void_or_draft(invoice.status)) return false;
-  return invoice.type == model::InvoiceType::sales || include_supplier_invoices;
+bool counts_in_summary(const model::Invoice& invoice, bool include_supplier_invoices) {
+  const bool issued = invoice.status == InvoiceStatus::authorised || invoice.status == InvoiceStatus::paid;
+  return issued && (invoice.type == model::InvoiceType::sales || include_supplier_invoices);
 }
 
 std::vector<model::Invoice> summary_invoices(std::span<const model::Invoice> invoices,
                                              bool include_supplier_invoices) {
   std::vector<model::Invoice> out;
   for (const auto& invoice : invoices) {
-    if (shown_in_summary(invoice, include_supplier_invoices)) out.push_back(invoice);
+    if (counts_in_summary(invoice, include_supplier_invoices)) out.push_back(invoice);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Per-provider rules: which accounting contacts qualify for linking (R3) and which invoices
-// the summary shows (R6).
+// count in the summary (R6).
 
 #include <span>
 #include <vector>
@@ -22,11 +22,16 @@ bool counts_for_qualification(const model::Invoice& invoice);
 bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices,
                config::Provider provider);
 
-// R6: whether an invoice is part of a party's invoice history and summary: drafts, voided
-// and deleted invoices are not; bills only with include_supplier_invoices.
-bool shown_in_summary(const model::Invoice& invoice, bool include_supplier_invoices);
+// R6, the one definition of which invoices count: it alone decides what the totals, the
+// overdue tag and the invoice note show, so an invoice is never in one and not the others.
+// An invoice counts when it has been issued to the customer: authorised (awaiting payment) or
+// paid — each connector maps its provider's statuses onto these (Xero AUTHORISED/PAID,
+// FreshBooks sent/viewed/partial/paid, Sage UNPAID/PART_PAID/PAID, ...). Drafts, invoices
+// awaiting approval (Xero SUBMITTED), voided and deleted ones never count; supplier bills
+// only with include_supplier_invoices.
+bool counts_in_summary(const model::Invoice& invoice, bool include_supplier_invoices);
 
-// The invoices shown_in_summary, in input order.
+// The invoices that counts_in_summary keeps, in input order.
 std::vector<model::Invoice> summary_invoices(std::span<const model::Invoice> invoices,
                                              bool include_supplier_invoices);
 

@@ -2,21 +2,13 @@
 
 namespace capsync::sync {
 
-using model::InvoiceStatus;
-
-bool counts_in_totals(const model::Invoice& invoice) {
-  return invoice.status == InvoiceStatus::authorised || invoice.status == InvoiceStatus::paid;
-}
-
 bool is_overdue(const model::Invoice& invoice, model::Date today) {
-  return counts_in_totals(invoice) && invoice.amount_due.is_positive() && invoice.due_date &&
-         *invoice.due_date < today;
+  return invoice.amount_due.is_positive() && invoice.due_date && *invoice.due_date < today;
 }
 
 Result<InvoiceSummary> summarize(std::span<const model::Invoice> invoices, model::Date today) {
   InvoiceSummary s;
   for (const auto& invoice : invoices) {
-    if (!counts_in_totals(invoice)) continue;
     if (invoice.issue_date && (!s.last_invoice || *invoice.issue_date > *s.last_invoice)) {
       s.last_invoice = invoice.issue_date;
     }

@@ -11,13 +11,8 @@
 namespace capsync::sync {
 
 // R9: amount due > 0 and due date before `today` (today in the connection's time zone, see
-// model::date_in_zone). Only invoices that count in totals (counts_in_totals) can be overdue.
+// model::date_in_zone). Asked only of invoices that count (rules.hpp counts_in_summary).
 bool is_overdue(const model::Invoice& invoice, model::Date today);
-
-// Invoices that count in outstanding/overdue totals: authorised (awaiting payment) and paid.
-// Submitted ("awaiting approval") invoices are listed but not yet owed; drafts, voided and
-// deleted ones are not shown at all (rules.hpp).
-bool counts_in_totals(const model::Invoice& invoice);
 
 struct InvoiceSummary {
   model::MoneyByCurrency outstanding;  // amount due per currency
@@ -25,15 +20,16 @@ struct InvoiceSummary {
   // The earliest due date on or after today of an invoice with an amount due: when the next
   // payment falls due. Already overdue invoices are in `overdue`, not here; empty when none.
   std::optional<model::Date> next_due;
-  std::optional<model::Date> last_invoice;  // latest issue date of an invoice counted in totals
+  std::optional<model::Date> last_invoice;  // latest issue date
   int open_count = 0;                       // invoices with an amount due
   int overdue_count = 0;
 
   friend bool operator==(const InvoiceSummary&, const InvoiceSummary&) = default;
 };
 
-// Summarises `invoices`, which the caller has filtered for R6 (rules.hpp summary_invoices).
-// Fails only if a total overflows.
+// Adds up `invoices`: the ones that count (rules.hpp summary_invoices) and nothing else, so
+// that the totals, the tag and the note all rest on the same list. Fails only if a total
+// overflows.
 Result<InvoiceSummary> summarize(std::span<const model::Invoice> invoices, model::Date today);
 
 }  // namespace capsync::sync

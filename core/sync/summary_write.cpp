@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/sync/rules.hpp"
 #include "core/sync/stable_hash.hpp"
 
 namespace capsync::sync {
@@ -66,6 +67,14 @@ SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model
   w.overdue_tag = summary.overdue.any_positive();
   if (policy.invoice_note) w.note = render_invoice_note(invoices, today, new_invoice_url);
   return w;
+}
+
+Result<SummaryWrite> summary_for_contact(std::span<const model::Invoice> invoices, model::Date today,
+                                         const ConnectionPolicy& policy, std::string_view new_invoice_url) {
+  const auto counted = summary_invoices(invoices, policy.include_supplier_invoices);
+  auto summary = summarize(counted, today);
+  if (!summary) return summary.error();
+  return render_summary(*summary, counted, today, policy, new_invoice_url);
 }
 
 SummaryWrite cleared_summary() { return SummaryWrite{}; }

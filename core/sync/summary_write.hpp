@@ -31,9 +31,16 @@ struct SummaryWrite {
   friend bool operator==(const SummaryWrite&, const SummaryWrite&) = default;
 };
 
-// Renders `summary` of `invoices` (R6-filtered) for Capsule. The note (R7, when the policy
-// wants one) lists the invoices newest first, overdue ones marked, each with its link, then
-// `new_invoice_url` (a link that opens a new invoice for this contact; may be empty).
+// What capsync writes for a contact's invoices (R6-R9): picks the invoices that count
+// (rules.hpp summary_invoices, under the policy's include_supplier_invoices) once, and
+// derives the totals, the tag and the note from that one list. Fails only if a total overflows.
+Result<SummaryWrite> summary_for_contact(std::span<const model::Invoice> invoices, model::Date today,
+                                         const ConnectionPolicy& policy, std::string_view new_invoice_url);
+
+// Renders `summary` of `invoices` (the ones that count, the list summarize was given). The
+// note (R7, when the policy wants one) lists the invoices newest first, overdue ones marked,
+// each with its link, then `new_invoice_url` (a link that opens a new invoice for this
+// contact; may be empty).
 SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model::Invoice> invoices,
                             model::Date today, const ConnectionPolicy& policy,
                             std::string_view new_invoice_url);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/encoding/base64.hpp"
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/xero_identity.hpp"
 
@@ -26,7 +27,7 @@ FreeAgentIdentity::FreeAgentIdentity(SandboxContext& context) : context_(context
 std::string FreeAgentIdentity::random_token() {
   std::string raw(30, '\0');
   for (char& c : raw) c = static_cast<char>(rng_() & 0xff);
-  return "1" + base64_encode(raw, true);
+  return "1" + encoding::base64url_encode(raw);
 }
 
 void FreeAgentIdentity::load_seed(const rapidjson::Value& section) {
@@ -97,7 +98,7 @@ Response FreeAgentIdentity::token(const Request& request) {
   };
   std::string client_id = field("client_id"), secret = field("client_secret");
   if (const auto* auth = request.header("authorization"); auth && auth->starts_with("Basic ")) {
-    auto decoded = base64_decode(auth->substr(6));
+    auto decoded = encoding::base64_decode(auth->substr(6));
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) return oauth_error(401, "invalid_client", "Client authentication failed");
     client_id = url_decode(decoded->substr(0, colon));

@@ -1,10 +1,10 @@
 #include "test/sandbox/xero_identity.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <fmt/format.h>
 
+#include "core/encoding/base64.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -32,37 +32,12 @@ bool has_scope(std::string_view scopes, std::string_view wanted) {
 
 }  // namespace
 
-std::string base64_encode(std::string_view data, bool url_safe) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
-  if (url_safe) {
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  if (text.ends_with("==")) size -= 2;
-  else if (text.ends_with("=")) size -= 1;
-  out.resize(size);
-  return out;
-}
-
 XeroIdentity::XeroIdentity(SandboxContext& context) : context_(context), rng_(std::random_device{}()) {}
 
 std::string XeroIdentity::random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');
   for (char& c : raw) c = static_cast<char>(rng_() & 0xff);
-  return base64_encode(raw, true);
+  return encoding::base64url_encode(raw);
 }
 
 void XeroIdentity::load_seed(const rapidjson::Value& section) {
@@ -140,7 +115,7 @@ std::string XeroIdentity::issue(const std::string& client_id, const std::string&
   std::string payload = fmt::format(
       R"({{"nbf":{},"exp":{},"iss":"https://identity.xero.com","aud":"https://identity.xero.com/resources","client_id":"{}","scope":"{}","jti":"{}"}})",
       exp - lifetime.count() / 1000, exp, client_id, scope, random_token(8));
-  std::string access = base64_encode(R"({"alg":"RS256","typ":"JWT"})", true) + "." + base64_encode(payload, true) +
+  std::string access = encoding::base64url_encode(R"({"alg":"RS256","typ":"JWT"})") + "." + encoding::base64url_encode(payload) +
                        "." + random_token(32);
   access_[access] = XeroAccessToken{client_id, now + lifetime};
   rapidjson::StringBuffer buffer;
@@ -174,7 +149,7 @@ Response XeroIdentity::token(const Request& request) {
   };
   std::string client_id = field("client_id"), secret = field("client_secret");
   if (const auto* auth = request.header("authorization"); auth && auth->starts_with("Basic ")) {
-    auto decoded = base64_decode(auth->substr(6));
+    auto decoded = encoding::base64_decode(auth->substr(6));
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) return oauth_error(400, "invalid_client");
     client_id = url_decode(decoded->substr(0, colon));
@@ -198,7 +173,7 @@ Response XeroIdentity::token(const Request& request) {
       if (used.method == "S256") {
         unsigned char digest[SHA256_DIGEST_LENGTH];
         SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-        expected = base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest), true);
+        expected = encoding::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
       }
       if (verifier.empty() || expected != used.challenge) return oauth_error(400, "invalid_grant");
     } else if (secret != client->second.secret) {

@@ -75,8 +75,4 @@ class XeroIdentity final {
   std::vector<XeroTenant> tenants_;
 };
 
-// Base64 helpers (standard and URL-safe without padding).
-std::string base64_encode(std::string_view data, bool url_safe);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace capsync::sandbox

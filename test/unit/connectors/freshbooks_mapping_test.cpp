@@ -65,6 +65,18 @@ TEST_CASE("FreshBooks updated times are US/Eastern wall times, DST included") {
   CHECK(eastern_date(at("2026-07-01T04:30:00Z")) == parse_date("2026-07-01").value());
 }
 
+TEST_CASE("FreshBooks date-times: DST edges and the exact shape") {
+  CHECK(*parse_eastern_time("2021-03-14 02:30:00") == at("2021-03-14T07:00:00Z"));  // skipped hour: when it ends
+  CHECK(*parse_eastern_time("2021-01-01 00:00:00") == at("2021-01-01T05:00:00Z"));
+  CHECK(*parse_eastern_time("2020-02-29 23:59:59") == at("2020-03-01T04:59:59Z"));
+  for (const char* bad : {"2021-04-16 10:31", "2021-04-16 24:00:00", "2021-04-16 10:60:00", "2021-4-16 10:31:58",
+                          " 2021-04-16 10:31:58", "2021-04-16  10:31:58", "2021-04-16 -1:31:58", ""}) {
+    INFO(bad);
+    CHECK_FALSE(parse_eastern_time(bad));
+  }
+  CHECK(parse_eastern_time("2021-04-16 10:31").error().code() == Errc::protocol);
+}
+
 TEST_CASE("FreshBooks clients: person vs organisation, phones, address, vis_state, paging") {
   auto page = parse_client_list(kClients);
   REQUIRE(page);

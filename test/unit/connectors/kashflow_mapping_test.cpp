@@ -122,6 +122,25 @@ TEST_CASE("KashFlow dates: offset applied - no offset is London wall time (BST i
   CHECK(model::format_date(kashflow::parse_day("2012-10-09 23:30:00 -05:00").value()) == "2012-10-09");
 }
 
+TEST_CASE("KashFlow dates: DST edges, leap second, ISO form and malformed offsets") {
+  auto utc = [](const char* text) { return model::format_timestamp(kashflow::parse_time(text).value()); };
+  CHECK(utc("2012-10-09 12:00:00 +05:30") == "2012-10-09T06:30:00.000Z");
+  CHECK(utc("2026-10-25 01:30:00") == "2026-10-25T00:30:00.000Z");  // hour repeated in London: the earlier
+  CHECK(utc("2026-03-29 01:30:00") == "2026-03-29T01:00:00.000Z");  // hour skipped in London: when it ends
+  CHECK(utc("2026-01-01 12:00:60") == "2026-01-01T12:01:00.000Z");
+  CHECK(utc("2026-07-01T12:00:00") == "2026-07-01T12:00:00.000Z");  // ISO without offset: UTC, not London
+  CHECK(utc("2026-07-01T12:00:00.250+01:00") == "2026-07-01T11:00:00.250Z");
+  for (const char* bad : {"2026-01-01 12:00:00 +05:30x", "2026-01-01 12:00:00 05:30",
+                          "2026-01-01 12:60:00", "2026-01-01 12:00:61", "2026-02-30 12:00:00", "2026-01-01 12:00",
+                          "2026-01-01 12:00:00 ", ""}) {
+    INFO(bad);
+    CHECK_FALSE(kashflow::parse_time(bad));
+    CHECK(kashflow::parse_time(bad).error().code() == Errc::protocol);
+  }
+  CHECK(model::format_date(kashflow::parse_day("2026-07-01T23:30:00-05:00").value()) == "2026-07-01");
+  CHECK_FALSE(kashflow::parse_day("01/07/2026"));
+}
+
 TEST_CASE("KashFlow invoice: exact money, outstanding = gross - paid, Permalink made absolute") {
   auto inv = invoice(kInvoice);
   CHECK(inv.remote_id == "2");

@@ -173,6 +173,13 @@ TEST_CASE("Sage idempotency ids are 32 hex digits: a UUID loses its hyphens, oth
   CHECK(hashed != sage::idempotency_id("export:acme:43"));
 }
 
+TEST_CASE("Sage idempotency id of a non-UUID key is the first 128 bits of its SHA-256") {
+  // sha256("capsync-export-acme-42") = f4133e4fe05ed114516f54cffdbf9942...
+  CHECK(sage::idempotency_id("capsync-export-acme-42") == "f4133e4fe05ed114516f54cffdbf9942");
+  CHECK(sage::idempotency_id("export:acme:42") == "ee4637aa4c4ce5e2c0f02084d710f6e4");
+  CHECK(sage::idempotency_id("") == "e3b0c44298fc1c149afbf4c8996fb924");
+}
+
 TEST_CASE("Sage list envelope: $next decides, $page says which page came back") {
   auto list = sage::parse_list(R"js({"$total":45,"$page":3,"$next":null,"$back":"/contacts?page=2","$itemsPerPage":20,"$items":[]})js");
   REQUIRE(list);

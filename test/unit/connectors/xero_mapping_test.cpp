@@ -71,6 +71,16 @@ TEST_CASE("Xero dates: MS-JSON with and without offset, ISO, DateString") {
   CHECK(format_date(*xero::parse_date("/Date(1539993600000+0000)/")) == "2018-10-20");
   CHECK(format_date(*xero::parse_date("/Date(1546128000000)/")) == "2018-12-30");
   CHECK(!xero::parse_date("20-10-2018"));
+  CHECK(format_date(*xero::parse_date("2018-10-20")) == "2018-10-20");
+  CHECK(format_date(*xero::parse_date("/Date(1539993600000+1300)/")) == "2018-10-20");  // the offset is for display
+  CHECK(format_date(*xero::parse_date("/Date(-1)/")) == "1969-12-31");
+  CHECK(!xero::parse_date("2018-10-20 00:00:00"));
+  CHECK(!xero::parse_date("2018-02-30T00:00:00"));
+  CHECK(!xero::parse_date("/Date()/"));
+  CHECK(*xero::parse_timestamp("2018-11-02T16:36:32.5") == ms(1541176592500));  // DateTimeUTC without a zone
+  CHECK(*xero::parse_timestamp("2018-11-03T05:36:32+13:00") == ms(1541176592000));
+  CHECK(xero::parse_timestamp("2018-11-02 16:36:32").error().code() == Errc::protocol);
+  CHECK(xero::parse_timestamp("/Date(1541176592690+0000x)/").error().code() == Errc::protocol);
   CHECK(xero::if_modified_since(ms(1541176592690)) == "2018-11-02T16:36:32");
 }
 

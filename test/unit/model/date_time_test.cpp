@@ -35,3 +35,34 @@ TEST_CASE("R9 the calendar date depends on the connection's time zone", "[model]
   CHECK(format_date(*date_in_zone(now, "UTC")) == "2024-03-10");
   CHECK_FALSE(date_in_zone(now, "Mars/Olympus").ok());
 }
+
+TEST_CASE("ISO 8601 timestamps: the edge cases providers and the store rely on", "[model][date]") {
+  auto iso = [](const char* text) { return format_timestamp(parse_timestamp(text).value()); };
+  CHECK(iso("2024-06-21T01:15:39.9Z") == "2024-06-21T01:15:39.900Z");       // one fraction digit
+  CHECK(iso("2024-06-21T01:15:39.99999Z") == "2024-06-21T01:15:39.999Z");   // truncated, not rounded
+  CHECK(iso("2024-06-21T01:15:39+0530") == "2024-06-20T19:45:39.000Z");     // offset without colon
+  CHECK(iso("2024-06-21T01:15:39-00:00") == "2024-06-21T01:15:39.000Z");
+  CHECK(iso("2024-06-21T01:15:39+23:59") == "2024-06-20T01:16:39.000Z");
+  CHECK(iso("2016-12-31T23:59:60Z") == "2017-01-01T00:00:00.000Z");        // leap second: the next instant
+  CHECK(iso("2024-02-29T00:00:00") == "2024-02-29T00:00:00.000Z");          // no zone: UTC
+  CHECK(iso("1969-12-31T23:59:59Z") == "1969-12-31T23:59:59.000Z");
+  for (const char* bad : {"2024-06-21T01:15:39.Z", "2024-06-21T01:15:39+24:00", "2024-06-21T01:15:39+05:60",
+                          "2024-06-21T01:15:39+5:30", "2024-06-21T01:15:39+05", "2024-02-30T00:00:00Z",
+                          "2024-06-21T01:15Z", "2024-06-21t01:15:39Z", "2024-06-21T01:15:39z",
+                          "2024-06-21T24:00:00Z", "2024-06-21T01:60:00Z", "2024-06-21T01:15:61Z",
+                          "2024-06-21T-1:15:39Z", "2024-13-01T00:00:00Z", "24-06-21T01:15:39Z",
+                          "2024-06-21T01:15:39 +02:00", "", "2024-06-21"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_timestamp(bad).ok());
+  }
+}
+
+TEST_CASE("Dates: only YYYY-MM-DD with a real day", "[model][date]") {
+  CHECK(format_date(parse_date("0001-01-01").value()) == "0001-01-01");
+  CHECK(format_date(parse_date("2000-02-29").value()) == "2000-02-29");
+  for (const char* bad : {"1900-02-29", "2024-04-31", "2024-00-10", "2024-01-00", "2024-01-1", "2024/01/01",
+                          " 2024-01-01", "2024-01-01 ", "", "+024-01-01"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_date(bad).ok());
+  }
+}

@@ -2,6 +2,7 @@
 
 #include "core/model/money.hpp"
 #include "core/model/money_by_currency.hpp"
+#include "core/model/money_minor_units.hpp"
 
 using capsync::model::Money;
 using capsync::model::MoneyByCurrency;
@@ -67,8 +68,51 @@ TEST_CASE("R8 money adds only within one currency", "[model][money]") {
 TEST_CASE("R8 money display groups thousands", "[model][money]") {
   CHECK(Money::parse("1234567.5", "USD")->to_display() == "1,234,567.50");
   CHECK(Money::parse("-1234.5", "USD")->to_display() == "-1,234.50");
-  CHECK(Money::parse("999.999", "USD")->to_display() == "999.999");
   CHECK(Money::parse("0", "USD")->to_display() == "0.00");
+}
+
+TEST_CASE("R8 amounts are shown with their currency's ISO 4217 minor units", "[model][money]") {
+  CHECK(Money::parse("12345678", "JPY")->to_display_with_currency() == "12,345,678 JPY");
+  CHECK(Money::parse("12345678.00", "JPY")->to_display() == "12,345,678");
+  CHECK(Money::parse("1234.5", "KWD")->to_display_with_currency() == "1,234.500 KWD");
+  CHECK(Money::parse("0.125", "BHD")->to_display() == "0.125");
+  CHECK(Money::parse("1240", "GBP")->to_display_with_currency() == "1,240.00 GBP");
+  CHECK(Money::parse("7.5", "CLF")->to_display() == "7.5000");  // one of the two 4-decimal codes
+  CHECK(Money::parse("-1234.5", "KWD")->to_display() == "-1,234.500");
+  CHECK(Money::parse("-50000", "JPY")->to_display() == "-50,000");
+  // A code ISO 4217 does not list (or lists without minor units, like XAU) shows 2 decimals.
+  CHECK(Money::parse("1234.5", "QQQ")->to_display_with_currency() == "1,234.50 QQQ");
+  CHECK(Money::parse("3", "XAU")->to_display() == "3.00");
+  CHECK(Money(120000, "").to_display() == "12.00");
+}
+
+TEST_CASE("R8 ISO 4217 minor units: exceptions to 2 decimals, unknown codes", "[model][money]") {
+  using capsync::model::minor_units;
+  for (const char* zero : {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+                           "VND", "VUV", "XAF", "XOF", "XPF"})
+    CHECK(minor_units(zero) == 0);
+  for (const char* three : {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}) CHECK(minor_units(three) == 3);
+  for (const char* four : {"CLF", "UYW"}) CHECK(minor_units(four) == 4);
+  for (const char* two : {"GBP", "USD", "EUR", "CHF", "XCG", "ZWG", "QQQ", "XXX", ""})
+    CHECK(minor_units(two) == 2);
+}
+
+TEST_CASE("R8 more decimals than the currency has are rounded half away from zero for display",
+          "[model][money]") {
+  // Totals are summed exactly; only the shown figure is rounded, once.
+  CHECK(Money::parse("999.995", "USD")->to_display() == "1,000.00");
+  CHECK(Money::parse("999.9949", "USD")->to_display() == "999.99");
+  CHECK(Money::parse("-0.005", "GBP")->to_display() == "-0.01");
+  CHECK(Money::parse("-0.0049", "GBP")->to_display() == "0.00");  // no "-0.00"
+  CHECK(Money::parse("100.5", "JPY")->to_display() == "101");
+  CHECK(Money::parse("-100.5", "JPY")->to_display() == "-101");
+  CHECK(Money::parse("100.4999", "JPY")->to_display() == "100");
+  CHECK(Money::parse("1.0005", "KWD")->to_display() == "1.001");
+  CHECK(Money(INT64_MAX, "JPY").to_display() == "922,337,203,685,478");
+  CHECK(Money(INT64_MIN, "JPY").to_display() == "-922,337,203,685,478");
+  CHECK(Money(INT64_MAX, "USD").to_display() == "922,337,203,685,477.58");
+  // The exact value is untouched: stored and compared amounts keep every decimal.
+  CHECK(Money::parse("999.995", "USD")->to_string() == "999.995");
 }
 
 TEST_CASE("R8 totals in different currencies are kept side by side", "[model][money]") {
@@ -82,6 +126,8 @@ TEST_CASE("R8 totals in different currencies are kept side by side", "[model][mo
   CHECK(totals.total("GBP").to_string() == "1240.00");
   CHECK(totals.total("NZD").is_zero());
   CHECK(totals.to_display() == "300.00 EUR; 1,240.00 GBP");  // zero USD left out
+  REQUIRE(totals.add(*Money::parse("5000", "JPY")).ok());
+  CHECK(totals.to_display() == "300.00 EUR; 1,240.00 GBP; 5,000 JPY");
   CHECK(totals.any_positive());
   CHECK(MoneyByCurrency{}.to_display().empty());
 }

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include "core/encoding/base64.hpp"
 #include "test/sandbox/xero_identity.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -32,7 +33,7 @@ void arm(const SandboxFixture& sandbox, const std::string& fault) {
 std::map<std::string, std::string> xero_headers(const SandboxFixture& sandbox) {
   auto tokens = sandbox.send("POST", "/xero-identity/connect/token",
                              "grant_type=refresh_token&refresh_token=xero-sandbox-refresh-token",
-                             {{"Authorization", "Basic " + base64_encode("sandbox-client-id:sandbox-client-secret", false)}});
+                             {{"Authorization", "Basic " + capsync::encoding::base64_encode("sandbox-client-id:sandbox-client-secret")}});
   REQUIRE(tokens.status == 200);
   return {{"Authorization", std::string("Bearer ") + json(tokens.body)["access_token"].GetString()},
           {"xero-tenant-id", kTenant}};

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include "core/encoding/base64.hpp"
 #include "test/sandbox/xero_identity.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -12,7 +13,7 @@ using namespace capsync::sandbox::test;
 
 namespace {
 
-const std::string kBasic = "Basic " + base64_encode("fa-client:fa-secret", false);
+const std::string kBasic = "Basic " + capsync::encoding::base64_encode("fa-client:fa-secret");
 
 rapidjson::Document json(const std::string& text) {
   rapidjson::Document doc;
@@ -72,7 +73,7 @@ TEST_CASE("FreeAgent refresh returns a new refresh token; access tokens last one
   CHECK(std::string(json(dead.body)["error"].GetString()) == "invalid_grant");
 
   auto wrong = sandbox.send("POST", "/freeagent/v2/token_endpoint", "grant_type=refresh_token&refresh_token=x",
-                            {{"Authorization", "Basic " + base64_encode("fa-client:nope", false)}});
+                            {{"Authorization", "Basic " + capsync::encoding::base64_encode("fa-client:nope")}});
   CHECK(wrong.status == 401);
   CHECK(std::string(json(wrong.body)["error"].GetString()) == "invalid_client");
 

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 #include <rapidjson/document.h>
 
+#include "core/encoding/base64.hpp"
 #include "test/sandbox/xero_identity.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -13,7 +14,7 @@ using namespace capsync::sandbox::test;
 namespace {
 
 const std::string kTenant = "b0a1c2d3-0000-4000-8000-000000000001";
-const std::string kBasic = "Basic " + base64_encode("sandbox-client-id:sandbox-client-secret", false);
+const std::string kBasic = "Basic " + capsync::encoding::base64_encode("sandbox-client-id:sandbox-client-secret");
 
 rapidjson::Document json(const std::string& text) {
   rapidjson::Document doc;
@@ -82,7 +83,7 @@ TEST_CASE("Xero authorization code flow with PKCE, then connections") {
   std::string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-  std::string challenge = base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest), true);
+  std::string challenge = capsync::encoding::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   auto authorize = sandbox.get("/xero-login/identity/connect/authorize?response_type=code&client_id=sandbox-client-id"
                                "&redirect_uri=" + url_encode("http://localhost:9999/callback") +
                                "&scope=" + url_encode("offline_access accounting.contacts") + "&state=xyz"

@@ -110,6 +110,35 @@ TEST_CASE("R6 supplier bills count in the summary only when included", "[sync][r
   CHECK(b[0].summary.outstanding == "75.00 GBP");
 }
 
+TEST_CASE("R6 one definition of which invoices count serves the totals, the tag and the note", "[sync][reconciler]") {
+  // Both overdue and unpaid; only the status differs. Xero SUBMITTED is "awaiting approval":
+  // not yet issued to the customer, so it is owed by no one and shown nowhere.
+  for (auto status : {InvoiceStatus::draft, InvoiceStatus::submitted, InvoiceStatus::authorised, InvoiceStatus::paid,
+                      InvoiceStatus::voided, InvoiceStatus::deleted}) {
+    CAPTURE(to_string(status));
+    World world;
+    world.add_party(org_party(11, "Acme"));
+    auto counted = status == InvoiceStatus::authorised || status == InvoiceStatus::paid;
+    auto inv = invoice("x", "r1", status, "500", "500");
+    inv.issue_date = day("2024-01-01");
+    inv.due_date = day("2024-01-31");
+    auto qualifier = invoice("q", "r1", InvoiceStatus::paid, "0", "10");  // R3: keeps the contact linked
+    ConnectionPolicy policy;
+    policy.invoice_note = true;
+    ReconcileInput input;
+    input.today = day("2024-03-01");
+    input.contacts.push_back(change(org_contact("r1", "Acme"), {inv, qualifier}));
+    auto summaries = only<UpdateSummary>(reconcile(input, policy, world.views()).actions);
+    REQUIRE(summaries.size() == 1);
+    const auto& w = summaries[0].summary;
+    REQUIRE(w.note.has_value());
+    CHECK((w.outstanding == "500.00 GBP") == counted);
+    CHECK((w.overdue == "500.00 GBP") == counted);
+    CHECK(w.overdue_tag == counted);
+    CHECK((w.note->find("INV-x") != std::string::npos) == counted);
+  }
+}
+
 TEST_CASE("R15 an archived or deleted linked contact is unlinked and the party stays", "[sync][reconciler]") {
   for (auto status : {ContactStatus::archived, ContactStatus::deleted}) {
     World world;

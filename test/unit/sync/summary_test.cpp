@@ -47,10 +47,10 @@ TEST_CASE("R9 overdue means due before today in the connection's time zone", "[s
 TEST_CASE("R9 paid and zero-due invoices are never overdue", "[sync][summary]") {
   auto paid = invoice("1", "c", InvoiceStatus::paid, "0");
   paid.due_date = day("2020-01-01");
-  auto submitted = invoice("2", "c", InvoiceStatus::submitted, "10");
-  submitted.due_date = day("2020-01-01");
+  auto settled = invoice("2", "c", InvoiceStatus::authorised, "0");
+  settled.due_date = day("2020-01-01");
   CHECK_FALSE(is_overdue(paid, day("2024-01-01")));
-  CHECK_FALSE(is_overdue(submitted, day("2024-01-01")));  // awaiting approval is not owed yet
+  CHECK_FALSE(is_overdue(settled, day("2024-01-01")));
 }
 
 TEST_CASE("R6 summary: next due, last invoice date and rendered fields", "[sync][summary]") {
