@@ -128,7 +128,7 @@ TEST_CASE("R6 one definition of which invoices count serves the totals, the tag 
     ReconcileInput input;
     input.today = day("2024-03-01");
     input.contacts.push_back(change(org_contact("r1", "Acme"), {inv, qualifier}));
-    auto summaries = only<UpdateSummary>(reconcile(input, policy, world.views()).actions);
+    auto summaries = only<UpdateSummary>(reconcile(input, policy, world.views()).value().actions);
     REQUIRE(summaries.size() == 1);
     const auto& w = summaries[0].summary;
     REQUIRE(w.note.has_value());
