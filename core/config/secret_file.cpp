@@ -63,7 +63,7 @@ Result<SecretFile> read_secret_file(const std::string& path) {
     if (content.ends_with('\r')) content.pop_back();
   }
   if (content.empty()) return make_error(Errc::invalid_argument, "secret file \"{}\" is empty", path);
-  return SecretFile{Secret(std::move(content)), (st.st_mode & (S_IRGRP | S_IROTH)) != 0};
+  return SecretFile{Secret(std::move(content), path), (st.st_mode & (S_IRGRP | S_IROTH)) != 0};
 }
 
 }  // namespace capsync::config
