@@ -236,13 +236,13 @@ bool is_sync(const queue::Job& job) {
 }  // namespace
 
 void Daemon::record_started(const queue::Job& job) {
-  if (is_sync(job)) sync_started_[job.connection] = std::chrono::system_clock::now();
+  if (is_sync(job)) sync_started_[{job.connection, job.kind}] = std::chrono::system_clock::now();
 }
 
 void Daemon::record_finished(const queue::Job& job, const Status& result) {
   if (is_sync(job)) {
     LastSync last;
-    if (auto started = sync_started_.find(job.connection); started != sync_started_.end()) {
+    if (auto started = sync_started_.find({job.connection, job.kind}); started != sync_started_.end()) {
       last.started_at = started->second;
       sync_started_.erase(started);
     }
@@ -267,8 +267,9 @@ DaemonStatus Daemon::status() {
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
     if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second.last();
     // A start whose job was deferred by a rate limit (never finished) is not "running".
-    if (auto it = sync_started_.find(c.name); it != sync_started_.end() && cs.queue.running > 0)
-      cs.sync_running_since = it->second;
+    if (cs.queue.running > 0)
+      for (auto it = sync_started_.lower_bound({c.name, ""}); it != sync_started_.end() && it->first.first == c.name; ++it)
+        cs.sync_running_since = std::min(cs.sync_running_since.value_or(it->second), it->second);
     cs.rate_limited = runner_.rate_limited(c.name);
     s.connections.push_back(std::move(cs));
   }

@@ -133,8 +133,9 @@ class Daemon final {
   StatusReporter status_reporter_;
   MetricsServer metrics_;  // metrics_listen; fixed until a restart
   std::map<std::string, SyncHistory> last_sync_;  // by connection
-  // When the sync job of each connection now running (or last run) started.
-  std::map<std::string, std::chrono::system_clock::time_point> sync_started_;
+  // When the sync job of each (connection, kind) now running (or last run) started: a pull and
+  // a Capsule poll of one connection may run at once.
+  std::map<std::pair<std::string, std::string>, std::chrono::system_clock::time_point> sync_started_;
   bool stopping_ = false;
   int exit_code_ = 0;
 };

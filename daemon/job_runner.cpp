@@ -306,7 +306,8 @@ void JobRunner::park_connection(const queue::Job& job, const RetryAt& reset) {
   if (!already_parked) park = Park{};
   // Never in the past (a reset that has passed would send the jobs straight back), never beyond
   // max_park (a wrong reset would stall the connection).
-  const std::int64_t wanted = std::clamp(reset.unix_ms, now + 1000, now + std::max<std::int64_t>(options_.max_park.count(), 1000));
+  const std::int64_t latest = now + std::max<std::int64_t>(options_.max_park.count(), 1000);
+  const std::int64_t wanted = std::clamp(reset.unix_ms, now + 1000, latest);
   if (wanted >= park.until_ms) {
     park.until_ms = wanted;
     park.provider = reset.provider;
