@@ -32,6 +32,8 @@ void write_time_or_null(Writer& w, const std::optional<std::chrono::system_clock
 void write_report(Writer& w, const ConnectionReport& r) {
   w.Key("auth");
   w.String(r.auth);
+  w.Key("capsule_auth");
+  w.String(r.capsule_auth);
   w.Key("counts");
   w.StartObject();
   w.Key("linked");
@@ -253,6 +255,10 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
       write_time_or_null(w, c.last_sync->started_at);
       w.Key("at");
       w.String(utc_timestamp(c.last_sync->at));
+      if (!c.last_sync->kind.empty()) {
+        w.Key("kind");
+        w.String(c.last_sync->kind);
+      }
       w.Key("ok");
       w.Bool(c.last_sync->ok);
       if (!c.last_sync->ok) {
@@ -265,6 +271,17 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
     }
     w.Key("sync_running_since");
     write_time_or_null(w, c.sync_running_since);
+    w.Key("rate_limited");
+    if (c.rate_limited) {
+      w.StartObject();
+      w.Key("until");
+      w.String(utc_timestamp(c.rate_limited->until));
+      w.Key("provider");
+      w.String(c.rate_limited->provider);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
     if (with_reports) write_report(w, reports[index]);
     ++index;
     w.EndObject();

@@ -4,10 +4,12 @@
 //   -> {"cmd":"status"}
 //   <- {"ok":true,"connections":[{"name":"acme","provider":"xero","enabled":true,
 //        "queue":{"ready":1,"running":0,"done":4,"dead":0},
-//        "last_sync":{"started_at":"2024-05-01T10:41:58Z"|null,"at":"2024-05-01T10:42:07Z","ok":true},
-//        "sync_running_since":"…Z"|null}],
+//        "last_sync":{"started_at":"2024-05-01T10:41:58Z"|null,"at":"2024-05-01T10:42:07Z",
+//                     "kind":"pull","ok":false,"error":"…"},  (a failing kind wins over a later success)
+//        "sync_running_since":"…Z"|null,
+//        "rate_limited":{"until":"…Z","provider":"xero"}|null}],
 //       "queue":{"ready":1,"running":0,"done":4,"dead":0},"status":"1 connection, queue: …"}
-//      each connection also: "auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
+//      each connection also: "auth":"ok" (accounting side),"capsule_auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
 //        "next_sync":"…Z"|null,"rate_limits":[{"provider":"xero","window":"minute","limit":60,
 //        "left":57,"resets_at":"…Z"|null}]
 //   -> {"cmd":"sync-now","connection":"acme"}

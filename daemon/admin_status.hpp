@@ -24,9 +24,12 @@ struct BudgetLeft {
 };
 
 struct ConnectionReport {
-  // "ok", "needs_authorization" or "credentials_rejected" as the token store last recorded
-  // them; "not_yet_authorized" before the first token exchange.
+  // The accounting side: "ok", "needs_authorization" or "credentials_rejected" as the token
+  // store last recorded them; "not_yet_authorized" before the first token exchange.
   std::string auth;
+  // Capsule's side, separately: "ok", "needs_new_token" or "unknown" (capsule::TokenState),
+  // filled in by the daemon from the live connectors.
+  std::string capsule_auth = "unknown";
   std::int64_t linked = 0, created = 0, conflicts = 0;
   // When the next periodic sync is due: a waiting sync job, else the last scheduled one
   // plus the interval (the scheduler adds up to 5% jitter).

@@ -80,6 +80,7 @@ void print_status(const rapidjson::Document& doc) {
     const auto& last = c["last_sync"];
     if (last.IsObject()) {
       fmt::print("; last sync ");
+      if (last.HasMember("kind") && last["kind"].IsString()) fmt::print("({}) ", last["kind"].GetString());
       if (last.HasMember("started_at") && last["started_at"].IsString())
         fmt::print("started {}, ", last["started_at"].GetString());
       fmt::print("ended {} {}", last["at"].GetString(), last["ok"].GetBool() ? "ok" : "failed");
@@ -89,12 +90,17 @@ void print_status(const rapidjson::Document& doc) {
     }
     if (c.HasMember("sync_running_since") && c["sync_running_since"].IsString())
       fmt::print("; a sync is running since {}", c["sync_running_since"].GetString());
+    if (c.HasMember("rate_limited") && c["rate_limited"].IsObject())
+      fmt::print("; rate limited until {} ({})", text(c["rate_limited"], "until"), text(c["rate_limited"], "provider"));
     fmt::print("\n");
     if (!c.HasMember("counts")) continue;
     const std::string auth = text(c, "auth");
     std::string auth_words = auth;
     std::replace(auth_words.begin(), auth_words.end(), '_', ' ');
-    fmt::print("    authorization: {}", auth_words);
+    const std::string capsule_auth = text(c, "capsule_auth");
+    fmt::print("    authorization: capsule {}", capsule_auth.empty() ? "unknown" : capsule_auth);
+    if (capsule_auth == "needs_new_token") fmt::print(" (put a new Capsule personal access token in its token file)");
+    fmt::print(", {} {}", c["provider"].GetString(), auth_words);
     if (auth == "needs_authorization" || auth == "credentials_rejected")
       fmt::print(" (run `capsyncctl connect {}`)", c["name"].GetString());
     const auto& counts = c["counts"];

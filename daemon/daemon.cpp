@@ -293,19 +293,21 @@ bool is_sync(const queue::Job& job) {
 }  // namespace
 
 void Daemon::record_started(const queue::Job& job) {
-  if (is_sync(job)) sync_started_[job.connection] = std::chrono::system_clock::now();
+  if (is_sync(job)) sync_started_[{job.connection, job.kind}] = std::chrono::system_clock::now();
 }
 
 void Daemon::record_finished(const queue::Job& job, const Status& result) {
   if (is_sync(job)) {
-    LastSync& last = last_sync_[job.connection];
-    if (auto started = sync_started_.find(job.connection); started != sync_started_.end()) {
+    LastSync last;
+    if (auto started = sync_started_.find({job.connection, job.kind}); started != sync_started_.end()) {
       last.started_at = started->second;
       sync_started_.erase(started);
     }
     last.at = std::chrono::system_clock::now();
     last.ok = result.ok();
     last.error = result.ok() ? std::string{} : result.error().message();
+    last.kind = job.kind;
+    last_sync_[job.connection].record(std::move(last));
   }
   status_reporter_.changed();
 }
@@ -321,11 +323,12 @@ DaemonStatus Daemon::status() {
     cs.provider = std::string(config::to_string(c.accounting.provider));
     cs.enabled = c.enabled && !engine::DisableState(*db_).stopped(c.name);
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
-    if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second;
+    if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second.last();
     // A start whose job was deferred by a rate limit (never finished) is not "running".
-    if (auto it = sync_started_.find(c.name); it != sync_started_.end() && cs.queue.running > 0)
-      cs.sync_running_since = it->second;
-    cs.parked_until = runner_.parked_until(c.name);
+    if (cs.queue.running > 0)
+      for (auto it = sync_started_.lower_bound({c.name, ""}); it != sync_started_.end() && it->first.first == c.name; ++it)
+        cs.sync_running_since = std::min(cs.sync_running_since.value_or(it->second), it->second);
+    cs.rate_limited = runner_.rate_limited(c.name);
     s.connections.push_back(std::move(cs));
   }
   return s;
@@ -349,7 +352,10 @@ std::string Daemon::handle_admin(std::string_view request) {
       auto current = status();
       std::vector<ConnectionReport> reports;
       const auto now = std::chrono::system_clock::now();
-      for (const auto& c : config_.connections) reports.push_back(read_connection_report(*db_, c, now));
+      for (const auto& c : config_.connections) {
+        reports.push_back(read_connection_report(*db_, c, now));
+        if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+      }
       return admin::status_response(current, reports);
     }
     case admin::Command::sync_now:

@@ -73,6 +73,8 @@ class Daemon final {
   // Runs before `status` is answered, so figures read from the store are current (the rate
   // limiters save their budgets only every few seconds).
   void before_status(std::function<void()> refresh) { before_status_ = std::move(refresh); }
+  // Says whether Capsule accepts a connection's token (ConnectionReport::capsule_auth).
+  void capsule_auth(std::function<std::string(const std::string&)> state) { capsule_auth_ = std::move(state); }
   // Runs after a reload put a new configuration in force (credentials read from files may differ).
   void after_reload(std::function<void(const config::Config&)> hook) { after_reload_ = std::move(hook); }
   // The config file re-read on SIGHUP; empty when the daemon was given a config in memory.
@@ -137,6 +139,7 @@ class Daemon final {
   HandlerRegistry handlers_;
   AdminCommands admin_commands_;
   std::function<void()> before_status_;
+  std::function<std::string(const std::string&)> capsule_auth_;
   std::function<void(const config::Config&)> after_reload_;
   Notifier notifier_;
   Watchdog watchdog_;
@@ -146,9 +149,10 @@ class Daemon final {
   AdminServer admin_;
   StatusReporter status_reporter_;
   MetricsServer metrics_;  // metrics_listen; fixed until a restart
-  std::map<std::string, LastSync> last_sync_;  // by connection
-  // When the sync job of each connection now running (or last run) started.
-  std::map<std::string, std::chrono::system_clock::time_point> sync_started_;
+  std::map<std::string, SyncHistory> last_sync_;  // by connection
+  // When the sync job of each (connection, kind) now running (or last run) started: a pull and
+  // a Capsule poll of one connection may run at once.
+  std::map<std::pair<std::string, std::string>, std::chrono::system_clock::time_point> sync_started_;
   bool stopping_ = false;
   bool shut_down_ = false;
   bool drained_ = true;

@@ -20,6 +20,27 @@ std::tm broken_down(std::chrono::system_clock::time_point at, bool local) {
 
 }  // namespace
 
+void SyncHistory::record(LastSync outcome) {
+  for (auto& entry : by_kind_)
+    if (entry.kind == outcome.kind) {
+      entry = std::move(outcome);
+      return;
+    }
+  by_kind_.push_back(std::move(outcome));
+}
+
+std::optional<LastSync> SyncHistory::last() const {
+  const LastSync* latest = nullptr;
+  const LastSync* latest_failure = nullptr;
+  for (const auto& entry : by_kind_) {
+    if (latest == nullptr || entry.at > latest->at) latest = &entry;
+    if (!entry.ok && (latest_failure == nullptr || entry.at > latest_failure->at)) latest_failure = &entry;
+  }
+  if (latest_failure != nullptr) return *latest_failure;
+  if (latest != nullptr) return *latest;
+  return std::nullopt;
+}
+
 std::string local_hh_mm(std::chrono::system_clock::time_point at) {
   const std::tm tm = broken_down(at, true);
   return fmt::format("{:02}:{:02}", tm.tm_hour, tm.tm_min);
@@ -45,7 +66,9 @@ std::string status_line(const DaemonStatus& status) {
     line += fmt::format(", last sync {} {} {}", latest->name, local_hh_mm(latest->last_sync->at),
                         latest->last_sync->ok ? "ok" : "failed");
   for (const auto& c : status.connections)
-    if (c.parked_until) line += fmt::format(", {} at its daily limit until {}", c.name, local_hh_mm(*c.parked_until));
+    if (c.rate_limited)
+      line += fmt::format(", {} rate limited until {} ({})", c.name, local_hh_mm(c.rate_limited->until),
+                          c.rate_limited->provider);
   return line;
 }
 

@@ -16,6 +16,26 @@ struct LastSync {
   bool ok = true;
   std::string error;  // the failed job's message; empty when ok
   std::optional<std::chrono::system_clock::time_point> started_at;  // when its job started running
+  std::string kind;  // the job kind ("pull", "capsule_poll"); empty when unknown
+};
+
+// The latest outcome of each kind of sync job of one connection, and the "last sync" status
+// reports from them: the latest run, unless the latest run of some kind failed, then that failure.
+// A Capsule poll every few minutes must not hide an accounting pull that keeps failing.
+class SyncHistory {
+ public:
+  void record(LastSync outcome);
+  std::optional<LastSync> last() const;
+
+ private:
+  std::vector<LastSync> by_kind_;  // one entry per kind, its latest run
+};
+
+// A connection whose jobs wait for a provider's rate limit (a daily quota, or a server that asked
+// for a long wait): nothing of it runs until `until`.
+struct RateLimitWait {
+  std::chrono::system_clock::time_point until;
+  std::string provider;  // whose limit ("xero", "capsule")
 };
 
 struct ConnectionStatus {
@@ -26,8 +46,8 @@ struct ConnectionStatus {
   std::optional<LastSync> last_sync;
   // A sync job of the connection is running now, since then.
   std::optional<std::chrono::system_clock::time_point> sync_running_since;
-  // Its provider's daily request limit is used up: its jobs wait until then (JobRunner::parked_until).
-  std::optional<std::chrono::system_clock::time_point> parked_until;
+  // Its jobs wait for a rate limit (JobRunner::rate_limited).
+  std::optional<RateLimitWait> rate_limited;
 };
 
 struct DaemonStatus {
@@ -40,7 +60,7 @@ struct DaemonStatus {
 
 // e.g. "2 connections, queue: 3 ready 1 running 0 dead, last sync acme 10:42 ok"; the most
 // recent sync of any connection, in local time ("failed" instead of "ok" after an error), then
-// each parked connection: ", beta at its daily limit until 00:00". Led by "syncing paused (disk
+// each parked connection: ", beta rate limited until 00:00 (xero)". Led by "syncing paused (disk
 // full), " while the store cannot write.
 std::string status_line(const DaemonStatus& status);
 

@@ -113,22 +113,23 @@ void JobRunner::record_unrecorded() {
   }
 }
 
-std::optional<std::chrono::system_clock::time_point> JobRunner::parked_until(const std::string& connection) const {
+std::optional<RateLimitWait> JobRunner::rate_limited(const std::string& connection) const {
   auto it = parked_.find(connection);
-  if (it == parked_.end() || it->second <= unix_now_ms()) return std::nullopt;
-  return from_unix_ms(it->second);
+  if (it == parked_.end() || it->second.until_ms <= unix_now_ms()) return std::nullopt;
+  return RateLimitWait{from_unix_ms(it->second.until_ms), it->second.provider};
 }
 
 std::optional<std::int64_t> JobRunner::expire_parks(std::int64_t now_ms) {
   std::optional<std::int64_t> earliest;
   bool resumed = false;
   for (auto it = parked_.begin(); it != parked_.end();) {
-    if (it->second > now_ms) {
-      earliest = std::min(earliest.value_or(it->second), it->second);
+    if (it->second.until_ms > now_ms) {
+      earliest = std::min(earliest.value_or(it->second.until_ms), it->second.until_ms);
       ++it;
       continue;
     }
-    log::info({.connection = it->first}, "Connection {}: the daily request limit has reset; its jobs resume", it->first);
+    log::info({.connection = it->first, .provider = it->second.provider},
+              "Connection {}: the rate limit of {} has passed; its jobs resume", it->first, it->second.provider);
     it = parked_.erase(it);
     resumed = true;
   }
@@ -251,9 +252,10 @@ asio::awaitable<void> JobRunner::keep_lease(std::int64_t id, std::shared_ptr<asi
 
 asio::awaitable<void> JobRunner::run(queue::Job job) {
   const std::string job_id = std::to_string(job.id);
-  if (auto it = parked_.find(job.connection); it != parked_.end() && it->second > unix_now_ms()) {
-    // Its connection waits for a daily cap: back to the queue without running, no attempt counted.
-    if (auto s = queue_.park(job.id, owner_, it->second, "waiting for the provider's daily request limit to reset");
+  if (auto it = parked_.find(job.connection); it != parked_.end() && it->second.until_ms > unix_now_ms()) {
+    // Its connection waits for a rate limit: back to the queue without running, no attempt counted.
+    if (auto s = queue_.park(job.id, owner_, it->second.until_ms,
+                             fmt::format("waiting for the rate limit of {}", it->second.provider));
         !s && !check_fatal())
       log::warning({.connection = job.connection, .job = job_id}, "Failed to park job {}: {}, ignoring", job.id,
                    s.error());
@@ -332,14 +334,22 @@ void JobRunner::park_connection(const queue::Job& job, const RetryAt& reset) {
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = job.connection, .provider = reset.provider, .job = job_id};
   const std::int64_t now = unix_now_ms();
-  const bool already_parked = parked_until(job.connection).has_value();
-  std::int64_t& until = parked_[job.connection];
-  // Never in the past: a reset that has passed already would send the jobs straight back.
-  until = std::max({until, reset.unix_ms, now + 1000});
+  const bool already_parked = rate_limited(job.connection).has_value();
+  Park& park = parked_[job.connection];
+  if (!already_parked) park = Park{};
+  // Never in the past (a reset that has passed would send the jobs straight back), never beyond
+  // max_park (a wrong reset would stall the connection).
+  const std::int64_t latest = now + std::max<std::int64_t>(options_.max_park.count(), 1000);
+  const std::int64_t wanted = std::clamp(reset.unix_ms, now + 1000, latest);
+  if (wanted >= park.until_ms) {
+    park.until_ms = wanted;
+    park.provider = reset.provider;
+  }
+  const std::int64_t until = park.until_ms;
   if (!already_parked)
-    log::notice(fields, "Connection {} reached its daily request limit of {}; jobs resume at {}", job.connection,
-                reset.provider, utc_timestamp(from_unix_ms(until)));
-  const std::string reason = fmt::format("waiting for the daily request limit of {} to reset", reset.provider);
+    log::notice(fields, "Connection {} is rate limited until {} ({}); its jobs wait until then", job.connection,
+                utc_timestamp(from_unix_ms(until)), reset.provider);
+  const std::string reason = fmt::format("waiting for the rate limit of {}", park.provider);
   if (auto s = queue_.park(job.id, owner_, until, reason); !s && !check_fatal())
     log::warning(fields, "Failed to park job {}: {}, ignoring", job.id, s.error());
   if (auto s = queue_.park_connection(job.connection, until); !s && !check_fatal())

@@ -6,8 +6,9 @@
 // queue's next run_after, the next maintenance, or wake() (new work was enqueued).
 // Maintenance returns expired leases to the queue and prunes old done jobs.
 //
-// A job refused by a rate limit is not a failure: no attempt is counted. A provider's daily cap
-// (Error::retry_at with daily_cap) parks every job of that connection until the reset, said once
+// A job refused by a rate limit is not a failure: no attempt is counted. A limit the whole
+// connection waits for (Error::retry_at with daily_cap: a daily quota, or a server that asked for
+// a long wait) parks every job of that connection until then, at most max_park ahead, said once
 // in the journal; jobs of a parked connection claimed meanwhile go back without running. Any
 // other rate limit puts the job back for a short while.
 //
@@ -30,7 +31,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/error/result.hpp"
+#include "core/http/retry_policy.hpp"
 #include "core/queue/job_queue.hpp"
+#include "daemon/daemon_status.hpp"
 
 namespace capsync::store {
 class Database;
@@ -46,6 +49,9 @@ struct RunnerOptions {
   std::chrono::milliseconds lease{std::chrono::minutes{2}};
   std::chrono::milliseconds retention{std::chrono::hours{24 * 7}};
   std::chrono::milliseconds maintenance_period{std::chrono::minutes{1}};
+  // The longest a connection is parked for one refusal; then its jobs try again (and are parked
+  // again if the limit still holds), so a wrong or huge reset time never stalls it for long.
+  std::chrono::milliseconds max_park = http::max_server_wait;
 };
 
 // Wall-clock unix milliseconds, the queue's time base.
@@ -88,8 +94,8 @@ class JobRunner final {
   void abandon();
 
   int running() const { return static_cast<int>(running_.size()); }
-  // When the jobs of a connection parked by a daily cap resume; nullopt if it is not parked.
-  std::optional<std::chrono::system_clock::time_point> parked_until(const std::string& connection) const;
+  // Until when, and for whose limit, the jobs of a parked connection wait; nullopt if it is not parked.
+  std::optional<RateLimitWait> rate_limited(const std::string& connection) const;
   const std::string& owner() const { return owner_; }
 
  private:
@@ -135,7 +141,11 @@ class JobRunner final {
   bool wake_pending_ = false;
   std::chrono::steady_clock::time_point next_maintenance_{};
   std::set<std::int64_t> running_;  // ids of the jobs whose handlers run now
-  std::map<std::string, std::int64_t> parked_;  // connection -> unix ms its daily cap resets
+  struct Park {
+    std::int64_t until_ms = 0;
+    std::string provider;
+  };
+  std::map<std::string, Park> parked_;  // connection -> when its jobs may run again
   // Jobs that ended while the disk was full -> whether their handler succeeded.
   std::map<std::int64_t, bool> unrecorded_;
   bool paused_ = false;  // the disk was full at the last look

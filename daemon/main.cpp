@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
+  d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
   d.after_reload([&connectors, &d](const config::Config& config) {
     oauth::SqliteTokenStore tokens(d.database());
     for (const auto& c : config.connections) {

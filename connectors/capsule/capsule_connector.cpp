@@ -75,10 +75,16 @@ asio::awaitable<Result<http::Response>> CapsuleClient::call(http::Request req, s
     req.bearer = *token;
     auto response = co_await http_.send(req);
     if (!response) co_return response.error().with_context(fmt::format("Failed to send {} to Capsule", what));
-    if (response->status == 401 && attempt == 0) {
-      tokens_.invalidate();
-      continue;
+    if (response->status == 401) {
+      // One 401 is not proof of a revoked token: retry once with a fresh read of it.
+      if (attempt == 0) {
+        tokens_.invalidate();
+        continue;
+      }
+      tokens_.rejected();
+      co_return map_error(*response, what);
     }
+    tokens_.accepted();
     if (!response->ok()) co_return map_error(*response, what);
     co_return response;
   }

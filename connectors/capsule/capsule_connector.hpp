@@ -4,7 +4,8 @@
 //    one second before the cursor (Capsule filters "changed after") and older items are
 //    dropped here, so callers get exactly ">= cursor".
 //  - writes: POST /parties, PUT /parties/{id} with nested arrays diffed by item id.
-//  - a 401 invalidates the token and retries once; 429 carries X-RateLimit-Reset.
+//  - a 401 re-reads the token (PersonalToken::invalidate) and retries once; a second 401 is
+//    reported as Errc::unauthorized. 429 carries X-RateLimit-Reset.
 
 #include <optional>
 #include <string>

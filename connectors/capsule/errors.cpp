@@ -34,7 +34,9 @@ Error map_error(const http::Response& r, std::string_view what) {
       return make_error(clash ? Errc::conflict : Errc::invalid_argument, "Capsule refused {}: {}",
                         what, reason);
     case 401:
-      return make_error(Errc::unauthorized, "Capsule rejected the access token for {} (401 {})",
+      return make_error(Errc::unauthorized,
+                        "Capsule rejected the access token for {} (401 {}), also after reading it "
+                        "again: the connection needs a new Capsule token in its token file",
                         what, message);
     case 403:
       return make_error(Errc::unauthorized,

@@ -23,7 +23,7 @@ Result<SecretFile> read_secret_file(const std::string& path) {
     if (value.ends_with('\r')) value.pop_back();
   }
   if (value.empty()) return make_error(Errc::invalid_argument, "secret file \"{}\" is empty", path);
-  return SecretFile{Secret(std::move(value)), shared};
+  return SecretFile{Secret(std::move(value), path), shared};
 }
 
 }  // namespace capsync::config

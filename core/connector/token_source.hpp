@@ -1,6 +1,7 @@
 #pragma once
 // TokenSource: where a connector gets its bearer token. OAuth connections adapt
-// oauth::TokenManager (oauth_token_source.hpp); a Capsule personal token is a StaticToken.
+// oauth::TokenManager (oauth_token_source.hpp); a Capsule personal token is a
+// capsule::PersonalToken (connectors/capsule/personal_token.hpp).
 
 #include <boost/asio/awaitable.hpp>
 
@@ -15,24 +16,10 @@ class TokenSource {
   virtual boost::asio::awaitable<Result<Secret>> access_token() = 0;
   // The provider answered 401 with the last token: the next access_token() must not return it.
   virtual void invalidate() = 0;
-};
-
-// A token that never changes (Capsule personal token). After invalidate() it fails with
-// Errc::unauthorized, so a rejected personal token is reported, not retried forever.
-class StaticToken final : public TokenSource {
- public:
-  explicit StaticToken(Secret token) : token_(std::move(token)) {}
-  boost::asio::awaitable<Result<Secret>> access_token() override {
-    if (rejected_)
-      co_return Error(Errc::unauthorized,
-                      "the access token was rejected (401); issue a new one and update the config");
-    co_return token_;
-  }
-  void invalidate() override { rejected_ = true; }
-
- private:
-  Secret token_;
-  bool rejected_ = false;
+  // The provider accepted the token, or refused it again after invalidate(): for sources that
+  // report their state (Capsule's personal token). Default: nothing to record.
+  virtual void accepted() {}
+  virtual void rejected() {}
 };
 
 }  // namespace capsync::connector

@@ -3,12 +3,14 @@
 #include <cstdlib>
 
 #include "connectors/capsule/capsule_connector.hpp"
+#include "connectors/capsule/personal_token.hpp"
 #include "connectors/freeagent/freeagent_connector.hpp"
 #include "connectors/freshbooks/freshbooks_connector.hpp"
 #include "connectors/kashflow/kashflow_connector.hpp"
 #include "connectors/kashflow/session_tokens.hpp"
 #include "connectors/sage/sage_connector.hpp"
 #include "connectors/xero/xero_connector.hpp"
+#include "core/config/secret_file.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/http/url.hpp"
 #include "core/log/log.hpp"
@@ -40,7 +42,7 @@ struct LiveConnectors::Impl {
   struct Connection {
     std::unique_ptr<ratelimit::RateLimiter> capsule_limiter, accounting_limiter;
     std::unique_ptr<connector::ClientSender> capsule_sender, accounting_sender;
-    std::unique_ptr<connector::StaticToken> capsule_token;
+    std::unique_ptr<capsule::PersonalToken> capsule_token;
     std::unique_ptr<oauth::TokenManager> token_manager;
     std::unique_ptr<connector::OAuthTokenSource> accounting_token;
     std::unique_ptr<kashflow::SessionTokens> session_tokens;  // KashFlow: no OAuth
@@ -97,6 +99,12 @@ bool LiveConnectors::update_credentials(const config::ConnectionConfig& c) {
   return true;
 }
 
+std::string LiveConnectors::capsule_auth(const std::string& connection) const {
+  auto it = impl_->connections.find(connection);
+  if (it == impl_->connections.end()) return "unknown";
+  return std::string(capsule::to_string(it->second->capsule_token->state()));
+}
+
 void LiveConnectors::flush_budgets() {
   for (auto& [name, conn] : impl_->connections)
     for (auto* limiter : {conn->capsule_limiter.get(), conn->accounting_limiter.get()})
@@ -115,7 +123,15 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
                       config::to_string(c.accounting.provider));
   auto conn = std::make_unique<Impl::Connection>();
   conn->capsule_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "capsule");
-  conn->capsule_token = std::make_unique<connector::StaticToken>(c.capsule.token);
+  capsule::PersonalToken::Reread reread;
+  if (const std::string path = c.capsule.token.origin(); !path.empty()) {
+    reread = [path]() -> Result<Secret> {
+      auto read = config::read_secret_file(path);
+      if (!read) return read.error();
+      return read->value;
+    };
+  }
+  conn->capsule_token = std::make_unique<capsule::PersonalToken>(c.capsule.token, std::move(reread), c.name);
   conn->capsule_limiter = impl_->limiter(c.name, "capsule", c.capsule.base_url);
   capsule::CapsuleSettings cs;
   cs.base_url = c.capsule.base_url;

@@ -39,6 +39,9 @@ class LiveConnectors final : public ConnectorSource {
   void reload_credentials(const std::string& connection) override;
   // KashFlow: new username, password or memorable word replace the session's and clear a refusal.
   bool update_credentials(const config::ConnectionConfig& connection) override;
+  // Whether Capsule accepts the connection's token: "ok", "needs_new_token" (refused twice,
+  // the second time after re-reading the token file) or "unknown" (not asked yet).
+  std::string capsule_auth(const std::string& connection) const;
   // Saves every rate limiter's budget now, so what the store says is current (capsyncctl status).
   void flush_budgets();
 

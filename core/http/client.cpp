@@ -394,7 +394,16 @@ asio::awaitable<Result<Response>> Client::send(Request request, log::Fields ctx)
     if (!retryable_status(response.status) || attempt >= max_attempts || !may_retry_after(request, response.status))
       co_return std::move(response);
     auto asked = server_delay(response, im.clock->system_now());
-    if (asked && *asked > im.options.retry.max_server_delay) co_return std::move(response);
+    if (asked && *asked > im.options.retry.max_server_delay) {
+      // Too long to hold the caller: the gate, which has just read the same wait from this
+      // response, refuses with when to come back, so the job is parked rather than failed.
+      if (request.gate && response.status == 429) {
+        auto admitted = co_await request.gate->acquire();
+        if (!admitted) co_return admitted.error();
+        request.gate->release(nullptr);
+      }
+      co_return std::move(response);
+    }
     auto delay = asked ? *asked : backoff_delay(im.options.retry, attempt, im.rng);
     if (im.clock->steady_now() + delay >= deadline) co_return std::move(response);
     asio::steady_timer timer(im.executor, delay);

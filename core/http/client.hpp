@@ -4,7 +4,8 @@
 //
 // Contract: send() returns an Error only for transport failures (DNS, connect, TLS, timeout,
 // truncated/oversized/corrupt body) after retries are exhausted, or when the request gate refused
-// (Errc::rate_limited). Any HTTP status, 4xx/5xx included, is a Response for the caller to map.
+// (Errc::rate_limited), also right after a 429 that asked for a longer wait than
+// retry.max_server_delay. Any other HTTP status, 4xx/5xx included, is a Response for the caller.
 // All calls must come from the executor's thread (one io_context thread in capsyncd).
 
 #include <chrono>

@@ -43,6 +43,12 @@ bool parse_number(std::string_view s, T& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
+// The wait until `when`: 0 when it has passed, at most max_server_wait.
+milliseconds capped_until(std::chrono::system_clock::time_point when, std::chrono::system_clock::time_point now) {
+  if (when <= now) return milliseconds(0);
+  if (when - now >= max_server_wait) return max_server_wait;
+  return std::chrono::duration_cast<milliseconds>(when - now);
+}
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
@@ -62,24 +68,28 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   using namespace std::chrono;
   year_month_day ymd{std::chrono::year(year), std::chrono::month(month), std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok() || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-  return sys_days(ymd) + hours(hh) + minutes(mm) + seconds(ss);
+  // In seconds first: a year like 9999 ("never") does not fit the clock's nanoseconds.
+  const sys_seconds at = sys_days(ymd) + hours(hh) + minutes(mm) + seconds(ss);
+  const sys_seconds latest = sys_days(year_month_day{std::chrono::year(2200), January, std::chrono::day(1)});
+  return std::chrono::system_clock::time_point(std::min(at, latest).time_since_epoch());
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
   value = trim(value);
   if (value.empty()) return std::nullopt;
+  const long long cap_s = std::chrono::duration_cast<std::chrono::seconds>(max_server_wait).count();
   long long secs = 0;
   if (parse_number(value, secs)) {
     if (secs < 0) return std::nullopt;
-    return milliseconds(secs * 1000);
+    return std::min(milliseconds(std::min(secs, cap_s) * 1000), max_server_wait);
   }
   double fractional = 0;  // some servers (and time-scaled sandboxes) send "0.5"
-  if (parse_number(value, fractional) && fractional >= 0)
+  if (parse_number(value, fractional)) {
+    if (!(fractional >= 0)) return std::nullopt;  // negative or NaN
+    if (fractional >= static_cast<double>(cap_s)) return max_server_wait;  // also infinity
     return milliseconds(static_cast<long long>(fractional * 1000 + 0.999));
-  if (auto when = parse_http_date(value)) {
-    auto d = std::chrono::duration_cast<milliseconds>(*when - now);
-    return std::max(d, milliseconds(0));
   }
+  if (auto when = parse_http_date(value)) return capped_until(*when, now);
   return std::nullopt;
 }
 
@@ -90,9 +100,11 @@ std::optional<milliseconds> server_delay(const Response& response, std::chrono::
   if (response.status == 429) {
     if (auto reset = response.header("X-RateLimit-Reset")) {
       long long epoch = 0;
-      if (parse_number(trim(*reset), epoch)) {
-        auto when = std::chrono::system_clock::time_point(std::chrono::seconds(epoch));
-        return std::max(std::chrono::duration_cast<milliseconds>(when - now), milliseconds(0));
+      if (parse_number(trim(*reset), epoch) && epoch >= 0) {
+        // Far-future epochs would overflow the clock's nanoseconds: anything past a day away is capped anyway.
+        const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        epoch = std::min(epoch, now_s + 86400);
+        return capped_until(std::chrono::system_clock::time_point(std::chrono::seconds(epoch)), now);
       }
     }
   }

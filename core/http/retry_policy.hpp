@@ -11,6 +11,11 @@
 
 namespace capsync::http {
 
+// The longest wait capsync accepts from a server before asking again. A larger Retry-After or
+// reset (a proxy's "999999", a daily quota hours away) counts as this: an hour costs at most 24
+// refused requests a day, and a wrong answer from the server heals within the hour.
+inline constexpr std::chrono::milliseconds max_server_wait{std::chrono::hours{1}};
+
 struct RetryPolicy {
   int max_attempts = 4;  // including the first
   std::chrono::milliseconds base_delay{500};
@@ -32,12 +37,14 @@ bool retryable_status(int status);
 // "Full jitter": uniform in [0, min(max_delay, base_delay * 2^(attempt-1))], attempt >= 1.
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
 
-// Retry-After as delta-seconds or an HTTP-date; nullopt if absent or unparsable.
+// Retry-After as delta-seconds or an HTTP-date, at most max_server_wait; a date in the past is 0.
+// nullopt if absent, negative or unparsable (the caller then falls back to its own backoff).
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                            std::chrono::system_clock::time_point now);
 
 // The wait the server asked for on this response: Retry-After, or for a 429 without it an
-// X-RateLimit-Reset epoch (seconds). nullopt when the server said nothing usable.
+// X-RateLimit-Reset epoch (seconds); at most max_server_wait. nullopt when the server said
+// nothing usable.
 std::optional<std::chrono::milliseconds> server_delay(const Response& response,
                                                       std::chrono::system_clock::time_point now);
 

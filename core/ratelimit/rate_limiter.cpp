@@ -61,6 +61,7 @@ struct RateLimiter::Impl {
   Clock* clock;
   std::vector<Slot> slots;
   log::Fields fields;
+  milliseconds max_wait{}, hold_limit{};  // options' durations, time-scaled
 
   // Admission state; everything below is used from the executor's thread only.
   int in_flight = 0;
@@ -79,11 +80,17 @@ struct RateLimiter::Impl {
     fields.connection = options.connection;
     fields.provider = options.limits.provider;
     double scale = options.time_scale > 0 ? options.time_scale : 1.0;
+    auto scaled = [scale](milliseconds d) {
+      return std::chrono::duration_cast<milliseconds>(
+          std::chrono::duration<double, std::milli>(static_cast<double>(d.count()) / scale));
+    };
     for (const auto& w : options.limits.windows) {
       auto length = std::chrono::duration_cast<steady_clock::duration>(
           std::chrono::duration<double, std::milli>(static_cast<double>(w.length.count()) / scale));
       slots.push_back({w, SlidingWindow(w.limit, length)});
     }
+    max_wait = std::max(scaled(options.max_server_wait), milliseconds(1));
+    hold_limit = scaled(options.hold_limit);
     last_save = clock->steady_now();
     load();
   }
@@ -142,6 +149,7 @@ struct RateLimiter::Impl {
     enum { admit, wait, refuse } kind;
     std::optional<steady_clock::duration> wait_for;  // nullopt: until a release
     system_clock::time_point cap_reset{};
+    bool daily = true;  // refused for a daily quota, else for a server pause beyond hold_limit
   };
 
   Decision evaluate() {
@@ -157,6 +165,7 @@ struct RateLimiter::Impl {
         return {Decision::refuse, {}, reset};
       }
     }
+    if (paused_until - now > hold_limit) return {Decision::refuse, {}, to_system(paused_until), false};
     if (paused_until > now) return {Decision::wait, paused_until - now, {}};
     std::optional<steady_clock::duration> longest = steady_clock::duration::zero();
     for (auto& slot : slots) {
@@ -212,7 +221,7 @@ struct RateLimiter::Impl {
     }
     if (r.status != 429) return;
     ++throttled_count;
-    auto delay = http::server_delay(r, clock->system_now()).value_or(milliseconds(1000));
+    auto delay = std::min(http::server_delay(r, clock->system_now()).value_or(milliseconds(1000)), max_wait);
     auto problem = r.header("X-Rate-Limit-Problem");
     std::string p = problem ? std::string(*problem) : "";
     std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -246,14 +255,19 @@ asio::awaitable<Status> RateLimiter::acquire() {
   for (;;) {
     auto d = im.evaluate();
     if (d.kind == Impl::Decision::refuse) {
-      im.report_cap(d.cap_reset);
+      if (d.daily) im.report_cap(d.cap_reset);
       im.pass_head();
       // Rounded up to the second: a job resumed at the reset must not find the last request still counted.
       const auto reset_ms = std::chrono::ceil<std::chrono::seconds>(d.cap_reset.time_since_epoch());
+      const RetryAt at{std::chrono::duration_cast<milliseconds>(reset_ms).count(), true, im.options.limits.provider};
+      if (!d.daily)
+        co_return make_error(Errc::rate_limited, "{} asked to wait {} s before the next request",
+                             im.options.limits.provider,
+                             std::chrono::ceil<std::chrono::seconds>(d.cap_reset - im.clock->system_now()).count())
+            .with_retry_at(at);
       co_return make_error(Errc::rate_limited, "Daily request limit of {} reached; retry after the reset",
                            im.options.limits.provider)
-          .with_retry_at({std::chrono::duration_cast<milliseconds>(reset_ms).count(), true,
-                          im.options.limits.provider});
+          .with_retry_at(at);
     }
     if (d.kind == Impl::Decision::admit) {
       im.cap_reported = false;

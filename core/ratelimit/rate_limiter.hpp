@@ -3,10 +3,11 @@
 //
 // Windows (SlidingWindow per documented limit) + a concurrency bound; acquire() suspends on a
 // timer, never blocks the thread. Responses correct it: remaining/reset headers and Retry-After
-// (a 429 pauses the whole limiter). Exhausting a daily-cap window is not an error for the owner:
-// on_daily_cap fires once per episode with the reset time, and acquire() returns
-// Errc::rate_limited until then, its Error::retry_at() the reset (daily_cap set), so the job
-// ends and the job runner parks the connection instead of holding a lease.
+// (a 429 pauses the whole limiter; a server's wait counts as at most max_server_wait).
+// Exhausting a daily-cap window, or a server pause longer than hold_limit, is not an error for
+// the owner: acquire() returns Errc::rate_limited until it ends, its Error::retry_at() the end
+// (daily_cap set: the whole connection waits), so the job ends and the job runner parks the
+// connection instead of holding a lease; on_daily_cap fires once per episode.
 // Usage persists through a BudgetStore: loaded at construction, saved on a cadence and by flush().
 // Single-threaded: every member must be used from the executor's thread.
 
@@ -22,6 +23,7 @@
 #include "core/error/result.hpp"
 #include "core/http/clock.hpp"
 #include "core/http/request_gate.hpp"
+#include "core/http/retry_policy.hpp"
 #include "core/ratelimit/budget_store.hpp"
 #include "core/ratelimit/provider_limits.hpp"
 
@@ -40,6 +42,11 @@ struct RateLimiterOptions {
   Clock* clock = nullptr;   // nullptr = Clock::real()
   BudgetStore* store = nullptr;  // nullptr = not persisted
   std::chrono::milliseconds save_interval{10000};
+  // A server-declared wait (Retry-After, reset, day problem) counts as at most this long.
+  std::chrono::milliseconds max_server_wait = http::max_server_wait;
+  // Pauses up to this long are waited out inside acquire(); longer ones refuse (see above).
+  std::chrono::milliseconds hold_limit{std::chrono::minutes{2}};
+  // Both durations above are divided by time_scale too.
   std::function<void(const DailyCapReached&)> on_daily_cap;
 };
 
@@ -56,7 +63,7 @@ class RateLimiter final : public http::RequestGate {
   // Writes the budget to the store now (at shutdown; also done every save_interval).
   Status flush();
 
-  // "xero: 41/60 per minute, 4,102/5,000 today" (plus ", paused 12s" / ", daily cap until …").
+  // "xero: 41/60 per minute, 4,102/5,000 today" (plus ", paused 12 s" / ", daily cap reached").
   std::string status_line();
 
   // Requests admitted and 429s seen since construction.

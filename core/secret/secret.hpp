@@ -15,11 +15,16 @@ class Secret {
  public:
   Secret() = default;
   explicit Secret(std::string value) : value_(std::move(value)) {}
+  // `origin`: the file it was read from, so its holder can read a rotated value again.
+  Secret(std::string value, std::string origin) : value_(std::move(value)), origin_(std::move(origin)) {}
 
   bool empty() const { return value_.empty(); }
+  // The file the secret was read from (a path, not secret); empty when it came from elsewhere.
+  const std::string& origin() const { return origin_; }
   // Intentionally verbose: grep for reveal() to find every place a secret leaves memory.
   std::string_view reveal() const { return value_; }
 
+  // Equal values are equal secrets, wherever they were read from.
   friend bool operator==(const Secret& a, const Secret& b) { return a.value_ == b.value_; }
 
   // What logs, errors and CLI output show instead of the value.
@@ -27,6 +32,7 @@ class Secret {
 
  private:
   std::string value_;
+  std::string origin_;
 };
 
 }  // namespace capsync

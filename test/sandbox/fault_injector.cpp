@@ -24,6 +24,7 @@ Result<void> FaultInjector::add(std::string_view json_body) {
   Fault fault;
   fault.prefix = string_member(*doc, "prefix").value_or("/");
   fault.method = string_member(*doc, "method").value_or("");
+  fault.bearer = string_member(*doc, "bearer").value_or("");
   auto kind = parse_kind(string_member(*doc, "kind").value_or("status"));
   if (!kind) return make_error(Errc::invalid_argument, "unknown fault kind");
   fault.kind = *kind;
@@ -37,6 +38,13 @@ Result<void> FaultInjector::add(std::string_view json_body) {
   } else {
     fault.remaining = int_member(*doc, "count").value_or(1);
   }
+  if (const auto* headers = member(*doc, "headers"); headers != nullptr) {
+    if (!headers->IsObject()) return make_error(Errc::invalid_argument, "headers must be an object of strings");
+    for (const auto& h : headers->GetObject()) {
+      if (!h.value.IsString()) return make_error(Errc::invalid_argument, "headers must be an object of strings");
+      fault.headers.emplace_back(h.name.GetString(), h.value.GetString());
+    }
+  }
   fault.rng.seed(static_cast<std::uint64_t>(int_member(*doc, "seed").value_or(0)));
   if (fault.remaining == 0) return make_error(Errc::invalid_argument, "count must be positive");
   faults_.push_back(std::move(fault));
@@ -48,6 +56,10 @@ std::optional<Fault> FaultInjector::take(const Request& request) {
     Fault& fault = *it;
     if (!request.path.starts_with(fault.prefix)) continue;
     if (!fault.method.empty() && fault.method != request.method) continue;
+    if (!fault.bearer.empty()) {
+      const std::string* auth = request.header("authorization");
+      if (auth == nullptr || *auth != "Bearer " + fault.bearer) continue;
+    }
     if (fault.fraction < 1.0) {
       std::uniform_real_distribution<double> draw(0.0, 1.0);
       if (draw(fault.rng) >= fault.fraction) continue;

@@ -17,6 +17,7 @@ enum class FaultKind { status, reset, delay, truncate, malformed, expired_token,
 struct Fault {
   std::string prefix;  // full request path prefix, e.g. "/xero/api.xro/2.0/Contacts"
   std::string method;  // empty = any
+  std::string bearer;  // only requests with this bearer token (a revoked token); empty = any
   FaultKind kind = FaultKind::status;
   int status = 500;
   int retry_after_s = 1;
@@ -24,6 +25,9 @@ struct Fault {
   std::int64_t remaining = 1;  // -1 = unlimited (fraction faults without count)
   double fraction = 1.0;
   std::mt19937_64 rng{0};
+  // Response headers set on a status fault's answer, over the provider's own: what a proxy or a
+  // misbehaving service might send ({"Retry-After":"999999"}).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 class FaultInjector final {

@@ -93,8 +93,11 @@ Response Sandbox::dispatch(const Request& request, Provider& provider) {
   auto fault = faults_.take(request);
   if (!fault) return provider.handle(request);
   switch (fault->kind) {
-    case FaultKind::status:
-      return provider.fault_status(request, fault->status, fault->retry_after_s);
+    case FaultKind::status: {
+      Response response = provider.fault_status(request, fault->status, fault->retry_after_s);
+      for (const auto& [name, value] : fault->headers) response.set_header(name, value);
+      return response;
+    }
     case FaultKind::reset: {
       Response response;
       response.delivery = Delivery::reset;

@@ -232,6 +232,7 @@ TEST_CASE("capsyncctl status: per connection authorization, last sync start and 
   CHECK(c["queue"]["ready"].GetInt64() == 0);
   CHECK(std::string(c["provider"].GetString()) == "xero");
   CHECK(std::string(c["auth"].GetString()) == "ok");
+  CHECK(std::string(c["capsule_auth"].GetString()) == "ok");
   CHECK(c["counts"]["linked"].GetInt64() == 1);  // Fine Ltd; Sam Smith is ambiguous
   CHECK(c["counts"]["created"].GetInt64() == 0);
   CHECK(c["counts"]["conflicts"].GetInt64() == 1);
@@ -248,9 +249,12 @@ TEST_CASE("capsyncctl status: per connection authorization, last sync start and 
   INFO(human.output);
   CHECK(human.exit_code == 0);
   CHECK(contains(human.output, "acme (xero)"));
-  CHECK(contains(human.output, "; last sync started " + std::string(c["last_sync"]["started_at"].GetString()) +
+  REQUIRE(c["last_sync"]["kind"].IsString());
+  CHECK(contains(human.output, "; last sync (" + std::string(c["last_sync"]["kind"].GetString()) + ") started " +
+                                   std::string(c["last_sync"]["started_at"].GetString()) +
                                    ", ended " + c["last_sync"]["at"].GetString() + " ok"));
-  CHECK(contains(human.output, "authorization: ok; 1 linked (0 created by capsync), 1 open conflict; next sync"));
+  CHECK(contains(human.output,
+                 "authorization: capsule ok, xero ok; 1 linked (0 created by capsync), 1 open conflict; next sync"));
   CHECK(contains(human.output, "requests left: capsule"));
   CHECK(contains(human.output, "/5000 per day (resets "));
 }
@@ -270,7 +274,7 @@ TEST_CASE("capsyncctl names the command that fixes a connection needing authoriz
 
   const auto human = world.ctl({"status"});
   INFO(human.output);
-  CHECK(contains(human.output, "authorization: needs authorization (run `capsyncctl connect acme`"));
+  CHECK(contains(human.output, ", xero needs authorization (run `capsyncctl connect acme`"));
   const auto sync = world.ctl({"sync-now", "acme"});
   INFO(sync.output);
   CHECK(sync.exit_code == 1);

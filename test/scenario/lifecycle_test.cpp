@@ -324,7 +324,8 @@ TEST_CASE("SIGTERM exits 0 within the grace period and an unfinished job runs ag
 
 TEST_CASE("a job left running by SIGKILL is picked up again after a restart") {
   Scenario s;
-  const std::map<std::string, std::string> env{{"CAPSYNC_TEST_HANDLERS", "pull=sleep-until-file"}};
+  // The Capsule poll succeeds: a failing one would rightly be the last sync status reports.
+  const std::map<std::string, std::string> env{{"CAPSYNC_TEST_HANDLERS", "pull=sleep-until-file,capsule_poll=succeed"}};
   auto& p = s.start_ready(env);
   REQUIRE(wait_until([&] { return count_lines(read_file(s.dir() / "started")) == 1; }));
   p.signal(SIGKILL);

@@ -24,7 +24,7 @@ constexpr std::string_view kHarnessRefreshToken = "scenario-harness-refresh-toke
 
 constexpr std::string_view kBaseSeed = R"json({
   "capsule": {
-    "tokens": ["capsule-sandbox-token"],
+    "tokens": ["capsule-sandbox-token", "capsule-rotated-token"],
     "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
     "teams": [{"id": 1, "name": "Sales"}, {"id": 2, "name": "Accounts"}],
     "fieldDefinitions": [

@@ -44,6 +44,8 @@ namespace capsync::scenario {
 
 // Fixed identities of the seed (the sandbox's seeds/empty.json plus a harness refresh token).
 inline constexpr std::string_view kCapsuleToken = "capsule-sandbox-token";
+// A second token of the same Capsule user, for an operator rotating the token file.
+inline constexpr std::string_view kCapsuleRotatedToken = "capsule-rotated-token";
 inline constexpr std::string_view kXeroClientId = "sandbox-client-id";
 inline constexpr std::string_view kXeroClientSecret = "sandbox-client-secret";
 inline constexpr std::string_view kXeroRefreshToken = "xero-sandbox-refresh-token";  // the daemon's

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/capsule/capsule_connector.hpp"
+#include "connectors/capsule/personal_token.hpp"
 #include "connectors/xero/contacts.hpp"
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/contact_details.hpp"
@@ -199,7 +200,7 @@ TEST_CASE("Xero: malformed page, create with Idempotency-Key, duplicate name, pa
 
 TEST_CASE("Capsule list_parties: since one second early, >= cursor, Link paging") {
   ScriptedSender http;
-  connector::StaticToken token(Secret("pat"));
+  capsule::PersonalToken token(Secret("pat"));
   capsule::CapsuleClient capsule(http, token, capsule_settings());
   http.add(200,
            R"({"parties":[{"id":1,"type":"organisation","name":"Old","updatedAt":"2024-06-21T01:15:38Z"},
@@ -218,17 +219,78 @@ TEST_CASE("Capsule list_parties: since one second early, >= cursor, Link paging"
   CHECK(page->has_next);
   CHECK(page->cursor == "2024-06-21T01:15:41.000Z");
 
-  // A rejected personal token is reported after one retry, not retried forever.
-  http.add(401, R"({"message":"bad token"})");
+  CHECK(token.state() == capsule::TokenState::ok);
+}
+
+TEST_CASE("Capsule: one 401 is retried with the token read again; a rotated token file is used at once") {
+  ScriptedSender http;
+  std::string on_disk = "pat-1";
+  int reads = 0;
+  capsule::PersonalToken token(Secret("pat-1"), [&]() -> Result<Secret> {
+    ++reads;
+    return Secret(on_disk);
+  });
+  capsule::CapsuleClient capsule(http, token, capsule_settings());
+  const std::string party = R"({"party":{"id":2,"type":"organisation","name":"Acme"}})";
+
+  // A stray 401: the same token is sent again and accepted, nothing is latched.
+  http.add(401, R"({"message":"Unauthorized"})");
+  http.add(200, party);
+  auto got = run(capsule.get_party(2));
+  REQUIRE(got);
+  CHECK(reads == 1);
+  REQUIRE(http.sent.size() == 2);
+  CHECK(http.sent[1].bearer->reveal() == "pat-1");
+  CHECK(token.state() == capsule::TokenState::ok);
+
+  // The operator rotated the token file: the retry after the 401 carries the new token, and so
+  // does every request after it, without a reload.
+  on_disk = "pat-2";
+  http.add(401, R"({"message":"Unauthorized"})");
+  http.add(200, party);
+  http.add(200, party);
+  REQUIRE(run(capsule.get_party(2)));
+  REQUIRE(run(capsule.get_party(2)));
+  REQUIRE(http.sent.size() == 5);
+  CHECK(http.sent[2].bearer->reveal() == "pat-1");
+  CHECK(http.sent[3].bearer->reveal() == "pat-2");
+  CHECK(http.sent[4].bearer->reveal() == "pat-2");
+  CHECK(token.state() == capsule::TokenState::ok);
+}
+
+TEST_CASE("Capsule: a 401 that persists after the token was read again reports the need for a new token") {
+  ScriptedSender http;
+  capsule::PersonalToken token(Secret("pat"), [] { return Result<Secret>(Secret("pat")); });
+  capsule::CapsuleClient capsule(http, token, capsule_settings());
+  http.add(401, R"({"message":"Unauthorized"})");
+  http.add(401, R"({"message":"Unauthorized"})");
   auto refused = run(capsule.get_party(2));
   REQUIRE(!refused);
   CHECK(refused.error().code() == Errc::unauthorized);
-  CHECK(http.sent.size() == 2);
+  CHECK_THAT(refused.error().message(), Catch::Contains("needs a new Capsule token"));
+  CHECK(http.sent.size() == 2);  // one retry, not more
+  CHECK(token.state() == capsule::TokenState::needs_new_token);
+
+  // Not latched: the next request tries again, and an accepted one clears the state.
+  http.add(200, R"({"party":{"id":2,"type":"organisation","name":"Acme"}})");
+  REQUIRE(run(capsule.get_party(2)));
+  CHECK(http.sent.size() == 3);
+  CHECK(token.state() == capsule::TokenState::ok);
+}
+
+TEST_CASE("Capsule: a token file that cannot be read again keeps the current token") {
+  ScriptedSender http;
+  capsule::PersonalToken token(Secret("pat"), [] { return Result<Secret>(Error(Errc::io, "cannot read secret file")); });
+  capsule::CapsuleClient capsule(http, token, capsule_settings());
+  http.add(401, R"({"message":"Unauthorized"})");
+  http.add(200, R"({"party":{"id":2,"type":"organisation","name":"Acme"}})");
+  REQUIRE(run(capsule.get_party(2)));
+  CHECK(http.sent[1].bearer->reveal() == "pat");
 }
 
 TEST_CASE("Capsule update_party sends the diff; deleted parties follow Link pages") {
   ScriptedSender http;
-  connector::StaticToken token(Secret("pat"));
+  capsule::PersonalToken token(Secret("pat"));
   capsule::CapsuleClient capsule(http, token, capsule_settings());
   model::Party current;
   current.id = 7;

@@ -75,7 +75,7 @@ TEST_CASE("admin: status response lists connections, queue counts and last sync 
   auto acme = connection("acme", "xero");
   acme.queue.ready = 2;
   const auto end = std::chrono::system_clock::time_point{} + std::chrono::seconds(90);
-  acme.last_sync = LastSync{end, false, "timeout", end - std::chrono::seconds(30)};
+  acme.last_sync = LastSync{end, false, "timeout", end - std::chrono::seconds(30), "pull"};
   acme.sync_running_since = end + std::chrono::seconds(60);
   s.connections.push_back(acme);
   auto beta = connection("beta", "sage");
@@ -98,6 +98,23 @@ TEST_CASE("admin: status response lists connections, queue counts and last sync 
   CHECK(conns[1]["last_sync"].IsNull());
   CHECK(conns[1]["sync_running_since"].IsNull());
   CHECK_FALSE(conns[1]["enabled"].GetBool());
+}
+
+TEST_CASE("admin: status response says until when and by whose limit a connection is rate limited") {
+  DaemonStatus s;
+  auto acme = connection("acme", "xero");
+  acme.rate_limited = RateLimitWait{std::chrono::system_clock::time_point{} + std::chrono::hours(1), "capsule"};
+  s.connections.push_back(acme);
+  s.connections.push_back(connection("beta", "sage"));
+  rapidjson::Document doc;
+  doc.Parse(admin::status_response(s).c_str());
+  REQUIRE(doc.IsObject());
+  const auto& conns = doc["connections"];
+  REQUIRE(conns[0]["rate_limited"].IsObject());
+  CHECK(std::string(conns[0]["rate_limited"]["until"].GetString()) == "1970-01-01T01:00:00Z");
+  CHECK(std::string(conns[0]["rate_limited"]["provider"].GetString()) == "capsule");
+  CHECK(conns[1]["rate_limited"].IsNull());
+  CHECK_THAT(std::string(doc["status"].GetString()), Catch::Contains("acme rate limited until"));
 }
 
 TEST_CASE("admin: sync-now response names the job") {

@@ -17,7 +17,7 @@ std::chrono::system_clock::time_point utc(int hour, int minute) {
 ConnectionStatus synced(std::string name, std::chrono::system_clock::time_point at, bool ok) {
   ConnectionStatus c;
   c.name = std::move(name);
-  c.last_sync = LastSync{at, ok, ok ? "" : "boom", std::nullopt};
+  c.last_sync = LastSync{at, ok, ok ? "" : "boom", std::nullopt, "pull"};
   return c;
 }
 
@@ -60,16 +60,48 @@ TEST_CASE("status line leads with a pause for a full disk") {
   CHECK(status_line(s) == "syncing paused (disk full), 0 connections, queue: 0 ready 0 running 0 dead");
 }
 
-TEST_CASE("status line names a connection parked by its daily limit and when it resumes") {
+TEST_CASE("status line names a connection parked by a rate limit, whose, and when it resumes") {
   UtcZone zone;
   DaemonStatus s;
   s.connections.push_back(synced("acme", utc(10, 42), true));
   ConnectionStatus beta;
   beta.name = "beta";
-  beta.parked_until = utc(23, 59);
+  beta.rate_limited = RateLimitWait{utc(23, 59), "xero"};
   s.connections.push_back(beta);
   CHECK(status_line(s) ==
-        "2 connections, queue: 0 ready 0 running 0 dead, last sync acme 10:42 ok, beta at its daily limit until 23:59");
+        "2 connections, queue: 0 ready 0 running 0 dead, last sync acme 10:42 ok, beta rate limited until 23:59 (xero)");
+}
+
+TEST_CASE("last sync: a later successful Capsule poll does not hide a failing accounting pull") {
+  UtcZone zone;
+  SyncHistory history;
+  CHECK_FALSE(history.last());
+  history.record(LastSync{utc(10, 0), false, "Failed to list Xero invoices: HTTP 500", std::nullopt, "pull"});
+  // Six snapshots while the pull keeps failing and the Capsule poll keeps succeeding.
+  for (int minute = 5; minute <= 30; minute += 5) {
+    history.record(LastSync{utc(10, minute), true, "", std::nullopt, "capsule_poll"});
+    const auto last = history.last();
+    REQUIRE(last);
+    CHECK_FALSE(last->ok);
+    CHECK(last->kind == "pull");
+    CHECK(last->error == "Failed to list Xero invoices: HTTP 500");
+    DaemonStatus s;
+    ConnectionStatus acme;
+    acme.name = "acme";
+    acme.last_sync = last;
+    s.connections.push_back(acme);
+    CHECK(status_line(s) == "1 connection, queue: 0 ready 0 running 0 dead, last sync acme 10:00 failed");
+  }
+  // The pull recovers: the latest run is reported again.
+  history.record(LastSync{utc(10, 31), true, "", std::nullopt, "pull"});
+  history.record(LastSync{utc(10, 35), true, "", std::nullopt, "capsule_poll"});
+  REQUIRE(history.last());
+  CHECK(history.last()->ok);
+  CHECK(history.last()->at == utc(10, 35));
+  // A later failure of any kind is the last sync.
+  history.record(LastSync{utc(10, 40), false, "Capsule rejected the access token", std::nullopt, "capsule_poll"});
+  CHECK(history.last()->kind == "capsule_poll");
+  CHECK_FALSE(history.last()->ok);
 }
 
 TEST_CASE("timestamps for machines are RFC 3339 UTC") { CHECK(utc_timestamp(utc(10, 42)) == "2024-05-01T10:42:00Z"); }

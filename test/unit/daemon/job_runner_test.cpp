@@ -288,12 +288,12 @@ TEST_CASE("runner: a daily cap parks the connection's jobs, not failed, said onc
   int finished = 0;
   bool failed_reported = false;
   runner.on_change([&] {
-    if (parked_job || !runner.parked_until("acme")) return;
+    if (parked_job || !runner.rate_limited("acme")) return;
     parked_job = f.job(capped);
     other_while_parked = f.job(capped == first ? second : first);
     ConnectionStatus acme;
     acme.name = "acme";
-    acme.parked_until = runner.parked_until("acme");
+    acme.rate_limited = runner.rate_limited("acme");
     DaemonStatus status;
     status.connections.push_back(acme);
     line_while_parked = status_line(status);
@@ -314,7 +314,8 @@ TEST_CASE("runner: a daily cap parks the connection's jobs, not failed, said onc
   CHECK(parked_job->run_after_ms == reset);
   CHECK(other_while_parked->state == queue::JobState::ready);
   CHECK(other_while_parked->run_after_ms == reset);
-  CHECK_THAT(line_while_parked, Catch::Contains("acme at its daily limit until"));
+  CHECK_THAT(line_while_parked, Catch::Contains("acme rate limited until"));
+  CHECK_THAT(line_while_parked, Catch::EndsWith("(xero)"));
   CHECK(beta_ran > 0);
   CHECK(beta_ran < reset);
 
@@ -326,10 +327,10 @@ TEST_CASE("runner: a daily cap parks the connection's jobs, not failed, said onc
     CHECK(f.job(id).state == queue::JobState::done);
     CHECK(f.job(id).attempts == 0);
   }
-  CHECK_FALSE(runner.parked_until("acme"));
-  CHECK(captured.count("Connection acme reached its daily request limit of xero; jobs resume at ") == 1);
+  CHECK_FALSE(runner.rate_limited("acme"));
+  CHECK(captured.count("Connection acme is rate limited until ") == 1);
   const auto park_line = std::find_if(captured.records.begin(), captured.records.end(), [](const log::Record& r) {
-    return r.message.find("reached its daily request limit") != std::string::npos;
+    return r.message.find("is rate limited until") != std::string::npos;
   });
   REQUIRE(park_line != captured.records.end());
   CHECK(park_line->connection == "acme");
@@ -363,8 +364,48 @@ TEST_CASE("runner: a rate limit that is not a daily cap puts the job back shortl
   CHECK(job.run_after_ms >= before + 4000);
   CHECK(job.run_after_ms <= unix_now_ms() + 6000);
   CHECK_FALSE(finished_called);
-  CHECK_FALSE(runner.parked_until("acme"));
-  CHECK(captured.count("daily request limit") == 0);
+  CHECK_FALSE(runner.rate_limited("acme"));
+  CHECK(captured.count("is rate limited until") == 0);
+}
+
+TEST_CASE("runner: a park days ahead (Retry-After 999999) is capped at max_park, then the jobs run again") {
+  Fixture f;
+  CapturedLog captured;
+  std::vector<std::int64_t> calls;
+  f.registry.add("pull", [&](const queue::Job&) -> asio::awaitable<Status> {
+    calls.push_back(unix_now_ms());
+    if (calls.size() == 1)
+      co_return make_error(Errc::rate_limited, "capsule asked to wait 999999 s before the next request")
+          .with_retry_at({unix_now_ms() + 999'999'000, true, "capsule"});
+    co_return Status{};
+  });
+  const auto id = f.enqueue("pull", 1);
+  RunnerOptions options;
+  options.max_park = 1500ms;
+  auto& runner = f.make_runner(options);
+  std::optional<queue::Job> while_parked;
+  std::optional<RateLimitWait> wait;
+  std::int64_t parked_at = 0;
+  runner.on_change([&] {
+    if (while_parked || !runner.rate_limited("acme")) return;
+    parked_at = unix_now_ms();
+    wait = runner.rate_limited("acme");
+    while_parked = f.job(id);
+  });
+  runner.on_finished([&](const queue::Job&, const Status&) { f.io.stop(); });
+  runner.start();
+  f.io.run_for(10s);
+
+  REQUIRE(while_parked);
+  CHECK(while_parked->state == queue::JobState::ready);  // not running, no lease held
+  CHECK(while_parked->attempts == 0);
+  CHECK(while_parked->run_after_ms <= parked_at + 1500);
+  REQUIRE(wait);
+  CHECK(wait->provider == "capsule");
+  REQUIRE(calls.size() == 2);  // retried at the cap
+  CHECK(calls[1] >= while_parked->run_after_ms);
+  CHECK(f.job(id).state == queue::JobState::done);
+  CHECK(captured.count("Connection acme is rate limited until ") == 1);
 }
 
 TEST_CASE("runner: a full disk pauses claiming until space is back, then the job runs again without counting an attempt") {

@@ -63,3 +63,28 @@ TEST_CASE("URLs: loopback rule and ports") {
   CHECK_FALSE(parse_url("http://10.0.0.1/").ok());
   CHECK_FALSE(parse_url("ftp://127.0.0.1/").ok());
 }
+
+TEST_CASE("Retry-After beyond an hour, negative, far-off or garbage is bounded or ignored") {
+  auto now = *parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");
+  CHECK(parse_retry_after("999999", now) == max_server_wait);
+  CHECK(parse_retry_after("99999999999999999", now) == max_server_wait);  // would overflow in milliseconds
+  CHECK(parse_retry_after("1e300", now) == max_server_wait);
+  CHECK(parse_retry_after("inf", now) == max_server_wait);
+  CHECK(parse_retry_after("3600", now) == max_server_wait);
+  CHECK(parse_retry_after("3599", now) == std::chrono::seconds(3599));
+  CHECK_FALSE(parse_retry_after("-5", now));
+  CHECK_FALSE(parse_retry_after("-0.5", now));
+  CHECK_FALSE(parse_retry_after("nan", now));
+  CHECK_FALSE(parse_retry_after("12 seconds", now));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37", now));
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now) == std::chrono::milliseconds(0));  // passed
+  CHECK(parse_retry_after("Mon, 07 Nov 1994 08:49:37 GMT", now) == max_server_wait);
+  CHECK(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == max_server_wait);
+
+  Response r;
+  r.status = 429;
+  r.headers = {{"X-RateLimit-Reset", "99999999999999"}};
+  CHECK(server_delay(r, now) == max_server_wait);
+  r.headers = {{"Retry-After", "garbage"}, {"X-RateLimit-Reset", "-1"}};
+  CHECK_FALSE(server_delay(r, now));
+}

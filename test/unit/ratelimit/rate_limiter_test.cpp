@@ -253,3 +253,67 @@ TEST_CASE("The budget survives a restart through the rate_budget table") {
   RateLimiter restarted(h.io.get_executor(), o);
   CHECK(restarted.status_line() == "xero: 25/60 per minute, 25/5,000 today");
 }
+
+namespace {
+std::int64_t unix_ms_of(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+TEST_CASE("A server wait beyond the hold limit refuses at once, for at most an hour, then admits") {
+  Harness h;
+  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+  REQUIRE(h.start(limiter)->has_value());
+  auto throttled = response(429, {{"Retry-After", "999999"}, {"X-Rate-Limit-Problem", "minute"}});
+  limiter.release(&throttled);
+  // Not suspended for days while holding a job: refused, with when to come back.
+  auto refused = h.start(limiter);
+  REQUIRE(refused->has_value());
+  REQUIRE_FALSE((*refused)->ok());
+  CHECK((*refused)->error().code() == Errc::rate_limited);
+  const auto retry = (*refused)->error().retry_at();
+  REQUIRE(retry);
+  CHECK(retry->daily_cap);  // the whole connection waits
+  CHECK(retry->provider == "xero");
+  CHECK(retry->unix_ms >= unix_ms_of(h.clock.system_now() + 1h));
+  CHECK(retry->unix_ms <= unix_ms_of(h.clock.system_now() + 1h) + 1000);
+  h.clock.advance(1h);
+  auto later = h.start(limiter);
+  REQUIRE(later->has_value());
+  CHECK((*later)->ok());
+}
+
+TEST_CASE("Capsule: a reset days away is capped at an hour, scaled like the windows") {
+  Harness h;
+  auto options = h.options(default_limits("capsule"));
+  options.time_scale = 100;  // an hour lasts 36 s
+  RateLimiter limiter(h.io.get_executor(), std::move(options));
+  REQUIRE(h.start(limiter)->has_value());
+  const auto far = std::chrono::duration_cast<std::chrono::seconds>((h.clock.system_now() + 240h).time_since_epoch());
+  auto throttled = response(429, {{"X-RateLimit-Reset", std::to_string(far.count())}});
+  limiter.release(&throttled);
+  auto refused = h.start(limiter);
+  REQUIRE(refused->has_value());
+  REQUIRE((*refused)->error().retry_at());
+  CHECK((*refused)->error().retry_at()->unix_ms <= unix_ms_of(h.clock.system_now() + 37s));
+  h.clock.advance(36s);
+  auto later = h.start(limiter);
+  REQUIRE(later->has_value());
+  CHECK((*later)->ok());
+}
+
+TEST_CASE("A negative or garbage Retry-After on a 429 pauses briefly, as one without it") {
+  for (const char* value : {"-30", "soon", "Thu, 99 Foo 2024 25:61:61 GMT"}) {
+    Harness h;
+    RateLimiter limiter(h.io.get_executor(), h.options(default_limits("freeagent")));
+    REQUIRE(h.start(limiter)->has_value());
+    auto throttled = response(429, {{"Retry-After", value}});
+    limiter.release(&throttled);
+    auto paused = h.start(limiter);
+    CHECK_FALSE(paused->has_value());  // held, not refused
+    h.clock.advance(1s);
+    limiter.TEST_wake();
+    h.settle();
+    CHECK(paused->has_value());
+  }
+}
