@@ -228,13 +228,18 @@ TEST_CASE("R2 R6 R7 R10 token loss: a kill between Sage's answer to a refresh an
 
   // Armed while capsyncd is down, so the refresh held back is the restarted daemon's first: its
   // answer (and the token it rotated) is held back a minute. Sage's first answer to the restarted
-  // daemon says its access token expired, so that refresh comes at once.
+  // daemon says its access token expired, so that refresh comes at once, and a sync is asked for
+  // so that some request goes to Sage even if the initial sync has little left to do.
   REQUIRE(world.admin("POST", "/_admin/faults",
                       R"({"prefix":"/sage-oauth/token","method":"POST","kind":"delay","delay_ms":60000})")
               .status == 200);
-  REQUIRE(world.admin("POST", "/_admin/faults", R"({"prefix":"/sage/","kind":"expired_token"})").status == 200);
+  const auto expire_access_token = [&] {
+    REQUIRE(world.admin("POST", "/_admin/faults", R"({"prefix":"/sage/","kind":"expired_token"})").status == 200);
+  };
+  expire_access_token();
   const std::size_t armed_at = world.requests().size();
   world.start_daemon(false);
+  world.ctl({"sync-now", "acme"});
   REQUIRE(wait_until(
       [&] {
         const auto requests = world.requests();
@@ -245,8 +250,12 @@ TEST_CASE("R2 R6 R7 R10 token loss: a kill between Sage's answer to a refresh an
       30s));
   world.kill_daemon();
   CHECK(world.daemon_log().find("Failed to refresh") == std::string::npos);  // the answer never arrived
+  // The access token committed before the kill may still be valid: the restarted daemon is made
+  // to refresh, as it would once that token expired.
+  expire_access_token();
   const std::size_t restarted_at = world.requests().size();
   world.start_daemon(false);
+  world.ctl({"sync-now", "acme"});  // refused once capsyncd knows it needs authorization
 
   // capsyncd reports it and stops asking: one refused refresh, however many jobs want a token.
   REQUIRE(wait_until([&] { return world.auth_state() == "needs_authorization"; }, 60s));
