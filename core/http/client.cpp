@@ -379,8 +379,9 @@ asio::awaitable<Result<Response>> Client::send(Request request, log::Fields ctx)
     auto& response = std::get<Response>(outcome);
     response.attempts = attempt;
     if (request.gate) request.gate->release(&response);
-    log::debug(ctx, "{} {}{} -> {} in {} ms (attempt {})", method, url->host, shown_target, response.status, took,
-               attempt);
+    if (request.log_success || !response.ok())
+      log::debug(ctx, "{} {}{} -> {} in {} ms (attempt {})", method, url->host, shown_target, response.status, took,
+                 attempt);
     if (response.ok() && request.accept_body && !request.accept_body(response.body)) {
       log::debug(ctx, "{} {}{} -> {} with a malformed body (attempt {})", method, url->host, shown_target,
                  response.status, attempt);

@@ -37,6 +37,9 @@ struct Request {
   std::function<bool(std::string_view body)> accept_body;
 
   std::chrono::milliseconds timeout{30000};  // one attempt, from connect to last body byte
+  // false: a 2xx answer is not logged here but by the caller once it acted on it (a rotated
+  // refresh token is saved before anything else happens, design §3).
+  bool log_success = true;
   // Consulted before each attempt and fed each response; nullptr = no rate limiting.
   RequestGate* gate = nullptr;
 };

@@ -81,6 +81,8 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
   metrics::CountingGate gate(nullptr, ctx.connection, ctx.provider);
   req.gate = &gate;
   // Not retried by the client: a refresh the server processed rotates the token; the caller decides.
+  // Not logged by it either: the caller saves the tokens first.
+  req.log_success = false;
   auto sent = co_await client.send(std::move(req), ctx);
   if (!sent) co_return TokenError{sent.error().with_context("Failed to reach the token endpoint"), "", false};
   const http::Response& resp = *sent;

@@ -42,7 +42,8 @@ std::string percent_encode(std::string_view text);
 Result<TokenResponse> parse_token_response(std::string_view body);
 
 // POSTs the grant (fields without client credentials; they are added per profile.client_auth).
-// Never logs the body or headers.
+// Never logs the body or headers, nor a 2xx answer: the caller saves the tokens before anything
+// else and logs after.
 boost::asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(
     http::Client& client, const OAuthProfile& profile, FormFields fields, log::Fields ctx);
 

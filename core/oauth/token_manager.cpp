@@ -129,9 +129,13 @@ struct TokenManager::Impl {
     record.tenant_id = current ? current->tenant_id : std::string();
     record.state = TokenState::ok;
     record.updated_at = clock->system_now();
+    const auto lifetime = tokens.expires_in;
     Secret access = record.access_token;
-    // The rotated refresh token must be durable before anything uses the new access token.
+    // The rotated refresh token must be durable before anything uses the new access token: the
+    // provider may have retired the old one already (Sage), so a kill before this loses it.
     if (auto s = commit(std::move(record)); !s) co_return s.error();
+    log::debug(fields, "Refreshed the OAuth access token of connection {} (valid for {} s)", options.connection,
+               lifetime.count());
     co_return access;
   }
 };

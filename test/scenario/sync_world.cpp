@@ -1,7 +1,9 @@
 #include "test/scenario/sync_world.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <stdexcept>
@@ -485,6 +487,48 @@ rapidjson::Document SyncWorld::status() const {
   auto answer = daemon::admin_call((dir_ / "admin.sock").string(), R"({"cmd":"status"})", 10s);
   if (!answer) fail("status: " + answer.error().message());
   return parse(*answer, "status answer");
+}
+
+std::string SyncWorld::auth_state() const {
+  auto s = status();
+  for (const auto& c : s["connections"].GetArray())
+    if (str(c, "name") == kConnection) return str(c, "auth");
+  fail(fmt::format("status has no connection {}", kConnection));
+}
+
+void SyncWorld::reconnect() {
+  const std::string n = std::to_string(++reconnects_);
+  // capsyncctl reads the pasted URL from stdin: a FIFO the harness writes once it has the URL.
+  const auto fifo = dir_ / ("connect-" + n + ".fifo");
+  if (::mkfifo(fifo.c_str(), 0600) != 0) fail("cannot make a FIFO for capsyncctl connect");
+  const int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // read-write: opening does not wait for a reader
+  if (writer < 0) fail("cannot open the FIFO for capsyncctl connect");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{writer};
+  ChildProcess ctl("/bin/sh",
+                   {"-c", fmt::format("exec '{}' --socket '{}' connect --manual {} < '{}'", capsyncctl_path,
+                                      (dir_ / "admin.sock").string(), kConnection, fifo.string())},
+                   {}, dir_ / ("connect-" + n + ".out"));
+  // The authorize URL is printed on its own indented line, followed by a blank line.
+  if (!ctl.wait_for_output("paste it here", 20s)) fail("capsyncctl connect printed no authorize URL: " + ctl.output());
+  const std::string out = ctl.output();
+  const auto at = out.find("\n  http");
+  if (at == std::string::npos) fail("capsyncctl connect printed no authorize URL: " + out);
+  const std::string url = out.substr(at + 3, out.find('\n', at + 1) - at - 3);
+  if (!url.starts_with(base_url_)) fail("the authorize URL is not the sandbox's: " + url);
+  sandbox::test::HttpCall browse;
+  browse.target = url.substr(base_url_.size());
+  const auto authorize = sandbox::test::http_call(base_url_, browse, ca_pem_);
+  const std::string location = authorize.header("location");
+  if (authorize.status != 302 || location.empty())
+    fail(fmt::format("the sandbox's authorize page answered {}: {}", authorize.status, authorize.body));
+  const std::string line = location + "\n";
+  if (::write(writer, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    fail("cannot paste the redirected URL into capsyncctl connect");
+  const auto exit = ctl.wait_exit(30s);
+  if (exit != 0) fail(fmt::format("capsyncctl connect failed (exit {}): {}", exit ? *exit : -1, ctl.output()));
 }
 
 std::int64_t SyncWorld::sync_now() {

@@ -201,6 +201,13 @@ class SyncWorld {
   void wait_settled(const std::vector<std::int64_t>& jobs = {}, std::chrono::milliseconds timeout = 60s);
   void sync(std::chrono::milliseconds timeout = 60s);  // sync_now() + wait_settled({job})
   rapidjson::Document status() const;                  // the daemon's status JSON
+  // The connection's authorization as the daemon reports it (status "auth"): "ok",
+  // "needs_authorization", "credentials_rejected" or "not_yet_authorized".
+  std::string auth_state() const;
+  // Authorizes the connection again, as an operator does once status says it needs
+  // authorization: `capsyncctl connect --manual`, the provider's authorize page in the sandbox,
+  // the redirected URL pasted. Throws unless capsyncctl reports the connection connected.
+  void reconnect();
 
   // --- the sandbox
   SandboxState state() const;
@@ -245,6 +252,7 @@ class SyncWorld {
   std::string ca_pem_;
   std::unique_ptr<ChildProcess> daemon_;
   std::unique_ptr<ProviderKit> kit_;
+  int reconnects_ = 0;  // names each reconnect's capsyncctl output file
 };
 
 }  // namespace capsync::scenario

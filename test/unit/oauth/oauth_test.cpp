@@ -174,6 +174,48 @@ TEST_CASE("A crash between refresh and commit keeps a working refresh token") {
   CHECK(f.token_posts() == std::vector<int>{200, 200, 200});
 }
 
+// Sage retires a refresh token as it answers with a new one: until the new one is saved, a kill
+// loses it (design §3). So nothing comes between the answer and the save, not even a log line.
+TEST_CASE("A rotated token is saved before anything is logged about the token endpoint's answer") {
+  if (!have_sandbox()) return;
+  Fixture f;
+  f.store_expired("acme", kSeedRefresh);
+  LogCapture logs;
+  const log::Level level = log::min_level();
+  log::configure(log::Level::debug);
+  struct Restore {
+    log::Level level;
+    ~Restore() { log::configure(level); }
+  } restore{level};
+
+  // The store notes what had been logged when the save came.
+  class ObservedStore final : public TokenStore {
+   public:
+    ObservedStore(TokenStore& inner, const LogCapture& logs) : inner_(inner), logs_(logs) {}
+    Result<std::optional<TokenRecord>> load(const std::string& c) override { return inner_.load(c); }
+    Status save(const TokenRecord& r) override {
+      logged_before_save.push_back(logs_.records.size());
+      return inner_.save(r);
+    }
+    Status set_state(const std::string& c, TokenState s) override { return inner_.set_state(c, s); }
+    std::vector<std::size_t> logged_before_save;
+
+   private:
+    TokenStore& inner_;
+    const LogCapture& logs_;
+  } store(f.store, logs);
+
+  TokenManager tokens(f.io.get_executor(), f.client, store, f.options());
+  REQUIRE(test::run(f.io, tokens.access_token()).ok());
+  REQUIRE(store.logged_before_save.size() == 1);
+  for (std::size_t i = 0; i < store.logged_before_save.front(); ++i) {
+    INFO(logs.records[i].message);
+    CHECK(logs.records[i].message.find("token") == std::string::npos);
+  }
+  // The refresh is still logged, after the save.
+  CHECK(logs.count("Refreshed the OAuth access token") == 1);
+}
+
 TEST_CASE("invalid_grant marks needs_authorization once and stops hitting the network") {
   if (!have_sandbox()) return;
   Fixture f;
