@@ -57,6 +57,18 @@ Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t 
   return true;
 }
 
+Status record_unreadable(ConflictsRepo& conflicts, const std::vector<model::UnreadableRecord>& records,
+                         std::string_view record, bool capsule, int page, std::string_view connection,
+                         std::int64_t now_ms) {
+  for (const auto& r : records) {
+    const sync::Conflict c = sync::unreadable_conflict(record, capsule, page, r);
+    auto fresh = conflicts.record(c, now_ms);
+    if (!fresh) return fresh.error();
+    if (*fresh) log::warning({.connection = connection, .record = r.id}, "{}", c.describe());
+  }
+  return {};
+}
+
 Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
   auto st = db_.cached(
       "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, connection, created_at"
