@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/json.hpp"
+
 namespace capsync::daemon {
 
 void AdminCommands::add(std::string name, AdminCommand command) { commands_[std::move(name)] = std::move(command); }
@@ -12,11 +14,10 @@ const AdminCommand* AdminCommands::find(std::string_view name) const {
 }
 
 std::string command_of(std::string_view request_line) {
-  rapidjson::Document doc;
-  doc.Parse(request_line.data(), request_line.size());
-  if (doc.HasParseError() || !doc.IsObject()) return {};
-  auto cmd = doc.FindMember("cmd");
-  if (cmd == doc.MemberEnd() || !cmd->value.IsString()) return {};
+  auto doc = connector::json::parse(request_line, connector::json::Numbers::as_numbers);
+  if (!doc || !doc->IsObject()) return {};
+  auto cmd = doc->FindMember("cmd");
+  if (cmd == doc->MemberEnd() || !cmd->value.IsString()) return {};
   return std::string(cmd->value.GetString(), cmd->value.GetStringLength());
 }
 

@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/connector/json.hpp"
 #include "core/engine/connector_source.hpp"
 #include "core/engine/disable_state.hpp"
 #include "core/log/log.hpp"
@@ -141,9 +142,9 @@ std::string plan_response(std::string_view connection, bool full, const engine::
 }
 
 asio::awaitable<std::string> plan(Daemon& daemon, engine::ConnectorSource& connectors, std::string request_line) {
-  rapidjson::Document doc;
-  doc.Parse(request_line.data(), request_line.size());
-  if (doc.HasParseError() || !doc.IsObject()) co_return admin::error_response("plan needs a JSON object");
+  auto parsed = connector::json::parse(request_line, connector::json::Numbers::as_numbers);
+  if (!parsed || !parsed->IsObject()) co_return admin::error_response("plan needs a JSON object");
+  const rapidjson::Document& doc = *parsed;
   auto member = doc.FindMember("connection");
   if (member == doc.MemberEnd() || !member->value.IsString() || member->value.GetStringLength() == 0)
     co_return admin::error_response("plan needs a string member \"connection\"");

@@ -1,9 +1,10 @@
 #include "daemon/admin_protocol.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "core/connector/json.hpp"
 
 namespace capsync::daemon::admin {
 
@@ -68,11 +69,9 @@ void write_report(Writer& w, const ConnectionReport& r) {
 
 Result<Request> parse_request(std::string_view line) {
   if (line.size() > max_request_bytes) return make_error(Errc::invalid_argument, "request too long");
-  rapidjson::Document doc;
-  doc.Parse(line.data(), line.size());
-  if (doc.HasParseError())
-    return make_error(Errc::protocol, "malformed JSON at offset {}: {}", doc.GetErrorOffset(),
-                      rapidjson::GetParseError_En(doc.GetParseError()));
+  auto parsed = connector::json::parse(line, connector::json::Numbers::as_numbers);
+  if (!parsed) return parsed.error();
+  const rapidjson::Document& doc = *parsed;
   if (!doc.IsObject()) return make_error(Errc::protocol, "a request must be a JSON object");
   auto cmd = doc.FindMember("cmd");
   if (cmd == doc.MemberEnd() || !cmd->value.IsString())

@@ -24,6 +24,7 @@
 #include <rapidjson/document.h>
 
 #include "core/config/config.hpp"
+#include "core/connector/json.hpp"
 #include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/ctl_confirm.hpp"
@@ -258,9 +259,10 @@ class Ctl {
       }
       return std::nullopt;
     }
+    auto parsed = connector::json::parse(*answer, connector::json::Numbers::as_numbers);
     rapidjson::Document doc;
-    doc.Parse(answer->c_str());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
+    if (parsed) doc.Swap(*parsed);
+    if (!parsed || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
       fmt::print(stderr, "capsyncctl: the daemon sent an answer that is not understood: {}\n", *answer);
       exit_code = 1;
       return std::nullopt;

@@ -15,6 +15,7 @@
 
 #include "core/config/config.hpp"
 #include "core/config/provider.hpp"
+#include "core/connector/json.hpp"
 #include "core/engine/connector_source.hpp"
 #include "core/engine/disable_state.hpp"
 #include "core/http/client.hpp"
@@ -44,9 +45,9 @@ struct ConnectRequest {
 };
 
 Result<ConnectRequest> parse(std::string_view line) {
-  rapidjson::Document doc;
-  doc.Parse(line.data(), line.size());
-  if (doc.HasParseError() || !doc.IsObject()) return make_error(Errc::protocol, "a request must be a JSON object");
+  auto parsed = connector::json::parse(line, connector::json::Numbers::as_numbers);
+  if (!parsed || !parsed->IsObject()) return make_error(Errc::protocol, "a request must be a JSON object");
+  const rapidjson::Document& doc = *parsed;
   ConnectRequest r;
   auto text = [&](const char* key, std::string& out) {
     auto m = doc.FindMember(key);

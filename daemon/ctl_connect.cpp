@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/connector/json.hpp"
 #include "core/http/url.hpp"
 #include "daemon/admin_client.hpp"
 
@@ -68,9 +69,10 @@ class Session {
       }
       return std::nullopt;
     }
+    auto parsed = connector::json::parse(*answer, connector::json::Numbers::as_numbers);
     rapidjson::Document doc;
-    doc.Parse(answer->c_str());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
+    if (parsed) doc.Swap(*parsed);
+    if (!parsed || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
       fmt::print(stderr, "capsyncctl: the daemon sent an answer that is not understood\n");
       exit_code_ = 1;
       return std::nullopt;

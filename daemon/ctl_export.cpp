@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/connector/json.hpp"
 #include "daemon/export_preview.hpp"
 
 namespace capsync::ctl {
@@ -71,15 +72,13 @@ void print_export_preview(const rapidjson::Value& preview) {
 }
 
 std::string with_preview(const std::string& answer, const std::string& preview) {
-  rapidjson::Document doc;
-  doc.Parse(answer.c_str());
-  rapidjson::Document shown(&doc.GetAllocator());
-  shown.Parse(preview.c_str());
-  if (!doc.IsObject() || !shown.IsObject()) return answer;
-  doc.AddMember("preview", rapidjson::Value(shown, doc.GetAllocator()), doc.GetAllocator());
+  auto doc = connector::json::parse(answer, connector::json::Numbers::as_numbers);
+  auto shown = connector::json::parse(preview, connector::json::Numbers::as_numbers);
+  if (!doc || !shown || !doc->IsObject() || !shown->IsObject()) return answer;
+  doc->AddMember("preview", rapidjson::Value(*shown, doc->GetAllocator()), doc->GetAllocator());
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  doc.Accept(w);
+  doc->Accept(w);
   return buf.GetString();
 }
 

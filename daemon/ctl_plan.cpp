@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/connector/json.hpp"
 #include "daemon/admin_client.hpp"
 #include "daemon/admin_plan.hpp"
 
@@ -118,9 +119,10 @@ int run_plan(const std::string& socket_path, const PlanArgs& args, bool json) {
     fmt::print(stderr, "capsyncctl: {}\n", answer.error().message());
     return code == Errc::unauthorized ? 4 : 1;
   }
+  auto parsed = connector::json::parse(*answer, connector::json::Numbers::as_numbers);
   rapidjson::Document doc;
-  doc.Parse(answer->c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
+  if (parsed) doc.Swap(*parsed);
+  if (!parsed || !doc.IsObject() || !doc.HasMember("ok") || !doc["ok"].IsBool()) {
     fmt::print(stderr, "capsyncctl: the daemon sent an answer that is not understood: {}\n", *answer);
     return 1;
   }

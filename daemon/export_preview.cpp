@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/connector/json.hpp"
 #include "core/engine/bindings_repo.hpp"
 #include "core/engine/connector_source.hpp"
 #include "core/engine/contact_mirror.hpp"
@@ -166,12 +167,11 @@ std::string export_preview_request(std::string_view connection, std::string_view
 
 asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSource& connectors,
                                             std::string request_line) {
-  rapidjson::Document doc;
-  doc.Parse(request_line.data(), request_line.size());
+  auto doc = connector::json::parse(request_line, connector::json::Numbers::as_numbers);
   auto text = [&](const char* key) -> std::string {
-    if (doc.HasParseError() || !doc.IsObject()) return {};
-    auto m = doc.FindMember(key);
-    return m != doc.MemberEnd() && m->value.IsString() ? std::string(m->value.GetString()) : std::string();
+    if (!doc || !doc->IsObject()) return {};
+    auto m = doc->FindMember(key);
+    return m != doc->MemberEnd() && m->value.IsString() ? std::string(m->value.GetString()) : std::string();
   };
   const std::string connection = text("connection"), party_ref = text("party");
   if (connection.empty() || party_ref.empty())

@@ -121,7 +121,8 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
   Page<model::Party> page;
   page.page = req.page;
   page.has_next = !next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
-  page.items = std::move(*parties);
+  page.items = std::move(parties->parties);
+  page.unreadable = std::move(parties->unreadable);
   if (since)
     std::erase_if(page.items, [&](const model::Party& p) { return p.updated_at && *p.updated_at < *since; });
   std::optional<model::Timestamp> high = since;
@@ -170,7 +171,12 @@ asio::awaitable<Result<std::vector<model::Party>>> CapsuleClient::get_parties(st
   }
   auto parties = parse_parties_body(response->body);
   if (!parties) co_return parties.error().with_context(fmt::format("Capsule returned malformed {}", what));
-  co_return parties;
+  // Asked for by id, a party that cannot be read fails the read: the listing records it (R17).
+  if (!parties->unreadable.empty()) {
+    const auto& bad = parties->unreadable.front();
+    co_return make_error(Errc::protocol, "Capsule returned {} that cannot be read: party {}: {}", what, bad.id, bad.reason);
+  }
+  co_return std::move(parties->parties);
 }
 
 asio::awaitable<Result<model::Party>> CapsuleClient::create_party(const model::PartySpec& spec) {

@@ -63,7 +63,8 @@ Status each(const Value& party, std::string_view key, std::vector<T>& out, F con
 Result<model::Party> parse_party(const Value& p) {
   model::Party party;
   auto id = json::integer(p, "id");
-  if (!id || !*id) return Error(Errc::protocol, "a party has no id");
+  if (!id) return id.error();
+  if (!*id) return Error(Errc::protocol, "a party has no id");
   party.id = **id;
   auto fail = [&](std::string_view why) {
     return make_error(Errc::protocol, "party {}: {}", party.id, why);
@@ -125,28 +126,25 @@ Result<model::Party> parse_party_body(std::string_view body) {
   if (!doc) return doc.error();
   const auto* p = json::object(*doc, "party");
   if (!p) return Error(Errc::protocol, "no \"party\" object in the response");
+  if (auto bad = json::invalid_utf8(*p))
+    return make_error(Errc::protocol, "party {}: {}", json::text_or_empty(*p, "id"), *bad);
   return parse_party(*p);
 }
 
-Result<std::vector<model::Party>> parse_parties_body(std::string_view body) {
+Result<PartiesPage> parse_parties_body(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();
   const auto* list = json::array(*doc, "parties");
   if (!list) {
     // GET /parties/{a},{b} with one id answers {"party":{…}}.
-    if (const auto* one = json::object(*doc, "party")) {
-      auto p = parse_party(*one);
-      if (!p) return p.error();
-      return std::vector<model::Party>{std::move(*p)};
-    }
-    return Error(Errc::protocol, "no \"parties\" array in the response");
-  }
-  std::vector<model::Party> out;
-  for (const auto& v : list->GetArray()) {
-    auto p = parse_party(v);
+    if (json::object(*doc, "party") == nullptr) return Error(Errc::protocol, "no \"parties\" array in the response");
+    auto p = parse_party_body(body);
     if (!p) return p.error();
-    out.push_back(std::move(*p));
+    return PartiesPage{{std::move(*p)}, {}};
   }
+  PartiesPage out;
+  json::decode_each(*list, {"id", {"name", "firstName", "lastName"}}, out.unreadable, parse_party,
+                    [&](model::Party p) { out.parties.push_back(std::move(p)); });
   return out;
 }
 

@@ -15,14 +15,21 @@
 #include "core/connector/capsule_types.hpp"
 #include "core/error/result.hpp"
 #include "core/model/party.hpp"
+#include "core/model/unreadable_record.hpp"
 
 namespace capsync::capsule {
 
 Result<model::Party> parse_party(const rapidjson::Value& element);
-// {"party":{...}} (GET one, POST, PUT).
+// {"party":{...}} (GET one, POST, PUT). Errc::protocol when it cannot be read, text that is
+// not valid UTF-8 included.
 Result<model::Party> parse_party_body(std::string_view body);
-// {"parties":[...]} (GET list, GET several ids).
-Result<std::vector<model::Party>> parse_parties_body(std::string_view body);
+struct PartiesPage {
+  std::vector<model::Party> parties;
+  std::vector<model::UnreadableRecord> unreadable;  // elements skipped: not parties capsync can read
+};
+// {"parties":[...]} (GET list, GET several ids). Errc::protocol when the body is not such a
+// list; a party that cannot be read is described in `unreadable` instead.
+Result<PartiesPage> parse_parties_body(std::string_view body);
 // GET /parties/deleted: {"parties":[{"id":1,"deletedAt":"…"}]}.
 Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body);
 

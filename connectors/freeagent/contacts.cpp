@@ -141,17 +141,15 @@ Result<model::Contact> parse_contact(const rapidjson::Value& e) {
   return c;
 }
 
-Result<std::vector<model::Contact>> parse_contacts(std::string_view text) {
+Result<connector::Decoded<model::Contact>> parse_contacts(std::string_view text) {
   auto doc = json::parse(text);
   if (!doc) return doc.error();
   const auto* list = json::array(*doc, "contacts");
   if (!list) return Error(Errc::protocol, "no \"contacts\" array in the response");
-  std::vector<model::Contact> out;
-  for (const auto& element : list->GetArray()) {
-    auto contact = parse_contact(element);
-    if (!contact) return contact.error();
-    out.push_back(std::move(*contact));
-  }
+  connector::Decoded<model::Contact> out;
+  json::decode_each(*list, {"url", {"organisation_name", "first_name", "last_name"}}, out.unreadable, parse_contact,
+                    [&](model::Contact c) { out.items.push_back(std::move(c)); });
+  for (auto& u : out.unreadable) u.id = id_from_url(u.id).value_or(u.id);
   return out;
 }
 

@@ -22,6 +22,7 @@
 #include <rapidjson/document.h>
 
 #include "core/connector/accounting_types.hpp"
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 
@@ -33,7 +34,8 @@ std::optional<std::string> id_from_url(std::string_view url);
 // One contact object. Errc::protocol when url is missing or a timestamp is bad.
 Result<model::Contact> parse_contact(const rapidjson::Value& element);
 // {"contacts":[…]} (list) and {"contact":{…}} (single) bodies.
-Result<std::vector<model::Contact>> parse_contacts(std::string_view body);
+// An element that cannot be read is described in `unreadable`, not an error.
+Result<connector::Decoded<model::Contact>> parse_contacts(std::string_view body);
 Result<model::Contact> parse_single_contact(std::string_view body);
 
 // {"contact":{…}} for POST /v2/contacts.

@@ -74,7 +74,8 @@ asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(
     co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed contacts page (page {})", req.page));
   Page<model::Contact> page;
   page.page = req.page;
-  page.items = std::move(*parsed);
+  page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
   co_return page;
@@ -94,7 +95,8 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
     co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed invoices page (page {})", req.page));
   Page<model::Invoice> page;
   page.page = req.page;
-  page.items = std::move(*parsed);
+  page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
@@ -149,7 +151,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> FreeAgentConnector::find_co
     if (!response) co_return response.error();
     auto parsed = parse_contacts(response->body);
     if (!parsed) co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed answer to {}", what));
-    for (auto& c : *parsed)
+    for (auto& c : parsed->items)
       if (c.display_name() == wanted) out.push_back(std::move(c));
     if (!has_next(*response)) break;
   }

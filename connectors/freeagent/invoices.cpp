@@ -61,17 +61,15 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e) {
   return inv;
 }
 
-Result<std::vector<model::Invoice>> parse_invoices(std::string_view body) {
+Result<connector::Decoded<model::Invoice>> parse_invoices(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();
   const auto* list = json::array(*doc, "invoices");
   if (!list) return Error(Errc::protocol, "no \"invoices\" array in the response");
-  std::vector<model::Invoice> out;
-  for (const auto& element : list->GetArray()) {
-    auto invoice = parse_invoice(element);
-    if (!invoice) return invoice.error();
-    out.push_back(std::move(*invoice));
-  }
+  connector::Decoded<model::Invoice> out;
+  json::decode_each(*list, {"url", {"reference"}}, out.unreadable, parse_invoice,
+                    [&](model::Invoice inv) { out.items.push_back(std::move(inv)); });
+  for (auto& u : out.unreadable) u.id = id_from_url(u.id).value_or(u.id);
   return out;
 }
 

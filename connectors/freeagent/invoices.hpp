@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/invoice.hpp"
 
@@ -22,6 +23,7 @@ model::InvoiceStatus invoice_status(std::string_view freeagent_status);
 // One invoice object. Errc::protocol when url/contact is missing or a field is malformed.
 Result<model::Invoice> parse_invoice(const rapidjson::Value& element);
 // {"invoices":[…]}.
-Result<std::vector<model::Invoice>> parse_invoices(std::string_view body);
+// An element that cannot be read is described in `unreadable`, not an error.
+Result<connector::Decoded<model::Invoice>> parse_invoices(std::string_view body);
 
 }  // namespace capsync::freeagent

@@ -141,11 +141,8 @@ Result<ClientPage> parse_client_list(std::string_view text) {
   auto paging = paging_of(**result);
   if (!paging) return paging.error();
   out.paging = *paging;
-  for (const auto& element : list->GetArray()) {
-    auto client = parse_client(element);
-    if (!client) return client.error();
-    out.items.push_back(std::move(*client));
-  }
+  json::decode_each(*list, {"id", {"organization", "fname", "lname"}}, out.unreadable, parse_client,
+                    [&](model::Contact c) { out.items.push_back(std::move(c)); });
   return out;
 }
 

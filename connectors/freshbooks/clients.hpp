@@ -29,6 +29,7 @@
 #include "core/connector/accounting_types.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
+#include "core/model/unreadable_record.hpp"
 
 namespace capsync::freshbooks {
 
@@ -37,6 +38,7 @@ Result<model::Contact> parse_client(const rapidjson::Value& element);
 
 struct ClientPage {
   std::vector<model::Contact> items;
+  std::vector<model::UnreadableRecord> unreadable;  // elements skipped: not clients capsync can read
   Paging paging;
 };
 // {"response":{"result":{"clients":[…],"page","pages",…}}}.

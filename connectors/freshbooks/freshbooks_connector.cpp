@@ -123,6 +123,7 @@ asio::awaitable<Result<Page<model::Contact>>> FreshBooksConnector::list_contacts
   Page<model::Contact> page;
   page.page = req.page;
   page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
   page.has_next = !raw->deleted || raw->page < raw->pages;
   auto cursor = advance(contacts_pass_, page.items, req, !page.has_next);
   if (!cursor) co_return cursor.error();
@@ -142,6 +143,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreshBooksConnector::list_invoices
   Page<model::Invoice> page;
   page.page = req.page;
   page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.has_next = !raw->deleted || raw->page < raw->pages;
   auto cursor = advance(invoices_pass_, page.items, req, !page.has_next);

@@ -84,11 +84,8 @@ Result<InvoicePage> parse_invoice_list(std::string_view text) {
   auto paging = paging_of(**result);
   if (!paging) return paging.error();
   out.paging = *paging;
-  for (const auto& element : list->GetArray()) {
-    auto invoice = parse_invoice(element);
-    if (!invoice) return invoice.error();
-    out.items.push_back(std::move(*invoice));
-  }
+  json::decode_each(*list, {"id", {"invoice_number"}}, out.unreadable, parse_invoice,
+                    [&](model::Invoice inv) { out.items.push_back(std::move(inv)); });
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "connectors/freshbooks/envelope.hpp"
 #include "core/error/result.hpp"
 #include "core/model/invoice.hpp"
+#include "core/model/unreadable_record.hpp"
 
 namespace capsync::freshbooks {
 
@@ -28,6 +29,7 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& element);
 
 struct InvoicePage {
   std::vector<model::Invoice> items;
+  std::vector<model::UnreadableRecord> unreadable;  // elements skipped: not invoices capsync can read
   Paging paging;
 };
 // {"response":{"result":{"invoices":[…],"page","pages",…}}}.

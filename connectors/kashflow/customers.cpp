@@ -196,6 +196,13 @@ void write_preserving(json::Writer& w, const Value& v, const Value* typed) {
 
 Result<model::Contact> parse_customer(const Value& e) { return parse_contact_record(e, "customer"); }
 
+connector::Decoded<model::Contact> parse_customers(const Value& items) {
+  connector::Decoded<model::Contact> out;
+  json::decode_each(items, {"Code", {"Name"}}, out.unreadable, parse_customer,
+                    [&](model::Contact c) { out.items.push_back(std::move(c)); });
+  return out;
+}
+
 Result<model::Contact> parse_contact_record(const Value& e, std::string_view noun) {
   model::Contact c;
   c.remote_id = text(e, "Code");
@@ -293,11 +300,11 @@ Result<std::optional<std::string>> customer_update_body(std::string_view current
   if (update.previous) previous = fields_of(*update.previous);
   if (!apply(*doc, now, &before, previous ? &*previous : nullptr, doc->GetAllocator()))
     return std::optional<std::string>{};
-  rapidjson::Document typed;  // only which members are numbers is read from it
-  typed.Parse(current_body.data(), current_body.size());
+  // Only which members are numbers is read from it.
+  auto typed = json::parse(current_body, json::Numbers::as_numbers);
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
-  write_preserving(w, *doc, typed.HasParseError() ? nullptr : &typed);
+  write_preserving(w, *doc, typed ? &*typed : nullptr);
   return std::optional<std::string>{std::string(buffer.GetString(), buffer.GetSize())};
 }
 

@@ -29,12 +29,15 @@
 #include <rapidjson/document.h>
 
 #include "core/connector/accounting_types.hpp"
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 
 namespace capsync::kashflow {
 
 Result<model::Contact> parse_customer(const rapidjson::Value& item);
+// The items of a customers list; an item that cannot be read is described in `unreadable`.
+connector::Decoded<model::Contact> parse_customers(const rapidjson::Value& items);
 // The members customers and suppliers share, as a customer (remote_id = Code); `noun` names the
 // record in errors.
 Result<model::Contact> parse_contact_record(const rapidjson::Value& item, std::string_view noun);

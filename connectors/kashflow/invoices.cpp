@@ -95,4 +95,16 @@ Result<model::Invoice> parse_purchase(const rapidjson::Value& item, std::string_
   return parse_document(item, api_origin, model::InvoiceType::purchase);
 }
 
+connector::Decoded<model::Invoice> parse_invoices(const rapidjson::Value& items, std::string_view api_origin,
+                                                  bool purchases) {
+  connector::Decoded<model::Invoice> out;
+  json::decode_each(
+      items, {"Number", {}}, out.unreadable,
+      [&](const rapidjson::Value& item) { return purchases ? parse_purchase(item, api_origin) : parse_invoice(item, api_origin); },
+      [&](model::Invoice inv) { out.items.push_back(std::move(inv)); });
+  for (auto& u : out.unreadable)
+    if (purchases && !u.id.empty()) u.id = purchase_remote_id(u.id);
+  return out;
+}
+
 }  // namespace capsync::kashflow

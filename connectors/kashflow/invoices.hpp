@@ -29,6 +29,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/invoice.hpp"
 
@@ -37,5 +38,9 @@ namespace capsync::kashflow {
 Result<model::Invoice> parse_invoice(const rapidjson::Value& item, std::string_view api_origin);
 Result<model::Invoice> parse_purchase(const rapidjson::Value& item, std::string_view api_origin);
 std::string purchase_remote_id(std::string_view number);
+// The items of an invoices (or, `purchases`, a purchases) list; an item that cannot be read is
+// described in `unreadable`.
+connector::Decoded<model::Invoice> parse_invoices(const rapidjson::Value& items, std::string_view api_origin,
+                                                  bool purchases);
 
 }  // namespace capsync::kashflow

@@ -133,17 +133,8 @@ asio::awaitable<Result<KashFlowConnector::PassPage>> KashFlowConnector::pass_pag
   co_return PassPage{second, at.page, std::move(*list), more};
 }
 
-Result<std::vector<model::Contact>> KashFlowConnector::contacts_of(const PassPage& page) const {
-  std::vector<model::Contact> out;
-  const bool suppliers = page.list_of == &kSuppliers;
-  for (const auto& item : page.list.items->GetArray()) {
-    auto c = suppliers ? parse_supplier(item) : parse_customer(item);
-    if (!c)
-      return c.error().with_context(
-          fmt::format("KashFlow returned a malformed {} page {}", page.list_of->resource, page.page));
-    out.push_back(std::move(*c));
-  }
-  return out;
+connector::Decoded<model::Contact> KashFlowConnector::contacts_of(const PassPage& page) const {
+  return page.list_of == &kSuppliers ? parse_suppliers(*page.list.items) : parse_customers(*page.list.items);
 }
 
 asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(ListRequest req) {
@@ -155,11 +146,11 @@ asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(L
   auto step = co_await pass_page(contact_phases_, req.page, kCustomers, &kSuppliers);
   if (!step) co_return step.error();
   auto contacts = contacts_of(*step);
-  if (!contacts) co_return contacts.error();
   Page<model::Contact> page;
   page.page = req.page;
   page.has_next = step->has_next;
-  page.items = std::move(*contacts);
+  page.items = std::move(contacts.items);
+  page.unreadable = std::move(contacts.unreadable);
   for (const auto& c : page.items)
     if (c.updated_at && (!pass_high_ || *c.updated_at > *pass_high_)) pass_high_ = c.updated_at;
   if (*since)
@@ -180,14 +171,10 @@ asio::awaitable<Result<Page<model::Invoice>>> KashFlowConnector::list_invoices(L
   page.page = req.page;
   page.has_next = step->has_next;
   page.cursor = req.cursor;
-  for (const auto& item : step->list.items->GetArray()) {
-    auto inv = purchases ? parse_purchase(item, api_origin_) : parse_invoice(item, api_origin_);
-    if (!inv)
-      co_return inv.error().with_context(
-          fmt::format("KashFlow returned a malformed {} page {}", step->list_of->resource, step->page));
-    inv->url = invoice_url(*inv);
-    page.items.push_back(std::move(*inv));
-  }
+  auto invoices = parse_invoices(*step->list.items, api_origin_, purchases);
+  page.items = std::move(invoices.items);
+  page.unreadable = std::move(invoices.unreadable);
+  for (auto& inv : page.items) inv.url = invoice_url(inv);
   co_return page;
 }
 
@@ -276,9 +263,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> KashFlowConnector::find_con
   for (int page = 1;; ++page) {
     auto step = co_await pass_page(phases, page, kCustomers, &kSuppliers);
     if (!step) co_return step.error().with_context(fmt::format("Failed to search contact '{}'", wanted));
-    auto contacts = contacts_of(*step);
-    if (!contacts) co_return contacts.error().with_context(fmt::format("Failed to search contact '{}'", wanted));
-    for (auto& c : *contacts)
+    for (auto& c : contacts_of(*step).items)
       if (c.display_name() == wanted) out.push_back(std::move(c));
     if (!step->has_next) break;
   }

@@ -96,7 +96,7 @@ class KashFlowConnector final : public connector::AccountingConnector {
   // Pass page `page` of `first` then, when not null, `second`.
   boost::asio::awaitable<Result<PassPage>> pass_page(ListPhases& phases, int page, const ListOf& first,
                                                      const ListOf* second);
-  Result<std::vector<model::Contact>> contacts_of(const PassPage& page) const;
+  connector::Decoded<model::Contact> contacts_of(const PassPage& page) const;
   // A customer's code or a supplier's remote id -> its path, its name in messages, its body parsed.
   static std::string contact_path(std::string_view remote_id);
   static std::string contact_noun(std::string_view remote_id);

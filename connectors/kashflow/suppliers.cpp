@@ -27,6 +27,15 @@ Result<model::Contact> parse_supplier(const rapidjson::Value& item) {
   return c;
 }
 
+connector::Decoded<model::Contact> parse_suppliers(const rapidjson::Value& items) {
+  connector::Decoded<model::Contact> out;
+  connector::json::decode_each(items, {"Code", {"Name"}}, out.unreadable, parse_supplier,
+                               [&](model::Contact c) { out.items.push_back(std::move(c)); });
+  for (auto& u : out.unreadable)
+    if (!u.id.empty()) u.id = supplier_remote_id(u.id);
+  return out;
+}
+
 Result<model::Contact> parse_supplier_body(std::string_view body) {
   auto doc = connector::json::parse(body);
   if (!doc) return doc.error();

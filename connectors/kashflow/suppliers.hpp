@@ -24,6 +24,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 
@@ -34,6 +35,8 @@ std::string supplier_remote_id(std::string_view code);
 std::optional<std::string_view> supplier_code(std::string_view remote_id);
 
 Result<model::Contact> parse_supplier(const rapidjson::Value& item);
+// The items of a suppliers list; an item that cannot be read is described in `unreadable`.
+connector::Decoded<model::Contact> parse_suppliers(const rapidjson::Value& items);
 // A single supplier body (GET/PUT /suppliers/{code}).
 Result<model::Contact> parse_supplier_body(std::string_view body);
 

@@ -41,8 +41,8 @@ std::string country_of(const rapidjson::Value& address) {
 
 Result<model::Contact> parse_contact(const rapidjson::Value& e) {
   model::Contact c;
-  auto id = json::text(e, "id");
-  if (!id || id->empty()) return Error(Errc::protocol, "a contact has no id");
+  auto id = json::required_text(e, "id");
+  if (!id) return id.error();
   c.remote_id = std::string(*id);
   c.name = trim(json::text_or_empty(e, "name"));
   c.is_customer = false;
@@ -100,6 +100,13 @@ Result<model::Contact> parse_contact(const rapidjson::Value& e) {
     break;
   }
   return c;
+}
+
+connector::Decoded<model::Contact> parse_contacts(const rapidjson::Value& items) {
+  connector::Decoded<model::Contact> out;
+  json::decode_each(items, {"id", {"name"}}, out.unreadable, parse_contact,
+                    [&](model::Contact c) { out.items.push_back(std::move(c)); });
+  return out;
 }
 
 Result<model::Contact> parse_contact_body(std::string_view body) {

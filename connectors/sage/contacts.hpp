@@ -20,12 +20,15 @@
 #include <rapidjson/document.h>
 
 #include "core/connector/accounting_types.hpp"
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 
 namespace capsync::sage {
 
 Result<model::Contact> parse_contact(const rapidjson::Value& item);
+// The "$items" of a contacts list; an item that cannot be read is described in `unreadable`.
+connector::Decoded<model::Contact> parse_contacts(const rapidjson::Value& items);
 // A single contact body (GET/POST/PUT /contacts[/{id}]).
 Result<model::Contact> parse_contact_body(std::string_view body);
 

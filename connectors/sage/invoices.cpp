@@ -46,8 +46,8 @@ std::string_view html_link(const rapidjson::Value& e) {
 Result<model::Invoice> parse_invoice(const rapidjson::Value& e, model::InvoiceType type) {
   model::Invoice inv;
   inv.type = type;
-  auto id = json::text(e, "id");
-  if (!id || id->empty()) return Error(Errc::protocol, "an invoice has no id");
+  auto id = json::required_text(e, "id");
+  if (!id) return id.error();
   inv.remote_id = std::string(*id);
   auto fail = [&](const Error& err) { return err.with_context(fmt::format("invoice {}", inv.remote_id)); };
 
@@ -95,6 +95,15 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e, model::InvoiceTy
   }
   inv.url = std::string(html_link(e));
   return inv;
+}
+
+connector::Decoded<model::Invoice> parse_invoices(const rapidjson::Value& items, model::InvoiceType type) {
+  connector::Decoded<model::Invoice> out;
+  const char* number_key = type == model::InvoiceType::sales ? "invoice_number" : "vendor_reference";
+  json::decode_each(
+      items, {"id", {number_key}}, out.unreadable, [&](const rapidjson::Value& item) { return parse_invoice(item, type); },
+      [&](model::Invoice inv) { out.items.push_back(std::move(inv)); });
+  return out;
 }
 
 }  // namespace capsync::sage

@@ -11,12 +11,15 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/page.hpp"
 #include "core/error/result.hpp"
 #include "core/model/invoice.hpp"
 
 namespace capsync::sage {
 
 Result<model::Invoice> parse_invoice(const rapidjson::Value& item, model::InvoiceType type);
+// The "$items" of an invoices list; an item that cannot be read is described in `unreadable`.
+connector::Decoded<model::Invoice> parse_invoices(const rapidjson::Value& items, model::InvoiceType type);
 
 // The web page of the invoice from its links[] (rel "alternate", type text/html), if Sage gave one.
 std::string_view html_link(const rapidjson::Value& item);

@@ -32,16 +32,6 @@ std::string since_param(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%S+00:00", std::chrono::floor<std::chrono::seconds>(t));
 }
 
-Result<std::vector<model::Contact>> contacts_of(const ListEnvelope& list) {
-  std::vector<model::Contact> out;
-  for (const auto& item : list.items->GetArray()) {
-    auto c = parse_contact(item);
-    if (!c) return c.error();
-    out.push_back(std::move(*c));
-  }
-  return out;
-}
-
 connector::OAuthApiSettings api_settings(const SageSettings& settings) {
   auto out = connector::oauth_api_settings("Sage", settings, &map_error);
   // A 401 "No active subscription" stays so with any token.
@@ -112,10 +102,9 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
     if (!response) co_return response.error();
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
-    auto contacts = contacts_of(*list);
-    if (!contacts)
-      co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
-    for (auto& c : *contacts) {
+    // A deleted contact that cannot be read is not reported: it is gone either way.
+    auto contacts = parse_contacts(*list->items);
+    for (auto& c : contacts.items) {
       c.status = model::ContactStatus::deleted;
       out.push_back(std::move(c));
     }
@@ -136,11 +125,11 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
   if (!response) co_return response.error();
   auto list = parse_list(response->body);
   if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
-  auto contacts = contacts_of(*list);
-  if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  auto contacts = parse_contacts(*list->items);
   Page<model::Contact> page;
   page.page = req.page;
-  page.items = std::move(*contacts);
+  page.items = std::move(contacts.items);
+  page.unreadable = std::move(contacts.unreadable);
   page.has_next = list->has_next;
   if (*since && req.page == 1) {
     // deleted_since is exclusive: start a second early so a deletion in the cursor's second is kept.
@@ -176,12 +165,10 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
     out.cursor = cursor;
     co_return out;
   }
-  for (const auto& item : list->items->GetArray()) {
-    auto inv = parse_invoice(item, type);
-    if (!inv) co_return inv.error().with_context(fmt::format("Sage returned a malformed {}", what));
-    inv->url = invoice_url(*inv);
-    out.items.push_back(std::move(*inv));
-  }
+  auto invoices = parse_invoices(*list->items, type);
+  out.items = std::move(invoices.items);
+  out.unreadable = std::move(invoices.unreadable);
+  for (auto& inv : out.items) inv.url = invoice_url(inv);
   out.cursor = connector::keep_new(out.items, *since, cursor);
   co_return out;
 }
@@ -267,9 +254,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::find_contact
     if (!response) co_return response.error();
     auto list = parse_list(response->body);
     if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));
-    auto contacts = contacts_of(*list);
-    if (!contacts) co_return contacts.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));
-    for (auto& c : *contacts)
+    for (auto& c : parse_contacts(*list->items).items)
       if (c.display_name() == wanted) out.push_back(std::move(c));
     if (!list->has_next) break;
   }

@@ -59,8 +59,8 @@ model::Address address_of(const rapidjson::Value& a) {
 
 Result<model::Contact> parse_contact(const rapidjson::Value& e) {
   model::Contact c;
-  auto id = json::text(e, "ContactID");
-  if (!id || id->empty()) return Error(Errc::protocol, "a contact has no ContactID");
+  auto id = json::required_text(e, "ContactID");
+  if (!id) return id.error();
   c.remote_id = std::string(*id);
   c.name = trim(json::text_or_empty(e, "Name"));
   std::string first = trim(json::text_or_empty(e, "FirstName"));
@@ -141,11 +141,8 @@ Result<ContactsPage> parse_contacts(std::string_view body) {
   auto pagination = parse_pagination(*doc);
   if (!pagination) return pagination.error();
   page.pagination = *pagination;
-  for (const auto& element : list->GetArray()) {
-    auto contact = parse_contact(element);
-    if (!contact) return contact.error();
-    page.contacts.push_back(std::move(*contact));
-  }
+  json::decode_each(*list, {"ContactID", {"Name"}}, page.unreadable, parse_contact,
+                    [&](model::Contact c) { page.contacts.push_back(std::move(c)); });
   return page;
 }
 

@@ -24,6 +24,7 @@
 #include "core/connector/accounting_types.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
+#include "core/model/unreadable_record.hpp"
 
 namespace capsync::xero {
 
@@ -36,12 +37,14 @@ struct Pagination {
 
 struct ContactsPage {
   std::vector<model::Contact> contacts;
+  std::vector<model::UnreadableRecord> unreadable;  // elements skipped: not contacts capsync can read
   std::optional<Pagination> pagination;
 };
 
 // One element of "Contacts". Errc::protocol when ContactID is missing or a date is bad.
 Result<model::Contact> parse_contact(const rapidjson::Value& element);
-// A whole GET/PUT/POST Contacts response body.
+// A whole GET/PUT/POST Contacts response body. Errc::protocol when the body is not such a
+// page; an element that cannot be read is described in `unreadable` instead.
 Result<ContactsPage> parse_contacts(std::string_view body);
 Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root);
 

@@ -51,8 +51,8 @@ Result<std::optional<model::Invoice>> parse_invoice(const rapidjson::Value& e) {
   else
     return std::optional<model::Invoice>{};
 
-  auto id = json::text(e, "InvoiceID");
-  if (!id || id->empty()) return Error(Errc::protocol, "an invoice has no InvoiceID");
+  auto id = json::required_text(e, "InvoiceID");
+  if (!id) return id.error();
   inv.remote_id = std::string(*id);
   auto fail = [&](const Error& err) { return err.with_context(fmt::format("invoice {}", inv.remote_id)); };
 
@@ -101,11 +101,10 @@ Result<InvoicesPage> parse_invoices(std::string_view body) {
   if (!pagination) return pagination.error();
   page.pagination = *pagination;
   page.raw_count = list->Size();
-  for (const auto& element : list->GetArray()) {
-    auto inv = parse_invoice(element);
-    if (!inv) return inv.error();
-    if (*inv) page.invoices.push_back(std::move(**inv));
-  }
+  json::decode_each(*list, {"InvoiceID", {"InvoiceNumber"}}, page.unreadable, parse_invoice,
+                    [&](std::optional<model::Invoice> inv) {
+                      if (inv) page.invoices.push_back(std::move(*inv));
+                    });
   return page;
 }
 

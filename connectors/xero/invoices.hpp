@@ -16,6 +16,7 @@ namespace capsync::xero {
 
 struct InvoicesPage {
   std::vector<model::Invoice> invoices;
+  std::vector<model::UnreadableRecord> unreadable;  // elements skipped: not invoices capsync can read
   std::optional<Pagination> pagination;
   std::size_t raw_count = 0;  // elements in the response, skipped types included (paging)
 };

@@ -98,8 +98,9 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
   auto parsed = parse_contacts(response->body);
   if (!parsed)
     co_return parsed.error().with_context(fmt::format("Xero returned a malformed Contacts page (page {})", req.page));
-  std::size_t raw = parsed->contacts.size();
+  std::size_t raw = parsed->contacts.size() + parsed->unreadable.size();
   page.items = std::move(parsed->contacts);
+  page.unreadable = std::move(parsed->unreadable);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, raw, settings_.page_size);
   co_return page;
@@ -130,6 +131,7 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
   if (!parsed)
     co_return parsed.error().with_context(fmt::format("Xero returned a malformed Invoices page (page {})", req.page));
   page.items = std::move(parsed->invoices);
+  page.unreadable = std::move(parsed->unreadable);
   if (!include_purchase)
     std::erase_if(page.items, [](const model::Invoice& i) { return i.type != model::InvoiceType::sales; });
   for (auto& inv : page.items) inv.url = invoice_url(inv);
@@ -149,6 +151,9 @@ asio::awaitable<Result<model::Contact>> XeroConnector::single_contact(http::Requ
   }
   auto parsed = parse_contacts(response->body);
   if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer for {}", what));
+  if (parsed->contacts.empty() && !parsed->unreadable.empty())
+    co_return make_error(Errc::protocol, "Xero returned {} that cannot be read: {}", what,
+                         parsed->unreadable.front().reason);
   if (parsed->contacts.empty())
     co_return make_error(Errc::protocol, "Xero returned no contact for {}", what);
   co_return std::move(parsed->contacts.front());
@@ -209,7 +214,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> XeroConnector::find_contact
     if (!response) co_return response.error();
     auto parsed = parse_contacts(response->body);
     if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer to {}", what));
-    std::size_t raw = parsed->contacts.size();
+    std::size_t raw = parsed->contacts.size() + parsed->unreadable.size();
     for (auto& c : parsed->contacts)
       if (c.display_name() == wanted) out.push_back(std::move(c));
     if (!more_pages(parsed->pagination, page, raw, settings_.page_size)) break;

@@ -2,13 +2,49 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include <rapidjson/error/en.h>
+
+#include "core/model/utf8.hpp"
 
 namespace capsync::connector::json {
 
-Result<rapidjson::Document> parse(std::string_view body) {
+namespace {
+
+// Whether arrays and objects in `body` nest deeper than kMaxDepth. Brackets inside strings do
+// not count; a body that is not JSON at all is left to the parser to name.
+bool too_deep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<rapidjson::Document> parse(std::string_view body, Numbers numbers) {
+  if (too_deep(body)) return make_error(Errc::protocol, "JSON nested deeper than {} levels", kMaxDepth);
+  // Iterative as well, so the parser's own stack never depends on the input.
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag;
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  if (numbers == Numbers::as_text)
+    doc.Parse<kFlags | rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  else
+    doc.Parse<kFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
     return make_error(Errc::protocol, "malformed JSON at offset {}: {}", doc.GetErrorOffset(),
                       rapidjson::GetParseError_En(doc.GetParseError()));
@@ -17,10 +53,9 @@ Result<rapidjson::Document> parse(std::string_view body) {
 }
 
 bool well_formed(std::string_view body) {
-  if (body.empty()) return true;
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
-  return !doc.HasParseError();
+  // Too deep is no transient fault: asking again would bring the same body, so let parse() name it.
+  if (body.empty() || too_deep(body)) return true;
+  return parse(body).ok();
 }
 
 namespace {
@@ -71,6 +106,64 @@ Result<std::optional<std::int64_t>> integer(const Value& object, std::string_vie
 bool boolean(const Value& object, std::string_view key, bool fallback) {
   const Value* v = member(object, key);
   return v && v->IsBool() ? v->GetBool() : fallback;
+}
+
+Result<std::string_view> required_text(const Value& object, std::string_view key) {
+  const Value* v = member(object, key);
+  if (!v || v->IsNull() || (v->IsString() && v->GetStringLength() == 0))
+    return make_error(Errc::protocol, "no '{}'", key);
+  if (!v->IsString()) return make_error(Errc::protocol, "'{}' is not text", key);
+  return std::string_view(v->GetString(), v->GetStringLength());
+}
+
+namespace {
+bool valid(const Value& s) { return model::valid_utf8(std::string_view(s.GetString(), s.GetStringLength())); }
+
+// `path` names where `v` sits; recursion is bounded by parse()'s depth limit.
+std::optional<std::string> first_invalid(const Value& v, const std::string& path) {
+  if (v.IsString()) {
+    if (valid(v)) return std::nullopt;
+    return fmt::format("'{}' is not valid UTF-8", path);
+  }
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+      if (auto bad = first_invalid(v[i], fmt::format("{}[{}]", path, i))) return bad;
+  }
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      if (!valid(m.name)) return fmt::format("a member name in '{}' is not valid UTF-8", path.empty() ? "the record" : path);
+      const std::string name(m.name.GetString(), m.name.GetStringLength());
+      if (auto bad = first_invalid(m.value, path.empty() ? name : path + "." + name)) return bad;
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> invalid_utf8(const Value& value) { return first_invalid(value, ""); }
+
+model::UnreadableRecord unreadable(const Value& element, int position, const RecordKeys& keys, std::string reason) {
+  model::UnreadableRecord out;
+  out.position = position;
+  out.reason = std::move(reason);
+  if (!keys.id.empty()) out.id = model::repaired_utf8(text_or_empty(element, keys.id));
+  for (auto key : keys.name) {
+    if (key.empty()) continue;
+    std::string part = model::repaired_utf8(text_or_empty(element, key));
+    if (part.empty()) continue;
+    if (!out.name.empty()) out.name += ' ';
+    out.name += part;
+  }
+  return out;
+}
+
+void write_string(Writer& writer, std::string_view s) {
+  if (model::valid_utf8(s)) {
+    writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return;
+  }
+  const std::string repaired = model::repaired_utf8(s);
+  writer.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
 }
 
 void write_raw_number(Writer& writer, std::string_view decimal) {

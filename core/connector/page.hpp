@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/model/unreadable_record.hpp"
+
 namespace capsync::connector {
 
 // Where an incremental list starts. `cursor` is opaque to the runner: it stores the value a
@@ -17,13 +19,22 @@ struct ListRequest {
 // One page of a list. Items changed at or after the request's cursor (>= semantics: items
 // exactly at the cursor come again, the runner drops those it already has). `cursor` is the
 // high-water mark to save in the same transaction as these items; a crash re-reads at most
-// this page.
+// this page. `unreadable`: records of this page that could not be read, left out of `items`;
+// the runner records each as a conflict in that same transaction.
 template <typename T>
 struct Page {
   std::vector<T> items;
+  std::vector<model::UnreadableRecord> unreadable;
   int page = 1;
   bool has_next = false;
   std::string cursor;
+};
+
+// What a decoder made of the records of one listed page: those it read, and those it could not.
+template <typename T>
+struct Decoded {
+  std::vector<T> items;
+  std::vector<model::UnreadableRecord> unreadable;
 };
 
 }  // namespace capsync::connector

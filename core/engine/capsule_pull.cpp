@@ -125,6 +125,11 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
           ++pushes;
         }
       }
+      // Committed with the cursor: a skipped record is never passed over without a trace.
+      if (auto s = record_unreadable(ctx.store.conflicts, page->unreadable, "Capsule party", true, request.page,
+                                     ctx.connection, ctx.now_ms());
+          !s)
+        co_return s.error();
       if (!page->cursor.empty() && page->cursor > newest) newest = page->cursor;
       if (!page->has_next && newest != *stored)
         if (auto s = ctx.store.cursors.set(kCapsuleParties, newest, ctx.now_ms()); !s) co_return s.error();

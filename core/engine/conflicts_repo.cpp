@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
@@ -57,6 +58,18 @@ Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t 
   }
   if (auto s = tx->commit(); !s) return s.error();
   return true;
+}
+
+Status record_unreadable(ConflictsRepo& conflicts, const std::vector<model::UnreadableRecord>& records,
+                         std::string_view record, bool capsule, int page, std::string_view connection,
+                         std::int64_t now_ms) {
+  for (const auto& r : records) {
+    const sync::Conflict c = sync::unreadable_conflict(record, capsule, page, r);
+    auto fresh = conflicts.record(c, now_ms);
+    if (!fresh) return fresh.error();
+    if (*fresh) log::warning({.connection = connection, .record = r.id}, "{}", c.describe());
+  }
+  return {};
 }
 
 Result<std::vector<StoredConflict>> ConflictsRepo::open() const {

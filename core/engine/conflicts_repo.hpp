@@ -27,6 +27,15 @@ struct StoredConflict {
   std::int64_t created_at_ms = 0;
 };
 
+class ConflictsRepo;
+
+// Records each record a listed page could not read as a conflict (R17) and logs the new ones:
+// the visible trace of a record the sync went on without. `record` names what was listed
+// ("accounting contact", "Capsule party", ...); `capsule` says whose ids they are.
+Status record_unreadable(ConflictsRepo& conflicts, const std::vector<model::UnreadableRecord>& records,
+                         std::string_view record, bool capsule, int page, std::string_view connection,
+                         std::int64_t now_ms);
+
 class ConflictsRepo final : public sync::ConflictLog {
  public:
   ConflictsRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}

@@ -65,6 +65,15 @@ asio::awaitable<Result<ContactPullResult>> pull_contacts(SyncContext& ctx, bool 
         if (changed) ++out.changed;
         if (auto s = ctx.store.contacts.upsert(c, true); !s) co_return s.error();
       }
+      // Committed with the cursor: a skipped record is never passed over without a trace. It
+      // counts as seen, so a full pass does not take it for deleted.
+      if (auto s = record_unreadable(ctx.store.conflicts, page->unreadable, "accounting contact", false, request.page,
+                                     ctx.connection, ctx.now_ms());
+          !s)
+        co_return s.error();
+      if (scan)
+        for (const auto& u : page->unreadable)
+          if (!u.id.empty()) seen.insert(u.id);
       if (!page->cursor.empty() && page->cursor > cursor) {
         if (auto s = ctx.store.cursors.set(kContacts, page->cursor, ctx.now_ms()); !s) co_return s.error();
         cursor = page->cursor;

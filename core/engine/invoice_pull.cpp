@@ -29,6 +29,11 @@ asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool 
           if (auto s = ctx.store.contacts.mark_pending(inv.contact_remote_id); !s) co_return s.error();
         }
       }
+      // Committed with the cursor: a skipped record is never passed over without a trace.
+      if (auto s = record_unreadable(ctx.store.conflicts, page->unreadable, "accounting invoice", false, request.page,
+                                     ctx.connection, ctx.now_ms());
+          !s)
+        co_return s.error();
       // Invoices the store already holds as read change nothing (InvoicesRepo::upsert), so
       // only a later high-water mark is written.
       if (!page->cursor.empty() && page->cursor > cursor) {

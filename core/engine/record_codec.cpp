@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/connector/json.hpp"
+
 namespace capsync::engine {
 namespace {
 
@@ -100,9 +102,8 @@ std::optional<model::Timestamp> read_time(const Value& v) {
 }
 
 Result<rapidjson::Document> parse(std::string_view text, std::string_view what) {
-  rapidjson::Document d;
-  d.Parse(text.data(), text.size());
-  if (d.HasParseError() || !d.IsObject())
+  auto d = connector::json::parse(text, connector::json::Numbers::as_numbers);
+  if (!d || !d->IsObject())
     return make_error(Errc::corruption, "the stored {} record is not valid; run a full reconcile", what);
   return d;
 }

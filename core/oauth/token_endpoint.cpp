@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "core/connector/json.hpp"
 #include "core/encoding/base64.hpp"
 #include "core/metrics/counting_gate.hpp"
 
@@ -44,10 +45,10 @@ std::string string_member(const rapidjson::Value& v, const char* name) {
 }  // namespace
 
 Result<TokenResponse> parse_token_response(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    return make_error(Errc::protocol, "token endpoint returned a body that is not a JSON object");
+  auto parsed = connector::json::parse(body, connector::json::Numbers::as_numbers);
+  if (!parsed) return make_error(Errc::protocol, "token endpoint answered {}", parsed.error().message());
+  const rapidjson::Document& doc = *parsed;
+  if (!doc.IsObject()) return make_error(Errc::protocol, "token endpoint returned a body that is not a JSON object");
   TokenResponse r;
   std::string access = string_member(doc, "access_token");
   if (access.empty()) return make_error(Errc::protocol, "token endpoint response has no access_token");
@@ -91,12 +92,11 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
     if (!parsed) co_return TokenError{parsed.error(), "", true};
     co_return std::move(*parsed);
   }
-  rapidjson::Document doc;
-  doc.Parse(resp.body.data(), resp.body.size());
+  auto doc = connector::json::parse(resp.body, connector::json::Numbers::as_numbers);
   std::string code, description;
-  if (!doc.HasParseError() && doc.IsObject()) {
-    code = string_member(doc, "error");
-    description = string_member(doc, "error_description");
+  if (doc && doc->IsObject()) {
+    code = string_member(*doc, "error");
+    description = string_member(*doc, "error_description");
   }
   Errc errc = resp.status >= 500 ? Errc::http : (resp.status == 400 || resp.status == 401 ? Errc::unauthorized : Errc::http);
   if (resp.status >= 500 || resp.status == 429)

@@ -10,6 +10,7 @@
 
 #include "core/error/result.hpp"
 #include "core/model/party.hpp"
+#include "core/model/unreadable_record.hpp"
 
 namespace capsync::sync {
 
@@ -20,6 +21,7 @@ enum class ConflictKind {
   near_duplicate,               // names differ only by case, spacing, punctuation, legal suffix
   refused_by_api,               // a provider refused a write capsync made
   unnamed_contact,              // an accounting contact with no name cannot be matched or created
+  unreadable_record,            // a listed record capsync could not read was skipped
 };
 std::string_view to_string(ConflictKind kind);
 
@@ -45,6 +47,11 @@ struct Conflict {
 // Builds a conflict with its id lists sorted and de-duplicated.
 Conflict make_conflict(ConflictKind kind, std::string remote_id, std::vector<std::string> other_remote_ids,
                        std::vector<model::PartyId> party_ids, std::string name, std::string hint);
+
+// A record a listing skipped because it could not be read. `record` says what it is
+// ("accounting contact", "Capsule party", ...); its id, when readable, goes in remote_id (or
+// party_ids for a Capsule party), its name in name, and where it was and what was wrong in hint.
+Conflict unreadable_conflict(std::string_view record, bool capsule, int page, const model::UnreadableRecord& r);
 
 // Which conflicts are already recorded (and not resolved): the store, or a set in tests.
 class ConflictLog {

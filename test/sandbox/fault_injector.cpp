@@ -11,6 +11,8 @@ std::optional<FaultKind> parse_kind(std::string_view text) {
   if (text == "delay") return FaultKind::delay;
   if (text == "truncate") return FaultKind::truncate;
   if (text == "malformed") return FaultKind::malformed;
+  if (text == "deep_json") return FaultKind::deep_json;
+  if (text == "corrupt_record") return FaultKind::corrupt_record;
   if (text == "expired_token") return FaultKind::expired_token;
   if (text == "invalid_grant") return FaultKind::invalid_grant;
   return std::nullopt;
@@ -31,6 +33,14 @@ Result<void> FaultInjector::add(std::string_view json_body) {
   fault.status = static_cast<int>(int_member(*doc, "status").value_or(500));
   fault.retry_after_s = static_cast<int>(int_member(*doc, "retry_after").value_or(1));
   fault.delay_ms = static_cast<int>(int_member(*doc, "delay_ms").value_or(0));
+  if (fault.kind == FaultKind::corrupt_record) {
+    fault.field = string_member(*doc, "field").value_or("");
+    const auto* value = member(*doc, "value");
+    if (fault.field.empty() || value == nullptr)
+      return make_error(Errc::invalid_argument, "corrupt_record needs \"field\" and \"value\"");
+    fault.value_json = to_json(*value);
+    fault.index = static_cast<int>(int_member(*doc, "index").value_or(0));
+  }
   const auto* fraction = member(*doc, "fraction");
   if (fraction != nullptr && fraction->IsNumber()) {
     fault.fraction = fraction->GetDouble();

@@ -12,7 +12,9 @@
 
 namespace capsync::sandbox {
 
-enum class FaultKind { status, reset, delay, truncate, malformed, expired_token, invalid_grant };
+// deep_json: a 200 whose body is arrays nested a million deep (2 MB), which crashes a recursive parser.
+// corrupt_record: the normal answer with one record of its list changed (`field` set to `value`).
+enum class FaultKind { status, reset, delay, truncate, malformed, deep_json, corrupt_record, expired_token, invalid_grant };
 
 struct Fault {
   std::string prefix;  // full request path prefix, e.g. "/xero/api.xro/2.0/Contacts"
@@ -22,6 +24,9 @@ struct Fault {
   int status = 500;
   int retry_after_s = 1;
   int delay_ms = 0;
+  std::string field;       // corrupt_record: the member to change, e.g. "id"
+  std::string value_json;  // corrupt_record: its new value, as JSON text (any type)
+  int index = 0;           // corrupt_record: which record of the list, from 0
   std::int64_t remaining = 1;  // -1 = unlimited (fraction faults without count)
   double fraction = 1.0;
   std::mt19937_64 rng{0};

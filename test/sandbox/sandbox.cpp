@@ -22,6 +22,32 @@ Response admin_error(int status, std::string_view message) {
   return json_response(status, buffer.GetString());
 }
 
+// The first array of objects in `v`, depth first: the records of a list answer.
+rapidjson::Value* record_list(rapidjson::Value& v) {
+  if (v.IsArray()) {
+    if (!v.Empty() && v[0].IsObject()) return &v;
+    for (auto& item : v.GetArray())
+      if (auto* found = record_list(item)) return found;
+  } else if (v.IsObject()) {
+    for (auto& m : v.GetObject())
+      if (auto* found = record_list(m.value)) return found;
+  }
+  return nullptr;
+}
+
+// Sets `fault.field` of record `fault.index` of the answer's list to `fault.value_json`; an
+// answer without such a record is left as it is.
+void corrupt_record(Response& response, const Fault& fault) {
+  auto doc = parse_json(response.body);
+  auto value = parse_json(fault.value_json);
+  if (!doc || !value) return;
+  auto* list = record_list(*doc);
+  if (list == nullptr || fault.index < 0 || static_cast<rapidjson::SizeType>(fault.index) >= list->Size()) return;
+  rapidjson::Value copy(*value, doc->GetAllocator());
+  set_member((*list)[static_cast<rapidjson::SizeType>(fault.index)], fault.field, std::move(copy), doc->GetAllocator());
+  response.body = to_json(*doc);
+}
+
 }  // namespace
 
 Sandbox::Sandbox(double time_scale) : context_{SandboxClock(time_scale), {}} {}
@@ -115,6 +141,15 @@ Response Sandbox::dispatch(const Request& request, Provider& provider) {
     }
     case FaultKind::malformed:
       return json_response(200, "{\"Status\":\"OK\",\"items\":[{\"id\":12,\"name\":\"tru");
+    case FaultKind::deep_json: {
+      constexpr std::size_t kDepth = 1'000'000;
+      return json_response(200, std::string(kDepth, '[') + std::string(kDepth, ']'));
+    }
+    case FaultKind::corrupt_record: {
+      Response response = provider.handle(request);
+      corrupt_record(response, *fault);
+      return response;
+    }
     case FaultKind::expired_token:
       return provider.fault_expired_token(request);
     case FaultKind::invalid_grant:

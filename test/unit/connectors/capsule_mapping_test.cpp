@@ -67,11 +67,10 @@ TEST_CASE("Capsule organisation and party lists") {
       R"({"parties":[{"id":80001,"type":"organisation","name":"Homestyle Shop","team":null,"owner":null,
       "updatedAt":"2016-01-01T00:00:00Z","emailAddresses":[],"phoneNumbers":[]}]})");
   REQUIRE(list);
-  REQUIRE(list->size() == 1);
-  CHECK((*list)[0].type == PartyType::organisation);
-  CHECK((*list)[0].display_name() == "Homestyle Shop");
-  CHECK(!(*list)[0].team);
-  CHECK(capsule::parse_parties_body("{\"parties\":[{\"type\":\"person\"}]}").error().code() == Errc::protocol);
+  REQUIRE(list->parties.size() == 1);
+  CHECK(list->parties[0].type == PartyType::organisation);
+  CHECK(list->parties[0].display_name() == "Homestyle Shop");
+  CHECK(!list->parties[0].team);
   CHECK(capsule::parse_parties_body("not json").error().code() == Errc::protocol);
 
   auto gone = capsule::parse_deleted_body(R"({"parties":[{"id":7,"deletedAt":"2024-06-21T01:15:39Z"}]})");
@@ -194,4 +193,35 @@ TEST_CASE("Capsule teams, notes, Link header and errors") {
   e = capsule::map_error(r, "the parties page 2");
   CHECK(e.code() == Errc::rate_limited);
   CHECK(e.message().find("1718932539") != std::string::npos);
+}
+
+TEST_CASE("Capsule parties: a party that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  const std::string body = std::string(R"({"parties":[{"id":1,"type":"organisation","name":"Acme Ltd"},)") +
+                           R"({"type":"person","firstName":"No","lastName":"Id"},)" +
+                           R"({"id":3,"type":"robot","name":"Robo"},)" +
+                           R"({"id":4,"type":"person","firstName":"Ren)" + "\xE9" + R"(e","lastName":"Dupont"},)" +
+                           R"({"id":5,"type":"organisation","name":"Initech"}]})";
+  auto list = capsule::parse_parties_body(body);
+  REQUIRE(list);
+  REQUIRE(list->parties.size() == 2);
+  CHECK(list->parties[0].id == 1);
+  CHECK(list->parties[1].id == 5);
+  REQUIRE(list->unreadable.size() == 3);
+  CHECK(list->unreadable[0].position == 2);
+  CHECK(list->unreadable[0].id.empty());
+  CHECK(list->unreadable[0].name == "No Id");
+  CHECK(list->unreadable[0].reason == "a party has no id");
+  CHECK(list->unreadable[1].id == "3");
+  CHECK(list->unreadable[1].name == "Robo");
+  CHECK(list->unreadable[1].reason.find("party 3") != std::string::npos);
+  // Latin-1 "é" is not UTF-8: refused, and shown repaired.
+  CHECK(list->unreadable[2].position == 4);
+  CHECK(list->unreadable[2].id == "4");
+  CHECK(list->unreadable[2].name == "Ren\xEF\xBF\xBD" "e Dupont");
+  CHECK(list->unreadable[2].reason == "'firstName' is not valid UTF-8");
+
+  // One party read by id cannot be skipped: it fails the read.
+  auto one = capsule::parse_party_body(R"({"party":{"id":4,"type":"organisation","name":"Ren)" + std::string("\xE9") + R"("}})");
+  REQUIRE_FALSE(one);
+  CHECK(one.error().message() == "party 4: 'name' is not valid UTF-8");
 }

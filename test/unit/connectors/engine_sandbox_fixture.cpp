@@ -90,6 +90,21 @@ Result<http::Response> EngineSandboxFixture::get(std::string_view path) {
   return run(client_.send(std::move(r)));
 }
 
+Result<http::Response> EngineSandboxFixture::send(http::Method method, std::string_view path, std::string body) {
+  http::Request r;
+  r.method = method;
+  r.url = base_ + std::string(path);
+  r.body = std::move(body);
+  r.content_type = "application/json";
+  return run(client_.send(std::move(r)));
+}
+
+std::vector<engine::StoredConflict> EngineSandboxFixture::conflicts() {
+  auto open = engine::ConflictsRepo(*db_, connection_.name).open();
+  REQUIRE(open.ok());
+  return *open;
+}
+
 std::map<std::string, std::string> EngineSandboxFixture::parties() {
   auto response = get("/_admin/state");
   REQUIRE(response.ok());

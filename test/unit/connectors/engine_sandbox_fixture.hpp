@@ -8,11 +8,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/config/settings.hpp"
+#include "core/engine/conflicts_repo.hpp"
 #include "core/engine/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/http/client.hpp"
@@ -40,6 +42,10 @@ class EngineSandboxFixture final {
   std::map<std::string, std::string> parties();
   // GET base + path on the sandbox.
   Result<http::Response> get(std::string_view path);
+  // POST (or another method) of a JSON body to base + path, e.g. arming a fault at /_admin/faults.
+  Result<http::Response> send(http::Method method, std::string_view path, std::string body = {});
+  // The connection's open conflicts (R17), oldest first.
+  std::vector<engine::StoredConflict> conflicts();
 
  private:
   template <typename T>

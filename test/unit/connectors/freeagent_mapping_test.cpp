@@ -61,9 +61,9 @@ http::Response response(int status, std::string body, http::Headers headers = {}
 TEST_CASE("FreeAgent contacts: ids from URLs, person vs organisation, hidden = archived, omitted fields") {
   auto contacts = freeagent::parse_contacts(kContacts);
   REQUIRE(contacts);
-  REQUIRE(contacts->size() == 4);
+  REQUIRE(contacts->items.size() == 4);
 
-  const Contact& acme = (*contacts)[0];
+  const Contact& acme = contacts->items[0];
   CHECK(acme.remote_id == "2");
   CHECK(acme.kind == ContactKind::organisation);
   CHECK(acme.name == "Acme Ltd");
@@ -86,20 +86,19 @@ TEST_CASE("FreeAgent contacts: ids from URLs, person vs organisation, hidden = a
   CHECK(acme.status == ContactStatus::active);
   CHECK(acme.updated_at == at("2011-09-16T09:34:41Z"));
 
-  const Contact& live = (*contacts)[1];
+  const Contact& live = contacts->items[1];
   CHECK(live.remote_id == "225200");
   CHECK_FALSE(live.contact_person);
   CHECK(live.phones.empty());
   CHECK(live.addresses.size() == 1);  // country only
   CHECK(live.updated_at == at("2026-08-16T12:43:41.000Z"));
 
-  const Contact& ann = (*contacts)[2];
+  const Contact& ann = contacts->items[2];
   CHECK(ann.kind == ContactKind::person);
   CHECK(ann.display_name() == "Ann Lee");
   CHECK(ann.first_name == "Ann");
-  CHECK((*contacts)[3].status == ContactStatus::archived);
+  CHECK(contacts->items[3].status == ContactStatus::archived);
 
-  CHECK_FALSE(freeagent::parse_contacts(R"({"contacts":[{"organisation_name":"No url"}]})"));
   CHECK_FALSE(freeagent::parse_contacts(R"({"contact":{}})"));
   auto single = freeagent::parse_single_contact(
       R"({"contact":{"url":"https://api.freeagent.com/v2/contacts/70","organisation_name":"X"}})");
@@ -110,8 +109,8 @@ TEST_CASE("FreeAgent contacts: ids from URLs, person vs organisation, hidden = a
 TEST_CASE("FreeAgent invoices: exact money strings, dates, statuses, contact ids") {
   auto invoices = freeagent::parse_invoices(kInvoices);
   REQUIRE(invoices);
-  REQUIRE(invoices->size() == 3);
-  const Invoice& open = (*invoices)[0];
+  REQUIRE(invoices->items.size() == 3);
+  const Invoice& open = invoices->items[0];
   CHECK(open.remote_id == "1");
   CHECK(open.contact_remote_id == "2");
   CHECK(open.number == "001");
@@ -123,13 +122,13 @@ TEST_CASE("FreeAgent invoices: exact money strings, dates, statuses, contact ids
   CHECK(open.issue_date == Date{date::year{2011}, date::month{8}, date::day{29}});
   CHECK(open.due_date == Date{date::year{2011}, date::month{9}, date::day{28}});
 
-  const Invoice& draft = (*invoices)[1];
+  const Invoice& draft = invoices->items[1];
   CHECK(draft.status == InvoiceStatus::draft);
   CHECK(draft.currency == "EUR");
   CHECK(draft.total.units() == 12'345'678);  // 1234.5678 exactly, no double on the way
   CHECK(draft.total.to_string() == "1234.5678");
   CHECK(draft.updated_at == at("2026-08-16T12:43:39Z"));
-  CHECK((*invoices)[2].status == InvoiceStatus::voided);  // not a documented status: never owed
+  CHECK(invoices->items[2].status == InvoiceStatus::voided);  // not a documented status: never owed
 
   CHECK(freeagent::invoice_status("Overdue") == InvoiceStatus::authorised);
   CHECK(freeagent::invoice_status("Scheduled To Email") == InvoiceStatus::authorised);
@@ -137,10 +136,40 @@ TEST_CASE("FreeAgent invoices: exact money strings, dates, statuses, contact ids
   CHECK(freeagent::invoice_status("Part written-off") == InvoiceStatus::paid);
   CHECK(freeagent::invoice_status("Written-off") == InvoiceStatus::voided);
 
-  CHECK_FALSE(freeagent::parse_invoices(
-      R"({"invoices":[{"url":"https://api.freeagent.com/v2/invoices/9","contact":"https://api.freeagent.com/v2/contacts/2","currency":"GBP","total_value":"1e2"}]})"));
-  CHECK_FALSE(freeagent::parse_invoices(
-      R"({"invoices":[{"url":"https://api.freeagent.com/v2/invoices/9","currency":"GBP"}]})"));
+}
+
+TEST_CASE("FreeAgent contacts: a contact that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  const std::string body = std::string(R"({"contacts":[{"organisation_name":"No url"},)") +
+                           R"({"url":"https://api.freeagent.com/v2/contacts/2","first_name":"Ann","last_name":"L)" +
+                           "\xF0\x9F" + R"("},)" + R"({"url":"https://api.freeagent.com/v2/contacts/3","organisation_name":"Initech"}]})";
+  auto page = freeagent::parse_contacts(body);
+  REQUIRE(page);
+  REQUIRE(page->items.size() == 1);
+  CHECK(page->items[0].remote_id == "3");
+  REQUIRE(page->unreadable.size() == 2);
+  CHECK(page->unreadable[0].position == 1);
+  CHECK(page->unreadable[0].id.empty());
+  CHECK(page->unreadable[0].name == "No url");
+  CHECK(page->unreadable[0].reason == "a contact has no usable \"url\"");
+  CHECK(page->unreadable[1].position == 2);
+  CHECK(page->unreadable[1].id == "2");  // the id capsync links by, not the URL
+  CHECK(page->unreadable[1].name == "Ann L\xEF\xBF\xBD\xEF\xBF\xBD");  // each broken byte shown as U+FFFD
+  CHECK(page->unreadable[1].reason == "'last_name' is not valid UTF-8");
+}
+
+TEST_CASE("FreeAgent invoices: an invoice that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto page = freeagent::parse_invoices(R"({"invoices":[
+      {"url":"https://api.freeagent.com/v2/invoices/9","reference":"INV-9","contact":"https://api.freeagent.com/v2/contacts/2","currency":"GBP","total_value":"1e2"},
+      {"url":"https://api.freeagent.com/v2/invoices/10","currency":"GBP"},
+      {"url":"https://api.freeagent.com/v2/invoices/11","contact":"https://api.freeagent.com/v2/contacts/2","currency":"GBP","total_value":"10.00"}]})");
+  REQUIRE(page);
+  REQUIRE(page->items.size() == 1);
+  CHECK(page->items[0].remote_id == "11");
+  REQUIRE(page->unreadable.size() == 2);
+  CHECK(page->unreadable[0].id == "9");
+  CHECK(page->unreadable[0].name == "INV-9");
+  CHECK(page->unreadable[1].position == 2);
+  CHECK(page->unreadable[1].id == "10");
 }
 
 TEST_CASE("FreeAgent contact writes: R12 fields on create, changed fields only on update") {
@@ -183,7 +212,7 @@ TEST_CASE("FreeAgent contact writes: R12 fields on create, changed fields only o
   // Update: the contact as last read, then Capsule's edit.
   auto contacts = freeagent::parse_contacts(kContacts);
   REQUIRE(contacts);
-  const Contact& acme = (*contacts)[0];
+  const Contact& acme = contacts->items[0];
   connector::ContactUpdate same{connector::details_of(acme), acme};
   CHECK_FALSE(freeagent::contact_update_body(same));
   connector::ContactUpdate edit{connector::details_of(acme), acme};

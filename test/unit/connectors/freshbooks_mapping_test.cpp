@@ -120,8 +120,29 @@ TEST_CASE("FreshBooks clients: person vs organisation, phones, address, vis_stat
   REQUIRE(single);
   CHECK(single->remote_id == "5");
   CHECK_FALSE(parse_single_client(R"({"client":{"id":5}})"));
-  CHECK_FALSE(parse_client_list(R"({"response":{"result":{"clients":[{"organization":"no id"}]}}})"));
-  CHECK_FALSE(parse_client_list(R"({"response":{"result":{"clients":[{"id":1,"updated":"yesterday"}]}}})"));
+}
+
+TEST_CASE("FreshBooks clients: a client that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  const std::string body = std::string(R"({"response":{"result":{"clients":[{"organization":"no id"},)") +
+                           R"({"id":1,"organization":"Late","updated":"yesterday"},)" +
+                           R"({"id":{"n":2},"fname":"Ann","lname":"Lee"},)" +
+                           R"({"id":3,"organization":"Caf)" + "\xE9" + R"("},)" +
+                           R"({"id":4,"organization":"Initech"}],"page":1,"pages":1}}})";
+  auto page = parse_client_list(body);
+  REQUIRE(page);
+  REQUIRE(page->items.size() == 1);
+  CHECK(page->items[0].remote_id == "4");
+  REQUIRE(page->unreadable.size() == 4);
+  CHECK(page->unreadable[0].position == 1);
+  CHECK(page->unreadable[0].name == "no id");
+  CHECK(page->unreadable[0].reason == "a client has no \"id\"");
+  CHECK(page->unreadable[1].id == "1");
+  CHECK(page->unreadable[1].reason.find("client 1") != std::string::npos);
+  CHECK(page->unreadable[2].name == "Ann Lee");
+  CHECK(page->unreadable[2].reason == "'id' is not a whole number");
+  CHECK(page->unreadable[3].position == 4);
+  CHECK(page->unreadable[3].id == "3");
+  CHECK(page->unreadable[3].reason == "'organization' is not valid UTF-8");
 }
 
 TEST_CASE("FreshBooks client bodies: the R12 fields on create, only changes on update, no website") {
@@ -210,11 +231,24 @@ TEST_CASE("FreshBooks invoices: exact money, v3_status and vis_state, dates, cus
 
   CHECK(invoice_status("autopaid", 0) == InvoiceStatus::paid);
   CHECK(invoice_status("viewed", 2) == InvoiceStatus::authorised);
-  CHECK_FALSE(parse_invoice_list(R"({"response":{"result":{"invoices":[{"id":1,"currency_code":"USD"}]}}})"));
-  CHECK_FALSE(parse_invoice_list(
-      R"({"response":{"result":{"invoices":[{"id":1,"customerid":2,"currency_code":"USD","amount":{"amount":"1e2","code":"USD"}}]}}})"));
-  CHECK_FALSE(parse_invoice_list(
-      R"({"response":{"result":{"invoices":[{"id":1,"customerid":2,"currency_code":"USD","amount":{"amount":"1.00","code":"CAD"}}]}}})"));
+}
+
+TEST_CASE("FreshBooks invoices: an invoice that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto page = parse_invoice_list(R"({"response":{"result":{"invoices":[
+      {"id":1,"invoice_number":"0001","currency_code":"USD"},
+      {"id":2,"customerid":2,"currency_code":"USD","amount":{"amount":"1e2","code":"USD"}},
+      {"id":3,"customerid":2,"currency_code":"USD","amount":{"amount":"1.00","code":"CAD"}},
+      {"id":4,"customerid":2,"currency_code":"USD","amount":{"amount":"1.00","code":"USD"}}],"page":1,"pages":1}}})");
+  REQUIRE(page);
+  REQUIRE(page->items.size() == 1);
+  CHECK(page->items[0].remote_id == "4");
+  REQUIRE(page->unreadable.size() == 3);
+  CHECK(page->unreadable[0].id == "1");
+  CHECK(page->unreadable[0].name == "0001");
+  CHECK(page->unreadable[0].reason == "invoice 1 has no \"customerid\"");
+  CHECK(page->unreadable[1].position == 2);
+  CHECK(page->unreadable[2].position == 3);
+  CHECK(page->unreadable[2].reason.find("CAD") != std::string::npos);
 }
 
 TEST_CASE("FreshBooks users/me: the business by account_id, several need a choice") {

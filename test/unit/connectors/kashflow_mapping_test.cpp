@@ -428,3 +428,43 @@ TEST_CASE("KashFlow supplier links: purchases on the web app's unconfirmed paths
   CHECK(kashflow::new_invoice_link("https://app.kashflow.com", "supplier:SUP01") ==
         "https://app.kashflow.com/purchases/new?supplierCode=SUP01");
 }
+
+TEST_CASE("KashFlow customers and suppliers: one that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto customers = parsed(std::string(R"([{"Name":"No code"},{"Code":{"c":1},"Name":"Odd"},{"Code":"BAD01","Name":"Bad )") +
+                          "\xC0\xAF" + R"("},{"Code":"ACME01","Name":"Acme Ltd"}])");
+  auto page = kashflow::parse_customers(customers);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].remote_id == "ACME01");
+  REQUIRE(page.unreadable.size() == 3);
+  CHECK(page.unreadable[0].position == 1);
+  CHECK(page.unreadable[0].name == "No code");
+  CHECK(page.unreadable[0].reason == "a customer has no Code");
+  CHECK(page.unreadable[1].name == "Odd");
+  CHECK(page.unreadable[2].id == "BAD01");
+  CHECK(page.unreadable[2].reason == "'Name' is not valid UTF-8");  // an overlong "/" is not UTF-8
+
+  auto suppliers = parsed(R"([{"Name":"No code"},{"Code":"SUP01","Name":"Supply Co"}])");
+  auto supplier_page = kashflow::parse_suppliers(suppliers);
+  REQUIRE(supplier_page.items.size() == 1);
+  REQUIRE(supplier_page.unreadable.size() == 1);
+  CHECK(supplier_page.unreadable[0].reason == "a supplier has no Code");
+  auto more = parsed(std::string(R"([{"Code":"SUP02","Name":"Bad )") + "\xFF" + R"("}])");
+  auto bad_supplier = kashflow::parse_suppliers(more);
+  REQUIRE(bad_supplier.unreadable.size() == 1);
+  CHECK(bad_supplier.unreadable[0].id == kashflow::supplier_remote_id("SUP02"));  // the id capsync links by
+}
+
+TEST_CASE("KashFlow invoices and purchases: one that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto items = parsed(R"([{"Number":5,"GrossAmount":1.5e2,"CustomerCode":"A1"},{"Number":6,"GrossAmount":10.00,"CustomerCode":"A1"}])");
+  auto page = kashflow::parse_invoices(items, "", false);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].remote_id == "6");
+  REQUIRE(page.unreadable.size() == 1);
+  CHECK(page.unreadable[0].position == 1);
+  CHECK(page.unreadable[0].id == "5");
+
+  auto bills = parsed(R"([{"Number":7,"GrossAmount":1}])");
+  auto purchases = kashflow::parse_invoices(bills, "", true);
+  REQUIRE(purchases.unreadable.size() == 1);
+  CHECK(purchases.unreadable[0].id == kashflow::purchase_remote_id("7"));
+}

@@ -222,3 +222,38 @@ TEST_CASE("Sage links: the invoice's own web link first, else built on the web a
   CHECK(sage::new_invoice_link("https://accounting.sageone.co.uk", "b0e3") ==
         "https://accounting.sageone.co.uk/invoicing/sales_invoices/new?contact_id=b0e3");
 }
+
+TEST_CASE("Sage contacts: a contact that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  const std::string items = std::string(R"js([{"name":"No id"},{"id":"c2","name":"Late","updated_at":"yesterday"},)js") +
+                            R"js({"id":"c3","name":"M)js" + "\xFC" + R"js(ller GmbH"},{"id":"c4","name":"Initech"}])js";
+  auto doc = connector::json::parse(items);
+  REQUIRE(doc);
+  auto page = sage::parse_contacts(*doc);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].remote_id == "c4");
+  REQUIRE(page.unreadable.size() == 3);
+  CHECK(page.unreadable[0].position == 1);
+  CHECK(page.unreadable[0].id.empty());
+  CHECK(page.unreadable[0].name == "No id");
+  CHECK(page.unreadable[1].id == "c2");
+  CHECK(page.unreadable[1].name == "Late");
+  CHECK(page.unreadable[2].position == 3);
+  CHECK(page.unreadable[2].id == "c3");
+  CHECK(page.unreadable[2].name == "M\xEF\xBF\xBDller GmbH");
+  CHECK(page.unreadable[2].reason == "'name' is not valid UTF-8");
+}
+
+TEST_CASE("Sage invoices: an invoice that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto doc = connector::json::parse(R"js([
+    {"id":"x","invoice_number":"SI-1","contact":{"id":"c"},"status":{"id":"UNPAID"},"currency":{"id":"GBP"},"total_amount":1e2},
+    {"id":"y","invoice_number":"SI-2","contact":{"id":"c"},"status":{"id":"UNPAID"},"currency":{"id":"GBP"},"total_amount":100}])js");
+  REQUIRE(doc);
+  auto page = sage::parse_invoices(*doc, model::InvoiceType::sales);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].remote_id == "y");
+  REQUIRE(page.unreadable.size() == 1);
+  CHECK(page.unreadable[0].position == 1);
+  CHECK(page.unreadable[0].id == "x");
+  CHECK(page.unreadable[0].name == "SI-1");
+  CHECK_FALSE(page.unreadable[0].reason.empty());
+}

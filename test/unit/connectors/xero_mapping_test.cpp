@@ -130,10 +130,34 @@ TEST_CASE("Xero contacts: every field of the spec example") {
 TEST_CASE("Xero contacts: malformed pages are protocol errors") {
   CHECK(xero::parse_contacts("{\"Contacts\":[").error().code() == Errc::protocol);
   CHECK(xero::parse_contacts("{\"Status\":\"OK\"}").error().code() == Errc::protocol);
-  CHECK(xero::parse_contacts(R"({"Contacts":[{"Name":"x"}]})").error().code() == Errc::protocol);
-  auto bad_date = xero::parse_contacts(R"({"Contacts":[{"ContactID":"c1","UpdatedDateUTC":"yesterday"}]})");
-  REQUIRE(!bad_date);
-  CHECK(bad_date.error().message().find("contact c1") != std::string::npos);
+}
+
+TEST_CASE("Xero contacts: a contact that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  const std::string body = std::string(R"({"Contacts":[{"ContactID":"c1","Name":"Acme Ltd"},)") +
+                           R"({"ContactID":{"id":"c2"},"Name":"Globex"},{"Name":"x"},)" +
+                           R"({"ContactID":"c4","UpdatedDateUTC":"yesterday"},)" +
+                           R"({"ContactID":"c5","Name":"Bad )" + "\xC3\x28" + R"( name"},)" +
+                           R"({"ContactID":"c6","Name":"Initech"}]})";
+  auto page = xero::parse_contacts(body);
+  REQUIRE(page);
+  REQUIRE(page->contacts.size() == 2);
+  CHECK(page->contacts[0].remote_id == "c1");
+  CHECK(page->contacts[1].remote_id == "c6");
+  REQUIRE(page->unreadable.size() == 4);
+  CHECK(page->unreadable[0].position == 2);
+  CHECK(page->unreadable[0].id.empty());
+  CHECK(page->unreadable[0].name == "Globex");
+  CHECK(page->unreadable[0].reason == "'ContactID' is not text");
+  CHECK(page->unreadable[1].position == 3);
+  CHECK(page->unreadable[1].name == "x");
+  CHECK(page->unreadable[1].reason == "no 'ContactID'");
+  CHECK(page->unreadable[2].id == "c4");
+  CHECK(page->unreadable[2].reason.find("contact c4") != std::string::npos);
+  // Text that is not UTF-8 is refused, and the name is shown repaired.
+  CHECK(page->unreadable[3].position == 5);
+  CHECK(page->unreadable[3].id == "c5");
+  CHECK(page->unreadable[3].name == "Bad \xEF\xBF\xBD( name");
+  CHECK(page->unreadable[3].reason == "'Name' is not valid UTF-8");
 }
 
 TEST_CASE("Xero invoices: spec example, both date forms, exact money") {
@@ -169,13 +193,23 @@ TEST_CASE("Xero invoices: spec example, both date forms, exact money") {
   CHECK(Money::parse("0.10", "GBP")->add(*Money::parse("0.20", "GBP"))->to_string() == "0.30");
 }
 
-TEST_CASE("Xero invoices: an unknown status or bad amount names the invoice") {
-  auto bad = xero::parse_invoices(
-      R"({"Invoices":[{"Type":"ACCREC","InvoiceID":"i9","Contact":{"ContactID":"c"},"Status":"PAID","CurrencyCode":"NZD","Total":1e3}]})");
-  REQUIRE(!bad);
-  CHECK(bad.error().code() == Errc::protocol);
-  CHECK(bad.error().message().find("invoice i9") != std::string::npos);
-  CHECK(bad.error().message().find("Total") != std::string::npos);
+TEST_CASE("Xero invoices: an invoice that cannot be read is skipped and named; the rest of the page is kept (R17)") {
+  auto page = xero::parse_invoices(
+      R"({"Invoices":[{"Type":"ACCREC","InvoiceID":"i9","InvoiceNumber":"INV-9","Contact":{"ContactID":"c"},"Status":"PAID","CurrencyCode":"NZD","Total":1e3},
+      {"Type":"ACCREC","InvoiceID":7,"InvoiceNumber":"INV-7","Contact":{"ContactID":"c"},"Status":"PAID","CurrencyCode":"NZD"},
+      {"Type":"ACCREC","InvoiceID":["i8"],"InvoiceNumber":"INV-8","Contact":{"ContactID":"c"},"Status":"PAID","CurrencyCode":"NZD"}]})");
+  REQUIRE(page);
+  REQUIRE(page->invoices.size() == 1);  // a numeric InvoiceID reads as its text
+  CHECK(page->invoices[0].remote_id == "7");
+  REQUIRE(page->unreadable.size() == 2);
+  CHECK(page->unreadable[0].position == 1);
+  CHECK(page->unreadable[0].id == "i9");
+  CHECK(page->unreadable[0].name == "INV-9");
+  CHECK(page->unreadable[0].reason.find("invoice i9") != std::string::npos);
+  CHECK(page->unreadable[0].reason.find("Total") != std::string::npos);
+  CHECK(page->unreadable[1].position == 3);
+  CHECK(page->unreadable[1].name == "INV-8");
+  CHECK(page->unreadable[1].reason == "'InvoiceID' is not text");
 }
 
 TEST_CASE("Xero create body: person, and organisation with contact person") {

@@ -48,6 +48,16 @@ TEST_CASE("admin: malformed JSON, non-objects and unknown commands are refused")
   CHECK_THAT(unknown.error().message(), Catch::Contains("explode") && Catch::Contains("status, sync-now"));
 }
 
+TEST_CASE("admin: a request nested deeper than 64 levels is refused, however deep") {
+  // As deep as fits in one request line: a recursive parse of it would exhaust the stack.
+  const std::size_t depth = (admin::max_request_bytes - 32) / 2;
+  const std::string deep = R"({"cmd":"status","x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  REQUIRE(deep.size() <= admin::max_request_bytes);
+  auto r = admin::parse_request(deep);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message(), Catch::Contains("JSON nested deeper than 64 levels"));
+}
+
 TEST_CASE("admin: an oversized request is refused before parsing") {
   const std::string big = R"({"cmd":"status","pad":")" + std::string(admin::max_request_bytes, 'x') + "\"}";
   CHECK_FALSE(admin::parse_request(big).ok());

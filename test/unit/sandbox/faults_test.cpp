@@ -62,7 +62,7 @@ TEST_CASE("Status faults answer with the provider's own 429") {
   CHECK(sandbox.get("/xero/api.xro/2.0/Contacts", headers).status == 200);
 }
 
-TEST_CASE("Transport faults: reset, truncate, malformed, delay") {
+TEST_CASE("Transport faults: reset, truncate, malformed, deep_json, delay") {
   SandboxFixture sandbox;
   SECTION("reset closes the connection unanswered") {
     arm(sandbox, R"({"prefix":"/capsule/","kind":"reset"})");
@@ -82,11 +82,30 @@ TEST_CASE("Transport faults: reset, truncate, malformed, delay") {
     CHECK(result.status == 200);
     CHECK(json(result.body).HasParseError());
   }
+  SECTION("deep_json answers 200 with arrays nested a million deep") {
+    arm(sandbox, R"({"prefix":"/capsule/","kind":"deep_json"})");
+    auto result = sandbox.get("/capsule/api/v2/parties", kCapsule);
+    CHECK(result.status == 200);
+    CHECK(result.body == std::string(1'000'000, '[') + std::string(1'000'000, ']'));
+  }
   SECTION("delay still answers normally") {
     arm(sandbox, R"({"prefix":"/capsule/","kind":"delay","delay_ms":50})");
     CHECK(sandbox.get("/capsule/api/v2/parties", kCapsule).status == 200);
   }
   CHECK(sandbox.get("/capsule/api/v2/parties", kCapsule).status == 200);  // one-shot by default
+}
+
+TEST_CASE("corrupt_record changes one member of one record of a list answer, once") {
+  SandboxFixture sandbox(R"({"capsule": {"tokens": ["capsule-sandbox-token"],
+    "parties": [{"type": "organisation", "name": "Acme Ltd"}, {"type": "organisation", "name": "Globex"}]}})");
+  arm(sandbox, R"({"prefix":"/capsule/","kind":"corrupt_record","index":1,"field":"id","value":{"x":[1]}})");
+  auto doc = json(sandbox.get("/capsule/api/v2/parties", kCapsule).body);
+  REQUIRE(doc["parties"].Size() == 2);
+  CHECK(doc["parties"][0]["id"].IsInt64());
+  REQUIRE(doc["parties"][1]["id"].IsObject());
+  CHECK(doc["parties"][1]["id"]["x"][0].GetInt() == 1);
+  CHECK(std::string(doc["parties"][1]["name"].GetString()) == "Globex");
+  CHECK(json(sandbox.get("/capsule/api/v2/parties", kCapsule).body)["parties"][1]["id"].IsInt64());
 }
 
 TEST_CASE("Token faults: expired_token and invalid_grant") {
