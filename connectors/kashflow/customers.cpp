@@ -97,9 +97,15 @@ void set_text(Value& object, std::string_view key, std::string_view value, Alloc
 
 // The first object of array `key`, created (with the array) when missing.
 Value& first_object(Value& object, std::string_view key, Alloc& alloc) {
-  auto it = object.FindMember(Value(rapidjson::StringRef(key.data(), key.size())));
-  if (it == object.MemberEnd() || !it->value.IsArray()) {
-    if (it != object.MemberEnd()) object.RemoveMember(it);
+  const Value name(rapidjson::StringRef(key.data(), key.size()));
+  auto it = object.FindMember(name);
+  // Every member of that name that is not an array goes: a body may repeat a key, and the one
+  // found next must not be a string taken for the array.
+  while (it != object.MemberEnd() && !it->value.IsArray()) {
+    object.RemoveMember(it);
+    it = object.FindMember(name);
+  }
+  if (it == object.MemberEnd()) {
     object.AddMember(Value(key.data(), static_cast<rapidjson::SizeType>(key.size()), alloc), Value(rapidjson::kArrayType),
                      alloc);
     it = object.FindMember(Value(rapidjson::StringRef(key.data(), key.size())));

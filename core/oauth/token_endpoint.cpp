@@ -1,5 +1,7 @@
 #include "core/oauth/token_endpoint.hpp"
 
+#include <charconv>
+
 #include <rapidjson/document.h>
 
 #include "core/connector/json.hpp"
@@ -7,6 +9,11 @@
 #include "core/metrics/counting_gate.hpp"
 
 namespace capsync::oauth {
+
+namespace {
+// Longer than any provider grants; a token is refreshed well before this anyway.
+constexpr std::chrono::seconds kMaxTokenLifetime = std::chrono::hours(24 * 366);
+}  // namespace
 
 namespace asio = boost::asio;
 
@@ -55,8 +62,20 @@ Result<TokenResponse> parse_token_response(std::string_view body) {
   r.access_token = Secret(std::move(access));
   if (std::string refresh = string_member(doc, "refresh_token"); !refresh.empty()) r.refresh_token = Secret(std::move(refresh));
   if (auto it = doc.FindMember("expires_in"); it != doc.MemberEnd()) {
-    if (it->value.IsNumber()) r.expires_in = std::chrono::seconds(static_cast<long long>(it->value.GetDouble()));
-    else if (it->value.IsString()) r.expires_in = std::chrono::seconds(std::atoll(it->value.GetString()));
+    // Bounded before any conversion: an absurd lifetime from the server must not overflow.
+    double seconds = 0;
+    if (it->value.IsNumber()) {
+      seconds = it->value.GetDouble();
+    } else if (it->value.IsString()) {
+      const std::string_view text(it->value.GetString(), it->value.GetStringLength());
+      long long whole = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+      seconds = ec == std::errc{} && end == text.data() + text.size() ? static_cast<double>(whole)
+                : ec == std::errc::result_out_of_range                 ? kMaxTokenLifetime.count()
+                                                                       : 0;
+    }
+    if (seconds > 0) r.expires_in = seconds >= kMaxTokenLifetime.count() ? kMaxTokenLifetime
+                                                                            : std::chrono::seconds(static_cast<long long>(seconds));
   }
   if (r.expires_in <= std::chrono::seconds(0)) r.expires_in = std::chrono::seconds(300);  // unknown: assume short
   r.scope = string_member(doc, "scope");

@@ -267,6 +267,21 @@ TEST_CASE("R10 KashFlow update: the whole customer goes back with only what Caps
   CHECK(member(m["Addresses"][0], "CountryCode") == "<absent>");
 }
 
+TEST_CASE("KashFlow update: a repeated key in the customer body is replaced, never taken for the array") {
+  // A body whose "Contacts" is a string twice: the first was removed and the second, still a
+  // string, was used as the contacts array, writing over memory.
+  const std::string body = R"({"Code":"S","Email":"t","Contacts":"","Contacts":""})";
+  model::ContactDetails desired;
+  desired.name = "S Ltd";
+  desired.email = "new@s.example";
+  auto update = kashflow::customer_update_body(body, connector::ContactUpdate(desired, std::nullopt));
+  REQUIRE(update);
+  REQUIRE(*update);
+  auto doc = parsed(**update);
+  REQUIRE(doc["Contacts"].IsArray());
+  CHECK(member(doc["Contacts"][0], "Email") == "new@s.example");
+}
+
 TEST_CASE("KashFlow login bodies: the asked letters of the memorable word, 1-based - too short a word stops") {
   auto challenge = kashflow::parse_challenge(
       R"({"HasTemporaryPassword":false,"MemorableWordList":[{"Position":3,"Value":""},{"Position":4,"Value":""},{"Position":6,"Value":""}],"TemporaryToken":"c3ce"})");

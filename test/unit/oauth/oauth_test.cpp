@@ -350,3 +350,18 @@ TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization 
   CHECK((*tokens.load("acme"))->state == TokenState::needs_authorization);
   CHECK((*tokens.load("acme"))->refresh_token.reveal() == "r1");
 }
+
+TEST_CASE("A token answer's lifetime is bounded, whatever number the server sends") {
+  auto huge = parse_token_response(R"({"access_token":"a","expires_in":1e19})");
+  REQUIRE(huge.ok());
+  CHECK(huge->expires_in == std::chrono::hours(24 * 366));
+  auto huge_text = parse_token_response(R"({"access_token":"a","expires_in":"99999999999999999999999"})");
+  REQUIRE(huge_text.ok());
+  CHECK(huge_text->expires_in == std::chrono::hours(24 * 366));
+  auto usual = parse_token_response(R"({"access_token":"a","expires_in":"1800"})");
+  REQUIRE(usual.ok());
+  CHECK(usual->expires_in == 1800s);
+  auto junk = parse_token_response(R"({"access_token":"a","expires_in":"soon"})");
+  REQUIRE(junk.ok());
+  CHECK(junk->expires_in == 300s);  // unknown: assumed short
+}
