@@ -157,8 +157,8 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     p.done_signal.cancel();
   }
 
-  // The new credentials work: the connectors use them, the connection's dead jobs are retried
-  // and a sync is queued.
+  // The new credentials work: the connectors use them, the connection's dead jobs are retried,
+  // its backed-off jobs are due at once and a sync is queued.
   asio::awaitable<Result<Connected>> connected(std::string name) {
     const config::ConnectionConfig* c = find(name);
     if (c == nullptr) co_return make_error(Errc::not_found, "connection \"{}\" was removed from the config", name);
@@ -181,6 +181,8 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       for (const auto& job : *listed)
         if (jobs.retry_dead(job.id, unix_now_ms()).ok()) ++out.retried;
     }
+    if (auto s = jobs.wake_connection(name, unix_now_ms()); !s)
+      log::warning({.connection = name}, "{}, ignoring", s.error());
     if (c->enabled && !engine::DisableState(daemon.database()).stopped(name)) {
       queue::JobSpec spec = periodic_job(kind_pull, name);
       spec.priority = 10;  // an operator is waiting for it

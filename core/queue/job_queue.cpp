@@ -300,6 +300,13 @@ Status JobQueue::park_connection(std::string_view connection, std::int64_t until
   return {};
 }
 
+Status JobQueue::wake_connection(std::string_view connection, std::int64_t now_ms) {
+  auto s = run(db_, "UPDATE jobs SET run_after = ?2 WHERE connection = ?1 AND state = 'ready' AND run_after > ?2",
+               connection, now_ms);
+  if (!s) return s.error().with_context(fmt::format("Failed to wake the jobs of connection {}", connection));
+  return {};
+}
+
 // --- recovery and retention ----------------------------------------------------------------
 
 Result<int> JobQueue::recover(std::string_view sql, std::int64_t now_ms) {

@@ -112,6 +112,9 @@ class JobQueue final {
   Status park(std::int64_t id, std::string_view owner, std::int64_t until_ms, std::string_view reason);
   // Delays every ready job of a connection to at least until_ms.
   Status park_connection(std::string_view connection, std::int64_t until_ms);
+  // Makes the connection's ready jobs due now: after a reconnect, jobs that backed off while its
+  // credentials were refused need not wait out their backoff.
+  Status wake_connection(std::string_view connection, std::int64_t now_ms);
 
   // Running jobs whose lease ended before now_ms go back to ready (due now), counting an
   // attempt (a job that crashes the daemon must not loop for ever). Returns how many.

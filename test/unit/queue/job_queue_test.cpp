@@ -292,6 +292,17 @@ TEST_CASE("queue: park_connection delays only that connection's ready jobs") {
   CHECK_FALSE(f.claim());
 }
 
+TEST_CASE("queue: wake_connection makes only that connection's waiting jobs due now") {
+  Fixture f;
+  const auto backed_off = f.add({.connection = "acme", .run_after_ms = kT0 + 3'600'000});
+  const auto due = f.add({.connection = "acme", .run_after_ms = kT0 - 5});
+  const auto other = f.add({.connection = "bolt", .run_after_ms = kT0 + 3'600'000});
+  REQUIRE(f.queue.wake_connection("acme", kT0));
+  CHECK(f.get(backed_off).run_after_ms == kT0);
+  CHECK(f.get(due).run_after_ms == kT0 - 5);  // never pushed later
+  CHECK(f.get(other).run_after_ms == kT0 + 3'600'000);
+}
+
 TEST_CASE("queue: expired leases return to ready and count an attempt") {
   Fixture f;
   const auto id = f.add({.max_attempts = 2});
