@@ -8,11 +8,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "core/config/connection_mapper.hpp"
 #include "core/config/regular_file.hpp"
@@ -97,6 +101,30 @@ YAML::Mark mark_at(std::string_view text, int pos) {
     }
   }
   return mark;
+}
+
+// Where the first two documents of text start. At most two are read: yaml-cpp 0.7's LoadAll
+// never ends on some invalid input (a lone ","), where the parser stops advancing and every
+// call yields another empty document at the same place.
+std::vector<YAML::Mark> document_starts(const std::string& text) {
+  class Starts final : public YAML::EventHandler {
+   public:
+    std::vector<YAML::Mark> marks;
+    void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } starts;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+  }
+  return starts.marks;
 }
 
 // The "---" line that opens the document whose first node is at `node`: yaml-cpp marks an
@@ -288,7 +316,23 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
   const std::string text(yaml);
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    const auto starts = document_starts(text);
+    if (starts.size() > 1 && starts[1].pos <= starts[0].pos) {
+      // The parser stopped making progress: a token no document can start with.
+      const auto at = static_cast<std::size_t>(starts[0].pos);
+      const std::string what = at < text.size() && std::isprint(static_cast<unsigned char>(text[at]))
+                                   ? fmt::format("'{}'", text[at])
+                                   : fmt::format("byte 0x{:02x}", at < text.size() ? static_cast<unsigned char>(text[at]) : 0);
+      diags.error(mark_at(text, starts[0].pos), "", fmt::format("invalid YAML: unexpected {}", what));
+      return {std::nullopt, diags.take()};
+    }
+    if (starts.size() > 1) {
+      // Everything after the first document would be silently ignored.
+      diags.error(document_start(text, starts[1]), "",
+                  "a second YAML document starts here; capsync.yaml holds a single document");
+      return {std::nullopt, diags.take()};
+    }
+    documents.push_back(YAML::Load(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's message is only "bad file" and its line/column may be stale; the byte offset is right.
     diags.error(mark_at(text, e.mark.pos), "",
@@ -296,12 +340,6 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
     return {std::nullopt, diags.take()};
   } catch (const YAML::Exception& e) {
     diags.error(e.mark, "", fmt::format("invalid YAML: {}", e.msg));
-    return {std::nullopt, diags.take()};
-  }
-  if (documents.size() > 1) {
-    // Everything after the first document would be silently ignored.
-    diags.error(document_start(text, documents[1].Mark()), "",
-                "a second YAML document starts here; capsync.yaml holds a single document");
     return {std::nullopt, diags.take()};
   }
   const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();

@@ -102,6 +102,15 @@ TEST_CASE("a second YAML document is refused at its marker", "[config]") {
   CHECK(load("---\n" + std::string(kAcme) + "...\n", creds.env).ok());
 }
 
+TEST_CASE("a token no document can start with is refused, not parsed forever", "[config]") {
+  // yaml-cpp reads a lone "," as an endless run of empty documents.
+  Credentials creds;
+  CHECK(texts(load(",", creds.env)) == Strings{"capsync.yaml:1:1: invalid YAML: unexpected ','"});
+  const Strings controls = texts(load(std::string(",\x02\0", 3), creds.env));
+  REQUIRE(controls.size() == 1);
+  CHECK_THAT(controls[0], Catch::StartsWith("capsync.yaml:1:1: invalid YAML"));
+}
+
 TEST_CASE("YAML nested too deeply says so, with a position", "[config]") {
   Credentials creds;
   const std::string deep = std::string(kAcme) + "    sync:\n      default_team: " + std::string(600, '[') + "\n";
