@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/depthguard.h>
@@ -178,12 +179,17 @@ void report_utf8(Diagnostics& diags, const YAML::Node& scalar, const std::string
   }
 }
 
-// Every key and scalar of the document, with the key path it has.
-void check_utf8(Diagnostics& diags, const YAML::Node& node, const std::string& path) {
+// Every key and scalar of the document, with the key path it has. Each collection is walked
+// once: an alias may refer to a collection that contains it ("&a" with "*a" inside), which
+// would otherwise be walked forever.
+void check_utf8(Diagnostics& diags, const YAML::Node& node, const std::string& path, std::set<int>& walked) {
   if (node.IsScalar()) {
     report_utf8(diags, node, path, node.Mark());
-  } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) check_utf8(diags, node[i], fmt::format("{}[{}]", path, i));
+    return;
+  }
+  if ((node.IsSequence() || node.IsMap()) && !walked.insert(node.Mark().pos).second) return;
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) check_utf8(diags, node[i], fmt::format("{}[{}]", path, i), walked);
   } else if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
       if (!it->first.IsScalar()) continue;  // MapReader reports keys that are not names
@@ -192,7 +198,7 @@ void check_utf8(Diagnostics& diags, const YAML::Node& node, const std::string& p
         report_utf8(diags, it->first, path, it->first.Mark());
         continue;
       }
-      check_utf8(diags, it->second, detail::join_path(path, key));
+      check_utf8(diags, it->second, detail::join_path(path, key), walked);
     }
   }
 }
@@ -348,7 +354,8 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
     return {std::nullopt, diags.take()};
   }
   // Bytes that are not UTF-8 would be written to Capsule and the provider as they are.
-  check_utf8(diags, root, "");
+  std::set<int> walked;
+  check_utf8(diags, root, "", walked);
   if (diags.has_errors()) return {std::nullopt, diags.take()};
   Config config;
   MapReader reader(root, "", root.Mark(), diags);

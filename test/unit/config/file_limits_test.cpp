@@ -111,6 +111,13 @@ TEST_CASE("a token no document can start with is refused, not parsed forever", "
   CHECK_THAT(controls[0], Catch::StartsWith("capsync.yaml:1:1: invalid YAML"));
 }
 
+TEST_CASE("an alias to the map that holds it is read without walking it forever", "[config]") {
+  Credentials creds;
+  const std::string cyclic = "defaults: &loop\n  again: *loop\n" + std::string(kAcme);
+  const Strings t = texts(load(cyclic, creds.env));  // returns: what it reports is the mapper's business
+  CHECK(std::none_of(t.begin(), t.end(), [](const std::string& line) { return line.find("UTF-8") != std::string::npos; }));
+}
+
 TEST_CASE("YAML nested too deeply says so, with a position", "[config]") {
   Credentials creds;
   const std::string deep = std::string(kAcme) + "    sync:\n      default_team: " + std::string(600, '[') + "\n";
