@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/config/provider.hpp"
-#include "core/ratelimit/provider_limits.hpp"
+#include "connectors/registry/registry.hpp"
 #include "core/store/database.hpp"
 #include "daemon/scheduler.hpp"
 
@@ -29,9 +29,9 @@ std::optional<std::int64_t> scalar(store::Database& db, std::string_view sql, co
   return (*st)->column_int64(0);
 }
 
-void add_budgets(store::Database& db, const std::string& connection, std::string_view provider,
+void add_budgets(store::Database& db, const std::string& connection, const ratelimit::Limits& limits,
                  system_clock::time_point now, std::vector<BudgetLeft>& out) {
-  const auto limits = ratelimit::default_limits(provider);
+  const std::string& provider = limits.provider;
   for (const auto& w : limits.windows) {
     BudgetLeft b{std::string(provider), w.name, w.limit, w.limit, std::nullopt};
     auto st = db.cached(
@@ -80,8 +80,9 @@ ConnectionReport read_connection_report(store::Database& db, const config::Conne
     r.next_sync = from_ms(*last) + connection.sync.interval;
   }
 
-  add_budgets(db, name, "capsule", now, r.budgets);
-  add_budgets(db, name, config::to_string(connection.accounting.provider), now, r.budgets);
+  add_budgets(db, name, registry::capsule_limits(), now, r.budgets);
+  if (auto entry = registry::find(connection.accounting.provider.name))
+    add_budgets(db, name, (*entry)->limits, now, r.budgets);
   return r;
 }
 

@@ -23,6 +23,7 @@
 #include <fmt/ranges.h>
 #include <rapidjson/document.h>
 
+#include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
 #include "core/connector/json.hpp"
 #include "daemon/admin_client.hpp"
@@ -43,7 +44,7 @@ constexpr const char* default_socket = "/run/capsync/admin.sock";
 std::string socket_path(const std::string& socket, const std::string& config_path) {
   if (!socket.empty()) return socket;
   if (!config_path.empty()) {
-    auto loaded = config::load_file(config_path);
+    auto loaded = config::load_file(config_path, registry::catalog());
     if (loaded.ok()) return loaded.config->admin_socket;
     for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
     fmt::print(stderr, "capsyncctl: cannot read the socket path from {}, trying {}\n", config_path, default_socket);

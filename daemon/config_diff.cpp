@@ -26,7 +26,7 @@ void compare_secret(std::vector<std::string>& out, std::string_view key, const S
 std::string str(const std::string& s) { return s.empty() ? "(empty)" : s; }
 std::string dur(const std::chrono::seconds& s) { return format_duration(s); }
 std::string boolean(const bool& b) { return b ? "true" : "false"; }
-std::string provider(const config::Provider& p) { return std::string(config::to_string(p)); }
+std::string provider(const config::ProviderTraits& p) { return std::string(p.name); }
 
 // "field a -> b" for each changed setting that matters to the daemon or the sync layer.
 std::vector<std::string> connection_changes(const config::ConnectionConfig& a, const config::ConnectionConfig& b) {
@@ -169,7 +169,7 @@ std::vector<std::string> describe_changes(const config::Config& before, const co
   for (const auto& [name, c] : new_by_name) {
     auto old = old_by_name.find(name);
     if (old == old_by_name.end()) {
-      out.push_back(fmt::format("connection {} added ({})", name, config::to_string(c->accounting.provider)));
+      out.push_back(fmt::format("connection {} added ({})", name, c->accounting.provider.name));
       continue;
     }
     auto changes = connection_changes(*old->second, *c);

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
 #include "core/config/provider.hpp"
 #include "core/connector/json.hpp"
@@ -106,10 +107,6 @@ std::string started_response(std::string_view provider, const std::string& url, 
   return buf.GetString();
 }
 
-oauth::OAuthProfile profile_of(const config::ConnectionConfig& c) {
-  return oauth::configured_profile(config::to_string(c.accounting.provider), c.accounting.token_url,
-                                   c.accounting.authorize_url, c.accounting.client_id, c.accounting.client_secret);
-}
 
 }  // namespace
 
@@ -162,7 +159,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
   asio::awaitable<Result<Connected>> connected(std::string name) {
     const config::ConnectionConfig* c = find(name);
     if (c == nullptr) co_return make_error(Errc::not_found, "connection \"{}\" was removed from the config", name);
-    const std::string provider(config::display_name(c->accounting.provider));
+    const std::string provider(c->accounting.provider.display);
     connectors.reload_credentials(name);
     auto built = connectors.connectors(*c);
     if (!built) co_return built.error();
@@ -188,7 +185,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       spec.priority = 10;  // an operator is waiting for it
       if (auto id = daemon.enqueue(std::move(spec)); id) out.job = *id;
     }
-    log::notice({.connection = name, .provider = config::to_string(c->accounting.provider)},
+    log::notice({.connection = name, .provider = std::string(c->accounting.provider.name)},
                 "Connection {} is connected to {} organisation {}; {} dead job(s) back in the queue{}", name, provider,
                 out.organisation, out.retried, out.job ? fmt::format(", sync queued (job {})", *out.job) : "");
     co_return out;
@@ -220,7 +217,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
   // config changes before a reload.
   Status read_login_again(const config::ConnectionConfig& c) {
     if (daemon.config_path().empty()) return {};
-    auto loaded = config::load_file(daemon.config_path());
+    auto loaded = config::load_file(daemon.config_path(), registry::catalog());
     if (!loaded.ok()) {
       std::vector<std::string> errors;
       for (const auto& d : loaded.diagnostics) errors.push_back(d.to_string());
@@ -252,7 +249,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       co_return admin::error_response(fmt::format("credentials rejected: {}; capsync does not retry a rejected login, "
                                                   "to avoid locking the {} user",
                                                   result.error().message(),
-                                                  config::display_name(c.accounting.provider)));
+                                                  c.accounting.provider.display));
     co_return admin::error_response(result.error().message());
   }
 
@@ -272,7 +269,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       if (!it->second->outcome) co_return admin::error_response(busy(name, *it->second));
       pending.erase(it);  // finished, nobody collected it
     }
-    if (!config::uses_oauth(c->accounting.provider)) {
+    if (c->accounting.provider.login != config::Login::oauth2) {
       // Marked busy while the login runs, so a second connect does not log in again.
       auto p = std::make_shared<Pending>(executor);
       p->gives_up_at = std::chrono::system_clock::now() + timeout;
@@ -286,7 +283,9 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     const std::string& redirect_uri = c->accounting.redirect_uri;
     oauth::AuthorizationOptions options;
     options.connection = name;
-    options.profile = profile_of(*c);
+    auto profile = registry::oauth_profile(c->accounting);
+    if (!profile) co_return admin::error_response(profile.error().message());
+    options.profile = std::move(*profile);
     options.timeout = timeout;
     auto p = std::make_shared<Pending>(executor);
     p->manual = request->manual;
@@ -318,7 +317,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     log::info({.connection = name}, "Authorization of connection {} started over the admin socket{}", name,
               p->manual ? " (the redirected URL is to be pasted)" : fmt::format(", waiting for the redirect to {}",
                                                                                  p->session->redirect_uri()));
-    co_return started_response(config::display_name(c->accounting.provider), *url, p->session->redirect_uri(),
+    co_return started_response(c->accounting.provider.display, *url, p->session->redirect_uri(),
                                p->manual);
   }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
 #include "core/engine/bindings_repo.hpp"
 #include "core/engine/conflicts_repo.hpp"
@@ -168,7 +169,7 @@ Status Daemon::start() {
 void Daemon::reload() {
   if (stopping_) return;
   notifier_.reloading();
-  auto loaded = config::load_file(options_.config_path);
+  auto loaded = config::load_file(options_.config_path, registry::catalog());
   if (!loaded.ok()) {
     std::vector<std::string> errors;
     for (const auto& d : loaded.diagnostics) errors.push_back(d.to_string());
@@ -320,7 +321,7 @@ DaemonStatus Daemon::status() {
   for (const auto& c : config_.connections) {
     ConnectionStatus cs;
     cs.name = c.name;
-    cs.provider = std::string(config::to_string(c.accounting.provider));
+    cs.provider = std::string(c.accounting.provider.name);
     cs.enabled = c.enabled && !engine::DisableState(*db_).stopped(c.name);
     if (auto counts = queue_->counts(c.name); counts) cs.queue = *counts;
     if (auto it = last_sync_.find(c.name); it != last_sync_.end()) cs.last_sync = it->second.last();

@@ -1,13 +1,14 @@
 #pragma once
 // How the R12 export fields of a contact land in each provider's contact, for the preview
 // `capsyncctl export` shows before anything is sent. The provider field names are those the
-// connectors write (connectors/<provider>/contacts.cpp); a field a provider's contact has no
-// place for has an empty `provider_field` and is not sent.
+// connectors write, as the provider's registry entry lists them; a field a provider's contact
+// has no place for has an empty `provider_field` and is not sent.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/config/provider.hpp"
 #include "core/model/contact.hpp"
 
 namespace capsync::daemon {
@@ -18,8 +19,7 @@ struct ExportField {
   std::string value;           // as sent; "" = empty
 };
 
-// Every R12 field of `details` in a fixed order, named as `provider` ("xero", "sage", ...)
-// names them. An address is one line: street lines, city, region, postcode, country.
-std::vector<ExportField> export_fields(std::string_view provider, const model::ContactDetails& details);
+// Every R12 field of `details` in a fixed order, named as the provider names them. An address is one line: street lines, city, region, postcode, country.
+std::vector<ExportField> export_fields(const config::ExportFieldNames& names, const model::ContactDetails& details);
 
 }  // namespace capsync::daemon

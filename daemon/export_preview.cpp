@@ -224,13 +224,13 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
     co_return admin::error_response(fmt::format("cannot plan the export of Capsule party {}: {}", *id,
                                                 planned.error().message()));
   const auto& plan = *planned;
-  const std::string provider(config::to_string(config.accounting.provider));
+  const std::string_view provider = config.accounting.provider.name;
   Preview p;
   p.party = *party;
   p.exported_id = plan.target_party;
   p.exported_type = plan.target_party == party->id ? party->type : model::PartyType::organisation;
   p.exported_name = plan.target_party == party->id ? party->display_name() : plan.spec.name;
-  p.fields = export_fields(provider, plan.spec);
+  p.fields = export_fields(config.accounting.provider.export_fields, plan.spec);
   switch (plan.kind) {
     case sync::ExportPlan::Kind::nothing:
       p.outcome = "linked";

@@ -9,8 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "connectors/registry/live_connectors.hpp"
+#include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
-#include "core/engine/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
@@ -30,7 +31,7 @@ void print_diagnostics(const config::LoadResult& loaded) {
 }
 
 int check_config(const std::string& path) {
-  const auto loaded = config::load_file(path);
+  const auto loaded = config::load_file(path, registry::catalog());
   print_diagnostics(loaded);
   if (!loaded.ok()) return 1;
   fmt::print("{}\n", config::summary(*loaded.config));
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto loaded = config::load_file(config_path);
+  auto loaded = config::load_file(config_path, registry::catalog());
   print_diagnostics(loaded);
   if (!loaded.ok()) {
     fmt::print(stderr, "capsyncd: Failed to load configuration {}, not starting\n", config_path);
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
   // a page commits with that page. No engine transaction spans a co_await, so the queue's own
   // statements never land inside one.
   auto& d = **daemon;
-  engine::LiveConnectors connectors(io.get_executor(), d.database(), d.config().ca_file.value_or(""));
+  registry::LiveConnectors connectors(io.get_executor(), d.database(), d.config().ca_file.value_or(""));
   // Lifecycle tests replace every job handler (CAPSYNC_TEST_HANDLERS); the engine stays out of them.
   const bool test_handlers = std::getenv("CAPSYNC_TEST_HANDLERS") != nullptr;
   auto engine = engine::SyncEngine::create(

@@ -22,12 +22,12 @@ http::Request SessionTokens::request(http::Method method, std::string body) cons
   return r;
 }
 
-bool SessionTokens::set_credentials(std::string username, Secret password, Secret memorable_word) {
-  if (username == login_.username && password == login_.password && memorable_word == login_.memorable_word)
+bool SessionTokens::set_credentials(const config::AccountingSettings& s) {
+  if (s.username == login_.username && s.password == login_.password && s.memorable_word == login_.memorable_word)
     return false;
-  login_.username = std::move(username);
-  login_.password = std::move(password);
-  login_.memorable_word = std::move(memorable_word);
+  login_.username = s.username;
+  login_.password = s.password;
+  login_.memorable_word = s.memorable_word;
   token_.reset();
   stopped_.reset();
   ++generation_;

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "core/connector/http_sender.hpp"
-#include "core/connector/token_source.hpp"
+#include "core/connector/password_login.hpp"
 
 namespace capsync::kashflow {
 
@@ -29,21 +29,18 @@ struct SessionLogin {
   http::RequestGate* gate = nullptr;  // the connection's KashFlow rate limiter
 };
 
-class SessionTokens final : public connector::TokenSource {
+class SessionTokens final : public connector::PasswordLogin {
  public:
   SessionTokens(connector::HttpSender& http, SessionLogin login);
 
   boost::asio::awaitable<Result<Secret>> access_token() override;
   void invalidate() override { token_.reset(); }
 
-  // The configured credentials, read again (a config reload). Different ones replace the old,
-  // drop the session and clear a refusal, so the next access_token() logs in once with them;
-  // the same ones change nothing, so refused credentials are never sent again. True when changed.
-  bool set_credentials(std::string username, Secret password, Secret memorable_word);
-  // An operator asked to check the login (`capsyncctl connect`): a refusal is cleared, so the
-  // next access_token() logs in once more.
-  void retry() { stopped_.reset(); }
-  bool refused() const { return stopped_.has_value(); }
+  // Username, password and memorable word, read again: different ones also drop the session, so
+  // the next access_token() logs in once with them.
+  bool set_credentials(const config::AccountingSettings& settings) override;
+  void retry() override { stopped_.reset(); }
+  bool refused() const override { return stopped_.has_value(); }
 
  private:
   // `refused`: the failure is about the credentials, so they must not be sent again.

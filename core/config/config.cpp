@@ -215,7 +215,7 @@ void check_state_dir(Diagnostics& diags, const Entry& entry) {
   }
 }
 
-void read_connections(MapReader& root, const Environment& env, Config& out) {
+void read_connections(MapReader& root, const Environment& env, const ProviderCatalog& providers, Config& out) {
   Diagnostics& diags = root.diagnostics();
   const auto list = root.take("connections");
   if (!list || list->value.IsNull() || (list->value.IsSequence() && list->value.size() == 0)) {
@@ -238,7 +238,7 @@ void read_connections(MapReader& root, const Environment& env, Config& out) {
     }
     MapReader reader(item, path, item.Mark(), diags);
     std::optional<Entry> name;
-    out.connections.push_back(detail::read_connection(reader, env, name));
+    out.connections.push_back(detail::read_connection(reader, env, providers, name));
     if (!name) continue;
     const auto same = [&](const Entry& e) { return e.value.Scalar() == name->value.Scalar(); };
     if (auto first = std::find_if(names.begin(), names.end(), same); first != names.end()) {
@@ -251,7 +251,7 @@ void read_connections(MapReader& root, const Environment& env, Config& out) {
   }
 }
 
-void read_root(MapReader& r, const Environment& env, Config& out) {
+void read_root(MapReader& r, const Environment& env, const ProviderCatalog& providers, Config& out) {
   Diagnostics& diags = r.diagnostics();
   if (auto e = r.string("state_dir", out.state_dir)) {
     require_absolute(diags, e);
@@ -290,7 +290,7 @@ void read_root(MapReader& r, const Environment& env, Config& out) {
     require_absolute(diags, e);
     if (e->value.Scalar().starts_with('/')) check_readable_file(diags, *e);
   }
-  read_connections(r, env, out);
+  read_connections(r, env, providers, out);
   r.finish();
 }
 
@@ -317,7 +317,8 @@ bool LoadResult::ok() const {
          std::none_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return !d.warning; });
 }
 
-LoadResult load_string(std::string_view yaml, std::string_view file_name, const Environment& env) {
+LoadResult load_string(std::string_view yaml, std::string_view file_name, const ProviderCatalog& providers,
+                       const Environment& env) {
   Diagnostics diags{std::string(file_name)};
   const std::string text(yaml);
   std::vector<YAML::Node> documents;
@@ -359,20 +360,20 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
   if (diags.has_errors()) return {std::nullopt, diags.take()};
   Config config;
   MapReader reader(root, "", root.Mark(), diags);
-  read_root(reader, env, config);
+  read_root(reader, env, providers, config);
   LoadResult result;
   if (!diags.has_errors()) result.config = std::move(config);
   result.diagnostics = diags.take();
   return result;
 }
 
-LoadResult load_file(const std::string& path, const Environment& env) {
+LoadResult load_file(const std::string& path, const ProviderCatalog& providers, const Environment& env) {
   auto content = read_regular_file(path, kMaxConfigSize);
   if (!content) {
     const std::string_view prefix = content.error().code() == Errc::io ? "cannot read config file: " : "config file ";
     return {std::nullopt, {Diagnostic{path, 0, 0, "", fmt::format("{}{}", prefix, content.error().message())}}};
   }
-  return load_string(content->bytes, path, env);
+  return load_string(content->bytes, path, providers, env);
 }
 
 }  // namespace capsync::config

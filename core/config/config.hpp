@@ -38,10 +38,13 @@ struct LoadResult {
   bool ok() const;
 };
 
-// Reads and validates the file at path. Diagnostics name the file as given.
-LoadResult load_file(const std::string& path, const Environment& env = Environment::current());
+// Reads and validates the file at path. Diagnostics name the file as given. A connection's
+// provider must be one of `providers`.
+LoadResult load_file(const std::string& path, const ProviderCatalog& providers,
+                     const Environment& env = Environment::current());
 // As load_file, for YAML already in memory; file_name only labels diagnostics.
-LoadResult load_string(std::string_view yaml, std::string_view file_name, const Environment& env);
+LoadResult load_string(std::string_view yaml, std::string_view file_name, const ProviderCatalog& providers,
+                       const Environment& env);
 
 // One line for sd_notify STATUS= and the start-up log, e.g.
 // "2 connections (acme: xero, beta: freshbooks), state_dir=/var/lib/capsync".

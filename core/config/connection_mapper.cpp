@@ -93,30 +93,30 @@ void check_redirect_uri(Diagnostics& diags, const Entry& entry) {
                           url));
 }
 
-// Which providers a key of "accounting:" belongs to.
-bool oauth_only(Provider p) { return uses_oauth(p); }
-bool xero_only(Provider p) { return p == Provider::xero; }
-bool freshbooks_only(Provider p) { return p == Provider::freshbooks; }
-bool sage_only(Provider p) { return p == Provider::sage; }
-bool kashflow_only(Provider p) { return p == Provider::kashflow; }
-
-std::optional<Provider> read_accounting(MapReader& r, const Environment& env, AccountingSettings& out,
-                                        SecretFiles& files) {
+// The provider's traits, or none (reported) when "provider" is missing or not in the catalog.
+const ProviderTraits* read_provider(MapReader& r, const ProviderCatalog& providers) {
   std::vector<std::string_view> names;
-  for (Provider p : all_providers()) names.push_back(to_string(p));
-  std::optional<Provider> provider;
-  if (auto index = r.choice("provider", names, "provider")) {
-    provider = all_providers()[*index];
-  } else if (!r.take("provider")) {
-    r.missing("provider", fmt::format("one of {}", fmt::join(names, ", ")));
-  }
+  for (const ProviderTraits& p : providers.all()) names.push_back(p.name);
+  if (auto index = r.choice("provider", names, "provider")) return &providers.all()[*index];
+  if (!r.take("provider")) r.missing("provider", fmt::format("one of {}", fmt::join(names, ", ")));
+  return nullptr;
+}
+
+const ProviderTraits* read_accounting(MapReader& r, const Environment& env, const ProviderCatalog& providers,
+                                      AccountingSettings& out, SecretFiles& files) {
+  const ProviderTraits* provider = read_provider(r, providers);
   Diagnostics& diags = r.diagnostics();
 
+  // Which providers a key of "accounting:" belongs to: those of a login kind, or those that
+  // name it among their own keys.
+  const auto oauth_only = [](const ProviderTraits& p, std::string_view) { return p.login == Login::oauth2; };
+  const auto password_only = [](const ProviderTraits& p, std::string_view) { return p.login == Login::password; };
+  const auto its_own = [](const ProviderTraits& p, std::string_view key) { return p.takes(key); };
   // True when key applies to the provider (or the provider is unknown: then nothing is
   // refused, to avoid a cascade of errors from one typo). Otherwise the key is reported.
-  const auto applies = [&](std::string_view key, bool (*belongs)(Provider), bool secret) {
-    if (!provider || belongs(*provider)) return true;
-    const std::string message = fmt::format("\"{}\" does not apply to provider \"{}\"", key, to_string(*provider));
+  const auto applies = [&](std::string_view key, auto belongs, bool secret) {
+    if (provider == nullptr || belongs(*provider, key)) return true;
+    const std::string message = fmt::format("\"{}\" does not apply to provider \"{}\"", key, provider->name);
     if (secret) {
       reject_secret(r, key, message);
     } else if (auto e = r.take(key)) {
@@ -124,14 +124,13 @@ std::optional<Provider> read_accounting(MapReader& r, const Environment& env, Ac
     }
     return false;
   };
-  const bool strict = provider.has_value();
+  const bool strict = provider != nullptr;
 
-  if (provider) {
-    const ProviderEndpoints endpoints = default_endpoints(*provider);
+  if (provider != nullptr) {
     out.provider = *provider;
-    out.base_url = endpoints.base_url;
-    out.token_url = endpoints.token_url;
-    out.authorize_url = endpoints.authorize_url;
+    out.base_url = provider->endpoints.base_url;
+    out.token_url = provider->endpoints.token_url;
+    out.authorize_url = provider->endpoints.authorize_url;
   }
   if (auto e = r.string("base_url", out.base_url)) check_url(diags, *e);
   if (applies("token_url", oauth_only, false)) {
@@ -151,12 +150,12 @@ std::optional<Provider> read_accounting(MapReader& r, const Environment& env, Ac
     record("client_secret", read_secret(r, "client_secret", env, out.client_secret, strict));
   if (applies("refresh_token", oauth_only, true))
     record("refresh_token", read_secret(r, "refresh_token", env, out.refresh_token));
-  if (applies("tenant_id", xero_only, false)) r.string("tenant_id", out.tenant_id);
-  if (applies("account_id", freshbooks_only, false)) r.string("account_id", out.account_id);
-  if (applies("business_id", sage_only, false)) r.string("business_id", out.business_id);
-  if (applies("username", kashflow_only, false)) r.string("username", out.username, strict);
-  if (applies("password", kashflow_only, true)) record("password", read_secret(r, "password", env, out.password, strict));
-  if (applies("memorable_word", kashflow_only, true)) {
+  if (applies("tenant_id", its_own, false)) r.string("tenant_id", out.tenant_id);
+  if (applies("account_id", its_own, false)) r.string("account_id", out.account_id);
+  if (applies("business_id", its_own, false)) r.string("business_id", out.business_id);
+  if (applies("username", password_only, false)) r.string("username", out.username, strict);
+  if (applies("password", password_only, true)) record("password", read_secret(r, "password", env, out.password, strict));
+  if (applies("memorable_word", its_own, true)) {
     record("memorable_word", read_secret(r, "memorable_word", env, out.memorable_word, strict));
   }
   r.finish();
@@ -203,7 +202,8 @@ bool check_url(Diagnostics& diagnostics, const Entry& entry) {
   return true;
 }
 
-ConnectionConfig read_connection(MapReader& r, const Environment& env, std::optional<Entry>& name_entry) {
+ConnectionConfig read_connection(MapReader& r, const Environment& env, const ProviderCatalog& providers,
+                                 std::optional<Entry>& name_entry) {
   ConnectionConfig out;
   Diagnostics& diags = r.diagnostics();
   if (auto e = r.string("name", out.name, /*required=*/true)) {
@@ -218,11 +218,11 @@ ConnectionConfig read_connection(MapReader& r, const Environment& env, std::opti
   r.boolean("enabled", out.enabled);
   if (auto e = r.string("time_zone", out.time_zone)) check_time_zone(diags, *e);
   if (auto capsule = r.map("capsule", /*required=*/true)) read_capsule(*capsule, env, out.capsule, out.secret_files);
-  std::optional<Provider> provider;
+  const ProviderTraits* provider = nullptr;
   if (auto accounting = r.map("accounting", /*required=*/true)) {
-    provider = read_accounting(*accounting, env, out.accounting, out.secret_files);
+    provider = read_accounting(*accounting, env, providers, out.accounting, out.secret_files);
   }
-  if (provider) out.sync.export_tag = fmt::format("Export to {}", display_name(*provider));
+  if (provider != nullptr) out.sync.export_tag = fmt::format("Export to {}", provider->display);
   if (auto sync = r.map("sync")) {
     read_sync(*sync, out.sync);
   }

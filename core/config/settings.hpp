@@ -41,8 +41,8 @@ struct CapsuleSettings {
 };
 
 struct AccountingSettings {
-  Provider provider = Provider::xero;
-  std::string base_url;       // defaults from default_endpoints(provider)
+  ProviderTraits provider;    // from the catalog the config was loaded against
+  std::string base_url;       // defaults from provider.endpoints
   std::string token_url;      // OAuth providers only
   std::string authorize_url;  // OAuth providers only
   // Where the provider sends the browser back to after `capsyncctl connect` (registered with the

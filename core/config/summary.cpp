@@ -11,7 +11,7 @@ std::string summary(const Config& c) {
     for (std::size_t i = 0; i < c.connections.size(); ++i) {
       const ConnectionConfig& conn = c.connections[i];
       if (i > 0) out += ", ";
-      out += fmt::format("{}: {}{}", conn.name, to_string(conn.accounting.provider), conn.enabled ? "" : " [disabled]");
+      out += fmt::format("{}: {}{}", conn.name, conn.accounting.provider.name, conn.enabled ? "" : " [disabled]");
     }
     out += ")";
   }

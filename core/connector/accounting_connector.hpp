@@ -1,6 +1,6 @@
 #pragma once
-// AccountingConnector: what the job runner asks of an accounting service (Xero now;
-// FreshBooks, KashFlow, FreeAgent, Sage later). Provider-neutral: cursors are opaque, contacts
+// AccountingConnector: what the job runner asks of an accounting service; each provider's is
+// built by its registry entry (connectors/registry). Provider-neutral: cursors are opaque, contacts
 // and invoices are model types, capabilities say which optional behaviour the provider has.
 
 #include <optional>
@@ -22,7 +22,7 @@ class AccountingConnector {
  public:
   virtual ~AccountingConnector() = default;
 
-  virtual std::string_view provider() const = 0;  // "xero", ...
+  virtual std::string_view provider() const = 0;  // its registry name
   virtual Capabilities capabilities() const = 0;
 
   // Discovers (or checks the configured) tenant; cached after the first success.

@@ -10,9 +10,8 @@ asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool 
   InvoicePullResult out;
   auto stored = ctx.store.cursors.get(kInvoices);
   if (!stored) co_return stored.error();
-  // Xero bills make a contact qualify (R3) even when the summary leaves them out (R6).
-  const bool include_purchase =
-      ctx.policy.provider == config::Provider::xero || ctx.policy.include_supplier_invoices;
+  // Where invoices decide qualification, bills count (R3) even when the summary leaves them out (R6).
+  const bool include_purchase = ctx.policy.qualifies_by_invoices || ctx.policy.include_supplier_invoices;
   std::string cursor = *stored;
   connector::ListRequest request{full ? std::string() : *stored, 1};
   for (;;) {

@@ -35,7 +35,7 @@ std::string_view to_string(Errc code);
 struct RetryAt {
   std::int64_t unix_ms = 0;
   bool daily_cap = false;  // a provider's daily quota: the whole connection waits until unix_ms
-  std::string provider;    // whose quota, for the operator ("xero")
+  std::string provider;    // whose quota, for the operator: the provider's config name
 };
 
 class Error {

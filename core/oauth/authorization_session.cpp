@@ -87,7 +87,9 @@ struct AuthorizationSession::Impl {
     auto& tokens = std::get<TokenResponse>(outcome);
     if (!tokens.refresh_token)
       co_return make_error(Errc::protocol, "The provider issued no refresh token{}",
-                           options.profile.provider == "xero" ? " (is offline_access in the scope?)" : "");
+                           options.profile.no_refresh_token_hint.empty()
+                               ? std::string()
+                               : fmt::format(" ({})", options.profile.no_refresh_token_hint));
     TokenRecord record;
     record.connection = options.connection;
     record.access_token = std::move(tokens.access_token);

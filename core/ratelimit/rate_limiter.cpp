@@ -208,11 +208,11 @@ struct RateLimiter::Impl {
         if (slot.spec.name == window) slot.window.correct_remaining(now, *remaining);
     };
     switch (options.limits.headers) {
-      case HeaderStyle::xero:
+      case HeaderStyle::min_day_remaining:
         correct("minute", header_int(r, "X-MinLimit-Remaining"));
         correct("day", header_int(r, "X-DayLimit-Remaining"));
         break;
-      case HeaderStyle::capsule:
+      case HeaderStyle::ratelimit_remaining:
         // X-RateLimit-Reset matters only on a 429 (server_delay below reads it); on success the
         // filled window already holds requests back, without the reset's whole-second rounding.
         correct("hour", header_int(r, "X-RateLimit-Remaining"));

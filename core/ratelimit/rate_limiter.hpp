@@ -25,7 +25,7 @@
 #include "core/http/request_gate.hpp"
 #include "core/http/retry_policy.hpp"
 #include "core/ratelimit/budget_store.hpp"
-#include "core/ratelimit/provider_limits.hpp"
+#include "core/ratelimit/limits.hpp"
 
 namespace capsync::ratelimit {
 

@@ -5,13 +5,13 @@
 #include <optional>
 #include <string>
 
-#include "core/config/provider.hpp"
 #include "core/config/settings.hpp"
 
 namespace capsync::sync {
 
 struct ConnectionPolicy {
-  config::Provider provider = config::Provider::xero;
+  // R3: the provider's contacts carry no customer flag, so invoices decide (policy_from sets it).
+  bool qualifies_by_invoices = true;
   config::Matching matching = config::Matching::exact;                         // R1
   bool include_supplier_invoices = false;                                      // R6
   std::optional<std::string> default_team;                                     // R4
@@ -24,7 +24,7 @@ struct ConnectionPolicy {
 
 inline ConnectionPolicy policy_from(const config::ConnectionConfig& connection) {
   const auto& s = connection.sync;
-  return ConnectionPolicy{connection.accounting.provider, s.matching, s.include_supplier_invoices,
+  return ConnectionPolicy{connection.accounting.provider.qualifies_by_invoices, s.matching, s.include_supplier_invoices,
                           s.default_team, s.on_capsule_delete, s.summary_fields, s.overdue_tag,
                           s.invoice_note, s.export_tag};
 }

@@ -128,7 +128,7 @@ class Pass {
       bound_contact(change, **binding);
       return;
     }
-    if (!qualifies(c, change.invoices, policy_.provider)) return;
+    if (!qualifies(c, change.invoices, policy_.qualifies_by_invoices)) return;
 
     const std::string name = c.display_name();
     const std::string key = key_of(name);

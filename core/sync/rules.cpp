@@ -9,10 +9,9 @@ bool counts_for_qualification(const model::Invoice& invoice) {
          invoice.status != InvoiceStatus::deleted;
 }
 
-bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices,
-               config::Provider provider) {
+bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices, bool by_invoices) {
   if (contact.status != model::ContactStatus::active) return false;
-  if (provider != config::Provider::xero) return contact.is_customer || contact.is_supplier;
+  if (!by_invoices) return contact.is_customer || contact.is_supplier;
   for (const auto& invoice : invoices) {
     if (invoice.contact_remote_id == contact.remote_id && counts_for_qualification(invoice)) {
       return true;

@@ -5,22 +5,20 @@
 #include <span>
 #include <vector>
 
-#include "core/config/provider.hpp"
 #include "core/model/contact.hpp"
 #include "core/model/invoice.hpp"
 
 namespace capsync::sync {
 
-// R3: an invoice that makes a Xero contact qualify: any type (sales or bill), status not
-// draft, voided or deleted.
+// R3: an invoice that makes a contact qualify where invoices decide: any type (sales or bill),
+// status not draft, voided or deleted.
 bool counts_for_qualification(const model::Invoice& invoice);
 
 // R3: whether `contact` is linked/imported. Archived or deleted contacts never qualify.
-// Xero: at least one invoice of this contact counts_for_qualification (`invoices` may hold
-// other contacts' invoices; they are ignored). Other providers: every customer and every
-// supplier qualifies, invoices or not.
-bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices,
-               config::Provider provider);
+// `by_invoices` (a provider whose contacts carry no customer flag, such as Xero): at least one
+// invoice of this contact counts_for_qualification (`invoices` may hold other contacts'
+// invoices; they are ignored). Otherwise every customer and every supplier qualifies.
+bool qualifies(const model::Contact& contact, std::span<const model::Invoice> invoices, bool by_invoices);
 
 // R6, the one definition of which invoices count: it alone decides what the totals, the
 // overdue tag and the invoice note show, so an invoice is never in one and not the others.

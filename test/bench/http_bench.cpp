@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     http::Client client(io.get_executor(), copts);
     ratelimit::RateLimiterOptions lopts;
     lopts.connection = "bench";
-    lopts.limits = {"capsule", {{"hour", 100, 1h, false}}, 0, ratelimit::HeaderStyle::capsule};
+    lopts.limits = {"capsule", {{"hour", 100, 1h, false}}, 0, ratelimit::HeaderStyle::ratelimit_remaining};
     lopts.time_scale = 3600;
     ratelimit::RateLimiter limiter(io.get_executor(), lopts);
     const int total = 1000;

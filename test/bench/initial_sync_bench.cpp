@@ -1,7 +1,7 @@
 // Initial sync benchmark, per accounting provider (--provider, default every provider with a
 // scenario kit): capsyncd against the sandbox seeded with 10,000 contacts, 50,000 invoices and
 // 10,000 Capsule parties of the generator's data set, capsyncd keeping Capsule's (4,000/hour)
-// and the provider's documented limits (core/ratelimit/provider_limits.cpp) with time compressed
+// and the provider's documented limits (connectors/registry) with time compressed
 // by --time-scale. Then a no-change incremental sync. The same at a tenth of the size shows
 // whether memory grows with the data.
 //
@@ -24,7 +24,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "core/ratelimit/provider_limits.hpp"
+#include "connectors/registry/registry.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {
@@ -130,8 +130,10 @@ double window_floor(std::int64_t n, double limit, double window_s) {
 }
 
 double limits_floor(std::string_view provider, std::int64_t requests, double time_scale) {
+  const auto limits =
+      provider == "capsule" ? capsync::registry::capsule_limits() : capsync::registry::find(provider).value()->limits;
   double floor_s = 0;
-  for (const auto& w : capsync::ratelimit::default_limits(provider).windows)
+  for (const auto& w : limits.windows)
     floor_s = std::max(floor_s, window_floor(requests, static_cast<double>(w.limit),
                                              std::chrono::duration<double>(w.length).count() / time_scale));
   return floor_s;

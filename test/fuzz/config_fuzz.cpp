@@ -13,6 +13,7 @@
 
 #include "core/config/config.hpp"
 #include "test/fuzz/fuzz_input.hpp"
+#include "connectors/registry/registry.hpp"
 
 namespace {
 
@@ -46,7 +47,8 @@ class Credentials {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace config = capsync::config;
   static const Credentials credentials;
-  auto loaded = config::load_string(capsync::fuzz::as_text(data, size), "capsync.yaml", credentials.env());
+  auto loaded = config::load_string(capsync::fuzz::as_text(data, size), "capsync.yaml", capsync::registry::catalog(),
+                                    credentials.env());
   for (const auto& diagnostic : loaded.diagnostics) (void)diagnostic.to_string();
   if (loaded.config) (void)config::summary(*loaded.config);
   return 0;

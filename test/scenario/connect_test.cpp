@@ -21,6 +21,7 @@
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/sandbox/test_client.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync::scenario;
 using namespace std::chrono_literals;
@@ -112,7 +113,7 @@ std::string query_value(const std::string& url, std::string_view key) {
 
 TEST_CASE("connect: a connection without tokens is authorized through the loopback redirect and then syncs") {
   for (const std::string& provider : conformance_providers()) {
-    if (!capsync::config::uses_oauth(capsync::config::parse_provider(provider).value())) continue;  // KashFlow: its own case below
+    if (capsync::registry::find(provider).value()->traits.login != capsync::config::Login::oauth2) continue;  // KashFlow: its own case below
     SECTION(provider) {
       const int port = free_port();
       Seed seed(provider);

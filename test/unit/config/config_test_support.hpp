@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "connectors/registry/registry.hpp"
 
 namespace capsync::config::test {
 
@@ -64,7 +65,7 @@ inline std::vector<std::string> texts(const LoadResult& result) {
 }
 
 inline LoadResult load(std::string_view yaml, const Environment& env) {
-  return load_string(yaml, "capsync.yaml", env);
+  return load_string(yaml, "capsync.yaml", registry::catalog(), env);
 }
 
 }  // namespace capsync::config::test

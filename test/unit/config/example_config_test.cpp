@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "test/unit/config/config_test_support.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync::config;
 using capsync::config::test::TempDir;
@@ -15,7 +16,7 @@ TEST_CASE("etc/capsync.yaml loads without any diagnostic", "[config][example]") 
   credentials.write("acme-xero-client-secret", "xero-secret\n", 0400);
   const Environment env{credentials.path()};
 
-  const LoadResult r = load_file(CAPSYNC_SOURCE_DIR "/etc/capsync.yaml", env);
+  const LoadResult r = load_file(CAPSYNC_SOURCE_DIR "/etc/capsync.yaml", capsync::registry::catalog(), env);
   CHECK(texts(r).empty());
   REQUIRE(r.ok());
   const Config& c = *r.config;
@@ -40,7 +41,7 @@ TEST_CASE("etc/capsync.yaml loads without any diagnostic", "[config][example]") 
   CHECK(acme.sync.summary_fields.next_due == connection_defaults.sync.summary_fields.next_due);
   CHECK(acme.sync.overdue_tag == connection_defaults.sync.overdue_tag);
   CHECK(acme.sync.export_tag == "Export to Xero");
-  const ProviderEndpoints xero = default_endpoints(Provider::xero);
+  const ProviderEndpoints xero = capsync::registry::find("xero").value()->traits.endpoints;
   CHECK(acme.accounting.base_url == xero.base_url);
   CHECK(acme.accounting.token_url == xero.token_url);
   CHECK(acme.accounting.authorize_url == xero.authorize_url);

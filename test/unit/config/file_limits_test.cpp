@@ -8,6 +8,7 @@
 
 #include "core/config/secret_file.hpp"
 #include "test/unit/config/config_test_support.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync::config;
 using capsync::config::test::Credentials;
@@ -73,12 +74,12 @@ TEST_CASE("a secret file is read up to 64 KiB and no further", "[config][secret]
 
 TEST_CASE("a config file that is not a regular file is refused with its path", "[config]") {
   TempDir dir;
-  CHECK(texts(load_file("/dev/zero", Environment{})) ==
+  CHECK(texts(load_file("/dev/zero", capsync::registry::catalog(), Environment{})) ==
         Strings{"/dev/zero: config file is a character device, not a regular file"});
-  CHECK(texts(load_file(dir.path(), Environment{})) ==
+  CHECK(texts(load_file(dir.path(), capsync::registry::catalog(), Environment{})) ==
         Strings{fmt::format("{}: config file is a directory, not a regular file", dir.path())});
   const std::string fifo = make_fifo(dir, "capsync.yaml");
-  CHECK(texts(load_file(fifo, Environment{})) == Strings{fmt::format("{}: config file is a FIFO, not a regular file", fifo)});
+  CHECK(texts(load_file(fifo, capsync::registry::catalog(), Environment{})) == Strings{fmt::format("{}: config file is a FIFO, not a regular file", fifo)});
 }
 
 TEST_CASE("a config file larger than 1 MiB is refused before it is parsed", "[config]") {
@@ -87,9 +88,9 @@ TEST_CASE("a config file larger than 1 MiB is refused before it is parsed", "[co
   // Valid YAML, so only the size can refuse it.
   const std::string comment = "# " + std::string(1024 * 1024, '.') + "\n";
   const std::string path = dir.write("capsync.yaml", comment + std::string(kAcme));
-  CHECK(texts(load_file(path, creds.env)) == Strings{fmt::format("{}: config file is larger than 1048576 bytes", path)});
+  CHECK(texts(load_file(path, capsync::registry::catalog(), creds.env)) == Strings{fmt::format("{}: config file is larger than 1048576 bytes", path)});
   const std::string fits = dir.write("small.yaml", "# " + std::string(1000 * 1024, '.') + "\n" + std::string(kAcme));
-  CHECK(load_file(fits, creds.env).ok());
+  CHECK(load_file(fits, capsync::registry::catalog(), creds.env).ok());
 }
 
 TEST_CASE("a second YAML document is refused at its marker", "[config]") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "test/unit/config/config_test_support.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync::config;
 using capsync::config::test::Credentials;
@@ -320,7 +321,7 @@ TEST_CASE("every error in the file is reported at once, in file order", "[config
 }
 
 TEST_CASE("a missing config file is an error without a position", "[config]") {
-  const LoadResult r = load_file("/nonexistent/capsync.yaml", Environment{});
+  const LoadResult r = load_file("/nonexistent/capsync.yaml", capsync::registry::catalog(), Environment{});
   CHECK_FALSE(r.ok());
   CHECK(texts(r) == Strings{"/nonexistent/capsync.yaml: cannot read config file: No such file or directory"});
 }

@@ -62,7 +62,7 @@ TEST_CASE("a minimal config gets every documented default", "[config]") {
   CHECK(acme.time_zone == "UTC");
   CHECK(acme.capsule.base_url == "https://api.capsulecrm.com");
   CHECK(acme.capsule.token.reveal() == kCapsuleToken);
-  CHECK(acme.accounting.provider == Provider::xero);
+  CHECK(acme.accounting.provider.name == "xero");
   CHECK(acme.accounting.base_url == "https://api.xero.com");
   CHECK(acme.accounting.token_url == "https://identity.xero.com/connect/token");
   CHECK(acme.accounting.authorize_url == "https://login.xero.com/identity/connect/authorize");
@@ -143,7 +143,7 @@ TEST_CASE("every explicit value is mapped", "[config]") {
   const ConnectionConfig& beta = c.connections.at(0);
   CHECK_FALSE(beta.enabled);
   CHECK(beta.time_zone == "America/New_York");
-  CHECK(beta.accounting.provider == Provider::freshbooks);
+  CHECK(beta.accounting.provider.name == "freshbooks");
   CHECK(beta.accounting.account_id == "Ab12");
   CHECK(beta.sync.interval == 30min);
   CHECK(beta.sync.capsule_poll == 90s);

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/oauth/oauth_profile.hpp"
+#include "connectors/registry/registry.hpp"
 
 namespace capsync::test {
 
@@ -15,7 +16,7 @@ ConnectorSandboxFixture::ConnectorSandboxFixture(const std::string& seed_text, s
   REQUIRE(sandbox->running());
   oauth::TokenManagerOptions o;
   o.connection = "acme";
-  o.profile = oauth::default_profile(provider);
+  o.profile = registry::find(provider).value()->oauth;
   o.profile.token_url = sandbox->base_url() + std::string(token_path);
   o.profile.client_id = "sandbox-client-id";
   o.profile.client_secret = Secret("sandbox-client-secret");

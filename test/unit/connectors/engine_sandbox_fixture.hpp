@@ -15,7 +15,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/engine/conflicts_repo.hpp"
-#include "core/engine/live_connectors.hpp"
+#include "connectors/registry/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/http/client.hpp"
 #include "core/queue/job_queue.hpp"
@@ -58,7 +58,7 @@ class EngineSandboxFixture final {
   boost::asio::io_context io_;
   std::unique_ptr<store::Database> db_;
   queue::JobQueue jobs_;
-  engine::LiveConnectors connectors_;
+  registry::LiveConnectors connectors_;
   std::unique_ptr<engine::SyncEngine> engine_;
   http::Client client_;
 };

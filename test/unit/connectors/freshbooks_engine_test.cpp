@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "test/unit/connectors/engine_sandbox_fixture.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 
@@ -35,7 +36,7 @@ constexpr std::string_view kProviderSeed = R"js("freshbooks": {
 TEST_CASE("R3 every active FreshBooks client qualifies without invoices, archived and deleted ones do not, R6 drafts and deleted invoices left out") {
   test::EngineSandboxFixture sandbox(kProviderSeed, [](config::ConnectionConfig& connection, const std::string& base) {
     connection.time_zone = "America/New_York";
-    connection.accounting.provider = config::Provider::freshbooks;
+    connection.accounting.provider = registry::find("freshbooks").value()->traits;
     connection.accounting.base_url = base + "/freshbooks";
     connection.accounting.token_url = base + "/freshbooks/auth/oauth/token";
     connection.accounting.client_id = "sandbox-client-id";

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "test/unit/connectors/engine_sandbox_fixture.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 
@@ -27,7 +28,7 @@ constexpr std::string_view kProviderSeed = R"js("sage": {
 
 void configure(config::ConnectionConfig& connection, const std::string& base) {
   connection.time_zone = "Europe/London";
-  connection.accounting.provider = config::Provider::sage;
+  connection.accounting.provider = registry::find("sage").value()->traits;
   connection.accounting.base_url = base + "/sage/v3.1";
   connection.accounting.token_url = base + "/sage-oauth/token";
   connection.accounting.client_id = "sandbox-client-id";

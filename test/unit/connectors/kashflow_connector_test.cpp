@@ -344,18 +344,27 @@ TEST_CASE("KashFlow wrong password: credentials rejected once, never tried again
   CHECK(f.run(f.kashflow->tenant()));
 }
 
+// The accounting settings a config reload hands the login.
+static config::AccountingSettings login(std::string user, std::string password, std::string word) {
+  config::AccountingSettings s;
+  s.username = std::move(user);
+  s.password = Secret(std::move(password));
+  s.memorable_word = Secret(std::move(word));
+  return s;
+}
+
 TEST_CASE("KashFlow refused login read again: the same credentials are not sent, new ones log in once") {
   Fixture f("alice", "wrong", "pineapple");
   REQUIRE_FALSE(f.run(f.kashflow->tenant()));
   CHECK(f.count("POST sessiontoken 401") == 1);
   // A reload that finds the same credentials keeps the refusal, without a request.
-  CHECK_FALSE(f.tokens->set_credentials("alice", Secret("wrong"), Secret("pineapple")));
+  CHECK_FALSE(f.tokens->set_credentials(login("alice", "wrong", "pineapple")));
   auto same = f.run(f.kashflow->tenant());
   REQUIRE_FALSE(same);
   CHECK(same.error().code() == Errc::unauthorized);
   CHECK(f.requests().size() == 1);
   // New credentials: one login, and it works.
-  CHECK(f.tokens->set_credentials("alice", Secret("pw-alice"), Secret("pineapple")));
+  CHECK(f.tokens->set_credentials(login("alice", "pw-alice", "pineapple")));
   CHECK(f.run(f.kashflow->tenant()));
   CHECK(f.count("POST sessiontoken 401") == 1);
   CHECK(f.count("POST sessiontoken 200") == 1);
@@ -374,7 +383,7 @@ TEST_CASE("KashFlow refused login checked again on request: one more login, then
   CHECK_FALSE(f.run(f.kashflow->tenant()));
   CHECK(f.count("POST sessiontoken 401") == 2);
   // Two failures are below the lock (3): the right password still logs in.
-  CHECK(f.tokens->set_credentials("alice", Secret("pw-alice"), Secret("pineapple")));
+  CHECK(f.tokens->set_credentials(login("alice", "pw-alice", "pineapple")));
   CHECK(f.run(f.kashflow->tenant()));
 }
 

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "test/unit/connectors/engine_sandbox_fixture.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 
@@ -31,7 +32,7 @@ constexpr std::string_view kProviderSeed = R"js("kashflow": {
 test::EngineSandboxFixture::Configure configure(bool include_supplier_invoices) {
   return [=](config::ConnectionConfig& connection, const std::string& base) {
     connection.time_zone = "Europe/London";
-    connection.accounting.provider = config::Provider::kashflow;
+    connection.accounting.provider = registry::find("kashflow").value()->traits;
     connection.accounting.base_url = base + "/kashflow/v2";
     connection.accounting.username = "sandbox";
     connection.accounting.password = Secret("sandbox-password");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "test/unit/connectors/engine_sandbox_fixture.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 
@@ -32,7 +33,7 @@ constexpr std::string_view kProviderSeed = R"js("sage": {
 TEST_CASE("R3 every active Sage customer and supplier qualifies without invoices, R6 supplier invoices left out") {
   test::EngineSandboxFixture sandbox(kProviderSeed, [](config::ConnectionConfig& connection, const std::string& base) {
     connection.time_zone = "Europe/London";
-    connection.accounting.provider = config::Provider::sage;
+    connection.accounting.provider = registry::find("sage").value()->traits;
     connection.accounting.base_url = base + "/sage/v3.1";
     connection.accounting.token_url = base + "/sage-oauth/token";
     connection.accounting.client_id = "sandbox-client-id";

@@ -1,4 +1,5 @@
 #include "daemon/config_diff.hpp"
+#include "connectors/registry/registry.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@ namespace {
 config::ConnectionConfig connection(std::string name) {
   config::ConnectionConfig c;
   c.name = std::move(name);
+  c.accounting.provider = registry::find("xero").value()->traits;
   return c;
 }
 }  // namespace
@@ -25,7 +27,7 @@ TEST_CASE("reload: added, removed and changed connections are described") {
   a.connections = {connection("acme"), connection("gone")};
   b.connections = {connection("acme"), connection("beta")};
   b.connections[0].sync.interval = 30min;
-  b.connections[1].accounting.provider = config::Provider::sage;
+  b.connections[1].accounting.provider = registry::find("sage").value()->traits;
   const auto changes = describe_changes(a, b);
   REQUIRE(changes.size() == 3);
   CHECK(changes[0] == "connection gone removed");
@@ -116,13 +118,13 @@ TEST_CASE("reload: a changed provider keeps the running accounting settings whol
   config::ConnectionConfig running = connection("acme");
   running.accounting.base_url = "https://api.xero.com";
   config::ConnectionConfig next = connection("acme");
-  next.accounting.provider = config::Provider::kashflow;
+  next.accounting.provider = registry::find("kashflow").value()->traits;
   next.accounting.base_url = "https://api.kashflow.com/v2";
   next.accounting.username = "ops";
   const auto kept = keep_restart_settings(running, next);
   REQUIRE(kept.size() == 1);
   CHECK(kept[0] == "accounting.provider xero -> kashflow needs a restart; still using xero with its settings");
-  CHECK(next.accounting.provider == config::Provider::xero);
+  CHECK(next.accounting.provider.name == "xero");
   CHECK(next.accounting.base_url == "https://api.xero.com");
   CHECK(next.accounting.username.empty());
 }

@@ -50,6 +50,9 @@ struct EngineHarness {
 
   EngineHarness() {
     connection.name = "acme";
+    // The fake accounting side answers as Xero does: invoices decide who qualifies (R3).
+    connection.accounting.provider.name = "xero";
+    connection.accounting.provider.qualifies_by_invoices = true;
     db = store::Database::open(dir.file("capsync.db"), {}).value();
   }
 

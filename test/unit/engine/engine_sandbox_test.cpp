@@ -13,13 +13,14 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "core/engine/live_connectors.hpp"
+#include "connectors/registry/live_connectors.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/http/client.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/store/temp_dir.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
@@ -57,7 +58,7 @@ struct SandboxSync {
   std::unique_ptr<store::Database> db;
   std::unique_ptr<queue::JobQueue> jobs;
   config::ConnectionConfig connection;
-  std::unique_ptr<engine::LiveConnectors> connectors;
+  std::unique_ptr<registry::LiveConnectors> connectors;
   std::unique_ptr<engine::SyncEngine> engine;
   http::Client admin{io.get_executor(), {}};
 
@@ -77,6 +78,7 @@ struct SandboxSync {
     connection.time_zone = "Europe/London";
     connection.capsule.base_url = base + "/capsule";
     connection.capsule.token = Secret(seed["capsule"]["tokens"][0].GetString());
+    connection.accounting.provider = registry::find("xero").value()->traits;
     connection.accounting.base_url = base + "/xero";
     connection.accounting.token_url = base + "/xero-identity/connect/token";
     connection.accounting.authorize_url = base + "/xero-login/identity/connect/authorize";
@@ -92,7 +94,7 @@ struct SandboxSync {
 
   // What capsyncd builds at start-up over the state database, and drops at exit.
   void start() {
-    connectors = std::make_unique<engine::LiveConnectors>(io.get_executor(), *db, "");
+    connectors = std::make_unique<registry::LiveConnectors>(io.get_executor(), *db, "");
     engine::EngineOptions options;
     options.find_connection = [this](std::string_view name) -> const config::ConnectionConfig* {
       return name == connection.name ? &connection : nullptr;

@@ -13,6 +13,7 @@
 #include "core/oauth/token_manager.hpp"
 #include "test/unit/http/run.hpp"
 #include "test/unit/http/sandbox_process.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 using namespace capsync::oauth;
@@ -38,7 +39,7 @@ struct Fixture {
   MemoryTokenStore store;
 
   OAuthProfile profile(const ProviderPaths& p) const {
-    OAuthProfile profile = default_profile(p.provider);
+    OAuthProfile profile = registry::find(p.provider).value()->oauth;
     profile.authorize_url = sandbox.base_url() + p.authorize;
     profile.token_url = sandbox.base_url() + p.token;
     profile.client_id = "sandbox-client-id";

@@ -15,6 +15,7 @@
 #include "test/unit/http/run.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/store/temp_dir.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 using namespace capsync::oauth;
@@ -32,7 +33,7 @@ struct Fixture {
   MemoryTokenStore store;
 
   OAuthProfile profile() const {
-    OAuthProfile p = default_profile("xero");
+    OAuthProfile p = registry::find("xero").value()->oauth;
     p.token_url = sandbox.base_url() + kTokenPath;
     p.authorize_url = sandbox.base_url() + "/xero-login/identity/connect/authorize";
     p.client_id = "sandbox-client-id";

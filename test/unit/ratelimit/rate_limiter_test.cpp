@@ -10,6 +10,7 @@
 #include "core/ratelimit/sqlite_budget_store.hpp"
 #include "core/store/database.hpp"
 #include "test/unit/store/temp_dir.hpp"
+#include "connectors/registry/registry.hpp"
 
 using namespace capsync;
 using namespace capsync::ratelimit;
@@ -102,7 +103,7 @@ TEST_CASE("Limiter admits the per-minute budget, then waits for the window") {
 
 TEST_CASE("Limiter bounds concurrency and admits the next on release") {
   Harness h;
-  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+  RateLimiter limiter(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
   for (int i = 0; i < 5; ++i) REQUIRE(h.start(limiter)->has_value());
   auto sixth = h.start(limiter);
   CHECK_FALSE(sixth->has_value());
@@ -114,7 +115,7 @@ TEST_CASE("Limiter bounds concurrency and admits the next on release") {
 
 TEST_CASE("Remaining headers and Retry-After correct the limiter") {
   Harness h;
-  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+  RateLimiter limiter(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
   REQUIRE(h.start(limiter)->has_value());
   auto r = response(200, {{"X-MinLimit-Remaining", "0"}, {"X-DayLimit-Remaining", "4000"}});
   limiter.release(&r);
@@ -143,7 +144,7 @@ TEST_CASE("Remaining headers and Retry-After correct the limiter") {
 
 TEST_CASE("Capsule: Remaining 0 fills the hour, a 429 waits for X-RateLimit-Reset") {
   Harness h;
-  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("capsule")));
+  RateLimiter limiter(h.io.get_executor(), h.options(registry::capsule_limits()));
   REQUIRE(h.start(limiter)->has_value());
   auto r = response(200, {{"X-RateLimit-Remaining", "0"}});
   limiter.release(&r);
@@ -168,7 +169,7 @@ TEST_CASE("Capsule: Remaining 0 fills the hour, a 429 waits for X-RateLimit-Rese
 TEST_CASE("A daily cap parks the connection: reported once, acquire refuses until the reset") {
   Harness h;
   RateLimiter limiter(h.io.get_executor(),
-                      h.options({"xero", {{"minute", 60, 60s, false}, {"day", 3, 24h, true}}, 5, HeaderStyle::xero}));
+                      h.options({"xero", {{"minute", 60, 60s, false}, {"day", 3, 24h, true}}, 5, HeaderStyle::min_day_remaining}));
   for (int i = 0; i < 3; ++i) {
     REQUIRE(h.start(limiter)->has_value());
     limiter.release(nullptr);
@@ -200,7 +201,7 @@ TEST_CASE("A daily cap parks the connection: reported once, acquire refuses unti
 
 TEST_CASE("A 429 day problem from the server triggers the daily cap once") {
   Harness h;
-  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+  RateLimiter limiter(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
   REQUIRE(h.start(limiter)->has_value());
   auto r = response(429, {{"Retry-After", "3600"}, {"X-Rate-Limit-Problem", "Day"}});
   limiter.release(&r);
@@ -216,7 +217,7 @@ TEST_CASE("A 429 day problem from the server triggers the daily cap once") {
 TEST_CASE("The budget survives re-construction") {
   Harness h;
   {
-    RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+    RateLimiter limiter(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
     for (int i = 0; i < 40; ++i) {
       REQUIRE(h.start(limiter)->has_value());
       limiter.release(nullptr);
@@ -224,7 +225,7 @@ TEST_CASE("The budget survives re-construction") {
   }  // destructor flushes
   CHECK(h.store.saves() >= 1);
   h.clock.advance(2min);
-  RateLimiter restarted(h.io.get_executor(), h.options(default_limits("xero")));
+  RateLimiter restarted(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
   CHECK(restarted.status_line() == "xero: 0/60 per minute, 40/5,000 today");
 }
 
@@ -236,7 +237,7 @@ TEST_CASE("The budget survives a restart through the rate_budget table") {
     auto db = store::Database::open(path, {});
     REQUIRE(db.ok());
     SqliteBudgetStore sqlite(**db);
-    auto o = h.options(default_limits("xero"));
+    auto o = h.options(registry::find("xero").value()->limits);
     o.store = &sqlite;
     RateLimiter limiter(h.io.get_executor(), o);
     for (int i = 0; i < 25; ++i) {
@@ -248,7 +249,7 @@ TEST_CASE("The budget survives a restart through the rate_budget table") {
   auto db = store::Database::open(path, {});
   REQUIRE(db.ok());
   SqliteBudgetStore sqlite(**db);
-  auto o = h.options(default_limits("xero"));
+  auto o = h.options(registry::find("xero").value()->limits);
   o.store = &sqlite;
   RateLimiter restarted(h.io.get_executor(), o);
   CHECK(restarted.status_line() == "xero: 25/60 per minute, 25/5,000 today");
@@ -262,7 +263,7 @@ std::int64_t unix_ms_of(std::chrono::system_clock::time_point t) {
 
 TEST_CASE("A server wait beyond the hold limit refuses at once, for at most an hour, then admits") {
   Harness h;
-  RateLimiter limiter(h.io.get_executor(), h.options(default_limits("xero")));
+  RateLimiter limiter(h.io.get_executor(), h.options(registry::find("xero").value()->limits));
   REQUIRE(h.start(limiter)->has_value());
   auto throttled = response(429, {{"Retry-After", "999999"}, {"X-Rate-Limit-Problem", "minute"}});
   limiter.release(&throttled);
@@ -285,7 +286,7 @@ TEST_CASE("A server wait beyond the hold limit refuses at once, for at most an h
 
 TEST_CASE("Capsule: a reset days away is capped at an hour, scaled like the windows") {
   Harness h;
-  auto options = h.options(default_limits("capsule"));
+  auto options = h.options(registry::capsule_limits());
   options.time_scale = 100;  // an hour lasts 36 s
   RateLimiter limiter(h.io.get_executor(), std::move(options));
   REQUIRE(h.start(limiter)->has_value());
@@ -305,7 +306,7 @@ TEST_CASE("Capsule: a reset days away is capped at an hour, scaled like the wind
 TEST_CASE("A negative or garbage Retry-After on a 429 pauses briefly, as one without it") {
   for (const char* value : {"-30", "soon", "Thu, 99 Foo 2024 25:61:61 GMT"}) {
     Harness h;
-    RateLimiter limiter(h.io.get_executor(), h.options(default_limits("freeagent")));
+    RateLimiter limiter(h.io.get_executor(), h.options(registry::find("freeagent").value()->limits));
     REQUIRE(h.start(limiter)->has_value());
     auto throttled = response(429, {{"Retry-After", value}});
     limiter.release(&throttled);

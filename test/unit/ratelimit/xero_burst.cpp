@@ -10,7 +10,8 @@
 #include "core/http/client.hpp"
 #include "core/oauth/token_manager.hpp"
 #include "core/oauth/token_store.hpp"
-#include "core/ratelimit/provider_limits.hpp"
+#include "connectors/registry/registry.hpp"
+#include "core/ratelimit/limits.hpp"
 #include "core/ratelimit/rate_limiter.hpp"
 #include "test/unit/http/run.hpp"
 
@@ -69,7 +70,7 @@ BurstResult xero_burst(const std::string& base_url, int requests, double time_sc
   oauth::MemoryTokenStore tokens;
   oauth::TokenManagerOptions topts;
   topts.connection = "burst";
-  topts.profile = oauth::default_profile("xero");
+  topts.profile = registry::find("xero").value()->oauth;
   topts.profile.token_url = base_url + "/xero-identity/connect/token";
   topts.profile.client_id = "sandbox-client-id";
   topts.profile.client_secret = Secret("sandbox-client-secret");
@@ -83,7 +84,7 @@ BurstResult xero_burst(const std::string& base_url, int requests, double time_sc
     return out;
   }
 
-  const ratelimit::Limits limits = ratelimit::default_limits("xero");
+  const ratelimit::Limits limits = registry::find("xero").value()->limits;
   ratelimit::RateLimiterOptions lopts;
   lopts.connection = "burst";
   lopts.limits = limits;

@@ -206,7 +206,7 @@ TEST_CASE("R17 supplier and customer with the same name: one link, one conflict,
   World world;
   world.add_party(org_party(11, "Acme"));
   ConnectionPolicy policy;
-  policy.provider = capsync::config::Provider::kashflow;  // separate customer and supplier records
+  policy.qualifies_by_invoices = false;  // KashFlow: separate customer and supplier records
   auto supplier = org_contact("s-1", "Acme");
   supplier.is_customer = false;
   supplier.is_supplier = true;
@@ -238,7 +238,7 @@ TEST_CASE("R17 supplier and customer with the same name: one link, one conflict,
 TEST_CASE("R17 two same-named contacts with no party: one created, one clash", "[sync][reconciler]") {
   World world;
   ConnectionPolicy policy;
-  policy.provider = capsync::config::Provider::freshbooks;
+  policy.qualifies_by_invoices = false;  // FreshBooks: every client is a customer
   ReconcileInput input;
   input.today = day("2024-03-01");
   input.contacts.push_back(change(org_contact("b", "Initech")));
@@ -279,7 +279,7 @@ TEST_CASE("R17 near-duplicate conflicts carry both ids and are recorded once", "
 TEST_CASE("R17 a near-duplicate of a party created in the same pass is reported as a later pass would",
           "[sync][reconciler]") {
   ConnectionPolicy policy;
-  policy.provider = capsync::config::Provider::kashflow;
+  policy.qualifies_by_invoices = false;  // KashFlow
   ReconcileInput both;
   both.today = day("2024-03-01");
   both.contacts.push_back(change(org_contact("c-2", "Cedar Meridian Limited")));

@@ -5,37 +5,42 @@
 
 using namespace capsync::sync;
 using namespace capsync::sync::test;
-using capsync::config::Provider;
 
-TEST_CASE("R3 Xero contact qualifies only with a non-draft, non-void invoice", "[sync][rules]") {
+// How a provider's contacts qualify (R3): by their invoices (Xero) or by their customer and
+// supplier flags (the others); the registry's traits say which.
+constexpr bool kByInvoices = true;
+constexpr bool kByFlags = false;
+
+TEST_CASE("R3 by invoices (Xero): a contact qualifies only with a non-draft, non-void invoice", "[sync][rules]") {
   auto c = org_contact("c1", "Acme");
   std::vector<Invoice> none;
-  CHECK_FALSE(qualifies(c, none, Provider::xero));
+  CHECK_FALSE(qualifies(c, none, kByInvoices));
 
   std::vector<Invoice> drafts{invoice("1", "c1", InvoiceStatus::draft)};
-  CHECK_FALSE(qualifies(c, drafts, Provider::xero));
+  CHECK_FALSE(qualifies(c, drafts, kByInvoices));
   std::vector<Invoice> voided{invoice("1", "c1", InvoiceStatus::voided), invoice("2", "c1", InvoiceStatus::deleted)};
-  CHECK_FALSE(qualifies(c, voided, Provider::xero));
+  CHECK_FALSE(qualifies(c, voided, kByInvoices));
   std::vector<Invoice> others{invoice("1", "other", InvoiceStatus::authorised)};
-  CHECK_FALSE(qualifies(c, others, Provider::xero));
+  CHECK_FALSE(qualifies(c, others, kByInvoices));
 
   for (auto s : {InvoiceStatus::submitted, InvoiceStatus::authorised, InvoiceStatus::paid}) {
     std::vector<Invoice> one{invoice("1", "c1", InvoiceStatus::draft), invoice("2", "c1", s)};
-    CHECK(qualifies(c, one, Provider::xero));
+    CHECK(qualifies(c, one, kByInvoices));
   }
   // Bills count for qualification too.
   auto bill = invoice("3", "c1", InvoiceStatus::authorised);
   bill.type = InvoiceType::purchase;
   std::vector<Invoice> bills{bill};
-  CHECK(qualifies(c, bills, Provider::xero));
+  CHECK(qualifies(c, bills, kByInvoices));
 
   c.status = ContactStatus::archived;
-  CHECK_FALSE(qualifies(c, bills, Provider::xero));
+  CHECK_FALSE(qualifies(c, bills, kByInvoices));
 }
 
-TEST_CASE("R3 other providers: every active customer and supplier qualifies", "[sync][rules]") {
+TEST_CASE("R3 by flags (the other providers): every active customer and supplier qualifies", "[sync][rules]") {
   std::vector<Invoice> none;
-  for (auto p : {Provider::freshbooks, Provider::kashflow, Provider::freeagent, Provider::sage}) {
+  {
+    const bool p = kByFlags;
     auto customer = org_contact("c1", "Acme");
     CHECK(qualifies(customer, none, p));
     auto supplier = org_contact("s1", "Paper Co");

@@ -1,26 +1,20 @@
-#include "core/engine/live_connectors.hpp"
+#include "connectors/registry/live_connectors.hpp"
 
 #include <cstdlib>
 
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/capsule/personal_token.hpp"
-#include "connectors/freeagent/freeagent_connector.hpp"
-#include "connectors/freshbooks/freshbooks_connector.hpp"
-#include "connectors/kashflow/kashflow_connector.hpp"
-#include "connectors/kashflow/session_tokens.hpp"
-#include "connectors/sage/sage_connector.hpp"
-#include "connectors/xero/xero_connector.hpp"
+#include "connectors/registry/registry.hpp"
 #include "core/config/secret_file.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/http/url.hpp"
 #include "core/log/log.hpp"
-#include "core/oauth/oauth_profile.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
 #include "core/oauth/token_manager.hpp"
 #include "core/ratelimit/rate_limiter.hpp"
 #include "core/ratelimit/sqlite_budget_store.hpp"
 
-namespace capsync::engine {
+namespace capsync::registry {
 namespace {
 
 // The sandbox's --time-scale divides the providers' rate windows; CAPSYNC_RATE_TIME_SCALE tells
@@ -45,7 +39,7 @@ struct LiveConnectors::Impl {
     std::unique_ptr<capsule::PersonalToken> capsule_token;
     std::unique_ptr<oauth::TokenManager> token_manager;
     std::unique_ptr<connector::OAuthTokenSource> accounting_token;
-    std::unique_ptr<kashflow::SessionTokens> session_tokens;  // KashFlow: no OAuth
+    std::unique_ptr<connector::PasswordLogin> password_login;
     std::unique_ptr<connector::CapsuleConnector> capsule;
     std::unique_ptr<connector::AccountingConnector> accounting;
   };
@@ -63,11 +57,11 @@ struct LiveConnectors::Impl {
   Impl(boost::asio::any_io_executor ex, store::Database& db, std::string ca_file)
       : executor(ex), client(ex, client_options(std::move(ca_file))), tokens(db), budgets(db) {}
 
-  std::unique_ptr<ratelimit::RateLimiter> limiter(const std::string& connection, std::string_view provider,
+  std::unique_ptr<ratelimit::RateLimiter> limiter(const std::string& connection, ratelimit::Limits limits,
                                                   std::string_view base_url) {
     ratelimit::RateLimiterOptions o;
     o.connection = connection;
-    o.limits = ratelimit::default_limits(provider);
+    o.limits = std::move(limits);
     o.store = &budgets;
     o.time_scale = rate_time_scale(base_url);
     return std::make_unique<ratelimit::RateLimiter>(executor, std::move(o));
@@ -83,18 +77,17 @@ void LiveConnectors::reload_credentials(const std::string& connection) {
   auto it = impl_->connections.find(connection);
   if (it == impl_->connections.end()) return;
   if (it->second->token_manager) it->second->token_manager->reload();
-  if (it->second->session_tokens) it->second->session_tokens->retry();
+  if (it->second->password_login) it->second->password_login->retry();
 }
 
 bool LiveConnectors::update_credentials(const config::ConnectionConfig& c) {
   auto it = impl_->connections.find(c.name);
-  if (it == impl_->connections.end() || !it->second->session_tokens) return false;
-  auto& session = *it->second->session_tokens;
-  const bool was_refused = session.refused();
-  if (!session.set_credentials(c.accounting.username, c.accounting.password, c.accounting.memorable_word))
-    return false;
-  log::notice({.connection = c.name, .provider = config::to_string(c.accounting.provider)},
-              "The KashFlow login of connection {} changed in the config{}", c.name,
+  if (it == impl_->connections.end() || !it->second->password_login) return false;
+  auto& login = *it->second->password_login;
+  const bool was_refused = login.refused();
+  if (!login.set_credentials(c.accounting)) return false;
+  log::notice({.connection = c.name, .provider = std::string(c.accounting.provider.name)},
+              "The {} login of connection {} changed in the config{}", c.accounting.provider.display, c.name,
               was_refused ? "; the refused login is cleared and the next job logs in once with the new one" : "");
   return true;
 }
@@ -111,16 +104,14 @@ void LiveConnectors::flush_budgets() {
       if (limiter != nullptr) (void)limiter->flush();
 }
 
-Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {
+Result<engine::Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {
   auto it = impl_->connections.find(c.name);
-  if (it != impl_->connections.end()) return Connectors{it->second->capsule.get(), it->second->accounting.get()};
-  const config::Provider provider = c.accounting.provider;
-  const std::string provider_name(config::to_string(provider));
-  if (provider != config::Provider::xero && provider != config::Provider::freeagent &&
-      provider != config::Provider::sage && provider != config::Provider::kashflow &&
-      provider != config::Provider::freshbooks)
-    return make_error(Errc::unsupported, "connection \"{}\": the {} connector is not available in this build", c.name,
-                      config::to_string(c.accounting.provider));
+  if (it != impl_->connections.end())
+    return engine::Connectors{it->second->capsule.get(), it->second->accounting.get()};
+  auto entry = find(c.accounting.provider.name);
+  if (!entry) return entry.error().with_context(fmt::format("connection \"{}\"", c.name));
+  const ProviderEntry& provider = **entry;
+  const std::string provider_name(provider.traits.name);
   auto conn = std::make_unique<Impl::Connection>();
   conn->capsule_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, "capsule");
   capsule::PersonalToken::Reread reread;
@@ -132,78 +123,33 @@ Result<Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c)
     };
   }
   conn->capsule_token = std::make_unique<capsule::PersonalToken>(c.capsule.token, std::move(reread), c.name);
-  conn->capsule_limiter = impl_->limiter(c.name, "capsule", c.capsule.base_url);
+  conn->capsule_limiter = impl_->limiter(c.name, capsule_limits(), c.capsule.base_url);
   capsule::CapsuleSettings cs;
   cs.base_url = c.capsule.base_url;
   cs.gate = conn->capsule_limiter.get();
   conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
 
-  if (config::uses_oauth(provider)) {
+  if (provider.traits.login == config::Login::oauth2) {
+    auto profile = oauth_profile(c.accounting);
+    if (!profile) return profile.error();
     oauth::TokenManagerOptions tm;
     tm.connection = c.name;
-    tm.profile = oauth::configured_profile(provider_name, c.accounting.token_url, c.accounting.authorize_url,
-                                           c.accounting.client_id, c.accounting.client_secret);
+    tm.profile = std::move(*profile);
     tm.bootstrap_refresh_token = c.accounting.refresh_token;
     conn->token_manager =
         std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
     conn->accounting_token = std::make_unique<connector::OAuthTokenSource>(*conn->token_manager);
   }
   conn->accounting_sender = std::make_unique<connector::ClientSender>(impl_->client, c.name, provider_name);
-  conn->accounting_limiter = impl_->limiter(c.name, provider_name, c.accounting.base_url);
-  switch (provider) {
-    case config::Provider::freeagent: {
-      freeagent::FreeAgentSettings fs;
-      if (!c.accounting.base_url.empty()) fs.base_url = c.accounting.base_url;
-      fs.gate = conn->accounting_limiter.get();
-      conn->accounting =
-          std::make_unique<freeagent::FreeAgentConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
-      break;
-    }
-    case config::Provider::kashflow: {
-      kashflow::SessionLogin login;
-      if (!c.accounting.base_url.empty()) login.base_url = c.accounting.base_url;
-      login.username = c.accounting.username;
-      login.password = c.accounting.password;
-      login.memorable_word = c.accounting.memorable_word;
-      login.gate = conn->accounting_limiter.get();
-      conn->session_tokens = std::make_unique<kashflow::SessionTokens>(*conn->accounting_sender, std::move(login));
-      kashflow::KashFlowSettings ks;
-      if (!c.accounting.base_url.empty()) ks.base_url = c.accounting.base_url;
-      ks.username = c.accounting.username;
-      ks.gate = conn->accounting_limiter.get();
-      conn->accounting =
-          std::make_unique<kashflow::KashFlowConnector>(*conn->accounting_sender, *conn->session_tokens, ks);
-      break;
-    }
-    case config::Provider::freshbooks: {
-      freshbooks::FreshBooksSettings fs;
-      if (!c.accounting.base_url.empty()) fs.base_url = c.accounting.base_url;
-      fs.gate = conn->accounting_limiter.get();
-      fs.account_id = c.accounting.account_id;
-      conn->accounting =
-          std::make_unique<freshbooks::FreshBooksConnector>(*conn->accounting_sender, *conn->accounting_token, fs);
-      break;
-    }
-    case config::Provider::sage: {
-      sage::SageSettings ss;
-      if (!c.accounting.base_url.empty()) ss.base_url = c.accounting.base_url;
-      ss.gate = conn->accounting_limiter.get();
-      ss.business_id = c.accounting.business_id;
-      conn->accounting = std::make_unique<sage::SageConnector>(*conn->accounting_sender, *conn->accounting_token, ss);
-      break;
-    }
-    default: {
-      xero::XeroSettings xs;
-      if (!c.accounting.base_url.empty()) xs.base_url = c.accounting.base_url;
-      xs.gate = conn->accounting_limiter.get();
-      xs.tenant_id = c.accounting.tenant_id;
-      conn->accounting = std::make_unique<xero::XeroConnector>(*conn->accounting_sender, *conn->accounting_token, xs);
-    }
-  }
+  conn->accounting_limiter = impl_->limiter(c.name, provider.limits, c.accounting.base_url);
+  auto parts = provider.make(ConnectorInputs{c.accounting, *conn->accounting_sender, conn->accounting_limiter.get(),
+                                             conn->accounting_token.get()});
+  conn->password_login = std::move(parts.login);
+  conn->accounting = std::move(parts.connector);
 
-  Connectors out{conn->capsule.get(), conn->accounting.get()};
+  engine::Connectors out{conn->capsule.get(), conn->accounting.get()};
   impl_->connections.emplace(c.name, std::move(conn));
   return out;
 }
 
-}  // namespace capsync::engine
+}  // namespace capsync::registry

@@ -1,8 +1,9 @@
 #pragma once
 // LiveConnectors: the ConnectorSource capsyncd uses — one shared http::Client, and per
-// connection a Capsule client (personal token) and the accounting connector of its provider
-// (Xero: OAuth through oauth::TokenManager). Built on first use, kept for the process; only a
-// KashFlow login follows a changed config (update_credentials).
+// connection a Capsule client (personal token) and the accounting connector its provider's
+// registry entry builds (OAuth through oauth::TokenManager, or the entry's password login).
+// Built on first use, kept for the process; only a password login follows a changed config
+// (update_credentials).
 //
 // Both live in the state database: OAuth tokens (a rotated refresh token survives a restart;
 // the config's refresh_token only bootstraps an empty store) and each (connection, provider)
@@ -25,9 +26,9 @@ namespace capsync::store {
 class Database;
 }
 
-namespace capsync::engine {
+namespace capsync::registry {
 
-class LiveConnectors final : public ConnectorSource {
+class LiveConnectors final : public engine::ConnectorSource {
  public:
   // `db` is the state database; it must outlive this object (the limiters save on destruction).
   LiveConnectors(boost::asio::any_io_executor executor, store::Database& db, std::string ca_file);
@@ -35,9 +36,9 @@ class LiveConnectors final : public ConnectorSource {
   LiveConnectors(const LiveConnectors&) = delete;
   LiveConnectors& operator=(const LiveConnectors&) = delete;
 
-  Result<Connectors> connectors(const config::ConnectionConfig& connection) override;
+  Result<engine::Connectors> connectors(const config::ConnectionConfig& connection) override;
   void reload_credentials(const std::string& connection) override;
-  // KashFlow: new username, password or memorable word replace the session's and clear a refusal.
+  // A password login: new credentials replace the session's and clear a refusal.
   bool update_credentials(const config::ConnectionConfig& connection) override;
   // Whether Capsule accepts the connection's token: "ok", "needs_new_token" (refused twice,
   // the second time after re-reading the token file) or "unknown" (not asked yet).
@@ -50,4 +51,4 @@ class LiveConnectors final : public ConnectorSource {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace capsync::engine
+}  // namespace capsync::registry
