@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "core/engine/export_intents.hpp"
-#include "core/engine/party_intents.hpp"
 #include "core/engine/push_input.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
@@ -177,7 +175,7 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
     b.pushed_hash = sync::details_hash(*details);
   }
   // A party this daemon created before a crash or a lost answer stays created by capsync.
-  PartyIntents intents(ctx_.store.db, ctx_.store.name);
+  auto intents = CreateIntents::party_creates(ctx_.store.db, ctx_.store.name);
   auto ours = intents.started(a.remote_id);
   if (!ours) co_return ours.error();
   auto tx = ctx_.store.db.begin();
@@ -215,7 +213,7 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
     if (!team) co_return team.error().with_context("Failed to resolve default_team");
     spec.team = *team;
   }
-  PartyIntents intents(ctx_.store.db, ctx_.store.name);
+  auto intents = CreateIntents::party_creates(ctx_.store.db, ctx_.store.name);
   if (auto s = intents.begin(remote_id, ctx_.now_ms()); !s) co_return s;
   auto created = co_await ctx_.capsule.create_party(spec);
   if (!created) {
@@ -297,7 +295,7 @@ asio::awaitable<Status> ActionExecutor::push(const sync::PushContact& a) {
 }
 
 asio::awaitable<Result<ActionExecutor::ExportStart>> ActionExecutor::before_export(const sync::ExportContact& a,
-                                                                                   ExportIntents& intents) {
+                                                                                   CreateIntents& intents) {
   ExportStart start;
   // Contacts the mirror does not know yet (created since the last pull) clash too (R13).
   auto named = co_await ctx_.accounting.find_contacts_by_name(a.spec.name);
@@ -330,7 +328,7 @@ asio::awaitable<Result<ActionExecutor::ExportStart>> ActionExecutor::before_expo
 }
 
 asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact& a) {
-  ExportIntents intents(ctx_.store.db, ctx_.store.name);
+  auto intents = CreateIntents::exports(ctx_.store.db, ctx_.store.name);
   auto start = co_await before_export(a, intents);
   if (!start) co_return start.error();
   if (start->kind == ExportStart::Kind::clash) co_return Status{};

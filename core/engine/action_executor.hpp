@@ -17,7 +17,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/engine/export_intents.hpp"
+#include "core/engine/bindings_repo.hpp"
 #include "core/engine/summary_writer.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/sync/action.hpp"
@@ -56,7 +56,7 @@ class ActionExecutor final {
     Kind kind = Kind::create;
     model::Contact earlier;
   };
-  boost::asio::awaitable<Result<ExportStart>> before_export(const sync::ExportContact& a, ExportIntents& intents);
+  boost::asio::awaitable<Result<ExportStart>> before_export(const sync::ExportContact& a, CreateIntents& intents);
   // Removes the export tag from `party` (as mirrored) once it served its purpose.
   boost::asio::awaitable<Status> remove_tag(model::PartyId party, const std::string& tag);
   Status conflict(const sync::Conflict& c);

@@ -146,4 +146,38 @@ Result<int> BindingsRepo::count() const {
   return static_cast<int>((*st)->column_int64(0));
 }
 
+namespace {
+
+void bind_key(store::Statement& st, int index, const CreateIntents::Key& key) {
+  std::visit([&](const auto& value) { st.bind(index, value); }, key);
+}
+
+}  // namespace
+
+Result<bool> CreateIntents::started(Key key) const {
+  auto st = db_.cached(fmt::format("SELECT 1 FROM {} WHERE connection = ?1 AND {} = ?2", table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  bind_key(**st, 2, key);
+  return (*st)->step();
+}
+
+Status CreateIntents::begin(Key key, std::int64_t now_ms) {
+  auto st = db_.cached(fmt::format(
+      "INSERT INTO {0} (connection, {1}, started_at) VALUES (?1, ?2, ?3) ON CONFLICT (connection, {1}) DO NOTHING",
+      table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(3, now_ms);
+  bind_key(**st, 2, key);
+  return (*st)->run();
+}
+
+Status CreateIntents::finish(Key key) {
+  auto st = db_.cached(fmt::format("DELETE FROM {} WHERE connection = ?1 AND {} = ?2", table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  bind_key(**st, 2, key);
+  return (*st)->run();
+}
+
 }  // namespace capsync::engine

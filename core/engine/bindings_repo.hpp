@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/error/result.hpp"
@@ -48,6 +49,38 @@ class BindingsRepo final : public sync::BindingView {
 
   store::Database& db_;
   std::string connection_;
+};
+
+// CreateIntents: creates begun and not linked yet, on either side. A row is committed before the
+// create and dropped with the link it ends in, so a create interrupted in between (a crash, a
+// lost answer) is known to be a retry:
+// - exports (R12): the accounting contact an export may have created is looked up by name and
+//   linked instead of creating a second one (R13); keyed by the Capsule party exported;
+// - party creates (R2/R14): a Capsule party created just before a crash, then found by name and
+//   linked on retry, is still known as created by capsync; keyed by the accounting contact.
+class CreateIntents final {
+ public:
+  static CreateIntents exports(store::Database& db, std::string connection) {
+    return CreateIntents(db, std::move(connection), "engine_exports", "party_id");
+  }
+  static CreateIntents party_creates(store::Database& db, std::string connection) {
+    return CreateIntents(db, std::move(connection), "engine_party_creates", "remote_id");
+  }
+
+  // A Capsule party id for exports, an accounting remote id for party creates.
+  using Key = std::variant<model::PartyId, std::string_view>;
+
+  Result<bool> started(Key key) const;
+  Status begin(Key key, std::int64_t now_ms);
+  Status finish(Key key);
+
+ private:
+  CreateIntents(store::Database& db, std::string connection, std::string_view table, std::string_view key_column)
+      : db_(db), connection_(std::move(connection)), table_(table), key_column_(key_column) {}
+
+  store::Database& db_;
+  std::string connection_;
+  std::string_view table_, key_column_;  // string literals
 };
 
 // "customer" | "supplier" | "both" -> role; unknown text reads as customer.
