@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/engine/push_input.hpp"
+#include "core/engine/connection_store.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"

@@ -1,10 +1,9 @@
 #pragma once
-// BindingsRepo: the `bindings` table of one connection, as the reconciler's BindingView.
-// Column mapping: remote_hash = Binding::pushed_hash (accounting side, R10/R11),
-// capsule_hash = Binding::summary_hash (Capsule side, R6/R11), kind = ContactRole;
-// pushed_details and contact_person_id are read and written on their own (R10); put() clears them.
-// Not thread-safe, like its Database; reads and writes run on the io_context thread.
+// The links of one connection and what capsync wrote through them: the bindings between
+// Capsule parties and accounting contacts, the creates begun and not linked yet, and the
+// Capsule note that holds each linked party's invoice list.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +12,7 @@
 
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
+#include "core/model/party.hpp"
 #include "core/sync/binding.hpp"
 
 namespace capsync::store {
@@ -21,6 +21,11 @@ class Database;
 
 namespace capsync::engine {
 
+// BindingsRepo: the `bindings` table of one connection, as the reconciler's BindingView.
+// Column mapping: remote_hash = Binding::pushed_hash (accounting side, R10/R11),
+// capsule_hash = Binding::summary_hash (Capsule side, R6/R11), kind = ContactRole;
+// pushed_details and contact_person_id are read and written on their own (R10); put() clears them.
+// Not thread-safe, like its Database; reads and writes run on the io_context thread.
 class BindingsRepo final : public sync::BindingView {
  public:
   BindingsRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
@@ -85,5 +90,22 @@ class CreateIntents final {
 
 // "customer" | "supplier" | "both" -> role; unknown text reads as customer.
 sync::ContactRole parse_role(std::string_view text);
+
+// NotesRepo: which Capsule note holds a linked party's invoice list (R7), so it is updated in
+// place and never duplicated.
+class NotesRepo final {
+ public:
+  NotesRepo(store::Database& db, std::string connection) : db_(db), connection_(std::move(connection)) {}
+
+  Result<std::optional<std::int64_t>> get(model::PartyId party) const;
+  Status put(model::PartyId party, std::int64_t note_id);
+  Status erase(model::PartyId party);
+
+  const std::string& connection() const { return connection_; }
+
+ private:
+  store::Database& db_;
+  std::string connection_;
+};
 
 }  // namespace capsync::engine

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/engine/push_input.hpp"
+#include "core/engine/connection_store.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/contact_details.hpp"

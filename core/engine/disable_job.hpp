@@ -13,7 +13,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/engine/disable_state.hpp"
+#include "core/engine/connection_store.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
 

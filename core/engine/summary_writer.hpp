@@ -12,8 +12,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/connector/capsule_connector.hpp"
-#include "core/engine/notes_repo.hpp"
-#include "core/engine/party_mirror.hpp"
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/mirror_repo.hpp"
 #include "core/error/result.hpp"
 #include "core/sync/policy.hpp"
 #include "core/sync/summary_write.hpp"
