@@ -6,9 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/engine/capsule_pull.hpp"
-#include "core/engine/contact_pull.hpp"
-#include "core/engine/invoice_pull.hpp"
+#include "core/engine/pull.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/engine/sync_context.hpp"
 
