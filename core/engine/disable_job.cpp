@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/engine/summary_writer.hpp"
+#include "core/engine/action_executor.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
