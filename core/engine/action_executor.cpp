@@ -31,17 +31,6 @@ bool is_transient(const Error& error) {
   }
 }
 
-queue::JobSpec push_job(std::string_view connection, model::PartyId party) {
-  queue::JobSpec spec;
-  spec.kind = std::string(kind_push);
-  spec.connection = std::string(connection);
-  spec.payload = std::to_string(party);
-  spec.dedupe_key = fmt::format("push:{}", party);
-  spec.record_key = fmt::format("party:{}:{}", connection, party);
-  spec.priority = 5;  // a person just edited this party (R10 should feel immediate)
-  return spec;
-}
-
 ActionExecutor::ActionExecutor(SyncContext& ctx)
     : ctx_(ctx), summaries_(ctx.capsule, ctx.store.parties, ctx.store.notes, ctx.policy) {}
 

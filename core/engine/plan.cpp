@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/engine/connection_store.hpp"
+#include "core/engine/jobs.hpp"
 #include "core/engine/connection_sync.hpp"
 #include "core/engine/plan_connectors.hpp"
 #include "core/store/database.hpp"

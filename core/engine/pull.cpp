@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/engine/connection_store.hpp"
+#include "core/engine/jobs.hpp"
 #include "core/engine/record_codec.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"

@@ -27,8 +27,4 @@ struct SyncContext {
   std::function<std::int64_t()> now_ms;
 };
 
-// The job kind and keys of an R10 push for one party (record key: never two at once).
-inline constexpr std::string_view kind_push = "push";
-queue::JobSpec push_job(std::string_view connection, model::PartyId party);
-
 }  // namespace capsync::engine

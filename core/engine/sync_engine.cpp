@@ -3,8 +3,7 @@
 #include <chrono>
 
 #include "core/engine/connection_sync.hpp"
-#include "core/engine/disable_job.hpp"
-#include "core/engine/export_job.hpp"
+#include "core/engine/jobs.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
