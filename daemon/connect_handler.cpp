@@ -17,7 +17,7 @@
 #include "core/config/provider.hpp"
 #include "core/connector/json.hpp"
 #include "core/engine/connection_store.hpp"
-#include "core/engine/connector_source.hpp"
+#include "core/engine/sync_context.hpp"
 #include "core/http/client.hpp"
 #include "core/http/url.hpp"
 #include "core/log/log.hpp"
