@@ -8,8 +8,8 @@
 #include <rapidjson/writer.h>
 
 #include "core/connector/json.hpp"
-#include "core/engine/connector_source.hpp"
-#include "core/engine/disable_state.hpp"
+#include "core/engine/connection_store.hpp"
+#include "core/engine/sync_context.hpp"
 #include "core/log/log.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/admin_status.hpp"

@@ -13,10 +13,9 @@
 
 #include "core/connector/json.hpp"
 #include "core/engine/bindings_repo.hpp"
-#include "core/engine/connector_source.hpp"
-#include "core/engine/contact_mirror.hpp"
-#include "core/engine/disable_state.hpp"
-#include "core/engine/party_mirror.hpp"
+#include "core/engine/connection_store.hpp"
+#include "core/engine/mirror_repo.hpp"
+#include "core/engine/sync_context.hpp"
 #include "core/model/name_key.hpp"
 #include "core/sync/contact_export.hpp"
 #include "daemon/admin_protocol.hpp"

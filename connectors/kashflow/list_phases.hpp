@@ -9,7 +9,7 @@
 // with a short or empty page.
 //
 // Resuming: the engine saves a cursor with each page, never a page number, and starts every
-// pass at page 1, a pass after a crash too (core/engine/contact_pull.cpp), so a pass is always
+// pass at page 1, a pass after a crash too (core/engine/pull.cpp), so a pass is always
 // read from its start by one connector. Should a connector be asked for a later page of a pass
 // it did not read, that page past the end of the first list is placed by the first list's
 // TotalRecords (learn_total), which its empty answer for that page still carries.

@@ -20,7 +20,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "core/engine/connector_source.hpp"
+#include "core/engine/sync_context.hpp"
 
 namespace capsync::store {
 class Database;

@@ -1,4 +1,57 @@
 #pragma once
+// The execute step of one sync: carries out the reconciler's actions on both sides and stores
+// what each says to store, including the invoice summaries written onto Capsule parties.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/connector/capsule_connector.hpp"
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/mirror_repo.hpp"
+#include "core/engine/sync_context.hpp"
+#include "core/error/result.hpp"
+#include "core/sync/action.hpp"
+#include "core/sync/policy.hpp"
+#include "core/sync/summary_write.hpp"
+
+namespace capsync::engine {
+
+// SummaryWriter: writes a rendered invoice summary (R6/R7) onto one Capsule party — the four
+// custom fields, the overdue tag and the invoice note — in one PUT plus, with notes on, one
+// note write. Field definitions are resolved by name once per writer; a missing field fails
+// with the connector's message telling the operator which field (and type) to create.
+class SummaryWriter final {
+ public:
+  SummaryWriter(connector::CapsuleConnector& capsule, PartyMirror& parties, NotesRepo& notes,
+                const sync::ConnectionPolicy& policy)
+      : capsule_(capsule), parties_(parties), notes_(notes), policy_(policy) {}
+
+  // Resolves the summary field definitions (once).
+  boost::asio::awaitable<Status> resolve_fields();
+
+  // Writes `summary` onto `party_id` (as mirrored; read from Capsule when it is not) and
+  // mirrors the party as saved. Errc::not_found when the party no longer exists.
+  boost::asio::awaitable<Status> write(model::PartyId party_id, const sync::SummaryWrite& summary);
+
+ private:
+  boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note);
+  // A note create retried after its answer was lost (or capsyncd stopped before storing the id)
+  // finds the note it made by its heading and updates it instead; true when one was adopted.
+  boost::asio::awaitable<Result<bool>> adopt_note(model::PartyId party_id, const std::string& note);
+
+  connector::CapsuleConnector& capsule_;
+  PartyMirror& parties_;
+  NotesRepo& notes_;
+  const sync::ConnectionPolicy& policy_;
+  std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
+};
+
 // ActionExecutor: carries out the reconciler's Actions for one connection, in order, and
 // stores what each says to store, so a second pass over the same input decides nothing.
 //
@@ -9,21 +62,6 @@
 // job is retried with backoff for what is left. A failure no other record can escape (rate
 // limit, authorization, a broken store) stops the batch at once. A remote id is committed in the same transaction as the record
 // that names it, the moment the provider returned it.
-
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "core/engine/export_intents.hpp"
-#include "core/engine/summary_writer.hpp"
-#include "core/engine/sync_context.hpp"
-#include "core/sync/action.hpp"
-
-namespace capsync::engine {
-
 struct ExecuteOutcome {
   std::set<std::string> keep_pending;  // contacts whose actions did not complete
   std::optional<Error> error;          // the first failure, if any
@@ -56,7 +94,7 @@ class ActionExecutor final {
     Kind kind = Kind::create;
     model::Contact earlier;
   };
-  boost::asio::awaitable<Result<ExportStart>> before_export(const sync::ExportContact& a, ExportIntents& intents);
+  boost::asio::awaitable<Result<ExportStart>> before_export(const sync::ExportContact& a, CreateIntents& intents);
   // Removes the export tag from `party` (as mirrored) once it served its purpose.
   boost::asio::awaitable<Status> remove_tag(model::PartyId party, const std::string& tag);
   Status conflict(const sync::Conflict& c);

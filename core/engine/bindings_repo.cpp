@@ -6,6 +6,7 @@
 #include "core/store/database.hpp"
 
 namespace capsync::engine {
+
 namespace {
 
 constexpr std::string_view kColumns = "capsule_id, remote_id, kind, remote_hash, capsule_hash";
@@ -144,6 +145,66 @@ Result<int> BindingsRepo::count() const {
   auto row = (*st)->step();
   if (!row) return row.error();
   return static_cast<int>((*st)->column_int64(0));
+}
+
+namespace {
+
+void bind_key(store::Statement& st, int index, const CreateIntents::Key& key) {
+  std::visit([&](const auto& value) { st.bind(index, value); }, key);
+}
+
+}  // namespace
+
+Result<bool> CreateIntents::started(Key key) const {
+  auto st = db_.cached(fmt::format("SELECT 1 FROM {} WHERE connection = ?1 AND {} = ?2", table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  bind_key(**st, 2, key);
+  return (*st)->step();
+}
+
+Status CreateIntents::begin(Key key, std::int64_t now_ms) {
+  auto st = db_.cached(fmt::format(
+      "INSERT INTO {0} (connection, {1}, started_at) VALUES (?1, ?2, ?3) ON CONFLICT (connection, {1}) DO NOTHING",
+      table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(3, now_ms);
+  bind_key(**st, 2, key);
+  return (*st)->run();
+}
+
+Status CreateIntents::finish(Key key) {
+  auto st = db_.cached(fmt::format("DELETE FROM {} WHERE connection = ?1 AND {} = ?2", table_, key_column_));
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  bind_key(**st, 2, key);
+  return (*st)->run();
+}
+
+Result<std::optional<std::int64_t>> NotesRepo::get(model::PartyId party) const {
+  auto st = db_.cached("SELECT note_id FROM engine_notes WHERE connection = ?1 AND party_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, party);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>((*st)->column_int64(0));
+}
+
+Status NotesRepo::put(model::PartyId party, std::int64_t note_id) {
+  auto st = db_.cached(
+      "INSERT INTO engine_notes (connection, party_id, note_id) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (connection, party_id) DO UPDATE SET note_id = excluded.note_id");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, party).bind(3, note_id);
+  return (*st)->run();
+}
+
+Status NotesRepo::erase(model::PartyId party) {
+  auto st = db_.cached("DELETE FROM engine_notes WHERE connection = ?1 AND party_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, party);
+  return (*st)->run();
 }
 
 }  // namespace capsync::engine

@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 
 #include "core/engine/connection_store.hpp"
-#include "core/engine/connection_sync.hpp"
+#include "core/engine/jobs.hpp"
 #include "core/engine/plan_connectors.hpp"
+#include "core/engine/sync_engine.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/policy.hpp"
 

@@ -18,7 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/settings.hpp"
-#include "core/engine/connector_source.hpp"
+#include "core/engine/sync_context.hpp"
 #include "core/error/result.hpp"
 #include "core/model/party.hpp"
 

@@ -1,7 +1,7 @@
 #include "core/engine/reconcile_pass.hpp"
 
 #include "core/engine/action_executor.hpp"
-#include "core/engine/push_input.hpp"
+#include "core/engine/connection_store.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 

@@ -1,19 +1,23 @@
 #pragma once
-// SyncContext: what one job of one connection works with — its name, policy, repositories,
-// connectors, clock and the way to enqueue follow-up jobs. Built per job by SyncEngine.
+// What every step of a sync works with: the job's SyncContext, and the ConnectorSource its
+// connectors come from.
 
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "core/config/settings.hpp"
+#include "core/connector/accounting_connector.hpp"
+#include "core/connector/capsule_connector.hpp"
 #include "core/engine/connection_store.hpp"
-#include "core/engine/connector_source.hpp"
 #include "core/error/result.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/sync/policy.hpp"
 
 namespace capsync::engine {
 
+// SyncContext: what one job of one connection works with — its name, policy, repositories,
+// connectors, clock and the way to enqueue follow-up jobs. Built per job by SyncEngine.
 using Enqueue = std::function<Result<std::int64_t>(queue::JobSpec)>;
 
 struct SyncContext {
@@ -27,8 +31,29 @@ struct SyncContext {
   std::function<std::int64_t()> now_ms;
 };
 
-// The job kind and keys of an R10 push for one party (record key: never two at once).
-inline constexpr std::string_view kind_push = "push";
-queue::JobSpec push_job(std::string_view connection, model::PartyId party);
+// ConnectorSource: where the engine gets the two connectors of a connection. The daemon's
+// wiring builds them (HTTP client, token manager, rate limiter) from the connection's
+// settings; unit tests hand in fakes. The connectors outlive every job that uses them.
+struct Connectors {
+  connector::CapsuleConnector* capsule = nullptr;
+  connector::AccountingConnector* accounting = nullptr;
+};
+
+class ConnectorSource {
+ public:
+  virtual ~ConnectorSource() = default;
+  // The connectors of `connection`, built on first use and kept. An error names what the
+  // operator must fix (a provider with no connector yet, a missing credential).
+  virtual Result<Connectors> connectors(const config::ConnectionConfig& connection) = 0;
+  // The connection's stored credentials were replaced (`capsyncctl connect`): its connectors
+  // read them again before their next request, and a refused login (KashFlow) is tried once more.
+  virtual void reload_credentials(const std::string& connection) { (void)connection; }
+  // The config was read again (a reload, or `capsyncctl connect` re-reading secret files): a
+  // login credential that changed replaces the one in use. True when one did.
+  virtual bool update_credentials(const config::ConnectionConfig& connection) {
+    (void)connection;
+    return false;
+  }
+};
 
 }  // namespace capsync::engine

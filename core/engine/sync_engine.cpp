@@ -2,9 +2,10 @@
 
 #include <chrono>
 
-#include "core/engine/connection_sync.hpp"
-#include "core/engine/disable_job.hpp"
-#include "core/engine/export_job.hpp"
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/engine/jobs.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
@@ -130,6 +131,67 @@ asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
               "parties and forgot the links; the parties stay. `capsyncctl enable {}` resumes syncing",
               ctx->connection, done->parties_cleared, ctx->connection);
   co_return Status{};
+}
+
+boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode) {
+  const bool full = mode == SyncMode::full;
+  SyncRunResult out;
+  // The poll reads changed parties only (one request when nothing changed); deletions (R14)
+  // wait for the next pull.
+  auto capsule = co_await pull_capsule(ctx, {.full = full, .deletions = mode != SyncMode::poll});
+  if (!capsule) co_return capsule.error();
+  out.capsule = std::move(*capsule);
+  if (mode != SyncMode::poll) {
+    auto contacts = co_await pull_contacts(ctx, full);
+    if (!contacts) co_return contacts.error();
+    out.contacts = *contacts;
+    auto invoices = co_await pull_invoices(ctx, full);
+    if (!invoices) co_return invoices.error();
+    out.invoices = *invoices;
+  }
+  if (full) {
+    // Overdue flags change as days pass (R9) and incremental filters miss some changes.
+    if (auto s = ctx.store.contacts.mark_all_pending(); !s) co_return s.error();
+  }
+  // Once after an upgrade to schema 3, so export's near-duplicate check (R17) uses the index.
+  if (auto s = ctx.store.contacts.fill_near_keys(); !s) co_return s.error();
+  auto pass = co_await reconcile_pending(ctx, out.capsule.deleted_bound);
+  if (!pass) co_return pass.error();
+  out.pass = *pass;
+  // The deletions are handled: later polls need not see them again.
+  if (!out.capsule.deleted_cursor.empty())
+    if (auto s = ctx.store.cursors.set(kCapsuleDeleted, out.capsule.deleted_cursor, ctx.now_ms()); !s)
+      co_return s.error();
+  co_return out;
+}
+
+asio::awaitable<ConnectionLocks::Guard> ConnectionLocks::lock(std::string connection) {
+  State& state = states_[connection];
+  if (!state.held) {
+    state.held = true;
+    co_return Guard(this, std::move(connection));
+  }
+  auto timer = std::make_shared<asio::steady_timer>(executor_, asio::steady_timer::time_point::max());
+  state.waiters.push_back(timer);
+  // unlock() cancels the timer to hand the lock over; `held` stays true across the hand-over.
+  (void)co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+  co_return Guard(this, std::move(connection));
+}
+
+bool ConnectionLocks::held(const std::string& connection) const {
+  auto it = states_.find(connection);
+  return it != states_.end() && it->second.held;
+}
+
+void ConnectionLocks::unlock(const std::string& connection) {
+  State& state = states_[connection];
+  if (state.waiters.empty()) {
+    state.held = false;
+    return;
+  }
+  auto next = std::move(state.waiters.front());
+  state.waiters.pop_front();
+  next->cancel();
 }
 
 }  // namespace capsync::engine

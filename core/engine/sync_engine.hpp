@@ -8,28 +8,43 @@
 //   full_reconcile  pull over everything from empty cursors: refreshes overdue flags as days
 //                   pass, and infers deletions after a complete scan only
 //   push            one Capsule party's details to its accounting contact (R10–R12)
-//   export          the operator's export of one Capsule party (R12, export_job.hpp)
-//   disable         R16: remove capsync's writes from Capsule, forget the links (disable_job.hpp)
+//   export          the operator's export of one Capsule party (R12, jobs.hpp)
+//   disable         R16: remove capsync's writes from Capsule, forget the links (jobs.hpp)
 //
 // A connection the operator disabled (DisableState) runs none of its jobs but disable.
 //
 // Jobs of one connection never overlap (ConnectionLocks). Handlers return an Error for
 // failures a retry may cure or an operator must fix; per-record refusals are conflicts.
 // Single-threaded: everything runs on the io_context thread.
+//
+// Reading order — one sync from top to bottom, then the rest:
+//   sync_engine       this file: a job takes its connection's lock (ConnectionLocks), builds its
+//                     SyncContext and runs sync_connection: pull, reconcile, execute
+//   sync_context.hpp  what every step works with: store, connectors (ConnectorSource), policy
+//   pull              Capsule parties, accounting contacts and invoices into the store; what
+//                     changed becomes pending
+//   reconcile_pass    the pending contacts in batches through the reconciler (core/sync)
+//   action_executor   its actions carried out on both sides; SummaryWriter for Capsule summaries
+//   jobs              push, export and disable: the jobs besides the syncs
+//   connection_store  the store of one connection; its tables in bindings_repo, mirror_repo,
+//                     conflicts_repo, and record_codec for the mirrored records
+//   plan, plan_connectors  `capsyncctl plan`: a sync on a copy of the store that only reads
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/config/settings.hpp"
-#include "core/engine/connection_lock.hpp"
-#include "core/engine/connection_sync.hpp"
-#include "core/engine/connector_source.hpp"
+#include "core/engine/pull.hpp"
+#include "core/engine/reconcile_pass.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
 
@@ -38,6 +53,67 @@ class Database;
 }
 
 namespace capsync::engine {
+
+// ConnectionLocks: one sync at a time per connection. The scheduler enqueues pull,
+// capsule_poll and full_reconcile independently and the runner may run them at once; two
+// passes deciding from the same mirror would both create the party for a new contact. A job
+// awaits the lock (a suspended coroutine, never a blocked thread), first come first served.
+// Single-threaded: the io_context thread owns every member.
+class ConnectionLocks final {
+ public:
+  class Guard final {
+   public:
+    Guard(ConnectionLocks* locks, std::string connection) : locks_(locks), connection_(std::move(connection)) {}
+    Guard(Guard&& other) noexcept : locks_(std::exchange(other.locks_, nullptr)), connection_(std::move(other.connection_)) {}
+    Guard& operator=(Guard&&) = delete;
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+    ~Guard() {
+      if (locks_) locks_->unlock(connection_);
+    }
+
+   private:
+    ConnectionLocks* locks_;
+    std::string connection_;
+  };
+
+  explicit ConnectionLocks(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  ConnectionLocks(const ConnectionLocks&) = delete;
+  ConnectionLocks& operator=(const ConnectionLocks&) = delete;
+
+  // Resumes once this caller holds the connection's lock; released with the Guard.
+  boost::asio::awaitable<Guard> lock(std::string connection);
+  bool held(const std::string& connection) const;
+
+ private:
+  void unlock(const std::string& connection);
+
+  struct State {
+    bool held = false;
+    std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters;  // woken (cancelled) in order
+  };
+  boost::asio::any_io_executor executor_;
+  std::map<std::string, State> states_;
+};
+
+// sync_connection: one sync of one connection, the body of the pull, capsule_poll and
+// full_reconcile jobs — pull both sides into the store, then reconcile what is pending and
+// execute its actions. SyncEngine runs it under the connection's lock; `capsyncctl plan`
+// runs it on a copy of the store with connectors that only read (plan.hpp).
+//
+//   pull  changed parties, deletions, contacts and invoices since the cursors
+//   poll  changed Capsule parties only (deletions wait for the pull)
+//   full  everything from empty cursors, every contact reconciled again
+enum class SyncMode { pull, poll, full };
+
+struct SyncRunResult {
+  CapsulePullResult capsule;
+  ContactPullResult contacts;
+  InvoicePullResult invoices;
+  PassResult pass;
+};
+
+boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);
 
 using JobHandler = std::function<boost::asio::awaitable<Status>(const queue::Job&)>;
 

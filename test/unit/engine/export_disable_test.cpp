@@ -3,9 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/engine/disable_job.hpp"
-#include "core/engine/disable_state.hpp"
-#include "core/engine/export_job.hpp"
+#include "core/engine/connection_store.hpp"
+#include "core/engine/jobs.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
