@@ -311,3 +311,14 @@ TEST_CASE("Capsule answers a method a route does not take with 405 Method not al
   CHECK(sandbox.get("/capsule/api/v2/nothing-here", kAuth).status == 404);
   CHECK(sandbox.get("/capsule/api/v2/parties/999", kAuth).status == 404);
 }
+
+TEST_CASE("Capsule lists an organisation's people in the party shape, embeds only on request") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto plain = json(sandbox.get(kParties + "/1/people", kAuth).body);
+  REQUIRE(plain["parties"].Size() == 1);
+  CHECK(plain["parties"][0]["id"].GetInt() == 2);
+  CHECK_FALSE(plain["parties"][0].HasMember("tags"));
+  CHECK_FALSE(plain["parties"][0].HasMember("fields"));
+  auto embedded = json(sandbox.get(kParties + "/1/people?embed=tags", kAuth).body);
+  CHECK(embedded["parties"][0]["tags"].Size() == 1);
+}
