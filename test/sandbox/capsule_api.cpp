@@ -1,6 +1,7 @@
 #include "test/sandbox/capsule_api.hpp"
 
 #include <charconv>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
