@@ -1,6 +1,7 @@
 #include "test/sandbox/capsule_api.hpp"
 
 #include <charconv>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
@@ -52,15 +53,29 @@ Paging paging(const Request& request) {
   return p;
 }
 
-// Capsule's Link header for the next page: same query with page advanced.
-std::string next_link(const SandboxContext& context, const Request& request, std::int64_t next_page) {
+Response method_not_allowed() { return message(405, "Method not allowed"); }
+
+// The same query with `page` replaced.
+std::string page_url(const SandboxContext& context, const Request& request, std::int64_t page) {
   std::string query;
   for (auto& [key, value] : parse_form(request.query)) {
     if (key == "page") continue;
     query += fmt::format("{}={}&", url_encode(key), url_encode(value));
   }
-  query += fmt::format("page={}", next_page);
-  return fmt::format("<{}{}?{}>; rel=\"next\"", context.base_url, request.path, query);
+  query += fmt::format("page={}", page);
+  return fmt::format("{}{}?{}", context.base_url, request.path, query);
+}
+
+// Capsule's Link header: rel="next" while more pages exist, rel="prev" after the first page.
+void set_links(Response& response, const SandboxContext& context, const Request& request, std::int64_t page,
+               bool has_next) {
+  std::string links;
+  if (has_next) links = fmt::format("<{}>; rel=\"next\"", page_url(context, request, page + 1));
+  if (page > 1) {
+    if (!links.empty()) links += ", ";
+    links += fmt::format("<{}>; rel=\"prev\"", page_url(context, request, page - 1));
+  }
+  if (!links.empty()) response.set_header("Link", links);
 }
 
 bool has_embed(const Request& request, std::string_view what) {
@@ -75,14 +90,59 @@ bool has_embed(const Request& request, std::string_view what) {
   return false;
 }
 
-// A party as Capsule returns it: custom fields and tags only when embedded.
-void write_party(JsonWriter& writer, const Value& party, bool fields, bool tags) {
+struct Embeds {
+  bool fields = false, tags = false, organisation = false, missing_important = false;
+};
+
+Embeds embeds_of(const Request& request) {
+  return {has_embed(request, "fields"), has_embed(request, "tags"), has_embed(request, "organisation"),
+          has_embed(request, "missingImportantFields")};
+}
+
+bool has_tag(const Value& party, std::int64_t tag_id) {
+  if (const Value* tags = member(party, "tags"); tags != nullptr && tags->IsArray())
+    for (const auto& tag : tags->GetArray())
+      if (int_member(tag, "id") == tag_id) return true;
+  return false;
+}
+
+// Whether an Important custom field that applies to this party has no value. A field applies
+// unless its captureRule names the other party type or it sits under a DataTag the party lacks.
+bool missing_important_fields(const CapsuleState& state, const Value& party) {
+  auto type = string_member(party, "type").value_or("");
+  for (const auto& definition : state.definitions.GetArray()) {
+    if (bool_member(definition, "important") != true) continue;
+    if (auto rule = string_member(definition, "captureRule"); rule && *rule != type) continue;
+    if (const Value* tag = member(definition, "tag"); tag != nullptr && tag->IsObject())
+      if (auto tag_id = int_member(*tag, "id"); tag_id && !has_tag(party, *tag_id)) continue;
+    bool has_value = false;
+    if (const Value* fields = member(party, "fields"); fields != nullptr && fields->IsArray())
+      for (const auto& row : fields->GetArray()) {
+        const Value* d = member(row, "definition");
+        has_value = has_value || (d != nullptr && int_member(*d, "id") == int_member(definition, "id"));
+      }
+    if (!has_value) return true;
+  }
+  return false;
+}
+
+// A party as Capsule returns it: custom fields, tags, the organisation's details and the
+// missing-important-fields flag only when embedded.
+void write_party(JsonWriter& writer, const CapsuleState& state, const Value& party, const Embeds& embeds) {
   writer.StartObject();
   for (const auto& m : party.GetObject()) {
     std::string_view key(m.name.GetString(), m.name.GetStringLength());
-    if ((key == "fields" && !fields) || (key == "tags" && !tags)) continue;
+    if ((key == "fields" && !embeds.fields) || (key == "tags" && !embeds.tags)) continue;
     writer.Key(m.name.GetString(), m.name.GetStringLength());
-    m.value.Accept(writer);
+    const Value* org = nullptr;
+    if (key == "organisation" && embeds.organisation && m.value.IsObject())
+      if (auto id = int_member(m.value, "id"); id && state.parties.contains(*id)) org = &state.parties.at(*id);
+    if (org != nullptr) write_party(writer, state, *org, Embeds{});
+    else m.value.Accept(writer);
+  }
+  if (embeds.missing_important) {
+    writer.Key("missingImportantFields");
+    writer.Bool(missing_important_fields(state, party));
   }
   writer.EndObject();
 }
@@ -148,6 +208,7 @@ Response CapsuleApi::fault_status(const Request& request, int status, int) {
   }
   if (status == 401) return fault_expired_token(request);
   if (status == 404) return not_found();
+  if (status == 405) return method_not_allowed();
   if (status >= 500) return message(status, "Internal Server Error");
   return message(status, "Request failed");
 }
@@ -170,52 +231,56 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     rest = rest.substr(slash);
   }
   auto n = parts.size();
+  // A known route with a method it does not take is 405, as Capsule answers; unknown routes 404.
+  auto is = [&](std::initializer_list<const char*> allowed) {
+    for (const char* m : allowed)
+      if (method == m) return true;
+    return false;
+  };
   if (n >= 1 && parts[0] == "parties") {
-    if (n == 1 && method == "GET") return list_parties(request);
-    if (n == 1 && method == "POST") return create_party(request, user);
-    if (n == 2 && parts[1] == "deleted" && method == "GET") return deleted_parties(request);
-    if (n == 2 && parts[1] == "tags" && method == "GET") return list_array(request, state_.tags, "tags");
-    if (n == 3 && parts[1] == "fields" && parts[2] == "definitions" && method == "GET")
-      return list_array(request, state_.definitions, "definitions");
+    if (n == 1) {
+      if (method == "GET") return list_parties(request);
+      if (method == "POST") return create_party(request, user);
+      return method_not_allowed();
+    }
+    if (n == 2 && parts[1] == "deleted") return is({"GET"}) ? deleted_parties(request) : method_not_allowed();
+    if (n == 2 && parts[1] == "tags") return is({"GET"}) ? list_array(request, state_.tags, "tags") : method_not_allowed();
+    if (n == 3 && parts[1] == "fields" && parts[2] == "definitions")
+      return is({"GET"}) ? list_array(request, state_.definitions, "definitions") : method_not_allowed();
+    if (n == 2 && !is({"GET", "PUT", "DELETE"})) return method_not_allowed();
     if (n == 2 && method == "GET") return get_parties(request, parts[1]);
     auto id = n >= 2 ? to_id(parts[1]) : std::nullopt;
     if (!id) return not_found();
     if (n == 2 && method == "PUT") return update_party(request, *id);
     if (n == 2 && method == "DELETE") return delete_party(*id);
-    if (n == 3 && parts[2] == "entries" && method == "GET") return party_entries(request, *id);
-    if (n == 3 && parts[2] == "people" && method == "GET") {
-      Value people(rapidjson::kArrayType);
-      for (auto& [pid, party] : state_.parties) {
-        const Value* org = member(party, "organisation");
-        if (org != nullptr && org->IsObject() && int_member(*org, "id") == id)
-          people.PushBack(Value(party, state_.alloc()), state_.alloc());
-      }
-      return list_array(request, people, "parties");
-    }
+    if (n == 3 && parts[2] == "entries") return is({"GET"}) ? party_entries(request, *id) : method_not_allowed();
+    if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();
   }
   if (n >= 1 && parts[0] == "entries") {
     if (n == 1 && method == "POST") return write_entry(request, 0, user);
+    if (n == 1) return method == "GET" ? not_found() : method_not_allowed();  // GET /entries is not faked
+    if (n == 2 && !is({"GET", "PUT", "DELETE"})) return method_not_allowed();
     auto id = n == 2 ? to_id(parts[1]) : std::nullopt;
     if (!id || !state_.entries.contains(*id)) return not_found();
     if (method == "GET") return json_response(200, entry_json(state_.entries[*id]));
     if (method == "PUT") return write_entry(request, *id, user);
-    if (method == "DELETE") {
-      state_.entries.erase(*id);
-      Response response;
-      response.status = 204;
-      return response;
-    }
-    return not_found();
+    state_.entries.erase(*id);
+    Response response;
+    response.status = 204;
+    return response;
   }
-  if (n == 1 && parts[0] == "teams" && method == "GET") return list_array(request, state_.teams, "teams");
-  if (n == 1 && parts[0] == "users" && method == "GET") return list_array(request, state_.users, "users");
-  if (n == 2 && parts[0] == "users" && parts[1] == "current" && method == "GET") {
+  bool known = (n == 1 && (parts[0] == "teams" || parts[0] == "users" || parts[0] == "countries")) ||
+               (n == 2 && parts[0] == "users" && parts[1] == "current");
+  if (known && method != "GET") return method_not_allowed();
+  if (n == 1 && parts[0] == "teams") return list_array(request, state_.teams, "teams");
+  if (n == 1 && parts[0] == "users") return list_array(request, state_.users, "users");
+  if (n == 2 && parts[0] == "users" && parts[1] == "current") {
     const Value* found = state_.find_by_id(state_.users, user);
     if (found == nullptr) return not_found();
     return json_response(200, "{\"user\":" + to_json(*found) + "}");
   }
-  if (n == 1 && parts[0] == "countries" && method == "GET") {
+  if (n == 1 && parts[0] == "countries") {
     rapidjson::StringBuffer buffer;
     JsonWriter writer(buffer);
     writer.StartObject();
@@ -243,7 +308,6 @@ Response CapsuleApi::list_parties(const Request& request) {
     if (!since)
       return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"party", "since", "since must be ISO8601"}}}.to_json());
   }
-  bool fields = has_embed(request, "fields"), tags = has_embed(request, "tags");
   std::vector<const Value*> matches;
   for (const auto& [id, party] : state_.parties) {
     if (since) {
@@ -252,20 +316,37 @@ Response CapsuleApi::list_parties(const Request& request) {
     }
     matches.push_back(&party);
   }
+  return party_page(request, matches, p.page, p.per_page);
+}
+
+// One page of parties as {"parties":[…]} with Capsule's Link header.
+Response CapsuleApi::party_page(const Request& request, const std::vector<const Value*>& matches, std::int64_t page,
+                                std::int64_t per_page) {
+  Embeds embeds = embeds_of(request);
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("parties");
   writer.StartArray();
-  auto first = static_cast<std::size_t>((p.page - 1) * p.per_page);
-  for (auto i = first; i < matches.size() && i < first + static_cast<std::size_t>(p.per_page); ++i)
-    write_party(writer, *matches[i], fields, tags);
+  auto first = static_cast<std::size_t>((page - 1) * per_page);
+  for (auto i = first; i < matches.size() && i < first + static_cast<std::size_t>(per_page); ++i)
+    write_party(writer, state_, *matches[i], embeds);
   writer.EndArray();
   writer.EndObject();
   Response response = json_response(200, buffer.GetString());
-  if (first + static_cast<std::size_t>(p.per_page) < matches.size())
-    response.set_header("Link", next_link(context_, request, p.page + 1));
+  set_links(response, context_, request, page, first + static_cast<std::size_t>(per_page) < matches.size());
   return response;
+}
+
+Response CapsuleApi::people(const Request& request, std::int64_t organisation_id) {
+  Paging p = paging(request);
+  if (!p.error.empty()) return message(400, p.error);
+  std::vector<const Value*> matches;
+  for (const auto& [pid, party] : state_.parties) {
+    const Value* org = member(party, "organisation");
+    if (org != nullptr && org->IsObject() && int_member(*org, "id") == organisation_id) matches.push_back(&party);
+  }
+  return party_page(request, matches, p.page, p.per_page);
 }
 
 Response CapsuleApi::get_parties(const Request& request, std::string_view ids) {
@@ -279,7 +360,7 @@ Response CapsuleApi::get_parties(const Request& request, std::string_view ids) {
     rest = rest.substr(comma + 1);
   }
   if (wanted.size() > 10) return message(400, "at most 10 ids");
-  bool fields = has_embed(request, "fields"), tags = has_embed(request, "tags");
+  Embeds embeds = embeds_of(request);
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
@@ -287,12 +368,12 @@ Response CapsuleApi::get_parties(const Request& request, std::string_view ids) {
     const Value* party = state_.party(wanted[0]);
     if (party == nullptr) return not_found();
     writer.Key("party");
-    write_party(writer, *party, fields, tags);
+    write_party(writer, state_, *party, embeds);
   } else {
     writer.Key("parties");
     writer.StartArray();
     for (auto id : wanted)
-      if (const Value* party = state_.party(id)) write_party(writer, *party, fields, tags);
+      if (const Value* party = state_.party(id)) write_party(writer, state_, *party, embeds);
     writer.EndArray();
   }
   writer.EndObject();
@@ -310,7 +391,7 @@ Response CapsuleApi::create_party(const Request& request, std::int64_t user) {
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("party");
-  write_party(writer, *state_.party(id), true, true);
+  write_party(writer, state_, *state_.party(id), embeds_of(request));
   writer.EndObject();
   Response response = json_response(201, buffer.GetString());
   response.set_header("Location", fmt::format("{}{}/parties/{}", context_.base_url, kBase, id));
@@ -327,7 +408,7 @@ Response CapsuleApi::update_party(const Request& request, std::int64_t id) {
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("party");
-  write_party(writer, *state_.party(id), has_embed(request, "fields"), has_embed(request, "tags"));
+  write_party(writer, state_, *state_.party(id), embeds_of(request));
   writer.EndObject();
   return json_response(200, buffer.GetString());
 }
@@ -367,8 +448,7 @@ Response CapsuleApi::deleted_parties(const Request& request) {
   writer.EndArray();
   writer.EndObject();
   Response response = json_response(200, buffer.GetString());
-  if (first + static_cast<std::size_t>(p.per_page) < matches.size())
-    response.set_header("Link", next_link(context_, request, p.page + 1));
+  set_links(response, context_, request, p.page, first + static_cast<std::size_t>(p.per_page) < matches.size());
   return response;
 }
 
@@ -386,7 +466,7 @@ Response CapsuleApi::list_array(const Request& request, const Value& array, cons
   writer.EndArray();
   writer.EndObject();
   Response response = json_response(200, buffer.GetString());
-  if (end < array.Size()) response.set_header("Link", next_link(context_, request, p.page + 1));
+  set_links(response, context_, request, p.page, end < array.Size());
   return response;
 }
 

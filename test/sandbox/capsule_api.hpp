@@ -24,6 +24,9 @@ class CapsuleApi final : public Provider {
  private:
   Response route(const Request& request, const std::string& path, std::int64_t user);
   Response list_parties(const Request& request);
+  Response party_page(const Request& request, const std::vector<const rapidjson::Value*>& matches, std::int64_t page,
+                      std::int64_t per_page);
+  Response people(const Request& request, std::int64_t organisation_id);
   Response get_parties(const Request& request, std::string_view ids);
   Response create_party(const Request& request, std::int64_t user);
   Response update_party(const Request& request, std::int64_t id);

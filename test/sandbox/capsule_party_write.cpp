@@ -71,10 +71,7 @@ struct Writer {
         set_string(created, "name", *name, alloc());
         auto stamp = string_member(party, "updatedAt").value_or("");
         for (const char* key : {"createdAt", "updatedAt"}) set_string(created, key, stamp, alloc());
-        for (const char* key : {"about", "owner", "team", "pictureURL", "lastContactedAt"})
-          set_member(created, key, Value(), alloc());
-        for (const char* key : {"addresses", "phoneNumbers", "websites", "emailAddresses", "fields", "tags"})
-          set_member(created, key, Value(rapidjson::kArrayType), alloc());
+        complete_party_shape(state, created);
         target = &(state.parties[org_id] = std::move(created));
       }
     } else {
@@ -84,7 +81,7 @@ struct Writer {
     Value ref(rapidjson::kObjectType);
     set_member(ref, "id", Value(*int_member(*target, "id")), alloc());
     set_member(ref, "name", Value((*target)["name"], alloc()), alloc());
-    set_member(ref, "pictureURL", Value(), alloc());
+    set_member(ref, "pictureURL", Value((*target)["pictureURL"], alloc()), alloc());
     set_member(party, "organisation", std::move(ref), alloc());
   }
 
@@ -355,7 +352,8 @@ Value new_party_shell(CapsuleState& state, std::string_view type, std::int64_t i
   const Value* owner = state.find_by_id(state.users, acting_user);
   set_member(party, "owner", owner ? Value(*owner, alloc) : Value(), alloc);
   set_member(party, "team", Value(), alloc);
-  set_member(party, "pictureURL", Value(), alloc);
+  set_string(party, "pictureURL", capsule_default_picture(type), alloc);
+  set_member(party, "enrichment", Value(), alloc);  // undocumented, but on every recorded party
   for (const char* key : {"addresses", "phoneNumbers", "websites", "emailAddresses", "fields", "tags"})
     set_member(party, key, Value(rapidjson::kArrayType), alloc);
   return party;

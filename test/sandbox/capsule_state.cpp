@@ -33,7 +33,45 @@ void copy_array(CapsuleState& state, const rapidjson::Value& section, const char
   }
 }
 
+void default_member(CapsuleState& state, rapidjson::Value& party, const char* key, rapidjson::Type type) {
+  if (!party.HasMember(key)) set_member(party, key, rapidjson::Value(type), state.alloc());
+}
+
 }  // namespace
+
+std::string_view capsule_default_picture(std::string_view type) {
+  return type == "organisation" ? "https://capsulecrm.com/theme/default/images/org_avatar_70.png"
+                                : "https://capsulecrm.com/theme/default/images/person_avatar_70.png";
+}
+
+void complete_party_shape(CapsuleState& state, rapidjson::Value& party) {
+  auto type = string_member(party, "type").value_or("person");
+  std::vector<const char*> scalars = {"about", "lastContactedAt", "owner", "team", "enrichment"};
+  if (type == "organisation") scalars.push_back("name");
+  else scalars.insert(scalars.end(), {"title", "firstName", "lastName", "jobTitle", "organisation"});
+  for (const char* key : scalars) default_member(state, party, key, rapidjson::kNullType);
+  for (const char* key : {"addresses", "phoneNumbers", "websites", "emailAddresses", "fields", "tags"})
+    default_member(state, party, key, rapidjson::kArrayType);
+  if (!string_member(party, "pictureURL")) set_string(party, "pictureURL", capsule_default_picture(type), state.alloc());
+  if (auto& owner = party["owner"]; owner.IsObject())  // a seed may name the owner by id only
+    if (auto id = int_member(owner, "id"))
+      if (const auto* user = state.find_by_id(state.users, *id)) owner = rapidjson::Value(*user, state.alloc());
+  if (auto& team = party["team"]; team.IsObject())
+    if (auto id = int_member(team, "id"))
+      if (const auto* found = state.find_by_id(state.teams, *id)) team = rapidjson::Value(*found, state.alloc());
+  if (type == "person" && party["organisation"].IsObject()) {
+    auto& ref = party["organisation"];
+    const rapidjson::Value* org = nullptr;
+    if (auto id = int_member(ref, "id")) org = state.party(*id);
+    if (org != nullptr) {
+      rapidjson::Value nested(rapidjson::kObjectType);
+      set_member(nested, "id", rapidjson::Value((*org)["id"], state.alloc()), state.alloc());
+      set_member(nested, "name", rapidjson::Value((*org)["name"], state.alloc()), state.alloc());
+      set_member(nested, "pictureURL", rapidjson::Value((*org)["pictureURL"], state.alloc()), state.alloc());
+      ref = std::move(nested);
+    }
+  }
+}
 
 void CapsuleState::clear() {
   parties.clear();
@@ -81,6 +119,11 @@ void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
       assign_item_ids(*this, party);
       parties[*id] = std::move(party);
     }
+    // Organisations first: a person's nested organisation copies the organisation's picture.
+    for (auto& [id, party] : parties)
+      if (string_member(party, "type") == "organisation") complete_party_shape(*this, party);
+    for (auto& [id, party] : parties)
+      if (string_member(party, "type") != "organisation") complete_party_shape(*this, party);
   }
   if (const auto* list = member(section, "entries"); list != nullptr && list->IsArray()) {
     for (const auto& item : list->GetArray()) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <rapidjson/document.h>
@@ -54,5 +55,12 @@ struct CapsuleState {
   // The organisation with this exact name, if any.
   rapidjson::Value* organisation_named(std::string_view name, std::int64_t except_id = 0);
 };
+
+// Capsule's picture for a party without one (pictureURL is never null).
+std::string_view capsule_default_picture(std::string_view type);
+
+// Gives a party every key Capsule always sends: null for empty scalars, [] for empty
+// collections, the default picture, and owner/team/organisation references filled in.
+void complete_party_shape(CapsuleState& state, rapidjson::Value& party);
 
 }  // namespace capsync::sandbox

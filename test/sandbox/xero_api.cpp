@@ -175,12 +175,12 @@ Response XeroApi::accounting(const Request& request) {
   std::string cache_key = idempotent ? request.method + " " + request.path : std::string();
   if (idempotent) {
     if (key->size() > 128)
-      return json_response(400, xero_problem(400, "Bad Request", "Idempotency-Key must be at most 128 characters"));
+      return json_response(400, xero_exception(10, "ValidationException", "Idempotency-Key must be at most 128 characters"));
     auto cached = books.idempotency.find(*key);
     if (cached != books.idempotency.end() && cached->second.expires_at > now) {
       if (cached->second.method_path != cache_key || cached->second.body != request.body)
-        return json_response(400, xero_problem(400, "Bad Request",
-                                               "The Idempotency-Key has already been used with a different request"));
+        return json_response(400, xero_exception(10, "ValidationException",
+                                                  "The Idempotency-Key has already been used with a different request"));
       Response replay = json_response(cached->second.status, cached->second.response);
       add_limit_headers(replay, books);
       return replay;

@@ -147,6 +147,20 @@ std::string xero_validation_error(std::string_view elements_json) {
       elements_json);
 }
 
+std::string xero_exception(int error_number, std::string_view type, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("ErrorNumber");
+  writer.Int(error_number);
+  writer.Key("Type");
+  writer.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+  writer.Key("Message");
+  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string xero_problem(int status, std::string_view title, std::string_view detail) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);

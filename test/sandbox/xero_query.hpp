@@ -49,6 +49,9 @@ std::string xero_envelope(TimePoint now, std::mt19937_64& rng, const char* items
 // Xero's 400 ValidationException body. `elements` is a JSON array text.
 std::string xero_validation_error(std::string_view elements_json);
 
+// A body of the Error schema of Xero's accounting spec ({"ErrorNumber","Type","Message"}).
+std::string xero_exception(int error_number, std::string_view type, std::string_view message);
+
 // Xero's RFC 7807-style problem body ({"Type":null,"Title":…,"Status":…,"Detail":…}).
 std::string xero_problem(int status, std::string_view title, std::string_view detail);
 

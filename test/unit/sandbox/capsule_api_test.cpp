@@ -1,5 +1,10 @@
 // Fake Capsule API v2: paging, since, nested-array PUT rules, validation, deletions, auth.
 
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
@@ -53,7 +58,7 @@ TEST_CASE("Capsule parties are paged with a Link header to the next page") {
   auto last = sandbox.get("/capsule/api/v2/parties?perPage=2&page=3", kAuth);
   CHECK(json(last.body)["parties"].Size() == 1);
   CHECK(json(last.body)["parties"][0]["id"].GetInt() == 5);
-  CHECK(last.header("link").empty());
+  CHECK(last.header("link").find("rel=\"next\"") == std::string::npos);
   CHECK(sandbox.get("/capsule/api/v2/parties?perPage=101", kAuth).status == 400);
 }
 
@@ -169,4 +174,151 @@ TEST_CASE("Capsule notes can be added to and listed for a party") {
   REQUIRE(list["entries"].Size() == 1);
   CHECK(std::string(list["entries"][0]["content"].GetString()) == "3 open");
   CHECK(json(sandbox.get("/capsule/api/v2/users/current", kAuth).body)["user"]["id"].GetInt() == 1);
+}
+
+// Issue 20: the sandbox answers in Capsule's own shapes (developer.capsulecrm.com v2 docs and
+// responses recorded from the real API; sources in test/sandbox/README.md).
+namespace {
+
+const char* kShapeSeed = R"({
+  "capsule": {
+    "tokens": ["capsule-sandbox-token"],
+    "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
+    "teams": [{"id": 7, "name": "Sales"}],
+    "tags": [{"id": 80, "name": "Customer", "dataTag": false}],
+    "fieldDefinitions": [{"id": 90, "type": "text", "name": "Invoice summary"},
+                         {"id": 91, "type": "text", "name": "Account code", "important": true},
+                         {"id": 92, "type": "date", "name": "Birthday", "important": true, "captureRule": "person"}],
+    "parties": [
+      {"id": 1, "type": "organisation", "name": "Acme Ltd", "owner": {"id": 1},
+       "emailAddresses": [{"type": "Work", "address": "a@acme.test"}],
+       "fields": [{"definition": {"id": 91}, "value": "ACME"}]},
+      {"id": 2, "type": "person", "firstName": "Jane", "lastName": "Smith", "organisation": {"id": 1},
+       "tags": [{"id": 80, "name": "Customer", "dataTag": false}]},
+      {"id": 3, "type": "organisation", "name": "Beta Ltd"}
+    ]
+  }
+})";
+
+std::set<std::string> keys_of(const rapidjson::Value& object) {
+  std::set<std::string> keys;
+  for (const auto& m : object.GetObject()) keys.insert(m.name.GetString());
+  return keys;
+}
+
+const std::string kParties = "/capsule/api/v2/parties";
+
+}  // namespace
+
+TEST_CASE("Capsule parties from the seed carry every documented key, as parties created through the API do") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto created_person = json(sandbox.send("POST", kParties, R"({"party":{"type":"person","lastName":"Evans"}})", kAuth).body);
+  auto created_org = json(sandbox.send("POST", kParties, R"({"party":{"type":"organisation","name":"Gamma Ltd"}})", kAuth).body);
+  auto seeded_person = json(sandbox.get(kParties + "/2", kAuth).body);
+  auto seeded_org = json(sandbox.get(kParties + "/3", kAuth).body);
+  CHECK(keys_of(seeded_person["party"]) == keys_of(created_person["party"]));
+  CHECK(keys_of(seeded_org["party"]) == keys_of(created_org["party"]));
+  for (const char* key : {"about", "owner", "team", "lastContactedAt", "pictureURL", "title", "jobTitle", "organisation",
+                          "addresses", "phoneNumbers", "websites", "emailAddresses"})
+    CHECK(seeded_person["party"].HasMember(key));
+  CHECK(seeded_person["party"]["about"].IsNull());
+  CHECK(seeded_person["party"]["lastContactedAt"].IsNull());
+  CHECK(seeded_person["party"]["websites"].IsArray());
+  // pictureURL is always a URL: Capsule's default avatar when there is no picture.
+  for (const auto* party : {&seeded_person["party"], &seeded_org["party"], &created_person["party"], &created_org["party"]}) {
+    REQUIRE((*party)["pictureURL"].IsString());
+    CHECK(std::string((*party)["pictureURL"].GetString()).starts_with("https://"));
+  }
+  // A seeded owner given by id reads back as the user, as Capsule shows it.
+  auto seeded_owner = json(sandbox.get(kParties + "/1", kAuth).body);
+  CHECK(std::string(seeded_owner["party"]["owner"]["username"].GetString()) == "sandbox");
+  // A person's organisation is a nested party with its name and picture.
+  const auto& org = seeded_person["party"]["organisation"];
+  CHECK(org["id"].GetInt() == 1);
+  CHECK(std::string(org["name"].GetString()) == "Acme Ltd");
+  CHECK(org["pictureURL"].IsString());
+}
+
+TEST_CASE("Capsule POST /parties answers with fields and tags only when embed asks for them") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto plain = sandbox.send("POST", kParties,
+                            R"({"party":{"type":"organisation","name":"Delta Ltd","tags":[{"name":"Customer"}],
+                               "fields":[{"definition":{"id":90},"value":"x"}]}})", kAuth);
+  REQUIRE(plain.status == 201);
+  CHECK_FALSE(json(plain.body)["party"].HasMember("fields"));
+  CHECK_FALSE(json(plain.body)["party"].HasMember("tags"));
+  auto embedded = sandbox.send("POST", kParties + "?embed=fields,tags",
+                               R"({"party":{"type":"organisation","name":"Echo Ltd","tags":[{"name":"Customer"}],
+                                  "fields":[{"definition":{"id":90},"value":"x"}]}})", kAuth);
+  REQUIRE(embedded.status == 201);
+  CHECK(json(embedded.body)["party"]["fields"].Size() == 1);
+  CHECK(json(embedded.body)["party"]["tags"].Size() == 1);
+}
+
+TEST_CASE("Capsule embed=organisation gives a person its organisation's full details") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto plain = json(sandbox.get(kParties + "/2", kAuth).body);
+  CHECK_FALSE(plain["party"]["organisation"].HasMember("emailAddresses"));
+  auto embedded = json(sandbox.get(kParties + "/2?embed=organisation", kAuth).body);
+  const auto& org = embedded["party"]["organisation"];
+  CHECK(org["id"].GetInt() == 1);
+  CHECK(std::string(org["type"].GetString()) == "organisation");
+  REQUIRE(org.HasMember("emailAddresses"));
+  CHECK(std::string(org["emailAddresses"][0]["address"].GetString()) == "a@acme.test");
+  CHECK_FALSE(org.HasMember("fields"));
+  // Lists too; an organisation's own body is unchanged.
+  auto list = json(sandbox.get(kParties + "?embed=organisation", kAuth).body);
+  CHECK(list["parties"][1]["organisation"].HasMember("emailAddresses"));
+  CHECK(list["parties"][0].HasMember("name"));
+}
+
+TEST_CASE("Capsule embed=missingImportantFields says whether an important field lacks a value") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto plain = json(sandbox.get(kParties + "/1", kAuth).body);
+  CHECK_FALSE(plain["party"].HasMember("missingImportantFields"));
+  auto list = json(sandbox.get(kParties + "?embed=missingImportantFields", kAuth).body);
+  REQUIRE(list["parties"].Size() == 3);
+  CHECK(list["parties"][0]["missingImportantFields"].GetBool() == false);  // Acme has its account code
+  CHECK(list["parties"][1]["missingImportantFields"].GetBool() == true);   // Jane lacks both
+  CHECK(list["parties"][2]["missingImportantFields"].GetBool() == true);   // Beta lacks its account code
+  REQUIRE(sandbox.send("PUT", kParties + "/3", R"({"party":{"fields":[{"definition":{"id":91},"value":"BETA"}]}})", kAuth)
+              .status == 200);
+  auto filled = json(sandbox.get(kParties + "/3?embed=missingImportantFields", kAuth).body);
+  CHECK(filled["party"]["missingImportantFields"].GetBool() == false);  // the person-only field does not apply
+}
+
+TEST_CASE("Capsule Link header carries rel=prev after the first page") {
+  SandboxFixture sandbox(kSeed);
+  auto middle = sandbox.get("/capsule/api/v2/parties?perPage=2&page=2", kAuth);
+  CHECK(middle.header("link") == "<" + sandbox.url + "/capsule/api/v2/parties?perPage=2&page=3>; rel=\"next\", <" +
+                                     sandbox.url + "/capsule/api/v2/parties?perPage=2&page=1>; rel=\"prev\"");
+  auto last = sandbox.get("/capsule/api/v2/parties?perPage=2&page=3", kAuth);
+  CHECK(last.header("link") == "<" + sandbox.url + "/capsule/api/v2/parties?perPage=2&page=2>; rel=\"prev\"");
+  auto first = sandbox.get("/capsule/api/v2/parties?perPage=2", kAuth);
+  CHECK(first.header("link").find("rel=\"prev\"") == std::string::npos);
+}
+
+TEST_CASE("Capsule answers a method a route does not take with 405 Method not allowed") {
+  SandboxFixture sandbox(kSeed);
+  for (auto [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"PATCH", "/parties/1"}, {"POST", "/parties/1"}, {"DELETE", "/parties"}, {"PUT", "/parties"},
+           {"POST", "/users"}, {"DELETE", "/countries"}}) {
+    auto result = sandbox.send(method, "/capsule/api/v2" + path, "{}", kAuth);
+    INFO(method << " " << path);
+    CHECK(result.status == 405);
+    CHECK(result.body == R"({"message":"Method not allowed"})");
+  }
+  CHECK(sandbox.get("/capsule/api/v2/nothing-here", kAuth).status == 404);
+  CHECK(sandbox.get("/capsule/api/v2/parties/999", kAuth).status == 404);
+}
+
+TEST_CASE("Capsule lists an organisation's people in the party shape, embeds only on request") {
+  SandboxFixture sandbox(kShapeSeed);
+  auto plain = json(sandbox.get(kParties + "/1/people", kAuth).body);
+  REQUIRE(plain["parties"].Size() == 1);
+  CHECK(plain["parties"][0]["id"].GetInt() == 2);
+  CHECK_FALSE(plain["parties"][0].HasMember("tags"));
+  CHECK_FALSE(plain["parties"][0].HasMember("fields"));
+  auto embedded = json(sandbox.get(kParties + "/1/people?embed=tags", kAuth).body);
+  CHECK(embedded["parties"][0]["tags"].Size() == 1);
 }

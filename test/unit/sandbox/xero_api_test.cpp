@@ -259,3 +259,24 @@ TEST_CASE("Xero answers 429 with Retry-After once the minute limit is spent, com
   advance(sandbox, 1);  // one real second is a sandbox minute at scale 60
   CHECK(sandbox.get("/xero/api.xro/2.0/Contacts", api_headers(token)).status == 200);
 }
+
+TEST_CASE("Xero's 400 for a reused Idempotency-Key has the Error schema of Xero's spec") {
+  SandboxFixture sandbox(contacts_seed(0));
+  auto headers = api_headers(access_token(sandbox));
+  headers["Idempotency-Key"] = "create-acme-2";
+  REQUIRE(sandbox.send("PUT", "/xero/api.xro/2.0/Contacts", R"({"Contacts":[{"Name":"Acme"}]})", headers).status == 200);
+  auto reused = sandbox.send("PUT", "/xero/api.xro/2.0/Contacts", R"({"Contacts":[{"Name":"Other"}]})", headers);
+  REQUIRE(reused.status == 400);
+  auto body = json(reused.body);
+  // Error: {ErrorNumber: integer, Type: string, Message: string, Elements?: array}
+  REQUIRE(body.HasMember("ErrorNumber"));
+  CHECK(body["ErrorNumber"].IsInt());
+  REQUIRE(body.HasMember("Type"));
+  CHECK(body["Type"].IsString());
+  REQUIRE(body.HasMember("Message"));
+  CHECK(body["Message"].IsString());
+  headers["Idempotency-Key"] = std::string(129, 'k');
+  auto too_long = json(sandbox.send("PUT", "/xero/api.xro/2.0/Contacts", R"({"Contacts":[{"Name":"Third"}]})", headers).body);
+  CHECK(too_long["Type"].IsString());
+  CHECK(too_long["ErrorNumber"].IsInt());
+}
