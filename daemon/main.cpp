@@ -14,6 +14,7 @@
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
+#include "core/version/version.hpp"
 #include "daemon/admin_plan.hpp"
 #include "daemon/connect_handler.hpp"
 #include "daemon/daemon.hpp"
@@ -49,8 +50,12 @@ int main(int argc, char** argv) {
   bool accept_new_state = false;
   app.add_flag("--accept-new-state", accept_new_state,
                "Start with a new, empty state database although the one capsyncd used before is empty or missing");
-  app.set_version_flag("--version", std::string(CAPSYNC_VERSION));
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", "capsyncd " + std::string(version::full));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help and --version exit 0; bad usage 2, as capsyncctl
+  }
 
   if (!check_path.empty()) return check_config(check_path);
   if (config_path.empty()) {
