@@ -1,6 +1,8 @@
 // capsyncd: keeps a Capsule CRM account in step with an accounting service.
 // Wiring only: parse arguments, load the config, build the Daemon, run the loop.
 
+#include <sysexits.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -67,7 +69,9 @@ int main(int argc, char** argv) {
   print_diagnostics(loaded);
   if (!loaded.ok()) {
     fmt::print(stderr, "capsyncd: Failed to load configuration {}, not starting\n", config_path);
-    return 1;
+    // The units do not restart on EX_CONFIG (RestartPreventExitStatus=): a file that is not
+    // filled in yet, as the package installs it, fails the service once instead of every 5 s.
+    return EX_CONFIG;
   }
   log::configure(loaded.config->log_level);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -156,18 +157,29 @@ std::size_t count_lines(const std::string& text) { return static_cast<std::size_
 
 }  // namespace
 
-TEST_CASE("an invalid config is refused at start with file:line:col and a non-zero exit") {
+TEST_CASE("an invalid config is refused at start with file:line:col and exit status EX_CONFIG (78)") {
   Scenario s;
   s.write_raw_config("state_dir: relative/path\nconnections:\n  - name: acme\n    accounting:\n      provider: xeroo\n");
   auto& p = s.start();
   const auto code = p.wait_exit(10s);
   REQUIRE(code.has_value());
-  CHECK(*code == 1);
+  CHECK(*code == 78);
   const std::string out = p.output();
   INFO(out);
   CHECK_THAT(out, Catch::Contains(s.config().string() + ":5:17: connections[0].accounting.provider"));
   CHECK_THAT(out, Catch::Contains(s.config().string() + ":1:12: state_dir"));
   CHECK(s.notify().messages().empty());  // never READY
+}
+
+TEST_CASE("the units do not restart capsyncd after it refused its config (exit status 78)") {
+  for (const char* unit : {"capsync.service", "capsync@.service"}) {
+    std::ifstream in(std::string(CAPSYNC_SOURCE_DIR "/systemd/") + unit);
+    REQUIRE(in.good());
+    bool prevented = false;
+    for (std::string line; std::getline(in, line);) prevented = prevented || line == "RestartPreventExitStatus=78";
+    INFO(unit);
+    CHECK(prevented);
+  }
 }
 
 TEST_CASE("capsyncd --check-config prints the one-line summary and exits 0 for a valid file") {
