@@ -17,17 +17,21 @@ install(FILES ${PROJECT_SOURCE_DIR}/etc/completion/_capsyncctl DESTINATION share
 install(FILES ${PROJECT_SOURCE_DIR}/etc/debian/copyright ${PROJECT_SOURCE_DIR}/README.md
   DESTINATION share/doc/capsync)
 
-# Man pages and the changelog are installed gzip -9n compressed (no name or time stamp: the
-# same bytes every build), as Debian policy asks.
+# Man pages (their header names the project version) and the changelog are installed
+# gzip -9n compressed (no name or time stamp: the same bytes every build), as Debian policy asks.
 set(_capsync_gz_dir ${PROJECT_BINARY_DIR}/packaging)
 set(_capsync_gz_files)
 foreach(doc man/capsyncd.8 man/capsyncctl.8 man/capsync.yaml.5 debian/changelog)
   get_filename_component(_name ${doc} NAME)
+  if(doc MATCHES "^man/")
+    configure_file(${PROJECT_SOURCE_DIR}/etc/${doc} ${_capsync_gz_dir}/${_name} @ONLY)
+  else()
+    configure_file(${PROJECT_SOURCE_DIR}/etc/${doc} ${_capsync_gz_dir}/${_name} COPYONLY)
+  endif()
   set(_out ${_capsync_gz_dir}/${_name}.gz)
   add_custom_command(OUTPUT ${_out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_capsync_gz_dir}
-    COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/etc/${doc} > ${_out}
-    DEPENDS ${PROJECT_SOURCE_DIR}/etc/${doc} VERBATIM)
+    COMMAND gzip -9n -c ${_capsync_gz_dir}/${_name} > ${_out}
+    DEPENDS ${_capsync_gz_dir}/${_name} VERBATIM)
   list(APPEND _capsync_gz_files ${_out})
 endforeach()
 add_custom_target(capsync_docs ALL DEPENDS ${_capsync_gz_files})
