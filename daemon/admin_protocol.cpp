@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/connector/json.hpp"
+#include "core/version/version.hpp"
 
 namespace capsync::daemon::admin {
 
@@ -227,6 +228,8 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
   w.Bool(true);
   w.Key("status");
   w.String(status_line(status));
+  w.Key("version");
+  w.String(version::full.data(), static_cast<rapidjson::SizeType>(version::full.size()));
   w.Key("stopping");
   w.Bool(status.stopping);
   if (status.paused) {

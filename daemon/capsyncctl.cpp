@@ -26,6 +26,7 @@
 #include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
 #include "core/connector/json.hpp"
+#include "core/version/version.hpp"
 #include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/ctl_confirm.hpp"
@@ -349,6 +350,7 @@ int main(int argc, char** argv) {
   bool yes = false;
   app.add_flag("--yes", yes,
                "Export or disable without asking (needed without a terminal to ask on, and with --json)");
+  app.set_version_flag("--version", "capsyncctl " + std::string(version::full));
   app.require_subcommand(1);
 
   auto* status = app.add_subcommand("status", "Connections, queue and last syncs");

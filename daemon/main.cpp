@@ -1,6 +1,8 @@
 // capsyncd: keeps a Capsule CRM account in step with an accounting service.
 // Wiring only: parse arguments, load the config, build the Daemon, run the loop.
 
+#include <sysexits.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -15,6 +17,7 @@
 #include "core/engine/sync_engine.hpp"
 #include "core/log/log.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
+#include "core/version/version.hpp"
 #include "daemon/admin_plan.hpp"
 #include "daemon/connect_handler.hpp"
 #include "daemon/daemon.hpp"
@@ -50,8 +53,12 @@ int main(int argc, char** argv) {
   bool accept_new_state = false;
   app.add_flag("--accept-new-state", accept_new_state,
                "Start with a new, empty state database although the one capsyncd used before is empty or missing");
-  app.set_version_flag("--version", std::string(CAPSYNC_VERSION));
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", "capsyncd " + std::string(version::full));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help and --version exit 0; bad usage 2, as capsyncctl
+  }
 
   if (!check_path.empty()) return check_config(check_path);
   if (config_path.empty()) {
@@ -63,7 +70,9 @@ int main(int argc, char** argv) {
   print_diagnostics(loaded);
   if (!loaded.ok()) {
     fmt::print(stderr, "capsyncd: Failed to load configuration {}, not starting\n", config_path);
-    return 1;
+    // The units do not restart on EX_CONFIG (RestartPreventExitStatus=): a file that is not
+    // filled in yet, as the package installs it, fails the service once instead of every 5 s.
+    return EX_CONFIG;
   }
   log::configure(loaded.config->log_level);
 

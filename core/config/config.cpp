@@ -19,6 +19,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include "core/config/accepted_keys.hpp"
 #include "core/config/connection_mapper.hpp"
 #include "core/config/regular_file.hpp"
 #include "core/config/yaml_reader.hpp"
@@ -294,7 +295,68 @@ void read_root(MapReader& r, const Environment& env, const ProviderCatalog& prov
   r.finish();
 }
 
+// "connections[0].sync" -> "connections[].sync".
+std::string without_indexes(std::string_view path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    out += path[i];
+    if (path[i] != '[') continue;
+    while (i + 1 < path.size() && path[i + 1] != ']') ++i;
+  }
+  return out;
+}
+
+// Puts an empty map at path ("connections[0].sync") in root; list items on the way exist.
+void add_empty_map(YAML::Node root, std::string_view path) {
+  YAML::Node node;
+  node.reset(root);
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string_view segment = path.substr(start, dot - start);
+    const std::size_t bracket = segment.find('[');
+    const std::string key(segment.substr(0, bracket));
+    if (bracket != std::string_view::npos) {
+      std::size_t index = 0;
+      std::from_chars(segment.data() + bracket + 1, segment.data() + segment.size(), index);
+      YAML::Node item = node[key][index];
+      node.reset(item);
+    } else {
+      if (!node[key].IsMap()) node[key] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node child = node[key];
+      node.reset(child);
+    }
+    start = dot + 1;
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> accepted_keys(const ProviderCatalog& providers) {
+  // A document with one empty connection and, found round by round, an empty map under every
+  // key that holds one: the readers then declare every key they accept. No provider is set, so
+  // every provider's keys apply.
+  YAML::Node probe(YAML::NodeType::Map);
+  probe["connections"].push_back(YAML::Node(YAML::NodeType::Map));
+  std::set<std::string> probed;
+  for (;;) {
+    Diagnostics diags{"accepted keys"};
+    diags.record_keys();
+    MapReader reader(probe, "", probe.Mark(), diags);
+    Config ignored;
+    read_root(reader, Environment{}, providers, ignored);
+    bool grew = false;
+    std::set<std::string> keys;
+    for (const auto& key : diags.accepted_keys()) {
+      keys.insert(without_indexes(key.path));
+      if (key.map && probed.insert(key.path).second) {
+        add_empty_map(probe, key.path);
+        grew = true;
+      }
+    }
+    if (!grew) return {keys.begin(), keys.end()};
+  }
+}
 
 std::string Diagnostic::to_string() const {
   std::string out = file;

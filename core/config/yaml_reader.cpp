@@ -30,6 +30,10 @@ void Diagnostics::warning(const YAML::Mark& at, std::string key_path, std::strin
   items_.push_back({file_, one_based(at.line), one_based(at.column), std::move(key_path), std::move(message), true});
 }
 
+void Diagnostics::accepted(std::string path, bool map) {
+  if (record_keys_) accepted_.push_back({std::move(path), map});
+}
+
 bool Diagnostics::has_errors() const {
   return std::any_of(items_.begin(), items_.end(), [](const Diagnostic& d) { return !d.warning; });
 }
@@ -89,7 +93,11 @@ MapReader::MapReader(YAML::Node map, std::string path, YAML::Mark anchor, Diagno
 
 void MapReader::declare(std::string_view key, bool suggest) {
   declared_.emplace_back(key);
-  if (suggest) suggestions_.emplace_back(key);
+  // Keys kept out of suggestions are refused ones (inline secrets, another provider's keys).
+  if (suggest) {
+    suggestions_.emplace_back(key);
+    diagnostics_->accepted(join_path(path_, key), false);
+  }
 }
 
 std::optional<Entry> MapReader::take(std::string_view key, bool suggest) {
@@ -212,6 +220,7 @@ std::optional<std::size_t> MapReader::choice(std::string_view key, std::span<con
 }
 
 std::optional<MapReader> MapReader::map(std::string_view key, bool required) {
+  diagnostics_->accepted(join_path(path_, key), true);
   auto entry = take(key);
   if (!entry) {
     if (required) missing(key);

@@ -26,9 +26,21 @@ class Diagnostics {
   // All diagnostics, ordered by position.
   std::vector<Diagnostic> take();
 
+  // A key a MapReader accepts, by full path; map: it holds a nested map. Kept only after
+  // record_keys(), for accepted_keys().
+  struct AcceptedKey {
+    std::string path;
+    bool map = false;
+  };
+  void record_keys() { record_keys_ = true; }
+  void accepted(std::string path, bool map);
+  const std::vector<AcceptedKey>& accepted_keys() const { return accepted_; }
+
  private:
   std::string file_;
   std::vector<Diagnostic> items_;
+  bool record_keys_ = false;
+  std::vector<AcceptedKey> accepted_;
 };
 
 // "a map", "a list", "a string", "nothing": for "expected X, got Y" messages.

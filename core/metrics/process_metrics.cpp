@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/version/version.hpp"
+
 namespace capsync::metrics {
 
 ProcessMetrics::ProcessMetrics()
@@ -30,8 +32,9 @@ void count_http_attempt(const std::string& connection, const std::string& provid
 }
 
 Family build_info() {
-  Family f{"capsync_build_info", "The running capsyncd's version; always 1.", Type::gauge, {}};
-  f.add({{"version", CAPSYNC_VERSION}}, 1);
+  Family f{"capsync_build_info", "The running capsyncd's version and the git revision it was built from; always 1.",
+           Type::gauge, {}};
+  f.add({{"version", std::string(version::project)}, {"revision", std::string(version::git)}}, 1);
   return f;
 }
 

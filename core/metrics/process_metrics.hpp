@@ -30,7 +30,7 @@ ProcessMetrics& process_metrics();
 // Counts one attempt of a provider request; status 0 when no complete response arrived.
 void count_http_attempt(const std::string& connection, const std::string& provider, int status);
 
-// capsync_build_info{version} 1.
+// capsync_build_info{version,revision} 1 (revision: `git describe` of the build, empty outside git).
 Family build_info();
 
 }  // namespace capsync::metrics

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -20,6 +21,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "core/version/version.hpp"
 #include "daemon/admin_client.hpp"
 #include "test/scenario/daemon_process.hpp"
 #include "test/scenario/notify_socket.hpp"
@@ -155,18 +157,29 @@ std::size_t count_lines(const std::string& text) { return static_cast<std::size_
 
 }  // namespace
 
-TEST_CASE("an invalid config is refused at start with file:line:col and a non-zero exit") {
+TEST_CASE("an invalid config is refused at start with file:line:col and exit status EX_CONFIG (78)") {
   Scenario s;
   s.write_raw_config("state_dir: relative/path\nconnections:\n  - name: acme\n    accounting:\n      provider: xeroo\n");
   auto& p = s.start();
   const auto code = p.wait_exit(10s);
   REQUIRE(code.has_value());
-  CHECK(*code == 1);
+  CHECK(*code == 78);
   const std::string out = p.output();
   INFO(out);
   CHECK_THAT(out, Catch::Contains(s.config().string() + ":5:17: connections[0].accounting.provider"));
   CHECK_THAT(out, Catch::Contains(s.config().string() + ":1:12: state_dir"));
   CHECK(s.notify().messages().empty());  // never READY
+}
+
+TEST_CASE("the units do not restart capsyncd after it refused its config (exit status 78)") {
+  for (const char* unit : {"capsync.service", "capsync@.service"}) {
+    std::ifstream in(std::string(CAPSYNC_SOURCE_DIR "/systemd/") + unit);
+    REQUIRE(in.good());
+    bool prevented = false;
+    for (std::string line; std::getline(in, line);) prevented = prevented || line == "RestartPreventExitStatus=78";
+    INFO(unit);
+    CHECK(prevented);
+  }
 }
 
 TEST_CASE("capsyncd --check-config prints the one-line summary and exits 0 for a valid file") {
@@ -187,10 +200,21 @@ TEST_CASE("capsyncd --check-config prints every diagnostic at once and exits 1 f
   CHECK_THAT(r.output, Catch::Contains(":2:17: shutdown_grace"));
 }
 
-TEST_CASE("capsyncd --version prints the version") {
-  const auto r = run(capsyncd, {"--version"});
-  CHECK(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("0.1.0"));
+TEST_CASE("capsyncd and capsyncctl --version print the project version and the git revision") {
+  const std::string expected = std::string(version::full) + "\n";
+  CHECK_THAT(std::string(version::full), Catch::StartsWith(std::string(version::project)));
+  const auto d = run(capsyncd, {"--version"});
+  CHECK(d.exit_code == 0);
+  CHECK(d.output == "capsyncd " + expected);
+  const auto c = run(capsyncctl, {"--version"});
+  CHECK(c.exit_code == 0);
+  CHECK(c.output == "capsyncctl " + expected);
+}
+
+TEST_CASE("capsyncd exits 2 on an unknown option, like capsyncctl") {
+  const auto d = run(capsyncd, {"--no-such-option"});
+  CHECK(d.exit_code == 2);
+  CHECK_THAT(d.output, Catch::Contains("--no-such-option"));
 }
 
 TEST_CASE("READY=1 with a STATUS line arrives after start-up and the admin socket answers") {
@@ -376,6 +400,19 @@ TEST_CASE("sync-now enqueues a pull of the named connection and refuses unknown 
   const auto bad = run(capsyncctl, {"--socket", s.socket(), "sync-now", "nope"});
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.output, Catch::Contains("unknown connection \"nope\""));
+}
+
+TEST_CASE("capsyncctl status --json carries the daemon's version") {
+  Scenario s;
+  s.start_ready();
+  const auto r = run(capsyncctl, {"--socket", s.socket(), "--json", "status"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  rapidjson::Document doc;
+  doc.Parse(r.output.c_str());
+  REQUIRE(doc.IsObject());
+  REQUIRE(doc.HasMember("version"));
+  CHECK(std::string(doc["version"].GetString()) == std::string(version::full));
 }
 
 TEST_CASE("capsyncctl says clearly when the daemon is not running") {
