@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "daemon/admin_client.hpp"
+#include "daemon/ctl/admin_client.hpp"
 #include "test/scenario/daemon_process.hpp"
 #include "test/scenario/notify_socket.hpp"
 

@@ -1,5 +1,5 @@
 // capsyncctl: asks a running capsyncd over its admin socket. Wiring and printing only; the
-// protocol is in admin_protocol, the socket client in admin_client.
+// protocol is in daemon/admin_protocol, the socket client in admin_client.
 //
 // Exit codes: 0 done, 1 refused or failed (a --wait job that failed too), 2 bad usage or a
 // question with no terminal to ask on (--yes missing), 3 capsyncd is not running, 4 permission
@@ -25,12 +25,12 @@
 
 #include "core/config/config.hpp"
 #include "core/connector/json.hpp"
-#include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
-#include "daemon/ctl_confirm.hpp"
-#include "daemon/ctl_connect.hpp"
-#include "daemon/ctl_export.hpp"
-#include "daemon/ctl_plan.hpp"
+#include "daemon/ctl/admin_client.hpp"
+#include "daemon/ctl/ctl_confirm.hpp"
+#include "daemon/ctl/ctl_connect.hpp"
+#include "daemon/ctl/ctl_export.hpp"
+#include "daemon/ctl/ctl_plan.hpp"
 
 using namespace capsync;
 using daemon::admin::Command;
