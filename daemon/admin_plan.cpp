@@ -85,20 +85,6 @@ std::optional<std::string> refusal(Daemon& daemon, const config::ConnectionConfi
 
 }  // namespace
 
-std::string plan_request(std::string_view connection, bool full) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("cmd");
-  w.String(plan_command.data(), static_cast<rapidjson::SizeType>(plan_command.size()));
-  w.Key("connection");
-  w.String(connection.data(), static_cast<rapidjson::SizeType>(connection.size()));
-  w.Key("full");
-  w.Bool(full);
-  w.EndObject();
-  return buf.GetString();
-}
-
 std::string plan_response(std::string_view connection, bool full, const engine::Plan& plan) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -20,6 +20,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/engine/plan.hpp"
+#include "daemon/admin_protocol.hpp"  // plan_command, plan_request
 
 namespace capsync::engine {
 class ConnectorSource;
@@ -29,10 +30,6 @@ namespace capsync::daemon {
 
 class Daemon;
 
-inline constexpr std::string_view plan_command = "plan";
-
-// The request line capsyncctl sends.
-std::string plan_request(std::string_view connection, bool full);
 // The response line for `plan`.
 std::string plan_response(std::string_view connection, bool full, const engine::Plan& plan);
 

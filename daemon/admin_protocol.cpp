@@ -455,3 +455,35 @@ std::string resolve_response(std::string_view resolution) {
 }
 
 }  // namespace capsync::daemon::admin
+
+namespace capsync::daemon {
+
+std::string export_preview_request(std::string_view connection, std::string_view party) {
+  rapidjson::StringBuffer buf;
+  admin::Writer w(buf);
+  w.StartObject();
+  w.Key("cmd");
+  w.String(export_preview_command.data(), static_cast<rapidjson::SizeType>(export_preview_command.size()));
+  w.Key("connection");
+  w.String(connection.data(), static_cast<rapidjson::SizeType>(connection.size()));
+  w.Key("party");
+  w.String(party.data(), static_cast<rapidjson::SizeType>(party.size()));
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string plan_request(std::string_view connection, bool full) {
+  rapidjson::StringBuffer buf;
+  admin::Writer w(buf);
+  w.StartObject();
+  w.Key("cmd");
+  w.String(plan_command.data(), static_cast<rapidjson::SizeType>(plan_command.size()));
+  w.Key("connection");
+  w.String(connection.data(), static_cast<rapidjson::SizeType>(connection.size()));
+  w.Key("full");
+  w.Bool(full);
+  w.EndObject();
+  return buf.GetString();
+}
+
+}  // namespace capsync::daemon

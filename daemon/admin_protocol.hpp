@@ -36,8 +36,9 @@
 //   -> {"cmd":"resolve","id":3,"link":11}  or  {"cmd":"resolve","id":3,"ignore":true}
 //   <- {"ok":true,"resolution":"linked"}                          (linked | ignored)
 //   <- {"ok":false,"error":"unknown connection \"acme2\""}       (any failure)
-// Commands the sync layer serves (AdminCommands) document their lines where they are built:
-// connect, connect-wait and connect-finish in connect_handler.hpp.
+// Commands the sync layer serves (AdminCommands) document their lines where they are answered:
+// connect, connect-wait and connect-finish in connect_handler.hpp, export-preview in
+// export_preview.hpp, plan in admin_plan.hpp. Their request lines are built here, for capsyncctl.
 
 #include <chrono>
 #include <cstddef>
@@ -105,3 +106,15 @@ std::string conflicts_response(const std::vector<ConflictView>& conflicts);
 std::string resolve_response(std::string_view resolution);
 
 }  // namespace capsync::daemon::admin
+
+namespace capsync::daemon {
+
+inline constexpr std::string_view export_preview_command = "export-preview";
+// The export-preview request line capsyncctl sends.
+std::string export_preview_request(std::string_view connection, std::string_view party);
+
+inline constexpr std::string_view plan_command = "plan";
+// The plan request line capsyncctl sends.
+std::string plan_request(std::string_view connection, bool full);
+
+}  // namespace capsync::daemon

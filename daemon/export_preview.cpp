@@ -150,20 +150,6 @@ std::optional<std::string> refusal(Daemon& daemon, const config::ConnectionConfi
 
 }  // namespace
 
-std::string export_preview_request(std::string_view connection, std::string_view party) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("cmd");
-  w.String(export_preview_command.data(), static_cast<rapidjson::SizeType>(export_preview_command.size()));
-  w.Key("connection");
-  w.String(connection.data(), static_cast<rapidjson::SizeType>(connection.size()));
-  w.Key("party");
-  w.String(party.data(), static_cast<rapidjson::SizeType>(party.size()));
-  w.EndObject();
-  return buf.GetString();
-}
-
 asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSource& connectors,
                                             std::string request_line) {
   auto doc = connector::json::parse(request_line, connector::json::Numbers::as_numbers);

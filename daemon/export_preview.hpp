@@ -22,6 +22,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "daemon/admin_protocol.hpp"  // export_preview_command, export_preview_request
+
 namespace capsync::engine {
 class ConnectorSource;
 }
@@ -29,11 +31,6 @@ class ConnectorSource;
 namespace capsync::daemon {
 
 class Daemon;
-
-inline constexpr std::string_view export_preview_command = "export-preview";
-
-// The request line capsyncctl sends.
-std::string export_preview_request(std::string_view connection, std::string_view party);
 
 // Answers one export-preview request line. `daemon` gives the config and the state database.
 boost::asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSource& connectors,

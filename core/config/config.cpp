@@ -438,4 +438,23 @@ LoadResult load_file(const std::string& path, const ProviderCatalog& providers, 
   return load_string(content->bytes, path, providers, env);
 }
 
+Result<std::string> admin_socket_setting(const std::string& path) {
+  auto content = read_regular_file(path, kMaxConfigSize);
+  if (!content) return content.error().with_context(fmt::format("Failed to read config file {}", path));
+  try {
+    if (document_starts(content->bytes).size() > 1)
+      return make_error(Errc::invalid_argument, "{}: capsync.yaml holds a single YAML document", path);
+    const YAML::Node root = YAML::Load(content->bytes);
+    if (!root.IsMap() || !root["admin_socket"]) return Config{}.admin_socket;
+    const YAML::Node socket = root["admin_socket"];
+    if (!socket.IsScalar() || !socket.Scalar().starts_with('/'))
+      return make_error(Errc::invalid_argument, "{}:{}:{}: admin_socket: expected an absolute path", path,
+                        socket.Mark().line + 1, socket.Mark().column + 1);
+    return socket.Scalar();
+  } catch (const YAML::Exception& e) {
+    return make_error(Errc::invalid_argument, "{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1,
+                      e.msg);
+  }
+}
+
 }  // namespace capsync::config

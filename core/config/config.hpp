@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/config/settings.hpp"
+#include "core/error/result.hpp"
 
 namespace capsync::config {
 
@@ -45,6 +46,10 @@ LoadResult load_file(const std::string& path, const ProviderCatalog& providers,
 // As load_file, for YAML already in memory; file_name only labels diagnostics.
 LoadResult load_string(std::string_view yaml, std::string_view file_name, const ProviderCatalog& providers,
                        const Environment& env);
+
+// The admin_socket setting alone (its default when the file has none), for capsyncctl: the file
+// is read as load_file reads it, but nothing else in it is checked.
+Result<std::string> admin_socket_setting(const std::string& path);
 
 // One line for sd_notify STATUS= and the start-up log, e.g.
 // "2 connections (acme: xero, beta: freshbooks), state_dir=/var/lib/capsync".

@@ -87,16 +87,6 @@ Status run(Database& db, std::string_view sql, auto&&... args) {
 
 }  // namespace
 
-std::string_view to_string(JobState state) {
-  switch (state) {
-    case JobState::ready: return "ready";
-    case JobState::running: return "running";
-    case JobState::done: return "done";
-    case JobState::dead: return "dead";
-  }
-  return "unknown";
-}
-
 JobQueue::JobQueue(store::Database& db, QueueOptions options)
     : db_(db), options_(options), rng_(options.seed != 0 ? options.seed : std::random_device{}()) {}
 

@@ -49,7 +49,16 @@ struct JobSpec {
 };
 
 enum class JobState { ready, running, done, dead };
-std::string_view to_string(JobState state);
+// Inline, so the admin protocol can name job states without linking the queue.
+inline std::string_view to_string(JobState state) {
+  switch (state) {
+    case JobState::ready: return "ready";
+    case JobState::running: return "running";
+    case JobState::done: return "done";
+    case JobState::dead: return "dead";
+  }
+  return "unknown";
+}
 
 struct Job {
   std::int64_t id = 0;

@@ -4,11 +4,6 @@
 // limit and against Xero's minute, day and concurrency limits, both compressed by --time-scale.
 //   http_bench [requests]   (needs capsync-sandbox; path from CMake or $CAPSYNC_SANDBOX)
 
-// GCC 12 false positives in Asio's coroutine frames and std::string.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wrestrict"
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

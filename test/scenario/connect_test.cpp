@@ -288,8 +288,7 @@ class KashFlowDaemon {
                            "      memorable_word_file: {0}/kashflow-word\n"
                            "    sync:\n      interval: 2h\n      capsule_poll: 1h\n      full_reconcile: 24h\n",
                            d, sandbox_.base_url()));
-    const auto capsyncd = std::filesystem::path(CAPSYNCCTL_PATH).parent_path() / "capsyncd";
-    daemon_ = std::make_unique<ChildProcess>(capsyncd.string(),
+    daemon_ = std::make_unique<ChildProcess>(CAPSYNCD_PATH,
                                              std::vector<std::string>{"--config", (dir_ / "capsync.yaml").string()},
                                              std::map<std::string, std::string>{}, dir_ / "daemon.log");
     REQUIRE(wait_until([&] { return ctl({"status"}).exit_code == 0; }, 30s));

@@ -22,7 +22,7 @@
 #include <rapidjson/document.h>
 
 #include "core/version/version.hpp"
-#include "daemon/admin_client.hpp"
+#include "daemon/ctl/admin_client.hpp"
 #include "test/scenario/daemon_process.hpp"
 #include "test/scenario/notify_socket.hpp"
 

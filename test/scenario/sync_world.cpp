@@ -12,7 +12,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "daemon/admin_client.hpp"
+#include "daemon/ctl/admin_client.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 

@@ -23,7 +23,7 @@
 #include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 
-#include "daemon/admin_client.hpp"
+#include "daemon/ctl/admin_client.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/tasks.hpp"

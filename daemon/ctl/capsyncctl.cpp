@@ -1,5 +1,5 @@
 // capsyncctl: asks a running capsyncd over its admin socket. Wiring and printing only; the
-// protocol is in admin_protocol, the socket client in admin_client.
+// protocol is in daemon/admin_protocol, the socket client in admin_client.
 //
 // Exit codes: 0 done, 1 refused or failed (a --wait job that failed too), 2 bad usage or a
 // question with no terminal to ask on (--yes missing), 3 capsyncd is not running, 4 permission
@@ -23,16 +23,15 @@
 #include <fmt/ranges.h>
 #include <rapidjson/document.h>
 
-#include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
 #include "core/connector/json.hpp"
 #include "core/version/version.hpp"
-#include "daemon/admin_client.hpp"
 #include "daemon/admin_protocol.hpp"
-#include "daemon/ctl_confirm.hpp"
-#include "daemon/ctl_connect.hpp"
-#include "daemon/ctl_export.hpp"
-#include "daemon/ctl_plan.hpp"
+#include "daemon/ctl/admin_client.hpp"
+#include "daemon/ctl/ctl_confirm.hpp"
+#include "daemon/ctl/ctl_connect.hpp"
+#include "daemon/ctl/ctl_export.hpp"
+#include "daemon/ctl/ctl_plan.hpp"
 
 using namespace capsync;
 using daemon::admin::Command;
@@ -45,9 +44,9 @@ constexpr const char* default_socket = "/run/capsync/admin.sock";
 std::string socket_path(const std::string& socket, const std::string& config_path) {
   if (!socket.empty()) return socket;
   if (!config_path.empty()) {
-    auto loaded = config::load_file(config_path, registry::catalog());
-    if (loaded.ok()) return loaded.config->admin_socket;
-    for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
+    auto socket = config::admin_socket_setting(config_path);
+    if (socket) return *socket;
+    fmt::print(stderr, "{}\n", socket.error().message());
     fmt::print(stderr, "capsyncctl: cannot read the socket path from {}, trying {}\n", config_path, default_socket);
   }
   return default_socket;

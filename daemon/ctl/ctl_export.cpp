@@ -1,4 +1,4 @@
-#include "daemon/ctl_export.hpp"
+#include "daemon/ctl/ctl_export.hpp"
 
 #include <array>
 #include <utility>
@@ -8,7 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/connector/json.hpp"
-#include "daemon/export_preview.hpp"
+#include "daemon/admin_protocol.hpp"
 
 namespace capsync::ctl {
 

@@ -9,7 +9,7 @@
 
 #include <rapidjson/document.h>
 
-#include "daemon/ctl_confirm.hpp"
+#include "daemon/ctl/ctl_confirm.hpp"
 
 namespace capsync::ctl {
 

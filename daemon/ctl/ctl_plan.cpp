@@ -1,12 +1,12 @@
-#include "daemon/ctl_plan.hpp"
+#include "daemon/ctl/ctl_plan.hpp"
 
 #include <chrono>
 
 #include <fmt/format.h>
 
 #include "core/connector/json.hpp"
-#include "daemon/admin_client.hpp"
-#include "daemon/admin_plan.hpp"
+#include "daemon/admin_protocol.hpp"
+#include "daemon/ctl/admin_client.hpp"
 
 namespace capsync::ctl {
 

@@ -1,4 +1,4 @@
-#include "daemon/ctl_confirm.hpp"
+#include "daemon/ctl/ctl_confirm.hpp"
 
 #include <unistd.h>
 

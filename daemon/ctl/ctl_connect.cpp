@@ -1,18 +1,19 @@
-#include "daemon/ctl_connect.hpp"
+#include "daemon/ctl/ctl_connect.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "core/connector/json.hpp"
-#include "core/http/url.hpp"
-#include "daemon/admin_client.hpp"
+#include "daemon/ctl/admin_client.hpp"
 
 namespace capsync::ctl {
 
@@ -20,6 +21,14 @@ namespace {
 
 // capsyncd gives up on the browser after 5 minutes; this only guards against a hung daemon.
 constexpr std::chrono::minutes wait_timeout{6};
+
+// The port the redirect URI sends the browser back to, for the ssh -L hint.
+std::uint16_t redirect_port(const std::string& redirect) {
+  auto url = boost::urls::parse_absolute_uri(redirect);
+  if (!url) return 8765;  // capsync's default redirect port
+  if (url->has_port()) return url->port_number();
+  return url->scheme_id() == boost::urls::scheme::https ? 443 : 80;
+}
 
 std::string request_line(const char* cmd, const std::string& connection, bool manual = false,
                          const std::string* redirected_url = nullptr) {
@@ -125,8 +134,7 @@ int run_connect(const std::string& socket_path, const std::string& connection, b
                  "from the browser's address bar, paste it here and press Enter (the code alone will do):\n",
                  redirect);
     } else {
-      auto url = http::parse_url(redirect);
-      const std::uint16_t port = url ? url->port : 8765;
+      const std::uint16_t port = redirect_port(redirect);
       fmt::print("The browser is then sent back to {}, where capsyncd listens. If the browser runs on another "
                  "machine, forward the port first: ssh -L {}:127.0.0.1:{} <server>\n"
                  "Waiting for the authorization (up to 5 minutes)...\n",
