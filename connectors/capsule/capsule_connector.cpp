@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "connectors/capsule/catalog.hpp"
 #include "connectors/capsule/entries.hpp"
 #include "connectors/capsule/errors.hpp"
@@ -12,6 +9,7 @@
 #include "connectors/capsule/parties.hpp"
 #include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::capsule {
 
@@ -23,8 +21,6 @@ namespace {
 
 constexpr std::string_view kApi = "/api/v2";
 constexpr std::size_t kMaxIds = 10;  // GET /parties/{ids}: "at most 10 values"
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 std::string iso_seconds(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::seconds>(t));
@@ -95,7 +91,7 @@ asio::awaitable<Result<std::vector<std::string>>> CapsuleClient::all_pages(std::
   while (!url.empty()) {
     auto response = co_await call(request_url(http::Method::get, url), what);
     if (!response) co_return response.error();
-    url = next_link(connector::find_header(response->headers, "Link").value_or(""));
+    url = connector::next_link(connector::find_header(response->headers, "Link").value_or(""));
     bodies.push_back(std::move(response->body));
   }
   co_return bodies;
@@ -109,9 +105,9 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
     since = *ts;
   }
   std::string query = fmt::format("/parties?page={}&perPage={}&embed={}", req.page, settings_.per_page,
-                                  encode("fields,tags"));
+                                  http::encode_component("fields,tags"));
   // "changed after this date", whole seconds: ask from one second earlier, drop the older ones.
-  if (since) query += "&since=" + encode(iso_seconds(*since - std::chrono::seconds(1)));
+  if (since) query += "&since=" + http::encode_component(iso_seconds(*since - std::chrono::seconds(1)));
   std::string what = fmt::format("the parties page {}", req.page);
   auto response = co_await call(request(http::Method::get, std::move(query)), what);
   if (!response) co_return response.error();
@@ -120,7 +116,7 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
     co_return parties.error().with_context(fmt::format("Capsule returned a malformed parties page (page {})", req.page));
   Page<model::Party> page;
   page.page = req.page;
-  page.has_next = !next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
+  page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
   page.items = std::move(parties->parties);
   page.unreadable = std::move(parties->unreadable);
   if (since)
@@ -134,7 +130,7 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
 
 asio::awaitable<Result<std::vector<connector::DeletedParty>>> CapsuleClient::list_deleted_parties(model::Timestamp since) {
   std::string url = fmt::format("{}{}/parties/deleted?perPage={}&since={}", settings_.base_url, kApi,
-                                settings_.per_page, encode(iso_seconds(since - std::chrono::seconds(1))));
+                                settings_.per_page, http::encode_component(iso_seconds(since - std::chrono::seconds(1))));
   auto bodies = co_await all_pages(std::move(url), "the deleted-parties list");
   if (!bodies) co_return bodies.error();
   std::vector<connector::DeletedParty> out;
@@ -150,7 +146,7 @@ asio::awaitable<Result<std::vector<connector::DeletedParty>>> CapsuleClient::lis
 asio::awaitable<Result<model::Party>> CapsuleClient::get_party(model::PartyId id) {
   std::string what = fmt::format("party {}", id);
   auto response = co_await call(
-      request(http::Method::get, fmt::format("/parties/{}?embed={}", id, encode("fields,tags"))), what);
+      request(http::Method::get, fmt::format("/parties/{}?embed={}", id, http::encode_component("fields,tags"))), what);
   if (!response) co_return response.error();
   auto party = parse_party_body(response->body);
   if (!party) co_return party.error().with_context(fmt::format("Capsule returned a malformed {}", what));
@@ -164,7 +160,7 @@ asio::awaitable<Result<std::vector<model::Party>>> CapsuleClient::get_parties(st
   std::string list = fmt::format("{}", fmt::join(ids, ","));
   std::string what = fmt::format("parties {}", list);
   auto response = co_await call(
-      request(http::Method::get, fmt::format("/parties/{}?embed={}", list, encode("fields,tags"))), what);
+      request(http::Method::get, fmt::format("/parties/{}?embed={}", list, http::encode_component("fields,tags"))), what);
   if (!response) {
     if (response.error().code() == Errc::not_found) co_return std::vector<model::Party>{};
     co_return response.error();
@@ -183,7 +179,7 @@ asio::awaitable<Result<model::Party>> CapsuleClient::create_party(const model::P
   std::string what = fmt::format("{} '{}'", model::to_string(spec.type), spec.display_name());
   auto body = party_create_body(spec);
   if (!body) co_return body.error().with_context(fmt::format("Failed to create {}", what));
-  auto r = request(http::Method::post, fmt::format("/parties?embed={}", encode("fields,tags")));
+  auto r = request(http::Method::post, fmt::format("/parties?embed={}", http::encode_component("fields,tags")));
   r.body = std::move(*body);
   r.content_type = "application/json";
   auto response = co_await call(std::move(r), what);
@@ -199,7 +195,7 @@ asio::awaitable<Result<model::Party>> CapsuleClient::update_party(const model::P
   auto body = party_update_body(current, patch);
   if (!body) co_return body.error().with_context(fmt::format("Failed to update {}", what));
   if (!*body) co_return current;  // nothing to change
-  auto r = request(http::Method::put, fmt::format("/parties/{}?embed={}", current.id, encode("fields,tags")));
+  auto r = request(http::Method::put, fmt::format("/parties/{}?embed={}", current.id, http::encode_component("fields,tags")));
   r.body = std::move(**body);
   r.content_type = "application/json";
   r.retry_safe = repeatable_party_update(r.body);

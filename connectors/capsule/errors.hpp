@@ -1,8 +1,8 @@
 #pragma once
-// Capsule error responses -> Error. 422 {"message":"Validation Failed","errors":[{resource,
-// field,message}]} -> Errc::invalid_argument with each "field: message", or Errc::conflict
-// when the name is already taken (R13). 429 carries X-RateLimit-Reset (epoch seconds) and no
-// Retry-After.
+// Capsule error responses -> Error, through connector::error_from_status (the status table).
+// Capsule's part: 422 {"message":"Validation Failed","errors":[{resource,field,message}]} reads
+// as each "field: message", and a name already taken is a conflict (R13). A 429 carries
+// X-RateLimit-Reset (epoch seconds) and no Retry-After.
 
 #include <string_view>
 
@@ -13,8 +13,5 @@ namespace capsync::capsule {
 
 // `what` names the record or request: "party 11587", "organisation 'Acme Ltd'".
 Error map_error(const http::Response& response, std::string_view what);
-
-// The next-page URL of a Link header (`<url>; rel="next"`), or empty.
-std::string next_link(std::string_view link_header);
 
 }  // namespace capsync::capsule

@@ -118,12 +118,7 @@ Result<model::Contact> parse_contact(const rapidjson::Value& e) {
   if (auto mobile = trim(json::text_or_empty(e, "mobile")); !mobile.empty())
     c.phones.push_back(model::PhoneNumber{std::nullopt, PhoneKind::mobile, mobile});
   model::Address address;
-  for (auto key : {"address1", "address2", "address3"}) {
-    std::string line = trim(json::text_or_empty(e, key));
-    if (line.empty()) continue;
-    if (!address.street.empty()) address.street += '\n';
-    address.street += line;
-  }
+  address.street = json::lines(e, {"address1", "address2", "address3"});
   address.city = trim(json::text_or_empty(e, "town"));
   address.state = trim(json::text_or_empty(e, "region"));
   address.zip = trim(json::text_or_empty(e, "postcode"));

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/status_error.hpp"
 
 namespace capsync::freeagent {
 
@@ -39,30 +39,13 @@ std::vector<std::string> error_messages(std::string_view body) {
 
 Error map_error(const http::Response& r, std::string_view what) {
   auto messages = error_messages(r.body);
-  std::string message = messages.empty() ? json::excerpt(r.body) : fmt::format("{}", fmt::join(messages, "; "));
-  switch (r.status) {
-    case 400:
-    case 422:
-      return make_error(Errc::invalid_argument, "FreeAgent refused {}: {}", what, message);
-    case 401:
-      return make_error(Errc::unauthorized, "FreeAgent rejected the access token for {} (401 {})", what, message);
-    case 403:
-      return make_error(Errc::unauthorized,
-                        "FreeAgent refused access to {} (403 {}): the authorising FreeAgent user needs the "
-                        "\"Contacts & Projects\" and \"Invoices, Estimates & Files\" access levels; reconnect "
-                        "with `capsyncctl connect`",
-                        what, message);
-    case 404:
-      return make_error(Errc::not_found, "FreeAgent has no {} (404)", what);
-    case 429: {
-      auto after = connector::find_header(r.headers, "Retry-After").value_or("?");
-      return make_error(Errc::rate_limited,
-                        "FreeAgent rate limit (120 a minute, 3,600 an hour per user) reached on {}; retry after {} s",
-                        what, after);
-    }
-    default:
-      return make_error(Errc::http, "FreeAgent answered HTTP {} to {}: {}", r.status, what, message);
-  }
+  return connector::error_from_status(
+      r, what,
+      {.provider = "FreeAgent",
+       .reason = messages.empty() ? json::excerpt(r.body) : fmt::format("{}", fmt::join(messages, "; ")),
+       .forbidden_advice = "the authorising FreeAgent user needs the \"Contacts & Projects\" and \"Invoices, "
+                           "Estimates & Files\" access levels; reconnect with `capsyncctl connect`",
+       .rate_limit = "rate limit (120 a minute, 3,600 an hour per user)"});
 }
 
 }  // namespace capsync::freeagent

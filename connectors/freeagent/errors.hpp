@@ -2,9 +2,8 @@
 // FreeAgent error responses -> Error with text an operator can act on. Bodies come in several
 // shapes, all read: {"errors":{"error":{"message":…}}}, {"errors":[{"message":…},…]},
 // {"errors":{"field":["…"]}}, OAuth {"error":…,"error_description":…}, or plain text.
-//   400 / 422 -> Errc::invalid_argument with FreeAgent's reasons
-//   401 / 403 -> Errc::unauthorized (403: the user's access level is too low)
-//   404 -> not_found, 429 -> rate_limited (with Retry-After), other -> Errc::http
+// The status decides the Errc (connector::error_from_status); a 403 means the user's access
+// level is too low.
 
 #include <string>
 #include <string_view>

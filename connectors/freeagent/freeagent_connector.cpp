@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "connectors/freeagent/contacts.hpp"
 #include "connectors/freeagent/errors.hpp"
 #include "connectors/freeagent/invoices.hpp"
@@ -12,6 +9,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/headers.hpp"
 #include "core/connector/text.hpp"
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::freeagent {
 
@@ -22,11 +20,9 @@ using connector::trim;
 
 namespace {
 
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
 bool has_next(const http::Response& r) {
   auto link = connector::find_header(r.headers, "Link");
-  return link && !next_link(*link).empty();
+  return link && !connector::next_link(*link).empty();
 }
 
 }  // namespace
@@ -47,7 +43,7 @@ connector::Capabilities FreeAgentConnector::capabilities() const {
 std::string FreeAgentConnector::list_query(std::string_view resource, std::string_view sort, int page,
                                            std::string_view cursor) const {
   std::string query = fmt::format("/{}?view=all&sort={}&page={}&per_page={}", resource, sort, page, settings_.page_size);
-  if (!cursor.empty()) query += "&updated_since=" + encode(cursor);
+  if (!cursor.empty()) query += "&updated_since=" + http::encode_component(cursor);
   return query;
 }
 
@@ -105,7 +101,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
 
 asio::awaitable<Result<model::Contact>> FreeAgentConnector::get_contact(std::string_view remote_id) {
   std::string what = fmt::format("contact {}", remote_id);
-  auto response = co_await api_.get_ok(fmt::format("/contacts/{}", encode(remote_id)), what);
+  auto response = co_await api_.get_ok(fmt::format("/contacts/{}", http::encode_component(remote_id)), what);
   if (!response) co_return response.error();
   auto contact = parse_single_contact(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreeAgent returned a malformed {}", what));
@@ -130,7 +126,7 @@ asio::awaitable<Result<model::Contact>> FreeAgentConnector::update_contact(std::
   auto body = contact_update_body(update);
   if (!body) co_return *update.current;  // nothing differs
   std::string what = fmt::format("contact '{}' ({})", update.desired.name, remote_id);
-  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", http::encode_component(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result

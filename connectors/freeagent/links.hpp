@@ -11,9 +11,6 @@
 
 namespace capsync::freeagent {
 
-// The URL with rel="next" in a Link header, or empty when there is none (the last page).
-std::string next_link(std::string_view link_header);
-
 struct Company {
   std::string url;        // the API URL of the company
   std::string name;

@@ -103,12 +103,7 @@ Result<model::Contact> parse_client(const rapidjson::Value& e) {
     if (!number.empty()) c.phones.push_back(model::PhoneNumber{std::nullopt, kind, number});
   }
   model::Address address;
-  for (auto key : {"p_street", "p_street2"}) {
-    std::string line = trim(json::text_or_empty(e, key));
-    if (line.empty()) continue;
-    if (!address.street.empty()) address.street += '\n';
-    address.street += line;
-  }
+  address.street = json::lines(e, {"p_street", "p_street2"});
   address.city = trim(json::text_or_empty(e, "p_city"));
   address.state = trim(json::text_or_empty(e, "p_province"));
   address.zip = trim(json::text_or_empty(e, "p_code"));

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/status_error.hpp"
 
 namespace capsync::freshbooks {
 
@@ -37,29 +37,13 @@ std::vector<std::string> error_messages(std::string_view body) {
 
 Error map_error(const http::Response& r, std::string_view what) {
   auto messages = error_messages(r.body);
-  std::string message = messages.empty() ? json::excerpt(r.body) : fmt::format("{}", fmt::join(messages, "; "));
-  switch (r.status) {
-    case 400:
-    case 422:
-      return make_error(Errc::invalid_argument, "FreshBooks refused {}: {}", what, message);
-    case 401:
-      return make_error(Errc::unauthorized, "FreshBooks rejected the access token for {} (401 {})", what, message);
-    case 403:
-      return make_error(Errc::unauthorized,
-                        "FreshBooks refused access to {} (403 {}): the app needs the scopes user:profile:read, "
-                        "user:clients:read, user:clients:write and user:invoices:read, and the user must belong to "
-                        "the configured business; fix the app and reconnect with `capsyncctl connect`",
-                        what, message);
-    case 404:
-      return make_error(Errc::not_found, "FreshBooks has no {} (404 {})", what, message);
-    case 429: {
-      auto after = connector::find_header(r.headers, "Retry-After");
-      return make_error(Errc::rate_limited, "FreshBooks rate limit reached on {}; retry after {}", what,
-                        after ? fmt::format("{} s", *after) : std::string("a while (no Retry-After given)"));
-    }
-    default:
-      return make_error(Errc::http, "FreshBooks answered HTTP {} to {}: {}", r.status, what, message);
-  }
+  return connector::error_from_status(
+      r, what,
+      {.provider = "FreshBooks",
+       .reason = messages.empty() ? json::excerpt(r.body) : fmt::format("{}", fmt::join(messages, "; ")),
+       .forbidden_advice = "the app needs the scopes user:profile:read, user:clients:read, user:clients:write and "
+                           "user:invoices:read, and the user must belong to the configured business; fix the app and "
+                           "reconnect with `capsyncctl connect`"});
 }
 
 }  // namespace capsync::freshbooks

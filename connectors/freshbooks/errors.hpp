@@ -2,10 +2,8 @@
 // FreshBooks error responses -> Error with text an operator can act on. Bodies come in three
 // documented shapes, all read: accounting {"response":{"errors":[{"errno","field","message",…}]}},
 // newer endpoints {"errno","message","details":[…]}, and OAuth {"error","error_description"}.
-//   400 / 422 -> Errc::invalid_argument with FreshBooks' reasons
-//   401 -> Errc::unauthorized; 403 -> Errc::unauthorized (a scope the app lacks, or another business)
-//   404 -> not_found, 429 -> rate_limited (with Retry-After when given), other -> Errc::http
-//   (5xx are retried by the HTTP layer before they get here)
+// The status decides the Errc (connector::error_from_status); a 403 means a scope the app
+// lacks, or another business.
 
 #include <string>
 #include <string_view>

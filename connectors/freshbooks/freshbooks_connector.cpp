@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "connectors/freshbooks/business.hpp"
 #include "connectors/freshbooks/clients.hpp"
 #include "connectors/freshbooks/eastern_time.hpp"
@@ -14,6 +11,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::freshbooks {
 
@@ -23,8 +21,6 @@ using connector::Page;
 using connector::trim;
 
 namespace {
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 // search[updated_min] for a cursor: its US/Eastern day minus one, so no clock or zone
 // difference can hide a change.
@@ -49,7 +45,7 @@ connector::Capabilities FreshBooksConnector::capabilities() const {
 }
 
 std::string FreshBooksConnector::accounting_path(std::string_view resource) const {
-  return fmt::format("/accounting/account/{}/{}", encode(tenant_ ? tenant_->id : std::string()), resource);
+  return fmt::format("/accounting/account/{}/{}", http::encode_component(tenant_ ? tenant_->id : std::string()), resource);
 }
 
 asio::awaitable<Result<connector::Tenant>> FreshBooksConnector::tenant() {
@@ -72,8 +68,8 @@ asio::awaitable<Result<FreshBooksConnector::ListPage>> FreshBooksConnector::list
   if (!t) co_return t.error();
   auto fetch = [&](std::int64_t n, bool deleted) {
     std::string query = fmt::format("{}?page={}&per_page={}", accounting_path(resource), n, settings_.page_size);
-    if (!since_day.empty()) query += "&" + encode("search[updated_min]") + "=" + std::string(since_day);
-    if (deleted) query += "&" + encode("search[vis_state]") + "=1";
+    if (!since_day.empty()) query += "&" + http::encode_component("search[updated_min]") + "=" + std::string(since_day);
+    if (deleted) query += "&" + http::encode_component("search[vis_state]") + "=1";
     return api_.get_ok(std::move(query), std::string(what));
   };
   auto pages_of = [](const std::string& body) -> Result<std::int64_t> {
@@ -156,7 +152,7 @@ asio::awaitable<Result<model::Contact>> FreshBooksConnector::get_contact(std::st
   auto t = co_await tenant();
   if (!t) co_return t.error();
   std::string what = fmt::format("client {}", remote_id);
-  auto response = co_await api_.get_ok(accounting_path("users/clients/" + encode(remote_id)), what);
+  auto response = co_await api_.get_ok(accounting_path("users/clients/" + http::encode_component(remote_id)), what);
   if (!response) co_return response.error();
   auto contact = parse_single_client(response->body);
   if (!contact) co_return contact.error().with_context(fmt::format("FreshBooks returned a malformed {}", what));
@@ -185,7 +181,7 @@ asio::awaitable<Result<model::Contact>> FreshBooksConnector::update_contact(std:
   auto t = co_await tenant();
   if (!t) co_return t.error();
   std::string what = fmt::format("client '{}' ({})", update.desired.name, remote_id);
-  auto r = api_.request(http::Method::put, accounting_path("users/clients/" + encode(remote_id)));
+  auto r = api_.request(http::Method::put, accounting_path("users/clients/" + http::encode_component(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
@@ -210,7 +206,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> FreshBooksConnector::find_c
     for (std::int64_t page = 1;; ++page) {
       std::string what = fmt::format("the search for client '{}' (page {})", wanted, page);
       std::string query = fmt::format("{}?page={}&per_page={}&{}={}", accounting_path("users/clients"), page,
-                                      settings_.page_size, encode(key), encode(value));
+                                      settings_.page_size, http::encode_component(key), http::encode_component(value));
       auto response = co_await api_.call_ok(api_.request(http::Method::get, std::move(query)), "run", what);
       if (!response) co_return response.error();
       auto parsed = parse_client_list(response->body);

@@ -245,12 +245,7 @@ Result<model::Contact> parse_contact_record(const Value& e, std::string_view nou
   if (c.website.empty()) c.website = text(p, "Website");
   if (const Value* a = address_of(e)) {
     model::Address address;
-    for (auto key : {"Line1", "Line2"}) {
-      std::string line = text(*a, key);
-      if (line.empty()) continue;
-      if (!address.street.empty()) address.street += '\n';
-      address.street += line;
-    }
+    address.street = json::lines(*a, {"Line1", "Line2"});
     address.city = text(*a, "Line3");
     address.state = text(*a, "Line4");
     address.zip = text(*a, "PostCode");

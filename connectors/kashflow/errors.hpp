@@ -1,11 +1,10 @@
 #pragma once
 // KashFlow REST error responses -> Error with text an operator can act on. KashFlow answers
 // {"Error":"<Code>","Message":"<text>"} (kashflow.com/developers/rest-api/authentication/):
-//   401 InvalidSessionToken (invalid or idle for 60 min) -> Errc::unauthorized (log in again)
-//   401 AccountLocked                                     -> Errc::unauthorized (an administrator must unlock it)
-//   403                                                   -> Errc::unauthorized (the user lacks a permission)
-//   400 / 409 / 422                                       -> Errc::invalid_argument "Message [Code]"
-//   404 -> not_found, 429 -> rate_limited (Retry-After), other -> Errc::http
+//   401 InvalidSessionToken (invalid or idle for 60 min): log in again
+//   401 AccountLocked: an administrator must unlock it
+//   403: the user lacks a permission
+// and reads as "Message [Code]". The status decides the Errc (connector::error_from_status).
 // Codes other than the two documented 401s are unverified.
 
 #include <string>

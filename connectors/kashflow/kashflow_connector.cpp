@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "connectors/kashflow/customers.hpp"
 #include "connectors/kashflow/errors.hpp"
 #include "connectors/kashflow/invoices.hpp"
@@ -14,6 +11,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::kashflow {
 
@@ -25,8 +23,6 @@ using connector::trim;
 namespace {
 
 constexpr int kCodeAttempts = 5;
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 bool json_body(std::string_view body) { return connector::json::well_formed(body); }
 
@@ -183,8 +179,8 @@ Result<model::Contact> KashFlowConnector::parse_contact_body(std::string_view re
 }
 
 std::string KashFlowConnector::contact_path(std::string_view remote_id) {
-  if (auto code = supplier_code(remote_id)) return fmt::format("/suppliers/{}", encode(*code));
-  return fmt::format("/customers/{}", encode(remote_id));
+  if (auto code = supplier_code(remote_id)) return fmt::format("/suppliers/{}", http::encode_component(*code));
+  return fmt::format("/customers/{}", http::encode_component(remote_id));
 }
 
 std::string KashFlowConnector::contact_noun(std::string_view remote_id) {

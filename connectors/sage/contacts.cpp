@@ -75,12 +75,7 @@ Result<model::Contact> parse_contact(const rapidjson::Value& e) {
   if (!email.empty()) c.emails.push_back(email);
   if (const auto* a = json::object(e, "main_address")) {
     model::Address address;
-    for (auto key : {"address_line_1", "address_line_2"}) {
-      std::string line = trim(json::text_or_empty(*a, key));
-      if (line.empty()) continue;
-      if (!address.street.empty()) address.street += '\n';
-      address.street += line;
-    }
+    address.street = json::lines(*a, {"address_line_1", "address_line_2"});
     address.city = trim(json::text_or_empty(*a, "city"));
     address.state = trim(json::text_or_empty(*a, "region"));
     address.zip = trim(json::text_or_empty(*a, "postal_code"));

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/status_error.hpp"
 
 namespace capsync::sage {
 
@@ -46,33 +46,15 @@ std::string describe(const std::vector<SageMessage>& messages, std::string_view 
 }  // namespace
 
 Error map_error(const http::Response& r, std::string_view what) {
-  auto messages = messages_of(r.body);
-  std::string text = describe(messages, r.body);
-  switch (r.status) {
-    case 400:
-    case 409:
-    case 422:
-      return make_error(Errc::invalid_argument, "Sage refused {}: {}", what, text);
-    case 401:
-      if (text.find("subscription") != std::string::npos)
-        return make_error(Errc::unauthorized,
-                          "Sage refused {}: the business has no active subscription (401 {}); renew it in Sage", what,
-                          text);
-      return make_error(Errc::unauthorized, "Sage rejected the access token for {} (401 {})", what, text);
-    case 403:
-      return make_error(Errc::unauthorized,
-                        "Sage refused access to {} (403 {}): give the connected Sage user full access to Contacts "
-                        "and Sales in Sage, or reconnect with `capsyncctl connect`",
-                        what, text);
-    case 404:
-      return make_error(Errc::not_found, "Sage has no {} (404)", what);
-    case 429: {
-      auto after = connector::find_header(r.headers, "Retry-After").value_or("?");
-      return make_error(Errc::rate_limited, "Sage rate limit reached on {}; retry after {} s", what, after);
-    }
-    default:
-      return make_error(Errc::http, "Sage answered HTTP {} to {}: {}", r.status, what, text);
-  }
+  std::string text = describe(messages_of(r.body), r.body);
+  const bool no_subscription = r.status == 401 && text.find("subscription") != std::string::npos;
+  return connector::error_from_status(
+      r, what,
+      {.provider = "Sage",
+       .reason = std::move(text),
+       .unauthorized_advice = no_subscription ? "the business has no active subscription; renew it in Sage" : "",
+       .forbidden_advice = "give the connected Sage user full access to Contacts and Sales in Sage, or reconnect with "
+                           "`capsyncctl connect`"});
 }
 
 }  // namespace capsync::sage

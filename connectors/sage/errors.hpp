@@ -1,11 +1,10 @@
 #pragma once
 // Sage error responses -> Error with text an operator can act on. Sage answers a JSON array of
 // {"$severity","$dataCode","$message","$source"} (developer.sage.com "Frequently Raised Errors"):
-//   401 AuthorizationFailure "No active subscription"  -> Errc::unauthorized (renew the subscription)
-//   401 other                                          -> Errc::unauthorized (token rejected)
-//   403 MultiUserAccessDenied                          -> Errc::unauthorized (the user's role is too low)
-//   400 / 422 RecordInvalid                            -> Errc::invalid_argument "source: message; ..."
-//   404 -> not_found, 429 -> rate_limited, other -> Errc::http
+//   401 AuthorizationFailure "No active subscription": renew the subscription
+//   403 MultiUserAccessDenied: the user's role is too low
+//   422 RecordInvalid: reads as "source message [code]; ..."
+// The status decides the Errc (connector::error_from_status).
 
 #include <string>
 #include <string_view>

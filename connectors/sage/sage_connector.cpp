@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <date/date.h>
 
 #include "connectors/sage/contacts.hpp"
@@ -14,6 +12,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::sage {
 
@@ -23,8 +22,6 @@ using connector::Page;
 using connector::trim;
 
 namespace {
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 // Sage's filter format "YYYY-MM-DDThh:mm:ss+00:00", whole seconds rounded down so nothing
 // changed within that second is missed (the filter is inclusive).
@@ -96,7 +93,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
   for (int page = 1;; ++page) {
     std::string what = fmt::format("the deleted contacts page {}", page);
     auto response = co_await api_.get_ok(
-        fmt::format("/contacts?deleted_since={}&attributes=all&items_per_page={}&page={}", encode(since),
+        fmt::format("/contacts?deleted_since={}&attributes=all&items_per_page={}&page={}", http::encode_component(since),
                     settings_.page_size, page),
         what);
     if (!response) co_return response.error();
@@ -119,7 +116,7 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
   auto since = connector::parse_cursor(req.cursor, "Sage");
   if (!since) co_return since.error();
   std::string query = fmt::format("/contacts?attributes=all&items_per_page={}&page={}", settings_.page_size, req.page);
-  if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
+  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
   std::string what = fmt::format("the contacts page {}", req.page);
   auto response = co_await api_.get_ok(std::move(query), what);
   if (!response) co_return response.error();
@@ -149,7 +146,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
   if (!since) co_return since.error();
   std::string query =
       fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
-  if (*since) query += "&updated_or_created_since=" + encode(since_param(**since));
+  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
   std::string what = fmt::format("the {} page {}", resource, page);
   auto response = co_await api_.get_ok(std::move(query), what);
   if (!response) co_return response.error();
@@ -211,7 +208,7 @@ asio::awaitable<Result<model::Contact>> SageConnector::single_contact(http::Requ
 asio::awaitable<Result<model::Contact>> SageConnector::get_contact(std::string_view remote_id) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  co_return co_await single_contact(api_.request(http::Method::get, fmt::format("/contacts/{}", encode(remote_id))),
+  co_return co_await single_contact(api_.request(http::Method::get, fmt::format("/contacts/{}", http::encode_component(remote_id))),
                                     fmt::format("contact {}", remote_id));
 }
 
@@ -232,7 +229,7 @@ asio::awaitable<Result<model::Contact>> SageConnector::update_contact(std::strin
   if (!body) co_return *update.current;  // nothing differs
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", encode(remote_id)));
+  auto r = api_.request(http::Method::put, fmt::format("/contacts/{}", http::encode_component(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
@@ -248,7 +245,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::find_contact
   for (int page = 1;; ++page) {
     std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
     auto response = co_await api_.get_ok(
-        fmt::format("/contacts?search={}&attributes=all&items_per_page={}&page={}", encode(wanted),
+        fmt::format("/contacts?search={}&attributes=all&items_per_page={}&page={}", http::encode_component(wanted),
                     settings_.page_size, page),
         what);
     if (!response) co_return response.error();

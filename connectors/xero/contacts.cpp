@@ -42,12 +42,7 @@ std::optional<PhoneKind> phone_kind(std::string_view type) {
 model::Address address_of(const rapidjson::Value& a) {
   model::Address out;
   out.type = std::string(json::text_or_empty(a, "AddressType"));
-  for (auto key : {"AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4"}) {
-    std::string line = trim(json::text_or_empty(a, key));
-    if (line.empty()) continue;
-    if (!out.street.empty()) out.street += '\n';
-    out.street += line;
-  }
+  out.street = json::lines(a, {"AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4"});
   out.city = trim(json::text_or_empty(a, "City"));
   out.state = trim(json::text_or_empty(a, "Region"));
   out.zip = trim(json::text_or_empty(a, "PostalCode"));

@@ -7,6 +7,7 @@
 
 #include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/connector/status_error.hpp"
 
 namespace capsync::xero {
 
@@ -55,37 +56,23 @@ Error map_error(const http::Response& r, std::string_view what) {
     message = std::string(json::text(*doc, "Message").value_or(json::text(*doc, "Detail").value_or("")));
   }
   if (message.empty()) message = json::excerpt(r.body);
+  if (r.status == 400 && !messages.empty()) return refusal(what, messages);
 
-  switch (r.status) {
-    case 400:
-      if (!messages.empty()) return refusal(what, messages);
-      return make_error(Errc::invalid_argument, "Xero refused {}: {}", what, message);
-    case 401:
-      return make_error(Errc::unauthorized, "Xero rejected the access token for {} (401 {})", what,
-                        message);
-    case 403:
-      return make_error(Errc::unauthorized,
-                        "Xero refused access to {} (403 {}): reconnect the organisation with "
-                        "`capsyncctl connect` and grant the contacts and transactions scopes",
-                        what, message);
-    case 404:
-      return make_error(Errc::not_found, "Xero has no {} (404)", what);
-    case 429: {
-      auto problem = connector::find_header(r.headers, "X-Rate-Limit-Problem").value_or("unknown");
-      auto after = connector::find_header(r.headers, "Retry-After").value_or("?");
-      Error error = make_error(Errc::rate_limited, "Xero {} rate limit reached on {}; retry after {} s",
-                               problem, what, after);
-      // Xero's day quota: the reset time lets the job runner park the connection at once.
-      std::int64_t seconds = 0;
-      auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
-      if (problem != "day" || ec != std::errc{} || end != after.data() + after.size()) return error;
-      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch());
-      return error.with_retry_at({now.count() + seconds * 1000, true, "xero"});
-    }
-    default:
-      return make_error(Errc::http, "Xero answered HTTP {} to {}: {}", r.status, what, message);
-  }
+  auto problem = connector::find_header(r.headers, "X-Rate-Limit-Problem");
+  Error error = connector::error_from_status(
+      r, what,
+      {.provider = "Xero",
+       .reason = std::move(message),
+       .forbidden_advice = "reconnect the organisation with `capsyncctl connect` and grant the contacts and "
+                           "transactions scopes",
+       .rate_limit = problem ? fmt::format("{} rate limit", *problem) : "rate limit"});
+  // Xero's day quota: the reset time lets the job runner park the connection at once.
+  auto after = connector::find_header(r.headers, "Retry-After").value_or("");
+  std::int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(after.data(), after.data() + after.size(), seconds);
+  if (r.status != 429 || problem != "day" || ec != std::errc{} || end != after.data() + after.size()) return error;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return error.with_retry_at({now.count() + seconds * 1000, true, "xero"});
 }
 
 }  // namespace capsync::xero

@@ -2,8 +2,8 @@
 // Xero error responses -> Error with text an operator can act on.
 //   400 ValidationException, name already used  -> Errc::conflict (R13 name clash)
 //   400 other validation                        -> Errc::invalid_argument with Xero's reasons
-//   401 / 403                                   -> Errc::unauthorized
-//   404 -> not_found, 429 -> rate_limited, other -> Errc::http
+//   429 for the day quota                       -> retry_at: the connection waits for the reset
+// Every other status through connector::error_from_status.
 
 #include <string>
 #include <string_view>

@@ -1,9 +1,8 @@
 #include "connectors/xero/links.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include <fmt/format.h>
+
+#include "core/http/url_encoding.hpp"
 
 namespace capsync::xero {
 
@@ -12,8 +11,7 @@ namespace {
 std::string wrap(std::string_view short_code, const std::string& path) {
   if (short_code.empty()) return "https://go.xero.com" + path;
   return fmt::format("https://go.xero.com/organisationlogin/default.aspx?shortcode={}&redirecturl={}",
-                     boost::urls::encode(short_code, boost::urls::unreserved_chars),
-                     boost::urls::encode(path, boost::urls::unreserved_chars));
+                     http::encode_component(short_code), http::encode_component(path));
 }
 
 }  // namespace

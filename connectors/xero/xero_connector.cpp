@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "connectors/xero/connections.hpp"
 #include "connectors/xero/contacts.hpp"
 #include "connectors/xero/dates.hpp"
@@ -14,6 +11,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
+#include "core/http/url_encoding.hpp"
 #include "core/log/log.hpp"
 
 namespace capsync::xero {
@@ -27,8 +25,6 @@ namespace {
 
 constexpr std::string_view kApi = "/api.xro/2.0";
 constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size) {
   if (p && p->page_count > 0) return page < p->page_count;
@@ -85,7 +81,7 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
   if (!since) co_return since.error();
   auto r = api_.request(http::Method::get,
                         fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
-                                    req.page, settings_.page_size, encode("UpdatedDateUTC ASC")));
+                                    req.page, settings_.page_size, http::encode_component("UpdatedDateUTC ASC")));
   if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
   std::string what = fmt::format("the Contacts page {}", req.page);
   auto response = co_await api_.call(std::move(r));
@@ -115,8 +111,8 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
   // Every status, so invoices that become VOIDED or DELETED leave the summary.
   std::string query = fmt::format(
       "{}/Invoices?page={}&pageSize={}&order={}&Statuses={}", kApi, req.page, settings_.page_size,
-      encode("UpdatedDateUTC ASC"), encode("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"));
-  if (!include_purchase) query += "&where=" + encode("Type==\"ACCREC\"");
+      http::encode_component("UpdatedDateUTC ASC"), http::encode_component("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"));
+  if (!include_purchase) query += "&where=" + http::encode_component("Type==\"ACCREC\"");
   auto r = api_.request(http::Method::get, std::move(query));
   if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
   std::string what = fmt::format("the Invoices page {}", req.page);
@@ -163,7 +159,7 @@ asio::awaitable<Result<model::Contact>> XeroConnector::get_contact(std::string_v
   auto t = co_await tenant();
   if (!t) co_return t.error();
   co_return co_await single_contact(
-      api_.request(http::Method::get, fmt::format("{}/Contacts/{}", kApi, encode(remote_id))),
+      api_.request(http::Method::get, fmt::format("{}/Contacts/{}", kApi, http::encode_component(remote_id))),
       fmt::format("contact {}", remote_id));
 }
 
@@ -191,7 +187,7 @@ asio::awaitable<Result<model::Contact>> XeroConnector::update_contact(std::strin
   if (!body) co_return *update.current;  // nothing differs
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = api_.request(http::Method::post, fmt::format("{}/Contacts/{}", kApi, encode(remote_id)));
+  auto r = api_.request(http::Method::post, fmt::format("{}/Contacts/{}", kApi, http::encode_component(remote_id)));
   r.body = std::move(*body);
   r.content_type = "application/json";
   r.retry_safe = true;  // the same partial update applied twice has the same result
@@ -208,7 +204,7 @@ asio::awaitable<Result<std::vector<model::Contact>>> XeroConnector::find_contact
   for (int page = 1;; ++page) {
     auto r = api_.request(http::Method::get,
                           fmt::format("{}/Contacts?searchTerm={}&includeArchived=true&page={}&pageSize={}",
-                                      kApi, encode(wanted), page, settings_.page_size));
+                                      kApi, http::encode_component(wanted), page, settings_.page_size));
     std::string what = fmt::format("the search for contact '{}' (page {})", wanted, page);
     auto response = co_await api_.call_ok(std::move(r), "run", what);
     if (!response) co_return response.error();

@@ -1,10 +1,11 @@
 #pragma once
-// Case-insensitive header lookup on plain http::Headers, so the JSON-mapping libraries need
-// not link the HTTP client (and Asio) just to read a response header.
+// Reading response headers from plain http::Headers, so the JSON-mapping libraries need not
+// link the HTTP client (and Asio) just to read a response header.
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/http/request.hpp"
@@ -21,5 +22,9 @@ inline std::optional<std::string_view> find_header(const http::Headers& headers,
     if (same(key, name)) return std::string_view(value);
   return std::nullopt;
 }
+
+// The URL with rel="next" in a Link header (RFC 8288: `<url>; rel="next", <url>; rel="last"`),
+// or empty when there is none: the last page.
+std::string next_link(std::string_view link_header);
 
 }  // namespace capsync::connector

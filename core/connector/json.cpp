@@ -6,6 +6,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "core/connector/text.hpp"
 #include "core/model/utf8.hpp"
 
 namespace capsync::connector::json {
@@ -84,6 +85,17 @@ std::optional<std::string_view> text(const Value& object, std::string_view key) 
 
 std::string_view text_or_empty(const Value& object, std::string_view key) {
   return text(object, key).value_or(std::string_view{});
+}
+
+std::string lines(const Value& object, std::initializer_list<std::string_view> keys) {
+  std::string out;
+  for (auto key : keys) {
+    std::string line = trim(text_or_empty(object, key));
+    if (line.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += line;
+  }
+  return out;
 }
 
 std::optional<std::int64_t> to_int64(std::string_view s) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ const Value* array(const Value& object, std::string_view key);
 std::optional<std::string_view> text(const Value& object, std::string_view key);
 // text(), or "" when absent.
 std::string_view text_or_empty(const Value& object, std::string_view key);
+// The members `keys` of `object` that hold text, trimmed, one a line ("\n"), empty ones
+// skipped: an address's street from its numbered lines.
+std::string lines(const Value& object, std::initializer_list<std::string_view> keys);
 // Member `key` as a whole number (JSON number or numeric string). Absent/null -> nullopt;
 // present but not an integer -> Errc::protocol naming the key.
 Result<std::optional<std::int64_t>> integer(const Value& object, std::string_view key);

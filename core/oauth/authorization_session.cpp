@@ -52,7 +52,7 @@ struct AuthorizationSession::Impl {
       q.emplace_back("code_challenge_method", "S256");
     }
     char sep = p.authorize_url.find('?') == std::string::npos ? '?' : '&';
-    return p.authorize_url + sep + form_encode(q);
+    return p.authorize_url + sep + http::form_encode(q);
   }
 
   // The code a redirect's query parameters carry, once their state is ours.

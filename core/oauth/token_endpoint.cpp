@@ -6,6 +6,7 @@
 
 #include "core/connector/json.hpp"
 #include "core/encoding/base64.hpp"
+#include "core/http/retry_policy.hpp"
 #include "core/metrics/counting_gate.hpp"
 
 namespace capsync::oauth {
@@ -16,30 +17,6 @@ constexpr std::chrono::seconds kMaxTokenLifetime = std::chrono::hours(24 * 366);
 }  // namespace
 
 namespace asio = boost::asio;
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string form_encode(const FormFields& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) {
-    if (!out.empty()) out += '&';
-    out += percent_encode(k) + "=" + percent_encode(v);
-  }
-  return out;
-}
 
 namespace {
 
@@ -96,7 +73,7 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
     fields.emplace_back("client_id", profile.client_id);
     if (!profile.client_secret.empty()) fields.emplace_back("client_secret", std::string(profile.client_secret.reveal()));
   }
-  req.body = form_encode(fields);
+  req.body = http::form_encode(fields);
   // Counted with the provider's API requests (capsync_http_requests_total).
   metrics::CountingGate gate(nullptr, ctx.connection, ctx.provider);
   req.gate = &gate;
@@ -117,9 +94,11 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
     code = string_member(*doc, "error");
     description = string_member(*doc, "error_description");
   }
-  Errc errc = resp.status >= 500 ? Errc::http : (resp.status == 400 || resp.status == 401 ? Errc::unauthorized : Errc::http);
-  if (resp.status >= 500 || resp.status == 429)
+  // The statuses the HTTP layer retries (5xx, 429, 408): the server carried nothing out.
+  if (http::retryable_status(resp.status))
     co_return TokenError{make_error(Errc::http, "token endpoint answered HTTP {}; will retry", resp.status), code, false};
+  // RFC 6749 §5.2: a refused grant or client is a 400 (or 401) with an OAuth "error" code.
+  const Errc errc = resp.status == 400 || resp.status == 401 ? Errc::unauthorized : Errc::http;
   co_return TokenError{make_error(errc, "token endpoint refused the request: HTTP {} {}{}{}", resp.status,
                                   code.empty() ? "(no error code)" : code, description.empty() ? "" : ": ", description),
                        code, true};

@@ -12,6 +12,7 @@
 
 #include "core/error/result.hpp"
 #include "core/http/client.hpp"
+#include "core/http/url_encoding.hpp"
 #include "core/oauth/oauth_profile.hpp"
 #include "core/secret/secret.hpp"
 
@@ -32,11 +33,8 @@ struct TokenError {
   bool definite = false;    // the server answered; false = no response (the old token may still work)
 };
 
-using FormFields = std::vector<std::pair<std::string, std::string>>;
-
-// application/x-www-form-urlencoded.
-std::string form_encode(const FormFields& fields);
-std::string percent_encode(std::string_view text);
+// A grant's fields, sent form-encoded (http::form_encode).
+using FormFields = http::FormFields;
 
 // Parses a token response body. Values never appear in errors.
 Result<TokenResponse> parse_token_response(std::string_view body);

@@ -6,6 +6,7 @@
 #include "connectors/capsule/errors.hpp"
 #include "connectors/capsule/fields.hpp"
 #include "connectors/capsule/parties.hpp"
+#include "core/connector/headers.hpp"
 #include "test/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -20,6 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)capsule::parse_teams_body(body);
   (void)capsule::parse_tags_body(body);
   (void)capsule::map_error(capsync::fuzz::refusal(422, body), "read party");
-  (void)capsule::next_link(body);
+  (void)capsync::connector::next_link(body);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "connectors/freeagent/errors.hpp"
 #include "connectors/freeagent/invoices.hpp"
 #include "connectors/freeagent/links.hpp"
+#include "core/connector/headers.hpp"
 #include "test/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -16,6 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)freeagent::parse_company(body);
   (void)freeagent::error_messages(body);
   (void)freeagent::map_error(capsync::fuzz::refusal(422, body), "create contact");
-  (void)freeagent::next_link(body);
+  (void)capsync::connector::next_link(body);
   return 0;
 }

@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 namespace capsync::sandbox {
 namespace {
 
@@ -10,13 +16,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -57,51 +56,32 @@ Response json_response(int status, std::string body) {
   return response;
 }
 
-std::string url_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+namespace {
+
+// A form body or query: '+' is a space (application/x-www-form-urlencoded).
+boost::urls::encoding_opts form_decoding() {
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  return opts;
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += digits[u >> 4];
-      out += digits[u & 15];
-    }
-  }
-  return out;
+}  // namespace
+
+std::string url_decode(std::string_view text) {
+  auto escaped = boost::urls::make_pct_string_view(text);
+  if (!escaped) return std::string(text);  // a stray '%' stays as sent
+  return escaped->decode(form_decoding());
 }
+
+std::string url_encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
 
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> out;
-  while (!text.empty()) {
-    auto amp = text.find('&');
-    std::string_view part = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos)
-      out.emplace_back(url_decode(part), std::string{});
-    else
-      out.emplace_back(url_decode(part.substr(0, eq)), url_decode(part.substr(eq + 1)));
+  auto params = boost::urls::parse_query(text);
+  if (!params) return out;  // a malformed escape: no parameters at all, as a strict server reads it
+  for (auto param : *params) {
+    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+    out.emplace_back(param.key.decode(form_decoding()), param.has_value ? param.value.decode(form_decoding()) : "");
   }
   return out;
 }

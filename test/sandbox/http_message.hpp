@@ -45,10 +45,11 @@ struct Response {
 // A JSON response with the given status.
 Response json_response(int status, std::string body);
 
-// Percent-decodes a form/query component ('+' is a space).
+// Percent-decodes a form/query component ('+' is a space); a malformed escape stays as sent.
 std::string url_decode(std::string_view text);
+// Percent-encodes all but the unreserved characters (RFC 3986 §2.3).
 std::string url_encode(std::string_view text);
-// Splits "a=1&b=2" into decoded pairs.
+// Splits "a=1&b=2" into decoded pairs ('+' is a space); none when an escape is malformed.
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view text);
 
 }  // namespace capsync::sandbox

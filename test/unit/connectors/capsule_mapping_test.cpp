@@ -6,6 +6,7 @@
 #include "connectors/capsule/errors.hpp"
 #include "connectors/capsule/fields.hpp"
 #include "connectors/capsule/parties.hpp"
+#include "core/connector/headers.hpp"
 
 using namespace capsync;
 using namespace capsync::model;
@@ -173,11 +174,11 @@ TEST_CASE("Capsule teams, notes, Link header and errors") {
   CHECK((*notes)[0].content == "Invoices");
   CHECK_FALSE(capsule::parse_notes_body(R"({"entry":{}})"));
 
-  CHECK(capsule::next_link(R"(<https://api.capsulecrm.com/api/v2/parties?page=4>; rel="next")") ==
+  CHECK(connector::next_link(R"(<https://api.capsulecrm.com/api/v2/parties?page=4>; rel="next")") ==
         "https://api.capsulecrm.com/api/v2/parties?page=4");
-  CHECK(capsule::next_link(R"(<https://a/p?page=1>; rel="prev", <https://a/p?page=3>; rel="next")") ==
+  CHECK(connector::next_link(R"(<https://a/p?page=1>; rel="prev", <https://a/p?page=3>; rel="next")") ==
         "https://a/p?page=3");
-  CHECK(capsule::next_link(R"(<https://a/p?page=1>; rel="prev")").empty());
+  CHECK(connector::next_link(R"(<https://a/p?page=1>; rel="prev")").empty());
 
   http::Response r;
   r.status = 422;

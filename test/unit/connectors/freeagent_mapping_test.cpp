@@ -7,6 +7,7 @@
 #include "connectors/freeagent/invoices.hpp"
 #include "connectors/freeagent/links.hpp"
 #include "core/connector/contact_details.hpp"
+#include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
 
 using namespace capsync;
@@ -262,11 +263,11 @@ TEST_CASE("FreeAgent errors: every body shape becomes a clear message") {
 }
 
 TEST_CASE("FreeAgent paging links, company and deep links") {
-  CHECK(freeagent::next_link(R"(<https://api.freeagent.com/v2/invoices?page=5&per_page=50>; rel="prev", )"
+  CHECK(connector::next_link(R"(<https://api.freeagent.com/v2/invoices?page=5&per_page=50>; rel="prev", )"
                              R"(<https://api.freeagent.com/v2/invoices?page=7&per_page=50>; rel="next", )"
                              R"(<https://api.freeagent.com/v2/invoices?page=1&per_page=50>; rel="first")") ==
         "https://api.freeagent.com/v2/invoices?page=7&per_page=50");
-  CHECK(freeagent::next_link(R"(<https://api.freeagent.com/v2/invoices?page=1>; rel="first")").empty());
+  CHECK(connector::next_link(R"(<https://api.freeagent.com/v2/invoices?page=1>; rel="first")").empty());
   auto company = freeagent::parse_company(
       R"({"company":{"url":"https://api.freeagent.com/v2/company","name":"My Company","subdomain":"mycompany","currency":"GBP"}})");
   REQUIRE(company);

@@ -67,3 +67,11 @@ TEST_CASE("json::well_formed: a too-deep body is whole, not worth asking again")
   CHECK_FALSE(json::well_formed(R"({"a":)"));
   CHECK(json::well_formed(""));
 }
+
+TEST_CASE("json::lines: an address's street lines, trimmed, blank and missing ones skipped") {
+  auto doc = json::parse(R"({"l1":" 1 High St ","l2":"","l3":"  ","l4":"Flat 2","n":7})");
+  REQUIRE(doc.ok());
+  CHECK(json::lines(*doc, {"l1", "l2", "l3", "missing", "l4"}) == "1 High St\nFlat 2");
+  CHECK(json::lines(*doc, {"l2", "missing"}).empty());
+  CHECK(json::lines(*doc, {"n"}) == "7");
+}

@@ -326,7 +326,6 @@ TEST_CASE("PKCE challenge matches RFC 7636 appendix B") {
   CHECK(code_challenge_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") ==
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   CHECK(random_urlsafe(32).size() == 43);
-  CHECK(form_encode({{"a b", "c&d"}, {"e", "ü"}}) == "a%20b=c%26d&e=%C3%BC");
 }
 
 TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization state") {
