@@ -66,7 +66,7 @@ const FreeAgentAccessToken* FreeAgentIdentity::find_access_token(const Request& 
 
 std::string FreeAgentIdentity::issue(const std::string& client_id) {
   auto now = context_.clock.now();
-  auto lifetime = context_.clock.scaled(kAccessLifetime);
+  auto lifetime = context_.clock.credential_lifetime(kAccessLifetime);
   std::string access = random_token();
   std::string refresh = random_token();
   access_[access] = FreeAgentAccessToken{client_id, now + lifetime};
@@ -168,7 +168,7 @@ Response FreeAgentIdentity::approve_app(const Request& request) {
   if (redirect.empty() || (!uris.empty() && std::find(uris.begin(), uris.end(), redirect) == uris.end()))
     return refuse("redirect_uri is not registered for this app");
   std::string code = random_token();
-  codes_[code] = Code{client_id, redirect, context_.clock.now() + context_.clock.scaled(kCodeLifetime)};
+  codes_[code] = Code{client_id, redirect, context_.clock.now() + context_.clock.credential_lifetime(kCodeLifetime)};
   std::string location = redirect + (redirect.find('?') == std::string::npos ? "?" : "&") + "code=" + url_encode(code);
   if (auto state = request.param("state")) location += "&state=" + url_encode(*state);
   Response response;

@@ -112,7 +112,7 @@ Response KashFlowSession::start(const Request& request) {
   std::shuffle(all.begin(), all.end(), rng_);
   all.resize(std::min<std::size_t>(all.size(), 3));
   std::string token = random_token();
-  pending_[token] = Pending{name, all, context_.clock.now() + context_.clock.scaled(kTemporary)};
+  pending_[token] = Pending{name, all, context_.clock.now() + context_.clock.credential_lifetime(kTemporary)};
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -200,7 +200,7 @@ std::optional<std::string> KashFlowSession::check(const Request& request) {
   auto it = sessions_.find(auth->substr(kScheme.size()));
   if (it == sessions_.end()) return std::nullopt;
   auto now = context_.clock.now();
-  if (now - it->second.last_used >= context_.clock.scaled(kIdle)) {
+  if (now - it->second.last_used >= context_.clock.credential_lifetime(kIdle)) {
     sessions_.erase(it);
     return std::nullopt;
   }

@@ -61,7 +61,7 @@ SageIdentity::TokenState SageIdentity::check(const Request& request) const {
 
 std::string SageIdentity::issue(const std::string& client_id, const std::string& scope) {
   auto now = context_.clock.now();
-  auto lifetime = context_.clock.scaled(kAccessLifetime);
+  auto lifetime = context_.clock.credential_lifetime(kAccessLifetime);
   auto refresh_lifetime = context_.clock.scaled(kRefreshLifetime);
   std::string access = random_token();
   std::string refresh = random_token();
@@ -140,7 +140,7 @@ Response SageIdentity::authorize(const Request& request) {
   }
   std::string code = random_token();
   codes_[code] = Code{client_id, redirect, request.param("scope").value_or(std::string(kDefaultScope)),
-                      context_.clock.now() + context_.clock.scaled(kCodeLifetime)};
+                      context_.clock.now() + context_.clock.credential_lifetime(kCodeLifetime)};
   std::string location = redirect + (redirect.find('?') == std::string::npos ? "?" : "&") + "code=" + url_encode(code);
   if (auto state = request.param("state")) location += "&state=" + url_encode(*state);
   location += "&country=gb";

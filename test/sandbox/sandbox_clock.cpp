@@ -22,6 +22,11 @@ std::chrono::milliseconds SandboxClock::scaled(std::chrono::milliseconds provide
   return std::chrono::milliseconds(std::max<std::int64_t>(ms, 1));
 }
 
+std::chrono::milliseconds SandboxClock::credential_lifetime(std::chrono::milliseconds provider_duration) const {
+  const auto whole = std::chrono::duration_cast<std::chrono::seconds>(scaled(provider_duration));
+  return std::max<std::chrono::milliseconds>(whole, std::min<std::chrono::milliseconds>(provider_duration, kMinCredentialLifetime));
+}
+
 std::int64_t SandboxClock::ceil_seconds(std::chrono::milliseconds remaining) {
   return std::max<std::int64_t>(1, (remaining.count() + 999) / 1000);
 }

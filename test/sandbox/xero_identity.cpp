@@ -109,7 +109,7 @@ const XeroAccessToken* XeroIdentity::find_access_token(const Request& request) c
 
 std::string XeroIdentity::issue(const std::string& client_id, const std::string& scope, bool with_refresh) {
   auto now = context_.clock.now();
-  auto lifetime = context_.clock.scaled(kAccessLifetime);
+  auto lifetime = context_.clock.credential_lifetime(kAccessLifetime);
   // JWT-shaped like Xero's (unsigned: clients must not rely on verifying it).
   auto exp = std::chrono::duration_cast<std::chrono::seconds>((now + lifetime).time_since_epoch()).count();
   std::string payload = fmt::format(
@@ -197,7 +197,7 @@ Response XeroIdentity::token(const Request& request) {
     std::string body = issue(client_id, presented.scope, true);
     auto doc = parse_json(body);
     presented.successor = string_member(*doc, "refresh_token").value_or("");
-    presented.grace_until = now + context_.clock.scaled(kGrace);
+    presented.grace_until = now + context_.clock.credential_lifetime(kGrace);
     return json_response(200, body);
   }
   return oauth_error(400, "unsupported_grant_type");
@@ -228,7 +228,7 @@ Response XeroIdentity::authorize(const Request& request) {
                       request.param("code_challenge").value_or(""),
                       request.param("code_challenge_method").value_or("plain"),
                       request.param("scope").value_or(std::string(kDefaultScope)),
-                      context_.clock.now() + context_.clock.scaled(kCodeLifetime)};
+                      context_.clock.now() + context_.clock.credential_lifetime(kCodeLifetime)};
   std::string location = redirect + (redirect.find('?') == std::string::npos ? "?" : "&") + "code=" + url_encode(code);
   if (auto state = request.param("state")) location += "&state=" + url_encode(*state);
   if (auto scope = request.param("scope")) location += "&scope=" + url_encode(*scope);

@@ -230,6 +230,32 @@ TEST_CASE("connect --manual: the URL the browser was sent to, pasted on stdin, c
   CHECK(world.binding_of_party("11") == std::optional<std::string>("c-1"));
 }
 
+// Connect checks the new tokens with one call to the provider. A 401 there (a token that expired
+// early, as Sage's 5-minute ones may) costs one refresh and one retry, as every other call does.
+TEST_CASE("connect: a 401 on the token connect was just given is refreshed and retried once") {
+  WorldOptions options;
+  options.refresh_token = false;  // no tenant read yet: connect's check asks Sage
+  SyncWorld world(Seed("sage"), options);
+  world.start_daemon(false);
+  wait_for_auth(world, "needs_authorization");
+  const std::string api = world.kit().api_prefix();
+  const std::size_t mark = world.requests().size();
+  REQUIRE(world.admin("POST", "/_admin/faults", fmt::format(R"({{"prefix":"{}","kind":"expired_token"}})", api)).status == 200);
+  world.reconnect();
+  CHECK(world.auth_state() == "ok");
+
+  const auto all = world.requests();
+  std::vector<std::string> answers;  // Sage's answers, in order, until the check succeeded
+  for (std::size_t i = mark; i < all.size() && (answers.empty() || answers.back() != "api 200"); ++i) {
+    const auto& r = all[i];
+    if (r.provider != "sage" || (r.method == "GET" && !r.path.starts_with(api))) continue;
+    answers.push_back(fmt::format("{} {}", r.path.starts_with(api) ? "api" : "token", r.status));
+  }
+  INFO(describe(all));
+  // The code exchange; the check refused; one refresh; the check again.
+  CHECK(answers == std::vector<std::string>{"token 200", "api 401", "token 200", "api 200"});
+}
+
 TEST_CASE("connect: a second connect of the same connection is refused, and an unknown one lists the known ones") {
   const int port = free_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));

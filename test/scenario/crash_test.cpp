@@ -227,16 +227,23 @@ TEST_CASE("R2 R6 R7 R10 token loss: a kill between Sage's answer to a refresh an
   crashed.edit();  // made while capsyncd is down: must not be lost
 
   // Armed while capsyncd is down, so the refresh held back is the restarted daemon's first: its
-  // answer (and the token it rotated) is held back a minute. Sage's first answer to the restarted
-  // daemon says its access token expired, so that refresh comes at once, and a sync is asked for
-  // so that some request goes to Sage even if the initial sync has little left to do.
+  // answer (and the token it rotated) is held back a minute. The access token in the store is
+  // made to expire, so that refresh comes at once whether the restarted daemon still trusts that
+  // token or not, and a sync is asked for so that some request goes to Sage even if the initial
+  // sync has little left to do. Only that token is refused, for good: a fault on the next Sage
+  // request would stay armed whenever the daemon refreshed without sending one, and would then
+  // refuse the tokens `connect` gets later.
   REQUIRE(world.admin("POST", "/_admin/faults",
                       R"({"prefix":"/sage-oauth/token","method":"POST","kind":"delay","delay_ms":60000})")
               .status == 200);
-  const auto expire_access_token = [&] {
-    REQUIRE(world.admin("POST", "/_admin/faults", R"({"prefix":"/sage/","kind":"expired_token"})").status == 200);
+  const auto stored_access_token = [&] {
+    return world.query_text("SELECT access_token FROM tokens WHERE connection = 'acme'");
   };
-  expire_access_token();
+  const std::string expired = stored_access_token();
+  REQUIRE(!expired.empty());
+  REQUIRE(world.admin("POST", "/_admin/faults",
+                      fmt::format(R"({{"prefix":"/sage/","kind":"expired_token","bearer":"{}","fraction":1.0}})", expired))
+              .status == 200);
   const std::size_t armed_at = world.requests().size();
   world.start_daemon(false);
   world.ctl({"sync-now", "acme"});
@@ -250,9 +257,9 @@ TEST_CASE("R2 R6 R7 R10 token loss: a kill between Sage's answer to a refresh an
       30s));
   world.kill_daemon();
   CHECK(world.daemon_log().find("Failed to refresh") == std::string::npos);  // the answer never arrived
-  // The access token committed before the kill may still be valid: the restarted daemon is made
-  // to refresh, as it would once that token expired.
-  expire_access_token();
+  // Nothing was committed since: the store still holds the access token refused above, so the
+  // restarted daemon refreshes, as it would once that token expired.
+  REQUIRE(stored_access_token() == expired);
   const std::size_t restarted_at = world.requests().size();
   world.start_daemon(false);
   world.ctl({"sync-now", "acme"});  // refused once capsyncd knows it needs authorization

@@ -51,7 +51,7 @@ Seed InitialSyncCase::seed(int contacts, const std::string& provider) {
 
 WorldOptions InitialSyncCase::options() {
   WorldOptions options;
-  options.time_scale = 600;  // Capsule 4,000 per 6 s, Xero 60 per 100 ms, tokens last 3 s
+  options.time_scale = 600;  // Capsule 4,000 per 6 s, Xero 60 per 100 ms, tokens last 30 s (the floor)
   options.log_level = "info";
   options.sync_yaml = "invoice_note: true";
   // A crash counts as a failed attempt; twenty of them must not bury the initial sync.

@@ -99,8 +99,8 @@ std::string text_of(const rapidjson::Value& object, const char* key);
 std::string id_of(const rapidjson::Value* party);
 
 struct WorldOptions {
-  // Sandbox durations (token lifetime, rate windows) divided by this. Above 30 the Xero access
-  // token (1800 s / N) lives less than the daemon's 60 s refresh margin: one refresh per call.
+  // Sandbox durations (token lifetime, rate windows) divided by this; access tokens and other
+  // credentials still last at least 30 s (test/sandbox/README.md).
   double time_scale = 10;
   bool tls = false;        // HTTPS sandbox; its CA goes to the config's ca_file
   std::string time_zone = "UTC";
