@@ -88,6 +88,15 @@ Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
   return out;
 }
 
+Result<std::int64_t> ConflictsRepo::count_open() const {
+  auto st = db_.cached("SELECT count(*) FROM conflicts WHERE connection = ?1 AND resolved_at IS NULL");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  auto row = (*st)->step();
+  if (!row) return row.error().with_context("Failed to count open conflicts");
+  return (*st)->column_int64(0);
+}
+
 Result<std::optional<StoredConflict>> ConflictsRepo::find_open(store::Database& db, std::int64_t id) {
   auto st = db.cached(
       "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, connection, created_at"

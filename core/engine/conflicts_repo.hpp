@@ -47,6 +47,8 @@ class ConflictsRepo final : public sync::ConflictLog {
   Result<bool> record(const sync::Conflict& conflict, std::int64_t now_ms);
   // Open conflicts, oldest first.
   Result<std::vector<StoredConflict>> open() const;
+  // How many conflicts of the connection are open.
+  Result<std::int64_t> count_open() const;
 
   // An open conflict of any connection by id; nullopt when there is none or it is resolved.
   static Result<std::optional<StoredConflict>> find_open(store::Database& db, std::int64_t id);

@@ -30,7 +30,7 @@ struct Harness : test::EngineHarness {
   }
 
   Status pull() { return run(engine->pull(job("pull"))); }
-  int bindings() { return engine::BindingsRepo(*db, connection.name).count().value(); }
+  std::int64_t bindings() { return engine::BindingsRepo(*db, connection.name).counts().value().linked; }
   int writes() const { return capsule.writes + xero.writes; }
 };
 
