@@ -135,19 +135,4 @@ Result<std::optional<model::Contact>> ContactMirror::get(std::string_view remote
   return std::optional<model::Contact>(std::move(*c));
 }
 
-Result<std::vector<std::string>> ContactMirror::live_ids() const {
-  auto st = db_.cached(
-      "SELECT remote_id FROM engine_contacts WHERE connection = ?1 AND status <> 'deleted' ORDER BY remote_id");
-  if (!st) return st.error();
-  (*st)->bind(1, connection_);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.emplace_back((*st)->column_text(0));
-  }
-  return out;
-}
-
 }  // namespace capsync::engine

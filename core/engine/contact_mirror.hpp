@@ -39,8 +39,6 @@ class ContactMirror final : public sync::ContactNameIndex {
   // Up to `limit` pending remote ids after `after`, in order.
   Result<std::vector<std::string>> pending(std::string_view after, int limit) const;
   Result<std::optional<model::Contact>> get(std::string_view remote_id) const;
-  // Remote ids of every mirrored contact that is not deleted.
-  Result<std::vector<std::string>> live_ids() const;
 
  private:
   store::Database& db_;

@@ -102,13 +102,4 @@ Result<std::optional<model::Party>> PartyMirror::contact_person_of(model::PartyI
   return std::optional<model::Party>(std::move(*party));
 }
 
-Result<int> PartyMirror::count() const {
-  auto st = db_.cached("SELECT count(*) FROM engine_parties WHERE connection = ?1");
-  if (!st) return st.error();
-  (*st)->bind(1, connection_);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  return static_cast<int>((*st)->column_int64(0));
-}
-
 }  // namespace capsync::engine

@@ -33,7 +33,6 @@ class PartyMirror final : public sync::PartyIndex {
   Result<bool> holds(const model::Party& party) const;
   // The party as last read; nullopt when it is not mirrored.
   Result<std::optional<model::Party>> get(model::PartyId id) const;
-  Result<int> count() const;
   // R10: the person an organisation's accounting contact gets as contact person: `recorded`
   // (the person a B2B export was made for) while they still belong to it, else its first
   // person by Capsule id; nullopt when it has none in the mirror.
