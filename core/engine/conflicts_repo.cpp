@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/contact_mirror.hpp"
+#include "core/engine/party_mirror.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
@@ -126,6 +129,38 @@ Status ConflictsRepo::resolve(store::Database& db, std::int64_t id, bool keep_id
     if (auto s = (*st)->run(); !s) return s.error();
   }
   return tx->commit();
+}
+
+Status ConflictsRepo::resolve_by_link(store::Database& db, const StoredConflict& conflict, model::PartyId party,
+                                      std::int64_t now_ms) {
+  BindingsRepo bindings(db, conflict.connection);
+  auto other = bindings.find_by_party(party);
+  if (!other) return other.error().with_context(fmt::format("cannot read the links of Capsule party {}", party));
+  if (*other && (*other)->remote_id != conflict.remote_id)
+    return make_error(Errc::conflict, "Capsule party {} is already linked to accounting contact {}", party,
+                      (*other)->remote_id);
+  auto seen = PartyMirror(db, conflict.connection).get(party);
+  if (!seen) return seen.error().with_context(fmt::format("cannot read Capsule party {}", party));
+  if (!*seen)
+    return make_error(Errc::not_found, "capsync has not seen Capsule party {} on {} (is the id right?)", party,
+                      conflict.connection);
+  ContactMirror contacts(db, conflict.connection);
+  auto contact = contacts.get(conflict.remote_id);
+  if (!contact) return contact.error().with_context(fmt::format("cannot read accounting contact {}", conflict.remote_id));
+  if (!*contact)
+    return make_error(Errc::not_found, "capsync has not seen accounting contact {} on {}", conflict.remote_id,
+                      conflict.connection);
+  const auto role = (*contact)->is_supplier && (*contact)->is_customer ? sync::ContactRole::both
+                    : (*contact)->is_supplier                          ? sync::ContactRole::supplier
+                                                                       : sync::ContactRole::customer;
+  auto tx = db.begin();
+  if (!tx) return tx.error().with_context("cannot link");
+  Status done = bindings.put(sync::Binding{party, conflict.remote_id, role, std::nullopt, std::nullopt}, false);
+  if (done) done = contacts.mark_pending(conflict.remote_id);
+  if (done) done = resolve(db, conflict.id, false, now_ms);
+  if (done) done = tx->commit();
+  if (!done) return done.error().with_context("cannot link");
+  return {};
 }
 
 }  // namespace capsync::engine
