@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
-#include "core/config/provider.hpp"
 #include "connectors/registry/registry.hpp"
-#include "core/store/database.hpp"
+#include "core/config/provider.hpp"
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/conflicts_repo.hpp"
+#include "core/oauth/sqlite_token_store.hpp"
+#include "core/queue/job_queue.hpp"
+#include "core/ratelimit/sqlite_budget_store.hpp"
 #include "daemon/scheduler.hpp"
 
 namespace capsync::daemon {
@@ -19,32 +23,21 @@ std::int64_t to_ms(system_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
-// The single integer a query yields, or nullopt (no row, NULL, or a store error).
-std::optional<std::int64_t> scalar(store::Database& db, std::string_view sql, const std::string& connection) {
-  auto st = db.cached(sql);
-  if (!st) return std::nullopt;
-  (*st)->bind(1, connection);
-  auto row = (*st)->step();
-  if (!row || !*row || (*st)->column_is_null(0)) return std::nullopt;
-  return (*st)->column_int64(0);
-}
-
 void add_budgets(store::Database& db, const std::string& connection, const ratelimit::Limits& limits,
                  system_clock::time_point now, std::vector<BudgetLeft>& out) {
   const std::string& provider = limits.provider;
+  const auto rows = ratelimit::SqliteBudgetStore(db).load(connection, provider);
   for (const auto& w : limits.windows) {
-    BudgetLeft b{std::string(provider), w.name, w.limit, w.limit, std::nullopt};
-    auto st = db.cached(
-        "SELECT used, window_start, reset_at FROM rate_budget WHERE connection = ?1 AND provider = ?2 AND window = ?3");
-    if (st) {
-      (*st)->bind(1, connection).bind(2, provider).bind(3, w.name);
-      if (auto row = (*st)->step(); row && *row) {
-        const auto reset = (*st)->column_is_null(2) ? from_ms((*st)->column_int64(1)) + w.length
-                                                    : from_ms((*st)->column_int64(2));
-        if (reset > now) {
-          b.left = std::max<std::int64_t>(0, w.limit - (*st)->column_int64(0));
-          b.resets_at = reset;
-        }
+    BudgetLeft b{provider, w.name, w.limit, w.limit, std::nullopt};
+    const ratelimit::BudgetRow* row = nullptr;
+    if (rows)
+      for (const auto& r : *rows)
+        if (r.window == w.name) row = &r;
+    if (row) {
+      const auto reset = row->reset_at.value_or(row->window_start + w.length);
+      if (reset > now) {
+        b.left = std::max<std::int64_t>(0, w.limit - row->used);
+        b.resets_at = reset;
       }
     }
     out.push_back(std::move(b));
@@ -54,11 +47,9 @@ void add_budgets(store::Database& db, const std::string& connection, const ratel
 }  // namespace
 
 std::string read_auth_state(store::Database& db, const std::string& connection) {
-  if (auto st = db.cached("SELECT state FROM tokens WHERE connection = ?1"); st) {
-    (*st)->bind(1, connection);
-    if (auto row = (*st)->step(); row && *row) return std::string((*st)->column_text(0));
-  }
-  return "not_yet_authorized";
+  const auto state = oauth::SqliteTokenStore(db).state(connection);
+  if (!state || !*state) return "not_yet_authorized";
+  return std::string(oauth::to_string(**state));
 }
 
 ConnectionReport read_connection_report(store::Database& db, const config::ConnectionConfig& connection,
@@ -66,18 +57,19 @@ ConnectionReport read_connection_report(store::Database& db, const config::Conne
   ConnectionReport r;
   const std::string& name = connection.name;
   r.auth = read_auth_state(db, name);
-  r.linked = scalar(db, "SELECT count(*) FROM bindings WHERE connection = ?1", name).value_or(0);
-  r.created = scalar(db, "SELECT count(*) FROM bindings WHERE connection = ?1 AND created_by_us = 1", name).value_or(0);
-  r.conflicts =
-      scalar(db, "SELECT count(*) FROM conflicts WHERE connection = ?1 AND resolved_at IS NULL", name).value_or(0);
+  if (const auto links = engine::BindingsRepo(db, name).counts()) {
+    r.linked = links->linked;
+    r.created = links->created_by_us;
+  }
+  if (const auto open = engine::ConflictsRepo(db, name).count_open()) r.conflicts = *open;
 
-  const std::string kinds = "('" + std::string(kind_pull) + "', '" + std::string(kind_full_reconcile) + "')";
-  if (auto waiting = scalar(
-          db, "SELECT min(run_after) FROM jobs WHERE connection = ?1 AND state = 'ready' AND kind IN " + kinds, name)) {
-    r.next_sync = from_ms(std::max(*waiting, to_ms(now)));
-  } else if (auto last = scalar(db, "SELECT max(created_at) FROM jobs WHERE connection = ?1 AND kind = '" +
-                                        std::string(kind_pull) + "'", name)) {
-    r.next_sync = from_ms(*last) + connection.sync.interval;
+  queue::JobQueue jobs(db);
+  const std::string_view syncs[] = {kind_pull, kind_full_reconcile};
+  const std::string_view pulls[] = {kind_pull};
+  if (auto waiting = jobs.times(name, syncs); waiting && waiting->next_ready) {
+    r.next_sync = from_ms(std::max(*waiting->next_ready, to_ms(now)));
+  } else if (auto last = jobs.times(name, pulls); last && last->last_created) {
+    r.next_sync = from_ms(*last->last_created) + connection.sync.interval;
   }
 
   add_budgets(db, name, registry::capsule_limits(), now, r.budgets);

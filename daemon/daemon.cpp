@@ -13,7 +13,6 @@
 
 #include "connectors/registry/registry.hpp"
 #include "core/config/config.hpp"
-#include "core/engine/bindings_repo.hpp"
 #include "core/engine/conflicts_repo.hpp"
 #include "core/engine/connection_store.hpp"
 #include "core/engine/jobs.hpp"
@@ -520,34 +519,8 @@ std::string Daemon::handle_conflicts_command(const admin::Request& request) {
   if (c.remote_id.empty())
     return admin::error_response(fmt::format("conflict {} names no accounting contact to link; resolve it with "
                                              "--ignore once it is fixed by hand", c.id));
-  engine::BindingsRepo bindings(*db_, c.connection);
-  auto other = bindings.find_by_party(request.link);
-  if (!other)
-    return admin::error_response(fmt::format("cannot read the links of Capsule party {}: {}", request.link,
-                                             other.error().message()));
-  if (*other && (*other)->remote_id != c.remote_id)
-    return admin::error_response(fmt::format("Capsule party {} is already linked to accounting contact {}",
-                                             request.link, (*other)->remote_id));
-  engine::PartyMirror parties(*db_, c.connection);
-  auto party = parties.get(request.link);
-  if (!party || !*party)
-    return admin::error_response(fmt::format("capsync has not seen Capsule party {} on {} (is the id right?)",
-                                             request.link, c.connection));
-  engine::ContactMirror contacts(*db_, c.connection);
-  auto contact = contacts.get(c.remote_id);
-  if (!contact || !*contact)
-    return admin::error_response(fmt::format("capsync has not seen accounting contact {} on {}", c.remote_id,
-                                             c.connection));
-  auto tx = db_->begin();
-  if (!tx) return admin::error_response(fmt::format("cannot link: {}", tx.error().message()));
-  const auto role = (*contact)->is_supplier && (*contact)->is_customer ? sync::ContactRole::both
-                    : (*contact)->is_supplier                          ? sync::ContactRole::supplier
-                                                                       : sync::ContactRole::customer;
-  Status done = bindings.put(sync::Binding{request.link, c.remote_id, role, std::nullopt, std::nullopt}, false);
-  if (done) done = contacts.mark_pending(c.remote_id);
-  if (done) done = engine::ConflictsRepo::resolve(*db_, c.id, false, unix_now_ms());
-  if (done) done = tx->commit();
-  if (!done) return admin::error_response(fmt::format("cannot link: {}", done.error().message()));
+  if (auto s = engine::ConflictsRepo::resolve_by_link(*db_, c, request.link, unix_now_ms()); !s)
+    return admin::error_response(s.error().message());
   log::notice({.connection = c.connection}, "Conflict {} resolved over the admin socket: accounting contact {} linked "
               "to Capsule party {}", c.id, c.remote_id, request.link);
   // The next sync writes the new link's summary and invoices.

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/metrics/process_metrics.hpp"
-#include "core/store/database.hpp"
+#include "core/queue/job_queue.hpp"
 #include "daemon/admin_status.hpp"
 #include "daemon/scheduler.hpp"
 
@@ -14,15 +14,12 @@ namespace capsync::daemon {
 namespace {
 
 // When a sync job (pull, Capsule poll or full reconcile) of the connection last ended done,
-// in unix ms; nullopt if none has within queue.retention.
+// in unix ms; nullopt if none has within queue.retention or the queue cannot be read.
 std::optional<std::int64_t> last_successful_sync_ms(store::Database& db, const std::string& connection) {
-  auto st = db.cached("SELECT max(finished_at) FROM jobs WHERE connection = ?1 AND state = 'done' AND kind IN (?2, ?3, "
-                      "?4)");
-  if (!st) return std::nullopt;
-  (*st)->bind(1, connection).bind(2, kind_pull).bind(3, kind_capsule_poll).bind(4, kind_full_reconcile);
-  auto row = (*st)->step();
-  if (!row || !*row || (*st)->column_is_null(0)) return std::nullopt;
-  return (*st)->column_int64(0);
+  const std::string_view syncs[] = {kind_pull, kind_capsule_poll, kind_full_reconcile};
+  auto times = queue::JobQueue(db).times(connection, syncs);
+  if (!times) return std::nullopt;
+  return times->last_done;
 }
 
 }  // namespace

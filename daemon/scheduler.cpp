@@ -137,10 +137,4 @@ void Scheduler::stop() {
   connections_.clear();
 }
 
-std::vector<std::string> Scheduler::scheduled() const {
-  std::vector<std::string> names;
-  for (const auto& [name, entry] : connections_) names.push_back(name);
-  return names;
-}
-
 }  // namespace capsync::daemon

@@ -77,9 +77,6 @@ class Scheduler final {
   // Cancels every timer; apply() may start again.
   void stop();
 
-  // Names of the connections that have timers, sorted.
-  std::vector<std::string> scheduled() const;
-
   struct Timer;
 
  private:

@@ -138,13 +138,14 @@ Result<std::vector<sync::Binding>> BindingsRepo::all() const {
   return out;
 }
 
-Result<int> BindingsRepo::count() const {
-  auto st = db_.cached("SELECT count(*) FROM bindings WHERE connection = ?1 AND state = 'linked'");
+Result<BindingsRepo::Counts> BindingsRepo::counts() const {
+  auto st = db_.cached(
+      "SELECT count(*), coalesce(sum(created_by_us <> 0), 0) FROM bindings WHERE connection = ?1 AND state = 'linked'");
   if (!st) return st.error();
   (*st)->bind(1, connection_);
   auto row = (*st)->step();
-  if (!row) return row.error();
-  return static_cast<int>((*st)->column_int64(0));
+  if (!row) return row.error().with_context("Failed to count links");
+  return Counts{(*st)->column_int64(0), (*st)->column_int64(1)};
 }
 
 namespace {

@@ -47,7 +47,11 @@ class BindingsRepo final : public sync::BindingView {
   Status set_summary_hash(std::string_view remote_id, std::optional<std::string_view> hash);
   // Every binding of the connection, by remote id.
   Result<std::vector<sync::Binding>> all() const;
-  Result<int> count() const;
+  // For `capsyncctl status`: the connection's links, and how many of them capsync created.
+  struct Counts {
+    std::int64_t linked = 0, created_by_us = 0;
+  };
+  Result<Counts> counts() const;
 
  private:
   Result<std::optional<sync::Binding>> find(std::string_view where, std::string_view value) const;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/engine/bindings_repo.hpp"
+#include "core/engine/mirror_repo.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
 
@@ -88,6 +90,15 @@ Result<std::vector<StoredConflict>> ConflictsRepo::open() const {
   return out;
 }
 
+Result<std::int64_t> ConflictsRepo::count_open() const {
+  auto st = db_.cached("SELECT count(*) FROM conflicts WHERE connection = ?1 AND resolved_at IS NULL");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  auto row = (*st)->step();
+  if (!row) return row.error().with_context("Failed to count open conflicts");
+  return (*st)->column_int64(0);
+}
+
 Result<std::optional<StoredConflict>> ConflictsRepo::find_open(store::Database& db, std::int64_t id) {
   auto st = db.cached(
       "SELECT id, kind, coalesce(capsule_id, ''), coalesce(remote_id, ''), detail, connection, created_at"
@@ -117,6 +128,38 @@ Status ConflictsRepo::resolve(store::Database& db, std::int64_t id, bool keep_id
     if (auto s = (*st)->run(); !s) return s.error();
   }
   return tx->commit();
+}
+
+Status ConflictsRepo::resolve_by_link(store::Database& db, const StoredConflict& conflict, model::PartyId party,
+                                      std::int64_t now_ms) {
+  BindingsRepo bindings(db, conflict.connection);
+  auto other = bindings.find_by_party(party);
+  if (!other) return other.error().with_context(fmt::format("cannot read the links of Capsule party {}", party));
+  if (*other && (*other)->remote_id != conflict.remote_id)
+    return make_error(Errc::conflict, "Capsule party {} is already linked to accounting contact {}", party,
+                      (*other)->remote_id);
+  auto seen = PartyMirror(db, conflict.connection).get(party);
+  if (!seen) return seen.error().with_context(fmt::format("cannot read Capsule party {}", party));
+  if (!*seen)
+    return make_error(Errc::not_found, "capsync has not seen Capsule party {} on {} (is the id right?)", party,
+                      conflict.connection);
+  ContactMirror contacts(db, conflict.connection);
+  auto contact = contacts.get(conflict.remote_id);
+  if (!contact) return contact.error().with_context(fmt::format("cannot read accounting contact {}", conflict.remote_id));
+  if (!*contact)
+    return make_error(Errc::not_found, "capsync has not seen accounting contact {} on {}", conflict.remote_id,
+                      conflict.connection);
+  const auto role = (*contact)->is_supplier && (*contact)->is_customer ? sync::ContactRole::both
+                    : (*contact)->is_supplier                          ? sync::ContactRole::supplier
+                                                                       : sync::ContactRole::customer;
+  auto tx = db.begin();
+  if (!tx) return tx.error().with_context("cannot link");
+  Status done = bindings.put(sync::Binding{party, conflict.remote_id, role, std::nullopt, std::nullopt}, false);
+  if (done) done = contacts.mark_pending(conflict.remote_id);
+  if (done) done = resolve(db, conflict.id, false, now_ms);
+  if (done) done = tx->commit();
+  if (!done) return done.error().with_context("cannot link");
+  return {};
 }
 
 }  // namespace capsync::engine

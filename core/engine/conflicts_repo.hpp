@@ -47,12 +47,20 @@ class ConflictsRepo final : public sync::ConflictLog {
   Result<bool> record(const sync::Conflict& conflict, std::int64_t now_ms);
   // Open conflicts, oldest first.
   Result<std::vector<StoredConflict>> open() const;
+  // How many conflicts of the connection are open.
+  Result<std::int64_t> count_open() const;
 
   // An open conflict of any connection by id; nullopt when there is none or it is resolved.
   static Result<std::optional<StoredConflict>> find_open(store::Database& db, std::int64_t id);
   // Closes an open conflict. `keep_identity` (ignore) keeps the situation known so it is not
   // recorded again; otherwise (linked) it may be reported again if it comes back.
   static Status resolve(store::Database& db, std::int64_t id, bool keep_identity, std::int64_t now_ms);
+  // `capsyncctl conflicts resolve --link`: in one transaction, links Capsule party `party` to
+  // the conflict's accounting contact (a link capsync did not create, with the contact's
+  // role), marks the contact for the next sync and closes the conflict. Errc::conflict when the
+  // party is linked to another contact; Errc::not_found when either side has not been read.
+  static Status resolve_by_link(store::Database& db, const StoredConflict& conflict, model::PartyId party,
+                                std::int64_t now_ms);
 
  private:
   store::Database& db_;

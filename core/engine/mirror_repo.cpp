@@ -102,15 +102,6 @@ Result<std::optional<model::Party>> PartyMirror::contact_person_of(model::PartyI
   return std::optional<model::Party>(std::move(*party));
 }
 
-Result<int> PartyMirror::count() const {
-  auto st = db_.cached("SELECT count(*) FROM engine_parties WHERE connection = ?1");
-  if (!st) return st.error();
-  (*st)->bind(1, connection_);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  return static_cast<int>((*st)->column_int64(0));
-}
-
 Result<std::vector<std::string>> ContactMirror::find_by_exact_key(std::string_view key) const {
   std::vector<std::string> out;
   if (key.empty()) return out;
@@ -238,21 +229,6 @@ Result<std::optional<model::Contact>> ContactMirror::get(std::string_view remote
   auto c = decode_contact((*st)->column_text(0));
   if (!c) return c.error();
   return std::optional<model::Contact>(std::move(*c));
-}
-
-Result<std::vector<std::string>> ContactMirror::live_ids() const {
-  auto st = db_.cached(
-      "SELECT remote_id FROM engine_contacts WHERE connection = ?1 AND status <> 'deleted' ORDER BY remote_id");
-  if (!st) return st.error();
-  (*st)->bind(1, connection_);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.emplace_back((*st)->column_text(0));
-  }
-  return out;
 }
 
 namespace {

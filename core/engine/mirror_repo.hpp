@@ -38,7 +38,6 @@ class PartyMirror final : public sync::PartyIndex {
   Result<bool> holds(const model::Party& party) const;
   // The party as last read; nullopt when it is not mirrored.
   Result<std::optional<model::Party>> get(model::PartyId id) const;
-  Result<int> count() const;
   // R10: the person an organisation's accounting contact gets as contact person: `recorded`
   // (the person a B2B export was made for) while they still belong to it, else its first
   // person by Capsule id; nullopt when it has none in the mirror.
@@ -76,8 +75,6 @@ class ContactMirror final : public sync::ContactNameIndex {
   // Up to `limit` pending remote ids after `after`, in order.
   Result<std::vector<std::string>> pending(std::string_view after, int limit) const;
   Result<std::optional<model::Contact>> get(std::string_view remote_id) const;
-  // Remote ids of every mirrored contact that is not deleted.
-  Result<std::vector<std::string>> live_ids() const;
 
  private:
   store::Database& db_;

@@ -13,7 +13,4 @@ namespace capsync::http {
 // Fails if the result would exceed max_bytes or the data is corrupt.
 Result<std::string> decode_content(std::string_view encoding, std::string_view body, std::size_t max_bytes);
 
-// gzip-compresses data (for tests and tiny servers).
-std::string gzip_compress(std::string_view data);
-
 }  // namespace capsync::http

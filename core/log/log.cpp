@@ -96,19 +96,6 @@ void write_stderr(const Record& r) {
 
 }  // namespace
 
-bool parse_level(std::string_view text, Level& out) {
-  static constexpr std::pair<std::string_view, Level> names[] = {
-      {"debug", Level::debug},     {"info", Level::info},   {"notice", Level::notice},
-      {"warning", Level::warning}, {"error", Level::error}, {"critical", Level::critical}};
-  for (auto& [name, level] : names) {
-    if (name == text) {
-      out = level;
-      return true;
-    }
-  }
-  return false;
-}
-
 std::string_view to_string(Level level) {
   switch (level) {
     case Level::debug: return "debug";

@@ -18,8 +18,6 @@ namespace capsync::log {
 
 enum class Level { debug = 7, info = 6, notice = 5, warning = 4, error = 3, critical = 2 };
 
-// Parses "debug", "info", "notice", "warning", "error", "critical". Returns false if unknown.
-bool parse_level(std::string_view text, Level& out);
 std::string_view to_string(Level level);
 
 // Structured context of an event; empty members are left out.

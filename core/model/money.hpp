@@ -35,7 +35,6 @@ class Money {
   const std::string& currency() const { return currency_; }
   bool is_zero() const { return units_ == 0; }
   bool is_positive() const { return units_ > 0; }
-  bool is_negative() const { return units_ < 0; }
 
   // Same currency only; a different currency or an overflow is Errc::invalid_argument.
   Result<Money> add(const Money& other) const;

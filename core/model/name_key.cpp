@@ -196,6 +196,4 @@ std::string person_display_name(std::string_view first_name, std::string_view la
   return first + " " + last;
 }
 
-std::span<const std::string_view> legal_suffixes() { return kLegalSuffixes; }
-
 }  // namespace capsync::model

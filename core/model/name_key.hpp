@@ -5,7 +5,6 @@
 // Invalid UTF-8: the bytes are kept as they are (no normalisation, no folding beyond ASCII),
 // so a broken name still matches itself exactly and never crashes the sync.
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,8 +24,5 @@ std::string near_key(std::string_view name);
 // The display name of a person as both sides write it: "First Last" (either part may be empty;
 // no stray spaces).
 std::string person_display_name(std::string_view first_name, std::string_view last_name);
-
-// The legal suffixes normalized_key drops, lower-case, the most specific first.
-std::span<const std::string_view> legal_suffixes();
 
 }  // namespace capsync::model

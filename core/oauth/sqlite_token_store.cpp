@@ -10,6 +10,11 @@ std::int64_t to_ms(system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 system_clock::time_point from_ms(std::int64_t ms) { return system_clock::time_point(std::chrono::milliseconds(ms)); }
+TokenState parse_state(std::string_view text) {
+  return text == "needs_authorization"    ? TokenState::needs_authorization
+         : text == "credentials_rejected" ? TokenState::credentials_rejected
+                                          : TokenState::ok;
+}
 }  // namespace
 
 Result<std::optional<TokenRecord>> SqliteTokenStore::load(const std::string& connection) {
@@ -27,10 +32,7 @@ Result<std::optional<TokenRecord>> SqliteTokenStore::load(const std::string& con
   r.expires_at = from_ms((*st)->column_int64(2));
   r.scope = std::string((*st)->column_text(3));
   r.tenant_id = std::string((*st)->column_text(4));
-  const std::string_view state = (*st)->column_text(5);
-  r.state = state == "needs_authorization"    ? TokenState::needs_authorization
-            : state == "credentials_rejected" ? TokenState::credentials_rejected
-                                              : TokenState::ok;
+  r.state = parse_state((*st)->column_text(5));
   r.updated_at = from_ms((*st)->column_int64(6));
   return std::optional<TokenRecord>{std::move(r)};
 }
@@ -62,6 +64,16 @@ Status SqliteTokenStore::set_state(const std::string& connection, TokenState sta
   (*st)->bind(1, connection).bind(2, to_string(state)).bind(3, to_ms(system_clock::now()));
   if (auto s = (*st)->run(); !s) return s.error().with_context("Failed to save the token state");
   return {};
+}
+
+Result<std::optional<TokenState>> SqliteTokenStore::state(const std::string& connection) {
+  auto st = db_.cached("SELECT state FROM tokens WHERE connection = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, connection);
+  auto row = (*st)->step();
+  if (!row) return row.error().with_context("Failed to read the token state");
+  if (!*row) return std::optional<TokenState>{};
+  return std::optional<TokenState>{parse_state((*st)->column_text(0))};
 }
 
 }  // namespace capsync::oauth

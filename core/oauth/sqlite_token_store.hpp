@@ -16,6 +16,8 @@ class SqliteTokenStore final : public TokenStore {
   Result<std::optional<TokenRecord>> load(const std::string& connection) override;
   Status save(const TokenRecord& record) override;
   Status set_state(const std::string& connection, TokenState state) override;
+  // The recorded state alone, without reading the tokens; nullopt before the first record.
+  Result<std::optional<TokenState>> state(const std::string& connection);
 
  private:
   store::Database& db_;

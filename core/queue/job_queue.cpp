@@ -469,6 +469,24 @@ Result<QueueCounts> JobQueue::counts(std::optional<std::string_view> connection)
   return counts;
 }
 
+Result<JobTimes> JobQueue::times(std::string_view connection, std::span<const std::string_view> kinds) {
+  std::string sql =
+      "SELECT min(CASE WHEN state = 'ready' THEN run_after END), max(created_at), "
+      "max(CASE WHEN state = 'done' THEN finished_at END) FROM jobs WHERE connection = ?1 AND kind IN (";
+  for (std::size_t i = 0; i < kinds.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 2);
+  sql += ")";
+  auto st = db_.cached(sql);
+  if (!st) return st.error();
+  (*st)->bind(1, connection);
+  for (std::size_t i = 0; i < kinds.size(); ++i) (*st)->bind(static_cast<int>(i + 2), kinds[i]);
+  auto row = (*st)->step();
+  if (!row) return row.error().with_context("Failed to read when jobs ran");
+  const auto column = [&](int c) {
+    return (*st)->column_is_null(c) ? std::nullopt : std::optional<std::int64_t>((*st)->column_int64(c));
+  };
+  return JobTimes{column(0), column(1), column(2)};
+}
+
 Result<std::optional<std::int64_t>> JobQueue::next_run_after(std::int64_t now_ms) {
   auto st = db_.cached(
       "SELECT min(j.run_after) FROM jobs AS j WHERE j.state = 'ready' AND (j.record_key = '' OR NOT EXISTS "

@@ -89,6 +89,14 @@ struct QueueCounts {
   std::int64_t ready = 0, running = 0, done = 0, dead = 0;
 };
 
+// When a connection's jobs of some kinds ran, in unix ms; nullopt when no job qualifies.
+// Done jobs count only within queue.retention (prune_done deletes older ones).
+struct JobTimes {
+  std::optional<std::int64_t> next_ready;     // the earliest run_after of a ready job
+  std::optional<std::int64_t> last_created;   // the latest created_at of any job
+  std::optional<std::int64_t> last_done;      // the latest finished_at of a done job
+};
+
 class JobQueue final {
  public:
   explicit JobQueue(store::Database& db, QueueOptions options = {});
@@ -141,6 +149,8 @@ class JobQueue final {
   Result<std::vector<Job>> list(const JobFilter& filter);
   Result<std::optional<Job>> get(std::int64_t id);
   Result<QueueCounts> counts(std::optional<std::string_view> connection = std::nullopt);
+  // JobTimes of the connection's jobs whose kind is one of `kinds` (not empty).
+  Result<JobTimes> times(std::string_view connection, std::span<const std::string_view> kinds);
   // When the earliest ready job not blocked by a running job of its record becomes due
   // (may be <= now_ms: claim now); nullopt when there is none. For the daemon's timer.
   Result<std::optional<std::int64_t>> next_run_after(std::int64_t now_ms);

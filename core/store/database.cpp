@@ -86,13 +86,6 @@ Status create_private(const std::string& path) {
 
 }  // namespace
 
-std::optional<Synchronous> parse_synchronous(std::string_view text) {
-  if (text == "off") return Synchronous::off;
-  if (text == "normal") return Synchronous::normal;
-  if (text == "full") return Synchronous::full;
-  return std::nullopt;
-}
-
 // --- Statement ---------------------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
@@ -126,11 +119,6 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind(int index, std::nullopt_t) {
   note_bind(sqlite3_bind_null(stmt_, index));
-  return *this;
-}
-
-Statement& Statement::bind_blob(int index, std::span<const std::byte> bytes) {
-  note_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
   return *this;
 }
 
@@ -177,12 +165,6 @@ std::string_view Statement::column_text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (text == nullptr) return {};
   return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
-}
-
-std::span<const std::byte> Statement::column_blob(int column) const {
-  const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, column));
-  if (data == nullptr) return {};
-  return {data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 bool Statement::column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }

@@ -36,9 +36,6 @@ struct Migration {
 
 enum class Synchronous { off, normal, full };
 
-// Parses "off", "normal", "full" (the config's `synchronous`). Returns nullopt if unknown.
-std::optional<Synchronous> parse_synchronous(std::string_view text);
-
 struct DatabaseOptions {
   Synchronous synchronous = Synchronous::normal;
   std::chrono::milliseconds busy_timeout{5000};
@@ -61,7 +58,6 @@ class Statement final {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, std::nullopt_t);
-  Statement& bind_blob(int index, std::span<const std::byte> bytes);
   // Named parameters (":name", "@name", "$name"), spelt with their prefix.
   template <typename T>
   Statement& bind(std::string_view name, T&& value) {
@@ -78,7 +74,6 @@ class Statement final {
   std::int64_t column_int64(int column) const;
   // Valid until the next step() or reset().
   std::string_view column_text(int column) const;
-  std::span<const std::byte> column_blob(int column) const;
   bool column_is_null(int column) const;
   int column_count() const;
 
@@ -181,8 +176,6 @@ class Database final {
   // Turns SQLite result code `rc` into an Error with the connection's message, latching fatal ones.
   Error error_from(int rc, std::string_view context);
 
-  sqlite3* TEST_handle() const { return db_; }
-
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status configure(const DatabaseOptions& options);
@@ -201,6 +194,9 @@ class Database final {
   std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 
   friend class Transaction;
+  // Tests reach the SQLite connection through this, to inject faults SQLite can produce (an
+  // authorizer that fails reads of one table). Defined only in test/: the product has no access.
+  friend struct DatabaseTestAccess;
 };
 
 }  // namespace capsync::store

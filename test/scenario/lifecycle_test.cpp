@@ -1,7 +1,7 @@
 // capsyncd's life under a service manager, end to end: start-up and config errors, READY,
 // reload on SIGHUP, stop on SIGTERM, crash recovery, watchdog, and who may use the admin
-// socket. Each test starts the real daemon (CAPSYNCD_PATH) with test-only job handlers
-// (CAPSYNC_TEST_HANDLERS, see daemon/test_handlers.hpp).
+// socket. Each test starts capsyncd-test (CAPSYNCD_TEST_PATH), the daemon with test-only job
+// handlers (CAPSYNC_TEST_HANDLERS, see test/scenario/test_handlers.hpp), or the real capsyncd.
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -32,6 +32,7 @@ using namespace capsync::scenario;
 namespace {
 
 const std::string capsyncd = CAPSYNCD_PATH;
+const std::string capsyncd_test = CAPSYNCD_TEST_PATH;
 const std::string capsyncctl = CAPSYNCCTL_PATH;
 
 std::string connection_yaml(const TempDir& dir, const std::string& name, const std::string& provider = "xero") {
@@ -74,12 +75,13 @@ class Scenario {
   const TempDir& dir() const { return dir_; }
   NotifySocket& notify() { return notify_; }
 
-  ChildProcess& start(std::map<std::string, std::string> env = {}) {
+  // Starts capsyncd-test, or `binary`.
+  ChildProcess& start(std::map<std::string, std::string> env = {}, const std::string& binary = capsyncd_test) {
     env.emplace("NOTIFY_SOCKET", notify_.path().string());
     env.emplace("CAPSYNC_TEST_HANDLERS", "pull=succeed,capsule_poll=succeed,full_reconcile=succeed");
     env.emplace("CAPSYNC_TEST_DIR", dir_.path().string());
     process_.reset();
-    process_ = std::make_unique<ChildProcess>(capsyncd, std::vector<std::string>{"--config", config().string()}, env,
+    process_ = std::make_unique<ChildProcess>(binary, std::vector<std::string>{"--config", config().string()}, env,
                                               dir_ / "daemon.log");
     return *process_;
   }
@@ -370,6 +372,19 @@ TEST_CASE("a job left running by SIGKILL is picked up again after a restart") {
     return doc["queue"]["running"].GetInt64() == 0 && doc["connections"][0]["last_sync"].IsObject();
   }));
   CHECK(s.status()["connections"][0]["last_sync"]["ok"].GetBool());
+}
+
+TEST_CASE("the production capsyncd contains no test job handlers: CAPSYNC_TEST_HANDLERS changes nothing") {
+  Scenario s;
+  // Disabled, so the real engine runs no job against a provider.
+  write_file(s.config(), read_file(s.config()) + "    enabled: false\n");
+  const std::size_t from = s.notify().messages().size();
+  auto& p = s.start({{"CAPSYNC_TEST_HANDLERS", "pull=no-such-behaviour"}}, capsyncd);
+  INFO(p.output());
+  REQUIRE(s.notify().wait_for("READY=1", 10s, from) >= 0);
+  CHECK_THAT(p.output(), !Catch::Contains("TEST-ONLY"));
+  p.signal(SIGTERM);
+  REQUIRE(p.wait_exit(10s) == 0);
 }
 
 TEST_CASE("a second daemon on the same state directory refuses to start") {

@@ -296,7 +296,7 @@ TEST_CASE("R16 disable removes summaries, tags and notes, forgets the links and 
   }
   CHECK(h.capsule.notes.empty());
   auto st = h.store();
-  CHECK(st.bindings.count().value() == 0);
+  CHECK(st.bindings.counts().value().linked == 0);
   CHECK(st.conflicts.open()->empty());
   CHECK(st.cursors.get(engine::kContacts).value().empty());
   CHECK(h.state() == engine::ConnectionState::disabled);
@@ -307,7 +307,7 @@ TEST_CASE("R16 disable removes summaries, tags and notes, forgets the links and 
   h.poll();
   CHECK(h.enqueued.empty());
   CHECK(h.capsule.writes == capsule_writes);
-  CHECK(st.bindings.count().value() == 0);
+  CHECK(st.bindings.counts().value().linked == 0);
   CHECK(h.export_party(acme).ok());
   CHECK(h.xero.created.empty());
 }
@@ -319,7 +319,7 @@ TEST_CASE("R16 a disable interrupted halfway finishes when the job runs again") 
   auto failed = h.disable();
   REQUIRE_FALSE(failed.ok());
   CHECK(h.state() == engine::ConnectionState::disabling);
-  CHECK(h.store().bindings.count().value() == 1);
+  CHECK(h.store().bindings.counts().value().linked == 1);
   const int capsule_writes = h.capsule.writes;
   h.pull();  // a sync queued meanwhile does nothing
   CHECK(h.capsule.writes == capsule_writes);
@@ -327,7 +327,7 @@ TEST_CASE("R16 a disable interrupted halfway finishes when the job runs again") 
   h.capsule.updates_until_failure = -1;
   REQUIRE(h.disable().ok());
   CHECK(h.state() == engine::ConnectionState::disabled);
-  CHECK(h.store().bindings.count().value() == 0);
+  CHECK(h.store().bindings.counts().value().linked == 0);
   for (const auto& [id, p] : h.capsule.parties) CHECK_FALSE(p.has_tag("Overdue invoices"));
   CHECK(h.capsule.notes.empty());
 }
@@ -341,6 +341,6 @@ TEST_CASE("R16 once enabled again, the first sync links the parties it left by n
   CHECK(h.state() == engine::ConnectionState::active);
   h.pull();
   CHECK(h.capsule.parties.size() == parties);
-  CHECK(h.store().bindings.count().value() == 2);
+  CHECK(h.store().bindings.counts().value().linked == 2);
   CHECK(h.party(id_named(h, "Acme Ltd")).has_tag("Overdue invoices"));
 }

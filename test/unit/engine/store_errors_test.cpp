@@ -12,6 +12,7 @@
 #include "core/engine/bindings_repo.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
+#include "test/unit/store/database_test_access.hpp"
 #include "test/unit/engine/engine_harness.hpp"
 
 using namespace capsync;
@@ -30,7 +31,7 @@ struct Harness : test::EngineHarness {
   }
 
   Status pull() { return run(engine->pull(job("pull"))); }
-  int bindings() { return engine::BindingsRepo(*db, connection.name).count().value(); }
+  std::int64_t bindings() { return engine::BindingsRepo(*db, connection.name).counts().value().linked; }
   int writes() const { return capsule.writes + xero.writes; }
 };
 
@@ -50,10 +51,12 @@ int deny_reads(void* user, int action, const char* table, const char* column, co
 }
 
 void fail_reads(store::Database& db, DeniedColumn& denied) {
-  REQUIRE(sqlite3_set_authorizer(db.TEST_handle(), deny_reads, &denied) == SQLITE_OK);
+  REQUIRE(sqlite3_set_authorizer(store::DatabaseTestAccess::handle(db), deny_reads, &denied) == SQLITE_OK);
 }
 
-void heal(store::Database& db) { REQUIRE(sqlite3_set_authorizer(db.TEST_handle(), nullptr, nullptr) == SQLITE_OK); }
+void heal(store::Database& db) {
+  REQUIRE(sqlite3_set_authorizer(store::DatabaseTestAccess::handle(db), nullptr, nullptr) == SQLITE_OK);
+}
 
 }  // namespace
 

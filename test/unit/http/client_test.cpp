@@ -6,6 +6,7 @@
 
 #include "core/http/client.hpp"
 #include "core/http/content_decoding.hpp"
+#include "test/unit/http/gzip.hpp"
 #include "test/unit/http/run.hpp"
 #include "test/unit/http/test_server.hpp"
 
@@ -170,7 +171,7 @@ TEST_CASE("gzip responses are decoded and Accept-Encoding is sent") {
   const std::string payload(10000, 'z');
   TestServer server(io, [&](const test::RawRequest& req, int) {
     seen_head = req.head;
-    return Reply{http_reply(200, http::gzip_compress(payload), "Content-Encoding: gzip\r\n")};
+    return Reply{http_reply(200, test::gzip_compress(payload), "Content-Encoding: gzip\r\n")};
   });
   http::Client client(io.get_executor(), fast_options());
   auto r = get(io, client, server.url("/x"));

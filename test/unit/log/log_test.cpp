@@ -43,13 +43,6 @@ TEST_CASE("events below the configured level are dropped") {
   log::configure(log::Level::info, log::Target::stderr_lines);
 }
 
-TEST_CASE("log levels parse from their config names") {
-  log::Level l{};
-  CHECK(log::parse_level("debug", l));
-  CHECK(l == log::Level::debug);
-  CHECK_FALSE(log::parse_level("verbose", l));
-}
-
 TEST_CASE("Result carries either a value or an error with context") {
   Result<int> good = 3;
   Result<int> bad = make_error(Errc::not_found, "party {} missing", 7);

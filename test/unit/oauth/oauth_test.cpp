@@ -351,6 +351,24 @@ TEST_CASE("SqliteTokenStore round-trips a token set and the needs_authorization 
   CHECK((*tokens.load("acme"))->refresh_token.reveal() == "r1");
 }
 
+TEST_CASE("SqliteTokenStore::state reads the recorded state alone, and nothing before the first record") {
+  test::TempDir dir;
+  auto db = store::Database::open(dir.file("capsync.db"), {});
+  REQUIRE(db.ok());
+  SqliteTokenStore tokens(**db);
+  auto state = tokens.state("acme");
+  REQUIRE(state.ok());
+  CHECK_FALSE(state->has_value());
+  REQUIRE(tokens.set_state("acme", TokenState::credentials_rejected).ok());
+  REQUIRE(tokens.set_state("other", TokenState::needs_authorization).ok());
+  state = tokens.state("acme");
+  REQUIRE(state.ok());
+  CHECK(*state == TokenState::credentials_rejected);
+  REQUIRE(tokens.set_state("acme", TokenState::ok).ok());
+  CHECK(*tokens.state("acme") == TokenState::ok);
+  CHECK(*tokens.state("other") == TokenState::needs_authorization);
+}
+
 TEST_CASE("A token answer's lifetime is bounded, whatever number the server sends") {
   auto huge = parse_token_response(R"({"access_token":"a","expires_in":1e19})");
   REQUIRE(huge.ok());

@@ -547,3 +547,37 @@ TEST_CASE("queue: batch calls enqueue, claim and complete in one transaction eac
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code() == Errc::invalid_argument);
 }
+
+TEST_CASE("queue: times reads when a connection's jobs of some kinds are due, were created and last ended done") {
+  Fixture f;
+  const std::int64_t pull = f.add({.kind = "pull"}, kT0);
+  REQUIRE(f.claim("w1", kT0 + 5)->id == pull);
+  REQUIRE(f.queue.complete(pull, "w1", kT0 + 10));
+  const std::int64_t failed = f.add({.kind = "pull", .max_attempts = 1}, kT0 + 30);
+  REQUIRE(f.claim("w1", kT0 + 40)->id == failed);
+  REQUIRE(f.queue.fail(failed, "w1", "refused", kT0 + 50));  // dead: not a successful sync
+  f.add({.kind = "full_reconcile", .run_after_ms = kT0 + 500}, kT0 + 60);
+  f.add({.kind = "push_party", .run_after_ms = kT0 + 1}, kT0 + 70);  // another kind
+  f.add({.kind = "pull", .connection = "other", .run_after_ms = kT0 + 2}, kT0 + 80);  // another connection
+
+  const std::string_view syncs[] = {"pull", "full_reconcile"};
+  auto times = f.queue.times("acme", syncs);
+  REQUIRE(times.ok());
+  CHECK(times->next_ready == kT0 + 500);
+  CHECK(times->last_created == kT0 + 60);
+  CHECK(times->last_done == kT0 + 10);
+
+  const std::string_view pulls[] = {"pull"};
+  times = f.queue.times("acme", pulls);
+  REQUIRE(times.ok());
+  CHECK_FALSE(times->next_ready);
+  CHECK(times->last_created == kT0 + 30);
+  CHECK(times->last_done == kT0 + 10);
+
+  const std::string_view none_yet[] = {"capsule_poll"};
+  times = f.queue.times("acme", none_yet);
+  REQUIRE(times.ok());
+  CHECK_FALSE(times->next_ready);
+  CHECK_FALSE(times->last_created);
+  CHECK_FALSE(times->last_done);
+}

@@ -1,4 +1,4 @@
-#include "daemon/test_handlers.hpp"
+#include "test/scenario/test_handlers.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,7 +13,7 @@
 #include "core/log/log.hpp"
 #include "daemon/handler_registry.hpp"
 
-namespace capsync::daemon {
+namespace capsync::test {
 
 namespace asio = boost::asio;
 
@@ -35,7 +35,7 @@ asio::awaitable<Status> sleep_until_file(std::filesystem::path dir, const queue:
 
 }  // namespace
 
-Status TEST_register_handlers_from_env(HandlerRegistry& registry) {
+Status register_handlers_from_env(daemon::HandlerRegistry& registry) {
   const char* spec = std::getenv("CAPSYNC_TEST_HANDLERS");
   if (spec == nullptr || *spec == '\0') return {};
   const char* dir_env = std::getenv("CAPSYNC_TEST_DIR");
@@ -68,4 +68,4 @@ Status TEST_register_handlers_from_env(HandlerRegistry& registry) {
   return {};
 }
 
-}  // namespace capsync::daemon
+}  // namespace capsync::test

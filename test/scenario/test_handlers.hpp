@@ -1,7 +1,8 @@
 #pragma once
-// TEST-ONLY job handlers, so the scenario tests can drive the real capsyncd through a job's
-// life (run, crash mid-job, restart) without a provider. They are off unless the
-// environment asks for them, and the daemon logs a warning when they are on:
+// Job handlers for capsyncd-test, capsyncd built with these in place of the sync engine's, so
+// the scenario tests can drive the daemon through a job's life (run, crash mid-job, restart)
+// without a provider. The production capsyncd does not contain them. The environment names
+// them, and the daemon logs a warning for each:
 //
 //   CAPSYNC_TEST_HANDLERS="pull=sleep-until-file,capsule_poll=succeed"
 //   CAPSYNC_TEST_DIR=/tmp/capsync-test-xyz
@@ -15,11 +16,13 @@
 #include "core/error/result.hpp"
 
 namespace capsync::daemon {
-
 class HandlerRegistry;
+}
+
+namespace capsync::test {
 
 // Registers the handlers named by $CAPSYNC_TEST_HANDLERS (nothing when unset). Fails on an
 // unknown behaviour or a missing $CAPSYNC_TEST_DIR.
-Status TEST_register_handlers_from_env(HandlerRegistry& registry);
+Status register_handlers_from_env(daemon::HandlerRegistry& registry);
 
-}  // namespace capsync::daemon
+}  // namespace capsync::test

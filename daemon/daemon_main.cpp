@@ -1,0 +1,149 @@
+#include "daemon/daemon_main.hpp"
+
+#include <sysexits.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "connectors/registry/live_connectors.hpp"
+#include "connectors/registry/registry.hpp"
+#include "core/config/config.hpp"
+#include "core/engine/sync_engine.hpp"
+#include "core/log/log.hpp"
+#include "core/oauth/sqlite_token_store.hpp"
+#include "core/version/version.hpp"
+#include "daemon/admin_plan.hpp"
+#include "daemon/connect_handler.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/export_preview.hpp"
+#include "daemon/handler_registry.hpp"
+
+namespace capsync::daemon {
+
+namespace {
+
+// Every diagnostic on stderr (the journal, under systemd), so one run shows all problems.
+void print_diagnostics(const config::LoadResult& loaded) {
+  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
+}
+
+int check_config(const std::string& path) {
+  const auto loaded = config::load_file(path, registry::catalog());
+  print_diagnostics(loaded);
+  if (!loaded.ok()) return 1;
+  fmt::print("{}\n", config::summary(*loaded.config));
+  return 0;
+}
+
+// After a reload: a refusal recorded by `connect` was of the connection's old login. The new
+// one is tried by the next job, and `sync-now` must not keep refusing on the old one's account.
+void forget_refused_logins(registry::LiveConnectors& connectors, store::Database& db, const config::Config& config) {
+  oauth::SqliteTokenStore tokens(db);
+  for (const auto& c : config.connections) {
+    if (!connectors.update_credentials(c)) continue;
+    auto state = tokens.state(c.name);
+    if (!state || *state != oauth::TokenState::credentials_rejected) continue;
+    if (auto s = tokens.set_state(c.name, oauth::TokenState::ok); !s)
+      log::warning({.connection = c.name}, "Failed to clear the refused login of {}: {}, ignoring", c.name, s.error());
+  }
+}
+
+}  // namespace
+
+int daemon_main(int argc, char** argv, const ProgramOptions& options) {
+  CLI::App app{"capsyncd: keeps Capsule CRM in step with an accounting service"};
+  std::string config_path, check_path;
+  app.add_option("--config", config_path, "Configuration file")->option_text("FILE");
+  app.add_option("--check-config", check_path, "Validate FILE, print every problem, and exit")
+      ->option_text("FILE")
+      ->excludes("--config");
+  bool accept_new_state = false;
+  app.add_flag("--accept-new-state", accept_new_state,
+               "Start with a new, empty state database although the one capsyncd used before is empty or missing");
+  app.set_version_flag("--version", "capsyncd " + std::string(version::full));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help and --version exit 0; bad usage 2, as capsyncctl
+  }
+
+  if (!check_path.empty()) return check_config(check_path);
+  if (config_path.empty()) {
+    fmt::print(stderr, "capsyncd: --config FILE is required (or --check-config FILE)\n");
+    return 2;
+  }
+
+  auto loaded = config::load_file(config_path, registry::catalog());
+  print_diagnostics(loaded);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "capsyncd: Failed to load configuration {}, not starting\n", config_path);
+    // The units do not restart on EX_CONFIG (RestartPreventExitStatus=): a file that is not
+    // filled in yet, as the package installs it, fails the service once instead of every 5 s.
+    return EX_CONFIG;
+  }
+  log::configure(loaded.config->log_level);
+
+  boost::asio::io_context io(1);
+  auto daemon = Daemon::create(io, std::move(*loaded.config), {.config_path = config_path, .accept_new_state = accept_new_state});
+  if (!daemon) {
+    log::critical({}, "Failed to start: {}", daemon.error());
+    return 1;
+  }
+  // The engine writes through the daemon's connection: a push job it enqueues while applying
+  // a page commits with that page. No engine transaction spans a co_await, so the queue's own
+  // statements never land inside one.
+  auto& d = **daemon;
+  registry::LiveConnectors connectors(io.get_executor(), d.database(), d.config().ca_file.value_or(""));
+  auto engine = engine::SyncEngine::create(
+      io.get_executor(), d.database(), connectors,
+      {.find_connection = [&d](std::string_view name) -> const config::ConnectionConfig* {
+         for (const auto& c : d.config().connections)
+           if (c.name == name) return &c;
+         return nullptr;
+       },
+       .enqueue = [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); },
+       .now_ms = {}});
+  if (!engine) {
+    log::critical({}, "Failed to start the sync engine: {}", engine.error());
+    return 1;
+  }
+  d.before_status([&connectors] { connectors.flush_budgets(); });
+  d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
+  d.after_reload([&connectors, &d](const config::Config& config) {
+    forget_refused_logins(connectors, d.database(), config);
+  });
+  d.admin_commands().add(std::string(export_preview_command), [&d, &connectors](std::string line) {
+    return export_preview(d, connectors, std::move(line));
+  });
+  d.admin_commands().add(std::string(plan_command), [&d, &connectors](std::string line) {
+    return plan(d, connectors, std::move(line));
+  });
+  if (options.job_handlers) {
+    if (auto s = options.job_handlers(d.handlers()); !s) {
+      log::critical({}, "Failed to register the job handlers: {}", s.error());
+      return 1;
+    }
+  } else {
+    (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
+      d.handlers().add(std::move(kind), std::move(handler));
+    });
+  }
+  ConnectHandler connect(io.get_executor(), d, connectors);
+  connect.register_commands();
+  if (auto s = d.start(); !s) {
+    log::critical({}, "Failed to start: {}", s.error());
+    return 1;
+  }
+  io.run();
+  // Coroutines that outlived their cancellation may still refer to the engine, the connectors
+  // and the daemon: end without destroying them (everything committed is in the store).
+  if (!d.drained()) std::_Exit(d.exit_code());
+  return d.exit_code();
+}
+
+}  // namespace capsync::daemon
