@@ -58,7 +58,7 @@ void write_party(Writer& w, model::PartyId id, std::string_view name, model::Par
   w.EndObject();
 }
 
-std::string preview_response(const std::string& connection, std::string_view provider, const Preview& p) {
+std::string preview_response(const std::string& connection, const config::ProviderTraits& provider, const Preview& p) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -67,7 +67,9 @@ std::string preview_response(const std::string& connection, std::string_view pro
   w.Key("connection");
   w.String(connection);
   w.Key("provider");
-  w.String(provider.data(), static_cast<rapidjson::SizeType>(provider.size()));
+  w.String(provider.name.data(), static_cast<rapidjson::SizeType>(provider.name.size()));
+  w.Key("provider_display");  // as the vendor writes it, for capsyncctl's sentences
+  w.String(provider.display.data(), static_cast<rapidjson::SizeType>(provider.display.size()));
   w.Key("party");
   write_party(w, p.party.id, p.party.display_name(), p.party.type);
   w.Key("exported");
@@ -245,7 +247,7 @@ asio::awaitable<std::string> export_preview(Daemon& daemon, engine::ConnectorSou
       break;
     }
   }
-  co_return preview_response(connection, provider, p);
+  co_return preview_response(connection, config.accounting.provider, p);
 }
 
 }  // namespace capsync::daemon

@@ -36,6 +36,14 @@ oauth::OAuthProfile profile(const config::ProviderTraits& traits, oauth::ClientA
   return p;
 }
 
+// An OAuth service's connector: its settings with the connection's base URL and rate limiter.
+template <class Connector, class Settings>
+ConnectorParts oauth_connector(const ConnectorInputs& in, Settings s) {
+  s.base_url = in.settings.base_url;
+  s.gate = in.gate;
+  return ConnectorParts{nullptr, std::make_unique<Connector>(in.sender, *in.oauth_token, std::move(s))};
+}
+
 // Hosts and facts of the production services: ../shared/api/*.md has the sources.
 ProviderEntry xero() {
   ProviderEntry e;
@@ -60,10 +68,8 @@ ProviderEntry xero() {
                     "is offline_access in the scope?");
   e.make = [](const ConnectorInputs& in) {
     xero::XeroSettings s;
-    s.base_url = in.settings.base_url;
-    s.gate = in.gate;
     s.tenant_id = in.settings.tenant_id;
-    return ConnectorParts{nullptr, std::make_unique<xero::XeroConnector>(in.sender, *in.oauth_token, s)};
+    return oauth_connector<xero::XeroConnector>(in, std::move(s));
   };
   return e;
 }
@@ -87,10 +93,8 @@ ProviderEntry freshbooks() {
   e.oauth = profile(e.traits, oauth::ClientAuth::body, false, "");
   e.make = [](const ConnectorInputs& in) {
     freshbooks::FreshBooksSettings s;
-    s.base_url = in.settings.base_url;
-    s.gate = in.gate;
     s.account_id = in.settings.account_id;
-    return ConnectorParts{nullptr, std::make_unique<freshbooks::FreshBooksConnector>(in.sender, *in.oauth_token, s)};
+    return oauth_connector<freshbooks::FreshBooksConnector>(in, std::move(s));
   };
   return e;
 }
@@ -150,10 +154,7 @@ ProviderEntry freeagent() {
               HeaderStyle::none};
   e.oauth = profile(e.traits, oauth::ClientAuth::basic, false, "");
   e.make = [](const ConnectorInputs& in) {
-    freeagent::FreeAgentSettings s;
-    s.base_url = in.settings.base_url;
-    s.gate = in.gate;
-    return ConnectorParts{nullptr, std::make_unique<freeagent::FreeAgentConnector>(in.sender, *in.oauth_token, s)};
+    return oauth_connector<freeagent::FreeAgentConnector>(in, freeagent::FreeAgentSettings{});
   };
   return e;
 }
@@ -178,10 +179,8 @@ ProviderEntry sage() {
   e.oauth = profile(e.traits, oauth::ClientAuth::body, false, "full_access");
   e.make = [](const ConnectorInputs& in) {
     sage::SageSettings s;
-    s.base_url = in.settings.base_url;
-    s.gate = in.gate;
     s.business_id = in.settings.business_id;
-    return ConnectorParts{nullptr, std::make_unique<sage::SageConnector>(in.sender, *in.oauth_token, s)};
+    return oauth_connector<sage::SageConnector>(in, std::move(s));
   };
   return e;
 }

@@ -44,9 +44,9 @@ constexpr const char* default_socket = "/run/capsync/admin.sock";
 std::string socket_path(const std::string& socket, const std::string& config_path) {
   if (!socket.empty()) return socket;
   if (!config_path.empty()) {
-    auto socket = config::admin_socket_setting(config_path);
-    if (socket) return *socket;
-    fmt::print(stderr, "{}\n", socket.error().message());
+    auto configured = config::admin_socket_setting(config_path);
+    if (configured) return *configured;
+    fmt::print(stderr, "{}\n", configured.error().message());
     fmt::print(stderr, "capsyncctl: cannot read the socket path from {}, trying {}\n", config_path, default_socket);
   }
   return default_socket;

@@ -1,6 +1,5 @@
 #include "daemon/ctl/ctl_export.hpp"
 
-#include <array>
 #include <utility>
 
 #include <fmt/format.h>
@@ -25,17 +24,8 @@ std::string describe_party(const rapidjson::Value& p) {
 
 }  // namespace
 
-std::string provider_title(std::string_view provider) {
-  constexpr std::array<std::pair<std::string_view, std::string_view>, 5> titles{
-      {{"xero", "Xero"}, {"sage", "Sage"}, {"freeagent", "FreeAgent"}, {"freshbooks", "FreshBooks"},
-       {"kashflow", "KashFlow"}}};
-  for (const auto& [name, title] : titles)
-    if (name == provider) return std::string(title);
-  return std::string(provider);
-}
-
 void print_export_preview(const rapidjson::Value& preview) {
-  const std::string provider = provider_title(text(preview, "provider"));
+  const std::string provider(text(preview, "provider_display"));
   const auto& party = preview["party"];
   const auto& exported = preview["exported"];
   fmt::print("Capsule {} on {}\n", describe_party(party), text(preview, "connection"));
@@ -84,7 +74,7 @@ std::string with_preview(const std::string& answer, const std::string& preview) 
 
 std::string export_question(const rapidjson::Value& preview) {
   const auto& exported = preview["exported"];
-  const std::string provider = provider_title(text(preview, "provider"));
+  const std::string provider(text(preview, "provider_display"));
   if (text(preview, "outcome") == "name_clash" || text(preview, "outcome") == "near_duplicate")
     return fmt::format("Export Capsule {} {} \"{}\" to {} anyway (it only records the conflict)?",
                        text(exported, "type"), exported["id"].GetInt64(), text(exported, "name"), provider);

@@ -13,8 +13,6 @@
 
 namespace capsync::ctl {
 
-// "Xero", "FreeAgent", ... for a provider's config name; the name itself when unknown.
-std::string provider_title(std::string_view provider);
 
 // The party, what is exported (B2B: the organisation), each field as the provider's contact
 // receives it, and what the export will do: create, nothing (linked), or record a name clash.

@@ -171,6 +171,7 @@ TEST_CASE("R12 capsyncctl export by id shows what Xero would receive and --yes c
   const auto preview = parse_json(previewed.output);
   CHECK(text_of(preview, "outcome") == "create");
   CHECK(text_of(preview, "provider") == "xero");
+  CHECK(text_of(preview, "provider_display") == "Xero");
   CHECK(preview["party"]["id"].GetInt64() == 43);
   CHECK(preview["exported"]["id"].GetInt64() == 42);  // B2B: the organisation, Kai as contact person
   CHECK(field_value(preview, "name") == "Widget Co");
