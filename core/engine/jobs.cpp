@@ -10,26 +10,28 @@ namespace capsync::engine {
 
 namespace asio = boost::asio;
 
-queue::JobSpec push_job(std::string_view connection, model::PartyId party) {
+namespace {
+
+// A job about one Capsule party: one at a time per party, deduplicated while it waits.
+queue::JobSpec party_job(std::string_view kind, std::string_view connection, model::PartyId party, int priority) {
   queue::JobSpec spec;
-  spec.kind = std::string(kind_push);
+  spec.kind = std::string(kind);
   spec.connection = std::string(connection);
   spec.payload = std::to_string(party);
-  spec.dedupe_key = fmt::format("push:{}", party);
+  spec.dedupe_key = fmt::format("{}:{}", kind, party);
   spec.record_key = fmt::format("party:{}:{}", connection, party);
-  spec.priority = 5;  // a person just edited this party (R10 should feel immediate)
+  spec.priority = priority;
   return spec;
 }
 
+}  // namespace
+
+queue::JobSpec push_job(std::string_view connection, model::PartyId party) {
+  return party_job(kind_push, connection, party, 5);  // a person just edited this party (R10 should feel immediate)
+}
+
 queue::JobSpec export_job(std::string_view connection, model::PartyId party) {
-  queue::JobSpec spec;
-  spec.kind = std::string(kind_export);
-  spec.connection = std::string(connection);
-  spec.payload = std::to_string(party);
-  spec.dedupe_key = fmt::format("export:{}", party);
-  spec.record_key = fmt::format("party:{}:{}", connection, party);
-  spec.priority = 10;  // an operator asked for it
-  return spec;
+  return party_job(kind_export, connection, party, 10);  // an operator asked for it
 }
 
 asio::awaitable<Result<PassResult>> export_party(SyncContext& ctx, model::PartyId party_id) {

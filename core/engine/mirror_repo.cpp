@@ -8,6 +8,21 @@
 
 namespace capsync::engine {
 
+namespace {
+
+// The body of the statement's one row, decoded; nullopt when there is no row.
+template <class T, class Decode>
+Result<std::optional<T>> decoded_row(store::Statement& st, Decode decode) {
+  auto row = st.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>();
+  auto value = decode(st.column_text(0));
+  if (!value) return value.error();
+  return std::optional<T>(std::move(*value));
+}
+
+}  // namespace
+
 Result<std::vector<sync::PartyCandidate>> PartyMirror::find(std::string_view column, std::string_view key) const {
   std::vector<sync::PartyCandidate> out;
   if (key.empty()) return out;
@@ -74,12 +89,7 @@ Result<std::optional<model::Party>> PartyMirror::get(model::PartyId id) const {
   auto st = db_.cached("SELECT body FROM engine_parties WHERE connection = ?1 AND party_id = ?2");
   if (!st) return st.error();
   (*st)->bind(1, connection_).bind(2, id);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<model::Party>();
-  auto party = decode_party((*st)->column_text(0));
-  if (!party) return party.error();
-  return std::optional<model::Party>(std::move(*party));
+  return decoded_row<model::Party>(**st, decode_party);
 }
 
 Result<std::optional<model::Party>> PartyMirror::contact_person_of(model::PartyId organisation,
@@ -94,12 +104,7 @@ Result<std::optional<model::Party>> PartyMirror::contact_person_of(model::PartyI
       " ORDER BY party_id LIMIT 1");
   if (!st) return st.error();
   (*st)->bind(1, connection_).bind(2, organisation);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<model::Party>();
-  auto party = decode_party((*st)->column_text(0));
-  if (!party) return party.error();
-  return std::optional<model::Party>(std::move(*party));
+  return decoded_row<model::Party>(**st, decode_party);
 }
 
 Result<std::vector<std::string>> ContactMirror::find_by_exact_key(std::string_view key) const {
@@ -223,12 +228,7 @@ Result<std::optional<model::Contact>> ContactMirror::get(std::string_view remote
   auto st = db_.cached("SELECT body FROM engine_contacts WHERE connection = ?1 AND remote_id = ?2");
   if (!st) return st.error();
   (*st)->bind(1, connection_).bind(2, remote_id);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<model::Contact>();
-  auto c = decode_contact((*st)->column_text(0));
-  if (!c) return c.error();
-  return std::optional<model::Contact>(std::move(*c));
+  return decoded_row<model::Contact>(**st, decode_contact);
 }
 
 namespace {
