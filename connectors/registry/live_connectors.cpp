@@ -77,6 +77,7 @@ void LiveConnectors::reload_credentials(const std::string& connection) {
   auto it = impl_->connections.find(connection);
   if (it == impl_->connections.end()) return;
   if (it->second->token_manager) it->second->token_manager->reload();
+  it->second->accounting->forget_tenant();
   if (it->second->password_login) it->second->password_login->retry();
 }
 

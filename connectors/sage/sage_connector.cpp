@@ -61,7 +61,7 @@ asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
     std::string id(connector::json::text_or_empty(*doc, "id"));
     if (id.empty()) co_return Error(Errc::protocol, "Sage returned a lead business without an id");
     tenant_ = connector::Tenant{id, std::string(connector::json::text_or_empty(*doc, "displayed_as"))};
-    api_.add_header("X-Business", tenant_->id);
+    api_.set_header("X-Business", tenant_->id);
     co_return *tenant_;
   }
   std::vector<std::string> available;
@@ -76,7 +76,7 @@ asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
       std::string name(connector::json::text_or_empty(b, "displayed_as"));
       if (id == *settings_.business_id) {
         tenant_ = connector::Tenant{id, name};
-        api_.add_header("X-Business", tenant_->id);
+        api_.set_header("X-Business", tenant_->id);
         co_return *tenant_;
       }
       available.push_back(fmt::format("{} ({})", id, name));

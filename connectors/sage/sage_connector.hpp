@@ -42,6 +42,7 @@ class SageConnector final : public connector::AccountingConnector {
   std::string_view provider() const override { return "sage"; }
   connector::Capabilities capabilities() const override;
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override;
+  void forget_tenant() override { tenant_.reset(); }
   boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(
       connector::ListRequest request) override;
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(

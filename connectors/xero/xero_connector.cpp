@@ -62,7 +62,7 @@ asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
   auto chosen = choose_tenant(*connections, settings_.tenant_id);
   if (!chosen) co_return chosen.error();
   tenant_ = *chosen;
-  api_.add_header("xero-tenant-id", tenant_->id);
+  api_.set_header("xero-tenant-id", tenant_->id);
 
   // The ShortCode only improves links; without it they still open Xero.
   auto org = co_await api_.call(api_.request(http::Method::get, fmt::format("{}/Organisation", kApi)));

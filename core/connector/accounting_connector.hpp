@@ -27,6 +27,9 @@ class AccountingConnector {
 
   // Discovers (or checks the configured) tenant; cached after the first success.
   virtual boost::asio::awaitable<Result<Tenant>> tenant() = 0;
+  // Drops the cached tenant, so the next call discovers it again: new credentials may reach
+  // another organisation than the old ones did.
+  virtual void forget_tenant() = 0;
 
   // Contacts changed at or after request.cursor (empty = all), archived ones included.
   virtual boost::asio::awaitable<Result<Page<model::Contact>>> list_contacts(ListRequest request) = 0;

@@ -1,5 +1,6 @@
 #include "core/connector/oauth_api.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <fmt/format.h>
 
 namespace capsync::connector {
@@ -9,6 +10,16 @@ namespace asio = boost::asio;
 OAuthApi::OAuthApi(HttpSender& http, TokenSource& tokens, OAuthApiSettings settings)
     : http_(http), tokens_(tokens), settings_(std::move(settings)) {
   while (settings_.base_url.ends_with('/')) settings_.base_url.pop_back();
+}
+
+void OAuthApi::set_header(std::string name, std::string value) {
+  for (auto& [n, v] : headers_) {
+    if (boost::algorithm::iequals(n, name)) {
+      v = std::move(value);
+      return;
+    }
+  }
+  headers_.emplace_back(std::move(name), std::move(value));
 }
 
 http::Request OAuthApi::request(http::Method method, std::string path_and_query) const {

@@ -56,8 +56,9 @@ class OAuthApi {
   // <base_url><path_and_query>, accepting JSON, with the timeout, gate and accept_body.
   http::Request request(http::Method method, std::string path_and_query) const;
 
-  // A header every later call carries (Xero's tenant, Sage's business, once known).
-  void add_header(std::string name, std::string value) { headers_.emplace_back(std::move(name), std::move(value)); }
+  // A header every later call carries (Xero's tenant, Sage's business, once known); a header of
+  // the same name set before is replaced.
+  void set_header(std::string name, std::string value);
 
   // Sends with the bearer token and the added headers. Any HTTP status is a Response; after a
   // 401 the token is invalidated and the request sent once more, so a token that expired early

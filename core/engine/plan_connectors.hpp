@@ -67,6 +67,7 @@ class PlanAccounting final : public connector::AccountingConnector {
   std::string_view provider() const override { return real_.provider(); }
   connector::Capabilities capabilities() const override { return real_.capabilities(); }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override;
+  void forget_tenant() override { real_.forget_tenant(); }
   boost::asio::awaitable<Result<connector::Page<model::Contact>>> list_contacts(connector::ListRequest request) override;
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(connector::ListRequest request,
                                                                                 bool include_purchase) override;

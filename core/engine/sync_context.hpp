@@ -46,7 +46,8 @@ class ConnectorSource {
   // operator must fix (a provider with no connector yet, a missing credential).
   virtual Result<Connectors> connectors(const config::ConnectionConfig& connection) = 0;
   // The connection's stored credentials were replaced (`capsyncctl connect`): its connectors
-  // read them again before their next request, and a refused login (KashFlow) is tried once more.
+  // read them again before their next request and discover their tenant again (the new
+  // credentials may reach another organisation), and a refused login is tried once more.
   virtual void reload_credentials(const std::string& connection) { (void)connection; }
   // The config was read again (a reload, or `capsyncctl connect` re-reading secret files): a
   // login credential that changed replaces the one in use. True when one did.

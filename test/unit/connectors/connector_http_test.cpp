@@ -2,6 +2,7 @@
 // headers, idempotency keys, the one retry after a 401, malformed pages.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 
 #include <boost/asio/co_spawn.hpp>
@@ -124,6 +125,37 @@ TEST_CASE("Xero list_contacts: tenant header, If-Modified-Since, >= cursor, pagi
   model::Invoice inv;
   inv.remote_id = "i1";
   CHECK(xero.invoice_url(inv).find("shortcode=%21Ab1") != std::string::npos);
+}
+
+TEST_CASE("Xero: a forgotten tenant is discovered again and its header replaces the old one") {
+  ScriptedSender http;
+  CountingTokens tokens;
+  xero::XeroConnector xero(http, tokens, xero_settings("http://127.0.0.1:9/xero/"));
+  http.add(200, std::string(kConnections));
+  http.add(200, std::string(kOrganisation));
+  auto first = run(xero.tenant());
+  REQUIRE(first);
+  CHECK(first->id == "t-1");
+  // Cached: no request.
+  REQUIRE(run(xero.tenant()));
+  CHECK(http.sent.size() == 2);
+
+  // New credentials (`capsyncctl connect`) reached another organisation.
+  xero.forget_tenant();
+  http.add(200, R"([{"tenantId":"t-2","tenantName":"Other","tenantType":"ORGANISATION"}])");
+  http.add(200, std::string(kOrganisation));
+  http.add(200, contacts_page(1, 1, "2024-06-21T01:15:40.500"));
+  REQUIRE(run(xero.list_contacts({.cursor = "", .page = 1})));
+  REQUIRE(http.sent.size() == 5);
+  CHECK(http.sent[2].url == "http://127.0.0.1:9/xero/connections");
+  const auto& list = http.sent[4];
+  const auto tenant_headers = std::count_if(list.headers.begin(), list.headers.end(),
+                                            [](const auto& h) { return h.first == "xero-tenant-id"; });
+  CHECK(tenant_headers == 1);
+  CHECK(header(list, "xero-tenant-id") == "t-2");
+  auto second = run(xero.tenant());
+  REQUIRE(second);
+  CHECK(second->name == "Other");
 }
 
 TEST_CASE("Xero: a 401 invalidates the token and retries once") {

@@ -110,13 +110,14 @@ TEST_CASE("OAuthApi connector calls: a 401 a fresh token cannot cure is answered
   CHECK(f.tokens.invalidated == 0);
 }
 
-TEST_CASE("OAuthApi connector calls: added headers go on later calls, failures name what was asked") {
+TEST_CASE("OAuthApi connector calls: set headers go on later calls, once each; failures name what was asked") {
   Fixture f;
   connector::OAuthApi api(f.sender, f.tokens, f.settings());
   f.recorder.replies = {http_reply(200, "[]"), http_reply(200, "{}")};
 
   REQUIRE(test::run(f.io, api.call(api.request(http::Method::get, "/tenants"))));
-  api.add_header("Demo-Tenant", "t-1");
+  api.set_header("Demo-Tenant", "t-0");
+  api.set_header("demo-tenant", "t-1");  // replaces: one tenant at a time
   auto r = api.request(http::Method::put, "/contacts/7");
   r.body = "{}";
   r.content_type = "application/json";
@@ -126,6 +127,7 @@ TEST_CASE("OAuthApi connector calls: added headers go on later calls, failures n
   CHECK(f.recorder.heads[0].find("demo-tenant:") == std::string::npos);
   CHECK(f.recorder.heads[1].starts_with("put /api/contacts/7 "));
   CHECK(f.recorder.heads[1].find("demo-tenant: t-1") != std::string::npos);
+  CHECK(f.recorder.heads[1].find("t-0") == std::string::npos);
   CHECK(f.recorder.heads[1].find("accept: application/json") != std::string::npos);
 
   f.tokens.fail = true;

@@ -248,6 +248,7 @@ class FakeAccounting final : public connector::AccountingConnector {
   std::string_view provider() const override { return "xero"; }
   connector::Capabilities capabilities() const override { return {}; }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }
+  void forget_tenant() override {}
 
   template <typename T>
   static connector::Page<T> since(const std::map<std::string, T>& all, const std::string& cursor) {
