@@ -24,7 +24,7 @@
 namespace capsync::freeagent {
 
 struct FreeAgentSettings {
-  std::string base_url = "https://api.freeagent.com/v2";  // <base>/contacts, <base>/invoices, …
+  std::string base_url;  // the registry entry's or the config's: <base>/contacts, <base>/invoices, …
   int page_size = 100;                                    // FreeAgent's maximum per_page
   std::chrono::milliseconds timeout{30000};
   http::RequestGate* gate = nullptr;                      // the connection's FreeAgent rate limiter

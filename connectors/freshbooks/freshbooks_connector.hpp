@@ -31,7 +31,7 @@
 namespace capsync::freshbooks {
 
 struct FreshBooksSettings {
-  std::string base_url = "https://api.freshbooks.com";  // <base>/auth/api/v1/…, <base>/accounting/…
+  std::string base_url;  // the registry entry's or the config's: <base>/auth/api/v1/…, <base>/accounting/…
   std::optional<std::string> account_id;                // else the user's only business
   int page_size = 100;                                  // FreshBooks caps per_page at 100
   std::chrono::milliseconds timeout{30000};

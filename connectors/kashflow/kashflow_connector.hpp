@@ -39,7 +39,7 @@
 namespace capsync::kashflow {
 
 struct KashFlowSettings {
-  std::string base_url = "https://api.kashflow.com/v2";
+  std::string base_url;  // the registry entry's or the config's
   std::string web_url = "https://app.kashflow.com";  // the web app, for unconfirmed deep links
   std::string username;                              // names the tenant
   int page_size = 100;

@@ -21,7 +21,7 @@
 namespace capsync::kashflow {
 
 struct SessionLogin {
-  std::string base_url = "https://api.kashflow.com/v2";
+  std::string base_url;  // the registry entry's or the config's
   std::string username;
   Secret password;
   Secret memorable_word;

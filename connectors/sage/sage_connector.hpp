@@ -25,7 +25,7 @@
 namespace capsync::sage {
 
 struct SageSettings {
-  std::string base_url = "https://api.accounting.sage.com/v3.1";
+  std::string base_url;  // the registry entry's or the config's
   std::string web_url = "https://accounting.sageone.co.uk";  // the web app, for deep links
   std::optional<std::string> business_id;                    // else the lead business
   int page_size = 200;                                        // Sage's maximum

@@ -20,7 +20,7 @@
 namespace capsync::xero {
 
 struct XeroSettings {
-  std::string base_url = "https://api.xero.com";  // <base>/api.xro/2.0/… and <base>/connections
+  std::string base_url;  // the registry entry's or the config's: <base>/api.xro/2.0/… and <base>/connections
   std::optional<std::string> tenant_id;           // else the only connected organisation
   int page_size = 100;                            // Xero allows up to 1000 (second-hand)
   std::chrono::milliseconds timeout{30000};
