@@ -15,6 +15,7 @@
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 #include "core/model/invoice.hpp"
+#include "core/model/quote.hpp"
 
 namespace capsync::connector {
 
@@ -52,6 +53,21 @@ class AccountingConnector {
   // Links for people (R7): open this invoice; start a new invoice for this contact.
   virtual std::string invoice_url(const model::Invoice& invoice) const = 0;
   virtual std::string new_invoice_url(std::string_view contact_remote_id) const = 0;
+
+  // Quotes and estimates (R18-R22). A service without them keeps these defaults and says so
+  // in capabilities(): quotes_read / quotes_write.
+  // Quotes changed at or after request.cursor, deleted ones included (status deleted).
+  virtual boost::asio::awaitable<Result<Page<model::Quote>>> list_quotes(ListRequest request);
+  // Creates a draft quote (R19). `idempotency_key` as for create_contact.
+  virtual boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
+                                                                    std::string_view idempotency_key);
+  // Updates a draft quote to `spec` (R21); every text field is sent, as some services clear
+  // the ones an update leaves out.
+  virtual boost::asio::awaitable<Result<model::Quote>> update_quote(std::string_view remote_id,
+                                                                    const model::QuoteSpec& spec);
+  // Quotes whose reference is exactly `reference`: how a create lost to a crash is found (R20).
+  virtual boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(
+      std::string_view reference);
 };
 
 }  // namespace capsync::connector

@@ -20,6 +20,8 @@ struct Capabilities {
   bool archived_in_list = false; // archived contacts come back with status archived (R15)
   bool supplier_flag = false;    // contacts say customer and/or supplier
   bool website_writable = true;  // Xero's Website is read-only through the API
+  bool quotes_read = false;       // list_quotes works (R18)
+  bool quotes_write = false;      // create_quote, update_quote, find_quotes_by_reference work (R19-R21)
 };
 
 // R10 push: `desired` is what Capsule says now; `current` the contact as last read from the
