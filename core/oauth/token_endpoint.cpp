@@ -67,7 +67,9 @@ asio::awaitable<std::variant<TokenResponse, TokenError>> request_tokens(http::Cl
   req.content_type = "application/x-www-form-urlencoded";
   req.headers.emplace_back("Accept", "application/json");
   if (profile.client_auth == ClientAuth::basic) {
-    std::string credentials = profile.client_id + ":" + std::string(profile.client_secret.reveal());
+    // RFC 6749 section 2.3.1: each part is form-encoded first, so a ':' or '+' survives.
+    std::string credentials =
+        http::encode_component(profile.client_id) + ":" + http::encode_component(profile.client_secret.reveal());
     req.headers.emplace_back("Authorization", "Basic " + encoding::base64_encode(credentials));
   } else {
     fields.emplace_back("client_id", profile.client_id);

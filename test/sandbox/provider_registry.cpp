@@ -31,8 +31,10 @@ std::string_view default_seed() {
     "teams": [{"id": 1, "name": "Sales"}]
   },
   "xero": {
-    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []}],
-    "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"}],
+    "clients": [{"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret", "redirect_uris": []},
+                {"client_id": "sandbox:client+2", "client_secret": "s3cret+/=%25 x", "redirect_uris": []}],
+    "refreshTokens": [{"token": "xero-sandbox-refresh-token", "client_id": "sandbox-client-id"},
+                      {"token": "xero-sandbox-refresh-token-2", "client_id": "sandbox:client+2"}],
     "tenants": [{"tenantId": "b0a1c2d3-0000-4000-8000-000000000001", "tenantName": "Sandbox Company (UK)", "tenantType": "ORGANISATION"}]
   },
   "sage": {

@@ -255,6 +255,20 @@ TEST_CASE("A configured refresh token bootstraps an empty store") {
   CHECK(f.stored_refresh().reveal() != kSeedRefresh);
 }
 
+TEST_CASE("Client credentials in the Basic header are form-encoded first (RFC 6749 section 2.3.1)") {
+  if (!have_sandbox()) return;
+  Fixture f;
+  // The sandbox's second Xero client: an id with ':' and '+', a secret with '+', '/', '=', '%' and ' '.
+  auto o = f.options();
+  o.profile.client_id = "sandbox:client+2";
+  o.profile.client_secret = Secret("s3cret+/=%25 x");
+  o.bootstrap_refresh_token = Secret("xero-sandbox-refresh-token-2");
+  TokenManager tokens(f.io.get_executor(), f.client, f.store, o);
+  auto r = test::run(f.io, tokens.access_token());
+  CHECK(r.ok());
+  CHECK(f.token_posts() == std::vector<int>{200});
+}
+
 TEST_CASE("Authorization code flow with PKCE, end to end against the sandbox") {
   if (!have_sandbox()) return;
   Fixture f;
