@@ -361,8 +361,12 @@ Result<int> JobQueue::prune_done(std::int64_t older_than_ms) {
     }
     if (auto c = tx->commit(); !c) return c.error().with_context("Failed to prune done jobs");
     pruned += deleted;
-    if (deleted < kChunk) return pruned;
+    if (deleted < kChunk) break;
   }
+  // Without this the state file only ever grows: deleted rows leave free pages inside it.
+  if (pruned > 0)
+    if (auto s = db_.reclaim_space(); !s) return s.error().with_context("Failed to reclaim the space of pruned jobs");
+  return pruned;
 }
 
 Status JobQueue::retry_one(const Job& job, std::int64_t now_ms) {

@@ -139,8 +139,8 @@ class JobQueue final {
   // The same for every running job, whatever its lease: for start-up, when the running jobs
   // can only belong to a process that died.
   Result<int> recover_all(std::int64_t now_ms);
-  // Deletes done jobs finished before older_than_ms, a chunk per transaction. Returns how
-  // many. The file keeps the freed pages until Database::reclaim_space().
+  // Deletes done jobs finished before older_than_ms, a chunk per transaction, then gives the
+  // freed pages back to the file system. Returns how many.
   Result<int> prune_done(std::int64_t older_than_ms);
   // Dead -> ready, due now, attempts reset.
   Status retry_dead(std::int64_t id, std::int64_t now_ms);

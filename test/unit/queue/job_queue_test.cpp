@@ -4,7 +4,10 @@
 #include <limits>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "core/store/database.hpp"
+#include "test/unit/store/database_test_access.hpp"
 #include "test/unit/store/temp_dir.hpp"
 
 using capsync::Errc;
@@ -15,11 +18,21 @@ using capsync::queue::JobSpec;
 using capsync::queue::JobState;
 using capsync::queue::QueueOptions;
 using capsync::store::Database;
+using capsync::store::DatabaseTestAccess;
 
 namespace {
 
 constexpr std::int64_t kT0 = 1'700'000'000'000;  // a fixed "now"
 constexpr std::int64_t kLease = 60'000;
+
+std::int64_t freelist_pages(Database& db) {
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(DatabaseTestAccess::handle(db), "PRAGMA freelist_count", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  std::int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
 
 struct Fixture {
   capsync::test::TempDir dir;
@@ -477,6 +490,8 @@ TEST_CASE("queue: pruning goes through many chunks and stops at the retention li
   CHECK(*pruned == kOld);
   CHECK(f.queue.counts()->done == 10);
   CHECK(*f.queue.prune_done(kT0 + 1) == 0);
+  // The freed pages go back to the file system, so the state file shrinks too.
+  CHECK(freelist_pages(*f.db) == 0);
 }
 
 TEST_CASE("queue: list filters and pages; counts by connection") {
