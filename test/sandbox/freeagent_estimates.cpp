@@ -69,6 +69,8 @@ void FreeAgentEstimates::load(const rapidjson::Value& exact, const FreeAgentBook
     e.currency = string_member(given, "currency").value_or(books.company.currency);
     e.notes = string_member(given, "notes").value_or("");
     e.dated_on = floor_day(parse_time(string_member(given, "dated_on").value_or("")).value_or(now));
+    if (auto offset = string_member(given, "dated_on_offset_days"))
+      e.dated_on = floor_day(now) + std::chrono::hours(24 * std::stoll(*offset));
     FreeAgentEstimateItem item;
     item.id = next_item_id_++;
     item.description = string_member(given, "description").value_or("Services");
