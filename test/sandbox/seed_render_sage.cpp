@@ -80,7 +80,10 @@ void write_quotes(JsonWriter& w, const SeedDataset& data, bool estimates) {
   for (const auto& q : derive_seed_quotes(data)) {
     if ((q.number % 3 == 0) != estimates) continue;
     w.StartObject();
-    write_string(w, "id", sage_id(q.key));
+    // Sage ids are 32 hex digits: the invoice's id (the key after its "q") with its first digit changed.
+    std::string id = sage_id(q.key.substr(1));
+    id[0] = id[0] == 'f' ? 'e' : 'f';
+    write_string(w, "id", id);
     write_string(w, "contact_id", sage_id(data.contacts[q.contact].key));
     write_string(w, estimates ? "estimate_number" : "quote_number",
                  fmt::format("{}{}", estimates ? "SE-" : "SQ-", q.number));
