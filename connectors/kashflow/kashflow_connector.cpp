@@ -277,12 +277,23 @@ std::string KashFlowConnector::new_invoice_url(std::string_view contact_remote_i
   return new_invoice_link(settings_.web_url, contact_remote_id);
 }
 
+asio::awaitable<Result<std::optional<int>>> KashFlowConnector::quote_valid_days() {
+  if (quote_days_) co_return *quote_days_;
+  auto response = co_await call(request(http::Method::get, "/settings/quote"));
+  if (!response) co_return response.error().with_context("Failed to fetch the quote settings");
+  // Without the settings a quote still reads, only without its expiry.
+  quote_days_ = response->ok() ? kashflow::quote_valid_days(response->body) : std::nullopt;
+  co_return *quote_days_;
+}
+
 asio::awaitable<Result<Page<model::Quote>>> KashFlowConnector::list_quotes(ListRequest req) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
   auto list = co_await list_page(kQuotes, req.page);
   if (!list) co_return list.error();
-  auto quotes = parse_quotes(*list->items, api_origin_);
+  auto quotes = parse_quotes(*list->items, api_origin_, *days);
   Page<model::Quote> page;
   page.page = req.page;
   page.has_next = list->has_next;
@@ -304,7 +315,9 @@ asio::awaitable<Result<model::Quote>> KashFlowConnector::create_quote(const mode
   auto response = co_await call(std::move(r));
   if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
   if (!response->ok()) co_return map_error(*response, what);
-  auto quote = parse_quote_body(response->body, api_origin_);
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
+  auto quote = parse_quote_body(response->body, api_origin_, *days);
   if (!quote) co_return quote.error().with_context(fmt::format("KashFlow returned a malformed answer for {}", what));
   co_return quote;
 }
@@ -327,11 +340,13 @@ asio::awaitable<Result<std::vector<model::Quote>>> KashFlowConnector::find_quote
     std::string_view reference) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
   std::vector<model::Quote> out;
   for (int page = 1;; ++page) {
     auto list = co_await list_page(kQuotes, page);
     if (!list) co_return list.error().with_context(fmt::format("Failed to search quote '{}'", reference));
-    for (auto& q : parse_quotes(*list->items, api_origin_).items)
+    for (auto& q : parse_quotes(*list->items, api_origin_, *days).items)
       if (q.reference == reference) out.push_back(std::move(q));
     if (!list->has_next) break;
   }

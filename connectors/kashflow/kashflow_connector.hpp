@@ -29,7 +29,9 @@
 //    sent, so update_quote always refuses (Errc::conflict, R21): KashFlow has no draft to
 //    follow an opportunity. Creates POST /quotes (no idempotency key: the engine finds a lost
 //    create by its reference); find_quotes_by_reference reads every page (TotalRecords bounds
-//    it) and keeps exact CustomerReference matches.
+//    it) and keeps exact CustomerReference matches. A quote's expiry is its date plus the
+//    account's quote validity (GET /settings/quote, read once; unknown when that read is
+//    refused).
 
 #include <chrono>
 #include <optional>
@@ -109,6 +111,8 @@ class KashFlowConnector final : public connector::AccountingConnector {
     bool has_next = false;  // the pass goes on
   };
   boost::asio::awaitable<Result<ListEnvelope>> list_page(const ListOf& list, int page);
+  // The days a quote is valid for (quote settings), read once.
+  boost::asio::awaitable<Result<std::optional<int>>> quote_valid_days();
   // Pass page `page` of `first` then, when not null, `second`.
   boost::asio::awaitable<Result<PassPage>> pass_page(ListPhases& phases, int page, const ListOf& first,
                                                      const ListOf* second);
@@ -126,6 +130,7 @@ class KashFlowConnector final : public connector::AccountingConnector {
   std::optional<model::Timestamp> pass_high_;  // the latest LastUpdatedDate of the current contact pass
   ListPhases contact_phases_;                  // customers, then suppliers
   ListPhases invoice_phases_;                  // sales invoices, then purchases
+  std::optional<std::optional<int>> quote_days_;  // quote_valid_days(), once read
 };
 
 }  // namespace capsync::kashflow

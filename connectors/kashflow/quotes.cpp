@@ -1,5 +1,8 @@
 #include "connectors/kashflow/quotes.hpp"
 
+#include <charconv>
+
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include "connectors/kashflow/dates.hpp"
@@ -20,7 +23,20 @@ void write_text(json::Writer& w, std::string_view key, std::string_view value) {
 
 model::QuoteStatus quote_status() { return model::QuoteStatus::sent; }
 
-Result<model::Quote> parse_quote(const rapidjson::Value& e, std::string_view api_origin) {
+std::optional<int> quote_valid_days(std::string_view settings_body) {
+  auto doc = json::parse(settings_body);
+  if (!doc || !doc->IsObject()) return std::nullopt;
+  std::string_view text = json::text_or_empty(*doc, "QuoteDueDate");
+  int days = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+  std::string_view unit = text.substr(static_cast<std::size_t>(end - text.data()));
+  while (unit.starts_with(' ')) unit.remove_prefix(1);
+  if (ec != std::errc{} || days < 0 || !(unit == "Days" || unit == "days" || unit == "Day" || unit == "day"))
+    return std::nullopt;
+  return days;
+}
+
+Result<model::Quote> parse_quote(const rapidjson::Value& e, std::string_view api_origin, std::optional<int> valid_days) {
   model::Quote q;
   auto number = json::text(e, "Number");
   if (!number || number->empty()) return Error(Errc::protocol, "a quote has no Number");
@@ -44,26 +60,29 @@ Result<model::Quote> parse_quote(const rapidjson::Value& e, std::string_view api
     auto day = parse_day(*date);
     if (!day) return fail(day.error().with_context("Date"));
     q.issue_date = *day;
+    if (valid_days) q.expiry_date = model::Date(date::sys_days(*day) + date::days(*valid_days));
   }
   std::string_view permalink = json::text_or_empty(e, "Permalink");
   q.url = permalink.starts_with("/") ? std::string(api_origin) + std::string(permalink) : std::string(permalink);
   return q;
 }
 
-connector::Decoded<model::Quote> parse_quotes(const rapidjson::Value& items, std::string_view api_origin) {
+connector::Decoded<model::Quote> parse_quotes(const rapidjson::Value& items, std::string_view api_origin,
+                                              std::optional<int> valid_days) {
   connector::Decoded<model::Quote> out;
   json::decode_each(
       items, {"Number", {"CustomerReference"}}, out.unreadable,
-      [&](const rapidjson::Value& item) { return parse_quote(item, api_origin); },
+      [&](const rapidjson::Value& item) { return parse_quote(item, api_origin, valid_days); },
       [&](model::Quote q) { out.items.push_back(std::move(q)); });
   return out;
 }
 
-Result<model::Quote> parse_quote_body(std::string_view body, std::string_view api_origin) {
+Result<model::Quote> parse_quote_body(std::string_view body, std::string_view api_origin,
+                                      std::optional<int> valid_days) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();
   if (!doc->IsObject()) return Error(Errc::protocol, "the answer is not a quote object");
-  return parse_quote(*doc, api_origin);
+  return parse_quote(*doc, api_origin, valid_days);
 }
 
 Result<std::string> quote_body(const model::QuoteSpec& spec) {

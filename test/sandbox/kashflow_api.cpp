@@ -138,6 +138,7 @@ Response KashFlowApi::route(const Request& request, std::string_view path) {
   }
   if (resource == "invoices" && method == "GET") return invoices(request, id);
   if (resource == "quotes") return quotes(request, id);
+  if (resource == "settings" && id && lower(*id) == "quote" && method == "GET") return quote_settings();
   auto now = context_.clock.now();
   if (resource == "purchases" && method == "GET" && !id)
     return list(request, "purchases", "Number", books_.purchases.size(),
@@ -184,6 +185,28 @@ Response KashFlowApi::quotes(const Request& request, const std::optional<std::st
   next.number = books_.next_quote_number++;
   books_.quotes.push_back(std::move(next));
   return one(201, books_.quotes.back());
+}
+
+Response KashFlowApi::quote_settings() const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("PrevNextOptionEnabled");
+  w.Bool(true);
+  w.Key("QuoteAdditionalText");
+  w.String("");
+  w.Key("QuoteDelete");
+  w.Bool(true);
+  w.Key("QuoteDueDate");
+  w.String(books_.quote_due_date);
+  w.Key("QuoteDueDateCaption");
+  w.String("Valid For");
+  w.Key("QuoteHeading");
+  w.String("Quotation");
+  w.Key("QuoteName");
+  w.String("Quotes");
+  w.EndObject();
+  return body_response(200, buffer);
 }
 
 Response KashFlowApi::metadata() const {

@@ -202,6 +202,9 @@ void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now
   quotes.clear();
   next_id = 1000;
   next_quote_number = 1;
+  quote_due_date = "30 Days";
+  if (const Value* settings = member(section, "quoteSettings"))
+    quote_due_date = string_member(*settings, "QuoteDueDate").value_or(quote_due_date);
   auto seeded_id = [&](const Value& v) {
     auto id = int_member(v, "Id").value_or(next_id);
     next_id = std::max(next_id, id) + 1;

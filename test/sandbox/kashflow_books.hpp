@@ -71,8 +71,10 @@ struct KashFlowBooks {
   std::vector<KashFlowInvoice> purchases;
   std::vector<KashFlowQuote> quotes;
   std::int64_t next_id = 1000, next_quote_number = 1;
+  std::string quote_due_date = "30 Days";  // quote settings' QuoteDueDate: how long a quote is valid
 
-  // Seeds "customers", "invoices", "suppliers", "purchases", "quotes" (`exact` keeps money as text).
+  // Seeds "customers", "invoices", "suppliers", "purchases", "quotes", "quoteSettings"
+  // ({"QuoteDueDate"}) (`exact` keeps money as text).
   void load(const rapidjson::Value& section, const rapidjson::Value& exact, TimePoint now);
   // Customers or suppliers; their sales invoices or purchases.
   std::vector<KashFlowContact>& contacts(KashFlowRole role) { return role == KashFlowRole::customer ? customers : suppliers; }

@@ -28,6 +28,7 @@ std::string seed() {
   return R"({"kashflow":{
     "users":[{"username":"alice","password":"pw-alice","memorableWord":"pineapple"}],
     "customers":[{"Code":"GLOB01","Name":"Globex"},{"Code":"INIT01","Name":"Initech"}],
+    "quoteSettings":{"QuoteDueDate":"45 Days"},
     "quotes":[
       {"Number":1,"CustomerCode":"GLOB01","CustomerReference":"PO-1","NetAmount":"100.00","VATRate":"20","Date":"2026-01-02 12:00:00 +00:00"},
       {"Number":2,"CustomerCode":"GLOB01","CustomerReference":"PO-2","NetAmount":"33.33","VATRate":"5"},
@@ -117,6 +118,8 @@ TEST_CASE("KashFlow connector reads every quote on every pass, each one open, wi
   REQUIRE(f.kashflow->capabilities().quotes_read);
   REQUIRE(f.kashflow->capabilities().quotes_write);
   CHECK(kashflow::quote_status() == QuoteStatus::sent);
+  CHECK(kashflow::quote_valid_days(R"({"QuoteDueDate":"30 Days","QuoteDueDateCaption":"Valid For"})") == 30);
+  CHECK_FALSE(kashflow::quote_valid_days(R"({"QuoteDueDate":"a month"})"));
 
   auto [all, pages] = f.quotes("");
   CHECK(pages == 3);
@@ -130,6 +133,7 @@ TEST_CASE("KashFlow connector reads every quote on every pass, each one open, wi
   CHECK(model::is_open(one->status));
   CHECK(one->total.to_string() == "120.00");
   CHECK(one->issue_date == date::year{2026} / 1 / 2);
+  CHECK(one->expiry_date == date::year{2026} / 2 / 16);  // 45 days, the account's quote validity
   CHECK(one->url.starts_with(f.sandbox->base_url() + "/kashflow/v2/documents/quote/"));
   CHECK(find(all, "2")->total.to_string() == "34.9965");  // 33.33 + 5% VAT, exact
   CHECK(find(all, "3")->currency == "EUR");
@@ -147,6 +151,7 @@ TEST_CASE("KashFlow connector creates a quote and finds it by its reference") {
   CHECK(created->contact_remote_id == "GLOB01");
   CHECK(created->total.to_string() == "3601.80");  // 3 x 1000.50 + 20% VAT
   CHECK(created->issue_date == date::year{2026} / 2 / 1);
+  CHECK(created->expiry_date == date::year{2026} / 3 / 18);
 
   auto found = f.run(f.kashflow->find_quotes_by_reference("Capsule opportunity #42"));
   REQUIRE(found);
