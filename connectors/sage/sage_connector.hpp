@@ -15,8 +15,8 @@
 //    (quotes' pages, then estimates'), attributes=all, updated_or_created_since; the cursor
 //    moves on the pass's last page only, as neither list is read in change order. No
 //    deleted_since exists for them: a deleted quote vanishes. `creates` says which of the two
-//    capsync drafts (default: quotes, the document UK businesses send): POST with status_id
-//    DRAFT and idempotency_id. Lines post to the sales ledger account whose nominal code is the
+//    capsync drafts (the connection's `quote_kind`, default quote): POST with status_id DRAFT
+//    and idempotency_id. Lines post to the sales ledger account whose nominal code is the
 //    spec's account code, or, with none, the lowest-numbered sales account (GET
 //    /ledger_accounts?visible_in=sales). Updates read the quote first and refuse anything but
 //    a draft (Errc::conflict, R21), then PUT every text field and the line.
