@@ -4,6 +4,7 @@
 
 #include "connectors/freeagent/contacts.hpp"
 #include "connectors/freeagent/errors.hpp"
+#include "connectors/freeagent/estimates.hpp"
 #include "connectors/freeagent/invoices.hpp"
 #include "connectors/freeagent/links.hpp"
 #include "core/connector/cursor.hpp"
@@ -37,7 +38,9 @@ connector::Capabilities FreeAgentConnector::capabilities() const {
           .deletion_feed = false,     // no deleted-records feed: deletions need a full scan
           .archived_in_list = true,   // view=all lists Hidden contacts
           .supplier_flag = false,     // only list views say client/supplier
-          .website_writable = false}; // FreeAgent contacts have no website field
+          .website_writable = false,  // FreeAgent contacts have no website field
+          .quotes_read = true,
+          .quotes_write = true};
 }
 
 std::string FreeAgentConnector::list_query(std::string_view resource, std::string_view sort, int page,
@@ -160,6 +163,115 @@ std::string FreeAgentConnector::invoice_url(const model::Invoice& invoice) const
 
 std::string FreeAgentConnector::new_invoice_url(std::string_view contact_remote_id) const {
   return new_invoice_link(subdomain_, contact_remote_id);
+}
+
+asio::awaitable<Result<Page<model::Quote>>> FreeAgentConnector::list_quotes(ListRequest req) {
+  auto t = co_await tenant();  // the subdomain for the estimates' links
+  if (!t) co_return t.error();
+  auto since = connector::parse_cursor(req.cursor, "FreeAgent");
+  if (!since) co_return since.error();
+  if (req.page == 1) estimate_pass_high_ = *since;
+  std::string query = fmt::format("/estimates?view=all&page={}&per_page={}", req.page, settings_.page_size);
+  if (!req.cursor.empty()) query += "&updated_since=" + http::encode_component(req.cursor);
+  auto response = co_await api_.get_ok(std::move(query), fmt::format("the estimates page {}", req.page));
+  if (!response) co_return response.error();
+  auto parsed = parse_estimates(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed estimates page (page {})", req.page));
+  Page<model::Quote> page;
+  page.page = req.page;
+  page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
+  for (auto& q : page.items) q.url = estimate_link(subdomain_, q.remote_id);
+  auto high = connector::keep_new(page.items, *since, req.cursor);
+  if (!high.empty()) {
+    auto ts = model::parse_timestamp(high);
+    if (ts && (!estimate_pass_high_ || *ts > *estimate_pass_high_)) estimate_pass_high_ = *ts;
+  }
+  page.has_next = has_next(*response);
+  // Estimates come in creation order: only a whole pass may move the cursor.
+  page.cursor = page.has_next || !estimate_pass_high_ ? req.cursor : model::format_timestamp(*estimate_pass_high_);
+  co_return page;
+}
+
+asio::awaitable<Result<EstimateDetail>> FreeAgentConnector::get_estimate(std::string_view remote_id) {
+  std::string what = fmt::format("estimate {}", remote_id);
+  auto response = co_await api_.get_ok(fmt::format("/estimates/{}", http::encode_component(remote_id)), what);
+  if (!response) co_return response.error();
+  auto detail = parse_estimate_detail(response->body);
+  if (!detail) co_return detail.error().with_context(fmt::format("FreeAgent returned a malformed {}", what));
+  detail->quote.url = estimate_link(subdomain_, detail->quote.remote_id);
+  co_return detail;
+}
+
+asio::awaitable<Result<model::Quote>> FreeAgentConnector::create_quote(const model::QuoteSpec& spec, std::string_view) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string what = fmt::format("estimate '{}'", spec.reference);
+  auto r = api_.request(http::Method::post, "/estimates");
+  r.body = estimate_create_body(spec, settings_.base_url);
+  r.content_type = "application/json";
+  auto response = co_await api_.call_ok(std::move(r), "create", what);
+  if (!response) co_return response.error();
+  auto detail = parse_estimate_detail(response->body);
+  if (!detail) co_return detail.error().with_context(fmt::format("FreeAgent returned a malformed answer for {}", what));
+  detail->quote.url = estimate_link(subdomain_, detail->quote.remote_id);
+  co_return detail->quote;
+}
+
+asio::awaitable<Result<model::Quote>> FreeAgentConnector::update_quote(std::string_view remote_id,
+                                                                       const model::QuoteSpec& spec) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto current = co_await get_estimate(remote_id);
+  if (!current) co_return current.error();
+  std::string what = fmt::format("estimate {} ('{}')", remote_id, current->quote.reference);
+  if (current->quote.status != model::QuoteStatus::draft)
+    co_return make_error(Errc::conflict, "Failed to update FreeAgent {}: it is {}, and capsync changes only drafts",
+                         what, model::display_name(current->quote.status));
+  std::string path = fmt::format("/estimates/{}", http::encode_component(remote_id));
+  auto r = api_.request(http::Method::put, path);
+  r.body = estimate_update_body(spec, settings_.base_url);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the same whole update applied twice has the same result
+  auto updated = co_await api_.call_ok(std::move(r), "update", what);
+  if (!updated) co_return updated.error();
+  auto item = current->first_item_id.empty()
+                  ? api_.request(http::Method::post, "/estimate_items")
+                  : api_.request(http::Method::put, fmt::format("/estimate_items/{}", current->first_item_id));
+  item.body = current->first_item_id.empty() ? estimate_item_body(spec, settings_.base_url, settings_.base_url + path)
+                                             : estimate_item_body(spec, settings_.base_url);
+  item.content_type = "application/json";
+  item.retry_safe = !current->first_item_id.empty();
+  auto line = co_await api_.call_ok(std::move(item), "update", fmt::format("the item of {}", what));
+  if (!line) co_return line.error();
+  auto after = co_await get_estimate(remote_id);  // FreeAgent answers both updates with an empty 200
+  if (!after) co_return after.error();
+  co_return after->quote;
+}
+
+asio::awaitable<Result<std::vector<model::Quote>>> FreeAgentConnector::find_quotes_by_reference(
+    std::string_view reference) {
+  // FreeAgent has no reference filter on estimates: scan them all, keep exact references.
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::vector<model::Quote> out;
+  for (int page = 1;; ++page) {
+    std::string what = fmt::format("the search for estimate '{}' (page {})", reference, page);
+    auto response = co_await api_.call_ok(
+        api_.request(http::Method::get, fmt::format("/estimates?view=all&page={}&per_page={}", page, settings_.page_size)),
+        "run", what);
+    if (!response) co_return response.error();
+    auto parsed = parse_estimates(response->body);
+    if (!parsed) co_return parsed.error().with_context(fmt::format("FreeAgent returned a malformed answer to {}", what));
+    for (auto& q : parsed->items) {
+      if (q.reference != reference) continue;
+      q.url = estimate_link(subdomain_, q.remote_id);
+      out.push_back(std::move(q));
+    }
+    if (!has_next(*response)) break;
+  }
+  co_return out;
 }
 
 }  // namespace capsync::freeagent

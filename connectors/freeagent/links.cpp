@@ -35,4 +35,8 @@ std::string new_invoice_link(std::string_view subdomain, std::string_view contac
   return fmt::format("{}/invoices/new?contact={}", web_root(subdomain), contact_id);
 }
 
+std::string estimate_link(std::string_view subdomain, std::string_view estimate_id) {
+  return fmt::format("{}/estimates/{}", web_root(subdomain), estimate_id);
+}
+
 }  // namespace capsync::freeagent

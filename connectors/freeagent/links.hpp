@@ -3,6 +3,7 @@
 // whose subdomain names the web app, and deep links into it (R7):
 //   invoice:     https://<subdomain>.freeagent.com/invoices/<id>
 //   new invoice: https://<subdomain>.freeagent.com/invoices/new?contact=<contact id>
+//   estimate:    https://<subdomain>.freeagent.com/estimates/<id>
 
 #include <string>
 #include <string_view>
@@ -21,5 +22,6 @@ Result<Company> parse_company(std::string_view body);
 
 std::string invoice_link(std::string_view subdomain, std::string_view invoice_id);
 std::string new_invoice_link(std::string_view subdomain, std::string_view contact_id);
+std::string estimate_link(std::string_view subdomain, std::string_view estimate_id);
 
 }  // namespace capsync::freeagent

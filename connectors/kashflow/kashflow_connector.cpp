@@ -7,6 +7,7 @@
 #include "connectors/kashflow/invoices.hpp"
 #include "connectors/kashflow/links.hpp"
 #include "connectors/kashflow/lists.hpp"
+#include "connectors/kashflow/quotes.hpp"
 #include "connectors/kashflow/suppliers.hpp"
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
@@ -42,7 +43,9 @@ connector::Capabilities KashFlowConnector::capabilities() const {
           .deletion_feed = false,      // deletions need a full scan
           .archived_in_list = true,    // IsArchived customers are listed
           .supplier_flag = true,       // customers, then suppliers (is_supplier), are listed
-          .website_writable = true};
+          .website_writable = true,
+          .quotes_read = true,
+          .quotes_write = true};  // creates and finds; a KashFlow quote is never a draft (quotes.hpp)
 }
 
 http::Request KashFlowConnector::request(http::Method method, std::string path_and_query) const {
@@ -272,6 +275,82 @@ std::string KashFlowConnector::invoice_url(const model::Invoice& invoice) const 
 
 std::string KashFlowConnector::new_invoice_url(std::string_view contact_remote_id) const {
   return new_invoice_link(settings_.web_url, contact_remote_id);
+}
+
+asio::awaitable<Result<std::optional<int>>> KashFlowConnector::quote_valid_days() {
+  if (quote_days_) co_return *quote_days_;
+  auto response = co_await call(request(http::Method::get, "/settings/quote"));
+  if (!response) co_return response.error().with_context("Failed to fetch the quote settings");
+  // Without the settings a quote still reads, only without its expiry.
+  quote_days_ = response->ok() ? kashflow::quote_valid_days(response->body) : std::nullopt;
+  co_return *quote_days_;
+}
+
+asio::awaitable<Result<Page<model::Quote>>> KashFlowConnector::list_quotes(ListRequest req) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
+  auto list = co_await list_page(kQuotes, req.page);
+  if (!list) co_return list.error();
+  auto quotes = parse_quotes(*list->items, api_origin_, *days);
+  Page<model::Quote> page;
+  page.page = req.page;
+  page.has_next = list->has_next;
+  page.cursor = req.cursor;  // no update date: every pass reads every quote
+  page.items = std::move(quotes.items);
+  page.unreadable = std::move(quotes.unreadable);
+  co_return page;
+}
+
+asio::awaitable<Result<model::Quote>> KashFlowConnector::create_quote(const model::QuoteSpec& spec, std::string_view) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string what = fmt::format("quote '{}'", spec.reference);
+  auto body = quote_body(spec);
+  if (!body) co_return body.error().with_context(fmt::format("Failed to create {}", what));
+  auto r = request(http::Method::post, "/quotes");
+  r.body = std::move(*body);
+  r.content_type = "application/json";
+  auto response = co_await call(std::move(r));
+  if (!response) co_return response.error().with_context(fmt::format("Failed to send {}", what));
+  if (!response->ok()) co_return map_error(*response, what);
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
+  auto quote = parse_quote_body(response->body, api_origin_, *days);
+  if (!quote) co_return quote.error().with_context(fmt::format("KashFlow returned a malformed answer for {}", what));
+  co_return quote;
+}
+
+asio::awaitable<Result<model::Quote>> KashFlowConnector::update_quote(std::string_view remote_id,
+                                                                      const model::QuoteSpec&) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::string what = fmt::format("quote {}", remote_id);
+  auto current = co_await get_ok(fmt::format("/quotes/{}", http::encode_component(remote_id)), what);
+  if (!current) co_return current.error();
+  auto quote = parse_quote_body(current->body, api_origin_);
+  if (!quote) co_return quote.error().with_context(fmt::format("KashFlow returned a malformed {}", what));
+  // Every KashFlow quote reads as sent (quotes.hpp): R21 leaves it as it is.
+  co_return make_error(Errc::conflict, "Failed to update KashFlow {}: it is {}, and capsync changes only drafts", what,
+                       model::display_name(quote->status));
+}
+
+asio::awaitable<Result<std::vector<model::Quote>>> KashFlowConnector::find_quotes_by_reference(
+    std::string_view reference) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto days = co_await quote_valid_days();
+  if (!days) co_return days.error();
+  std::vector<model::Quote> out;
+  for (int page = 1;; ++page) {
+    auto list = co_await list_page(kQuotes, page);
+    if (!list) co_return list.error().with_context(fmt::format("Failed to search quote '{}'", reference));
+    for (auto& q : parse_quotes(*list->items, api_origin_, *days).items)
+      if (q.reference == reference) out.push_back(std::move(q));
+    if (!list->has_next) break;
+  }
+  co_return out;
 }
 
 }  // namespace capsync::kashflow

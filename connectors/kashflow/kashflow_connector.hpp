@@ -23,6 +23,15 @@
 //    /customers/{code} or /suppliers/{code} with the whole record, read just before. Names may
 //    repeat, so R13 rests on find_contacts_by_name, which pages through every customer and
 //    supplier (no name filter is documented) and compares exact names.
+//  - quotes (R18-R21, quotes.hpp): GET /quotes paged like the other lists (sortby=Number).
+//    KashFlow documents no update date, no status and no filter for quotes: every pass reads
+//    them all and leaves the cursor as it was; a deleted quote vanishes. Every quote reads as
+//    sent, so update_quote always refuses (Errc::conflict, R21): KashFlow has no draft to
+//    follow an opportunity. Creates POST /quotes (no idempotency key: the engine finds a lost
+//    create by its reference); find_quotes_by_reference reads every page (TotalRecords bounds
+//    it) and keeps exact CustomerReference matches. A quote's expiry is its date plus the
+//    account's quote validity (GET /settings/quote, read once; unknown when that read is
+//    refused).
 
 #include <chrono>
 #include <optional>
@@ -70,6 +79,13 @@ class KashFlowConnector final : public connector::AccountingConnector {
       std::string_view name) override;
   std::string invoice_url(const model::Invoice& invoice) const override;
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest request) override;
+  boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
+                                                            std::string_view idempotency_key) override;
+  boost::asio::awaitable<Result<model::Quote>> update_quote(std::string_view remote_id,
+                                                            const model::QuoteSpec& spec) override;
+  boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(
+      std::string_view reference) override;
 
  private:
   // Sends with the session token; logs in again once after a 401 InvalidSessionToken.
@@ -86,6 +102,7 @@ class KashFlowConnector final : public connector::AccountingConnector {
   static constexpr ListOf kSuppliers{"suppliers", "Code"};
   static constexpr ListOf kInvoices{"invoices", "Number"};
   static constexpr ListOf kPurchases{"purchases", "Number"};
+  static constexpr ListOf kQuotes{"quotes", "Number"};
   // One page of a pass over one or two lists (list_phases.hpp).
   struct PassPage {
     const ListOf* list_of = nullptr;  // the list read
@@ -94,6 +111,8 @@ class KashFlowConnector final : public connector::AccountingConnector {
     bool has_next = false;  // the pass goes on
   };
   boost::asio::awaitable<Result<ListEnvelope>> list_page(const ListOf& list, int page);
+  // The days a quote is valid for (quote settings), read once.
+  boost::asio::awaitable<Result<std::optional<int>>> quote_valid_days();
   // Pass page `page` of `first` then, when not null, `second`.
   boost::asio::awaitable<Result<PassPage>> pass_page(ListPhases& phases, int page, const ListOf& first,
                                                      const ListOf* second);
@@ -111,6 +130,7 @@ class KashFlowConnector final : public connector::AccountingConnector {
   std::optional<model::Timestamp> pass_high_;  // the latest LastUpdatedDate of the current contact pass
   ListPhases contact_phases_;                  // customers, then suppliers
   ListPhases invoice_phases_;                  // sales invoices, then purchases
+  std::optional<std::optional<int>> quote_days_;  // quote_valid_days(), once read
 };
 
 }  // namespace capsync::kashflow

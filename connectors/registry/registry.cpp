@@ -166,7 +166,7 @@ ProviderEntry sage() {
               .login = Login::oauth2,
               .endpoints = {"https://api.accounting.sage.com/v3.1", "https://oauth.accounting.sage.com/token",
                             "https://www.sageone.com/oauth2/auth/central?filter=apiv3.1"},
-              .own_keys = {"business_id"},
+              .own_keys = {"business_id", "quote_kind"},
               .export_fields = {"name", "name, main_contact_person.name", "main_contact_person.name",
                                 "main_contact_person.email", "main_contact_person.telephone",
                                 "main_contact_person.fax", "main_contact_person.mobile", "", "main_address"},
@@ -180,6 +180,8 @@ ProviderEntry sage() {
   e.make = [](const ConnectorInputs& in) {
     sage::SageSettings s;
     s.business_id = in.settings.business_id;
+    // Sales quotes and sales estimates are both read; the connection says which capsync drafts.
+    s.creates = in.settings.drafts_estimates ? sage::QuoteKind::estimate : sage::QuoteKind::quote;
     return oauth_connector<sage::SageConnector>(in, std::move(s));
   };
   return e;

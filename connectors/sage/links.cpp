@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "connectors/sage/quotes.hpp"
 #include "core/http/url_encoding.hpp"
 
 namespace capsync::sage {
@@ -14,6 +15,12 @@ std::string invoice_link(std::string_view web_url, const model::Invoice& invoice
 
 std::string new_invoice_link(std::string_view web_url, std::string_view contact_id) {
   return fmt::format("{}/invoicing/sales_invoices/new?contact_id={}", web_url, http::encode_component(contact_id));
+}
+
+std::string quote_link(std::string_view web_url, const model::Quote& quote) {
+  if (!quote.url.empty()) return quote.url;
+  auto key = quote_key(quote.remote_id);
+  return fmt::format("{}/invoicing/{}/{}", web_url, quote_resource(key.kind), http::encode_component(key.id));
 }
 
 }  // namespace capsync::sage

@@ -9,6 +9,7 @@
 #include "connectors/sage/invoices.hpp"
 #include "connectors/sage/links.hpp"
 #include "connectors/sage/lists.hpp"
+#include "connectors/sage/quotes.hpp"
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/connector/text.hpp"
@@ -48,7 +49,9 @@ connector::Capabilities SageConnector::capabilities() const {
           .deletion_feed = true,      // deleted_since
           .archived_in_list = true,   // is_active=false contacts are listed
           .supplier_flag = true,
-          .website_writable = false};  // v3.1 contacts have no website field
+          .website_writable = false,  // v3.1 contacts have no website field
+          .quotes_read = true,
+          .quotes_write = true};
 }
 
 asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {
@@ -264,6 +267,163 @@ std::string SageConnector::invoice_url(const model::Invoice& invoice) const {
 
 std::string SageConnector::new_invoice_url(std::string_view contact_remote_id) const {
   return new_invoice_link(settings_.web_url, contact_remote_id);
+}
+
+asio::awaitable<Result<Page<model::Quote>>> SageConnector::quote_page(QuoteKind kind, const std::string& cursor,
+                                                                      int page, int asked_page) {
+  auto since = connector::parse_cursor(cursor, "Sage");
+  if (!since) co_return since.error();
+  std::string_view resource = quote_resource(kind);
+  std::string query = fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
+  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
+  std::string what = fmt::format("the {} page {}", resource, page);
+  auto response = co_await api_.get_ok(std::move(query), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  Page<model::Quote> out;
+  out.page = asked_page;
+  out.has_next = list->has_next;
+  out.cursor = cursor;
+  if (list->page != page) {
+    // Asked past the end: Sage answered its last page again. Signal it with an empty page.
+    out.page = static_cast<int>(list->page);
+    out.has_next = false;
+    co_return out;
+  }
+  auto quotes = parse_quotes(*list->items, kind);
+  out.items = std::move(quotes.items);
+  out.unreadable = std::move(quotes.unreadable);
+  for (auto& q : out.items) q.url = quote_link(settings_.web_url, q);
+  auto high = connector::keep_new(out.items, *since, cursor);
+  if (auto ts = model::parse_timestamp(high); ts && (!quote_pass_high_ || *ts > *quote_pass_high_))
+    quote_pass_high_ = *ts;
+  co_return out;
+}
+
+asio::awaitable<Result<Page<model::Quote>>> SageConnector::list_quotes(ListRequest req) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  if (req.page == 1) quote_pass_high_.reset();
+  bool estimate_phase = quote_pages_ && quote_pages_->first == req.cursor && req.page > quote_pages_->second;
+  std::optional<Page<model::Quote>> page;
+  if (!estimate_phase) {
+    auto quotes = co_await quote_page(QuoteKind::quote, req.cursor, req.page, req.page);
+    if (!quotes) co_return quotes.error();
+    if (quotes->page == req.page) {
+      if (!quotes->has_next) quote_pages_ = std::pair{req.cursor, req.page};
+      quotes->has_next = true;  // estimates follow
+      co_return *quotes;
+    }
+    quote_pages_ = std::pair{req.cursor, quotes->page};  // restarted mid-pass: now we know
+  }
+  auto estimates = co_await quote_page(QuoteKind::estimate, req.cursor, req.page - quote_pages_->second, req.page);
+  if (!estimates) co_return estimates.error();
+  estimates->page = req.page;
+  // Neither list comes in change order: only a whole pass moves the cursor.
+  if (!estimates->has_next && quote_pass_high_) estimates->cursor = model::format_timestamp(*quote_pass_high_);
+  co_return *estimates;
+}
+
+asio::awaitable<Result<std::string>> SageConnector::ledger_account(std::string_view account_code) {
+  if (auto known = ledger_accounts_.find(account_code); known != ledger_accounts_.end()) co_return known->second;
+  std::string chosen, chosen_code;
+  for (int page = 1;; ++page) {
+    std::string what = fmt::format("the sales ledger accounts page {}", page);
+    auto response = co_await api_.get_ok(
+        fmt::format("/ledger_accounts?visible_in=sales&attributes=nominal_code&items_per_page={}&page={}",
+                    settings_.page_size, page),
+        what);
+    if (!response) co_return response.error();
+    auto list = parse_list(response->body);
+    if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+    for (const auto& a : list->items->GetArray()) {
+      std::string code(connector::json::text_or_empty(a, "nominal_code"));
+      std::string id(connector::json::text_or_empty(a, "id"));
+      if (id.empty() || code.empty()) continue;
+      bool better = account_code.empty() ? chosen.empty() || code < chosen_code : code == account_code;
+      if (better) {
+        chosen = id;
+        chosen_code = code;
+      }
+    }
+    if (!list->has_next) break;
+  }
+  if (chosen.empty())
+    co_return make_error(Errc::invalid_argument, "Sage has no sales ledger account {}",
+                         account_code.empty() ? std::string("at all") : fmt::format("with nominal code {}", account_code));
+  ledger_accounts_.emplace(std::string(account_code), chosen);
+  co_return chosen;
+}
+
+asio::awaitable<Result<model::Quote>> SageConnector::create_quote(const model::QuoteSpec& spec, std::string_view key) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto ledger = co_await ledger_account(spec.account_code);
+  if (!ledger) co_return ledger.error();
+  auto r = api_.request(http::Method::post, fmt::format("/{}", quote_resource(settings_.creates)));
+  r.body = quote_body(spec, settings_.creates, *ledger, true, key.empty() ? std::string() : idempotency_id(key));
+  r.content_type = "application/json";
+  if (!key.empty()) r.idempotency_key = std::string(key);
+  std::string what = fmt::format("{} '{}'", settings_.creates == QuoteKind::estimate ? "estimate" : "quote", spec.reference);
+  auto response = co_await api_.call_ok(std::move(r), "create", what);
+  if (!response) co_return response.error();
+  auto quote = parse_quote_body(response->body, settings_.creates);
+  if (!quote) co_return quote.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+  quote->url = quote_link(settings_.web_url, *quote);
+  co_return quote;
+}
+
+asio::awaitable<Result<model::Quote>> SageConnector::update_quote(std::string_view remote_id, const model::QuoteSpec& spec) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  auto key = quote_key(remote_id);
+  std::string path = fmt::format("/{}/{}", quote_resource(key.kind), http::encode_component(key.id));
+  std::string what = fmt::format("{} {}", key.kind == QuoteKind::estimate ? "estimate" : "quote", key.id);
+  auto current = co_await api_.get_ok(path + "?attributes=all", what);
+  if (!current) co_return current.error();
+  auto before = parse_quote_body(current->body, key.kind);
+  if (!before) co_return before.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  if (before->status != model::QuoteStatus::draft)
+    co_return make_error(Errc::conflict, "Failed to update Sage {} ({}): it is {}, and capsync changes only drafts", what,
+                         before->number, model::display_name(before->status));
+  auto ledger = co_await ledger_account(spec.account_code);
+  if (!ledger) co_return ledger.error();
+  auto r = api_.request(http::Method::put, path);
+  r.body = quote_body(spec, key.kind, *ledger, false);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // the whole quote, the same each time
+  auto response = co_await api_.call_ok(std::move(r), "update", what);
+  if (!response) co_return response.error();
+  auto quote = parse_quote_body(response->body, key.kind);
+  if (!quote) co_return quote.error().with_context(fmt::format("Sage returned a malformed answer for {}", what));
+  quote->url = quote_link(settings_.web_url, *quote);
+  co_return quote;
+}
+
+asio::awaitable<Result<std::vector<model::Quote>>> SageConnector::find_quotes_by_reference(std::string_view reference) {
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  std::vector<model::Quote> out;
+  for (QuoteKind kind : {QuoteKind::quote, QuoteKind::estimate}) {
+    for (int page = 1;; ++page) {
+      std::string what = fmt::format("the search for {} '{}' (page {})", quote_resource(kind), reference, page);
+      auto response = co_await api_.get_ok(
+          fmt::format("/{}?search={}&attributes=all&items_per_page={}&page={}", quote_resource(kind),
+                      http::encode_component(reference), settings_.page_size, page),
+          what);
+      if (!response) co_return response.error();
+      auto list = parse_list(response->body);
+      if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed answer to {}", what));
+      for (auto& q : parse_quotes(*list->items, kind).items) {
+        if (q.reference != reference) continue;  // search also matches parts and contact names
+        q.url = quote_link(settings_.web_url, q);
+        out.push_back(std::move(q));
+      }
+      if (!list->has_next) break;
+    }
+  }
+  co_return out;
 }
 
 }  // namespace capsync::sage

@@ -153,6 +153,10 @@ const ProviderTraits* read_accounting(MapReader& r, const Environment& env, cons
   if (applies("tenant_id", its_own, false)) r.string("tenant_id", out.tenant_id);
   if (applies("account_id", its_own, false)) r.string("account_id", out.account_id);
   if (applies("business_id", its_own, false)) r.string("business_id", out.business_id);
+  if (applies("quote_kind", its_own, false)) {
+    static constexpr std::pair<std::string_view, bool> kQuoteKind[] = {{"quote", false}, {"estimate", true}};
+    r.choice("quote_kind", out.drafts_estimates, kQuoteKind, "quote_kind");
+  }
   if (applies("username", password_only, false)) r.string("username", out.username, strict);
   if (applies("password", password_only, true)) record("password", read_secret(r, "password", env, out.password, strict));
   if (applies("memorable_word", its_own, true)) {

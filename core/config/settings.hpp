@@ -58,6 +58,7 @@ struct AccountingSettings {
   std::optional<std::string> tenant_id;    // xero; else the first tenant from /connections
   std::optional<std::string> account_id;   // freshbooks; else from /auth/api/v1/users/me
   std::optional<std::string> business_id;  // sage; else the lead business
+  bool drafts_estimates = false;           // sage: quote_kind "estimate" (default "quote"): what R19 drafts
 
   // KashFlow REST session login.
   std::string username;

@@ -2,7 +2,8 @@
 // Fake FreeAgent API v2 under /freeagent/v2/ (real https://api.freeagent.com/v2/): OAuth
 // (approve_app, token_endpoint), GET /company, contacts (list with view/sort/updated_since,
 // get, create, partial update, delete) and sales invoices (list with view/contact/sort/
-// updated_since, get, create, transitions, delete). Lists page with page/per_page (25 by default, at most 100), a Link
+// updated_since, get, create, transitions, delete) and estimates
+// (freeagent_estimates.hpp). Lists page with page/per_page (25 by default, at most 100), a Link
 // header (absolute first/prev/next/last) and X-Total-Count. Limits per user: 120 requests a
 // minute and 3,600 an hour in fixed windows (5 a minute with X-RateLimit-Test: true); over
 // them 429 with Retry-After in seconds and no remaining-quota headers.
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "test/sandbox/freeagent_books.hpp"
+#include "test/sandbox/freeagent_estimates.hpp"
 #include "test/sandbox/freeagent_identity.hpp"
 #include "test/sandbox/provider.hpp"
 
@@ -55,6 +57,7 @@ class FreeAgentApi final : public Provider {
   FreeAgentIdentity identity_;
   FreeAgentLimits limits_;
   FreeAgentBooks books_;
+  FreeAgentEstimates estimates_;
   Window minute_, hour_, test_minute_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "test/sandbox/time_format.hpp"
+
 namespace capsync::sandbox {
 namespace {
 
@@ -54,6 +56,10 @@ void KashFlowApi::dump_state(JsonWriter& w) const {
   w.Key("invoices");
   w.StartArray();
   for (const auto& inv : books_.invoices) books_.write_invoice(w, inv, now);
+  w.EndArray();
+  w.Key("quotes");
+  w.StartArray();
+  for (const auto& q : books_.quotes) books_.write_quote(w, q);
   w.EndArray();
   w.Key("suppliers");
   w.StartArray();
@@ -131,11 +137,76 @@ Response KashFlowApi::route(const Request& request, std::string_view path) {
     if (method == "DELETE" && id) return delete_contact(role, *id);
   }
   if (resource == "invoices" && method == "GET") return invoices(request, id);
+  if (resource == "quotes") return quotes(request, id);
+  if (resource == "settings" && id && lower(*id) == "quote" && method == "GET") return quote_settings();
   auto now = context_.clock.now();
   if (resource == "purchases" && method == "GET" && !id)
     return list(request, "purchases", "Number", books_.purchases.size(),
                 [&](JsonWriter& w, std::size_t i) { books_.write_purchase(w, books_.purchases[i], now); });
   return kashflow_error(404, "NotFound", "The requested resource was not found.");
+}
+
+Response KashFlowApi::quotes(const Request& request, const std::optional<std::string>& number) {
+  const std::string& method = request.method;
+  auto found = books_.quotes.end();
+  if (number) {
+    found = std::find_if(books_.quotes.begin(), books_.quotes.end(),
+                         [&](const KashFlowQuote& q) { return std::to_string(q.number) == *number; });
+    if (found == books_.quotes.end()) return kashflow_error(404, "QuoteNotFound", "Quote not found.");
+  }
+  auto one = [&](int status, const KashFlowQuote& q) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    books_.write_quote(w, q);
+    return body_response(status, buffer);
+  };
+  if (method == "GET" && number) return one(200, *found);
+  if (method == "GET")
+    return list(request, "quotes", "Number", books_.quotes.size(),
+                [&](JsonWriter& w, std::size_t i) { books_.write_quote(w, books_.quotes[i]); });
+  if (method == "DELETE" && number) {
+    books_.quotes.erase(found);
+    return json_response(200, "true");
+  }
+  if ((method == "POST" && number) || (method == "PUT" && !number) || (method != "POST" && method != "PUT"))
+    return kashflow_error(404, "NotFound", "The requested resource was not found.");
+  rapidjson::Document body;
+  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(request.body.data(), request.body.size());
+  if (body.HasParseError() || !body.IsObject())
+    return kashflow_error(400, "InvalidRequest", "The request body is not valid JSON.");
+  KashFlowQuote next = number ? *found : KashFlowQuote{};
+  if (!number) next.date = floor_day(context_.clock.now());
+  if (auto problem = books_.read_quote(body, next)) return kashflow_error(400, problem->first, problem->second);
+  if (number) {
+    *found = std::move(next);
+    return one(200, *found);
+  }
+  next.id = books_.next_id++;
+  next.number = books_.next_quote_number++;
+  books_.quotes.push_back(std::move(next));
+  return one(201, books_.quotes.back());
+}
+
+Response KashFlowApi::quote_settings() const {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("PrevNextOptionEnabled");
+  w.Bool(true);
+  w.Key("QuoteAdditionalText");
+  w.String("");
+  w.Key("QuoteDelete");
+  w.Bool(true);
+  w.Key("QuoteDueDate");
+  w.String(books_.quote_due_date);
+  w.Key("QuoteDueDateCaption");
+  w.String("Valid For");
+  w.Key("QuoteHeading");
+  w.String("Quotation");
+  w.Key("QuoteName");
+  w.String("Quotes");
+  w.EndObject();
+  return body_response(200, buffer);
 }
 
 Response KashFlowApi::metadata() const {

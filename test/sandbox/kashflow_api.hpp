@@ -3,7 +3,7 @@
 // login (kashflow_session.hpp), then customers and suppliers alike (list/get/create/update/
 // delete by code; a write sets LastUpdatedDate, a code change moves the record's invoices or
 // purchases with it, and one with invoices or purchases cannot be deleted), invoices (list/get
-// by number), purchases (list), and metadata. Every call but the
+// by number), purchases (list), quotes (list/get/create/update/delete by number), the quote settings, and metadata. Every call but the
 // login needs "Authorization: KfToken <session token>" (else 401 InvalidSessionToken).
 // Lists: page (from 1), perpage (default 25, clamped to 1..100), sortby, order Asc|Desc;
 // envelope {"Data":[...],"MetaData":{"NextPageUrl":<absolute URL or null>,"TotalRecords":N}}.
@@ -41,6 +41,12 @@ class KashFlowApi final : public Provider {
   Response delete_contact(KashFlowRole role, const std::string& code);
   static Response not_found(KashFlowRole role);
   Response invoices(const Request& request, const std::optional<std::string>& number);
+  // /quotes[/{number}]: list, get, create (POST, numbered next), update (PUT, the members
+  // given replace the old), delete. Bodies are read with numbers as text (money exact).
+  Response quotes(const Request& request, const std::optional<std::string>& number);
+  // GET /settings/quote (kashflow.com/developers/rest-api/quote-settings): the documented
+  // example, with the seeded QuoteDueDate ("30 Days").
+  Response quote_settings() const;
   Response metadata() const;
   // The list envelope over `total` items; `write_item(i)` writes the i-th (0-based) of the page.
   Response list(const Request& request, std::string_view resource, std::string_view default_sort, std::size_t total,

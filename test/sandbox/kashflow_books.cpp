@@ -1,5 +1,7 @@
 #include "test/sandbox/kashflow_books.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -197,7 +199,12 @@ void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now
   invoices.clear();
   suppliers.clear();
   purchases.clear();
+  quotes.clear();
   next_id = 1000;
+  next_quote_number = 1;
+  quote_due_date = "30 Days";
+  if (const Value* settings = member(section, "quoteSettings"))
+    quote_due_date = string_member(*settings, "QuoteDueDate").value_or(quote_due_date);
   auto seeded_id = [&](const Value& v) {
     auto id = int_member(v, "Id").value_or(next_id);
     next_id = std::max(next_id, id) + 1;
@@ -247,6 +254,122 @@ void KashFlowBooks::load(const Value& section, const Value& exact, TimePoint now
   load_invoices("invoices", "CustomerCode", invoices);
   load_contacts(KashFlowRole::supplier, "suppliers");
   load_invoices("purchases", "SupplierCode", purchases);
+  const Value* list = member(section, "quotes");
+  const Value* exact_list = member(exact, "quotes");
+  if (list == nullptr || !list->IsArray() || exact_list == nullptr) return;
+  for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+    const Value& v = (*list)[i];
+    const Value& x = (*exact_list)[i];
+    KashFlowQuote q;
+    q.id = seeded_id(v);
+    q.number = int_member(v, "Number").value_or(next_quote_number);
+    next_quote_number = std::max(next_quote_number, q.number + 1);
+    q.customer_code = string_member(v, "CustomerCode").value_or("");
+    q.reference = string_member(v, "CustomerReference").value_or("");
+    if (const Value* currency = member(v, "Currency"))
+      q.currency = currency->IsString() ? currency->GetString() : string_member(*currency, "Code").value_or("GBP");
+    q.date = day_member(v, "Date", "DateOffsetDays", floor_day(now), now);
+    KashFlowQuoteLine line;
+    line.description = string_member(v, "Description").value_or("Services");
+    line.rate = money_member(x, "NetAmount", 0);
+    line.vat_rate = money_member(x, "VATRate", 0);
+    q.lines.push_back(std::move(line));
+    quotes.push_back(std::move(q));
+  }
+}
+
+Money KashFlowQuote::net() const {
+  Money sum = 0;
+  for (const auto& l : lines) sum += l.net();
+  return sum;
+}
+
+Money KashFlowQuote::vat() const {
+  Money sum = 0;
+  for (const auto& l : lines) sum += l.vat();
+  return sum;
+}
+
+void KashFlowBooks::write_quote(JsonWriter& w, const KashFlowQuote& q) const {
+  const KashFlowContact* c = find(KashFlowRole::customer, q.customer_code);
+  w.StartObject();
+  w.Key("Id");
+  w.Int64(q.id);
+  w.Key("Number");
+  w.Int64(q.number);
+  write_time(w, "Date", q.date);
+  write_text(w, "CustomerCode", q.customer_code);
+  write_text(w, "CustomerName", c ? c->name() : std::string());
+  write_text(w, "CustomerReference", q.reference);
+  write_money(w, "NetAmount", q.net());
+  write_money(w, "VATAmount", q.vat());
+  write_money(w, "GrossAmount", q.net() + q.vat());
+  w.Key("Category");
+  w.Null();
+  write_currency(w, q.currency);
+  w.Key("LineItems");
+  w.StartArray();
+  for (std::size_t n = 0; n < q.lines.size(); ++n) {
+    const auto& l = q.lines[n];
+    w.StartObject();
+    w.Key("Number");
+    w.Int64(static_cast<std::int64_t>(n + 1));
+    write_money(w, "Quantity", l.quantity);
+    write_money(w, "Rate", l.rate);
+    write_text(w, "Description", l.description);
+    write_money(w, "VATRate", l.vat_rate);
+    write_money(w, "VATAmount", l.vat());
+    write_money(w, "NetAmount", l.net());
+    w.Key("ChargeType");
+    w.Int64(l.charge_type);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("ProjectNumber");
+  w.Null();
+  w.Key("SuppressAmount");
+  w.Bool(false);
+  write_text(w, "Permalink", fmt::format("/v2/documents/quote/{:08x}-0000-4000-8000-{:012x}", q.id, q.number));
+  w.EndObject();
+}
+
+std::optional<std::pair<std::string, std::string>> KashFlowBooks::read_quote(const Value& body, KashFlowQuote& q) const {
+  if (auto code = string_member(body, "CustomerCode")) q.customer_code = *code;
+  if (find(KashFlowRole::customer, q.customer_code) == nullptr)
+    return std::pair{std::string("CustomerNotFound"), std::string("Customer not found.")};
+  if (auto date = string_member(body, "Date")) {
+    auto t = parse_kashflow_time(*date);
+    if (!t) return std::pair{std::string("InvalidDate"), std::string("Quote date is not a valid date.")};
+    q.date = floor_day(*t);
+  }
+  if (auto reference = string_member(body, "CustomerReference")) q.reference = *reference;
+  if (const Value* currency = member(body, "Currency"))
+    q.currency = currency->IsString() ? currency->GetString() : string_member(*currency, "Code").value_or(q.currency);
+  if (const Value* items = member(body, "LineItems")) {
+    if (!items->IsArray() || items->Empty())
+      return std::pair{std::string("LineItemsRequired"), std::string("A quote needs at least one line item.")};
+    std::vector<KashFlowQuoteLine> lines;
+    for (const auto& item : items->GetArray()) {
+      KashFlowQuoteLine line;
+      line.description = string_member(item, "Description").value_or("");
+      auto quantity = money_member(item, "Quantity", -1);
+      auto rate = money_member(item, "Rate", -1);
+      if (quantity < 0 || rate < 0)
+        return std::pair{std::string("InvalidLineItem"), std::string("Line item quantity and rate must be numbers.")};
+      line.quantity = quantity;
+      line.rate = rate;
+      line.vat_rate = money_member(item, "VATRate", 0);
+      if (auto code = string_member(item, "ChargeType"); code && !code->empty()) {
+        auto [p, ec] = std::from_chars(code->data(), code->data() + code->size(), line.charge_type);
+        if (ec != std::errc{} || p != code->data() + code->size())
+          return std::pair{std::string("InvalidChargeType"), std::string("Charge type is not a nominal code.")};
+      }
+      lines.push_back(std::move(line));
+    }
+    q.lines = std::move(lines);
+  }
+  if (q.lines.empty()) return std::pair{std::string("LineItemsRequired"), std::string("A quote needs at least one line item.")};
+  return std::nullopt;
 }
 
 void KashFlowBooks::write_contact(JsonWriter& w, KashFlowRole role, const KashFlowContact& c) const {

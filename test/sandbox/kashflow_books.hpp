@@ -43,14 +43,38 @@ struct KashFlowInvoice {
   Money net = 0, vat = 0, gross = 0, paid = 0;
 };
 
+// A sales quote (kashflow.com/developers/rest-api/quotes): addressed by its Number; no status
+// and no update date are documented, so the fake keeps neither.
+struct KashFlowQuoteLine {
+  std::string description;
+  Money quantity = kMoneyScale, rate = 0, vat_rate = 0;  // vat_rate a percentage
+  std::int64_t charge_type = 0;                         // nominal code; 0 = the default sales code
+
+  Money net() const { return quantity * rate / kMoneyScale; }
+  Money vat() const { return net() * vat_rate / (100 * kMoneyScale); }
+};
+
+struct KashFlowQuote {
+  std::int64_t id = 0, number = 0;
+  std::string customer_code, reference, currency = "GBP";
+  TimePoint date{};
+  std::vector<KashFlowQuoteLine> lines;
+
+  Money net() const;
+  Money vat() const;
+};
+
 struct KashFlowBooks {
   std::vector<KashFlowContact> customers;
   std::vector<KashFlowInvoice> invoices;
   std::vector<KashFlowContact> suppliers;
   std::vector<KashFlowInvoice> purchases;
-  std::int64_t next_id = 1000;
+  std::vector<KashFlowQuote> quotes;
+  std::int64_t next_id = 1000, next_quote_number = 1;
+  std::string quote_due_date = "30 Days";  // quote settings' QuoteDueDate: how long a quote is valid
 
-  // Seeds "customers", "invoices", "suppliers", "purchases" (`exact` keeps money as text).
+  // Seeds "customers", "invoices", "suppliers", "purchases", "quotes", "quoteSettings"
+  // ({"QuoteDueDate"}) (`exact` keeps money as text).
   void load(const rapidjson::Value& section, const rapidjson::Value& exact, TimePoint now);
   // Customers or suppliers; their sales invoices or purchases.
   std::vector<KashFlowContact>& contacts(KashFlowRole role) { return role == KashFlowRole::customer ? customers : suppliers; }
@@ -71,6 +95,10 @@ struct KashFlowBooks {
   void write_contact(JsonWriter& writer, KashFlowRole role, const KashFlowContact& contact) const;
   void write_invoice(JsonWriter& writer, const KashFlowInvoice& invoice, TimePoint now) const;
   void write_purchase(JsonWriter& writer, const KashFlowInvoice& purchase, TimePoint now) const;
+  void write_quote(JsonWriter& writer, const KashFlowQuote& quote) const;
+  // Reads a quote body's writable members (Date, CustomerCode, CustomerReference, Currency,
+  // LineItems) over `quote`; the problem as {code, message} when it is refused.
+  std::optional<std::pair<std::string, std::string>> read_quote(const rapidjson::Value& body, KashFlowQuote& quote) const;
 };
 
 // "2026-11-23 10:00:00 +00:00" in Europe/London.

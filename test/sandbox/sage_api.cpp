@@ -4,6 +4,7 @@
 
 #include "test/sandbox/sage_contacts.hpp"
 #include "test/sandbox/sage_query.hpp"
+#include "test/sandbox/sage_quotes.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -66,6 +67,7 @@ void SageApi::dump_state(JsonWriter& writer) const {
         if (inv.purchase == purchase) books.write_invoice(writer, inv, all);
       writer.EndArray();
     }
+    sage_dump_quotes(writer, books, context_.clock.now());
   };
   writer.StartObject();
   writer.Key("businesses");
@@ -232,6 +234,9 @@ Response SageApi::route(const Request& request, SageBooks& books, std::string_vi
       return sage_write_contact(books, request, id, now, context_.clock.scaled(kIdempotencyWindow));
     if (method == "DELETE" && id) return sage_delete_contact(books, *id, now);
   }
+  if (resource == "sales_quotes" || resource == "sales_estimates")
+    return sage_quotes(books, request, resource == "sales_estimates", id, now, context_.clock.scaled(kIdempotencyWindow));
+  if (resource == "ledger_accounts" && method == "GET" && !id) return sage_ledger_accounts(books, request);
   if ((resource == "sales_invoices" || resource == "purchase_invoices") && method == "GET")
     return invoices(request, books, resource == "purchase_invoices", id);
   return sage_error(404, "RecordNotFound", "Resource not found");

@@ -5,6 +5,7 @@
 // (real https://www.sageone.com/oauth2/auth/central). Every API call needs a live bearer token;
 // X-Business picks the business (absent: the lead business, the first seeded). Each business
 // allows 200 calls per 60 s (Sage's v3.0 figure; v3.1 publishes none), then 429.
+// Sales quotes, estimates and ledger accounts: sage_quotes.hpp.
 
 #include <map>
 #include <string>

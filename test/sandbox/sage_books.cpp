@@ -22,8 +22,6 @@ std::optional<TimePoint> time_member(const Value& object, std::string_view key) 
   return text ? parse_time(*text) : std::nullopt;
 }
 
-std::string date_only(TimePoint t) { return date::format("%F", std::chrono::floor<date::days>(t)); }
-
 Money money_member(const Value& object, std::string_view key, Money fallback) {
   const Value* v = member(object, key);
   if (v == nullptr) return fallback;
@@ -39,23 +37,6 @@ TimePoint day_member(const Value& object, const char* key, const char* offset_ke
   return fallback;
 }
 
-void write_ref(JsonWriter& w, const char* key, std::string_view id, std::string_view shown, std::string_view path) {
-  w.Key(key);
-  w.StartObject();
-  w.Key("id");
-  w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
-  w.Key("displayed_as");
-  w.String(shown.data(), static_cast<rapidjson::SizeType>(shown.size()));
-  w.Key("$path");
-  w.String(path.data(), static_cast<rapidjson::SizeType>(path.size()));
-  w.EndObject();
-}
-
-void write_money(JsonWriter& w, const char* key, Money value) {
-  w.Key(key);
-  write_decimal(w, format_money(value));
-}
-
 std::string type_name(std::string_view id) { return id == "VENDOR" ? "Supplier" : "Customer"; }
 
 std::string status_name(std::string_view id) {
@@ -68,6 +49,25 @@ std::string status_name(std::string_view id) {
 }
 
 }  // namespace
+
+std::string sage_date(TimePoint t) { return date::format("%F", std::chrono::floor<date::days>(t)); }
+
+void sage_write_ref(JsonWriter& w, const char* key, std::string_view id, std::string_view shown, std::string_view path) {
+  w.Key(key);
+  w.StartObject();
+  w.Key("id");
+  w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  w.Key("displayed_as");
+  w.String(shown.data(), static_cast<rapidjson::SizeType>(shown.size()));
+  w.Key("$path");
+  w.String(path.data(), static_cast<rapidjson::SizeType>(path.size()));
+  w.EndObject();
+}
+
+void sage_write_money(JsonWriter& w, const char* key, Money value) {
+  w.Key(key);
+  write_decimal(w, format_money(value));
+}
 
 std::string SageContact::name() const { return string_member(fields, "name").value_or(""); }
 std::string SageContact::reference() const { return string_member(fields, "reference").value_or(""); }
@@ -146,6 +146,8 @@ void SageBooks::load(const Value& section, const Value& exact, TimePoint now) {
   invoices.clear();
   idempotency.clear();
   window_used = 0;
+  next_quote_number = 0;
+  sage_load_quotes(*this, section, exact, now);
   if (!section.IsObject()) return;
   if (const auto* list = member(section, "contacts"); list && list->IsArray()) {
     for (const auto& c : list->GetArray()) {
@@ -289,22 +291,22 @@ void SageBooks::write_invoice(JsonWriter& w, const SageInvoice& inv, const SageA
   if (inv.deleted && show("deleted_at")) w.String(iso_seconds(*inv.deleted));
   const SageContact* contact = any_contact(inv.contact_id);
   std::string contact_name = contact ? contact->name() : std::string();
-  if (shown.shows("contact")) write_ref(w, "contact", inv.contact_id, contact_name, "/contacts/" + inv.contact_id);
+  if (shown.shows("contact")) sage_write_ref(w, "contact", inv.contact_id, contact_name, "/contacts/" + inv.contact_id);
   if (show("contact_name")) w.String(contact_name);
   if (show("contact_reference")) w.String(contact ? contact->reference() : std::string());
   if (show(inv.purchase ? "vendor_reference" : "invoice_number")) w.String(inv.number);
   if (show("reference")) w.String(inv.reference);
-  if (show("date")) w.String(date_only(inv.date));
-  if (show("due_date")) w.String(date_only(inv.due_date));
+  if (show("date")) w.String(sage_date(inv.date));
+  if (show("due_date")) w.String(sage_date(inv.due_date));
   if (shown.shows("status"))
-    write_ref(w, "status", inv.status, status_name(inv.status), "/artefact_statuses/" + inv.status);
+    sage_write_ref(w, "status", inv.status, status_name(inv.status), "/artefact_statuses/" + inv.status);
   if (!inv.purchase && show("sent")) w.Bool(inv.sent);
-  if (shown.shows("currency")) write_ref(w, "currency", inv.currency, inv.currency, "/currencies/" + inv.currency);
-  if (shown.shows("net_amount")) write_money(w, "net_amount", inv.net);
-  if (shown.shows("tax_amount")) write_money(w, "tax_amount", inv.tax);
-  if (shown.shows("total_amount")) write_money(w, "total_amount", inv.total);
-  if (shown.shows("total_paid")) write_money(w, "total_paid", inv.paid);
-  if (shown.shows("outstanding_amount")) write_money(w, "outstanding_amount", inv.outstanding());
+  if (shown.shows("currency")) sage_write_ref(w, "currency", inv.currency, inv.currency, "/currencies/" + inv.currency);
+  if (shown.shows("net_amount")) sage_write_money(w, "net_amount", inv.net);
+  if (shown.shows("tax_amount")) sage_write_money(w, "tax_amount", inv.tax);
+  if (shown.shows("total_amount")) sage_write_money(w, "total_amount", inv.total);
+  if (shown.shows("total_paid")) sage_write_money(w, "total_paid", inv.paid);
+  if (shown.shows("outstanding_amount")) sage_write_money(w, "outstanding_amount", inv.outstanding());
   if (!inv.void_reason.empty() && show("void_reason")) w.String(inv.void_reason);
   w.EndObject();
 }

@@ -16,6 +16,7 @@
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/money.hpp"
 #include "test/sandbox/sandbox_clock.hpp"
+#include "test/sandbox/sage_quotes.hpp"
 
 namespace capsync::sandbox {
 
@@ -58,6 +59,9 @@ struct SageBooks {
   std::string id, name;
   std::vector<SageContact> contacts;
   std::vector<SageInvoice> invoices;
+  std::vector<SageQuote> quotes;  // sales quotes and estimates (sage_quotes.hpp)
+  std::vector<SageLedgerAccount> ledger_accounts;
+  std::int64_t next_quote_number = 0;
   std::map<std::string, SageIdempotent> idempotency;  // by idempotency_id
   TimePoint window_start{};
   std::int64_t window_used = 0;
@@ -74,6 +78,12 @@ struct SageBooks {
   void write_contact(JsonWriter& writer, const SageContact& contact, const SageAttributes& shown) const;
   void write_invoice(JsonWriter& writer, const SageInvoice& invoice, const SageAttributes& shown) const;
 };
+
+// Sage's shapes shared by the fake's resources: "YYYY-MM-DD"; a reference
+// {"id","displayed_as","$path"}; an amount as a JSON number with its exact digits.
+std::string sage_date(TimePoint t);
+void sage_write_ref(JsonWriter& w, const char* key, std::string_view id, std::string_view shown, std::string_view path);
+void sage_write_money(JsonWriter& w, const char* key, Money value);
 
 // Stores the writable members of a {"contact":{...}} body into `contact`: nested objects
 // (main_address, main_contact_person) are merged key by key; country_id becomes country{id}.

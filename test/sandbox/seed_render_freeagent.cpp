@@ -1,13 +1,27 @@
 // FreeAgent: contacts (organisation or first/last name, Hidden when archived, is_supplier) and
-// sales invoices; the sandbox keeps no bills, so suppliers' invoices are left out.
+// sales invoices; the sandbox keeps no bills, so suppliers' invoices are left out. Estimates
+// (the data set's quotes, deleted ones left out) in every FreeAgent status; FreeAgent has no expiry.
 
 #include "test/sandbox/seed_render.hpp"
+
+#include <fmt/format.h>
 
 namespace capsync::sandbox {
 namespace {
 
 constexpr std::int64_t kFirstContactId = 100001;
 constexpr std::int64_t kFirstInvoiceId = 500001;
+constexpr std::int64_t kFirstEstimateId = 700001;
+
+const char* estimate_status(SeedQuoteStatus status) {
+  switch (status) {
+    case SeedQuoteStatus::draft: return "Draft";
+    case SeedQuoteStatus::accepted: return "Approved";
+    case SeedQuoteStatus::declined: return "Rejected";
+    case SeedQuoteStatus::invoiced: return "Invoiced";
+    default: return "Sent";
+  }
+}
 
 const char* status_of(SeedInvoiceStatus status) {
   switch (status) {
@@ -64,6 +78,27 @@ void render_freeagent_seed(JsonWriter& w, const SeedDataset& data, const rapidjs
     write_string(w, "paid_value", inv.paid);
     if (const char* status = status_of(inv.status)) write_string(w, "status", status);
     if (!inv.updated_at.empty()) write_string(w, "updated_at", inv.updated_at);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("estimates");
+  w.StartArray();
+  for (std::size_t number = 1; number <= data.quotes.size(); ++number) {
+    const SeedQuote& q = data.quotes[number - 1];
+    if (q.status == SeedQuoteStatus::deleted) continue;  // a deleted estimate is gone in FreeAgent
+    w.StartObject();
+    w.Key("id");
+    w.Int64(kFirstEstimateId + static_cast<std::int64_t>(number));
+    w.Key("contact");
+    w.Int64(kFirstContactId + static_cast<std::int64_t>(q.contact));
+    write_string(w, "reference", fmt::format("E{:03d}", number));
+    write_string(w, "status", estimate_status(q.status));
+    write_string(w, "estimate_type", "Quote");
+    write_string(w, "currency", q.currency);
+    write_string(w, "net_value", q.subtotal);
+    w.Key("dated_on_offset_days");
+    w.Int64(q.date_offset_days);
+    if (!q.updated_at.empty()) write_string(w, "updated_at", q.updated_at);
     w.EndObject();
   }
   w.EndArray();

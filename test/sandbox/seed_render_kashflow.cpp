@@ -1,5 +1,7 @@
 // KashFlow: customers and suppliers are separate records with their own codes; invoices name the
-// customer's code, purchases the supplier's. Money as exact decimal text.
+// customer's code, purchases the supplier's. Money as exact decimal text. Quotes
+// (the data set's) but the deleted and the invoiced ones, which KashFlow deletes once converted (quote settings
+// QuoteDelete); KashFlow keeps no quote status.
 
 #include "test/sandbox/seed_render.hpp"
 
@@ -93,6 +95,26 @@ void render_kashflow_seed(JsonWriter& w, const SeedDataset& data, const rapidjso
   write_contacts("suppliers", true);
   write_invoices(w, data, false);
   write_invoices(w, data, true);
+  w.Key("quotes");
+  w.StartArray();
+  for (std::size_t number = 1; number <= data.quotes.size(); ++number) {
+    const SeedQuote& q = data.quotes[number - 1];
+    if (q.status == SeedQuoteStatus::invoiced || q.status == SeedQuoteStatus::deleted) continue;
+    w.StartObject();
+    w.Key("Number");
+    w.Int64(static_cast<std::int64_t>(number));
+    write_string(w, "CustomerCode", customer_code(data.contacts[q.contact], q.contact));
+    write_string(w, "CustomerReference", fmt::format("Q{:03d}", number));
+    write_string(w, "NetAmount", q.subtotal);
+    w.Key("DateOffsetDays");
+    w.Int64(q.date_offset_days);
+    w.Key("Currency");
+    w.StartObject();
+    write_string(w, "Code", q.currency);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 }
 

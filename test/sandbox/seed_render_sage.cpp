@@ -1,7 +1,10 @@
 // Sage: contacts typed CUSTOMER and/or VENDOR (inactive when archived), sales invoices and
-// purchase invoices; money as exact JSON numbers.
+// purchase invoices; money as exact JSON numbers. Quotes (the data set's, deleted ones left
+// out), every third one an estimate (an expired one is PENDING past its expiry date).
 
 #include "test/sandbox/seed_render.hpp"
+
+#include <fmt/format.h>
 
 namespace capsync::sandbox {
 namespace {
@@ -60,6 +63,43 @@ void write_invoices(JsonWriter& w, const SeedDataset& data, bool bills) {
   w.EndArray();
 }
 
+const char* quote_status(SeedQuoteStatus status) {
+  switch (status) {
+    case SeedQuoteStatus::draft: return "DRAFT";
+    case SeedQuoteStatus::accepted: return "ACCEPTED";
+    case SeedQuoteStatus::declined: return "DECLINED";
+    case SeedQuoteStatus::invoiced: return "INVOICED";
+    default: return "PENDING";  // sent; expired is PENDING past its expiry date
+  }
+}
+
+void write_quotes(JsonWriter& w, const SeedDataset& data, bool estimates) {
+  w.Key(estimates ? "sales_estimates" : "sales_quotes");
+  w.StartArray();
+  for (std::size_t number = 1; number <= data.quotes.size(); ++number) {
+    const SeedQuote& q = data.quotes[number - 1];
+    // Sage has no deleted quotes to list: a deleted one is gone.
+    if (q.status == SeedQuoteStatus::deleted || (number % 3 == 0) != estimates) continue;
+    w.StartObject();
+    write_string(w, "id", sage_id(q.key));  // the quote's UUID without dashes: 32 hex digits
+    write_string(w, "contact_id", sage_id(data.contacts[q.contact].key));
+    write_string(w, estimates ? "estimate_number" : "quote_number",
+                 fmt::format("{}{}", estimates ? "SE-" : "SQ-", number));
+    write_string(w, "status_id", quote_status(q.status));
+    w.Key("sent");
+    w.Bool(q.status != SeedQuoteStatus::draft);
+    write_string(w, "currency_id", q.currency);
+    money(w, "net_amount", q.subtotal);
+    w.Key("date_offset_days");
+    w.Int64(q.date_offset_days);
+    w.Key("expiry_date_offset_days");
+    w.Int64(q.expiry_offset_days);
+    if (!q.updated_at.empty()) write_string(w, "updated_at", q.updated_at);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
 void render_sage_seed(JsonWriter& w, const SeedDataset& data, const rapidjson::Value& credentials) {
@@ -85,6 +125,8 @@ void render_sage_seed(JsonWriter& w, const SeedDataset& data, const rapidjson::V
   w.EndArray();
   write_invoices(w, data, false);
   write_invoices(w, data, true);
+  write_quotes(w, data, false);
+  write_quotes(w, data, true);
   w.EndObject();
 }
 

@@ -210,3 +210,18 @@ TEST_CASE("Environment::current reads CREDENTIALS_DIRECTORY", "[config]") {
   ::unsetenv("CREDENTIALS_DIRECTORY");
   CHECK(Environment::current().credentials_directory.empty());
 }
+
+TEST_CASE("a Sage connection says whether its drafts are sales quotes or sales estimates", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n" + connection("a", "sage") +
+                                connection("b", "sage", "      quote_kind: estimate\n"),
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  CHECK_FALSE(r.config->connections[0].accounting.drafts_estimates);
+  CHECK(r.config->connections[1].accounting.drafts_estimates);
+
+  const LoadResult wrong = load("connections:\n" + connection("a", "sage", "      quote_kind: proposal\n"), creds.env);
+  CHECK_FALSE(wrong.ok());
+  const LoadResult other = load("connections:\n" + connection("a", "xero", "      quote_kind: estimate\n"), creds.env);
+  CHECK_FALSE(other.ok());
+}

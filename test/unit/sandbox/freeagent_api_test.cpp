@@ -1,5 +1,6 @@
-// Fake FreeAgent: OAuth code and refresh grants, bearer and User-Agent checks, contacts and
-// invoices shapes, paging with Link headers, views, updated_since, writes, errors, limits.
+// Fake FreeAgent: OAuth code and refresh grants, bearer and User-Agent checks, contacts,
+// invoices and estimates shapes, paging with Link headers, views, updated_since, writes,
+// transitions, errors, limits.
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
@@ -280,4 +281,50 @@ TEST_CASE("FreeAgent state appears in /_admin/state") {
   REQUIRE(state.HasMember("freeagent"));
   CHECK(state["freeagent"]["contacts"].Size() == 2);
   CHECK(std::string(state["freeagent"]["company"]["name"].GetString()) == "Sandbox Company Ltd");
+}
+
+TEST_CASE("FreeAgent estimates: Draft on create, statuses move only by transitions, conversion makes an invoice") {
+  SandboxFixture sandbox(seed(1));
+  auto headers = api(access_token(sandbox));
+  auto contacts = json(sandbox.get("/freeagent/v2/contacts", headers).body);
+  std::string contact = contacts["contacts"][0]["url"].GetString();
+
+  auto created = sandbox.send("POST", "/freeagent/v2/estimates",
+                              R"({"estimate":{"contact":")" + contact + R"(","dated_on":"2026-11-20","estimate_type":"Quote",
+                                 "estimate_items":[{"item_type":"Services","description":"Design","quantity":"2","price":"150.25","sales_tax_rate":"20.0"}]}})",
+                              headers);
+  REQUIRE(created.status == 201);
+  auto estimate = json(created.body)["estimate"].GetObject();
+  std::string url = estimate["url"].GetString();
+  CHECK(created.header("location") == url);
+  CHECK(std::string(estimate["status"].GetString()) == "Draft");
+  CHECK(std::string(estimate["reference"].GetString()) == "001");  // FreeAgent's own sequence
+  CHECK(std::string(estimate["net_value"].GetString()) == "300.5");
+  CHECK(std::string(estimate["sales_tax_value"].GetString()) == "60.1");
+  std::string path = url.substr(url.find("/freeagent/v2/"));
+
+  auto no_contact = sandbox.send("POST", "/freeagent/v2/estimates", R"({"estimate":{"dated_on":"2026-11-20"}})", headers);
+  CHECK(no_contact.status == 422);
+  CHECK(no_contact.body.find("Contact can't be blank") != std::string::npos);
+
+  // "To update the status of an estimate you must use the status transitions".
+  CHECK(sandbox.send("PUT", path, R"({"estimate":{"status":"Sent"}})", headers).status == 422);
+  auto notes = sandbox.send("PUT", path, R"({"estimate":{"notes":"Valid for 30 days"}})", headers);
+  CHECK(notes.status == 200);
+  CHECK(notes.body.empty());
+  CHECK(sandbox.send("PUT", path + "/transitions/mark_as_sent", "", headers).status == 200);
+  auto sent = json(sandbox.get(path, headers).body);
+  CHECK(std::string(sent["estimate"]["status"].GetString()) == "Sent");
+  CHECK(std::string(sent["estimate"]["notes"].GetString()) == "Valid for 30 days");
+  CHECK(sandbox.get("/freeagent/v2/estimates?view=sent", headers).body.find(url) != std::string::npos);
+  CHECK(sandbox.get("/freeagent/v2/estimates?view=draft", headers).body.find(url) == std::string::npos);
+
+  auto converted = sandbox.send("PUT", path + "/transitions/convert_to_invoice", "", headers);
+  REQUIRE(converted.status == 200);
+  auto invoiced = json(converted.body)["estimate"].GetObject();
+  CHECK(std::string(invoiced["status"].GetString()) == "Invoiced");
+  std::string invoice = invoiced["invoice"].GetString();
+  auto invoice_body = json(sandbox.get(invoice.substr(invoice.find("/freeagent/v2/")), headers).body);
+  CHECK(std::string(invoice_body["invoice"]["total_value"].GetString()) == "360.6");
+  CHECK(sandbox.send("PUT", path + "/transitions/convert_to_invoice", "", headers).status == 422);
 }

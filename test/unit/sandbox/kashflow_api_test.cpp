@@ -1,7 +1,7 @@
 // Fake KashFlow REST v2: the two-step session login (letters checked, temporary token single
 // use, lock after bad attempts), idle expiry, NextPageUrl paging, unique codes with
 // CreateCustomerCodeIfDuplicate, whole-member PUT, suppliers with codes of their own and
-// purchases, exact money, the per-minute limit.
+// purchases, quotes addressed by number, exact money, the per-minute limit.
 
 #include <catch2/catch.hpp>
 
@@ -224,4 +224,36 @@ TEST_CASE("KashFlow sandbox limit: rateLimits.perMinute calls per user, then 429
   CHECK(std::stoi(limited.header("retry-after")) >= 1);
   REQUIRE(sandbox.send("POST", "/_admin/time", R"({"advance_s":61})").status == 200);
   CHECK(sandbox.get(kApi + "/metadata", auth(token)).status == 200);
+}
+
+TEST_CASE("KashFlow quotes: numbered in sequence, addressed by number, exact amounts, errors in KashFlow's shape") {
+  SandboxFixture sandbox(seed(R"(,"quotes":[{"Number":4,"CustomerCode":"C101","NetAmount":"10.00"}])"));
+  auto headers = auth(session(sandbox));
+  CHECK(sandbox.get(kApi + "/quotes").status == 401);  // a session is needed
+
+  auto created = sandbox.send("POST", kApi + "/quotes",
+                              R"({"Date":"2026-11-20 12:00:00","CustomerCode":"C100","CustomerReference":"R-1",
+                                  "LineItems":[{"Number":0,"Quantity":3,"Rate":33.33,"Description":"Design","VATRate":20}]})",
+                              headers);
+  REQUIRE(created.status == 201);
+  auto quote = json(created.body);
+  CHECK(quote["Number"].GetInt() == 5);  // after the seeded 4
+  CHECK(created.body.find(R"("GrossAmount":119.988)") != std::string::npos);
+  CHECK(std::string(quote["Permalink"].GetString()).starts_with("/v2/documents/quote/"));
+  CHECK(std::string(quote["Date"].GetString()).starts_with("2026-11-20 "));
+
+  auto unknown = sandbox.send("POST", kApi + "/quotes", R"({"CustomerCode":"NOPE","LineItems":[{"Quantity":1,"Rate":1}]})", headers);
+  CHECK(unknown.status == 400);
+  CHECK(std::string(json(unknown.body)["Error"].GetString()) == "CustomerNotFound");
+  auto empty = sandbox.send("POST", kApi + "/quotes", R"({"CustomerCode":"C100","LineItems":[]})", headers);
+  CHECK(empty.status == 400);
+
+  auto changed = sandbox.send("PUT", kApi + "/quotes/5", R"({"CustomerReference":"R-2"})", headers);
+  REQUIRE(changed.status == 200);
+  CHECK(std::string(json(changed.body)["CustomerReference"].GetString()) == "R-2");
+  auto list = json(sandbox.get(kApi + "/quotes?perpage=1", headers).body);
+  CHECK(list["MetaData"]["TotalRecords"].GetInt() == 2);
+  CHECK(list["MetaData"]["NextPageUrl"].IsString());
+  CHECK(sandbox.send("DELETE", kApi + "/quotes/4", "", headers).status == 200);
+  CHECK(sandbox.get(kApi + "/quotes/4", headers).status == 404);
 }

@@ -1,6 +1,7 @@
 // Fake Sage Business Cloud Accounting v3.1: OAuth (5-minute tokens, single-use refresh
 // tokens), X-Business, contacts paging/filters/writes/idempotency, invoices and mark_as_sent,
-// error arrays, the 200-per-60-s limit.
+// sales quotes (statuses, expiry, idempotency, no edit once invoiced), error arrays, the
+// 200-per-60-s limit.
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
@@ -236,4 +237,46 @@ TEST_CASE("Sage allows 200 calls per 60 seconds per business, then 429 with Retr
   CHECK(sandbox.get(kApi + "/contacts", api_headers(token, kOther)).status == 200);
   advance(sandbox, 60);
   CHECK(sandbox.get(kApi + "/contacts", api_headers(token)).status == 200);
+}
+
+TEST_CASE("Sage sales quotes: required members, exact totals, idempotency, expiry and no edit once invoiced") {
+  SandboxFixture sandbox(seed(R"("contacts":[{"id":"c1","name":"Globex"}],"ledger_accounts":[{"id":"la1","nominal_code":"4000","name":"Sales"}])"));
+  auto headers = api_headers(access_token(sandbox));
+
+  auto missing = sandbox.send("POST", kApi + "/sales_quotes", R"({"sales_quote":{"contact_id":"c1","date":"2026-11-20"}})", headers);
+  CHECK(missing.status == 422);
+  CHECK(json(missing.body)[0]["$source"] == "expiry_date");
+  auto bad_ledger = sandbox.send("POST", kApi + "/sales_quotes",
+                                 R"({"sales_quote":{"contact_id":"c1","date":"2026-11-20","expiry_date":"2026-12-20",
+                                    "quote_lines":[{"description":"X","ledger_account_id":"nope","quantity":1,"unit_price":1}]}})",
+                                 headers);
+  CHECK(bad_ledger.status == 422);
+
+  const std::string body = R"({"sales_quote":{"contact_id":"c1","date":"2026-11-20","expiry_date":"2026-12-20","reference":"R-1",
+      "idempotency_id":"k1","quote_lines":[{"description":"Design","ledger_account_id":"la1","quantity":3,"unit_price":33.33,"tax_rate_id":"GB_STANDARD"}]}})";
+  auto created = sandbox.send("POST", kApi + "/sales_quotes", body, headers);
+  REQUIRE(created.status == 201);
+  auto quote = json(created.body);
+  std::string id = quote["id"].GetString();
+  CHECK(quote["quote_number"] == "SQ-1");
+  CHECK(quote["status"]["id"] == "PENDING");  // saved, not a draft, unless asked
+  CHECK(created.body.find(R"("total_amount":119.988)") != std::string::npos);  // 99.99 + 20%, digits kept
+  CHECK(sandbox.send("POST", kApi + "/sales_quotes", body, headers).body == created.body);  // idempotency_id replays
+
+  auto found = json(sandbox.get(kApi + "/sales_quotes?search=R-1&attributes=reference", headers).body);
+  CHECK(found["$total"].GetInt() == 1);
+  auto old = sandbox.send("POST", kApi + "/sales_quotes",
+                          R"({"sales_quote":{"contact_id":"c1","date":"2020-01-02","expiry_date":"2020-02-01",
+                              "quote_lines":[{"description":"Old","ledger_account_id":"la1","quantity":1,"unit_price":5}]}})",
+                          headers);
+  REQUIRE(old.status == 201);
+  CHECK(json(old.body)["status"]["id"] == "EXPIRED");  // pending past its expiry date
+
+  CHECK(sandbox.send("PUT", kApi + "/sales_quotes/" + id, R"({"sales_quote":{"status_id":"INVOICED"}})", headers).status == 200);
+  auto refused = sandbox.send("PUT", kApi + "/sales_quotes/" + id, R"({"sales_quote":{"notes":"late"}})", headers);
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("cannot be edited") != std::string::npos);
+  CHECK(sandbox.get(kApi + "/sales_estimates/" + id, headers).status == 404);  // another resource
+  CHECK(sandbox.send("DELETE", kApi + "/sales_quotes/" + id, "", headers).status == 204);
+  CHECK(json(sandbox.get(kApi + "/sales_quotes", headers).body)["$total"].GetInt() == 1);
 }

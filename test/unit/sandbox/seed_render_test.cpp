@@ -162,3 +162,27 @@ TEST_CASE("A generated KashFlow seed loads customers, suppliers, invoices and pu
   for (const char* s : {"Draft", "Paid", "Void", "Overdue"}) CHECK(statuses.count(s) == 1);
   CHECK(strings(kf["customers"], "Name").count("Brightwater Consulting Ltd") == 1);
 }
+
+TEST_CASE("Generated FreeAgent, Sage and KashFlow seeds hold quotes in mixed statuses") {
+  auto freeagent = loaded_state(generated("freeagent"));
+  const auto& estimates = freeagent["freeagent"]["estimates"];
+  REQUIRE(estimates.Size() >= 6);
+  auto statuses = strings(estimates, "status");
+  for (const char* s : {"Draft", "Sent", "Approved", "Rejected", "Invoiced"}) CHECK(statuses.count(s) == 1);
+
+  auto sage = loaded_state(generated("sage"));
+  std::set<std::string> sage_statuses;
+  for (const char* key : {"sales_quotes", "sales_estimates"}) {
+    REQUIRE(sage["sage"][key].Size() > 0);
+    for (const auto& q : sage["sage"][key].GetArray()) sage_statuses.insert(q["status"]["id"].GetString());
+  }
+  for (const char* s : {"DRAFT", "PENDING", "ACCEPTED", "DECLINED", "INVOICED", "EXPIRED"})
+    CHECK(sage_statuses.count(s) == 1);
+
+  auto kashflow = loaded_state(generated("kashflow"));
+  const auto& quotes = kashflow["kashflow"]["quotes"];
+  std::size_t invoiced = 0;  // KashFlow deletes a quote once converted: the same quotes but those
+  for (const auto& e : estimates.GetArray()) invoiced += std::string(e["status"].GetString()) == "Invoiced";
+  CHECK(quotes.Size() == estimates.Size() - invoiced);
+  for (const auto& q : quotes.GetArray()) CHECK(q["GrossAmount"].IsNumber());
+}
