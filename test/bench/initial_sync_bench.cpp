@@ -245,7 +245,6 @@ Run run(const std::string& provider, const Size& size, double time_scale, bool n
     else ++r.other_requests;  // OAuth token, login and connections endpoints, not rate-limited
     if (req.method == "GET" && (capsule || api)) ++r.reads;
     if (req.status == 429) ++r.too_many;
-    if (getenv("DEBUGQ") && req.method == "GET" && req.path.find("/parties") != std::string::npos) fmt::print("DBG {} {} {}\n", req.seq, req.path, req.query);
     ++r.by_resource[resource_of(req)];
   }
   r.floor_s = std::max(limits_floor("capsule", r.capsule_requests, time_scale),
