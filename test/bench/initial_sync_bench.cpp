@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "connectors/registry/registry.hpp"
+#include "test/bench/process_usage.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {
@@ -67,32 +68,8 @@ struct Size {
   int parties, contacts, invoices;
 };
 
-struct Usage {
-  double cpu_s = 0;
-  long peak_rss_kb = 0;
-};
-
-// CPU seconds (user + system) and VmHWM of a live process.
-Usage usage_of(pid_t pid) {
-  Usage u;
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; 14 utime, 15 stime
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) {
-      stime = std::stol(field);
-      break;
-    }
-  }
-  u.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::ifstream status(fmt::format("/proc/{}/status", pid));
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmHWM:")) u.peak_rss_kb = std::stol(line.substr(6));
-  return u;
-}
+using capsync::bench::Usage;
+using capsync::bench::usage_of;
 
 std::int64_t pages(std::int64_t items, int page_size) { return (items + page_size - 1) / page_size; }
 
