@@ -306,6 +306,31 @@ Result<std::string> party_create_body(const model::PartySpec& spec) {
   write_new_items(w, "phoneNumbers", spec.phones);
   write_new_items(w, "addresses", spec.addresses);
   write_new_items(w, "websites", spec.websites);
+  if (!spec.fields.empty()) {
+    key(w, "fields");
+    w.StartArray();
+    for (const auto& f : spec.fields) {
+      w.StartObject();
+      key(w, "definition");
+      w.StartObject();
+      key(w, "id");
+      w.Int64(f.definition_id);
+      w.EndObject();
+      kv(w, "value", f.value);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (!spec.tags.empty()) {
+    key(w, "tags");
+    w.StartArray();
+    for (const auto& name : spec.tags) {
+      w.StartObject();
+      kv(w, "name", name);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   key(w, "owner");
   w.Null();
   if (spec.team) {

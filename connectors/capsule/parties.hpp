@@ -34,7 +34,8 @@ Result<PartiesPage> parse_parties_body(std::string_view body);
 Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body);
 
 // POST /parties body. A team needs its id (resolve_team first). The owner is sent as null:
-// Capsule would otherwise make the token's user the owner, and R4 wants none.
+// Capsule would otherwise make the token's user the owner, and R4 wants none. The spec's custom
+// field values and tags go in the same body (Capsule accepts both on POST).
 Result<std::string> party_create_body(const model::PartySpec& spec);
 // PUT /parties/{id} body; nullopt when the patch changes nothing on `current`.
 Result<std::optional<std::string>> party_update_body(const model::Party& current,

@@ -63,6 +63,15 @@ Result<bool> waits_for_party(const sync::Action& action, const std::set<std::str
   return false;
 }
 
+// The summary the reconciler wants on the party that `remote_id`'s create makes (an
+// UpdateSummary after it with no party id yet), or nullptr.
+const sync::SummaryWrite* summary_of_created(const std::string& remote_id, std::span<const sync::Action> later) {
+  for (const auto& action : later)
+    if (const auto* u = std::get_if<sync::UpdateSummary>(&action); u && u->remote_id == remote_id && !u->party_id)
+      return &u->summary;
+  return nullptr;
+}
+
 }  // namespace
 
 bool stops_batch(const Error& error) {
@@ -79,6 +88,7 @@ bool stops_batch(const Error& error) {
 
 asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::Action>& actions) {
   ExecuteOutcome out;
+  const int writes_before = writes_;
   std::set<std::string> failed;  // records whose later actions wait for the retry
   for (auto it = actions.begin(); it != actions.end(); ++it) {
     const auto& action = *it;
@@ -93,7 +103,7 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     Status s = waits ? Status{} : Status(waits.error());
     if (waits) {
       log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
-      s = co_await run(action);
+      s = co_await run(action, std::span<const sync::Action>(std::next(it), actions.end()));
     }
     if (s) {
       ++out.actions;
@@ -110,19 +120,19 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     out.keep_pending.insert(record);
     failed.insert(record);
   }
-  out.writes = writes_;
+  out.writes = writes_ - writes_before;
   co_return out;
 }
 
-asio::awaitable<Status> ActionExecutor::run(const sync::Action& action) {
+asio::awaitable<Status> ActionExecutor::run(const sync::Action& action, std::span<const sync::Action> later) {
   if (const auto* a = std::get_if<sync::LinkParty>(&action)) co_return co_await link(*a);
   if (const auto* a = std::get_if<sync::CreateParty>(&action))
-    co_return co_await create(a->remote_id, a->role, a->spec, a->pushed_hash, false);
+    co_return co_await create(a->remote_id, a->role, a->spec, a->pushed_hash, false, summary_of_created(a->remote_id, later));
   if (const auto* a = std::get_if<sync::RecreateParty>(&action)) {
     auto b = ctx_.store.bindings.find_by_remote_id(a->remote_id);
     if (!b) co_return b.error();
     co_return co_await create(a->remote_id, *b ? (*b)->role : sync::ContactRole::customer, a->spec, a->pushed_hash,
-                              true);
+                              true, summary_of_created(a->remote_id, later));
   }
   if (const auto* a = std::get_if<sync::Unlink>(&action)) co_return co_await unlink(*a);
   if (const auto* a = std::get_if<sync::UpdateSummary>(&action)) co_return co_await summary(*a);
@@ -182,7 +192,8 @@ asio::awaitable<Status> ActionExecutor::link(const sync::LinkParty& a) {
 }
 
 asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, sync::ContactRole role,
-                                               model::PartySpec spec, const std::string& pushed_hash, bool recreate) {
+                                               model::PartySpec spec, const std::string& pushed_hash, bool recreate,
+                                               const sync::SummaryWrite* summary) {
   const std::string name = spec.display_name();
   // A create retried after a crash: the party it made reached the mirror with the Capsule pull
   // that precedes every reconcile, so link the one unlinked party of that name instead.
@@ -200,10 +211,15 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
     }
   }
   if (spec.team && !spec.team->id) {
-    auto team = co_await ctx_.capsule.resolve_team(spec.team->name);
-    if (!team) co_return team.error().with_context("Failed to resolve default_team");
-    spec.team = *team;
+    if (!team_ || team_->name != spec.team->name) {
+      auto team = co_await ctx_.capsule.resolve_team(spec.team->name);
+      if (!team) co_return team.error().with_context("Failed to resolve default_team");
+      team_ = *team;
+    }
+    spec.team = team_;
   }
+  if (summary)
+    if (auto s = co_await summaries_.add_to_create(spec, *summary); !s) co_return s;
   auto intents = CreateIntents::party_creates(ctx_.store.db, ctx_.store.name);
   if (auto s = intents.begin(remote_id, ctx_.now_ms()); !s) co_return s;
   auto created = co_await ctx_.capsule.create_party(spec);
@@ -217,6 +233,7 @@ asio::awaitable<Status> ActionExecutor::create(const std::string& remote_id, syn
                       remote_id, {}, name);
   }
   ++writes_;
+  summaries_.created(created->id);
   auto tx = ctx_.store.db.begin();
   if (!tx) co_return tx.error();
   if (auto s = ctx_.store.parties.upsert(*created); !s) co_return s;
@@ -425,6 +442,16 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
   co_return Status{};
 }
 
+asio::awaitable<Status> SummaryWriter::add_to_create(model::PartySpec& spec, const sync::SummaryWrite& summary) {
+  if (auto s = co_await resolve_fields(); !s) co_return s;
+  const std::array<const std::string*, 4> values{&summary.outstanding, &summary.overdue, &summary.next_due,
+                                                 &summary.last_invoice};
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!values[i]->empty()) spec.fields.push_back(model::CustomFieldValue{std::nullopt, (*field_ids_)[i], *values[i]});
+  if (summary.overdue_tag && !policy_.overdue_tag.empty()) spec.tags.push_back(policy_.overdue_tag);
+  co_return Status{};
+}
+
 asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync::SummaryWrite& summary) {
   if (auto s = co_await resolve_fields(); !s) co_return s;
   std::optional<model::Party> current;
@@ -468,9 +495,11 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
     if (updated) co_return Status{};
     if (updated.error().code() != Errc::not_found) co_return updated.error();
   }
-  auto adopted = co_await adopt_note(party_id, *note);
-  if (!adopted) co_return adopted.error();
-  if (*adopted) co_return Status{};
+  if (!created_.contains(party_id)) {
+    auto adopted = co_await adopt_note(party_id, *note);
+    if (!adopted) co_return adopted.error();
+    if (*adopted) co_return Status{};
+  }
   auto created = co_await capsule_.create_note(party_id, *note);
   if (!created) co_return created.error();
   co_return notes_.put(party_id, created->id);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,13 @@ class SummaryWriter final {
   // Resolves the summary field definitions (once).
   boost::asio::awaitable<Status> resolve_fields();
 
+  // Puts `summary`'s field values and overdue tag into `spec`, so the create writes them and
+  // the write() after it finds nothing left to PUT.
+  boost::asio::awaitable<Status> add_to_create(model::PartySpec& spec, const sync::SummaryWrite& summary);
+  // `party_id` was created by this writer's sync just now: it has no note yet, so its first
+  // note is created without looking for one an interrupted attempt made.
+  void created(model::PartyId party_id) { created_.insert(party_id); }
+
   // Writes `summary` onto `party_id` (as mirrored; read from Capsule when it is not) and
   // mirrors the party as saved. Errc::not_found when the party no longer exists.
   boost::asio::awaitable<Status> write(model::PartyId party_id, const sync::SummaryWrite& summary);
@@ -50,10 +58,14 @@ class SummaryWriter final {
   NotesRepo& notes_;
   const sync::ConnectionPolicy& policy_;
   std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
+  std::set<model::PartyId> created_;
 };
 
 // ActionExecutor: carries out the reconciler's Actions for one connection, in order, and
 // stores what each says to store, so a second pass over the same input decides nothing.
+// One executor serves a whole sync (every batch of it), so the field definitions and the
+// default team are read from Capsule once per sync. A party it creates carries its invoice
+// summary in the create: one write per new party (plus the note, when notes are on).
 //
 // Failure handling per record: a refusal that needs a person (Errc::conflict, invalid_argument)
 // is recorded as a conflict (R13/R17) and the sync goes on; a transient failure of one record
@@ -79,10 +91,12 @@ class ActionExecutor final {
   boost::asio::awaitable<ExecuteOutcome> execute(const std::vector<sync::Action>& actions);
 
  private:
-  boost::asio::awaitable<Status> run(const sync::Action& action);
+  // `later`: the actions after this one, where a create finds the summary to write with it.
+  boost::asio::awaitable<Status> run(const sync::Action& action, std::span<const sync::Action> later);
   boost::asio::awaitable<Status> link(const sync::LinkParty& a);
   boost::asio::awaitable<Status> create(const std::string& remote_id, sync::ContactRole role, model::PartySpec spec,
-                                        const std::string& pushed_hash, bool recreate);
+                                        const std::string& pushed_hash, bool recreate,
+                                        const sync::SummaryWrite* summary);
   boost::asio::awaitable<Status> unlink(const sync::Unlink& a);
   boost::asio::awaitable<Status> summary(const sync::UpdateSummary& a);
   boost::asio::awaitable<Status> push(const sync::PushContact& a);
@@ -104,6 +118,7 @@ class ActionExecutor final {
 
   SyncContext& ctx_;
   SummaryWriter summaries_;
+  std::optional<model::TeamRef> team_;  // default_team with its id, resolved once
   int writes_ = 0;
 };
 

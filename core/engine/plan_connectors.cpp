@@ -43,6 +43,8 @@ model::Party party_from_spec(model::PartyId id, const model::PartySpec& spec) {
   p.addresses = spec.addresses;
   p.websites = spec.websites;
   p.team = spec.team;
+  p.fields = spec.fields;
+  for (const auto& tag : spec.tags) p.tags.push_back(model::Tag{std::nullopt, tag});
   return p;
 }
 
@@ -225,7 +227,10 @@ asio::awaitable<Result<model::Party>> PlanCapsule::create_party(const model::Par
   const model::PartyId id = -static_cast<model::PartyId>(created_.size() + 1);
   auto party = party_from_spec(id, spec);
   created_.emplace(id, party);
-  plan_.create_in_capsule.push_back(PlanEntry{PlanParty{id, spec.display_name()}, std::nullopt, describe_spec(spec)});
+  auto changes = describe_spec(spec);
+  for (const auto& set : spec.fields) changes.push_back(change(field_name(set.definition_id), "", set.value));
+  for (const auto& tag : spec.tags) changes.push_back(fmt::format("add tag {}", quoted(tag)));
+  plan_.create_in_capsule.push_back(PlanEntry{PlanParty{id, spec.display_name()}, std::nullopt, std::move(changes)});
   co_return party;
 }
 

@@ -25,13 +25,13 @@ Result<sync::ContactChange> change_for(SyncContext& ctx, const model::Contact& c
   return change;
 }
 
-asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, const sync::ReconcileInput& input) {
+asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, const sync::ReconcileInput& input,
+                                                           ActionExecutor& executor) {
   const sync::ReconcileViews views{ctx.store.bindings, ctx.store.parties, ctx.store.contacts, ctx.store.conflicts};
   // A view that cannot be read fails the pass before anything is written on either side.
   auto result = sync::reconcile(input, ctx.policy, views);
   if (!result) co_return result.error();
   for (const auto& e : result->errors) log::warning({.connection = ctx.connection}, "{}, skipping", e);
-  ActionExecutor executor(ctx);
   auto outcome = co_await executor.execute(result->actions);
   co_return outcome;
 }
@@ -48,6 +48,7 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
   if (!today) co_return today.error();
   std::string after;
   std::optional<Error> first_error;
+  ActionExecutor executor(ctx);  // one for every batch: Capsule's definitions read once
   for (;;) {
     auto ids = ctx.store.contacts.pending(after, kBatch);
     if (!ids) co_return ids.error();
@@ -63,7 +64,7 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
       if (!change) co_return change.error();
       input.contacts.push_back(std::move(*change));
     }
-    auto outcome = co_await decide_and_execute(ctx, input);
+    auto outcome = co_await decide_and_execute(ctx, input, executor);
     if (!outcome) co_return outcome.error();
     out.contacts += static_cast<int>(input.contacts.size());
     out.writes += outcome->writes;
@@ -116,7 +117,8 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
   sync::ReconcileInput input;
   input.today = *today;
   input.parties.push_back(std::move(change));
-  auto outcome = co_await decide_and_execute(ctx, input);
+  ActionExecutor executor(ctx);
+  auto outcome = co_await decide_and_execute(ctx, input, executor);
   if (!outcome) co_return outcome.error();
   if (outcome->error) co_return *outcome->error;
   out.actions = outcome->actions;

@@ -79,6 +79,10 @@ struct PartySpec {
   std::vector<Address> addresses;
   std::vector<Website> websites;
   std::optional<TeamRef> team;  // R4 default_team by name; empty = Unassigned
+  // The invoice summary (R6) written with the create, so a new party costs one write: field
+  // values by definition id (none empty) and tags by name.
+  std::vector<CustomFieldValue> fields;
+  std::vector<std::string> tags;
 
   std::string display_name() const;
   friend bool operator==(const PartySpec&, const PartySpec&) = default;

@@ -5,8 +5,12 @@
 // by --time-scale. Then a no-change incremental sync. The same at a tenth of the size shows
 // whether memory grows with the data.
 //
-// Figures: requests ÷ the pages the data needs, wall time ÷ the rate-limit floor for the
-// requests made, 429s received, capsyncd CPU seconds and peak RSS; one table at the end.
+// Figures: requests ÷ the pages the data needs; requests ÷ the minimum (those pages + one
+// Capsule write per party that needed one + one note per party when notes are on, counted from
+// the sandbox's state before and after); the wall time the requests made and the minimum would
+// take at the real limits; wall time ÷ the rate-limit floor for the requests made, 429s
+// received, capsyncd CPU seconds and peak RSS; one table at the end. --notes turns invoice
+// notes on.
 
 #include <unistd.h>
 
@@ -25,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "connectors/registry/registry.hpp"
+#include "test/bench/process_usage.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {
@@ -63,32 +68,8 @@ struct Size {
   int parties, contacts, invoices;
 };
 
-struct Usage {
-  double cpu_s = 0;
-  long peak_rss_kb = 0;
-};
-
-// CPU seconds (user + system) and VmHWM of a live process.
-Usage usage_of(pid_t pid) {
-  Usage u;
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; 14 utime, 15 stime
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) {
-      stime = std::stol(field);
-      break;
-    }
-  }
-  u.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::ifstream status(fmt::format("/proc/{}/status", pid));
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmHWM:")) u.peak_rss_kb = std::stol(line.substr(6));
-  return u;
-}
+using capsync::bench::Usage;
+using capsync::bench::usage_of;
 
 std::int64_t pages(std::int64_t items, int page_size) { return (items + page_size - 1) / page_size; }
 
@@ -110,6 +91,8 @@ std::string resource_of(const LoggedRequest& r) {
 
 struct Run {
   std::int64_t capsule_requests = 0, provider_requests = 0, other_requests = 0, reads = 0, too_many = 0, min_pages = 0;
+  std::int64_t capsule_pages = 0, provider_pages = 0;  // of min_pages
+  std::int64_t party_writes = 0, notes = 0;            // the minimum Capsule writes
   double wall_s = 0, floor_s = 0;
   Usage usage;
   std::map<std::string, int> by_resource, incremental;
@@ -139,21 +122,80 @@ double limits_floor(std::string_view provider, std::int64_t requests, double tim
   return floor_s;
 }
 
-Run run(const std::string& provider, const Size& size, double time_scale) {
+// The custom field values and tags of every party, by id: what a summary write changes.
+std::map<std::int64_t, std::string> party_summaries(const SandboxState& state) {
+  std::map<std::int64_t, std::string> out;
+  for (const auto& p : state.parties().GetArray()) {
+    std::string text;
+    for (const char* key : {"fields", "tags"})
+      if (auto it = p.FindMember(key); it != p.MemberEnd() && it->value.IsArray())
+        for (const auto& item : it->value.GetArray()) {
+          auto def = item.FindMember("definition");
+          if (def != item.MemberEnd() && def->value.IsObject()) text += std::to_string(def->value["id"].GetInt64());
+          for (const char* field : {"name", "value"})
+            if (auto v = item.FindMember(field); v != item.MemberEnd() && v->value.IsString())
+              text += std::string("=") + v->value.GetString();
+          text += ';';
+        }
+    out.emplace(p["id"].GetInt64(), std::move(text));
+  }
+  return out;
+}
+
+// Parties created, plus parties whose custom fields or tags differ between the two states:
+// each needed one write.
+std::int64_t parties_written(const std::map<std::int64_t, std::string>& before,
+                             const std::map<std::int64_t, std::string>& after) {
+  std::int64_t n = 0;
+  for (const auto& [id, summary] : after) {
+    auto it = before.find(id);
+    n += it == before.end() || it->second != summary;
+  }
+  return n;
+}
+
+// Seconds `requests` take at the real limits, each window's limit spent at its steady rate.
+double real_limits_s(std::string_view provider, std::int64_t requests) {
+  const auto limits =
+      provider == "capsule" ? capsync::registry::capsule_limits() : capsync::registry::find(provider).value()->limits;
+  double out = 0;
+  for (const auto& w : limits.windows)
+    out = std::max(out, static_cast<double>(requests) / static_cast<double>(w.limit) *
+                            std::chrono::duration<double>(w.length).count());
+  return out;
+}
+
+std::int64_t minimum(const Run& r) { return r.min_pages + r.party_writes + r.notes; }
+
+// Hours the sync's requests take at the real limits, and the minimum's.
+std::pair<double, double> projected_hours(const std::string& provider, const Run& r) {
+  const double made = std::max(real_limits_s("capsule", r.capsule_requests), real_limits_s(provider, r.provider_requests));
+  const double least = std::max(real_limits_s("capsule", r.capsule_pages + r.party_writes + r.notes),
+                                real_limits_s(provider, r.provider_pages));
+  return {made / 3600, least / 3600};
+}
+
+Run run(const std::string& provider, const Size& size, double time_scale, bool notes) {
   const ProviderFacts& facts = facts_of(provider);
   Seed seed = Seed::generated(42, size.parties, size.contacts, size.invoices, "GBP,EUR,USD", provider);
   WorldOptions options;
   options.time_scale = time_scale;
   options.log_level = "notice";
+  if (notes) options.sync_yaml = "invoice_note: true";
   SyncWorld world(seed, options);
 
   Run r;
+  std::map<std::int64_t, std::string> before;
+  std::int64_t notes_before = 0;
   {
     const auto state = world.state();
     // Every party (all statuses), every contact (archived included) and the sales invoices once.
-    r.min_pages = pages(state.parties().Size(), kCapsulePageSize) +
-                  pages(static_cast<std::int64_t>(world.remote(state).size()), facts.page_size) +
-                  pages(sales_invoices(facts, state), facts.page_size);
+    r.capsule_pages = pages(state.parties().Size(), kCapsulePageSize);
+    r.provider_pages = pages(static_cast<std::int64_t>(world.remote(state).size()), facts.page_size) +
+                       pages(sales_invoices(facts, state), facts.page_size);
+    r.min_pages = r.capsule_pages + r.provider_pages;
+    before = party_summaries(state);
+    notes_before = state.entries().Size();
   }
   world.clear_requests();
   auto is_auth = [&](const LoggedRequest& req) {
@@ -166,6 +208,11 @@ Run run(const std::string& provider, const Size& size, double time_scale) {
   world.wait_settled({}, std::chrono::hours(2));
   r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
   r.usage = usage_of(world.daemon_pid());
+  {
+    const auto state = world.state();
+    r.party_writes = parties_written(before, party_summaries(state));
+    r.notes = static_cast<std::int64_t>(state.entries().Size()) - notes_before;
+  }
 
   for (const auto& req : world.requests()) {
     const bool capsule = req.path.starts_with("/capsule/");
@@ -197,6 +244,10 @@ void print(const std::string& provider, const char* label, const Size& size, con
   fmt::print("  requests / minimum pages ({}): {:.2f}; reads alone: {:.2f}\n", r.min_pages,
              static_cast<double>(requests) / static_cast<double>(r.min_pages),
              static_cast<double>(r.reads) / static_cast<double>(r.min_pages));
+  fmt::print("  requests / minimum ({} pages + {} party writes + {} notes = {}): {:.3f}\n", r.min_pages, r.party_writes,
+             r.notes, minimum(r), static_cast<double>(requests) / static_cast<double>(minimum(r)));
+  const auto [made_h, least_h] = projected_hours(provider, r);
+  fmt::print("  {} contacts: {:.2f} h at real limits; minimum {:.2f} h\n", size.contacts, made_h, least_h);
   for (const auto& [resource, count] : r.by_resource) fmt::print("    {:>6}  {}\n", count, resource);
   if (r.floor_s > 0)
     fmt::print("  wall {:.1f} s / rate-limit floor {:.1f} s: {:.2f}\n", r.wall_s, r.floor_s, r.wall_s / r.floor_s);
@@ -217,13 +268,16 @@ struct Row {
 };
 
 void print_table(const std::vector<Row>& rows) {
-  fmt::print("\n{:<11} {:<6} {:>9} {:>12} {:>5} {:>7} {:>10}\n", "provider", "size", "req/pages", "wall/floor",
-             "429s", "CPU s", "peak RSS");
+  fmt::print("\n{:<11} {:<6} {:>9} {:>7} {:>8} {:>8} {:>12} {:>5} {:>7} {:>10}\n", "provider", "size", "req/pages",
+             "req/min", "real h", "min h", "wall/floor", "429s", "CPU s", "peak RSS");
   for (const auto& [provider, label, r] : rows) {
-    const double ratio = static_cast<double>(r.capsule_requests + r.provider_requests) / static_cast<double>(r.min_pages);
+    const auto requests = static_cast<double>(r.capsule_requests + r.provider_requests);
+    const double ratio = requests / static_cast<double>(r.min_pages);
+    const auto [made_h, least_h] = projected_hours(provider, r);
     const std::string wall = r.floor_s > 0 ? fmt::format("{:.2f}", r.wall_s / r.floor_s) : fmt::format("{:.1f}s/0", r.wall_s);
-    fmt::print("{:<11} {:<6} {:>9.2f} {:>12} {:>5} {:>7.1f} {:>6.1f} MiB\n", provider, label, ratio, wall, r.too_many,
-               r.usage.cpu_s, static_cast<double>(r.usage.peak_rss_kb) / 1024);
+    fmt::print("{:<11} {:<6} {:>9.2f} {:>7.3f} {:>8.2f} {:>8.2f} {:>12} {:>5} {:>7.1f} {:>6.1f} MiB\n", provider, label,
+               ratio, requests / static_cast<double>(minimum(r)), made_h, least_h, wall, r.too_many, r.usage.cpu_s,
+               static_cast<double>(r.usage.peak_rss_kb) / 1024);
   }
   std::fflush(stdout);
 }
@@ -244,6 +298,8 @@ int main(int argc, char** argv) {
   int divisor = 10;
   double data = 1.0;
   std::string providers;
+  bool notes = false;
+  app.add_flag("--notes", notes, "invoice notes on (one more Capsule write per linked party)");
   app.add_option("--time-scale", time_scale, "provider durations (rate windows, token lifetime) divided by this");
   app.add_option("--small", divisor, "the comparison run is this many times smaller");
   app.add_option("--data", data, "fraction of the full data set for the big run (e.g. 0.2 for a quick look)");
@@ -261,10 +317,10 @@ int main(int argc, char** argv) {
     try {
       facts_of(provider);
       make_kit(provider);  // throws when the scenario harness has no kit for it yet
-      const Run s = run(provider, small, time_scale);
+      const Run s = run(provider, small, time_scale, notes);
       print(provider, "small", small, s);
       rows.push_back({provider, "small", s});
-      const Run b = run(provider, big, time_scale);
+      const Run b = run(provider, big, time_scale, notes);
       print(provider, "big", big, b);
       rows.push_back({provider, "big", b});
       fmt::print("{} peak RSS big / small: {:.2f} (data {}x)\n", provider,

@@ -1,11 +1,14 @@
 // The sync engine over the live connectors against capsync-sandbox: what an incremental read
-// costs when nothing changed (design §3: ">= the cursor, drop what was already seen").
+// costs when nothing changed (design §3: ">= the cursor, drop what was already seen"), and
+// what the initial sync writes to Capsule (one write per party, plus its note).
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -62,9 +65,11 @@ struct SandboxSync {
   std::unique_ptr<engine::SyncEngine> engine;
   http::Client admin{io.get_executor(), {}};
 
-  SandboxSync() {
-    const std::string generate = test::sandbox_path() +
-                                 " generate --seed 11 --parties 40 --contacts 40 --invoices 90 > " + seed_path;
+  explicit SandboxSync(int parties = 40, int contacts = 40, int invoices = 90) {
+    const std::string generate =
+        test::sandbox_path() +
+        fmt::format(" generate --seed 11 --parties {} --contacts {} --invoices {} > ", parties, contacts, invoices) +
+        seed_path;
     REQUIRE(std::system(generate.c_str()) == 0);
     std::ifstream in(seed_path);
     std::stringstream text;
@@ -153,6 +158,19 @@ struct SandboxSync {
     std::string method, path;
     int status = 0;
   };
+  // The Capsule ids of the linked parties capsync created (or linked, when `created` is false).
+  std::set<std::string> bound_parties(bool created) {
+    auto st = db->prepare("SELECT capsule_id FROM bindings WHERE created_by_us = ?1");
+    REQUIRE(st.ok());
+    st->bind(1, created ? 1 : 0);
+    std::set<std::string> out;
+    for (;;) {
+      auto row = st->step();
+      REQUIRE(row.ok());
+      if (!*row) return out;
+      out.insert(std::string(st->column_text(0)));
+    }
+  }
   std::vector<Served> request_log() {
     auto response = admin_call(http::Method::get, "/_admin/requests");
     rapidjson::Document list;
@@ -273,4 +291,54 @@ TEST_CASE("Every provider request passes its rate limiter, and tokens and budget
   CHECK(refused == 0);
   s.stop();
   CHECK(s.budget_used("xero", "day") > xero);  // loaded at start-up, then counted on
+}
+
+TEST_CASE("R2 R6 R7 the initial sync writes each Capsule party once: a new party with its summary, plus its note") {
+  if (test::sandbox_path().empty()) {
+    WARN("capsync-sandbox is not part of this build");
+    return;
+  }
+  // More contacts than one reconcile batch (100), so the batches share what they read.
+  SandboxSync s(60, 150, 400);
+  s.connection.sync.invoice_note = true;
+  s.clear_requests();
+  s.pull();
+  const auto created = s.bound_parties(true);
+  const auto linked = s.bound_parties(false);
+  REQUIRE(created.size() > 50);
+  REQUIRE_FALSE(linked.empty());
+
+  const std::string parties = "/capsule/api/v2/parties";
+  int creates = 0, definitions = 0, notes = 0;
+  std::map<std::string, int> updates;  // PUTs per party id
+  std::vector<std::string> listed_notes_of_created;
+  for (const auto& r : s.request_log()) {
+    if (r.method == "POST" && r.path == parties) ++creates;
+    if (r.method == "GET" && r.path == parties + "/fields/definitions") ++definitions;
+    if (r.method == "POST" && r.path == "/capsule/api/v2/entries") ++notes;
+    if (r.method == "PUT" && r.path.starts_with(parties + "/")) ++updates[r.path.substr(parties.size() + 1)];
+    if (r.method == "GET" && r.path.ends_with("/entries")) {
+      const std::string id = r.path.substr(parties.size() + 1, r.path.size() - parties.size() - 1 - 8);
+      if (created.contains(id)) listed_notes_of_created.push_back(id);
+    }
+  }
+  CHECK(creates == static_cast<int>(created.size()));
+  // A created party got its summary fields and tag with its create: no PUT follows it.
+  for (const auto& [id, count] : updates) {
+    INFO("party " << id);
+    CHECK_FALSE(created.contains(id));
+    CHECK(count == 1);
+  }
+  CHECK(definitions == 1);
+  // A party made just now has no note to look for; each linked party gets one note.
+  CHECK(listed_notes_of_created.empty());
+  CHECK(notes == static_cast<int>(created.size() + linked.size()));
+
+  // What the create wrote is what a later sync wants there: nothing left to write.
+  s.clear_requests();
+  s.pull();
+  for (const auto& r : s.request_log()) {
+    INFO(r.method << " " << r.path);
+    CHECK(r.method == "GET");
+  }
 }

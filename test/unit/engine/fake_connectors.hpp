@@ -130,6 +130,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
     for (auto& ph : p.phones) ph.id = next_item_++;
     p.addresses = spec.addresses;
     p.websites = spec.websites;
+    for (const auto& f : spec.fields) p.fields.push_back(model::CustomFieldValue{next_item_++, f.definition_id, f.value});
+    for (const auto& tag : spec.tags) p.tags.push_back(model::Tag{next_item_++, tag});
     p.updated_at = clock_.tick();
     parties[p.id] = p;
     if (lose_next_party_answer) {

@@ -162,11 +162,15 @@ TEST_CASE("plan R1 R2 R6 R17: the first sync's links, creates, summaries and con
   CHECK(conflicts[0].remote_id == "c-twin");
   CHECK(h.party_named("Acme Ltd")->has_tag("Overdue invoices"));
   CHECK(h.xero.writes == 0);  // nothing was planned for the accounting side
-  // Every Capsule party the sync wrote to was in the plan; no other was.
+  // Every Capsule party the sync wrote to was in the plan; no other was. A created party's
+  // summary goes in its create, so the plan shows it there.
+  CHECK(has_change(plan.create_in_capsule[0], "Last invoice date: '' -> '2024-05-01'"));
+  CHECK(for_party(plan.update_in_capsule, "New Corp") == nullptr);
   std::vector<std::string> written, planned;
   for (const auto& [id, p] : h.capsule.parties)
     if (!p.fields.empty() || !p.tags.empty() || id == created) written.push_back(p.display_name());
   for (const auto& e : plan.update_in_capsule) planned.push_back(e.party->name);
+  for (const auto& e : plan.create_in_capsule) planned.push_back(e.party->name);
   std::sort(written.begin(), written.end());
   std::sort(planned.begin(), planned.end());
   CHECK(written == planned);

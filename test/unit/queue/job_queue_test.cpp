@@ -128,6 +128,23 @@ TEST_CASE("queue: claim is one statement over the partial index of ready jobs") 
   CHECK_THAT(details, !Catch::Contains("TEMP B-TREE"));
 }
 
+// Status and the sd_notify STATUS line count each connection's jobs: with 1,000 connections and
+// their done history, a scan of the whole table per connection made status take seconds.
+TEST_CASE("queue: a connection's job counts and times read only that connection's rows, by index") {
+  Fixture f;
+  for (const char* sql : {"EXPLAIN QUERY PLAN SELECT state, count(*) FROM jobs WHERE connection = 'a' GROUP BY state",
+                          "EXPLAIN QUERY PLAN SELECT min(CASE WHEN state = 'ready' THEN run_after END), "
+                          "max(created_at), max(CASE WHEN state = 'done' THEN finished_at END) FROM jobs "
+                          "WHERE connection = 'a' AND kind IN ('pull', 'full_reconcile')"}) {
+    auto plan = f.db->prepare(sql);
+    REQUIRE(plan.ok());
+    std::string details;
+    while (*plan->step()) details += std::string(plan->column_text(3)) + "\n";
+    INFO(sql << "\n" << details);
+    CHECK_THAT(details, Catch::Contains("INDEX jobs_connection"));
+  }
+}
+
 TEST_CASE("queue: fail backs off exponentially with jitter, then goes dead at max_attempts") {
   Fixture f;
   const auto id = f.add({.max_attempts = 4});
