@@ -327,6 +327,7 @@ DaemonStatus Daemon::status() {
       for (auto it = sync_started_.lower_bound({c.name, ""}); it != sync_started_.end() && it->first.first == c.name; ++it)
         cs.sync_running_since = std::min(cs.sync_running_since.value_or(it->second), it->second);
     cs.rate_limited = runner_.rate_limited(c.name);
+    if (sync_progress_) cs.progress = sync_progress_(c.name);
     s.connections.push_back(std::move(cs));
   }
   return s;
@@ -353,6 +354,11 @@ std::string Daemon::handle_admin(std::string_view request) {
       for (const auto& c : config_.connections) {
         reports.push_back(read_connection_report(*db_, c, now));
         if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+      }
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+      for (std::size_t i = 0; i < current.connections.size() && i < reports.size(); ++i) {
+        auto& c = current.connections[i];
+        if (c.progress) c.eta = engine::estimate_eta(*c.progress, budget_windows(reports[i].budgets), c.provider, now_ms);
       }
       return admin::status_response(current, reports);
     }

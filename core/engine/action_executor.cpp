@@ -93,7 +93,9 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     Status s = waits ? Status{} : Status(waits.error());
     if (waits) {
       log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
+      const int writes_before = writes_;
       s = co_await run(action);
+      if (ctx_.progress) ctx_.progress->wrote(ctx_.connection, writes_ - writes_before);
     }
     if (s) {
       ++out.actions;
