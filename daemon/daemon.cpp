@@ -105,7 +105,11 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
              [this](std::string request) { return answer_admin(std::move(request)); }, tasks_),
       status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }),
       metrics_(io.get_executor(), {.listen = config_.metrics_listen.value_or("")},
-               [this] { return metrics_page(*db_, config_, status()); }, tasks_),
+               [this] {
+                 if (before_status_) before_status_();  // budgets as they stand now
+                 return metrics_page(*db_, config_, status(), capsule_auth_);
+               },
+               tasks_),
       drain_timer_(io.get_executor()) {
   runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
