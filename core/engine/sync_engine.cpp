@@ -76,8 +76,11 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
-  // A later attempt (after a restart or a failure) counts from zero again and says so.
-  ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0);
+  // A later attempt (after a crash or a failure), or a sync that finds contacts an interrupted
+  // one left pending (a stop between its batches), counts from zero again and says so.
+  auto left_pending = ctx->store.contacts.count_pending();
+  if (!left_pending) co_return left_pending.error();
+  ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0 || *left_pending > 0);
   ctx->progress = options_.progress;
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();

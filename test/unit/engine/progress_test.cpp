@@ -45,6 +45,8 @@ struct Harness : test::EngineHarness {
     }
   }
 
+  engine::ConnectionStore store() { return engine::ConnectionStore(*db, connection.name); }
+
   void pull() {
     auto s = run(engine->pull(job("pull")));
     INFO((s.ok() ? std::string() : s.error().message()));
@@ -79,6 +81,19 @@ TEST_CASE("Sync progress is monotone and ends at N of N contacts for a sync of N
   CHECK(engine::progress_words(last).starts_with("writing to Capsule 250 of 250 contacts"));
   // Nothing is kept once the sync ended.
   CHECK_FALSE(h.board.find("acme"));
+}
+
+TEST_CASE("A sync that finds contacts an interrupted one left pending says it counts from zero again") {
+  Harness h;
+  h.seed(3);
+  h.pull();
+  CHECK_FALSE(h.snapshots.back().progress.resumed);
+  // As a stop between two batches of the reconcile pass leaves them.
+  REQUIRE(h.store().contacts.mark_all_pending().ok());
+  h.snapshots.clear();
+  h.pull();
+  REQUIRE_FALSE(h.snapshots.empty());
+  CHECK(h.snapshots.front().progress.resumed);
 }
 
 TEST_CASE("A later attempt of a sync job says it counts from zero again") {
