@@ -4,16 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "core/connector/json.hpp"
 #include "core/engine/sync_progress.hpp"
 
 namespace capsync::ctl {
 
 namespace {
 
-const char* text(const rapidjson::Value& v, const char* key) {
-  auto m = v.FindMember(key);
-  return m != v.MemberEnd() && m->value.IsString() ? m->value.GetString() : "";
-}
+using connector::json::text_or_empty;
 
 // "[########------------]  42%", or an empty bar while the total is not known.
 std::string bar(const rapidjson::Value& p) {
@@ -28,10 +26,10 @@ std::string bar(const rapidjson::Value& p) {
 }  // namespace
 
 std::string progress_text(const rapidjson::Value& p) {
-  std::string out = text(p, "summary");
+  std::string out(text_or_empty(p, "summary"));
   if (p.HasMember("eta_seconds") && p["eta_seconds"].IsInt64()) {
     out += fmt::format(", {} left", engine::eta_words(p["eta_seconds"].GetInt64()));
-    if (const std::string reason = text(p, "eta_reason"); !reason.empty()) out += fmt::format(" ({})", reason);
+    if (const auto reason = text_or_empty(p, "eta_reason"); !reason.empty()) out += fmt::format(" ({})", reason);
   }
   return out;
 }
@@ -43,7 +41,8 @@ void ProgressFollower::show(const std::string& connection, const rapidjson::Valu
     fmt::print("\r\033[K{} {}: {}", bar(progress), connection, progress_text(progress));
     drawn_ = true;
   } else {
-    const std::string phase = fmt::format("{} {}", text(progress, "started_at"), text(progress, "phase"));
+    const std::string phase =
+        fmt::format("{} {}", text_or_empty(progress, "started_at"), text_or_empty(progress, "phase"));
     if (phase == last_phase_) return;
     last_phase_ = phase;
     fmt::print("{}: {}\n", connection, progress_text(progress));
