@@ -66,6 +66,39 @@ void write_report(Writer& w, const ConnectionReport& r) {
   w.EndArray();
 }
 
+// The running sync's progress and ETA (issue 22), or null when none runs.
+void write_progress(Writer& w, const ConnectionStatus& c) {
+  if (!c.progress) {
+    w.Null();
+    return;
+  }
+  const auto& p = *c.progress;
+  w.StartObject();
+  w.Key("phase");
+  w.String(engine::phase_name(p.phase).data());
+  w.Key("done");
+  w.Int64(p.done);
+  w.Key("total");
+  if (p.total) w.Int64(*p.total);
+  else w.Null();
+  w.Key("writes_done");
+  w.Int64(p.writes_done);
+  w.Key("writes_planned");
+  w.Int64(p.writes_planned);
+  w.Key("started_at");
+  w.String(utc_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(p.started_ms))));
+  w.Key("resumed");
+  w.Bool(p.resumed);
+  w.Key("summary");
+  w.String(engine::progress_words(p));
+  w.Key("eta_seconds");
+  if (c.eta) w.Int64(c.eta->seconds);
+  else w.Null();
+  w.Key("eta_reason");
+  w.String(c.eta ? c.eta->reason : std::string());
+  w.EndObject();
+}
+
 }  // namespace
 
 Result<Request> parse_request(std::string_view line) {
@@ -284,6 +317,8 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
     } else {
       w.Null();
     }
+    w.Key("progress");
+    write_progress(w, c);
     if (with_reports) write_report(w, reports[index]);
     ++index;
     w.EndObject();

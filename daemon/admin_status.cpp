@@ -28,7 +28,7 @@ void add_budgets(store::Database& db, const std::string& connection, const ratel
   const std::string& provider = limits.provider;
   const auto rows = ratelimit::SqliteBudgetStore(db).load(connection, provider);
   for (const auto& w : limits.windows) {
-    BudgetLeft b{provider, w.name, w.limit, w.limit, std::nullopt};
+    BudgetLeft b{provider, w.name, w.limit, w.limit, std::nullopt, w.length};
     const ratelimit::BudgetRow* row = nullptr;
     if (rows)
       for (const auto& r : *rows)
@@ -45,6 +45,31 @@ void add_budgets(store::Database& db, const std::string& connection, const ratel
 }
 
 }  // namespace
+
+std::vector<engine::BudgetWindow> budget_windows(const std::vector<BudgetLeft>& budgets) {
+  std::vector<engine::BudgetWindow> out;
+  for (const auto& b : budgets) out.push_back({b.provider, b.window, b.limit, b.left, b.length.count()});
+  return out;
+}
+
+namespace {
+
+std::vector<BudgetLeft> read_budgets(store::Database& db, const config::ConnectionConfig& connection,
+                                     system_clock::time_point now) {
+  std::vector<BudgetLeft> out;
+  add_budgets(db, connection.name, registry::capsule_limits(), now, out);
+  if (auto entry = registry::find(connection.accounting.provider.name))
+    add_budgets(db, connection.name, (*entry)->limits, now, out);
+  return out;
+}
+
+}  // namespace
+
+std::optional<engine::Eta> read_sync_eta(store::Database& db, const config::ConnectionConfig& connection,
+                                         const engine::SyncProgress& progress, system_clock::time_point now) {
+  return engine::estimate_eta(progress, budget_windows(read_budgets(db, connection, now)),
+                              connection.accounting.provider.name, to_ms(now));
+}
 
 std::string read_auth_state(store::Database& db, const std::string& connection) {
   const auto state = oauth::SqliteTokenStore(db).state(connection);
@@ -72,9 +97,7 @@ ConnectionReport read_connection_report(store::Database& db, const config::Conne
     r.next_sync = from_ms(*last->last_created) + connection.sync.interval;
   }
 
-  add_budgets(db, name, registry::capsule_limits(), now, r.budgets);
-  if (auto entry = registry::find(connection.accounting.provider.name))
-    add_budgets(db, name, (*entry)->limits, now, r.budgets);
+  r.budgets = read_budgets(db, connection, now);
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config/settings.hpp"
+#include "core/engine/sync_progress.hpp"
 
 namespace capsync::store {
 class Database;
@@ -21,6 +22,7 @@ struct BudgetLeft {
   std::string provider, window;  // "xero", "minute"
   std::int64_t limit = 0, left = 0;
   std::optional<std::chrono::system_clock::time_point> resets_at;  // none while the window is unused
+  std::chrono::milliseconds length{0};  // of the window
 };
 
 struct ConnectionReport {
@@ -36,6 +38,13 @@ struct ConnectionReport {
   std::optional<std::chrono::system_clock::time_point> next_sync;
   std::vector<BudgetLeft> budgets;
 };
+
+// The budgets as the ETA of a sync weighs them (engine::estimate_eta).
+std::vector<engine::BudgetWindow> budget_windows(const std::vector<BudgetLeft>& budgets);
+
+// The ETA of the connection's running sync under its budgets as the store holds them now.
+std::optional<engine::Eta> read_sync_eta(store::Database& db, const config::ConnectionConfig& connection,
+                                         const engine::SyncProgress& progress, std::chrono::system_clock::time_point now);
 
 // ConnectionReport::auth alone.
 std::string read_auth_state(store::Database& db, const std::string& connection);

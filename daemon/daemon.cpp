@@ -105,7 +105,11 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
              [this](std::string request) { return answer_admin(std::move(request)); }, tasks_),
       status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }),
       metrics_(io.get_executor(), {.listen = config_.metrics_listen.value_or("")},
-               [this] { return metrics_page(*db_, config_, status()); }, tasks_),
+               [this] {
+                 if (before_status_) before_status_();  // budgets as they stand now
+                 return metrics_page(*db_, config_, status(), capsule_auth_);
+               },
+               tasks_),
       drain_timer_(io.get_executor()) {
   runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
@@ -327,6 +331,7 @@ DaemonStatus Daemon::status() {
       for (auto it = sync_started_.lower_bound({c.name, ""}); it != sync_started_.end() && it->first.first == c.name; ++it)
         cs.sync_running_since = std::min(cs.sync_running_since.value_or(it->second), it->second);
     cs.rate_limited = runner_.rate_limited(c.name);
+    if (sync_progress_) cs.progress = sync_progress_(c.name);
     s.connections.push_back(std::move(cs));
   }
   return s;
@@ -353,6 +358,11 @@ std::string Daemon::handle_admin(std::string_view request) {
       for (const auto& c : config_.connections) {
         reports.push_back(read_connection_report(*db_, c, now));
         if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+      }
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+      for (std::size_t i = 0; i < current.connections.size() && i < reports.size(); ++i) {
+        auto& c = current.connections[i];
+        if (c.progress) c.eta = engine::estimate_eta(*c.progress, budget_windows(reports[i].budgets), c.provider, now_ms);
       }
       return admin::status_response(current, reports);
     }

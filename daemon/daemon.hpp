@@ -75,6 +75,10 @@ class Daemon final {
   void before_status(std::function<void()> refresh) { before_status_ = std::move(refresh); }
   // Says whether Capsule accepts a connection's token (ConnectionReport::capsule_auth).
   void capsule_auth(std::function<std::string(const std::string&)> state) { capsule_auth_ = std::move(state); }
+  // The progress of a connection's running sync (engine::ProgressBoard), for status.
+  void sync_progress(std::function<std::optional<engine::SyncProgress>(const std::string&)> find) {
+    sync_progress_ = std::move(find);
+  }
   // Runs after a reload put a new configuration in force (credentials read from files may differ).
   void after_reload(std::function<void(const config::Config&)> hook) { after_reload_ = std::move(hook); }
   // The config file re-read on SIGHUP; empty when the daemon was given a config in memory.
@@ -140,6 +144,7 @@ class Daemon final {
   AdminCommands admin_commands_;
   std::function<void()> before_status_;
   std::function<std::string(const std::string&)> capsule_auth_;
+  std::function<std::optional<engine::SyncProgress>(const std::string&)> sync_progress_;
   std::function<void(const config::Config&)> after_reload_;
   Notifier notifier_;
   Watchdog watchdog_;

@@ -2,6 +2,7 @@
 
 #include <sysexits.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -18,10 +19,12 @@
 #include "core/oauth/sqlite_token_store.hpp"
 #include "core/version/version.hpp"
 #include "daemon/admin_plan.hpp"
+#include "daemon/admin_status.hpp"
 #include "daemon/connect_handler.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/export_preview.hpp"
 #include "daemon/handler_registry.hpp"
+#include "daemon/progress_journal.hpp"
 
 namespace capsync::daemon {
 
@@ -99,6 +102,24 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   // statements never land inside one.
   auto& d = **daemon;
   registry::LiveConnectors connectors(io.get_executor(), d.database(), d.config().ca_file.value_or(""));
+  // Progress of the running syncs: status, the metrics and a journal line once a minute.
+  engine::ProgressBoard progress;
+  ProgressJournal journal(
+      [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      },
+      [&d, &connectors](const std::string& name, const engine::SyncProgress& p) -> std::optional<engine::Eta> {
+        for (const auto& c : d.config().connections)
+          if (c.name == name) {
+            connectors.flush_budgets();
+            return read_sync_eta(d.database(), c, p, std::chrono::system_clock::now());
+          }
+        return std::nullopt;
+      });
+  progress.observe([&journal](const std::string& name, const engine::SyncProgress& p) { journal.update(name, p); });
+  d.sync_progress([&progress](const std::string& name) { return progress.find(name); });
   auto engine = engine::SyncEngine::create(
       io.get_executor(), d.database(), connectors,
       {.find_connection = [&d](std::string_view name) -> const config::ConnectionConfig* {
@@ -107,7 +128,8 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
          return nullptr;
        },
        .enqueue = [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); },
-       .now_ms = {}});
+       .now_ms = {},
+       .progress = &progress});
   if (!engine) {
     log::critical({}, "Failed to start the sync engine: {}", engine.error());
     return 1;

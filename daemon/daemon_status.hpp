@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/sync_progress.hpp"
 #include "core/queue/job_queue.hpp"
 
 namespace capsync::daemon {
@@ -48,6 +49,9 @@ struct ConnectionStatus {
   std::optional<std::chrono::system_clock::time_point> sync_running_since;
   // Its jobs wait for a rate limit (JobRunner::rate_limited).
   std::optional<RateLimitWait> rate_limited;
+  // How far the running sync has got, and when it will end (none before its work left is known).
+  std::optional<engine::SyncProgress> progress;
+  std::optional<engine::Eta> eta;
 };
 
 struct DaemonStatus {

@@ -16,6 +16,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/etc/completion/capsyncctl.bash
 install(FILES ${PROJECT_SOURCE_DIR}/etc/completion/_capsyncctl DESTINATION share/zsh/vendor-completions)
 install(FILES ${PROJECT_SOURCE_DIR}/etc/debian/copyright ${PROJECT_SOURCE_DIR}/README.md
   DESTINATION share/doc/capsync)
+# Monitoring to import: the Grafana dashboard and the Prometheus alert rules (README "Monitoring").
+install(FILES ${PROJECT_SOURCE_DIR}/etc/grafana/capsync.json DESTINATION share/capsync/grafana)
+install(FILES ${PROJECT_SOURCE_DIR}/etc/prometheus/capsync-alerts.yml DESTINATION share/capsync/prometheus)
 
 # Man pages (their header names the project version) and the changelog are installed
 # gzip -9n compressed (no name or time stamp: the same bytes every build), as Debian policy asks.

@@ -103,7 +103,9 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     Status s = waits ? Status{} : Status(waits.error());
     if (waits) {
       log::debug({.connection = ctx_.connection, .record = record}, "Executing: {}", sync::describe(action));
+      const int action_writes_before = writes_;
       s = co_await run(action, std::span<const sync::Action>(std::next(it), actions.end()));
+      if (ctx_.progress) ctx_.progress->wrote(ctx_.connection, writes_ - action_writes_before);
     }
     if (s) {
       ++out.actions;
@@ -251,9 +253,10 @@ asio::awaitable<Status> ActionExecutor::unlink(const sync::Unlink& a) {
   auto b = ctx_.store.bindings.find_by_remote_id(a.remote_id);
   if (!b) co_return b.error();
   if (a.clear_summary && *b && (*b)->summary_hash) {
+    const int before = summaries_.writes();
     auto s = co_await summaries_.write(a.party_id, sync::cleared_summary());
+    writes_ += summaries_.writes() - before;
     if (!s && s.error().code() != Errc::not_found) co_return s;
-    ++writes_;
   }
   if (auto s = ctx_.store.bindings.erase(a.remote_id); !s) co_return s;
   log::info({.connection = ctx_.connection, .record = a.remote_id},
@@ -267,7 +270,9 @@ asio::awaitable<Status> ActionExecutor::summary(const sync::UpdateSummary& a) {
   if (!b) co_return b.error();
   if (!*b) co_return Status{};  // the create before it was refused (recorded as a conflict)
   const model::PartyId party = a.party_id.value_or((*b)->party_id);
+  const int before = summaries_.writes();
   auto s = co_await summaries_.write(party, a.summary);
+  writes_ += summaries_.writes() - before;
   if (!s) {
     if (s.error().code() == Errc::not_found) {
       log::notice({.connection = ctx_.connection, .record = a.remote_id},
@@ -276,7 +281,6 @@ asio::awaitable<Status> ActionExecutor::summary(const sync::UpdateSummary& a) {
     }
     co_return s;
   }
-  ++writes_;
   co_return ctx_.store.bindings.set_summary_hash(a.remote_id, a.hash);
 }
 
@@ -475,6 +479,7 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
   if (!patch.empty()) {
     auto saved = co_await capsule_.update_party(*current, patch);
     if (!saved) co_return saved.error();
+    ++writes_;
     if (auto s = parties_.upsert(*saved); !s) co_return s;
   }
   co_return co_await write_note(party_id, summary.note);
@@ -488,10 +493,12 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
     if (!*known) co_return Status{};
     auto s = co_await capsule_.delete_note(**known);
     if (!s && s.error().code() != Errc::not_found) co_return s;
+    ++writes_;
     co_return notes_.erase(party_id);
   }
   if (*known) {
     auto updated = co_await capsule_.update_note(**known, *note);
+    ++writes_;
     if (updated) co_return Status{};
     if (updated.error().code() != Errc::not_found) co_return updated.error();
   }
@@ -501,6 +508,7 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
     if (*adopted) co_return Status{};
   }
   auto created = co_await capsule_.create_note(party_id, *note);
+  ++writes_;
   if (!created) co_return created.error();
   co_return notes_.put(party_id, created->id);
 }
@@ -516,10 +524,13 @@ asio::awaitable<Result<bool>> SummaryWriter::adopt_note(model::PartyId party_id,
   // only text capsync rewrites, so removing them loses nothing a person wrote.
   std::sort(ours.begin(), ours.end());
   auto updated = co_await capsule_.update_note(ours.front(), note);
+  ++writes_;
   if (!updated && updated.error().code() == Errc::not_found) co_return false;  // deleted meanwhile
   if (!updated) co_return updated.error();
-  for (auto it = std::next(ours.begin()); it != ours.end(); ++it)
+  for (auto it = std::next(ours.begin()); it != ours.end(); ++it) {
     if (auto s = co_await capsule_.delete_note(*it); !s && s.error().code() != Errc::not_found) co_return s.error();
+    ++writes_;
+  }
   const std::string record = std::to_string(party_id);
   const log::Fields where{.connection = notes_.connection(), .record = record};
   if (ours.size() > 1)

@@ -46,6 +46,8 @@ class SummaryWriter final {
   // Writes `summary` onto `party_id` (as mirrored; read from Capsule when it is not) and
   // mirrors the party as saved. Errc::not_found when the party no longer exists.
   boost::asio::awaitable<Status> write(model::PartyId party_id, const sync::SummaryWrite& summary);
+  // Capsule writes this writer has sent (tried), for the sync's count of its requests.
+  int writes() const { return writes_; }
 
  private:
   boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note);
@@ -58,6 +60,7 @@ class SummaryWriter final {
   NotesRepo& notes_;
   const sync::ConnectionPolicy& policy_;
   std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
+  int writes_ = 0;
   std::set<model::PartyId> created_;
 };
 

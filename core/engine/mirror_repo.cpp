@@ -208,6 +208,15 @@ Status ContactMirror::clear_pending(std::string_view remote_id) {
   return (*st)->run();
 }
 
+Result<std::int64_t> ContactMirror::count_pending() const {
+  auto st = db_.cached("SELECT count(*) FROM engine_contacts WHERE connection = ?1 AND pending = 1");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  return *row ? (*st)->column_int64(0) : 0;
+}
+
 Result<std::vector<std::string>> ContactMirror::pending(std::string_view after, int limit) const {
   auto st = db_.cached(
       "SELECT remote_id FROM engine_contacts WHERE connection = ?1 AND pending = 1 AND remote_id > ?2"

@@ -74,6 +74,8 @@ class ContactMirror final : public sync::ContactNameIndex {
   Status clear_pending(std::string_view remote_id);
   // Up to `limit` pending remote ids after `after`, in order.
   Result<std::vector<std::string>> pending(std::string_view after, int limit) const;
+  // How many are pending: the work of the next reconcile pass.
+  Result<std::int64_t> count_pending() const;
   Result<std::optional<model::Contact>> get(std::string_view remote_id) const;
 
  private:

@@ -32,6 +32,9 @@ asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, con
   auto result = sync::reconcile(input, ctx.policy, views);
   if (!result) co_return result.error();
   for (const auto& e : result->errors) log::warning({.connection = ctx.connection}, "{}, skipping", e);
+  if (ctx.progress)
+    ctx.progress->planned(ctx.connection, static_cast<std::int64_t>(input.contacts.size()),
+                          static_cast<std::int64_t>(result->actions.size()));
   auto outcome = co_await executor.execute(result->actions);
   co_return outcome;
 }
@@ -67,6 +70,7 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
     auto outcome = co_await decide_and_execute(ctx, input, executor);
     if (!outcome) co_return outcome.error();
     out.contacts += static_cast<int>(input.contacts.size());
+    if (ctx.progress) ctx.progress->advance(ctx.connection, static_cast<std::int64_t>(ids->size()));
     out.writes += outcome->writes;
     {
       auto tx = ctx.store.db.begin();

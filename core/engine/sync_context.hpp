@@ -10,6 +10,7 @@
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/capsule_connector.hpp"
 #include "core/engine/connection_store.hpp"
+#include "core/engine/sync_progress.hpp"
 #include "core/error/result.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/sync/policy.hpp"
@@ -29,6 +30,8 @@ struct SyncContext {
   connector::AccountingConnector& accounting;
   Enqueue enqueue;
   std::function<std::int64_t()> now_ms;
+  // Where a sync job reports how far it got; nullptr for the other jobs and for plans.
+  ProgressBoard* progress = nullptr;
 };
 
 // ConnectorSource: where the engine gets the two connectors of a connection. The daemon's

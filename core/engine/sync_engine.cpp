@@ -76,6 +76,12 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
+  // A later attempt (after a crash or a failure), or a sync that finds contacts an interrupted
+  // one left pending (a stop between its batches), counts from zero again and says so.
+  auto left_pending = ctx->store.contacts.count_pending();
+  if (!left_pending) co_return left_pending.error();
+  ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0 || *left_pending > 0);
+  ctx->progress = options_.progress;
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
   log::info(fields,
@@ -133,15 +139,25 @@ asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
   co_return Status{};
 }
 
+namespace {
+
+void enter(SyncContext& ctx, SyncPhase phase, std::optional<std::int64_t> total = std::nullopt) {
+  if (ctx.progress) ctx.progress->phase(ctx.connection, phase, total, ctx.now_ms());
+}
+
+}  // namespace
+
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode) {
   const bool full = mode == SyncMode::full;
   SyncRunResult out;
+  enter(ctx, SyncPhase::reading_capsule);
   // The poll reads changed parties only (one request when nothing changed); deletions (R14)
   // wait for the next pull.
   auto capsule = co_await pull_capsule(ctx, {.full = full, .deletions = mode != SyncMode::poll});
   if (!capsule) co_return capsule.error();
   out.capsule = std::move(*capsule);
   if (mode != SyncMode::poll) {
+    enter(ctx, SyncPhase::reading_accounting);
     auto contacts = co_await pull_contacts(ctx, full);
     if (!contacts) co_return contacts.error();
     out.contacts = *contacts;
@@ -155,6 +171,11 @@ boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, 
   }
   // Once after an upgrade to schema 3, so export's near-duplicate check (R17) uses the index.
   if (auto s = ctx.store.contacts.fill_near_keys(); !s) co_return s.error();
+  if (ctx.progress) {
+    auto pending = ctx.store.contacts.count_pending();
+    if (!pending) co_return pending.error();
+    enter(ctx, SyncPhase::reconciling, *pending);
+  }
   auto pass = co_await reconcile_pending(ctx, out.capsule.deleted_bound);
   if (!pass) co_return pass.error();
   out.pass = *pass;

@@ -115,6 +115,24 @@ struct SyncRunResult {
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);
 
+// ProgressRun: a sync's entry on the ProgressBoard (when there is one), from start to end.
+class ProgressRun final {
+ public:
+  ProgressRun(ProgressBoard* board, std::string connection, std::int64_t now_ms, bool resumed)
+      : board_(board), connection_(std::move(connection)) {
+    if (board_) board_->start(connection_, now_ms, resumed);
+  }
+  ~ProgressRun() {
+    if (board_) board_->finish(connection_);
+  }
+  ProgressRun(const ProgressRun&) = delete;
+  ProgressRun& operator=(const ProgressRun&) = delete;
+
+ private:
+  ProgressBoard* board_;
+  std::string connection_;
+};
+
 using JobHandler = std::function<boost::asio::awaitable<Status>(const queue::Job&)>;
 
 struct EngineOptions {
@@ -124,6 +142,8 @@ struct EngineOptions {
   // queued while a page is applied joins that page's transaction (the daemon's JobQueue does).
   Enqueue enqueue;
   std::function<std::int64_t()> now_ms;  // empty: the system clock
+  // Where the sync jobs report their progress; nullptr: not reported.
+  ProgressBoard* progress = nullptr;
 };
 
 class SyncEngine final {

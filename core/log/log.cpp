@@ -1,4 +1,5 @@
 #include "core/log/log.hpp"
+#include "core/log/extra_fields.hpp"
 
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <sys/stat.h>
@@ -6,6 +7,7 @@
 #include <systemd/sd-journal.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,7 @@ struct State {
   std::mutex mu;  // guards target, sink and stderr writes
   bool journal = false;
   Sink sink;
+  ExtraSink extra_sink;
 };
 
 State& state() {
@@ -42,7 +45,7 @@ bool stderr_is_journal() {
   return st.st_dev == dev && st.st_ino == ino;
 }
 
-void write_journal(const Record& r) {
+void write_journal(const Record& r, const std::vector<ExtraField>& extra = {}) {
   std::vector<std::string> fields;
   fields.reserve(10);
   fields.push_back("MESSAGE=" + r.message);
@@ -55,6 +58,7 @@ void write_journal(const Record& r) {
   if (!r.provider.empty()) fields.push_back("CAPSYNC_PROVIDER=" + r.provider);
   if (!r.job.empty()) fields.push_back("CAPSYNC_JOB=" + r.job);
   if (!r.record.empty()) fields.push_back("CAPSYNC_RECORD=" + r.record);
+  for (const auto& f : extra) fields.push_back(fmt::format("CAPSYNC_{}={}", f.key, f.value));
   std::vector<iovec> iov;
   iov.reserve(fields.size());
   for (auto& f : fields) iov.push_back({f.data(), f.size()});
@@ -79,7 +83,7 @@ void append_field(std::string& line, std::string_view key, std::string_view valu
   line += '"';
 }
 
-void write_stderr(const Record& r) {
+void write_stderr(const Record& r, const std::vector<ExtraField>& extra = {}) {
   auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   std::string line = date::format("%FT%TZ ", now);
   line += to_string(r.level);
@@ -87,6 +91,11 @@ void write_stderr(const Record& r) {
   append_field(line, "provider", r.provider);
   append_field(line, "job", r.job);
   append_field(line, "record", r.record);
+  for (const auto& f : extra) {
+    std::string key = f.key;
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    append_field(line, key, f.value);
+  }
   line += ' ';
   for (char c : r.message) line += (c == '\n' ? ' ' : c);
   line += '\n';
@@ -139,6 +148,34 @@ void emit(Level level, const Fields& f, std::string message, const std::source_l
     write_journal(r);
   } else {
     write_stderr(r);
+  }
+}
+
+void TEST_set_extra_sink(ExtraSink sink) {
+  auto& s = state();
+  std::lock_guard lock(s.mu);
+  s.extra_sink = std::move(sink);
+}
+
+void emit_extra(Level level, const Fields& f, const std::vector<ExtraField>& extra, std::string message,
+                const std::source_location& where) {
+  Record r{level,
+           std::string(f.connection),
+           std::string(f.provider),
+           std::string(f.job),
+           std::string(f.record),
+           std::move(message),
+           where};
+  auto& s = state();
+  std::lock_guard lock(s.mu);
+  if (s.extra_sink) {
+    s.extra_sink(r, extra);
+  } else if (s.sink) {
+    s.sink(r);
+  } else if (s.journal) {
+    write_journal(r, extra);
+  } else {
+    write_stderr(r, extra);
   }
 }
 

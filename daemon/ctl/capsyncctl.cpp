@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <grp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -32,6 +33,7 @@
 #include "daemon/ctl/ctl_connect.hpp"
 #include "daemon/ctl/ctl_export.hpp"
 #include "daemon/ctl/ctl_plan.hpp"
+#include "daemon/ctl/ctl_progress.hpp"
 
 using namespace capsync;
 using daemon::admin::Command;
@@ -92,6 +94,7 @@ void print_status(const rapidjson::Document& doc) {
     }
     if (c.HasMember("sync_running_since") && c["sync_running_since"].IsString())
       fmt::print("; a sync is running since {}", c["sync_running_since"].GetString());
+    if (c.HasMember("progress") && c["progress"].IsObject()) fmt::print(": {}", ctl::progress_text(c["progress"]));
     if (c.HasMember("rate_limited") && c["rate_limited"].IsObject())
       fmt::print("; rate limited until {} ({})", text(c["rate_limited"], "until"), text(c["rate_limited"], "provider"));
     fmt::print("\n");
@@ -292,10 +295,22 @@ class Ctl {
   std::string last_answer_;
 };
 
+// The progress of `connection`'s running sync, from a status answer.
+void show_progress(Ctl& ctl, ctl::ProgressFollower& follower, const std::string& connection) {
+  daemon::admin::Request request;
+  request.command = Command::status;
+  int code = 0;
+  auto doc = ctl.call(request, code);
+  if (!doc) return;
+  for (const auto& c : (*doc)["connections"].GetArray())
+    if (text(c, "name") == connection && c.HasMember("progress")) follower.show(connection, c["progress"]);
+}
+
 // Follows the jobs of a sync-now until each is done (0) or has failed an attempt (1). A job
 // the request joined may carry an older attempt's error: only attempts made from now count.
 int wait_for_jobs(Ctl& ctl, const std::vector<std::int64_t>& ids) {
   int result = 0;
+  ctl::ProgressFollower follower(isatty(STDOUT_FILENO) != 0);
   for (auto id : ids) {
     std::string last_line;
     std::optional<int> first_attempts;
@@ -316,13 +331,21 @@ int wait_for_jobs(Ctl& ctl, const std::vector<std::int64_t>& ids) {
       } else {
         std::string line = fmt::format("job {} {} on {}: {}", id, text(j, "kind"), text(j, "connection"), state);
         if (state == "ready" && failed) line += fmt::format(", failed, retry due {}", text(j, "run_after"));
-        if (line != last_line) fmt::print("{}\n", line);
+        if (line != last_line) {
+          follower.end_line();
+          fmt::print("{}\n", line);
+        }
         std::fflush(stdout);
         last_line = std::move(line);
         if (failed) fmt::print(stderr, "capsyncctl: job {} failed: {}\n", id, text(j, "last_error"));
       }
-      if (state == "done") break;
+      if (state == "running" && !ctl.json()) show_progress(ctl, follower, text(j, "connection"));
+      if (state == "done") {
+        follower.end_line();
+        break;
+      }
       if (failed) {
+        follower.end_line();
         result = 1;
         break;
       }

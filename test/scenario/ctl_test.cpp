@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include "test/scenario/sync_world.hpp"
@@ -280,4 +281,28 @@ TEST_CASE("capsyncctl names the command that fixes a connection needing authoriz
   CHECK(sync.exit_code == 1);
   CHECK(contains(sync.output, "needs authorization"));
   CHECK(contains(sync.output, "capsyncctl connect acme"));
+}
+
+TEST_CASE("capsyncctl sync-now --wait on a pipe prints a plain progress line per phase, without redraws") {
+  SyncWorld world(ambiguous_seed());
+  world.start_daemon();
+  // Each listing answers 1.5 s late, so each reading phase outlasts several of --wait's polls.
+  for (const char* prefix : {"/capsule/api/v2/parties", "/xero/api.xro/2.0/Contacts"})
+    REQUIRE(world.admin("POST", "/_admin/faults",
+                        fmt::format(R"({{"prefix":"{}","method":"GET","kind":"delay","delay_ms":1500}})", prefix))
+                .status == 200);
+  const auto waited = world.ctl({"sync-now", "acme", "--full", "--wait"});
+  INFO(waited.output);
+  CHECK(waited.exit_code == 0);
+  CHECK(contains(waited.output, "\nacme: reading Capsule "));
+  CHECK(contains(waited.output, "\nacme: reading the accounting side "));
+  CHECK(contains(waited.output, "full_reconcile on acme: done"));
+  // A pipe gets whole lines: no carriage return, no terminal escapes, no phase twice.
+  CHECK_FALSE(contains(waited.output, "\r"));
+  CHECK_FALSE(contains(waited.output, "\033"));
+  std::size_t reading_capsule = 0;
+  for (std::size_t at = waited.output.find("acme: reading Capsule"); at != std::string::npos;
+       at = waited.output.find("acme: reading Capsule", at + 1))
+    ++reading_capsule;
+  CHECK(reading_capsule == 1);
 }

@@ -250,3 +250,44 @@ TEST_CASE("metrics: a scrape is answered while 48 silent connections are open", 
   }
   CHECK(world.ctl({"status"}).exit_code == 0);
 }
+
+TEST_CASE("Monitoring: a scrape after a sync passes promtool check metrics, has every metric the dashboard and the "
+          "alert rules name, and the progress, budget and authorization gauges",
+          "[scenario][metrics]") {
+  const int port = free_port();
+  const std::string base = fmt::format("http://127.0.0.1:{}", port);
+  WorldOptions options;
+  options.extra_yaml = fmt::format("metrics_listen: 127.0.0.1:{}\n", port);
+  SyncWorld world(conflict_seed(), options);
+  world.start_daemon();
+  world.sync();
+
+  const auto page = http_call(base, call("GET", "/metrics"));
+  REQUIRE(page.status == 200);
+  const auto samples = parse_samples(page.body);
+  // No sync runs now: the progress series are there, at zero.
+  CHECK(value_of(samples, R"(capsync_sync_running{connection="acme"})") == 0);
+  CHECK(value_of(samples, R"(capsync_sync_eta_seconds{connection="acme"})") == 0);
+  CHECK(value_of(samples, R"(capsync_sync_phase{connection="acme",phase="writing_capsule"})") == 0);
+  CHECK(value_of(samples, R"(capsync_authorized{connection="acme",side="accounting"})") == 1);
+  CHECK(value_of(samples, R"(capsync_authorized{connection="acme",side="capsule"})") == 1);
+  CHECK(value_of(samples, R"(capsync_sync_interval_seconds{connection="acme"})") == 7200);
+  // Capsule's hourly budget: what the sync spent is gone from it.
+  const double limit = value_of(samples, R"(capsync_rate_limit_limit{connection="acme",provider="capsule",window="hour"})");
+  const double left = value_of(samples, R"(capsync_rate_limit_remaining{connection="acme",provider="capsule",window="hour"})");
+  CHECK(left < limit);
+  CHECK(left >= 0);
+
+  const auto scrape = world.dir() / "scrape.txt";
+  {
+    std::FILE* f = std::fopen(scrape.c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fputs(page.body.c_str(), f);
+    std::fclose(f);
+  }
+  const auto checked = run("/bin/bash", {std::string(CAPSYNC_SOURCE_DIR) + "/test/monitoring/check_scrape.sh",
+                                         scrape.string(), CAPSYNC_SOURCE_DIR},
+                           30s);
+  INFO(checked.output);
+  CHECK(checked.exit_code == 0);
+}

@@ -343,3 +343,34 @@ TEST_CASE("admin: status response adds authorization, counts, next sync and budg
   plain.Parse(admin::status_response(s).c_str());
   CHECK_FALSE(plain["connections"][0].HasMember("auth"));
 }
+
+TEST_CASE("admin: status shows a running sync's progress and ETA, and null when none runs (issue 22)") {
+  DaemonStatus s;
+  s.connections.push_back(connection("acme", "xero"));
+  s.connections.push_back(connection("beta", "xero"));
+  engine::SyncProgress p;
+  p.phase = engine::SyncPhase::writing_capsule;
+  p.done = 4'210;
+  p.total = 10'000;
+  p.writes_done = 4'210;
+  p.writes_planned = 10'000;
+  p.started_ms = 1'714'560'127'000;
+  s.connections[0].progress = p;
+  s.connections[0].eta = engine::Eta{5'211, "Capsule allows 4,000 requests per hour, 5,790 writes left"};
+  rapidjson::Document doc;
+  doc.Parse(admin::status_response(s).c_str());
+  REQUIRE(doc.IsObject());
+  const auto& progress = doc["connections"][0]["progress"];
+  REQUIRE(progress.IsObject());
+  CHECK(std::string(progress["phase"].GetString()) == "writing_capsule");
+  CHECK(progress["done"].GetInt64() == 4'210);
+  CHECK(progress["total"].GetInt64() == 10'000);
+  CHECK(progress["writes_planned"].GetInt64() == 10'000);
+  CHECK(std::string(progress["started_at"].GetString()) == "2024-05-01T10:42:07Z");
+  CHECK_FALSE(progress["resumed"].GetBool());
+  CHECK(progress["eta_seconds"].GetInt64() == 5'211);
+  CHECK(std::string(progress["eta_reason"].GetString()).starts_with("Capsule allows 4,000 requests per hour"));
+  CHECK(std::string(progress["summary"].GetString()) ==
+        "writing to Capsule 4,210 of 10,000 contacts, 4,210 of 10,000 writes");
+  CHECK(doc["connections"][1]["progress"].IsNull());
+}
