@@ -157,6 +157,7 @@ Status Daemon::start() {
   runner_.start();
   watchdog_.start();
   log::info({}, "capsyncd started: {}", config::summary(config_));
+  for (const auto& note : config::shared_capsule_notes(config_)) log::notice({}, "{}", note);
   const std::string line = status_line(status());
   notifier_.ready(line);
   status_reporter_.sent_now(line);

@@ -236,8 +236,8 @@ std::array<std::string*, 4> summary_field_names(SummaryFields& f) {
   return {&f.outstanding, &f.overdue, &f.next_due, &f.last_invoice};
 }
 
-// Same Capsule API host and the same token: the same user, so the same account. Connections
-// with different tokens may share an account too; the daemon finds those at start.
+}  // namespace
+
 bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b) {
   const auto host = [](const std::string& url) {
     auto parsed = parse_http_url(url);
@@ -245,8 +245,6 @@ bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b) 
   };
   return host(a.capsule.base_url) == host(b.capsule.base_url) && a.capsule.token == b.capsule.token;
 }
-
-}  // namespace
 
 void separate_summary_fields(Diagnostics& diags, std::vector<ConnectionConfig>& connections,
                              const std::vector<ConnectionKeys>& keys) {

@@ -20,6 +20,10 @@ struct ConnectionKeys {
 ConnectionConfig read_connection(MapReader& reader, const Environment& env, const ProviderCatalog& providers,
                                  ConnectionKeys& keys);
 
+// Same Capsule API host and the same token: the same user, so the same account. Connections
+// with different tokens may share an account too; the daemon finds those at start (GET /site).
+bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b);
+
 // R28: connections on one Capsule account (same API host and token) never share a summary
 // field. A summary field a later one leaves at its default carries its service's name
 // ("Outstanding (Sage)"); identical names given for two of them are refused at both places.

@@ -4,7 +4,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fmt/ranges.h>
 
+#include "core/engine/capsule_accounts.hpp"
 #include "core/engine/jobs.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
@@ -76,6 +78,7 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
+  if (auto s = co_await record_capsule_account(*ctx); !s) co_return s;
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
   log::info(fields,
@@ -130,6 +133,27 @@ asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
               "Disabled connection {}: removed capsync's invoice summaries, tags and notes from {} linked Capsule "
               "parties and forgot the links; the parties stay. `capsyncctl enable {}` resumes syncing",
               ctx->connection, done->parties_cleared, ctx->connection);
+  co_return Status{};
+}
+
+asio::awaitable<Status> record_capsule_account(SyncContext& ctx) {
+  auto account = co_await ctx.capsule.account();
+  if (!account) co_return account.error().with_context("Failed to read which Capsule account the token reaches");
+  CapsuleAccounts accounts(ctx.store.db);
+  auto changed = accounts.record(ctx.connection, *account);
+  if (!changed) co_return changed.error();
+  if (!*changed) co_return Status{};
+  auto others = accounts.sharing_with(ctx.connection);
+  if (!others) co_return others.error();
+  const log::Fields fields{.connection = ctx.connection};
+  if (others->empty()) {
+    log::info(fields, "Connection {} syncs Capsule account '{}' ({})", ctx.connection, account->name, account->key);
+  } else {
+    log::notice(fields,
+                "Connection {} shares Capsule account '{}' ({}) with {}: each keeps its own summary fields and "
+                "invoice note, and the overdue tag stays while any of them sees an overdue amount",
+                ctx.connection, account->name, account->key, fmt::join(*others, ", "));
+  }
   co_return Status{};
 }
 

@@ -115,6 +115,11 @@ struct SyncRunResult {
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);
 
+// R28: reads which Capsule account the connection's token reaches (once: the connector keeps
+// it), records it for status and, when it is new, says in the journal which other connections
+// share that account.
+boost::asio::awaitable<Status> record_capsule_account(SyncContext& ctx);
+
 using JobHandler = std::function<boost::asio::awaitable<Status>(const queue::Job&)>;
 
 struct EngineOptions {

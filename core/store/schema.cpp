@@ -233,10 +233,29 @@ ALTER TABLE engine_contacts ADD COLUMN near_key TEXT;
 CREATE INDEX engine_contacts_near ON engine_contacts (connection, near_key, remote_id);
 )sql";
 
+// R28: the connections that need a tag on a party of a Capsule account they share (TagReasons),
+// and the Capsule account each connection's token reaches (CapsuleAccounts).
+constexpr std::string_view kSchema4 = R"sql(
+CREATE TABLE engine_tag_reasons (
+  account TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  tag TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  PRIMARY KEY (account, party_id, tag, connection)
+);
+CREATE INDEX engine_tag_reasons_connection ON engine_tag_reasons (connection);
+CREATE TABLE engine_capsule_accounts (
+  connection TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  name TEXT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
+    Migration{4, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema4},
 };
 
 }  // namespace

@@ -227,6 +227,10 @@ TEST_CASE("R28 a second connection on the same Capsule account gets summary fiel
   CHECK(second.overdue == "Sage overdue");  // given: kept as it is
   CHECK(second.next_due == "Next due date (Sage)");
   CHECK(second.last_invoice == "Last invoice date (Sage)");
+  // What --check-config and the start-up log say about them.
+  CHECK(shared_capsule_accounts(*r.config) == std::vector<std::vector<std::string>>{{"acme", "acme-sage"}});
+  REQUIRE(shared_capsule_notes(*r.config).size() == 1);
+  CHECK(shared_capsule_notes(*r.config).front().starts_with("acme and acme-sage share a Capsule account"));
 }
 
 TEST_CASE("R28 connections on different Capsule accounts keep the plain default summary fields", "[config][R28]") {
@@ -237,4 +241,5 @@ TEST_CASE("R28 connections on different Capsule accounts keep the plain default 
   const LoadResult r = load("connections:\n" + connection("acme", "xero") + other, creds.env);
   REQUIRE(texts(r).empty());
   CHECK(r.config->connections.at(1).sync.summary_fields.outstanding == "Outstanding");
+  CHECK(shared_capsule_accounts(*r.config).empty());
 }
