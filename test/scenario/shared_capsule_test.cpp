@@ -86,6 +86,12 @@ TEST_CASE("R28 a party linked by Xero and FreeAgent shows both services' figures
     CHECK(contains(freeagent.front(), "FA-2"));
     CHECK_FALSE(contains(freeagent.front(), "INV-1"));
   }
+  // The shared account is detected (GET /site) and said: in the journal and by status.
+  CHECK(contains(world.daemon_log(), "shares Capsule account 'Sandbox Account'"));
+  const auto status = world.ctl({"status"});
+  CHECK(contains(status.output, "capsule account: Sandbox Account"));
+  CHECK(contains(status.output, fmt::format("shared with {}", kSecondConnection)));
+  CHECK(contains(status.output, fmt::format("shared with {}", kConnection)));
 
   // Xero's invoice no longer counts: Xero's figures go, FreeAgent's reason keeps the tag.
   world.kit().void_invoice(world.kit().invoice_id("i-1"));
