@@ -4,6 +4,7 @@
 // connections share one account.
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +22,13 @@ class CapsuleAccounts final {
  public:
   explicit CapsuleAccounts(store::Database& db) : db_(db) {}
 
-  // Records `account` for `connection`; true when it is new or another account than before.
-  Result<bool> record(std::string_view connection, const connector::CapsuleAccount& account);
+  // Records `account` for `connection`, with the summary field names it writes there; true
+  // when the account is new or another than before.
+  Result<bool> record(std::string_view connection, const connector::CapsuleAccount& account,
+                      const std::vector<std::string>& summary_fields);
+  // The connections on the same account as `connection` that write one of its summary fields,
+  // each with the first such field. Connections with different tokens are only found here.
+  Result<std::vector<std::pair<std::string, std::string>>> field_clashes(std::string_view connection) const;
   // The account recorded for `connection`, if any (only key and name are kept).
   Result<std::optional<connector::CapsuleAccount>> get(std::string_view connection) const;
   // The other connections recorded on the same account as `connection`, by name.

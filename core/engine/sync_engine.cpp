@@ -78,7 +78,11 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
-  if (auto s = co_await record_capsule_account(*ctx); !s) co_return s;
+  const auto active = [this](std::string_view other) {
+    const config::ConnectionConfig* c = options_.find_connection ? options_.find_connection(other) : nullptr;
+    return c != nullptr && c->enabled && !DisableState(db_).stopped(other);
+  };
+  if (auto s = co_await record_capsule_account(*ctx, active); !s) co_return s;
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
   log::info(fields,
@@ -136,15 +140,27 @@ asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
   co_return Status{};
 }
 
-asio::awaitable<Status> record_capsule_account(SyncContext& ctx) {
+asio::awaitable<Status> record_capsule_account(SyncContext& ctx, const std::function<bool(std::string_view)>& active) {
   auto account = co_await ctx.capsule.account();
   if (!account) co_return account.error().with_context("Failed to read which Capsule account the token reaches");
   CapsuleAccounts accounts(ctx.store.db);
-  auto changed = accounts.record(ctx.connection, *account);
+  const auto& f = ctx.policy.summary_fields;
+  auto changed = accounts.record(ctx.connection, *account, {f.outstanding, f.overdue, f.next_due, f.last_invoice});
   if (!changed) co_return changed.error();
+  // Tokens of two users of one account pass the config's check; the account read says it.
+  auto clashes = accounts.field_clashes(ctx.connection);
+  if (!clashes) co_return clashes.error();
+  for (const auto& [other, field] : *clashes) {
+    if (!active(other)) continue;
+    co_return make_error(Errc::invalid_argument,
+                         "connection {} would write Capsule summary field \"{}\", which connection {} on the same "
+                         "Capsule account '{}' writes: give one of them its own sync.summary_fields in the config",
+                         ctx.connection, field, other, account->name);
+  }
   if (!*changed) co_return Status{};
   auto others = accounts.sharing_with(ctx.connection);
   if (!others) co_return others.error();
+  std::erase_if(*others, [&](const std::string& other) { return !active(other); });
   const log::Fields fields{.connection = ctx.connection};
   if (others->empty()) {
     log::info(fields, "Connection {} syncs Capsule account '{}' ({})", ctx.connection, account->name, account->key);

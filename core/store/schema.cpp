@@ -247,7 +247,8 @@ CREATE INDEX engine_tag_reasons_connection ON engine_tag_reasons (connection);
 CREATE TABLE engine_capsule_accounts (
   connection TEXT PRIMARY KEY,
   account TEXT NOT NULL,
-  name TEXT NOT NULL
+  name TEXT NOT NULL,
+  summary_fields TEXT NOT NULL DEFAULT ''
 );
 )sql";
 

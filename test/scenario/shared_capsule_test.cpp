@@ -125,6 +125,20 @@ TEST_CASE("R28 a party linked by Xero and FreeAgent shows both services' figures
   CHECK_FALSE(SandboxState::has_tag(*party, kTag));
 }
 
+TEST_CASE("R28 two tokens reaching one Capsule account with the same summary field names: the account read at "
+          "start refuses the second to sync") {
+  WorldOptions options = shared_options();
+  options.second_other_token = true;  // so the config's check cannot tell; the defaults are identical
+  options.extra_yaml = "queue:\n  max_attempts: 1\n";
+  SyncWorld world(shared_seed(true, true), options);
+  CHECK_THROWS_WITH(world.start_daemon(),
+                    Catch::Contains("on the same Capsule account 'Sandbox Account' writes: give one of them its own "
+                                    "sync.summary_fields"));
+  // Only one of the two wrote its summary and note; the other was stopped before writing.
+  const auto state = world.state();
+  CHECK(state.notes_of(kAcme).size() == 1);
+}
+
 TEST_CASE("R28 R16 disabling one of two connections on a Capsule account leaves the other's fields, note and tag") {
   SyncWorld world(shared_seed(true, true), shared_options());
   world.start_daemon();

@@ -290,6 +290,7 @@ SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
   if (!options_.second_provider.empty()) {
     second_kit_ = make_kit(options_.second_provider);
     secrets.merge(second_kit_->secret_files());
+    secrets.emplace("capsule-token-2", options_.second_other_token ? kCapsuleRotatedToken : kCapsuleToken);
   }
   for (const auto& [file, secret] : secrets) {
     write_file(dir_ / file, secret + "\n");
@@ -364,13 +365,13 @@ void SyncWorld::start_daemon(bool wait) {
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml(options_.sync_yaml));
   if (second_kit_) {
-    // R28: the same Capsule account and token as the first connection.
+    // R28: the same Capsule account as the first connection, by default with the same token.
     yaml += fmt::format(
         "  - name: {0}\n"
         "    time_zone: {1}\n"
         "    capsule:\n"
         "      base_url: {2}/capsule\n"
-        "      token_file: {3}/capsule-token\n"
+        "      token_file: {3}/capsule-token-2\n"
         "    accounting:\n"
         "{4}{5}"
         "    sync:\n{6}",

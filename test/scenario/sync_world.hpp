@@ -129,6 +129,8 @@ struct WorldOptions {
   // the same Capsule account and token, with these lines under its `sync:` key.
   std::string second_provider;
   std::string second_sync_yaml;
+  // The second connection uses kCapsuleRotatedToken: another token reaching the same account.
+  bool second_other_token = false;
 };
 
 // One line of the sandbox request log.
