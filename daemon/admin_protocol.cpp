@@ -36,6 +36,21 @@ void write_report(Writer& w, const ConnectionReport& r) {
   w.String(r.auth);
   w.Key("capsule_auth");
   w.String(r.capsule_auth);
+  w.Key("capsule_account");
+  if (r.capsule_account_key.empty()) {
+    w.Null();
+  } else {
+    w.StartObject();
+    w.Key("name");
+    w.String(r.capsule_account);
+    w.Key("key");
+    w.String(r.capsule_account_key);
+    w.Key("shared_with");
+    w.StartArray();
+    for (const auto& other : r.shares_capsule_with) w.String(other);
+    w.EndArray();
+    w.EndObject();
+  }
   w.Key("counts");
   w.StartObject();
   w.Key("linked");

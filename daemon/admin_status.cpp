@@ -5,6 +5,7 @@
 #include "connectors/registry/registry.hpp"
 #include "core/config/provider.hpp"
 #include "core/engine/bindings_repo.hpp"
+#include "core/engine/capsule_accounts.hpp"
 #include "core/engine/conflicts_repo.hpp"
 #include "core/oauth/sqlite_token_store.hpp"
 #include "core/queue/job_queue.hpp"
@@ -87,6 +88,12 @@ ConnectionReport read_connection_report(store::Database& db, const config::Conne
     r.created = links->created_by_us;
   }
   if (const auto open = engine::ConflictsRepo(db, name).count_open()) r.conflicts = *open;
+  const engine::CapsuleAccounts accounts(db);
+  if (const auto account = accounts.get(name); account && *account) {
+    r.capsule_account = (*account)->name;
+    r.capsule_account_key = (*account)->key;
+    if (auto others = accounts.sharing_with(name)) r.shares_capsule_with = std::move(*others);
+  }
 
   queue::JobQueue jobs(db);
   const std::string_view syncs[] = {kind_pull, kind_full_reconcile};

@@ -33,6 +33,10 @@ struct ConnectionReport {
   // filled in by the daemon from the live connectors.
   std::string capsule_auth = "unknown";
   std::int64_t linked = 0, created = 0, conflicts = 0;
+  // R28: the Capsule account the token reaches as last read ("" before the first sync), by
+  // name and key, and the other connections on the same account.
+  std::string capsule_account, capsule_account_key;
+  std::vector<std::string> shares_capsule_with;
   // When the next periodic sync is due: a waiting sync job, else the last scheduled one
   // plus the interval (the scheduler adds up to 5% jitter).
   std::optional<std::chrono::system_clock::time_point> next_sync;

@@ -161,6 +161,7 @@ Status Daemon::start() {
   runner_.start();
   watchdog_.start();
   log::info({}, "capsyncd started: {}", config::summary(config_));
+  for (const auto& note : config::shared_capsule_notes(config_)) log::notice({}, "{}", note);
   const std::string line = status_line(status());
   notifier_.ready(line);
   status_reporter_.sent_now(line);
@@ -358,6 +359,11 @@ std::string Daemon::handle_admin(std::string_view request) {
       for (const auto& c : config_.connections) {
         reports.push_back(read_connection_report(*db_, c, now));
         if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+        // A connection no longer in the config shares nothing any more.
+        std::erase_if(reports.back().shares_capsule_with, [this](const std::string& other) {
+          return std::none_of(config_.connections.begin(), config_.connections.end(),
+                              [&](const config::ConnectionConfig& cc) { return cc.name == other; });
+        });
       }
       const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
       for (std::size_t i = 0; i < current.connections.size() && i < reports.size(); ++i) {

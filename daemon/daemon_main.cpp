@@ -40,6 +40,7 @@ int check_config(const std::string& path) {
   print_diagnostics(loaded);
   if (!loaded.ok()) return 1;
   fmt::print("{}\n", config::summary(*loaded.config));
+  for (const auto& note : config::shared_capsule_notes(*loaded.config)) fmt::print("{}\n", note);
   return 0;
 }
 

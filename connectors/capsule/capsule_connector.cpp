@@ -252,6 +252,16 @@ asio::awaitable<Result<std::vector<model::Tag>>> CapsuleClient::list_tags() {
   co_return tags;
 }
 
+asio::awaitable<Result<connector::CapsuleAccount>> CapsuleClient::account() {
+  if (account_) co_return *account_;
+  auto response = co_await call(request(http::Method::get, "/site"), "the Capsule account");
+  if (!response) co_return response.error();
+  auto site = parse_site_body(response->body, settings_.base_url);
+  if (!site) co_return site.error().with_context("Capsule returned a malformed account (GET /site)");
+  account_ = std::move(*site);
+  co_return *account_;
+}
+
 asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_notes(model::PartyId party) {
   std::string what = fmt::format("the notes of party {}", party);
   auto bodies = co_await all_pages(

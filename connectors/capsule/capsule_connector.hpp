@@ -44,6 +44,7 @@ class CapsuleClient final : public connector::CapsuleConnector {
                                                              connector::FieldType type) override;
   boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) override;
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override;
+  boost::asio::awaitable<Result<connector::CapsuleAccount>> account() override;
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override;
   boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party,
                                                               std::string_view content) override;
@@ -63,6 +64,7 @@ class CapsuleClient final : public connector::CapsuleConnector {
   connector::HttpSender& http_;
   connector::TokenSource& tokens_;
   CapsuleSettings settings_;
+  std::optional<connector::CapsuleAccount> account_;  // once read
 };
 
 }  // namespace capsync::capsule

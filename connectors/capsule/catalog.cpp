@@ -31,6 +31,22 @@ Result<std::vector<model::Tag>> parse_tags_body(std::string_view body) {
   return parse_named<model::Tag>(body, "tags");
 }
 
+Result<connector::CapsuleAccount> parse_site_body(std::string_view body, std::string_view base_url) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  const auto site = doc->FindMember("site");
+  if (site == doc->MemberEnd() || !site->value.IsObject()) return make_error(Errc::protocol, "no \"site\" object");
+  connector::CapsuleAccount out;
+  out.subdomain = std::string(json::text_or_empty(site->value, "subdomain"));
+  if (out.subdomain.empty()) return make_error(Errc::protocol, "the site has no subdomain");
+  out.name = std::string(json::text_or_empty(site->value, "name"));
+  std::string_view host = base_url;
+  if (const auto scheme = host.find("://"); scheme != std::string_view::npos) host.remove_prefix(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  out.key = fmt::format("{}/{}", host, out.subdomain);
+  return out;
+}
+
 Result<model::TeamRef> find_team(const std::vector<model::TeamRef>& teams, std::string_view name) {
   std::vector<std::string_view> names;
   for (const auto& t : teams) {

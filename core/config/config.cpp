@@ -229,6 +229,7 @@ void read_connections(MapReader& root, const Environment& env, const ProviderCat
     return;
   }
   std::vector<Entry> names;  // valid names seen so far, for the duplicate check
+  std::vector<detail::ConnectionKeys> keys;  // per connection read
   for (std::size_t i = 0; i < list->value.size(); ++i) {
     const YAML::Node item = list->value[i];
     const std::string path = fmt::format("connections[{}]", i);
@@ -238,18 +239,20 @@ void read_connections(MapReader& root, const Environment& env, const ProviderCat
       continue;
     }
     MapReader reader(item, path, item.Mark(), diags);
-    std::optional<Entry> name;
-    out.connections.push_back(detail::read_connection(reader, env, providers, name));
-    if (!name) continue;
+    detail::ConnectionKeys& read = keys.emplace_back();
+    out.connections.push_back(detail::read_connection(reader, env, providers, read));
+    if (!read.name) continue;
+    const std::optional<Entry>& name = read.name;
     const auto same = [&](const Entry& e) { return e.value.Scalar() == name->value.Scalar(); };
     if (auto first = std::find_if(names.begin(), names.end(), same); first != names.end()) {
       diags.error(name->mark, name->path,
                   fmt::format("duplicate connection name \"{}\" (first used at line {})", name->value.Scalar(),
                               first->mark.line + 1));
     } else {
-      names.push_back(std::move(*name));
+      names.push_back(*name);
     }
   }
+  detail::separate_summary_fields(diags, out.connections, keys);
 }
 
 void read_root(MapReader& r, const Environment& env, const ProviderCatalog& providers, Config& out) {

@@ -51,6 +51,12 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
 // is read as load_file reads it, but nothing else in it is checked.
 Result<std::string> admin_socket_setting(const std::string& path);
 
+// R28: the groups of connections the file puts on one Capsule account (the same Capsule host
+// and token), in file order, by name; a connection alone on its account is in none.
+std::vector<std::vector<std::string>> shared_capsule_accounts(const Config& c);
+// One sentence per group of shared_capsule_accounts, for --check-config and the start-up log.
+std::vector<std::string> shared_capsule_notes(const Config& c);
+
 // One line for sd_notify STATUS= and the start-up log, e.g.
 // "2 connections (acme: xero, beta: freshbooks), state_dir=/var/lib/capsync".
 std::string summary(const Config& c);

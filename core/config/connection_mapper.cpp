@@ -166,7 +166,7 @@ const ProviderTraits* read_accounting(MapReader& r, const Environment& env, cons
   return provider;
 }
 
-void read_sync(MapReader& r, SyncOptions& out) {
+void read_sync(MapReader& r, SyncOptions& out, ConnectionKeys& keys) {
   r.duration("interval", out.interval, 1min, std::chrono::days(30));
   r.duration("capsule_poll", out.capsule_poll, 10s, 24h);
   r.duration("full_reconcile", out.full_reconcile, 1h, std::chrono::days(30));
@@ -179,10 +179,10 @@ void read_sync(MapReader& r, SyncOptions& out) {
       {"recreate", OnCapsuleDelete::recreate}, {"unlink", OnCapsuleDelete::unlink}};
   r.choice("on_capsule_delete", out.on_capsule_delete, kOnDelete, "on_capsule_delete value");
   if (auto fields = r.map("summary_fields")) {
-    fields->string("outstanding", out.summary_fields.outstanding);
-    fields->string("overdue", out.summary_fields.overdue);
-    fields->string("next_due", out.summary_fields.next_due);
-    fields->string("last_invoice", out.summary_fields.last_invoice);
+    keys.summary_fields[0] = fields->string("outstanding", out.summary_fields.outstanding);
+    keys.summary_fields[1] = fields->string("overdue", out.summary_fields.overdue);
+    keys.summary_fields[2] = fields->string("next_due", out.summary_fields.next_due);
+    keys.summary_fields[3] = fields->string("last_invoice", out.summary_fields.last_invoice);
     fields->finish();
   }
   r.string("overdue_tag", out.overdue_tag);
@@ -207,12 +207,12 @@ bool check_url(Diagnostics& diagnostics, const Entry& entry) {
 }
 
 ConnectionConfig read_connection(MapReader& r, const Environment& env, const ProviderCatalog& providers,
-                                 std::optional<Entry>& name_entry) {
+                                 ConnectionKeys& keys) {
   ConnectionConfig out;
   Diagnostics& diags = r.diagnostics();
   if (auto e = r.string("name", out.name, /*required=*/true)) {
     if (valid_name(out.name)) {
-      name_entry = std::move(e);
+      keys.name = std::move(e);
     } else {
       diags.error(e->mark, e->path,
                   fmt::format("invalid connection name \"{}\": use 1 to {} characters from a-z, 0-9, _ and -",
@@ -228,10 +228,74 @@ ConnectionConfig read_connection(MapReader& r, const Environment& env, const Pro
   }
   if (provider != nullptr) out.sync.export_tag = fmt::format("Export to {}", provider->display);
   if (auto sync = r.map("sync")) {
-    read_sync(*sync, out.sync);
+    read_sync(*sync, out.sync, keys);
   }
   r.finish();
   return out;
+}
+
+namespace {
+
+std::array<std::string*, 4> summary_field_names(SummaryFields& f) {
+  return {&f.outstanding, &f.overdue, &f.next_due, &f.last_invoice};
+}
+
+}  // namespace
+
+bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b) {
+  const auto host = [](const std::string& url) {
+    auto parsed = parse_http_url(url);
+    return parsed ? parsed->host : url;
+  };
+  return host(a.capsule.base_url) == host(b.capsule.base_url) && a.capsule.token == b.capsule.token;
+}
+
+void separate_summary_fields(Diagnostics& diags, std::vector<ConnectionConfig>& connections,
+                             const std::vector<ConnectionKeys>& keys) {
+  for (std::size_t i = 1; i < connections.size(); ++i) {
+    const bool shares = std::any_of(connections.begin(), connections.begin() + static_cast<std::ptrdiff_t>(i),
+                                    [&](const ConnectionConfig& earlier) {
+                                      return same_capsule_account(earlier, connections[i]);
+                                    });
+    if (!shares) continue;
+    auto names = summary_field_names(connections[i].sync.summary_fields);
+    for (std::size_t f = 0; f < names.size(); ++f) {
+      if (!keys[i].summary_fields[f])
+        *names[f] = fmt::format("{} ({})", *names[f], connections[i].accounting.provider.display);
+    }
+  }
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    for (std::size_t j = i + 1; j < connections.size(); ++j) {
+      if (!same_capsule_account(connections[i], connections[j])) continue;
+      const auto a = summary_field_names(connections[i].sync.summary_fields);
+      const auto b = summary_field_names(connections[j].sync.summary_fields);
+      for (std::size_t fa = 0; fa < a.size(); ++fa) {
+        for (std::size_t fb = 0; fb < b.size(); ++fb) {
+          if (*a[fa] != *b[fb]) continue;
+          // Where each name comes from: its key, or the connection's name for a default.
+          const auto where = [&](std::size_t c, std::size_t f) -> const Entry* {
+            if (keys[c].summary_fields[f]) return &*keys[c].summary_fields[f];
+            return keys[c].name ? &*keys[c].name : nullptr;
+          };
+          const Entry* first = where(i, fa);
+          const Entry* second = where(j, fb);
+          if (first == nullptr || second == nullptr) continue;  // a bad name is reported already
+          // Each place names the other, so either is enough to find both.
+          const auto report = [&](const Entry& here, const Entry& there, const std::string& name,
+                                  const ConnectionConfig& other) {
+            diags.error(here.mark, here.path,
+                        fmt::format("summary field \"{}\" is also written by connection \"{}\" on the same "
+                                    "Capsule account, at {}:{}:{} ({}): connections sharing a Capsule account "
+                                    "need their own summary_fields",
+                                    name, other.name, diags.file(), there.mark.line + 1, there.mark.column + 1,
+                                    there.path));
+          };
+          report(*first, *second, *a[fa], connections[j]);
+          report(*second, *first, *b[fb], connections[i]);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace capsync::config::detail

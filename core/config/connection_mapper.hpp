@@ -1,17 +1,34 @@
 #pragma once
 // Internal to core/config: maps one item of "connections:" onto ConnectionConfig.
 
+#include <array>
 #include <optional>
 
 #include "core/config/yaml_reader.hpp"
 
 namespace capsync::config::detail {
 
+// The keys of one connection that are checked against the other connections.
+struct ConnectionKeys {
+  std::optional<Entry> name;  // a valid name, for the uniqueness check
+  // summary_fields outstanding, overdue, next_due, last_invoice as given; absent = the default.
+  std::array<std::optional<Entry>, 4> summary_fields;
+};
+
 // Reads every key of one connection, reporting each problem. The result holds whatever was
-// valid (defaults elsewhere); it is only used when the whole file has no errors. name_entry
-// receives the "name" key so the caller can check names are unique.
+// valid (defaults elsewhere); it is only used when the whole file has no errors.
 ConnectionConfig read_connection(MapReader& reader, const Environment& env, const ProviderCatalog& providers,
-                                 std::optional<Entry>& name_entry);
+                                 ConnectionKeys& keys);
+
+// Same Capsule API host and the same token: the same user, so the same account. Connections
+// with different tokens may share an account too; the daemon finds those at start (GET /site).
+bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b);
+
+// R28: connections on one Capsule account (same API host and token) never share a summary
+// field. A summary field a later one leaves at its default carries its service's name
+// ("Outstanding (Sage)"); identical names given for two of them are refused at both places.
+void separate_summary_fields(Diagnostics& diagnostics, std::vector<ConnectionConfig>& connections,
+                             const std::vector<ConnectionKeys>& keys);
 
 // Reports a value that is not an http(s) URL with a host, one with user info, and an http://
 // URL to any host but this machine (tokens would cross the network in clear text).

@@ -1,8 +1,36 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/config/config.hpp"
+#include "core/config/connection_mapper.hpp"
 
 namespace capsync::config {
+
+std::vector<std::vector<std::string>> shared_capsule_accounts(const Config& c) {
+  std::vector<std::vector<std::string>> groups;
+  std::vector<bool> grouped(c.connections.size(), false);
+  for (std::size_t i = 0; i < c.connections.size(); ++i) {
+    if (grouped[i]) continue;
+    std::vector<std::string> group{c.connections[i].name};
+    for (std::size_t j = i + 1; j < c.connections.size(); ++j) {
+      if (grouped[j] || !detail::same_capsule_account(c.connections[i], c.connections[j])) continue;
+      grouped[j] = true;
+      group.push_back(c.connections[j].name);
+    }
+    if (group.size() > 1) groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+std::vector<std::string> shared_capsule_notes(const Config& c) {
+  std::vector<std::string> out;
+  for (const auto& group : shared_capsule_accounts(c))
+    out.push_back(fmt::format("{} share a Capsule account (the same host and token): each keeps its own summary "
+                              "fields and invoice note, and the overdue tag stays while any of them sees an overdue "
+                              "amount",
+                              fmt::join(group, " and ")));
+  return out;
+}
 
 std::string summary(const Config& c) {
   std::string out = fmt::format("{} connection{}", c.connections.size(), c.connections.size() == 1 ? "" : "s");

@@ -19,6 +19,7 @@ namespace capsync::config::detail {
 class Diagnostics {
  public:
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+  const std::string& file() const { return file_; }
 
   void error(const YAML::Mark& at, std::string key_path, std::string message);
   void warning(const YAML::Mark& at, std::string key_path, std::string message);

@@ -49,6 +49,9 @@ class CapsuleConnector {
   virtual boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) = 0;
   virtual boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() = 0;
 
+  // The account behind the token (R28), read once and kept.
+  virtual boost::asio::awaitable<Result<CapsuleAccount>> account() = 0;
+
   // R7: the one invoice note per party. update_note gives Errc::not_found when a person deleted
   // the note; the runner then creates a new one.
   // The notes on a party (other entry types left out), newest first; Errc::not_found when the

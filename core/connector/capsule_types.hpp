@@ -50,6 +50,14 @@ struct FieldDefinition {
   std::string capture_rule;  // "person", "organisation" or empty (both)
 };
 
+// The Capsule account ("site") a token reaches, read once (GET /site). Connections whose keys
+// are equal share one Capsule account (R28).
+struct CapsuleAccount {
+  std::string key;        // the API host and the account's subdomain, "api.capsulecrm.com/acme"
+  std::string subdomain;  // "acme"
+  std::string name;       // the account's name, for status and the journal
+};
+
 struct Note {
   std::int64_t id = 0;
   model::PartyId party_id = 0;

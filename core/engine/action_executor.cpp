@@ -32,7 +32,7 @@ bool is_transient(const Error& error) {
 }
 
 ActionExecutor::ActionExecutor(SyncContext& ctx)
-    : ctx_(ctx), summaries_(ctx.capsule, ctx.store.parties, ctx.store.notes, ctx.policy) {}
+    : ctx_(ctx), summaries_(ctx.capsule, ctx.store, ctx.policy) {}
 
 namespace {
 
@@ -473,9 +473,11 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     const std::string have = existing ? existing->value : std::string();
     if (have != *values[i]) patch.set_fields.push_back(model::CustomFieldValue{std::nullopt, (*field_ids_)[i], *values[i]});
   }
+  auto wanted = co_await overdue_tag_wanted(party_id, summary.overdue_tag);
+  if (!wanted) co_return wanted.error();
   const bool tagged = !policy_.overdue_tag.empty() && current->has_tag(policy_.overdue_tag);
-  if (summary.overdue_tag && !tagged) patch.add_tags.push_back(policy_.overdue_tag);
-  if (!summary.overdue_tag && tagged) patch.remove_tags.push_back(policy_.overdue_tag);
+  if (*wanted && !tagged) patch.add_tags.push_back(policy_.overdue_tag);
+  if (!*wanted && tagged) patch.remove_tags.push_back(policy_.overdue_tag);
   if (!patch.empty()) {
     auto saved = co_await capsule_.update_party(*current, patch);
     if (!saved) co_return saved.error();
@@ -483,6 +485,17 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     if (auto s = parties_.upsert(*saved); !s) co_return s;
   }
   co_return co_await write_note(party_id, summary.note);
+}
+
+asio::awaitable<Result<bool>> SummaryWriter::overdue_tag_wanted(model::PartyId party_id, bool ours) {
+  if (policy_.overdue_tag.empty()) co_return false;
+  auto account = co_await capsule_.account();
+  if (!account) co_return account.error().with_context("Failed to read which Capsule account the token reaches");
+  // The reason is committed before the tag is written: a crash in between leaves a reason
+  // that the next summary write settles, never a tag another connection relies on removed.
+  if (auto s = reasons_.set(account->key, party_id, policy_.overdue_tag, ours); !s) co_return s.error();
+  if (ours) co_return true;
+  co_return reasons_.needed_by_others(account->key, party_id, policy_.overdue_tag);
 }
 
 asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const std::optional<std::string>& note) {
@@ -516,9 +529,11 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
 asio::awaitable<Result<bool>> SummaryWriter::adopt_note(model::PartyId party_id, const std::string& note) {
   auto listed = co_await capsule_.list_notes(party_id);
   if (!listed) co_return listed.error();
+  // Only this connection's heading: another connection's note on the party is never touched (R28).
+  const std::string heading = sync::invoice_note_heading(policy_);
   std::vector<std::int64_t> ours;
   for (const auto& n : *listed)
-    if (sync::is_invoice_note(n.content)) ours.push_back(n.id);
+    if (sync::is_invoice_note(n.content, heading)) ours.push_back(n.id);
   if (ours.empty()) co_return false;
   // The oldest stays. Copies left by earlier interrupted creates carry capsync's heading and
   // only text capsync rewrites, so removing them loses nothing a person wrote.

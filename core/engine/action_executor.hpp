@@ -14,6 +14,7 @@
 
 #include "core/connector/capsule_connector.hpp"
 #include "core/engine/bindings_repo.hpp"
+#include "core/engine/connection_store.hpp"
 #include "core/engine/mirror_repo.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/error/result.hpp"
@@ -29,9 +30,8 @@ namespace capsync::engine {
 // with the connector's message telling the operator which field (and type) to create.
 class SummaryWriter final {
  public:
-  SummaryWriter(connector::CapsuleConnector& capsule, PartyMirror& parties, NotesRepo& notes,
-                const sync::ConnectionPolicy& policy)
-      : capsule_(capsule), parties_(parties), notes_(notes), policy_(policy) {}
+  SummaryWriter(connector::CapsuleConnector& capsule, ConnectionStore& store, const sync::ConnectionPolicy& policy)
+      : capsule_(capsule), parties_(store.parties), notes_(store.notes), reasons_(store.tag_reasons), policy_(policy) {}
 
   // Resolves the summary field definitions (once).
   boost::asio::awaitable<Status> resolve_fields();
@@ -50,6 +50,9 @@ class SummaryWriter final {
   int writes() const { return writes_; }
 
  private:
+  // R28: records this connection's reason for the overdue tag and says whether the party
+  // should carry it: while this or another connection on the Capsule account needs it.
+  boost::asio::awaitable<Result<bool>> overdue_tag_wanted(model::PartyId party_id, bool ours);
   boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note);
   // A note create retried after its answer was lost (or capsyncd stopped before storing the id)
   // finds the note it made by its heading and updates it instead; true when one was adopted.
@@ -58,6 +61,7 @@ class SummaryWriter final {
   connector::CapsuleConnector& capsule_;
   PartyMirror& parties_;
   NotesRepo& notes_;
+  TagReasons& reasons_;
   const sync::ConnectionPolicy& policy_;
   std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
   int writes_ = 0;

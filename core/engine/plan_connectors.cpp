@@ -278,6 +278,11 @@ asio::awaitable<Result<std::vector<model::Tag>>> PlanCapsule::list_tags() {
   co_return co_await real_.list_tags();
 }
 
+asio::awaitable<Result<connector::CapsuleAccount>> PlanCapsule::account() {
+  ++plan_.reads;
+  co_return co_await real_.account();
+}
+
 asio::awaitable<Result<std::vector<connector::Note>>> PlanCapsule::list_notes(model::PartyId party) {
   if (created_.contains(party)) co_return std::vector<connector::Note>{};
   ++plan_.reads;

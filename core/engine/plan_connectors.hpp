@@ -42,6 +42,7 @@ class PlanCapsule final : public connector::CapsuleConnector {
   boost::asio::awaitable<Result<std::int64_t>> resolve_field(std::string_view name, connector::FieldType type) override;
   boost::asio::awaitable<Result<model::TeamRef>> resolve_team(std::string_view name) override;
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override;
+  boost::asio::awaitable<Result<connector::CapsuleAccount>> account() override;
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override;
   boost::asio::awaitable<Result<connector::Note>> create_note(model::PartyId party, std::string_view content) override;
   boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t note_id, std::string_view content) override;

@@ -27,6 +27,13 @@ Result<sync::ContactChange> change_for(SyncContext& ctx, const model::Contact& c
 
 asio::awaitable<Result<ExecuteOutcome>> decide_and_execute(SyncContext& ctx, const sync::ReconcileInput& input,
                                                            ActionExecutor& executor) {
+  if (ctx.policy.invoice_note && ctx.policy.organisation.empty()) {
+    // R28: the note's heading names the organisation. Without it the heading would change
+    // (and every note be rewritten) once it is known, so the pass waits for it.
+    auto tenant = co_await ctx.accounting.tenant();
+    if (!tenant) co_return tenant.error().with_context("Failed to read the accounting organisation for the invoice notes");
+    ctx.policy.organisation = tenant->name;
+  }
   const sync::ReconcileViews views{ctx.store.bindings, ctx.store.parties, ctx.store.contacts, ctx.store.conflicts};
   // A view that cannot be read fails the pass before anything is written on either side.
   auto result = sync::reconcile(input, ctx.policy, views);

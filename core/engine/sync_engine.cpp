@@ -4,7 +4,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fmt/ranges.h>
 
+#include "core/engine/capsule_accounts.hpp"
 #include "core/engine/jobs.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
@@ -82,6 +84,11 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!left_pending) co_return left_pending.error();
   ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0 || *left_pending > 0);
   ctx->progress = options_.progress;
+  const auto active = [this](std::string_view other) {
+    const config::ConnectionConfig* c = options_.find_connection ? options_.find_connection(other) : nullptr;
+    return c != nullptr && c->enabled && !DisableState(db_).stopped(other);
+  };
+  if (auto s = co_await record_capsule_account(*ctx, active); !s) co_return s;
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
   log::info(fields,
@@ -146,6 +153,39 @@ void enter(SyncContext& ctx, SyncPhase phase, std::optional<std::int64_t> total 
 }
 
 }  // namespace
+
+asio::awaitable<Status> record_capsule_account(SyncContext& ctx, const std::function<bool(std::string_view)>& active) {
+  auto account = co_await ctx.capsule.account();
+  if (!account) co_return account.error().with_context("Failed to read which Capsule account the token reaches");
+  CapsuleAccounts accounts(ctx.store.db);
+  const auto& f = ctx.policy.summary_fields;
+  auto changed = accounts.record(ctx.connection, *account, {f.outstanding, f.overdue, f.next_due, f.last_invoice});
+  if (!changed) co_return changed.error();
+  // Tokens of two users of one account pass the config's check; the account read says it.
+  auto clashes = accounts.field_clashes(ctx.connection);
+  if (!clashes) co_return clashes.error();
+  for (const auto& [other, field] : *clashes) {
+    if (!active(other)) continue;
+    co_return make_error(Errc::invalid_argument,
+                         "connection {} would write Capsule summary field \"{}\", which connection {} on the same "
+                         "Capsule account '{}' writes: give one of them its own sync.summary_fields in the config",
+                         ctx.connection, field, other, account->name);
+  }
+  if (!*changed) co_return Status{};
+  auto others = accounts.sharing_with(ctx.connection);
+  if (!others) co_return others.error();
+  std::erase_if(*others, [&](const std::string& other) { return !active(other); });
+  const log::Fields fields{.connection = ctx.connection};
+  if (others->empty()) {
+    log::info(fields, "Connection {} syncs Capsule account '{}' ({})", ctx.connection, account->name, account->key);
+  } else {
+    log::notice(fields,
+                "Connection {} shares Capsule account '{}' ({}) with {}: each keeps its own summary fields and "
+                "invoice note, and the overdue tag stays while any of them sees an overdue amount",
+                ctx.connection, account->name, account->key, fmt::join(*others, ", "));
+  }
+  co_return Status{};
+}
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode) {
   const bool full = mode == SyncMode::full;

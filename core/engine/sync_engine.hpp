@@ -133,6 +133,13 @@ class ProgressRun final {
   std::string connection_;
 };
 
+// R28: reads which Capsule account the connection's token reaches (once: the connector keeps
+// it) and records it with the summary fields the connection writes, for status; when it is new,
+// says in the journal which other `active` connections share that account. Errc::invalid_argument
+// when an active connection on the account writes one of the same summary fields.
+boost::asio::awaitable<Status> record_capsule_account(SyncContext& ctx,
+                                                      const std::function<bool(std::string_view)>& active);
+
 using JobHandler = std::function<boost::asio::awaitable<Status>(const queue::Job&)>;
 
 struct EngineOptions {

@@ -239,11 +239,31 @@ constexpr std::string_view kSchema4 = R"sql(
 CREATE INDEX jobs_connection ON jobs (connection, kind, state);
 )sql";
 
+// R28: the connections that need a tag on a party of a Capsule account they share (TagReasons),
+// and the Capsule account each connection's token reaches (CapsuleAccounts).
+constexpr std::string_view kSchema5 = R"sql(
+CREATE TABLE engine_tag_reasons (
+  account TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  tag TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  PRIMARY KEY (account, party_id, tag, connection)
+);
+CREATE INDEX engine_tag_reasons_connection ON engine_tag_reasons (connection);
+CREATE TABLE engine_capsule_accounts (
+  connection TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  summary_fields TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
     Migration{4, "jobs by connection", kSchema4},
+    Migration{5, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema5},
 };
 
 }  // namespace

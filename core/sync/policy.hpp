@@ -20,13 +20,17 @@ struct ConnectionPolicy {
   std::string overdue_tag = "Overdue invoices";                                // R6
   bool invoice_note = false;                                                   // R7
   std::string export_tag;  // R12; empty = export only on the operator's request
+  // R28: the invoice note's heading names the service and its organisation, so connections on
+  // one Capsule account each find their own note. The organisation is filled in once known.
+  std::string service;       // e.g. "Xero"
+  std::string organisation;  // the accounting organisation's name; empty until read
 };
 
 inline ConnectionPolicy policy_from(const config::ConnectionConfig& connection) {
   const auto& s = connection.sync;
   return ConnectionPolicy{connection.accounting.provider.qualifies_by_invoices, s.matching, s.include_supplier_invoices,
                           s.default_team, s.on_capsule_delete, s.summary_fields, s.overdue_tag,
-                          s.invoice_note, s.export_tag};
+                          s.invoice_note, s.export_tag, std::string(connection.accounting.provider.display), {}};
 }
 
 }  // namespace capsync::sync

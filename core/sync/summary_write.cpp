@@ -12,8 +12,8 @@ namespace capsync::sync {
 
 namespace {
 
-// The first line of every R7 note: tells people not to edit it, and marks it as capsync's.
-constexpr std::string_view kNoteHeading = "Invoices (kept up to date by capsync; edits here are overwritten)";
+// Tells people not to edit the note, and marks it as capsync's.
+constexpr std::string_view kNoteKeeper = "(kept up to date by capsync; edits here are overwritten)";
 
 std::string date_or_empty(const std::optional<model::Date>& d) {
   return d ? model::format_date(*d) : std::string();
@@ -32,13 +32,21 @@ bool newer(const model::Invoice& a, const model::Invoice& b) {
 
 }  // namespace
 
-bool is_invoice_note(std::string_view content) { return content.starts_with(kNoteHeading); }
+std::string invoice_note_heading(const ConnectionPolicy& policy) {
+  if (policy.service.empty()) return fmt::format("Invoices {}", kNoteKeeper);
+  if (policy.organisation.empty()) return fmt::format("Invoices in {} {}", policy.service, kNoteKeeper);
+  return fmt::format("Invoices in {}, {} {}", policy.service, policy.organisation, kNoteKeeper);
+}
+
+bool is_invoice_note(std::string_view content, std::string_view heading) {
+  return content.starts_with(heading) && content.substr(heading.size()).starts_with('\n');
+}
 
 std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
-                                std::string_view new_invoice_url) {
+                                std::string_view new_invoice_url, std::string_view heading) {
   std::vector<model::Invoice> sorted(invoices.begin(), invoices.end());
   std::sort(sorted.begin(), sorted.end(), newer);
-  std::string out = std::string(kNoteHeading) + "\n";
+  std::string out = (heading.empty() ? invoice_note_heading(ConnectionPolicy{}) : std::string(heading)) + "\n";
   if (sorted.empty()) out += "No invoices.\n";
   for (const auto& inv : sorted) {
     const bool overdue = is_overdue(inv, today);
@@ -65,7 +73,7 @@ SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model
   w.next_due = date_or_empty(summary.next_due);
   w.last_invoice = date_or_empty(summary.last_invoice);
   w.overdue_tag = summary.overdue.any_positive();
-  if (policy.invoice_note) w.note = render_invoice_note(invoices, today, new_invoice_url);
+  if (policy.invoice_note) w.note = render_invoice_note(invoices, today, new_invoice_url, invoice_note_heading(policy));
   return w;
 }
 

@@ -45,13 +45,18 @@ SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model
                             model::Date today, const ConnectionPolicy& policy,
                             std::string_view new_invoice_url);
 
-// R7 note text on its own.
-std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
-                                std::string_view new_invoice_url);
+// The first line of a policy's R7 note: it names the service and organisation (R28) and tells
+// people not to edit it.
+std::string invoice_note_heading(const ConnectionPolicy& policy);
 
-// Whether a note's text is an R7 invoice note written by capsync (it begins with the heading
-// render_invoice_note writes), so a retried note create can find the one it already made.
-bool is_invoice_note(std::string_view content);
+// R7 note text on its own, under `heading` (invoice_note_heading of a policy without service
+// when none is given).
+std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
+                                std::string_view new_invoice_url, std::string_view heading = {});
+
+// Whether a note's text is the R7 invoice note under `heading` (invoice_note_heading), so a
+// retried note create finds the one it already made, and never another connection's (R28).
+bool is_invoice_note(std::string_view content, std::string_view heading);
 
 // The summary written when a link ends or a connection is disabled (R15, R16): everything
 // cleared, tag off, no note.

@@ -113,6 +113,15 @@ void print_status(const rapidjson::Document& doc) {
                counts["created"].GetInt64(), counts["conflicts"].GetInt64(),
                counts["conflicts"].GetInt64() == 1 ? "" : "s");
     if (c["next_sync"].IsString()) fmt::print("; next sync {}", c["next_sync"].GetString());
+    if (c.HasMember("capsule_account") && c["capsule_account"].IsObject()) {
+      // R28: whose Capsule account this is, and who else syncs it.
+      const auto& account = c["capsule_account"];
+      fmt::print("\n    capsule account: {} ({})", text(account, "name"), text(account, "key"));
+      std::vector<std::string> others;
+      for (const auto& o : account["shared_with"].GetArray()) others.emplace_back(o.GetString());
+      if (!others.empty())
+        fmt::print(", shared with {}: each keeps its own summary fields and invoice note", fmt::join(others, ", "));
+    }
     fmt::print("\n    requests left:");
     for (const auto& b : c["rate_limits"].GetArray()) {
       fmt::print(" {} {}/{} per {}", text(b, "provider"), b["left"].GetInt64(), b["limit"].GetInt64(),

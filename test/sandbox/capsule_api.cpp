@@ -270,7 +270,7 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     response.status = 204;
     return response;
   }
-  bool known = (n == 1 && (parts[0] == "teams" || parts[0] == "users" || parts[0] == "countries")) ||
+  bool known = (n == 1 && (parts[0] == "teams" || parts[0] == "users" || parts[0] == "countries" || parts[0] == "site")) ||
                (n == 2 && parts[0] == "users" && parts[1] == "current");
   if (known && method != "GET") return method_not_allowed();
   if (n == 1 && parts[0] == "teams") return list_array(request, state_.teams, "teams");
@@ -279,6 +279,25 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     const Value* found = state_.find_by_id(state_.users, user);
     if (found == nullptr) return not_found();
     return json_response(200, "{\"user\":" + to_json(*found) + "}");
+  }
+  if (n == 1 && parts[0] == "site") {
+    // https://developer.capsulecrm.com/v2/operations/Site ("Show Site"): the account the token
+    // belongs to, {"site":{"url","subdomain","name"}}.
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("site");
+    writer.StartObject();
+    const std::string url = "https://" + state_.site_subdomain + ".capsulecrm.com";
+    writer.Key("url");
+    writer.String(url.c_str());
+    writer.Key("subdomain");
+    writer.String(state_.site_subdomain.c_str());
+    writer.Key("name");
+    writer.String(state_.site_name.c_str());
+    writer.EndObject();
+    writer.EndObject();
+    return json_response(200, buffer.GetString());
   }
   if (n == 1 && parts[0] == "countries") {
     rapidjson::StringBuffer buffer;

@@ -87,6 +87,8 @@ void CapsuleState::clear() {
   teams.SetArray();
   rate_limit_per_hour = 4000;
   next_id = 1000;
+  site_subdomain = "sandbox";
+  site_name = "Sandbox Account";
 }
 
 void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
@@ -97,6 +99,10 @@ void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
   copy_array(*this, section, "fieldDefinitions", definitions);
   copy_array(*this, section, "tags", tags);
   if (auto limit = int_member(section, "rateLimitPerHour")) rate_limit_per_hour = *limit;
+  if (const auto* site = member(section, "site"); site != nullptr && site->IsObject()) {
+    if (auto subdomain = string_member(*site, "subdomain")) site_subdomain = *subdomain;
+    if (auto name = string_member(*site, "name")) site_name = *name;
+  }
   if (const auto* list = member(section, "tokens"); list != nullptr && list->IsArray()) {
     std::int64_t default_user = users.Empty() ? 0 : int_member(users[0], "id").value_or(0);
     for (const auto& token : list->GetArray()) {

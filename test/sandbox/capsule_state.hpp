@@ -36,6 +36,9 @@ struct CapsuleState {
   rapidjson::Value tags{rapidjson::kArrayType};         // {id,name,dataTag}
   rapidjson::Value users{rapidjson::kArrayType};        // {id,username,name}
   rapidjson::Value teams{rapidjson::kArrayType};        // {id,name}
+  // The account every token of this Capsule belongs to (GET /site).
+  std::string site_subdomain = "sandbox";
+  std::string site_name = "Sandbox Account";
   std::vector<CapsuleDeleted> deleted;
   std::map<std::string, std::int64_t> tokens;  // bearer token -> user id
   std::map<std::string, CapsuleRateWindow> rate;

@@ -189,6 +189,18 @@ Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", j
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
 Seed& Seed::invoice(const InvoiceSpec& invoice) { return kit_->add_invoice(*doc_, invoice), *this; }
 
+Seed& Seed::also(std::string_view provider) {
+  make_kit(provider)->add_credentials(*doc_, kHarnessRefreshToken);
+  return *this;
+}
+Seed& Seed::contact(const ContactSpec& contact, std::string_view provider) {
+  return make_kit(provider)->add_contact(*doc_, contact), *this;
+}
+Seed& Seed::invoice(const InvoiceSpec& invoice, std::string_view provider) {
+  return make_kit(provider)->add_invoice(*doc_, invoice), *this;
+}
+Seed& Seed::field(std::string_view json) { return append("capsule", "fieldDefinitions", json), *this; }
+
 Seed& Seed::clock(std::string_view now_iso) {
   auto& a = doc_->GetAllocator();
   rapidjson::Value clock(rapidjson::kObjectType);
@@ -262,98 +274,6 @@ bool LoggedRequest::is_write() const {
 
 rapidjson::Document HttpAnswer::json() const { return parse(body, "response body"); }
 
-// --- SandboxState
-
-SandboxState::SandboxState(const std::string& json) : doc_(parse(json, "sandbox state")) {}
-
-namespace {
-const rapidjson::Value& array_at(const rapidjson::Document& doc, const char* provider, const char* key) {
-  static const rapidjson::Value empty(rapidjson::kArrayType);
-  auto p = doc.FindMember(provider);
-  if (p == doc.MemberEnd()) return empty;
-  auto a = p->value.FindMember(key);
-  return a != p->value.MemberEnd() && a->value.IsArray() ? a->value : empty;
-}
-}  // namespace
-
-const rapidjson::Value& SandboxState::parties() const { return array_at(doc_, "capsule", "parties"); }
-const rapidjson::Value& SandboxState::contacts() const { return array_at(doc_, "xero", "contacts"); }
-const rapidjson::Value& SandboxState::invoices() const { return array_at(doc_, "xero", "invoices"); }
-const rapidjson::Value& SandboxState::entries() const { return array_at(doc_, "capsule", "entries"); }
-
-const rapidjson::Value* SandboxState::party(std::int64_t id) const {
-  for (const auto& p : parties().GetArray())
-    if (p["id"].GetInt64() == id) return &p;
-  return nullptr;
-}
-
-std::string SandboxState::party_name(const rapidjson::Value& party) {
-  if (str(party, "type") == "organisation") return str(party, "name");
-  const std::string first = str(party, "firstName"), last = str(party, "lastName");
-  return first.empty() ? last : last.empty() ? first : first + " " + last;
-}
-
-std::vector<const rapidjson::Value*> SandboxState::parties_named(std::string_view name) const {
-  std::vector<const rapidjson::Value*> out;
-  for (const auto& p : parties().GetArray())
-    if (party_name(p) == name) out.push_back(&p);
-  return out;
-}
-
-const rapidjson::Value* SandboxState::party_named(std::string_view name) const {
-  auto all = parties_named(name);
-  return all.size() == 1 ? all.front() : nullptr;
-}
-
-const rapidjson::Value* SandboxState::contact(std::string_view contact_id) const {
-  for (const auto& c : contacts().GetArray())
-    if (str(c, "ContactID") == contact_id) return &c;
-  return nullptr;
-}
-
-std::vector<const rapidjson::Value*> SandboxState::contacts_named(std::string_view name) const {
-  std::vector<const rapidjson::Value*> out;
-  for (const auto& c : contacts().GetArray())
-    if (str(c, "Name") == name) out.push_back(&c);
-  return out;
-}
-
-const rapidjson::Value* SandboxState::contact_named(std::string_view name) const {
-  auto all = contacts_named(name);
-  return all.size() == 1 ? all.front() : nullptr;
-}
-
-std::vector<const rapidjson::Value*> SandboxState::notes_of(std::int64_t party_id) const {
-  std::vector<const rapidjson::Value*> out;
-  for (const auto& e : entries().GetArray()) {
-    auto p = e.FindMember("party");
-    if (p != e.MemberEnd() && p->value.IsObject() && p->value.HasMember("id") && p->value["id"].GetInt64() == party_id)
-      out.push_back(&e);
-  }
-  return out;
-}
-
-bool SandboxState::has_tag(const rapidjson::Value& party, std::string_view tag) {
-  auto tags = party.FindMember("tags");
-  if (tags == party.MemberEnd() || !tags->value.IsArray()) return false;
-  for (const auto& t : tags->value.GetArray())
-    if (str(t, "name") == tag) return true;
-  return false;
-}
-
-std::optional<std::string> SandboxState::field(const rapidjson::Value& party, std::string_view name) {
-  auto fields = party.FindMember("fields");
-  if (fields == party.MemberEnd() || !fields->value.IsArray()) return std::nullopt;
-  for (const auto& f : fields->value.GetArray()) {
-    auto def = f.FindMember("definition");
-    if (def == f.MemberEnd() || str(def->value, "name") != name) continue;
-    auto value = f.FindMember("value");
-    if (value == f.MemberEnd() || value->value.IsNull()) return std::nullopt;
-    return value->value.IsString() ? std::string(value->value.GetString()) : to_json(value->value);
-  }
-  return std::nullopt;
-}
-
 // --- SyncWorld
 
 SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
@@ -367,14 +287,32 @@ SyncWorld::SyncWorld(const Seed& seed, WorldOptions options)
   if (options_.tls) ca_pem_ = read_file(dir_ / "sandbox-ca.pem");
   auto secrets = kit_->secret_files();
   secrets.emplace("capsule-token", kCapsuleToken);
+  if (!options_.second_provider.empty()) {
+    second_kit_ = make_kit(options_.second_provider);
+    secrets.merge(second_kit_->secret_files());
+    secrets.emplace("capsule-token-2", options_.second_other_token ? kCapsuleRotatedToken : kCapsuleToken);
+  }
   for (const auto& [file, secret] : secrets) {
     write_file(dir_ / file, secret + "\n");
     chmod((dir_ / file).c_str(), 0600);
   }
-  kit_->connect([this](const std::string& method, const std::string& target, const std::string& body,
-                       const std::map<std::string, std::string>& headers) {
+  const auto call = [this](const std::string& method, const std::string& target, const std::string& body,
+                           const std::map<std::string, std::string>& headers) {
     return admin_with(method, target, body, headers);
-  });
+  };
+  kit_->connect(call);
+  if (second_kit_) second_kit_->connect(call);
+}
+
+ProviderKit& SyncWorld::second_kit() {
+  if (!second_kit_) fail("the world has no second connection (WorldOptions::second_provider)");
+  return *second_kit_;
+}
+
+std::vector<std::string> SyncWorld::connection_names() const {
+  std::vector<std::string> names{std::string(kConnection)};
+  if (second_kit_) names.emplace_back(kSecondConnection);
+  return names;
 }
 
 SyncWorld::~SyncWorld() {
@@ -384,11 +322,10 @@ SyncWorld::~SyncWorld() {
   }
 }
 
-std::string SyncWorld::sync_config_yaml() const {
+std::string SyncWorld::sync_config_yaml(const std::string& text) const {
   std::map<std::string, std::string> sync{{"interval", "2h"}, {"capsule_poll", "1h"}, {"full_reconcile", "24h"}};
   std::string extra;
   std::size_t start = 0;
-  const auto& text = options_.sync_yaml;
   while (start < text.size()) {
     auto end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
@@ -426,7 +363,24 @@ void SyncWorld::start_daemon(bool wait) {
       kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
-      sync_config_yaml());
+      sync_config_yaml(options_.sync_yaml));
+  if (second_kit_) {
+    // R28: the same Capsule account as the first connection, by default with the same token.
+    yaml += fmt::format(
+        "  - name: {0}\n"
+        "    time_zone: {1}\n"
+        "    capsule:\n"
+        "      base_url: {2}/capsule\n"
+        "      token_file: {3}/capsule-token-2\n"
+        "    accounting:\n"
+        "{4}{5}"
+        "    sync:\n{6}",
+        kSecondConnection, options_.time_zone, base_url_, d, second_kit_->accounting_yaml(base_url_, d),
+        second_kit_->refresh_token_file().empty()
+            ? std::string()
+            : fmt::format("      refresh_token_file: {}/{}\n", d, second_kit_->refresh_token_file()),
+        sync_config_yaml(options_.second_sync_yaml));
+  }
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},
@@ -531,8 +485,8 @@ void SyncWorld::reconnect() {
   if (exit != 0) fail(fmt::format("capsyncctl connect failed (exit {}): {}", exit ? *exit : -1, ctl.output()));
 }
 
-std::int64_t SyncWorld::sync_now() {
-  const auto r = ctl({"--json", "sync-now", std::string(kConnection)});
+std::int64_t SyncWorld::sync_now(std::string_view connection) {
+  const auto r = ctl({"--json", "sync-now", std::string(connection)});
   if (r.exit_code != 0) fail("capsyncctl sync-now failed: " + r.output);
   auto doc = parse(r.output, "sync-now answer");
   // {"job":N}, or {"jobs":[N]} from daemons that can sync several connections at once.
@@ -546,36 +500,42 @@ void SyncWorld::wait_settled(const std::vector<std::int64_t>& jobs, std::chrono:
   std::int64_t first = 0;
   if (!jobs.empty()) first = *std::min_element(jobs.begin(), jobs.end());
   std::string dead;
+  // Whether one connection settled (false: not yet; `dead` set: a job went dead).
+  const auto connection_settled = [&](const std::string& name) {
+    ReadOnlyDb db(db_path());
+    const auto conn = sql_quote(name);
+    const auto failed = db.rows(fmt::format(
+        "SELECT kind || ' job ' || id || ': ' || last_error FROM jobs WHERE connection = {} AND state = 'dead' "
+        "AND id >= {}",
+        conn, first));
+    if (!failed.empty()) {
+      dead = failed.front().front();
+      return true;
+    }
+    if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND state IN ('ready', 'running')", conn))
+            .size() > 0)
+      return false;
+    if (jobs.empty() &&
+        db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND kind = 'pull' AND state = 'done'", conn))
+            .empty())
+      return false;
+    for (auto id : jobs)
+      if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE id = {} AND state = 'done'", id)).empty()) return false;
+    // The daemon's own view agrees: nothing queued, and the last sync went well.
+    auto s = status();
+    for (const auto& c : s["connections"].GetArray()) {
+      if (str(c, "name") != name) continue;
+      if (c["queue"]["ready"].GetInt64() != 0 || c["queue"]["running"].GetInt64() != 0) return false;
+      return c["last_sync"].IsObject() && c["last_sync"]["ok"].GetBool();
+    }
+    return false;
+  };
   const bool settled = wait_until(
       [&] {
         if (!std::filesystem::exists(db_path())) return false;
-        ReadOnlyDb db(db_path());
-        const auto conn = sql_quote(kConnection);
-        const auto failed = db.rows(fmt::format(
-            "SELECT kind || ' job ' || id || ': ' || last_error FROM jobs WHERE connection = {} AND state = 'dead' "
-            "AND id >= {}",
-            conn, first));
-        if (!failed.empty()) {
-          dead = failed.front().front();
-          return true;
-        }
-        if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND state IN ('ready', 'running')", conn))
-                .size() > 0)
-          return false;
-        if (jobs.empty() &&
-            db.rows(fmt::format("SELECT 1 FROM jobs WHERE connection = {} AND kind = 'pull' AND state = 'done'", conn))
-                .empty())
-          return false;
-        for (auto id : jobs)
-          if (db.rows(fmt::format("SELECT 1 FROM jobs WHERE id = {} AND state = 'done'", id)).empty()) return false;
-        // The daemon's own view agrees: nothing queued, and the last sync went well.
-        auto s = status();
-        for (const auto& c : s["connections"].GetArray()) {
-          if (str(c, "name") != kConnection) continue;
-          if (c["queue"]["ready"].GetInt64() != 0 || c["queue"]["running"].GetInt64() != 0) return false;
-          return c["last_sync"].IsObject() && c["last_sync"]["ok"].GetBool();
-        }
-        return false;
+        for (const auto& name : connection_names())
+          if (!connection_settled(name)) return false;
+        return true;
       },
       timeout);
   if (!dead.empty()) fail("a job went dead: " + dead);
@@ -592,6 +552,10 @@ void SyncWorld::wait_settled(const std::vector<std::int64_t>& jobs, std::chrono:
 }
 
 void SyncWorld::sync(std::chrono::milliseconds timeout) { wait_settled({sync_now()}, timeout); }
+
+void SyncWorld::sync_both(std::chrono::milliseconds timeout) {
+  wait_settled({sync_now(kConnection), sync_now(kSecondConnection)}, timeout);
+}
 
 SandboxState SyncWorld::state() const {
   auto answer = admin("GET", "/_admin/state");

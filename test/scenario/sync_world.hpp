@@ -51,6 +51,8 @@ inline constexpr std::string_view kXeroClientSecret = "sandbox-client-secret";
 inline constexpr std::string_view kXeroRefreshToken = "xero-sandbox-refresh-token";  // the daemon's
 inline constexpr std::string_view kXeroTenantId = "b0a1c2d3-0000-4000-8000-000000000001";
 inline constexpr std::string_view kConnection = "acme";
+// R28: a second connection on the same Capsule account (WorldOptions::second_provider).
+inline constexpr std::string_view kSecondConnection = "acme-second";
 
 // A seed document (test/sandbox/README.md) for one accounting provider. Starts with the
 // credentials, one user, team 1 "Sales", team 2 "Accounts" and the Capsule custom fields of
@@ -72,6 +74,12 @@ class Seed {
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
   Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
+  // R28: another accounting provider served by the same sandbox, for a second connection on
+  // the same Capsule account; its harness credentials, contacts and invoices.
+  Seed& also(std::string_view provider);
+  Seed& contact(const ContactSpec& contact, std::string_view provider);
+  Seed& invoice(const InvoiceSpec& invoice, std::string_view provider);
+  Seed& field(std::string_view definition_json);  // a Capsule custom field definition
   std::string json() const;
 
  private:
@@ -117,6 +125,12 @@ struct WorldOptions {
   bool refresh_token = true;
   // Lines added under the connection's `accounting:` key, e.g. "redirect_uri: http://…\n".
   std::string accounting_yaml;
+  // R28: a second connection, kSecondConnection, to this provider (seeded with Seed::also) on
+  // the same Capsule account and token, with these lines under its `sync:` key.
+  std::string second_provider;
+  std::string second_sync_yaml;
+  // The second connection uses kCapsuleRotatedToken: another token reaching the same account.
+  bool second_other_token = false;
 };
 
 // One line of the sandbox request log.
@@ -195,11 +209,12 @@ class SyncWorld {
   pid_t daemon_pid() const;  // the running capsyncd's process id
   // capsyncctl --socket <admin socket> args...
   RunResult ctl(const std::vector<std::string>& args) const;
-  std::int64_t sync_now();  // enqueues a pull, returns its job id
-  // Waits until the jobs in `jobs` (all the connection's jobs if empty) are done and no job
-  // of the connection is ready or running; throws on a dead job or at the deadline.
+  std::int64_t sync_now(std::string_view connection = kConnection);  // enqueues a pull, returns its job id
+  // Waits until the jobs in `jobs` (all the connections' jobs if empty) are done and no job
+  // of a connection is ready or running; throws on a dead job or at the deadline.
   void wait_settled(const std::vector<std::int64_t>& jobs = {}, std::chrono::milliseconds timeout = 60s);
   void sync(std::chrono::milliseconds timeout = 60s);  // sync_now() + wait_settled({job})
+  void sync_both(std::chrono::milliseconds timeout = 60s);  // both connections' pulls, then wait_settled
   rapidjson::Document status() const;                  // the daemon's status JSON
   // The connection's authorization as the daemon reports it (status "auth"): "ok",
   // "needs_authorization", "credentials_rejected" or "not_yet_authorized".
@@ -223,6 +238,7 @@ class SyncWorld {
   ProviderKit& kit() { return *kit_; }
   const ProviderKit& kit() const { return *kit_; }
   std::string remote_id(std::string_view contact_key) const { return kit_->remote_id(contact_key); }
+  ProviderKit& second_kit();  // the second connection's provider (WorldOptions::second_provider)
   RemoteBook remote(const SandboxState& state) const;  // the provider's contacts in `state`
   // Any sandbox path, e.g. admin("POST", "/_admin/faults", ...).
   HttpAnswer admin(const std::string& method, const std::string& path, const std::string& body = "") const;
@@ -240,7 +256,8 @@ class SyncWorld {
   std::vector<std::vector<std::string>> query_rows(const std::string& sql) const;
 
  private:
-  std::string sync_config_yaml() const;
+  std::string sync_config_yaml(const std::string& sync_yaml) const;
+  std::vector<std::string> connection_names() const;
   HttpAnswer admin_with(const std::string& method, const std::string& target, const std::string& body,
                         const std::map<std::string, std::string>& headers) const;
   [[noreturn]] void fail(const std::string& what) const;
@@ -252,6 +269,7 @@ class SyncWorld {
   std::string ca_pem_;
   std::unique_ptr<ChildProcess> daemon_;
   std::unique_ptr<ProviderKit> kit_;
+  std::unique_ptr<ProviderKit> second_kit_;
   int reconnects_ = 0;  // names each reconnect's capsyncctl output file
 };
 

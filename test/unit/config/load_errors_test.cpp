@@ -458,3 +458,32 @@ TEST_CASE("a redirect_uri names its loopback host as capsyncd listens on it, wit
                                                                         "in their own keys, never in a URL"));
   CHECK_THAT(only("https://me:pw@capsync.example.com/callback"), Catch::Contains("must not contain a user name"));
 }
+
+TEST_CASE("R28 identical summary field names on one Capsule account are refused at both places",
+          "[config][R28]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("",
+                                      "    sync:\n"
+                                      "      summary_fields: {outstanding: Balance}\n"
+                                      "  - name: acme-sage\n"
+                                      "    capsule:\n"
+                                      "      token_credential: capsule\n"
+                                      "    accounting:\n"
+                                      "      provider: sage\n"
+                                      "      client_id: abc\n"
+                                      "      client_secret_credential: client-secret\n"
+                                      "    sync:\n"
+                                      "      summary_fields:\n"
+                                      "        overdue: Balance\n"),
+                            creds.env);
+  CHECK_FALSE(r.config.has_value());
+  CHECK(texts(r) ==
+        Strings{"capsync.yaml:10:37: connections[0].sync.summary_fields.outstanding: summary field \"Balance\" is "
+                "also written by connection \"acme-sage\" on the same Capsule account, at capsync.yaml:20:18 "
+                "(connections[1].sync.summary_fields.overdue): connections sharing a Capsule account need their own "
+                "summary_fields",
+                "capsync.yaml:20:18: connections[1].sync.summary_fields.overdue: summary field \"Balance\" is also "
+                "written by connection \"acme\" on the same Capsule account, at capsync.yaml:10:37 "
+                "(connections[0].sync.summary_fields.outstanding): connections sharing a Capsule account need "
+                "their own summary_fields"});
+}

@@ -225,3 +225,36 @@ TEST_CASE("a Sage connection says whether its drafts are sales quotes or sales e
   const LoadResult other = load("connections:\n" + connection("a", "xero", "      quote_kind: estimate\n"), creds.env);
   CHECK_FALSE(other.ok());
 }
+
+TEST_CASE("R28 a second connection on the same Capsule account gets summary fields named after its service",
+          "[config][R28]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n" + connection("acme", "xero") + connection("acme-sage", "sage") +
+                                "    sync:\n"
+                                "      summary_fields: {overdue: Sage overdue}\n",
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  const SummaryFields& first = r.config->connections.at(0).sync.summary_fields;
+  const SummaryFields& second = r.config->connections.at(1).sync.summary_fields;
+  CHECK(first.outstanding == "Outstanding");
+  CHECK(first.last_invoice == "Last invoice date");
+  CHECK(second.outstanding == "Outstanding (Sage)");
+  CHECK(second.overdue == "Sage overdue");  // given: kept as it is
+  CHECK(second.next_due == "Next due date (Sage)");
+  CHECK(second.last_invoice == "Last invoice date (Sage)");
+  // What --check-config and the start-up log say about them.
+  CHECK(shared_capsule_accounts(*r.config) == std::vector<std::vector<std::string>>{{"acme", "acme-sage"}});
+  REQUIRE(shared_capsule_notes(*r.config).size() == 1);
+  CHECK(shared_capsule_notes(*r.config).front().starts_with("acme and acme-sage share a Capsule account"));
+}
+
+TEST_CASE("R28 connections on different Capsule accounts keep the plain default summary fields", "[config][R28]") {
+  Credentials creds;
+  creds.dir.write("other-capsule", "another-capsule-token\n", 0400);
+  std::string other = connection("beta", "sage");
+  other.replace(other.find("token_credential: capsule"), 25, "token_credential: other-capsule");
+  const LoadResult r = load("connections:\n" + connection("acme", "xero") + other, creds.env);
+  REQUIRE(texts(r).empty());
+  CHECK(r.config->connections.at(1).sync.summary_fields.outstanding == "Outstanding");
+  CHECK(shared_capsule_accounts(*r.config).empty());
+}

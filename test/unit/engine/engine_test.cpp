@@ -84,7 +84,7 @@ struct Harness : test::EngineHarness {
   std::vector<std::int64_t> invoice_notes(model::PartyId party) const {
     std::vector<std::int64_t> out;
     for (const auto& [id, n] : capsule.notes)
-      if (n.party_id == party && sync::is_invoice_note(n.content)) out.push_back(id);
+      if (n.party_id == party && n.content.find("(kept up to date by capsync;") != std::string::npos) out.push_back(id);
     return out;
   }
   static std::string field(const model::Party& p, std::int64_t def) {
@@ -415,7 +415,10 @@ TEST_CASE("R7 capsync's duplicate invoice notes on a party are merged into one; 
   h.connection.sync.invoice_note = true;
   seed(h);
   const model::PartyId acme = h.party_named("Acme Ltd")->id;
-  const std::string heading = sync::render_invoice_note({}, *model::parse_date("2024-06-10"), "");
+  sync::ConnectionPolicy policy = sync::policy_from(h.connection);
+  policy.organisation = "Demo";  // the fake's tenant
+  const std::string heading = sync::render_invoice_note({}, *model::parse_date("2024-06-10"), "",
+                                                        sync::invoice_note_heading(policy));
   const std::int64_t kept = h.capsule.add_note(acme, heading + "stale copy\n");
   const std::int64_t copy = h.capsule.add_note(acme, heading + "another copy\n");
   const std::int64_t mine = h.capsule.add_note(acme, "Call back about Invoices on Monday");

@@ -174,6 +174,9 @@ class FakeCapsule final : public connector::CapsuleConnector {
     co_return model::TeamRef{7, std::string(name)};
   }
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override { co_return std::vector<model::Tag>{}; }
+  // The account behind the token; fakes that stand for one account share a key.
+  connector::CapsuleAccount site{"capsule.test/acme", "acme", "Acme"};
+  boost::asio::awaitable<Result<connector::CapsuleAccount>> account() override { co_return site; }
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
     if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
     std::vector<connector::Note> out;

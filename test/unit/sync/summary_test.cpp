@@ -134,3 +134,33 @@ TEST_CASE("R11 the summary hash is deterministic and changes with what is writte
   renamed.overdue_tag = "Late payer";
   CHECK(w1.hash(renamed) != w1.hash(policy));
 }
+
+TEST_CASE("R28 each connection's invoice note is headed with its service and organisation and finds only its own",
+          "[sync][summary]") {
+  ConnectionPolicy xero;
+  xero.invoice_note = true;
+  xero.service = "Xero";
+  xero.organisation = "Acme Holdings";
+  ConnectionPolicy sage = xero;
+  sage.service = "Sage";
+  sage.organisation = "Acme Services";
+  const std::string heading = invoice_note_heading(xero);
+  CHECK(heading == "Invoices in Xero, Acme Holdings (kept up to date by capsync; edits here are overwritten)");
+
+  auto inv = invoice("1", "c", InvoiceStatus::authorised, "10", "10");
+  inv.due_date = day("2024-03-01");
+  std::vector<Invoice> invoices{inv};
+  auto s = summarize(invoices, day("2024-02-25"));
+  REQUIRE(s);
+  const auto w = render_summary(*s, invoices, day("2024-02-25"), xero, "");
+  REQUIRE(w.note.has_value());
+  CHECK(w.note->starts_with(heading + "\n"));
+  CHECK(is_invoice_note(*w.note, heading));
+  CHECK_FALSE(is_invoice_note(*w.note, invoice_note_heading(sage)));
+  // A longer organisation name is another connection's heading, not this one's.
+  ConnectionPolicy longer = xero;
+  longer.organisation = "Acme";
+  CHECK_FALSE(is_invoice_note(*w.note, invoice_note_heading(longer)));
+  // The heading is part of what the summary hash covers.
+  CHECK(w.hash(xero) != render_summary(*s, invoices, day("2024-02-25"), sage, "").hash(sage));
+}
