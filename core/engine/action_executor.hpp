@@ -49,7 +49,8 @@ class SummaryWriter final {
   PartyMirror& parties_;
   NotesRepo& notes_;
   const sync::ConnectionPolicy& policy_;
-  std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
+  // outstanding, overdue, next_due, last_invoice, open_quotes (0 when the policy reads no quotes)
+  std::optional<std::array<std::int64_t, 5>> field_ids_;
 };
 
 // ActionExecutor: carries out the reconciler's Actions for one connection, in order, and

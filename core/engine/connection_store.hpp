@@ -11,6 +11,7 @@
 #include "core/engine/bindings_repo.hpp"
 #include "core/engine/conflicts_repo.hpp"
 #include "core/engine/mirror_repo.hpp"
+#include "core/engine/quotes_repo.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 #include "core/model/party.hpp"
@@ -26,7 +27,7 @@ struct ConnectionStore {
   ConnectionStore(store::Database& database, const std::string& connection)
       : db(database), name(connection), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
         invoices(database, connection), parties(database, connection), contacts(database, connection),
-        notes(database, connection) {}
+        notes(database, connection), quotes(database, connection) {}
   ConnectionStore(const ConnectionStore&) = delete;
   ConnectionStore& operator=(const ConnectionStore&) = delete;
 
@@ -39,6 +40,7 @@ struct ConnectionStore {
   PartyMirror parties;
   ContactMirror contacts;
   NotesRepo notes;
+  QuotesRepo quotes;
 };
 
 // DisableState: whether the operator disabled a connection (R16), in `engine_disabled`.

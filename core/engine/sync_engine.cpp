@@ -58,7 +58,9 @@ Result<SyncContext> SyncEngine::context(std::string_view name, bool even_if_disa
     return make_error(Errc::invalid_argument, "connection \"{}\" is disabled", name);
   auto connectors = connectors_.connectors(*connection);
   if (!connectors) return connectors.error();
-  return SyncContext{connection->name, connection->time_zone, sync::policy_from(*connection),
+  auto policy = sync::policy_from(*connection);
+  policy.quotes_read = connectors->accounting->capabilities().quotes_read;
+  return SyncContext{connection->name, connection->time_zone, std::move(policy),
                      store_of(connection->name), *connectors->capsule, *connectors->accounting,
                      options_.enqueue, options_.now_ms};
 }
@@ -80,10 +82,10 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!run) co_return run.error();
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
-            "{} invoices read ({} changed), {} contacts reconciled, {} writes",
+            "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes",
             ctx->connection, run->capsule.parties_read, run->capsule.pushes_enqueued, run->contacts.contacts_read,
-            run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->pass.contacts,
-            run->pass.writes);
+            run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->quotes.quotes_read,
+            run->quotes.changed, run->pass.contacts, run->pass.writes);
   co_return Status{};
 }
 
@@ -148,6 +150,9 @@ boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, 
     auto invoices = co_await pull_invoices(ctx, full);
     if (!invoices) co_return invoices.error();
     out.invoices = *invoices;
+    auto quotes = co_await pull_quotes(ctx, full);
+    if (!quotes) co_return quotes.error();
+    out.quotes = *quotes;
   }
   if (full) {
     // Overdue flags change as days pass (R9) and incremental filters miss some changes.

@@ -44,6 +44,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/engine/pull.hpp"
+#include "core/engine/quote_pull.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
@@ -101,7 +102,7 @@ class ConnectionLocks final {
 // execute its actions. SyncEngine runs it under the connection's lock; `capsyncctl plan`
 // runs it on a copy of the store with connectors that only read (plan.hpp).
 //
-//   pull  changed parties, deletions, contacts and invoices since the cursors
+//   pull  changed parties, deletions, contacts, invoices and quotes since the cursors
 //   poll  changed Capsule parties only (deletions wait for the pull)
 //   full  everything from empty cursors, every contact reconciled again
 enum class SyncMode { pull, poll, full };
@@ -110,6 +111,7 @@ struct SyncRunResult {
   CapsulePullResult capsule;
   ContactPullResult contacts;
   InvoicePullResult invoices;
+  QuotePullResult quotes;
   PassResult pass;
 };
 

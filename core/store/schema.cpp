@@ -233,10 +233,32 @@ ALTER TABLE engine_contacts ADD COLUMN near_key TEXT;
 CREATE INDEX engine_contacts_near ON engine_contacts (connection, near_key, remote_id);
 )sql";
 
+// R18: the quotes and estimates of the accounting side per contact, as last read. Amounts are
+// exact decimal strings (R8).
+constexpr std::string_view kSchema4 = R"sql(
+CREATE TABLE engine_quotes (
+  connection TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  contact_remote_id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  status TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  total TEXT NOT NULL,
+  issue_date TEXT,
+  expiry_date TEXT,
+  url TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, remote_id)
+);
+CREATE INDEX engine_quotes_contact ON engine_quotes (connection, contact_remote_id, remote_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
+    Migration{4, "quotes of the accounting side", kSchema4},
 };
 
 }  // namespace

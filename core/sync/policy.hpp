@@ -20,6 +20,9 @@ struct ConnectionPolicy {
   std::string overdue_tag = "Overdue invoices";                                // R6
   bool invoice_note = false;                                                   // R7
   std::string export_tag;  // R12; empty = export only on the operator's request
+  // R18: the accounting connector reads quotes (its capabilities().quotes_read); the engine sets
+  // it, as the config does not know. Off: no quote is read, written or shown.
+  bool quotes_read = false;
 };
 
 inline ConnectionPolicy policy_from(const config::ConnectionConfig& connection) {

@@ -218,6 +218,31 @@ class FakeAccounting final : public connector::AccountingConnector {
   std::vector<std::string> idempotency_keys;
   bool lose_next_create_answer = false;  // the next create succeeds but its answer is lost (network)
   int writes = 0;
+  // Quotes (R18): read only when quotes_read, as a service with a quote API answers.
+  bool quotes_read = false;
+  std::map<std::string, model::Quote> quotes;
+  std::vector<std::string> quote_cursors;  // the cursor of each list_quotes call, in order
+
+  // A quote of `total` GBP for `contact`, issued 2024-06-01 and expiring on `expiry`.
+  model::Quote& add_quote(std::string id, std::string contact, model::QuoteStatus status, std::string_view total,
+                          std::string_view expiry) {
+    model::Quote q;
+    q.remote_id = id;
+    q.contact_remote_id = std::move(contact);
+    q.number = "QU-" + id;
+    q.status = status;
+    q.currency = "GBP";
+    q.total = *model::Money::parse(total, "GBP");
+    q.issue_date = *model::parse_date("2024-06-01");
+    q.expiry_date = *model::parse_date(expiry);
+    q.url = "https://acc.example/quote/" + id;
+    q.updated_at = clock_.tick();
+    return quotes[id] = q;
+  }
+  void set_quote_status(const std::string& id, model::QuoteStatus status) {
+    quotes.at(id).status = status;
+    quotes.at(id).updated_at = clock_.tick();
+  }
 
   model::Contact& add_contact(std::string id, std::string name) {
     model::Contact c;
@@ -246,7 +271,11 @@ class FakeAccounting final : public connector::AccountingConnector {
   }
 
   std::string_view provider() const override { return "xero"; }
-  connector::Capabilities capabilities() const override { return {}; }
+  connector::Capabilities capabilities() const override {
+    connector::Capabilities c;
+    c.quotes_read = quotes_read;
+    return c;
+  }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }
   void forget_tenant() override {}
 
@@ -270,6 +299,11 @@ class FakeAccounting final : public connector::AccountingConnector {
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(connector::ListRequest r,
                                                                                 bool) override {
     co_return since(invoices, r.cursor);
+  }
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest r) override {
+    if (!quotes_read) co_return make_error(Errc::unsupported, "no quotes");
+    quote_cursors.push_back(r.cursor);
+    co_return since(quotes, r.cursor);
   }
   boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view id) override {
     auto it = contacts.find(std::string(id));

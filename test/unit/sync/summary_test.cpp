@@ -134,3 +134,32 @@ TEST_CASE("R11 the summary hash is deterministic and changes with what is writte
   renamed.overdue_tag = "Late payer";
   CHECK(w1.hash(renamed) != w1.hash(policy));
 }
+
+TEST_CASE("R18 where quotes are not read the summary, its note and its hash are as before", "[sync][summary]") {
+  ConnectionPolicy policy;
+  policy.invoice_note = true;
+  auto inv = invoice("1", "c", InvoiceStatus::authorised, "10", "10");
+  std::vector<Invoice> invoices{inv};
+  capsync::model::Quote q;
+  q.remote_id = "q";
+  q.status = capsync::model::QuoteStatus::sent;
+  q.currency = "GBP";
+  q.total = *capsync::model::Money::parse("25", "GBP");
+  std::vector<capsync::model::Quote> quotes{q};
+  auto before = summary_for_contact(invoices, day("2024-02-01"), policy, "");
+  auto ignored = summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes);
+  REQUIRE(before.ok());
+  REQUIRE(ignored.ok());
+  CHECK(*ignored == *before);
+  CHECK_FALSE(ignored->open_quotes.has_value());
+
+  policy.quotes_read = true;
+  auto read = summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes);
+  REQUIRE(read.ok());
+  CHECK(read->open_quotes == "25.00 GBP");
+  CHECK_THAT(*read->note, Catch::StartsWith(*before->note) && Catch::Contains("Quote q: 25.00 GBP (Sent)"));
+  CHECK(read->hash(policy) != before->hash(policy));
+  // An expired quote is not open: the field clears.
+  quotes[0].expiry_date = day("2024-01-31");
+  CHECK(summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes)->open_quotes == "");
+}

@@ -1,0 +1,94 @@
+// Quotes on the read side (R18) through the sync engine, over in-memory connectors and a real
+// SQLite store.
+
+#include <catch2/catch.hpp>
+
+#include "core/engine/connection_store.hpp"
+#include "core/engine/sync_engine.hpp"
+#include "test/unit/engine/engine_harness.hpp"
+
+using namespace capsync;
+
+namespace {
+
+constexpr std::int64_t kOpenQuotesField = 905;
+
+struct QuoteHarness : test::EngineHarness {
+  QuoteHarness() {
+    connection.sync.invoice_note = true;
+    capsule.field_ids["Open quotes"] = kOpenQuotesField;
+    xero.quotes_read = true;
+    start([](queue::JobSpec) -> Result<std::int64_t> { return 1; });
+    capsule.add_organisation("Acme Ltd");
+    xero.add_contact("c-acme", "Acme Ltd");
+    xero.add_invoice("i-1", "c-acme", model::InvoiceStatus::authorised, "100.00", "2024-07-15");
+  }
+
+  void pull() {
+    auto s = run(engine->pull(job("pull")));
+    INFO((s.ok() ? std::string() : s.error().message()));
+    REQUIRE(s.ok());
+  }
+  const model::Party& acme() const {
+    for (const auto& [id, p] : capsule.parties)
+      if (p.display_name() == "Acme Ltd") return p;
+    FAIL("Acme Ltd is not in Capsule");
+    throw std::logic_error("unreachable");
+  }
+  std::string open_quotes() const {
+    const auto* f = acme().field(kOpenQuotesField);
+    return f ? f->value : std::string();
+  }
+  std::string note() const {
+    for (const auto& [id, n] : capsule.notes)
+      if (n.party_id == acme().id) return n.content;
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("R18 open quotes are read incrementally, summed per currency and listed in the invoice note") {
+  QuoteHarness h;
+  h.xero.add_quote("q-1", "c-acme", model::QuoteStatus::sent, "500.00", "2024-07-01");
+  auto& eur = h.xero.add_quote("q-2", "c-acme", model::QuoteStatus::sent, "80.00", "2024-07-01");
+  eur.currency = "EUR";
+  eur.total = *model::Money::parse("80.00", "EUR");
+  h.xero.add_quote("q-3", "c-acme", model::QuoteStatus::draft, "999.00", "2024-07-01");
+  h.xero.add_quote("q-4", "c-acme", model::QuoteStatus::sent, "70.00", "2024-06-01");  // expired (today 2024-06-10)
+  h.pull();
+
+  CHECK(h.open_quotes() == "80.00 EUR; 500.00 GBP");
+  const std::string note = h.note();
+  CHECK(note.find("\nQuotes\n") != std::string::npos);
+  CHECK(note.find("Quote QU-q-1: 500.00 GBP, dated 2024-06-01, expires 2024-07-01 (Sent) "
+                  "https://acc.example/quote/q-1") != std::string::npos);
+  CHECK(note.find("QU-q-3") == std::string::npos);  // a draft is not issued
+  CHECK(note.find("QU-q-4") == std::string::npos);  // past its expiry
+
+  // The second pull reads from the stored cursor and writes nothing.
+  const int writes = h.capsule.writes;
+  h.pull();
+  REQUIRE(h.xero.quote_cursors.size() == 2);
+  CHECK(h.xero.quote_cursors[0].empty());
+  CHECK_FALSE(h.xero.quote_cursors[1].empty());
+  CHECK(*engine::ConnectionStore(*h.db, "acme").cursors.get(engine::kQuotes) == h.xero.quote_cursors[1]);
+  CHECK(h.capsule.writes == writes);
+
+  // An accepted quote is no longer open: only the quote changed, and the summary follows it.
+  h.xero.set_quote_status("q-1", model::QuoteStatus::accepted);
+  h.pull();
+  CHECK(h.open_quotes() == "80.00 EUR");
+  CHECK(h.note().find("QU-q-1") == std::string::npos);
+}
+
+TEST_CASE("R18 a service without a quote API is skipped silently: no quote read, no open quotes field needed") {
+  QuoteHarness h;
+  h.xero.quotes_read = false;
+  h.capsule.field_ids.erase("Open quotes");
+  h.pull();
+  CHECK(h.xero.quote_cursors.empty());
+  CHECK(h.acme().field(kOpenQuotesField) == nullptr);
+  CHECK(h.note().find("Quotes") == std::string::npos);
+  CHECK(h.open_quotes().empty());
+}
