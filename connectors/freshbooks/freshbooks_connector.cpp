@@ -7,6 +7,7 @@
 #include "connectors/freshbooks/clients.hpp"
 #include "connectors/freshbooks/eastern_time.hpp"
 #include "connectors/freshbooks/errors.hpp"
+#include "connectors/freshbooks/estimates.hpp"
 #include "connectors/freshbooks/invoices.hpp"
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
@@ -41,7 +42,9 @@ connector::Capabilities FreshBooksConnector::capabilities() const {
           .deletion_feed = true,       // deleted clients are read with search[vis_state]=1
           .archived_in_list = true,    // lists return archived clients (vis_state 2)
           .supplier_flag = false,      // clients are customers; vendors live elsewhere
-          .website_writable = false};  // FreshBooks clients have no website field
+          .website_writable = false,   // FreshBooks clients have no website field
+          .quotes_read = true,         // estimates
+          .quotes_write = true};
 }
 
 std::string FreshBooksConnector::accounting_path(std::string_view resource) const {
@@ -143,6 +146,26 @@ asio::awaitable<Result<Page<model::Invoice>>> FreshBooksConnector::list_invoices
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.has_next = !raw->deleted || raw->page < raw->pages;
   auto cursor = advance(invoices_pass_, page.items, req, !page.has_next);
+  if (!cursor) co_return cursor.error();
+  page.cursor = std::move(*cursor);
+  co_return page;
+}
+
+asio::awaitable<Result<Page<model::Quote>>> FreshBooksConnector::list_quotes(ListRequest req) {
+  auto since = connector::parse_cursor(req.cursor, "FreshBooks");
+  if (!since) co_return since.error();
+  std::string what = fmt::format("the estimates page {}", req.page);
+  auto raw = co_await list_page("estimates/estimates", what, req.page, updated_min(*since));
+  if (!raw) co_return raw.error();
+  auto parsed = parse_estimate_list(raw->body);
+  if (!parsed) co_return parsed.error().with_context(fmt::format("FreshBooks returned a malformed {}", what));
+  Page<model::Quote> page;
+  page.page = req.page;
+  page.items = std::move(parsed->items);
+  page.unreadable = std::move(parsed->unreadable);
+  for (auto& q : page.items) q.url = quote_url(q);
+  page.has_next = !raw->deleted || raw->page < raw->pages;
+  auto cursor = advance(estimates_pass_, page.items, req, !page.has_next);
   if (!cursor) co_return cursor.error();
   page.cursor = std::move(*cursor);
   co_return page;

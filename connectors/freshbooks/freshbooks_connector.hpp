@@ -62,6 +62,20 @@ class FreshBooksConnector final : public connector::AccountingConnector {
   std::string invoice_url(const model::Invoice& invoice) const override;
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
+  // Estimates (freshbooks_connector_estimates.cpp, mapping in estimates.hpp): listed like
+  // invoices (default list, then the deleted ones). No idempotency key is documented, so a
+  // create lost to a crash is found by reference (search[notes_like], exact po_number).
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest request) override;
+  boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
+                                                            std::string_view idempotency_key) override;
+  // Reads the estimate first: one that is no longer a draft is Errc::conflict and left alone
+  // (R21); its terms are carried over.
+  boost::asio::awaitable<Result<model::Quote>> update_quote(std::string_view remote_id,
+                                                            const model::QuoteSpec& spec) override;
+  boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(
+      std::string_view reference) override;
+  std::string quote_url(const model::Quote& quote) const;
+
  private:
   // Which list of a pass a page comes from, and that list's page number.
   struct ListPage {
@@ -89,7 +103,7 @@ class FreshBooksConnector final : public connector::AccountingConnector {
   FreshBooksSettings settings_;
   connector::OAuthApi api_;
   std::optional<connector::Tenant> tenant_;
-  Pass contacts_pass_, invoices_pass_;
+  Pass contacts_pass_, invoices_pass_, estimates_pass_;
 };
 
 }  // namespace capsync::freshbooks

@@ -127,6 +127,11 @@ Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root)
   return std::optional<Pagination>{out};
 }
 
+bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size) {
+  if (p && p->page_count > 0) return page < p->page_count;
+  return raw >= static_cast<std::size_t>(page_size) && raw > 0;
+}
+
 Result<ContactsPage> parse_contacts(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();

@@ -47,6 +47,9 @@ Result<model::Contact> parse_contact(const rapidjson::Value& element);
 // page; an element that cannot be read is described in `unreadable` instead.
 Result<ContactsPage> parse_contacts(std::string_view body);
 Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root);
+// Whether a list has a page after `page`: from the pagination object when there is one, else
+// whether this page (`raw` elements) was full.
+bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size);
 
 // {"Contacts":[{...}]} for PUT /Contacts.
 std::string contact_create_body(const model::ContactDetails& spec);

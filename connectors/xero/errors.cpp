@@ -33,7 +33,7 @@ bool is_name_clash(std::string_view message) {
 
 std::vector<std::string> validation_messages(const rapidjson::Value& root) {
   std::vector<std::string> out;
-  for (auto key : {"Elements", "Contacts", "Invoices"}) {
+  for (auto key : {"Elements", "Contacts", "Invoices", "Quotes"}) {
     if (const auto* elements = json::array(root, key))
       for (const auto& e : elements->GetArray()) collect(e, out);
   }

@@ -22,6 +22,11 @@ std::string invoice_link(std::string_view short_code, const model::Invoice& invo
   return wrap(short_code, fmt::format("{}?InvoiceID={}", page, invoice.remote_id));
 }
 
+std::string quote_link(std::string_view short_code, std::string_view quote_id) {
+  if (short_code.empty()) return {};
+  return fmt::format("https://go.xero.com/app/{}/quotes/view/{}", short_code, quote_id);  // "!" is valid in a path
+}
+
 std::string new_invoice_link(std::string_view short_code, std::string_view contact_id) {
   return wrap(short_code, fmt::format("/AccountsReceivable/Edit.aspx?contactID={}", contact_id));
 }

@@ -13,6 +13,10 @@ namespace capsync::xero {
 
 // Sales invoice: /AccountsReceivable/View.aspx?InvoiceID=…; bill: /AccountsPayable/Edit.aspx?InvoiceID=…
 std::string invoice_link(std::string_view short_code, const model::Invoice& invoice);
+// A quote: https://go.xero.com/app/{ShortCode}/quotes/view/{QuoteID} (the form Xero's own MCP
+// server builds, XeroAPI/xero-mcp-server src/consts/deeplinks.ts). Empty without a ShortCode:
+// no documented quote link works without one.
+std::string quote_link(std::string_view short_code, std::string_view quote_id);
 // A new sales invoice for the contact: /AccountsReceivable/Edit.aspx?contactID=…
 std::string new_invoice_link(std::string_view short_code, std::string_view contact_id);
 

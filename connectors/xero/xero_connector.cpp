@@ -26,11 +26,6 @@ namespace {
 constexpr std::string_view kApi = "/api.xro/2.0";
 constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
 
-bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size) {
-  if (p && p->page_count > 0) return page < p->page_count;
-  return raw >= static_cast<std::size_t>(page_size) && raw > 0;
-}
-
 connector::OAuthApiSettings api_settings(const XeroSettings& settings) {
   auto out = connector::oauth_api_settings("Xero", settings, &map_error);
   out.accept_body = connector::json::well_formed;  // a cut or garbled 2xx body is asked again
@@ -48,7 +43,9 @@ connector::Capabilities XeroConnector::capabilities() const {
           .deletion_feed = false,  // deleted contacts do not exist in Xero; archived ones are listed
           .archived_in_list = true,
           .supplier_flag = true,
-          .website_writable = false};
+          .website_writable = false,
+          .quotes_read = true,
+          .quotes_write = true};
 }
 
 asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {

@@ -51,9 +51,27 @@ class XeroConnector final : public connector::AccountingConnector {
   std::string invoice_url(const model::Invoice& invoice) const override;
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
+  // Quotes (xero_connector_quotes.cpp): GET /Quotes is paged by 100 (no pageSize) and takes no
+  // `where` and no Reference filter, so a search by reference is a bounded scan of the most
+  // recently changed quotes (kQuoteScanPages pages).
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest request) override;
+  boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
+                                                            std::string_view idempotency_key) override;
+  // Reads the quote first: one that is no longer a draft is Errc::conflict and left alone (R21);
+  // its Terms are carried over, since an update that leaves them out clears them.
+  boost::asio::awaitable<Result<model::Quote>> update_quote(std::string_view remote_id,
+                                                            const model::QuoteSpec& spec) override;
+  boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(
+      std::string_view reference) override;
+  std::string quote_url(const model::Quote& quote) const;
+  static constexpr int kQuoteScanPages = 20;  // 2,000 quotes, newest changes first
+
  private:
   boost::asio::awaitable<Result<model::Contact>> single_contact(http::Request request,
                                                                 std::string what);
+  // The one quote of a GET/PUT/POST answer, with its link; `terms` as parse_quote.
+  boost::asio::awaitable<Result<model::Quote>> single_quote(http::Request request, std::string what,
+                                                            std::string* terms = nullptr);
 
   // Owned by the executor's thread, like the connector itself.
   XeroSettings settings_;

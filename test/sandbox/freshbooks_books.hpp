@@ -45,6 +45,24 @@ struct FreshBooksInvoice {
   std::string v3_status() const;
 };
 
+// An estimate (…/estimates/estimates). status: 1 draft, 2 sent, 3 viewed, 4 replied,
+// 5 accepted, 6 invoiced (https://www.freshbooks.com/api/estimates).
+struct FreshBooksEstimateLine {
+  std::string name, description;
+  Money qty = kMoneyScale, unit_cost = 0;
+};
+
+struct FreshBooksEstimate {
+  std::int64_t id = 0, customer_id = 0;
+  std::string estimate_number, currency = "USD", po_number, notes, terms, create_date;
+  int status = 1;
+  std::vector<FreshBooksEstimateLine> lines;
+  VisState vis_state = VisState::active;
+  TimePoint created{}, updated{};
+
+  Money amount() const;
+};
+
 struct FreshBooksBusiness {
   std::int64_t id = 0;
   std::string name, account_id, business_uuid, currency = "USD";
@@ -57,6 +75,8 @@ struct FreshBooksBooks {
   std::vector<FreshBooksBusiness> businesses;  // the first holds the clients and invoices below
   std::vector<FreshBooksClient> clients;
   std::vector<FreshBooksInvoice> invoices;
+  std::vector<FreshBooksEstimate> estimates;  // test/sandbox/freshbooks_estimates.cpp
+  std::int64_t next_estimate_id = 300001, next_estimate_number = 1;
   std::int64_t next_client_id = 100001, next_invoice_id = 700001, next_number = 1;
 
   const FreshBooksBusiness& business() const { return businesses.front(); }

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   gen->add_option("--parties", generate.parties, "Capsule parties");
   gen->add_option("--contacts", generate.contacts, "Accounting contacts");
   gen->add_option("--invoices", generate.invoices, "Accounting invoices");
+  gen->add_option("--quotes", generate.quotes, "Sales quotes (estimates), a few per customer");
   gen->add_option("--currencies", currencies, "Comma-separated currency codes");
   std::string provider = "xero";
   gen->add_option("--provider", provider, "Accounting provider whose section is written")

@@ -24,6 +24,16 @@ std::optional<SeedInvoiceStatus> status_of(const std::string& xero) {
   return std::nullopt;
 }
 
+std::optional<SeedQuoteStatus> quote_status_of(const std::string& xero) {
+  if (xero == "DRAFT") return SeedQuoteStatus::draft;
+  if (xero == "SENT") return SeedQuoteStatus::sent;
+  if (xero == "ACCEPTED") return SeedQuoteStatus::accepted;
+  if (xero == "DECLINED") return SeedQuoteStatus::declined;
+  if (xero == "INVOICED") return SeedQuoteStatus::invoiced;
+  if (xero == "DELETED") return SeedQuoteStatus::deleted;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<SeedDataset> read_seed_dataset(const rapidjson::Value& xero_section) {
@@ -70,6 +80,31 @@ std::optional<SeedDataset> read_seed_dataset(const rapidjson::Value& xero_sectio
     auto& owner = data.contacts[inv.contact];
     (inv.bill ? owner.supplier : owner.customer) = true;
     data.invoices.push_back(std::move(inv));
+  }
+  const auto* quotes = member(xero_section, "quotes");  // absent in seeds made before quotes
+  if (quotes == nullptr || !quotes->IsArray()) return data;
+  for (const auto& q : quotes->GetArray()) {
+    const auto* contact = member(q, "Contact");
+    auto status = quote_status_of(string_member(q, "Status").value_or(""));
+    if (contact == nullptr || !status) return std::nullopt;
+    auto found = index.find(string_member(*contact, "ContactID").value_or(""));
+    if (found == index.end()) return std::nullopt;
+    SeedQuote quote;
+    quote.key = string_member(q, "QuoteID").value_or("");
+    quote.contact = found->second;
+    quote.status = *status;
+    quote.number = string_member(q, "QuoteNumber").value_or("");
+    quote.reference = string_member(q, "Reference").value_or("");
+    quote.title = string_member(q, "Title").value_or("");
+    quote.summary = string_member(q, "Summary").value_or("");
+    quote.currency = string_member(q, "CurrencyCode").value_or("GBP");
+    quote.subtotal = string_member(q, "SubTotal").value_or("0");
+    quote.tax = string_member(q, "TotalTax").value_or("0");
+    quote.total = string_member(q, "Total").value_or("0");
+    quote.updated_at = string_member(q, "UpdatedDateUTC").value_or("");
+    quote.date_offset_days = integer_text(q, "DateOffsetDays");
+    quote.expiry_offset_days = integer_text(q, "ExpiryDateOffsetDays");
+    data.quotes.push_back(std::move(quote));
   }
   return data;
 }

@@ -31,9 +31,23 @@ struct SeedInvoice {
   std::int64_t date_offset_days = 0, due_offset_days = 0;
 };
 
+// Xero's quote statuses; each renderer maps them to its service's own.
+enum class SeedQuoteStatus { draft, sent, accepted, declined, invoiced, deleted };
+
+struct SeedQuote {
+  std::string key;          // stable per quote, like SeedContact::key
+  std::size_t contact = 0;  // index into SeedDataset::contacts (a customer)
+  SeedQuoteStatus status = SeedQuoteStatus::draft;
+  std::string number, reference, title, summary, currency;
+  std::string subtotal, tax, total;  // exact decimal text
+  std::string updated_at;
+  std::int64_t date_offset_days = 0, expiry_offset_days = 0;
+};
+
 struct SeedDataset {
   std::vector<SeedContact> contacts;
   std::vector<SeedInvoice> invoices;
+  std::vector<SeedQuote> quotes;
 };
 
 // Reads the data set back from the generator's Xero section, the canonical rendering

@@ -342,6 +342,56 @@ class Generator {
     w.EndObject();
   }
 
+  // A sales quote: one line plus 20% VAT, dated up to 60 days back, valid for 30 days.
+  void write_quote(JsonWriter& w, const Contact& c, std::size_t n) {
+    constexpr const char* kStatuses[] = {"DRAFT", "DRAFT", "DRAFT", "SENT", "SENT", "SENT", "SENT",
+                                         "ACCEPTED", "ACCEPTED", "DECLINED", "DECLINED", "INVOICED", "DELETED"};
+    const char* status = n < std::size(kStatuses) ? kStatuses[n] : dice_.pick(kStatuses);  // every status early
+    Money subtotal = static_cast<Money>(1000 + dice_.below(499000)) * 100;
+    Money tax = (subtotal * 20 / 100 + 50) / 100 * 100;
+    auto date_offset = -static_cast<std::int64_t>(dice_.below(60));
+    auto money = [&](const char* k, Money v) {
+      w.Key(k);
+      auto text = format_money(v);
+      write_decimal(w, text);
+    };
+    w.StartObject();
+    str(w, "QuoteID", make_uuid(dice_.rng));
+    str(w, "QuoteNumber", fmt::format("QU-{:04d}", n + 1));
+    str(w, "Reference", fmt::format("RFQ-{}", 7000 + n));
+    str(w, "Title", fmt::format("Proposal {}", n + 1));
+    str(w, "Summary", fmt::format("Scope and pricing for {}", c.name));
+    str(w, "Status", status);
+    key(w, "Contact");
+    w.StartObject();
+    str(w, "ContactID", c.id);
+    str(w, "Name", c.name);
+    w.EndObject();
+    key(w, "DateOffsetDays");
+    w.Int64(date_offset);
+    key(w, "ExpiryDateOffsetDays");
+    w.Int64(date_offset + 30);
+    str(w, "CurrencyCode", c.currency);
+    str(w, "LineAmountTypes", "EXCLUSIVE");
+    key(w, "LineItems");
+    w.StartArray();
+    w.StartObject();
+    str(w, "Description", "Consulting services");
+    money("Quantity", kMoneyScale);
+    money("UnitAmount", subtotal);
+    money("LineAmount", subtotal);
+    money("TaxAmount", tax);
+    str(w, "AccountCode", "200");
+    str(w, "TaxType", "OUTPUT2");
+    w.EndObject();
+    w.EndArray();
+    money("SubTotal", subtotal);
+    money("TotalTax", tax);
+    money("Total", subtotal + tax);
+    str(w, "UpdatedDateUTC", updated_at(contacts_.size() + static_cast<std::size_t>(options_.invoices) + n));
+    w.EndObject();
+  }
+
   void write_xero(JsonWriter& w, const rapidjson::Value& credentials) {
     key(w, "xero");
     w.StartObject();
@@ -372,6 +422,16 @@ class Generator {
       for (int k = 0; k < 3 && n < static_cast<std::size_t>(options_.invoices); ++k) write_invoice(w, contacts_[i], n++);
     while (n < static_cast<std::size_t>(options_.invoices) && !contacts_.empty())
       write_invoice(w, contacts_[dice_.below(contacts_.size())], n++);
+    w.EndArray();
+    // Quotes go to customers only, one to three each in contact order.
+    key(w, "quotes");
+    w.StartArray();
+    std::size_t q = 0;
+    const auto wanted = static_cast<std::size_t>(std::max(0, options_.quotes));
+    for (std::size_t i = 0; i < contacts_.size() && q < wanted; ++i) {
+      if (contacts_[i].supplier) continue;
+      for (std::uint64_t k = 0, count = 1 + dice_.below(3); k < count && q < wanted; ++k) write_quote(w, contacts_[i], q++);
+    }
     w.EndArray();
     w.EndObject();
   }

@@ -12,6 +12,7 @@ struct GeneratorOptions {
   int parties = 50;
   int contacts = 50;
   int invoices = 100;
+  int quotes = 50;  // sales quotes, a few per customer, mixed statuses
   std::vector<std::string> currencies{"GBP", "EUR", "USD"};
 };
 

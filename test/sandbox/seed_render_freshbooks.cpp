@@ -1,5 +1,6 @@
-// FreshBooks: clients (organization or fname/lname, archived as vis_state 2) and their invoices.
-// FreshBooks has no suppliers: supplier-only contacts and bills are left out.
+// FreshBooks: clients (organization or fname/lname, archived as vis_state 2), their invoices and
+// estimates. FreshBooks has no suppliers: supplier-only contacts and bills are left out. Its
+// estimates have no declined state: declined quotes are left out; deleted ones are vis_state 1.
 
 #include "test/sandbox/seed_render.hpp"
 
@@ -8,9 +9,53 @@ namespace {
 
 constexpr std::int64_t kFirstClientId = 1001;
 constexpr std::int64_t kFirstInvoiceId = 2001;
+constexpr std::int64_t kFirstEstimateId = 3001;
 constexpr int kArchived = 2, kDeleted = 1;
 
 bool is_client(const SeedContact& c) { return c.customer || !c.supplier; }
+
+// FreshBooks' estimate status code (https://www.freshbooks.com/api/estimates); 0 = none.
+int estimate_status(SeedQuoteStatus status) {
+  switch (status) {
+    case SeedQuoteStatus::draft: return 1;
+    case SeedQuoteStatus::deleted: return 1;  // with vis_state 1
+    case SeedQuoteStatus::sent: return 2;
+    case SeedQuoteStatus::accepted: return 5;
+    case SeedQuoteStatus::invoiced: return 6;
+    case SeedQuoteStatus::declined: return 0;
+  }
+  return 0;
+}
+
+void write_estimates(JsonWriter& w, const SeedDataset& data) {
+  w.Key("estimates");
+  w.StartArray();
+  std::int64_t id = kFirstEstimateId;
+  for (const auto& q : data.quotes) {
+    int status = estimate_status(q.status);
+    if (status == 0 || !is_client(data.contacts[q.contact])) continue;
+    w.StartObject();
+    w.Key("id");
+    w.Int64(id++);
+    w.Key("customerid");
+    w.Int64(kFirstClientId + static_cast<std::int64_t>(q.contact));
+    write_string(w, "estimate_number", q.number);
+    w.Key("status");
+    w.Int(status);
+    if (q.status == SeedQuoteStatus::deleted) {
+      w.Key("vis_state");
+      w.Int(kDeleted);
+    }
+    write_string(w, "po_number", q.reference);
+    write_string(w, "notes", q.summary);
+    w.Key("create_date_offset_days");
+    w.Int64(q.date_offset_days);
+    write_string(w, "currency_code", q.currency);
+    write_string(w, "amount", q.total);
+    w.EndObject();
+  }
+  w.EndArray();
+}
 
 void amount(JsonWriter& w, const char* key, const std::string& value, const std::string& currency) {
   w.Key(key);
@@ -72,6 +117,7 @@ void render_freshbooks_seed(JsonWriter& w, const SeedDataset& data, const rapidj
     w.EndObject();
   }
   w.EndArray();
+  write_estimates(w, data);
   w.EndObject();
 }
 

@@ -8,6 +8,7 @@
 #include "test/sandbox/xero_contacts.hpp"
 #include "test/sandbox/xero_invoice_writes.hpp"
 #include "test/sandbox/xero_query.hpp"
+#include "test/sandbox/xero_quotes.hpp"
 
 namespace capsync::sandbox {
 namespace {
@@ -49,14 +50,18 @@ void XeroApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&
   auto now = context_.clock.now();
   for (const auto& tenant : identity_.tenants()) books_[tenant.tenant_id];
   if (identity_.tenants().empty() || !section.IsObject()) return;
-  books_[identity_.tenants().front().tenant_id].load(section, exact, now, rng_);
+  auto load_books = [&](XeroBooks& books, const rapidjson::Value& given, const rapidjson::Value& exact_given) {
+    books.load(given, exact_given, now, rng_);
+    if (const auto* quotes = member(exact_given, "quotes")) xero_load_quotes(books, *quotes, now, rng_);
+  };
+  load_books(books_[identity_.tenants().front().tenant_id], section, exact);
   const auto* others = member(section, "tenantData");
   if (others == nullptr || !others->IsObject()) return;
   const auto* exact_others = member(exact, "tenantData");
   for (const auto& m : others->GetObject()) {
     std::string id(m.name.GetString(), m.name.GetStringLength());
     const auto* exact_tenant = exact_others ? member(*exact_others, id) : nullptr;
-    if (books_.contains(id) && exact_tenant != nullptr) books_[id].load(m.value, *exact_tenant, now, rng_);
+    if (books_.contains(id) && exact_tenant != nullptr) load_books(books_[id], m.value, *exact_tenant);
   }
 }
 
@@ -70,6 +75,10 @@ void XeroApi::dump_state(JsonWriter& writer) const {
     writer.Key("invoices");
     writer.StartArray();
     for (const auto& inv : books.invoices) books.write_invoice(writer, inv, true);
+    writer.EndArray();
+    writer.Key("quotes");
+    writer.StartArray();
+    for (const auto& q : books.quotes) xero_write_quote(writer, books, q);
     writer.EndArray();
   };
   writer.StartObject();
@@ -213,6 +222,7 @@ Response XeroApi::route(const Request& request, XeroBooks& books, std::string_vi
       return xero_write_contacts(books, request, id ? XeroWriteMode::update_one : XeroWriteMode::update_or_create, id,
                                  now, rng_);
   }
+  if (resource == "Quotes") return xero_quotes(books, request, id, now, rng_);
   if (resource == "Organisation" && method == "GET" && !id) return organisation(request, now);
   if (resource == "Invoices" && method == "GET") return xero_get_invoices(books, request, id, now, rng_);
   if (resource == "Invoices" && method == "PUT" && !id) return xero_create_invoices(books, request, now, rng_);

@@ -25,18 +25,6 @@ Money money_member(const Value& object, std::string_view key, Money fallback) {
   return fallback;
 }
 
-std::optional<TimePoint> date_member(const Value& object, const char* key, const char* string_key,
-                                     const char* offset_key, TimePoint now) {
-  if (auto text = string_member(object, key)) return parse_time(*text);
-  if (auto text = string_member(object, string_key)) return parse_time(*text);
-  const Value* offset = member(object, offset_key);
-  if (offset != nullptr) {
-    std::int64_t days = offset->IsString() ? std::stoll(offset->GetString()) : offset->IsInt64() ? offset->GetInt64() : 0;
-    return floor_day(now) + std::chrono::hours(24 * days);
-  }
-  return std::nullopt;
-}
-
 void write_address_or_phone(JsonWriter& writer, const Value* given, const char* type_key,
                             std::initializer_list<const char*> types) {
   writer.StartArray();
@@ -57,13 +45,46 @@ void write_address_or_phone(JsonWriter& writer, const Value* given, const char* 
   writer.EndArray();
 }
 
+}  // namespace
+
+std::optional<TimePoint> xero_seed_date(const Value& object, const char* key, const char* string_key,
+                                     const char* offset_key, TimePoint now) {
+  if (auto text = string_member(object, key)) return parse_time(*text);
+  if (auto text = string_member(object, string_key)) return parse_time(*text);
+  const Value* offset = member(object, offset_key);
+  if (offset != nullptr) {
+    std::int64_t days = offset->IsString() ? std::stoll(offset->GetString()) : offset->IsInt64() ? offset->GetInt64() : 0;
+    return floor_day(now) + std::chrono::hours(24 * days);
+  }
+  return std::nullopt;
+}
+
 void write_key_money(JsonWriter& writer, const char* key, Money value) {
   writer.Key(key);
   std::string text = format_money(value);
   write_decimal(writer, text);
 }
 
-}  // namespace
+void write_line_items(JsonWriter& writer, const std::vector<XeroLineItem>& lines) {
+  writer.StartArray();
+  for (const auto& line : lines) {
+    writer.StartObject();
+    writer.Key("Description");
+    writer.String(line.description);
+    write_key_money(writer, "UnitAmount", line.unit_amount);
+    writer.Key("TaxType");
+    writer.String(line.tax_type);
+    write_key_money(writer, "TaxAmount", line.tax_amount);
+    write_key_money(writer, "LineAmount", line.line_amount);
+    writer.Key("AccountCode");
+    writer.String(line.account_code);
+    write_key_money(writer, "Quantity", line.quantity);
+    writer.Key("LineItemID");
+    writer.String(line.id);
+    writer.EndObject();
+  }
+  writer.EndArray();
+}
 
 std::string make_uuid(std::mt19937_64& rng) {
   std::uint64_t a = rng(), b = rng();
@@ -147,9 +168,9 @@ void XeroBooks::load(const Value& section, const Value& exact, TimePoint now, st
         if (auto name = string_member(*c, "Name"))
           if (const auto* found = active_named(*name, "")) inv.contact_id = found->id;
     }
-    inv.date = date_member(given, "Date", "DateString", "DateOffsetDays", now).value_or(floor_day(now));
-    inv.due_date = date_member(given, "DueDate", "DueDateString", "DueDateOffsetDays", now).value_or(inv.date);
-    inv.updated = date_member(given, "UpdatedDateUTC", "UpdatedDateUTC", "UpdatedOffsetDays", now).value_or(now);
+    inv.date = xero_seed_date(given, "Date", "DateString", "DateOffsetDays", now).value_or(floor_day(now));
+    inv.due_date = xero_seed_date(given, "DueDate", "DueDateString", "DueDateOffsetDays", now).value_or(inv.date);
+    inv.updated = xero_seed_date(given, "UpdatedDateUTC", "UpdatedDateUTC", "UpdatedOffsetDays", now).value_or(now);
     if (const auto* lines = member(given, "LineItems"); lines && lines->IsArray()) {
       for (const auto& l : lines->GetArray()) {
         XeroLineItem line;
@@ -175,7 +196,7 @@ void XeroBooks::load(const Value& section, const Value& exact, TimePoint now, st
     inv.amount_paid = money_member(given, "AmountPaid", inv.status == "PAID" ? inv.total - inv.amount_credited : 0);
     inv.amount_due = money_member(given, "AmountDue", inv.total - inv.amount_paid - inv.amount_credited);
     if (inv.status == "PAID")
-      inv.fully_paid_on = date_member(given, "FullyPaidOnDate", "FullyPaidOnDate", "FullyPaidOnOffsetDays", now)
+      inv.fully_paid_on = xero_seed_date(given, "FullyPaidOnDate", "FullyPaidOnDate", "FullyPaidOnOffsetDays", now)
                               .value_or(inv.due_date);
     add_invoice(std::move(inv));
   }
@@ -314,26 +335,7 @@ void XeroBooks::write_invoice(JsonWriter& writer, const XeroInvoice& inv, bool w
   writer.Key("LineAmountTypes");
   writer.String(inv.line_amount_types);
   writer.Key("LineItems");
-  writer.StartArray();
-  if (with_lines) {
-    for (const auto& line : inv.lines) {
-      writer.StartObject();
-      writer.Key("Description");
-      writer.String(line.description);
-      write_key_money(writer, "UnitAmount", line.unit_amount);
-      writer.Key("TaxType");
-      writer.String(line.tax_type);
-      write_key_money(writer, "TaxAmount", line.tax_amount);
-      write_key_money(writer, "LineAmount", line.line_amount);
-      writer.Key("AccountCode");
-      writer.String(line.account_code);
-      write_key_money(writer, "Quantity", line.quantity);
-      writer.Key("LineItemID");
-      writer.String(line.id);
-      writer.EndObject();
-    }
-  }
-  writer.EndArray();
+  write_line_items(writer, with_lines ? inv.lines : std::vector<XeroLineItem>{});
   write_key_money(writer, "SubTotal", inv.subtotal);
   write_key_money(writer, "TotalTax", inv.total_tax);
   write_key_money(writer, "Total", inv.total);

@@ -41,6 +41,18 @@ struct XeroInvoice {
   std::int64_t seq = 0;
 };
 
+// A sales quote (GET/PUT/POST /Quotes). No EXPIRED status: Xero's are DRAFT, SENT, DECLINED,
+// ACCEPTED, INVOICED and DELETED.
+struct XeroQuote {
+  std::string id, number, reference, terms, title, summary, contact_id, status = "DRAFT", currency = "GBP";
+  std::string line_amount_types = "EXCLUSIVE";
+  TimePoint date{}, updated{};
+  std::optional<TimePoint> expiry;
+  Money subtotal = 0, total_tax = 0, total = 0;
+  std::vector<XeroLineItem> lines;
+  std::int64_t seq = 0;
+};
+
 struct XeroWindow {
   TimePoint start{};
   std::int64_t used = 0;
@@ -68,6 +80,7 @@ struct XeroBooks {
   std::unordered_map<std::string, std::size_t> contact_index;
   std::vector<XeroInvoice> invoices;
   std::unordered_multimap<std::string, std::size_t> invoices_by_contact;
+  std::vector<XeroQuote> quotes;  // test/sandbox/xero_quotes.cpp
   XeroWindow minute, day;
   int in_flight = 0;
   std::map<std::string, XeroIdempotent> idempotency;
@@ -91,6 +104,13 @@ struct XeroBooks {
                      const char* status_attribute = nullptr) const;
   void write_invoice(JsonWriter& writer, const XeroInvoice& invoice, bool with_lines) const;
 };
+
+// A seed date: `key` or `string_key` as text, else `offset_key` days from `now` (sandbox extension).
+std::optional<TimePoint> xero_seed_date(const rapidjson::Value& object, const char* key, const char* string_key,
+                                        const char* offset_key, TimePoint now);
+// Money as Xero writes it: a JSON number with the exact digits ("46.00").
+void write_key_money(JsonWriter& writer, const char* key, Money value);
+void write_line_items(JsonWriter& writer, const std::vector<XeroLineItem>& lines);
 
 // A random version-4 UUID.
 std::string make_uuid(std::mt19937_64& rng);

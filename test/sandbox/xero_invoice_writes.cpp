@@ -13,23 +13,6 @@ namespace {
 
 using rapidjson::Value;
 
-// Amounts are parsed as text, so 0.1 stays exactly one tenth.
-std::optional<Money> amount(const Value& object, std::string_view key, Money fallback, std::vector<std::string>& errors) {
-  const Value* v = member(object, key);
-  if (v == nullptr || v->IsNull()) return fallback;
-  auto parsed = v->IsString() ? parse_money(v->GetString()) : std::nullopt;
-  if (!parsed) errors.push_back(fmt::format("{} is not a valid amount", key));
-  return parsed;
-}
-
-std::optional<TimePoint> date(const Value& object, const char* key, std::vector<std::string>& errors) {
-  auto text = string_member(object, key);
-  if (!text) return std::nullopt;
-  auto parsed = parse_time(*text);
-  if (!parsed) errors.push_back(fmt::format("{} is not a valid date", key));
-  return parsed;
-}
-
 struct Draft {
   XeroInvoice invoice;
   std::vector<std::string> errors;
@@ -55,25 +38,14 @@ Draft draft_of(XeroBooks& books, const Value& given, TimePoint now, std::mt19937
   inv.reference = string_member(given, "Reference").value_or("");
   inv.currency = string_member(given, "CurrencyCode").value_or("GBP");
   inv.line_amount_types = string_member(given, "LineAmountTypes").value_or("Exclusive");
-  inv.date = date(given, "Date", d.errors).value_or(floor_day(now));
-  inv.due_date = date(given, "DueDate", d.errors).value_or(inv.date);
+  inv.date = xero_date(given, "Date", d.errors).value_or(floor_day(now));
+  inv.due_date = xero_date(given, "DueDate", d.errors).value_or(inv.date);
   inv.updated = now;
-  if (const Value* lines = member(given, "LineItems"); lines != nullptr && lines->IsArray()) {
-    for (const auto& l : lines->GetArray()) {
-      XeroLineItem line;
-      line.id = make_uuid(rng);
-      line.description = string_member(l, "Description").value_or("");
-      line.account_code = string_member(l, "AccountCode").value_or("");
-      line.tax_type = string_member(l, "TaxType").value_or("NONE");
-      line.item_code = string_member(l, "ItemCode").value_or("");
-      line.quantity = amount(l, "Quantity", kMoneyScale, d.errors).value_or(0);
-      line.unit_amount = amount(l, "UnitAmount", 0, d.errors).value_or(0);
-      line.line_amount = amount(l, "LineAmount", line.quantity * line.unit_amount / kMoneyScale, d.errors).value_or(0);
-      line.tax_amount = amount(l, "TaxAmount", 0, d.errors).value_or(0);
-      inv.subtotal += line.line_amount;
-      inv.total_tax += line.tax_amount;
-      inv.lines.push_back(std::move(line));
-    }
+  if (const Value* lines = member(given, "LineItems"); lines != nullptr && lines->IsArray())
+    inv.lines = xero_line_items(*lines, d.errors, rng);
+  for (const auto& line : inv.lines) {
+    inv.subtotal += line.line_amount;
+    inv.total_tax += line.tax_amount;
   }
   if (inv.status != "DRAFT" && inv.lines.empty()) d.errors.push_back("At least one line item must be specified.");
   inv.total = inv.subtotal + inv.total_tax;
@@ -97,7 +69,45 @@ bool allowed_transition(const std::string& from, const std::string& to) {
   return from == "AUTHORISED" && to == "VOIDED";
 }
 
-Response validation_error(const std::vector<std::string>& errors) {
+}  // namespace
+
+// Amounts are parsed as text, so 0.1 stays exactly one tenth.
+std::optional<Money> xero_amount(const Value& object, std::string_view key, Money fallback,
+                                 std::vector<std::string>& errors) {
+  const Value* v = member(object, key);
+  if (v == nullptr || v->IsNull()) return fallback;
+  auto parsed = v->IsString() ? parse_money(v->GetString()) : std::nullopt;
+  if (!parsed) errors.push_back(fmt::format("{} is not a valid amount", key));
+  return parsed;
+}
+
+std::optional<TimePoint> xero_date(const Value& object, const char* key, std::vector<std::string>& errors) {
+  auto text = string_member(object, key);
+  if (!text) return std::nullopt;
+  auto parsed = parse_time(*text);
+  if (!parsed) errors.push_back(fmt::format("{} is not a valid date", key));
+  return parsed;
+}
+
+std::vector<XeroLineItem> xero_line_items(const Value& lines, std::vector<std::string>& errors, std::mt19937_64& rng) {
+  std::vector<XeroLineItem> out;
+  for (const auto& l : lines.GetArray()) {
+    XeroLineItem line;
+    line.id = make_uuid(rng);
+    line.description = string_member(l, "Description").value_or("");
+    line.account_code = string_member(l, "AccountCode").value_or("");
+    line.tax_type = string_member(l, "TaxType").value_or("NONE");
+    line.item_code = string_member(l, "ItemCode").value_or("");
+    line.quantity = xero_amount(l, "Quantity", kMoneyScale, errors).value_or(0);
+    line.unit_amount = xero_amount(l, "UnitAmount", 0, errors).value_or(0);
+    line.line_amount = xero_amount(l, "LineAmount", line.quantity * line.unit_amount / kMoneyScale, errors).value_or(0);
+    line.tax_amount = xero_amount(l, "TaxAmount", 0, errors).value_or(0);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+Response xero_validation_response(const std::vector<std::string>& errors) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartArray();
@@ -117,8 +127,6 @@ Response validation_error(const std::vector<std::string>& errors) {
   writer.EndArray();
   return json_response(400, xero_validation_error(std::string_view(buffer.GetString(), buffer.GetSize())));
 }
-
-}  // namespace
 
 Response xero_update_invoice(XeroBooks& books, const Request& request, const std::string& id, TimePoint now,
                              std::mt19937_64& rng) {
@@ -140,8 +148,8 @@ Response xero_update_invoice(XeroBooks& books, const Request& request, const std
     errors.push_back(fmt::format("Invoice status cannot be changed from {} to {}.", inv->status, status));
   if (status == "VOIDED" && inv->amount_paid != 0)
     errors.push_back("Invoice with payments cannot be voided. Remove the payments first.");
-  const auto due = date(*given, "DueDate", errors);
-  if (!errors.empty()) return validation_error(errors);
+  const auto due = xero_date(*given, "DueDate", errors);
+  if (!errors.empty()) return xero_validation_response(errors);
   inv->status = status;
   if (due) inv->due_date = *due;
   if (status == "VOIDED" || status == "DELETED") inv->amount_due = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -85,4 +86,37 @@ TEST_CASE("10,000 contacts and 50,000 invoices generate in well under 5 seconds"
   CHECK(doc["xero"]["contacts"].Size() == 10000);
   CHECK(doc["xero"]["invoices"].Size() == 50000);
   CHECK(doc["capsule"]["parties"].Size() == 10000);
+}
+
+TEST_CASE("Generated seeds give customers a few quotes each, in every Xero status, loaded exactly") {
+  auto text = generate_seed({.seed = 7, .parties = 60, .contacts = 60, .invoices = 300, .quotes = 40});
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  std::set<std::string> suppliers, statuses, numbers;
+  for (const auto& inv : doc["xero"]["invoices"].GetArray())
+    if (std::string(inv["Type"].GetString()) == "ACCPAY") suppliers.insert(inv["Contact"]["ContactID"].GetString());
+  std::map<std::string, int> per_contact;
+  const auto& quotes = doc["xero"]["quotes"];
+  REQUIRE(quotes.Size() == 40);
+  for (const auto& q : quotes.GetArray()) {
+    statuses.insert(q["Status"].GetString());
+    numbers.insert(q["QuoteNumber"].GetString());
+    ++per_contact[q["Contact"]["ContactID"].GetString()];
+    CHECK(suppliers.count(q["Contact"]["ContactID"].GetString()) == 0);
+  }
+  CHECK(statuses == std::set<std::string>{"DRAFT", "SENT", "ACCEPTED", "DECLINED", "INVOICED", "DELETED"});
+  CHECK(numbers.size() == 40);
+  CHECK(std::all_of(per_contact.begin(), per_contact.end(), [](const auto& p) { return p.second <= 3; }));
+  CHECK(per_contact.size() < 40);  // some customers have several
+
+  test::SandboxFixture sandbox(text);
+  auto state = sandbox.get("/_admin/state");
+  REQUIRE(state.status == 200);
+  rapidjson::Document loaded;
+  loaded.Parse<rapidjson::kParseNumbersAsStringsFlag>(state.body.c_str());
+  REQUIRE(loaded["xero"]["quotes"].Size() == 40);
+  const auto& first = loaded["xero"]["quotes"][0];
+  CHECK(std::string(first["QuoteNumber"].GetString()) == "QU-0001");
+  CHECK(std::string(first["Total"].GetString()) == std::string(quotes[0]["Total"].GetString()));
 }

@@ -126,6 +126,28 @@ TEST_CASE("A generated FreshBooks seed loads the clients (no suppliers) and thei
   for (const char* s : {"draft", "paid", "partial"}) CHECK(statuses.count(s) == 1);
   CHECK(deleted >= 1);
   CHECK(strings(fb["clients"], "organization").count("HOLLOWBROOK FARMS") == 1);
+
+  // Estimates: every quote but the declined ones (FreshBooks has no such state), totals exact.
+  rapidjson::Document xero;
+  xero.Parse<rapidjson::kParseNumbersAsStringsFlag>(generate_seed(kOptions).c_str());
+  std::size_t declined = 0;
+  std::set<std::string> totals;
+  for (const auto& q : xero["xero"]["quotes"].GetArray()) {
+    bool refused = std::string(q["Status"].GetString()) == "DECLINED";
+    declined += refused;
+    if (!refused) totals.insert(q["Total"].GetString());
+  }
+  REQUIRE(fb["estimates"].Size() == xero["xero"]["quotes"].Size() - declined);
+  std::set<std::string> ui_statuses, amounts;
+  std::size_t deleted_estimates = 0;
+  for (const auto& est : fb["estimates"].GetArray()) {
+    ui_statuses.insert(est["ui_status"].GetString());
+    amounts.insert(est["amount"]["amount"].GetString());
+    deleted_estimates += est["vis_state"].GetInt() == 1;
+  }
+  CHECK(ui_statuses == std::set<std::string>{"draft", "sent", "accepted", "invoiced"});
+  CHECK(deleted_estimates >= 1);
+  CHECK(amounts == totals);
 }
 
 TEST_CASE("A generated KashFlow seed loads customers, suppliers, invoices and purchases") {
