@@ -405,7 +405,8 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
                                   Want{&names.next_due, connector::FieldType::date},
                                   Want{&names.last_invoice, connector::FieldType::date},
                                   Want{&names.open_quotes, connector::FieldType::text}};
-  // The open quotes field is needed only where quotes are read (R18).
+  // The open quotes field is wanted only where quotes are read (R18).
+  constexpr std::size_t kOpenQuotes = 4;
   const std::size_t wanted = policy_.quotes_read ? wants.size() : wants.size() - 1;
   // One read of the definitions serves them all; a field it lacks (or has unusable) is asked of
   // the connector by name, whose error tells the operator what to create.
@@ -421,6 +422,13 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
       continue;
     }
     auto id = co_await capsule_.resolve_field(*wants[i].name, wants[i].type);
+    // Open quotes came later than the invoice fields: an account that has not created its field
+    // yet keeps its invoice summaries, and the note still lists the quotes.
+    if (!id && i == kOpenQuotes && id.error().code() == Errc::invalid_argument) {
+      log::warning({.connection = notes_.connection()}, "Failed to find the Capsule custom field for open quotes: {}, "
+                   "ignoring", id.error().message());
+      continue;
+    }
     if (!id) co_return id.error().with_context("Failed to find the Capsule custom field for the invoice summary");
     ids[i] = *id;
   }

@@ -217,7 +217,7 @@ class Generator {
     }
     key(w, "fieldDefinitions");
     // The invoice summary fields of etc/capsync.yaml's defaults, so a generated seed syncs as is.
-    raw(w, R"([{"id":94,"type":"text","name":"Outstanding","displayOrder":5},{"id":95,"type":"text","name":"Overdue","displayOrder":6},{"id":96,"type":"date","name":"Next due date","displayOrder":7},{"id":97,"type":"date","name":"Last invoice date","displayOrder":8},{"id":90,"type":"text","name":"Invoice summary","displayOrder":1},{"id":91,"type":"number","name":"Lead Score","displayOrder":2},{"id":92,"type":"boolean","name":"Local","displayOrder":3},{"id":93,"type":"list","name":"Industry Sector","captureRule":"organisation","options":["Technology","Retail","Services"],"displayOrder":4}])");
+    raw(w, R"([{"id":94,"type":"text","name":"Outstanding","displayOrder":5},{"id":95,"type":"text","name":"Overdue","displayOrder":6},{"id":96,"type":"date","name":"Next due date","displayOrder":7},{"id":97,"type":"date","name":"Last invoice date","displayOrder":8},{"id":98,"type":"text","name":"Open quotes","displayOrder":9},{"id":90,"type":"text","name":"Invoice summary","displayOrder":1},{"id":91,"type":"number","name":"Lead Score","displayOrder":2},{"id":92,"type":"boolean","name":"Local","displayOrder":3},{"id":93,"type":"list","name":"Industry Sector","captureRule":"organisation","options":["Technology","Retail","Services"],"displayOrder":4}])");
     key(w, "tags");
     raw(w, R"([{"id":80,"name":"Customer","dataTag":false},{"id":81,"name":"Supplier","dataTag":false}])");
     key(w, "parties");

@@ -33,7 +33,8 @@ constexpr std::string_view kBaseSeed = R"json({
       {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
       {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
       {"id": 96, "type": "date", "name": "Next due date", "displayOrder": 3},
-      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4}],
+      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4},
+      {"id": 98, "type": "text", "name": "Open quotes", "displayOrder": 5}],
     "tags": [],
     "parties": [],
     "entries": []

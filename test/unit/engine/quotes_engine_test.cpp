@@ -92,3 +92,14 @@ TEST_CASE("R18 a service without a quote API is skipped silently: no quote read,
   CHECK(h.note().find("Quotes") == std::string::npos);
   CHECK(h.open_quotes().empty());
 }
+
+TEST_CASE("R18 an account without the Open quotes field keeps its invoice summaries and lists quotes in the note") {
+  QuoteHarness h;
+  h.capsule.field_ids.erase("Open quotes");
+  h.xero.add_quote("q-1", "c-acme", model::QuoteStatus::sent, "500.00", "2024-07-01");
+  h.pull();
+  const auto* outstanding = h.acme().field(901);
+  REQUIRE(outstanding != nullptr);
+  CHECK(outstanding->value == "100.00 GBP");
+  CHECK(h.note().find("Quote QU-q-1: 500.00 GBP") != std::string::npos);
+}
