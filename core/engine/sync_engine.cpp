@@ -78,6 +78,10 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
+  // R19: a milestone Capsule does not have turns only the quote side off; the sync goes on.
+  if (const auto* connection = options_.find_connection(job.connection))
+    if (auto side = co_await quote_sides_.resolve(*ctx, connection->quotes); !side)
+      log::warning(fields, "{}, retrying with the next sync", side.error().message());
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
   log::info(fields,

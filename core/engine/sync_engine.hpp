@@ -45,6 +45,7 @@
 #include "core/config/settings.hpp"
 #include "core/engine/pull.hpp"
 #include "core/engine/quote_pull.hpp"
+#include "core/engine/quote_side.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
@@ -163,6 +164,7 @@ class SyncEngine final {
   EngineOptions options_;
   ConnectionLocks locks_;
   std::map<std::string, std::unique_ptr<ConnectionStore>, std::less<>> stores_;
+  QuoteSides quote_sides_;  // R19: which connections draft quotes
 };
 
 }  // namespace capsync::engine

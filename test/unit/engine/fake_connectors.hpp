@@ -34,6 +34,8 @@ class FakeCapsule final : public connector::CapsuleConnector {
   std::string refuse_party_named;       // a create of a party with this name is refused, as Capsule refuses bad data
   int per_page = 0;                     // > 0: listings come in pages of this many, in id order, as Capsule's do
   int fail_list_page = 0;               // the next listing of this page number fails (network)
+  std::vector<model::Milestone> milestones;  // every pipeline's
+  int milestone_reads = 0;
 
   model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
     model::Party p;
@@ -172,6 +174,10 @@ class FakeCapsule final : public connector::CapsuleConnector {
     co_return model::TeamRef{7, std::string(name)};
   }
   boost::asio::awaitable<Result<std::vector<model::Tag>>> list_tags() override { co_return std::vector<model::Tag>{}; }
+  boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones() override {
+    ++milestone_reads;
+    co_return milestones;
+  }
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
     if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
     std::vector<connector::Note> out;
@@ -220,6 +226,7 @@ class FakeAccounting final : public connector::AccountingConnector {
   int writes = 0;
   // Quotes (R18): read only when quotes_read, as a service with a quote API answers.
   bool quotes_read = false;
+  bool quotes_write = false;
   std::map<std::string, model::Quote> quotes;
   std::vector<std::string> quote_cursors;  // the cursor of each list_quotes call, in order
 
@@ -274,6 +281,7 @@ class FakeAccounting final : public connector::AccountingConnector {
   connector::Capabilities capabilities() const override {
     connector::Capabilities c;
     c.quotes_read = quotes_read;
+    c.quotes_write = quotes_write;
     return c;
   }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }

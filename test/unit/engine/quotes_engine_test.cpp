@@ -5,6 +5,7 @@
 
 #include "core/engine/connection_store.hpp"
 #include "core/engine/sync_engine.hpp"
+#include "test/unit/daemon/log_capture.hpp"
 #include "test/unit/engine/engine_harness.hpp"
 
 using namespace capsync;
@@ -102,4 +103,33 @@ TEST_CASE("R18 an account without the Open quotes field keeps its invoice summar
   REQUIRE(outstanding != nullptr);
   CHECK(outstanding->value == "100.00 GBP");
   CHECK(h.note().find("Quote QU-q-1: 500.00 GBP") != std::string::npos);
+}
+
+TEST_CASE("R19 a from_milestone Capsule does not have is reported once with its config position; the sync goes on") {
+  daemon::test::LogCapture logs;
+  QuoteHarness h;
+  h.xero.quotes_write = true;
+  h.capsule.milestones = {{31, "Lead", 3, "Sales", false}, {32, "Qualified", 3, "Sales", false}};
+  h.connection.quotes.from_milestone = "Proposal";
+  h.connection.quotes.from_milestone_at = "capsync.yaml:14:23: connections[0].quotes.from_milestone";
+  h.pull();
+  CHECK(logs.count(log::Level::error, "Failed to find Capsule milestone 'Proposal' named at capsync.yaml:14:23: "
+                                      "connections[0].quotes.from_milestone: the account has 'Lead' (Sales), "
+                                      "'Qualified' (Sales)") == 1);
+  const auto* outstanding = h.acme().field(901);  // the rest of the sync ran: the summary is written
+  REQUIRE(outstanding != nullptr);
+  CHECK(outstanding->value == "100.00 GBP");
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 1);
+  CHECK(logs.count("Failed to find Capsule milestone") == 1);
+
+  // Fixed in the config (a reload): asked again, and found.
+  h.capsule.milestones.push_back({33, "Proposal", 3, "Sales", false});
+  h.connection.quotes.from_milestone = "Proposal ";
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 2);
+  h.connection.quotes.from_milestone = "Proposal";
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 3);
+  CHECK(logs.count("Failed to find Capsule milestone") == 2);  // "Proposal " was not found either
 }
