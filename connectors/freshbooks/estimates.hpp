@@ -13,7 +13,8 @@
 // Fields: the reference ("Capsule opportunity #ID") is po_number, the estimate's reference
 // field, and is also the last paragraph of notes: FreshBooks documents no filter on
 // po_number, but search[notes_like] is one, so find_quotes_by_reference asks the server for
-// notes containing it and keeps exact po_number matches. notes = summary, a blank line, the
+// notes containing it and keeps exact po_number matches (an estimate whose notes a bookkeeper
+// stripped of the reference is not found; capsync's own drafts are found). notes = summary, a blank line, the
 // reference; the title is the line's description (the estimate's "description", which
 // FreshBooks takes from its first line). Estimates have no expiry date. Money: amount is
 // {"amount":"41.94","code":"CAD"}, read exactly.

@@ -5,6 +5,8 @@
 
 #include <date/date.h>
 
+#include "core/connector/json.hpp"
+
 namespace capsync::xero {
 
 namespace {
@@ -61,6 +63,16 @@ Result<model::Date> parse_date(std::string_view text) {
 std::string if_modified_since(model::Timestamp cursor) {
   auto seconds = std::chrono::floor<std::chrono::seconds>(cursor);
   return date::format("%Y-%m-%dT%H:%M:%S", seconds);
+}
+
+Result<std::optional<model::Date>> date_field(const rapidjson::Value& e, std::string_view string_key,
+                                              std::string_view key) {
+  auto text = connector::json::text(e, string_key);
+  if (!text || text->empty()) text = connector::json::text(e, key);
+  if (!text || text->empty()) return std::optional<model::Date>{};
+  auto d = parse_date(*text);
+  if (!d) return d.error();
+  return std::optional<model::Date>{*d};
 }
 
 }  // namespace capsync::xero

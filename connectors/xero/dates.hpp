@@ -6,6 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
+#include <rapidjson/document.h>
+
 #include "core/error/result.hpp"
 #include "core/model/date_time.hpp"
 
@@ -17,6 +21,11 @@ Result<model::Timestamp> parse_timestamp(std::string_view text);
 // A calendar date from "2018-10-20T00:00:00" / "2018-10-20" or "/Date(ms+0000)/" (the UTC
 // date of that instant, which is midnight UTC for Xero dates).
 Result<model::Date> parse_date(std::string_view text);
+
+// A record's calendar date: the plain `string_key` form ("DateString") when present, else
+// `key` ("/Date(ms)/"); nullopt when neither is there.
+Result<std::optional<model::Date>> date_field(const rapidjson::Value& record, std::string_view string_key,
+                                              std::string_view key);
 
 // The If-Modified-Since value for a cursor: UTC, whole seconds ("2024-06-21T01:15:39"),
 // rounded down so nothing changed in that second is missed.

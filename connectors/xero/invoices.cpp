@@ -28,17 +28,6 @@ Result<model::Money> money(const rapidjson::Value& e, std::string_view key, std:
   return *m;
 }
 
-// Prefers the plain "DateString" form and falls back to "/Date(ms)/".
-Result<std::optional<model::Date>> date_field(const rapidjson::Value& e, std::string_view string_key,
-                                              std::string_view key) {
-  auto text = json::text(e, string_key);
-  if (!text || text->empty()) text = json::text(e, key);
-  if (!text || text->empty()) return std::optional<model::Date>{};
-  auto d = parse_date(*text);
-  if (!d) return d.error();
-  return std::optional<model::Date>{*d};
-}
-
 }  // namespace
 
 Result<std::optional<model::Invoice>> parse_invoice(const rapidjson::Value& e) {

@@ -10,16 +10,6 @@ using model::QuoteStatus;
 
 namespace {
 
-Result<std::optional<model::Date>> date_of(const rapidjson::Value& e, std::string_view string_key,
-                                           std::string_view key) {
-  auto text = json::text(e, string_key);
-  if (!text || text->empty()) text = json::text(e, key);
-  if (!text || text->empty()) return std::optional<model::Date>{};
-  auto d = parse_date(*text);
-  if (!d) return d.error();
-  return std::optional<model::Date>{*d};
-}
-
 // At most `max` characters (code points) of UTF-8 text.
 std::string_view cut(std::string_view text, std::size_t max) {
   std::size_t count = 0;
@@ -67,10 +57,10 @@ Result<model::Quote> parse_quote(const rapidjson::Value& e, std::string* terms) 
   if (!st) return fail(make_error(Errc::protocol, "unknown Status '{}'", status));
   q.status = *st;
 
-  auto issue = date_of(e, "DateString", "Date");
+  auto issue = date_field(e, "DateString", "Date");
   if (!issue) return fail(issue.error());
   q.issue_date = *issue;
-  auto expiry = date_of(e, "ExpiryDateString", "ExpiryDate");
+  auto expiry = date_field(e, "ExpiryDateString", "ExpiryDate");
   if (!expiry) return fail(expiry.error());
   q.expiry_date = *expiry;
 

@@ -51,9 +51,11 @@ class XeroConnector final : public connector::AccountingConnector {
   std::string invoice_url(const model::Invoice& invoice) const override;
   std::string new_invoice_url(std::string_view contact_remote_id) const override;
 
-  // Quotes (xero_connector_quotes.cpp): GET /Quotes is paged by 100 (no pageSize) and takes no
-  // `where` and no Reference filter, so a search by reference is a bounded scan of the most
-  // recently changed quotes (kQuoteScanPages pages).
+  // Quotes (xero_connector_quotes.cpp, mapping in quotes.hpp): GET /Quotes is paged by 100 (no
+  // pageSize, xero_accounting.yaml getQuotes) and has no Reference filter; `where` is ignored
+  // there (https://github.com/calcinai/xero-php/issues/675). So a search by reference is a
+  // bounded scan of the most recently changed quotes (kQuoteScanPages pages), which is where a
+  // create lost to a crash is.
   boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest request) override;
   boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
                                                             std::string_view idempotency_key) override;

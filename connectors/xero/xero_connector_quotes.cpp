@@ -8,6 +8,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/json.hpp"
 #include "core/http/url_encoding.hpp"
+#include "core/log/log.hpp"
 
 namespace capsync::xero {
 
@@ -128,8 +129,11 @@ asio::awaitable<Result<std::vector<model::Quote>>> XeroConnector::find_quotes_by
       q.url = quote_url(q);
       out.push_back(std::move(q));
     }
-    if (!more_pages(parsed->pagination, page, parsed->raw_count, kQuotePage)) break;
+    if (!more_pages(parsed->pagination, page, parsed->raw_count, kQuotePage)) co_return out;
   }
+  if (out.empty())
+    log::warning({.provider = "xero"}, "Searched only the {} most recently changed Xero quotes for '{}'",
+                 kQuoteScanPages * kQuotePage, reference);
   co_return out;
 }
 

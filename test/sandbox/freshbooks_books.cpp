@@ -57,6 +57,8 @@ TimePoint updated_member(const Value& given, const char* key, TimePoint fallback
   return fallback;
 }
 
+}  // namespace
+
 void write_money(JsonWriter& w, const char* key, Money value, const std::string& currency) {
   w.Key(key);
   w.StartObject();
@@ -66,8 +68,6 @@ void write_money(JsonWriter& w, const char* key, Money value, const std::string&
   w.String(currency);
   w.EndObject();
 }
-
-}  // namespace
 
 std::string eastern_time(TimePoint t) {
   return date::format("%F %T", eastern_zone().to_local(date::floor<std::chrono::seconds>(t)));

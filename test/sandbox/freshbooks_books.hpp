@@ -91,6 +91,9 @@ struct FreshBooksBooks {
   void write_business(JsonWriter& writer, const FreshBooksBusiness& business) const;
 };
 
+// {"amount":"41.94","code":"CAD"} under `key`.
+void write_money(JsonWriter& w, const char* key, Money value, const std::string& currency);
+
 // "2021-04-16 10:31:58": the US/Eastern wall time of `t`.
 std::string eastern_time(TimePoint t);
 // "2021-04-16": the US/Eastern date of `t`.

@@ -16,16 +16,6 @@ FreshBooksEstimate* find(FreshBooksBooks& books, std::int64_t id) {
   return nullptr;
 }
 
-void write_money(JsonWriter& w, const char* key, Money value, const std::string& currency) {
-  w.Key(key);
-  w.StartObject();
-  w.Key("amount");
-  w.String(format_money(value));
-  w.Key("code");
-  w.String(currency);
-  w.EndObject();
-}
-
 // lines: [{name, description, qty, unit_cost:{amount}}]; problems go to `problem`.
 std::optional<std::vector<FreshBooksEstimateLine>> lines_of(const Value& list, std::string& problem) {
   std::vector<FreshBooksEstimateLine> out;
