@@ -189,6 +189,7 @@ Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", j
 Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
 Seed& Seed::invoice(const InvoiceSpec& invoice) { return kit_->add_invoice(*doc_, invoice), *this; }
+Seed& Seed::quote(const QuoteSeed& quote) { return kit_->add_quote(*doc_, quote), *this; }
 
 Seed& Seed::clock(std::string_view now_iso) {
   auto& a = doc_->GetAllocator();

@@ -71,6 +71,7 @@ class Seed {
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
   Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
+  Seed& quote(const QuoteSeed& quote);           // the provider's quote (Trait::quotes_read), by its kit
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
   std::string json() const;
 
