@@ -27,7 +27,7 @@ struct ConnectionStore {
   ConnectionStore(store::Database& database, const std::string& connection)
       : db(database), name(connection), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
         invoices(database, connection), parties(database, connection), contacts(database, connection),
-        notes(database, connection), quotes(database, connection) {}
+        notes(database, connection), quotes(database, connection), quote_intents(database, connection) {}
   ConnectionStore(const ConnectionStore&) = delete;
   ConnectionStore& operator=(const ConnectionStore&) = delete;
 
@@ -41,6 +41,7 @@ struct ConnectionStore {
   ContactMirror contacts;
   NotesRepo notes;
   QuotesRepo quotes;
+  QuoteIntents quote_intents;
 };
 
 // DisableState: whether the operator disabled a connection (R16), in `engine_disabled`.
@@ -70,7 +71,8 @@ class DisableState final {
 };
 
 // R16: deletes everything the store holds about `connection` — bindings, invoices, notes,
-// cursors, conflicts, mirrors, export intents — but not its jobs, tokens or rate budgets.
+// cursors, conflicts, mirrors, export intents — but not its jobs, tokens, rate budgets or quote
+// intents (R20: one quote per opportunity, ever).
 // Meant to run inside the caller's Transaction.
 Status forget_connection(store::Database& db, std::string_view connection);
 

@@ -81,4 +81,31 @@ Result<std::vector<model::Quote>> QuotesRepo::for_contact(std::string_view conta
   return out;
 }
 
+Result<std::optional<QuoteIntent>> QuoteIntents::get(std::int64_t opportunity_id) const {
+  auto st = db_.cached("SELECT remote_id FROM engine_quote_intents WHERE connection = ?1 AND opportunity_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, opportunity_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<QuoteIntent>{};
+  return std::optional<QuoteIntent>{QuoteIntent{opportunity_id, std::string((*st)->column_text(0))}};
+}
+
+Status QuoteIntents::begin(std::int64_t opportunity_id, std::int64_t now_ms) {
+  auto st = db_.cached(
+      "INSERT INTO engine_quote_intents (connection, opportunity_id, started_at) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (connection, opportunity_id) DO NOTHING");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, opportunity_id).bind(3, now_ms);
+  return (*st)->run();
+}
+
+Status QuoteIntents::created(std::int64_t opportunity_id, std::string_view remote_id) {
+  auto st = db_.cached(
+      "UPDATE engine_quote_intents SET remote_id = ?3 WHERE connection = ?1 AND opportunity_id = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, opportunity_id).bind(3, remote_id);
+  return (*st)->run();
+}
+
 }  // namespace capsync::engine

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/engine/jobs.hpp"
+#include "core/engine/quote_drafts.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
@@ -79,17 +80,27 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
   // R19: a milestone Capsule does not have turns only the quote side off; the sync goes on.
-  if (const auto* connection = options_.find_connection(job.connection))
-    if (auto side = co_await quote_sides_.resolve(*ctx, connection->quotes); !side)
-      log::warning(fields, "{}, retrying with the next sync", side.error().message());
+  const config::QuoteSettings quotes = options_.find_connection(job.connection)->quotes;
+  QuoteSide side;
+  if (auto resolved = co_await quote_sides_.resolve(*ctx, quotes); resolved)
+    side = *resolved;
+  else
+    log::warning(fields, "{}, retrying with the next sync", resolved.error().message());
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
+  // After the pull: the parties' links and the quotes the service has are current.
+  if (mode != SyncMode::poll) {
+    auto drafted = co_await draft_quotes(*ctx, side, quotes);
+    if (!drafted) co_return drafted.error();
+    run->drafts = *drafted;
+  }
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
-            "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes",
+            "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes, "
+            "{} quotes drafted",
             ctx->connection, run->capsule.parties_read, run->capsule.pushes_enqueued, run->contacts.contacts_read,
             run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->quotes.quotes_read,
-            run->quotes.changed, run->pass.contacts, run->pass.writes);
+            run->quotes.changed, run->pass.contacts, run->pass.writes, run->drafts.created);
   co_return Status{};
 }
 

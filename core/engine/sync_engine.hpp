@@ -44,6 +44,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/engine/pull.hpp"
+#include "core/engine/quote_drafts.hpp"
 #include "core/engine/quote_pull.hpp"
 #include "core/engine/quote_side.hpp"
 #include "core/engine/reconcile_pass.hpp"
@@ -114,6 +115,7 @@ struct SyncRunResult {
   InvoicePullResult invoices;
   QuotePullResult quotes;
   PassResult pass;
+  DraftResult drafts;  // R19: set by the engine's pull and full_reconcile jobs, not by a plan
 };
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);

@@ -252,13 +252,23 @@ CREATE TABLE engine_quotes (
   PRIMARY KEY (connection, remote_id)
 );
 CREATE INDEX engine_quotes_contact ON engine_quotes (connection, contact_remote_id, remote_id);
+
+-- R20: one quote per opportunity, ever. The row is committed before the create; remote_id stays
+-- '' until the service answered, so a retry looks the quote up by its reference first.
+CREATE TABLE engine_quote_intents (
+  connection TEXT NOT NULL,
+  opportunity_id INTEGER NOT NULL,
+  remote_id TEXT NOT NULL DEFAULT '',
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, opportunity_id)
+);
 )sql";
 
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
-    Migration{4, "quotes of the accounting side", kSchema4},
+    Migration{4, "quotes of the accounting side, quote intents of opportunities", kSchema4},
 };
 
 }  // namespace

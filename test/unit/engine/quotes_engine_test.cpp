@@ -133,3 +133,94 @@ TEST_CASE("R19 a from_milestone Capsule does not have is reported once with its 
   CHECK(h.capsule.milestone_reads == 3);
   CHECK(logs.count("Failed to find Capsule milestone") == 2);  // "Proposal " was not found either
 }
+
+namespace {
+
+// Drafting on: the milestone "Proposal" (33) exists and the service writes quotes.
+void drafting(QuoteHarness& h) {
+  h.xero.quotes_write = true;
+  h.capsule.milestones = {{31, "Lead", 3, "Sales", false}, {33, "Proposal", 3, "Sales", false}};
+  h.connection.quotes.from_milestone = "Proposal";
+  h.connection.quotes.account_code = "200";
+}
+
+}  // namespace
+
+TEST_CASE("R19 an opportunity at the milestone gets one draft quote for its organisation's contact") {
+  QuoteHarness h;
+  drafting(h);
+  const model::PartyId acme = h.acme().id;
+  const model::PartyId jane = h.capsule.add_person("Jane", "Doe", model::OrganisationRef{acme, "Acme Ltd"}).id;
+  auto& deal = h.capsule.add_opportunity(900, jane, 33, "1200.00");
+  deal.duration_basis = model::DurationBasis::month;
+  deal.duration = 12;
+  deal.description = "Monthly support";
+  h.capsule.add_opportunity(901, jane, 31, "50.00");  // not at the milestone
+  h.pull();
+
+  REQUIRE(h.xero.quote_specs.size() == 1);
+  const auto& spec = h.xero.quote_specs[0];
+  CHECK(spec.contact_remote_id == "c-acme");  // the organisation's contact, not the person's
+  CHECK(spec.reference == "Capsule opportunity #900");
+  CHECK(spec.title == "Deal 900");
+  CHECK(spec.summary == "Monthly support");
+  CHECK(spec.quantity == 12);
+  CHECK(spec.unit_amount.to_string() == "100.00");
+  CHECK(spec.currency == "GBP");
+  CHECK(spec.account_code == "200");
+  CHECK(model::format_date(spec.issue_date) == "2024-06-10");
+  CHECK(model::format_date(spec.expiry_date) == "2024-07-10");  // no expected close: today + 30 days
+  CHECK(h.xero.quote_keys[0] == "capsync-acme-Capsule opportunity #900");
+
+  // Later syncs, and the opportunity changing, never make a second one (R20).
+  h.capsule.opportunities.at(900).updated_at = h.clock.tick();
+  h.pull();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 1);
+  // The other one reaches the milestone: it gets its own.
+  h.capsule.opportunities.at(901).milestone_id = 33;
+  h.capsule.opportunities.at(901).updated_at = h.clock.tick();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 2);
+}
+
+TEST_CASE("R20 a quote create whose answer was lost is found by its reference on retry, never made twice") {
+  QuoteHarness h;
+  drafting(h);
+  h.capsule.add_opportunity(900, h.acme().id, 33, "500.00");
+  h.xero.lose_next_quote_answer = true;
+  auto failed = h.run(h.engine->pull(h.job("pull")));
+  REQUIRE_FALSE(failed.ok());
+  CHECK(h.xero.quotes.size() == 1);  // made, but capsync did not hear back
+  h.pull();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 1);
+  auto intent = engine::ConnectionStore(*h.db, "acme").quote_intents.get(900);
+  REQUIRE(intent.ok());
+  REQUIRE(intent->has_value());
+  CHECK((*intent)->remote_id == "dq-1");
+}
+
+TEST_CASE("R17 an opportunity without a linked contact, without a value, or refused by the service is a conflict") {
+  QuoteHarness h;
+  drafting(h);
+  const model::PartyId stranger = h.capsule.add_organisation("Unlinked Org").id;
+  h.capsule.add_opportunity(900, stranger, 33, "500.00");
+  h.capsule.add_opportunity(901, h.acme().id, 33, std::nullopt);
+  h.pull();
+  CHECK(h.xero.quote_specs.empty());
+  auto open = engine::ConnectionStore(*h.db, "acme").conflicts.open();
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 2);
+  CHECK((*open)[0].kind == "quote_not_drafted");
+  CHECK((*open)[0].detail.find("not linked") != std::string::npos);
+  CHECK((*open)[1].detail.find("no value") != std::string::npos);
+
+  h.xero.refuse_quote = "The TaxType code 'GST on Income' is not valid";
+  h.capsule.add_opportunity(902, h.acme().id, 33, "75.00");
+  h.pull();
+  open = engine::ConnectionStore(*h.db, "acme").conflicts.open();
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 3);
+  CHECK((*open)[2].detail.find("refused it: The TaxType code") != std::string::npos);
+}
