@@ -88,12 +88,11 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
     log::warning(fields, "{}, retrying with the next sync", resolved.error().message());
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
-  // After the pull: the parties' links and the quotes the service has are current.
-  if (mode != SyncMode::poll) {
-    auto drafted = co_await draft_quotes(*ctx, side, quotes);
-    if (!drafted) co_return drafted.error();
-    run->drafts = *drafted;
-  }
+  // After the pull: the parties' links are current. The Capsule poll drafts too, so a deal
+  // reaching the milestone gets its quote within capsule_poll.
+  auto drafted = co_await draft_quotes(*ctx, side, quotes);
+  if (!drafted) co_return drafted.error();
+  run->drafts = *drafted;
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
             "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes, "

@@ -115,7 +115,7 @@ struct SyncRunResult {
   InvoicePullResult invoices;
   QuotePullResult quotes;
   PassResult pass;
-  DraftResult drafts;  // R19: set by the engine's pull and full_reconcile jobs, not by a plan
+  DraftResult drafts;  // R19: set by the engine's sync jobs, not by a plan
 };
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);

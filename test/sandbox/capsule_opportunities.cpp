@@ -147,13 +147,13 @@ std::optional<std::int64_t> pipeline_of(const Value& milestone) {
   return ref != nullptr && ref->IsObject() ? int_member(*ref, "id") : std::nullopt;
 }
 
-// PUT /opportunities/{id}: name, description, milestone {id}, value, expectedCloseOn, as a
+// PUT /opportunities/{id}: name, description, party {id}, milestone {id}, value, expectedCloseOn, as a
 // person editing it in Capsule would; every change moves updatedAt.
 Response update_opportunity(CapsuleState& state, const SandboxContext& context, const Request& request, Value& target) {
   auto body = parse_json(request.body);
   const Value* input = body ? member(*body, "opportunity") : nullptr;
   if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"opportunity\":{…}}");
-  for (const char* key : {"name", "description", "milestone", "value", "expectedCloseOn"}) {
+  for (const char* key : {"name", "description", "party", "milestone", "value", "expectedCloseOn"}) {
     const Value* v = member(*input, key);
     if (v == nullptr) continue;
     if (std::string_view(key) == "milestone") {
@@ -161,6 +161,10 @@ Response update_opportunity(CapsuleState& state, const SandboxContext& context, 
       if (!id || state.find_by_id(state.milestones, *id) == nullptr)
         return message(422, "milestone is not a milestone of this account");
       set_string(target, "lastStageChangedAt", iso_seconds(context.clock.now()), state.alloc());
+    }
+    if (std::string_view(key) == "party") {
+      auto id = v->IsObject() ? int_member(*v, "id") : std::nullopt;
+      if (!id || !state.parties.contains(*id)) return message(422, "party is not a party of this account");
     }
     set_member(target, key, Value(*v, state.alloc()), state.alloc());
   }
