@@ -32,7 +32,8 @@ class FreshBooksKit final : public ProviderKit {
       case Trait::fax:
       case Trait::invoice_writes:
       case Trait::archive_writes:
-      case Trait::quotes_read: return true;
+      case Trait::quotes_read:
+      case Trait::quotes_write: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills: return false;

@@ -132,6 +132,7 @@ enum class Trait {
   invoice_writes,             // the sandbox API creates and voids invoices
   archive_writes,             // the sandbox API archives and restores a contact
   quotes_read,                // the connector reads quotes (R18) and the kit seeds them (add_quote)
+  quotes_write,               // the connector drafts quotes (R19-R20)
 };
 
 class ProviderKit {

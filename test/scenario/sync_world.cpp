@@ -190,6 +190,9 @@ Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", j
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
 Seed& Seed::invoice(const InvoiceSpec& invoice) { return kit_->add_invoice(*doc_, invoice), *this; }
 Seed& Seed::quote(const QuoteSeed& quote) { return kit_->add_quote(*doc_, quote), *this; }
+Seed& Seed::pipeline(std::string_view json) { return append("capsule", "pipelines", json), *this; }
+Seed& Seed::milestone(std::string_view json) { return append("capsule", "milestones", json), *this; }
+Seed& Seed::opportunity(std::string_view json) { return append("capsule", "opportunities", json), *this; }
 
 Seed& Seed::clock(std::string_view now_iso) {
   auto& a = doc_->GetAllocator();
@@ -429,6 +432,7 @@ void SyncWorld::start_daemon(bool wait) {
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml());
+  if (!options_.quotes_yaml.empty()) yaml += "    quotes:\n" + indent_lines(options_.quotes_yaml, "      ");
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},

@@ -72,6 +72,9 @@ class Seed {
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
   Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
   Seed& quote(const QuoteSeed& quote);           // the provider's quote (Trait::quotes_read), by its kit
+  Seed& pipeline(std::string_view pipeline_json);        // a Capsule pipeline
+  Seed& milestone(std::string_view milestone_json);      // a Capsule milestone
+  Seed& opportunity(std::string_view opportunity_json);  // a Capsule opportunity
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
   std::string json() const;
 
@@ -118,6 +121,8 @@ struct WorldOptions {
   bool refresh_token = true;
   // Lines added under the connection's `accounting:` key, e.g. "redirect_uri: http://…\n".
   std::string accounting_yaml;
+  // Lines under the connection's `quotes:` key, e.g. "from_milestone: Proposal"; none: no block.
+  std::string quotes_yaml;
 };
 
 // One line of the sandbox request log.

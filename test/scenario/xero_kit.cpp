@@ -43,7 +43,8 @@ class XeroKit final : public ProviderKit {
       case Trait::fax:
       case Trait::invoice_writes:
       case Trait::archive_writes:
-      case Trait::quotes_read: return true;
+      case Trait::quotes_read:
+      case Trait::quotes_write: return true;
     }
     return false;
   }
