@@ -33,8 +33,7 @@ constexpr std::string_view kBaseSeed = R"json({
       {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
       {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
       {"id": 96, "type": "date", "name": "Next due date", "displayOrder": 3},
-      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4},
-      {"id": 98, "type": "text", "name": "Open quotes", "displayOrder": 5}],
+      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4}, {"id": 98, "type": "text", "name": "Open quotes"}],
     "tags": [],
     "parties": [],
     "entries": []
@@ -189,10 +188,6 @@ Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", j
 Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
 Seed& Seed::invoice(const InvoiceSpec& invoice) { return kit_->add_invoice(*doc_, invoice), *this; }
-Seed& Seed::quote(const QuoteSeed& quote) { return kit_->add_quote(*doc_, quote), *this; }
-Seed& Seed::pipeline(std::string_view json) { return append("capsule", "pipelines", json), *this; }
-Seed& Seed::milestone(std::string_view json) { return append("capsule", "milestones", json), *this; }
-Seed& Seed::opportunity(std::string_view json) { return append("capsule", "opportunities", json), *this; }
 
 Seed& Seed::clock(std::string_view now_iso) {
   auto& a = doc_->GetAllocator();
@@ -427,12 +422,11 @@ void SyncWorld::start_daemon(bool wait) {
       "    accounting:\n"
       "{4}"
       "{5}"
-      "    sync:\n{6}",
+      "    sync:\n{6}{7}",
       kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
-      sync_config_yaml());
-  if (!options_.quotes_yaml.empty()) yaml += "    quotes:\n" + indent_lines(options_.quotes_yaml, "      ");
+      sync_config_yaml(), options_.quotes_yaml.empty() ? "" : "    quotes:\n" + indent_lines(options_.quotes_yaml, "      "));
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},

@@ -71,10 +71,12 @@ class Seed {
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
   Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
-  Seed& quote(const QuoteSeed& quote);           // the provider's quote (Trait::quotes_read), by its kit
-  Seed& pipeline(std::string_view pipeline_json);        // a Capsule pipeline
-  Seed& milestone(std::string_view milestone_json);      // a Capsule milestone
-  Seed& opportunity(std::string_view opportunity_json);  // a Capsule opportunity
+  // The provider's quote (Trait::quotes_read), rendered by its kit.
+  Seed& quote(const QuoteSeed& quote) { return kit_->add_quote(*doc_, quote), *this; }
+  // A Capsule pipeline, milestone or opportunity (test/sandbox/capsule_opportunities.hpp).
+  Seed& pipeline(std::string_view json) { return append("capsule", "pipelines", json), *this; }
+  Seed& milestone(std::string_view json) { return append("capsule", "milestones", json), *this; }
+  Seed& opportunity(std::string_view json) { return append("capsule", "opportunities", json), *this; }
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
   std::string json() const;
 

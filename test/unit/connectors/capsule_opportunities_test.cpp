@@ -2,11 +2,11 @@
 // listing with party, milestone and tags embedded, deletions, and every pipeline's milestones.
 #include <catch2/catch.hpp>
 
+#include <exception>
 #include <fstream>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/capsule/capsule_connector.hpp"
@@ -64,7 +64,10 @@ struct Fixture {
   template <typename T>
   T run(asio::awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); },
+                   [](std::exception_ptr e) {
+                     if (e) std::rethrow_exception(e);
+                   });
     io.restart();
     io.run();
     return std::move(*out);
