@@ -61,7 +61,14 @@ std::vector<std::string> connection_changes(const config::ConnectionConfig& a, c
   compare(out, "sync.summary_fields.next_due", a.sync.summary_fields.next_due, b.sync.summary_fields.next_due, str);
   compare(out, "sync.summary_fields.last_invoice", a.sync.summary_fields.last_invoice,
           b.sync.summary_fields.last_invoice, str);
+  compare(out, "sync.summary_fields.open_quotes", a.sync.summary_fields.open_quotes,
+          b.sync.summary_fields.open_quotes, str);
   compare(out, "sync.export_tag", a.sync.export_tag, b.sync.export_tag, str);
+  compare(out, "quotes.from_milestone", a.quotes.from_milestone, b.quotes.from_milestone, show);
+  compare(out, "quotes.valid_for", a.quotes.valid_for, b.quotes.valid_for, dur);
+  compare(out, "quotes.account_code", a.quotes.account_code, b.quotes.account_code, str);
+  compare(out, "quotes.tax_type", a.quotes.tax_type, b.quotes.tax_type, str);
+  compare(out, "quotes.accepted_tag", a.quotes.accepted_tag, b.quotes.accepted_tag, str);
   if (a.sync.matching != b.sync.matching) out.push_back("sync.matching changed");
   if (a.sync.on_capsule_delete != b.sync.on_capsule_delete) out.push_back("sync.on_capsule_delete changed");
   if (a.sync.include_supplier_invoices != b.sync.include_supplier_invoices)

@@ -6,7 +6,9 @@
 #include "connectors/capsule/entries.hpp"
 #include "connectors/capsule/errors.hpp"
 #include "connectors/capsule/fields.hpp"
+#include "connectors/capsule/opportunities.hpp"
 #include "connectors/capsule/parties.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
 #include "core/http/url_encoding.hpp"
@@ -307,6 +309,69 @@ asio::awaitable<Status> CapsuleClient::delete_note(std::int64_t note_id) {
   auto response = co_await call(std::move(r), fmt::format("note {}", note_id));
   if (!response && response.error().code() != Errc::not_found) co_return response.error();
   co_return Status{};
+}
+
+asio::awaitable<Result<Page<model::Opportunity>>> CapsuleClient::list_opportunities(ListRequest req) {
+  auto since = connector::parse_cursor(req.cursor, "Capsule");
+  if (!since) co_return since.error();
+  std::string query = fmt::format("/opportunities?page={}&perPage={}&embed={}", req.page, settings_.per_page,
+                                  http::encode_component("party,milestone,fields,tags"));
+  // "changed after this date", whole seconds: ask from one second earlier, drop the older ones.
+  if (*since) query += "&since=" + http::encode_component(iso_seconds(**since - std::chrono::seconds(1)));
+  std::string what = fmt::format("the opportunities page {}", req.page);
+  auto response = co_await call(request(http::Method::get, std::move(query)), what);
+  if (!response) co_return response.error();
+  auto parsed = parse_opportunities_body(response->body);
+  if (!parsed)
+    co_return parsed.error().with_context(
+        fmt::format("Capsule returned a malformed opportunities page (page {})", req.page));
+  Page<model::Opportunity> page;
+  page.page = req.page;
+  page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
+  page.items = std::move(parsed->opportunities);
+  page.unreadable = std::move(parsed->unreadable);
+  page.cursor = connector::keep_new(page.items, *since, req.cursor);
+  co_return page;
+}
+
+asio::awaitable<Result<std::vector<connector::DeletedParty>>> CapsuleClient::list_deleted_opportunities(
+    model::Timestamp since) {
+  std::string url = fmt::format("{}{}/opportunities/deleted?perPage={}&since={}", settings_.base_url, kApi,
+                                settings_.per_page, http::encode_component(iso_seconds(since - std::chrono::seconds(1))));
+  auto bodies = co_await all_pages(std::move(url), "the deleted-opportunities list");
+  if (!bodies) co_return bodies.error();
+  std::vector<connector::DeletedParty> out;
+  for (const auto& body : *bodies) {
+    auto gone = parse_deleted_body(body, "opportunities");
+    if (!gone) co_return gone.error().with_context("Capsule returned a malformed deleted-opportunities list");
+    for (auto& g : *gone)
+      if (!g.deleted_at || *g.deleted_at >= std::chrono::floor<std::chrono::seconds>(since)) out.push_back(g);
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<model::Milestone>>> CapsuleClient::list_milestones() {
+  auto pipelines = co_await all_pages(fmt::format("{}{}/pipelines?perPage={}", settings_.base_url, kApi,
+                                                  settings_.per_page), "the pipelines list");
+  if (!pipelines) co_return pipelines.error();
+  std::vector<model::Milestone> out;
+  for (const auto& body : *pipelines) {
+    auto ids = parse_pipeline_ids(body);
+    if (!ids) co_return ids.error().with_context("Capsule returned a malformed pipelines list");
+    for (const auto id : *ids) {
+      auto pages = co_await all_pages(fmt::format("{}{}/pipelines/{}/milestones?perPage={}", settings_.base_url, kApi,
+                                                  id, settings_.per_page),
+                                      fmt::format("the milestones of pipeline {}", id));
+      if (!pages) co_return pages.error();
+      for (const auto& page : *pages) {
+        auto milestones = parse_milestones_body(page);
+        if (!milestones)
+          co_return milestones.error().with_context(fmt::format("Capsule returned malformed milestones of pipeline {}", id));
+        out.insert(out.end(), milestones->begin(), milestones->end());
+      }
+    }
+  }
+  co_return out;
 }
 
 }  // namespace capsync::capsule

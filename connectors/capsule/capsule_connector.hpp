@@ -51,6 +51,13 @@ class CapsuleClient final : public connector::CapsuleConnector {
   boost::asio::awaitable<Result<connector::Note>> update_note(std::int64_t note_id,
                                                               std::string_view content) override;
   boost::asio::awaitable<Status> delete_note(std::int64_t note_id) override;
+  // GET /opportunities?since=&embed=party,milestone,fields,tags, since as for parties.
+  boost::asio::awaitable<Result<connector::Page<model::Opportunity>>> list_opportunities(
+      connector::ListRequest request) override;
+  boost::asio::awaitable<Result<std::vector<connector::DeletedParty>>> list_deleted_opportunities(
+      model::Timestamp since) override;
+  // GET /pipelines, then /pipelines/{id}/milestones for each.
+  boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones() override;
 
  private:
   http::Request request(http::Method method, std::string path_and_query) const;

@@ -148,15 +148,15 @@ Result<PartiesPage> parse_parties_body(std::string_view body) {
   return out;
 }
 
-Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body) {
+Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body, std::string_view list_key) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();
-  const auto* list = json::array(*doc, "parties");
-  if (!list) return Error(Errc::protocol, "no \"parties\" array in the deleted-parties response");
+  const auto* list = json::array(*doc, list_key);
+  if (!list) return make_error(Errc::protocol, "no \"{}\" array in the deleted-records response", list_key);
   std::vector<connector::DeletedParty> out;
   for (const auto& v : list->GetArray()) {
     auto id = json::integer(v, "id");
-    if (!id || !*id) return Error(Errc::protocol, "a deleted party has no id");
+    if (!id || !*id) return Error(Errc::protocol, "a deleted record has no id");
     connector::DeletedParty gone{**id, std::nullopt};
     if (auto at = json::text(v, "deletedAt"); at && !at->empty()) {
       auto ts = model::parse_timestamp(*at);

@@ -30,8 +30,10 @@ struct PartiesPage {
 // {"parties":[...]} (GET list, GET several ids). Errc::protocol when the body is not such a
 // list; a party that cannot be read is described in `unreadable` instead.
 Result<PartiesPage> parse_parties_body(std::string_view body);
-// GET /parties/deleted: {"parties":[{"id":1,"deletedAt":"…"}]}.
-Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body);
+// GET /parties/deleted: {"parties":[{"id":1,"deletedAt":"…"}]}; GET /opportunities/deleted
+// names its list "opportunities".
+Result<std::vector<connector::DeletedParty>> parse_deleted_body(std::string_view body,
+                                                                std::string_view list_key = "parties");
 
 // POST /parties body. A team needs its id (resolve_team first). The owner is sent as null:
 // Capsule would otherwise make the token's user the owner, and R4 wants none. The spec's custom

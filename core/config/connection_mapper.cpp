@@ -183,11 +183,21 @@ void read_sync(MapReader& r, SyncOptions& out, ConnectionKeys& keys) {
     keys.summary_fields[1] = fields->string("overdue", out.summary_fields.overdue);
     keys.summary_fields[2] = fields->string("next_due", out.summary_fields.next_due);
     keys.summary_fields[3] = fields->string("last_invoice", out.summary_fields.last_invoice);
+    keys.summary_fields[4] = fields->string("open_quotes", out.summary_fields.open_quotes);
     fields->finish();
   }
   r.string("overdue_tag", out.overdue_tag);
   r.boolean("invoice_note", out.invoice_note);
   r.string("export_tag", out.export_tag);
+  r.finish();
+}
+
+void read_quotes(MapReader& r, QuoteSettings& out) {
+  if (auto e = r.string("from_milestone", out.from_milestone)) out.from_milestone_at = r.diagnostics().position(*e);
+  r.duration("valid_for", out.valid_for, 24h, std::chrono::days(366));
+  r.string("account_code", out.account_code);
+  r.string("tax_type", out.tax_type);
+  r.string("accepted_tag", out.accepted_tag);
   r.finish();
 }
 
@@ -230,14 +240,15 @@ ConnectionConfig read_connection(MapReader& r, const Environment& env, const Pro
   if (auto sync = r.map("sync")) {
     read_sync(*sync, out.sync, keys);
   }
+  if (auto quotes = r.map("quotes")) read_quotes(*quotes, out.quotes);
   r.finish();
   return out;
 }
 
 namespace {
 
-std::array<std::string*, 4> summary_field_names(SummaryFields& f) {
-  return {&f.outstanding, &f.overdue, &f.next_due, &f.last_invoice};
+std::array<std::string*, 5> summary_field_names(SummaryFields& f) {
+  return {&f.outstanding, &f.overdue, &f.next_due, &f.last_invoice, &f.open_quotes};
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ namespace capsync::config::detail {
 // The keys of one connection that are checked against the other connections.
 struct ConnectionKeys {
   std::optional<Entry> name;  // a valid name, for the uniqueness check
-  // summary_fields outstanding, overdue, next_due, last_invoice as given; absent = the default.
-  std::array<std::optional<Entry>, 4> summary_fields;
+  // summary_fields outstanding, overdue, next_due, last_invoice, open_quotes as given; absent = the default.
+  std::array<std::optional<Entry>, 5> summary_fields;
 };
 
 // Reads every key of one connection, reporting each problem. The result holds whatever was

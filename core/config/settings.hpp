@@ -75,6 +75,7 @@ struct SummaryFields {
   std::string overdue = "Overdue";
   std::string next_due = "Next due date";
   std::string last_invoice = "Last invoice date";
+  std::string open_quotes = "Open quotes";  // R18; written only where the service's quotes are read
 };
 
 struct SyncOptions {
@@ -91,6 +92,19 @@ struct SyncOptions {
   std::string export_tag;     // R12; defaults to "Export to <Provider>"
 };
 
+// R19-R22: draft quotes from Capsule opportunities. Off unless from_milestone is set.
+struct QuoteSettings {
+  // The Capsule milestone an opportunity enters to get its draft quote; unset: no quotes drafted.
+  std::optional<std::string> from_milestone;
+  // Where from_milestone is written ("capsync.yaml:31:23: connections[0].quotes.from_milestone"),
+  // so a milestone Capsule does not have is reported at that position at start.
+  std::string from_milestone_at;
+  seconds valid_for = 24h * 30;  // expiry = today + this, unless the expected close is later
+  std::string account_code;      // empty: the service's default sales account
+  std::string tax_type;          // empty: the service's default
+  std::string accepted_tag = "Quote accepted";  // R22: added to the opportunity once accepted
+};
+
 struct ConnectionConfig {
   std::string name;  // [a-z0-9_-]+, unique; the CAPSYNC_CONNECTION journal field
   bool enabled = true;
@@ -98,6 +112,7 @@ struct ConnectionConfig {
   CapsuleSettings capsule;
   AccountingSettings accounting;
   SyncOptions sync;
+  QuoteSettings quotes;
   // The file each secret was read from, by key ("capsule.token" -> "/etc/capsync/acme-token"):
   // a reload reports a secret moved to another file even when its content is the same.
   std::map<std::string, std::string> secret_files;

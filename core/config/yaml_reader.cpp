@@ -30,6 +30,10 @@ void Diagnostics::warning(const YAML::Mark& at, std::string key_path, std::strin
   items_.push_back({file_, one_based(at.line), one_based(at.column), std::move(key_path), std::move(message), true});
 }
 
+std::string Diagnostics::position(const Entry& entry) const {
+  return fmt::format("{}:{}:{}: {}", file_, one_based(entry.mark.line), one_based(entry.mark.column), entry.path);
+}
+
 void Diagnostics::accepted(std::string path, bool map) {
   if (record_keys_) accepted_.push_back({std::move(path), map});
 }

@@ -15,6 +15,8 @@
 
 namespace capsync::config::detail {
 
+struct Entry;
+
 // Collects diagnostics for one file. Positions come from yaml-cpp marks (0-based).
 class Diagnostics {
  public:
@@ -24,6 +26,9 @@ class Diagnostics {
   void error(const YAML::Mark& at, std::string key_path, std::string message);
   void warning(const YAML::Mark& at, std::string key_path, std::string message);
   bool has_errors() const;
+  // "capsync.yaml:12:5: connections[0].quotes.from_milestone": where an entry's value is, for a
+  // check that can only run later (against a provider) to report it as a load error would.
+  std::string position(const Entry& entry) const;
   // All diagnostics, ordered by position.
   std::vector<Diagnostic> take();
 

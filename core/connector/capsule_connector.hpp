@@ -13,6 +13,7 @@
 #include "core/connector/capsule_types.hpp"
 #include "core/connector/page.hpp"
 #include "core/error/result.hpp"
+#include "core/model/opportunity.hpp"
 #include "core/model/party.hpp"
 
 namespace capsync::connector {
@@ -62,6 +63,15 @@ class CapsuleConnector {
   virtual boost::asio::awaitable<Result<Note>> update_note(std::int64_t note_id,
                                                            std::string_view content) = 0;
   virtual boost::asio::awaitable<Status> delete_note(std::int64_t note_id) = 0;
+
+  // Opportunities (R19-R22); the defaults answer Errc::unsupported, for connectors written
+  // before quotes. Opportunities changed at or after request.cursor (empty = all), with party,
+  // milestone, fields and tags; Page::cursor as for list_parties.
+  virtual boost::asio::awaitable<Result<Page<model::Opportunity>>> list_opportunities(ListRequest request);
+  // Opportunities deleted at or after `since`.
+  virtual boost::asio::awaitable<Result<std::vector<DeletedParty>>> list_deleted_opportunities(model::Timestamp since);
+  // Every milestone of every pipeline of the account.
+  virtual boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones();
 };
 
 }  // namespace capsync::connector

@@ -421,16 +421,20 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
     const std::string* name;
     connector::FieldType type;
   };
-  const std::array<Want, 4> wants{Want{&names.outstanding, connector::FieldType::text},
+  const std::array<Want, 5> wants{Want{&names.outstanding, connector::FieldType::text},
                                   Want{&names.overdue, connector::FieldType::text},
                                   Want{&names.next_due, connector::FieldType::date},
-                                  Want{&names.last_invoice, connector::FieldType::date}};
-  // One read of the definitions serves all four; a field it lacks (or has unusable) is asked of
+                                  Want{&names.last_invoice, connector::FieldType::date},
+                                  Want{&names.open_quotes, connector::FieldType::text}};
+  // The open quotes field is wanted only where quotes are read (R18).
+  constexpr std::size_t kOpenQuotes = 4;
+  const std::size_t wanted = policy_.quotes_read ? wants.size() : wants.size() - 1;
+  // One read of the definitions serves them all; a field it lacks (or has unusable) is asked of
   // the connector by name, whose error tells the operator what to create.
   auto defs = co_await capsule_.field_definitions();
   if (!defs) co_return defs.error().with_context("Failed to read the Capsule custom field definitions");
-  std::array<std::int64_t, 4> ids{};
-  for (std::size_t i = 0; i < wants.size(); ++i) {
+  std::array<std::int64_t, 5> ids{};
+  for (std::size_t i = 0; i < wanted; ++i) {
     const auto usable = std::find_if(defs->begin(), defs->end(), [&](const connector::FieldDefinition& d) {
       return d.name == *wants[i].name && d.type == wants[i].type && d.capture_rule.empty();
     });
@@ -439,6 +443,13 @@ asio::awaitable<Status> SummaryWriter::resolve_fields() {
       continue;
     }
     auto id = co_await capsule_.resolve_field(*wants[i].name, wants[i].type);
+    // Open quotes came later than the invoice fields: an account that has not created its field
+    // yet keeps its invoice summaries, and the note still lists the quotes.
+    if (!id && i == kOpenQuotes && id.error().code() == Errc::invalid_argument) {
+      log::warning({.connection = notes_.connection()}, "Failed to find the Capsule custom field for open quotes: {}, "
+                   "ignoring", id.error().message());
+      continue;
+    }
     if (!id) co_return id.error().with_context("Failed to find the Capsule custom field for the invoice summary");
     ids[i] = *id;
   }
@@ -466,9 +477,12 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     current = std::move(*fetched);
   }
   connector::PartyPatch patch;
-  const std::array<const std::string*, 4> values{&summary.outstanding, &summary.overdue, &summary.next_due,
-                                                 &summary.last_invoice};
+  // A summary without open quotes (a cleared one) clears the field where quotes are read.
+  const std::string open_quotes = summary.open_quotes.value_or("");
+  const std::array<const std::string*, 5> values{&summary.outstanding, &summary.overdue, &summary.next_due,
+                                                 &summary.last_invoice, &open_quotes};
   for (std::size_t i = 0; i < values.size(); ++i) {
+    if ((*field_ids_)[i] == 0) continue;
     const auto* existing = current->field((*field_ids_)[i]);
     const std::string have = existing ? existing->value : std::string();
     if (have != *values[i]) patch.set_fields.push_back(model::CustomFieldValue{std::nullopt, (*field_ids_)[i], *values[i]});

@@ -63,7 +63,8 @@ class SummaryWriter final {
   NotesRepo& notes_;
   TagReasons& reasons_;
   const sync::ConnectionPolicy& policy_;
-  std::optional<std::array<std::int64_t, 4>> field_ids_;  // outstanding, overdue, next_due, last_invoice
+  // outstanding, overdue, next_due, last_invoice, open_quotes (0 when the policy reads no quotes)
+  std::optional<std::array<std::int64_t, 5>> field_ids_;
   int writes_ = 0;
   std::set<model::PartyId> created_;
 };

@@ -12,6 +12,7 @@
 #include "core/engine/conflicts_repo.hpp"
 #include "core/engine/mirror_repo.hpp"
 #include "core/engine/tag_reasons.hpp"
+#include "core/engine/quotes_repo.hpp"
 #include "core/error/result.hpp"
 #include "core/model/contact.hpp"
 #include "core/model/party.hpp"
@@ -27,7 +28,8 @@ struct ConnectionStore {
   ConnectionStore(store::Database& database, const std::string& connection)
       : db(database), name(connection), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
         invoices(database, connection), parties(database, connection), contacts(database, connection),
-        notes(database, connection), tag_reasons(database, connection) {}
+        notes(database, connection), tag_reasons(database, connection), quotes(database, connection),
+        quote_intents(database, connection) {}
   ConnectionStore(const ConnectionStore&) = delete;
   ConnectionStore& operator=(const ConnectionStore&) = delete;
 
@@ -41,6 +43,8 @@ struct ConnectionStore {
   ContactMirror contacts;
   NotesRepo notes;
   TagReasons tag_reasons;
+  QuotesRepo quotes;
+  QuoteIntents quote_intents;
 };
 
 // DisableState: whether the operator disabled a connection (R16), in `engine_disabled`.
@@ -70,7 +74,8 @@ class DisableState final {
 };
 
 // R16: deletes everything the store holds about `connection` — bindings, invoices, notes,
-// cursors, conflicts, mirrors, export intents — but not its jobs, tokens or rate budgets.
+// cursors, conflicts, mirrors, export intents — but not its jobs, tokens, rate budgets or quote
+// intents (R20: one quote per opportunity, ever).
 // Meant to run inside the caller's Transaction.
 Status forget_connection(store::Database& db, std::string_view connection);
 

@@ -165,8 +165,10 @@ asio::awaitable<Result<Plan>> plan_sync(store::Database& db, const config::Conne
     return static_cast<std::int64_t>(pushes.size());
   };
   // The executor logs what it does; a plan's lines must not read as the real sync's.
-  SyncContext ctx{fmt::format("{} (plan)", connection.name), connection.time_zone, sync::policy_from(connection), store, capsule, accounting,
-                  std::move(enqueue), options.now_ms};
+  auto policy = sync::policy_from(connection);
+  policy.quotes_read = accounting.capabilities().quotes_read;
+  SyncContext ctx{fmt::format("{} (plan)", connection.name), connection.time_zone, std::move(policy), store, capsule,
+                  accounting, std::move(enqueue), options.now_ms};
   auto run = co_await sync_connection(ctx, options.full ? SyncMode::full : SyncMode::pull);
   if (!run) co_return run.error().with_context(fmt::format("Failed to plan the sync of connection {}", connection.name));
   for (std::size_t i = 0; i < pushes.size(); ++i) {

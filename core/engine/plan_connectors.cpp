@@ -339,6 +339,11 @@ asio::awaitable<Result<connector::Page<model::Invoice>>> PlanAccounting::list_in
   co_return co_await real_.list_invoices(std::move(request), include_purchase);
 }
 
+asio::awaitable<Result<connector::Page<model::Quote>>> PlanAccounting::list_quotes(connector::ListRequest request) {
+  ++plan_.reads;
+  co_return co_await real_.list_quotes(std::move(request));
+}
+
 asio::awaitable<Result<model::Contact>> PlanAccounting::get_contact(std::string_view remote_id) {
   if (auto it = created_.find(remote_id); it != created_.end()) co_return it->second;
   ++plan_.reads;

@@ -78,6 +78,7 @@ class PlanAccounting final : public connector::AccountingConnector {
   boost::asio::awaitable<Result<model::Contact>> update_contact(std::string_view remote_id,
                                                                 const connector::ContactUpdate& update) override;
   boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(std::string_view name) override;
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest request) override;
   std::string invoice_url(const model::Invoice& invoice) const override { return real_.invoice_url(invoice); }
   std::string new_invoice_url(std::string_view contact_remote_id) const override {
     return real_.new_invoice_url(contact_remote_id);

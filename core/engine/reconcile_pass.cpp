@@ -22,6 +22,11 @@ Result<sync::ContactChange> change_for(SyncContext& ctx, const model::Contact& c
     if (inv.url.empty()) inv.url = ctx.accounting.invoice_url(inv);
   change.invoices = std::move(*invoices);
   change.new_invoice_url = ctx.accounting.new_invoice_url(contact.remote_id);
+  if (ctx.policy.quotes_read) {
+    auto quotes = ctx.store.quotes.for_contact(contact.remote_id);
+    if (!quotes) return quotes.error();
+    change.quotes = std::move(*quotes);
+  }
   return change;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/engine/capsule_accounts.hpp"
 #include "core/engine/jobs.hpp"
+#include "core/engine/quote_drafts.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
@@ -60,7 +61,9 @@ Result<SyncContext> SyncEngine::context(std::string_view name, bool even_if_disa
     return make_error(Errc::invalid_argument, "connection \"{}\" is disabled", name);
   auto connectors = connectors_.connectors(*connection);
   if (!connectors) return connectors.error();
-  return SyncContext{connection->name, connection->time_zone, sync::policy_from(*connection),
+  auto policy = sync::policy_from(*connection);
+  policy.quotes_read = connectors->accounting->capabilities().quotes_read;
+  return SyncContext{connection->name, connection->time_zone, std::move(policy),
                      store_of(connection->name), *connectors->capsule, *connectors->accounting,
                      options_.enqueue, options_.now_ms};
 }
@@ -89,14 +92,27 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
     return c != nullptr && c->enabled && !DisableState(db_).stopped(other);
   };
   if (auto s = co_await record_capsule_account(*ctx, active); !s) co_return s;
+  // R19: a milestone Capsule does not have turns only the quote side off; the sync goes on.
+  const config::QuoteSettings quotes = options_.find_connection(job.connection)->quotes;
+  QuoteSide side;
+  if (auto resolved = co_await quote_sides_.resolve(*ctx, quotes); resolved)
+    side = *resolved;
+  else
+    log::warning(fields, "{}, retrying with the next sync", resolved.error().message());
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
+  // After the pull: the parties' links are current. The Capsule poll drafts too, so a deal
+  // reaching the milestone gets its quote within capsule_poll.
+  auto drafted = co_await draft_quotes(*ctx, side, quotes);
+  if (!drafted) co_return drafted.error();
+  run->drafts = *drafted;
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
-            "{} invoices read ({} changed), {} contacts reconciled, {} writes",
+            "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes, "
+            "{} quotes drafted",
             ctx->connection, run->capsule.parties_read, run->capsule.pushes_enqueued, run->contacts.contacts_read,
-            run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->pass.contacts,
-            run->pass.writes);
+            run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->quotes.quotes_read,
+            run->quotes.changed, run->pass.contacts, run->pass.writes, run->drafts.created);
   co_return Status{};
 }
 
@@ -204,6 +220,9 @@ boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, 
     auto invoices = co_await pull_invoices(ctx, full);
     if (!invoices) co_return invoices.error();
     out.invoices = *invoices;
+    auto quotes = co_await pull_quotes(ctx, full);
+    if (!quotes) co_return quotes.error();
+    out.quotes = *quotes;
   }
   if (full) {
     // Overdue flags change as days pass (R9) and incremental filters miss some changes.

@@ -44,6 +44,9 @@
 
 #include "core/config/settings.hpp"
 #include "core/engine/pull.hpp"
+#include "core/engine/quote_drafts.hpp"
+#include "core/engine/quote_pull.hpp"
+#include "core/engine/quote_side.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/engine/sync_context.hpp"
 #include "core/queue/job_queue.hpp"
@@ -101,7 +104,7 @@ class ConnectionLocks final {
 // execute its actions. SyncEngine runs it under the connection's lock; `capsyncctl plan`
 // runs it on a copy of the store with connectors that only read (plan.hpp).
 //
-//   pull  changed parties, deletions, contacts and invoices since the cursors
+//   pull  changed parties, deletions, contacts, invoices and quotes since the cursors
 //   poll  changed Capsule parties only (deletions wait for the pull)
 //   full  everything from empty cursors, every contact reconciled again
 enum class SyncMode { pull, poll, full };
@@ -110,7 +113,9 @@ struct SyncRunResult {
   CapsulePullResult capsule;
   ContactPullResult contacts;
   InvoicePullResult invoices;
+  QuotePullResult quotes;
   PassResult pass;
+  DraftResult drafts;  // R19: set by the engine's sync jobs, not by a plan
 };
 
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode);
@@ -188,6 +193,7 @@ class SyncEngine final {
   EngineOptions options_;
   ConnectionLocks locks_;
   std::map<std::string, std::unique_ptr<ConnectionStore>, std::less<>> stores_;
+  QuoteSides quote_sides_;  // R19: which connections draft quotes
 };
 
 }  // namespace capsync::engine

@@ -258,12 +258,44 @@ CREATE TABLE engine_capsule_accounts (
 );
 )sql";
 
+// R18: the quotes and estimates of the accounting side per contact, as last read. Amounts are
+// exact decimal strings (R8).
+constexpr std::string_view kSchema6 = R"sql(
+CREATE TABLE engine_quotes (
+  connection TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  contact_remote_id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  status TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  total TEXT NOT NULL,
+  issue_date TEXT,
+  expiry_date TEXT,
+  url TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, remote_id)
+);
+CREATE INDEX engine_quotes_contact ON engine_quotes (connection, contact_remote_id, remote_id);
+
+-- R20: one quote per opportunity, ever. The row is committed before the create; remote_id stays
+-- '' until the service answered, so a retry looks the quote up by its reference first.
+CREATE TABLE engine_quote_intents (
+  connection TEXT NOT NULL,
+  opportunity_id INTEGER NOT NULL,
+  remote_id TEXT NOT NULL DEFAULT '',
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, opportunity_id)
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
     Migration{4, "jobs by connection", kSchema4},
     Migration{5, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema5},
+    Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
 };
 
 }  // namespace

@@ -28,9 +28,10 @@ struct Describer {
     const std::string party = a.party_id ? fmt::format("Capsule party {}", *a.party_id)
                                          : fmt::format("the party linked to contact {}", a.remote_id);
     return fmt::format("update invoice summary on {}: outstanding '{}', overdue '{}', next due '{}', last "
-                       "invoice '{}', overdue tag {}{}",
+                       "invoice '{}', overdue tag {}{}{}",
                        party, a.summary.outstanding, a.summary.overdue, a.summary.next_due,
                        a.summary.last_invoice, a.summary.overdue_tag ? "on" : "off",
+                       a.summary.open_quotes ? fmt::format(", open quotes '{}'", *a.summary.open_quotes) : "",
                        a.summary.note ? ", invoice note" : "");
   }
   std::string operator()(const PushContact& a) const {

@@ -17,6 +17,7 @@ std::string_view to_string(ConflictKind kind) {
     case ConflictKind::refused_by_api: return "refused_by_api";
     case ConflictKind::unnamed_contact: return "unnamed_contact";
     case ConflictKind::unreadable_record: return "unreadable_record";
+    case ConflictKind::quote_not_drafted: return "quote_not_drafted";
   }
   return "unknown";
 }
@@ -31,6 +32,7 @@ std::string_view title(ConflictKind kind) {
     case ConflictKind::refused_by_api: return "Refused by the API";
     case ConflictKind::unnamed_contact: return "Contact without a name";
     case ConflictKind::unreadable_record: return "Unreadable record";
+    case ConflictKind::quote_not_drafted: return "Quote not drafted";
   }
   return "Conflict";
 }

@@ -22,6 +22,8 @@ enum class ConflictKind {
   refused_by_api,               // a provider refused a write capsync made
   unnamed_contact,              // an accounting contact with no name cannot be matched or created
   unreadable_record,            // a listed record capsync could not read was skipped
+  quote_not_drafted,            // R19: an opportunity at the milestone got no quote (no linked contact,
+                                // no value, or the service refused it)
 };
 std::string_view to_string(ConflictKind kind);
 

@@ -24,6 +24,9 @@ struct ConnectionPolicy {
   // one Capsule account each find their own note. The organisation is filled in once known.
   std::string service;       // e.g. "Xero"
   std::string organisation;  // the accounting organisation's name; empty until read
+  // R18: the accounting connector reads quotes (its capabilities().quotes_read); the engine sets
+  // it, as the config does not know. Off: no quote is read, written or shown.
+  bool quotes_read = false;
 };
 
 inline ConnectionPolicy policy_from(const config::ConnectionConfig& connection) {

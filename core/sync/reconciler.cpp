@@ -215,7 +215,8 @@ class Pass {
 
   void summary(const ContactChange& change, std::optional<model::PartyId> party_id,
                const std::optional<std::string>& last_hash) {
-    auto write = summary_for_contact(change.invoices, input_.today, policy_, change.new_invoice_url);
+    auto write = summary_for_contact(change.invoices, input_.today, policy_, change.new_invoice_url,
+                                     change.quotes);
     if (!write) {
       result_.errors.push_back(write.error().with_context(
           fmt::format("Failed to summarise invoices of contact {}", change.contact.remote_id)));

@@ -23,6 +23,7 @@
 #include "core/model/contact.hpp"
 #include "core/model/invoice.hpp"
 #include "core/model/party.hpp"
+#include "core/model/quote.hpp"
 #include "core/sync/action.hpp"
 #include "core/sync/binding.hpp"
 #include "core/sync/conflict.hpp"
@@ -36,6 +37,7 @@ struct ContactChange {
   model::Contact contact;
   std::vector<model::Invoice> invoices;
   std::string new_invoice_url;  // R7: opens a new invoice for this contact; may be empty
+  std::vector<model::Quote> quotes;  // R18: all of its quotes, when the policy reads quotes
 };
 
 struct PartyChange {

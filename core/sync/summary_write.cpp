@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/sync/quote_list.hpp"
 #include "core/sync/rules.hpp"
 #include "core/sync/stable_hash.hpp"
 
@@ -78,11 +79,18 @@ SummaryWrite render_summary(const InvoiceSummary& summary, std::span<const model
 }
 
 Result<SummaryWrite> summary_for_contact(std::span<const model::Invoice> invoices, model::Date today,
-                                         const ConnectionPolicy& policy, std::string_view new_invoice_url) {
+                                         const ConnectionPolicy& policy, std::string_view new_invoice_url,
+                                         std::span<const model::Quote> quotes) {
   const auto counted = summary_invoices(invoices, policy.include_supplier_invoices);
   auto summary = summarize(counted, today);
   if (!summary) return summary.error();
-  return render_summary(*summary, counted, today, policy, new_invoice_url);
+  auto write = render_summary(*summary, counted, today, policy, new_invoice_url);
+  if (!policy.quotes_read) return write;
+  auto open = open_quotes(quotes, today);
+  if (!open) return open.error();
+  write.open_quotes = open->total.to_display();
+  if (write.note) *write.note += "\n" + render_quote_section(*open);
+  return write;
 }
 
 SummaryWrite cleared_summary() { return SummaryWrite{}; }
@@ -97,6 +105,8 @@ std::string SummaryWrite::hash(const ConnectionPolicy& policy) const {
       .add(f.last_invoice).add(last_invoice)
       .add(policy.overdue_tag).add(overdue_tag)
       .add(note.has_value()).add(note.value_or(""));
+  // Only where quotes are read, so the summaries of every other connection keep their hash.
+  if (open_quotes) h.add("open-quotes").add(f.open_quotes).add(*open_quotes);
   return h.hex();
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/model/invoice.hpp"
+#include "core/model/quote.hpp"
 #include "core/sync/policy.hpp"
 #include "core/sync/summary.hpp"
 
@@ -23,6 +24,9 @@ struct SummaryWrite {
   std::string last_invoice;  // "YYYY-MM-DD" or ""
   bool overdue_tag = false;  // the policy's overdue tag should be on the party
   std::optional<std::string> note;  // R7 note text; empty when invoice notes are off
+  // R18 open quotes per currency, same form as `outstanding`; nullopt when the connection reads
+  // no quotes (the field is then left alone).
+  std::optional<std::string> open_quotes;
 
   // Covers the values above and the policy names they are written under (field names, tag),
   // so renaming a field in the config rewrites the summary once.
@@ -33,9 +37,12 @@ struct SummaryWrite {
 
 // What capsync writes for a contact's invoices (R6-R9): picks the invoices that count
 // (rules.hpp summary_invoices, under the policy's include_supplier_invoices) once, and
-// derives the totals, the tag and the note from that one list. Fails only if a total overflows.
+// derives the totals, the tag and the note from that one list. Where the policy reads quotes,
+// also the open quotes (R18, quote_list.hpp): their total and the note's "Quotes" section.
+// Fails only if a total overflows.
 Result<SummaryWrite> summary_for_contact(std::span<const model::Invoice> invoices, model::Date today,
-                                         const ConnectionPolicy& policy, std::string_view new_invoice_url);
+                                         const ConnectionPolicy& policy, std::string_view new_invoice_url,
+                                         std::span<const model::Quote> quotes = {});
 
 // Renders `summary` of `invoices` (the ones that count, the list summarize was given). The
 // note (R7, when the policy wants one) lists the invoices newest first, overdue ones marked,

@@ -6,14 +6,19 @@
 #include <fmt/format.h>
 
 #include "test/sandbox/capsule_countries.hpp"
+#include "test/sandbox/capsule_http.hpp"
+#include "test/sandbox/capsule_opportunities.hpp"
 #include "test/sandbox/capsule_party_write.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
-namespace {
 
 using rapidjson::Value;
+namespace {
 constexpr std::string_view kBase = "/capsule/api/v2";
+}  // namespace
+
+namespace capsule_http {
 
 Response message(int status, std::string_view text) {
   rapidjson::StringBuffer buffer;
@@ -33,11 +38,6 @@ std::optional<std::int64_t> to_id(std::string_view text) {
   if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
   return id;
 }
-
-struct Paging {
-  std::int64_t page = 1, per_page = 50;
-  std::string error;
-};
 
 Paging paging(const Request& request) {
   Paging p;
@@ -89,6 +89,12 @@ bool has_embed(const Request& request, std::string_view what) {
   }
   return false;
 }
+
+}  // namespace capsule_http
+
+using namespace capsule_http;
+
+namespace {
 
 struct Embeds {
   bool fields = false, tags = false, organisation = false, missing_important = false;
@@ -257,6 +263,8 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();
   }
+  if (n >= 1 && (parts[0] == "opportunities" || parts[0] == "pipelines" || parts[0] == "milestones"))
+    return opportunities_route(state_, context_, request, parts);
   if (n >= 1 && parts[0] == "entries") {
     if (n == 1 && method == "POST") return write_entry(request, 0, user);
     if (n == 1) return method == "GET" ? not_found() : method_not_allowed();  // GET /entries is not faked

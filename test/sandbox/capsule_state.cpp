@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "test/sandbox/capsule_opportunities.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -77,6 +78,8 @@ void CapsuleState::clear() {
   parties.clear();
   entries.clear();
   deleted.clear();
+  opportunities.clear();
+  deleted_opportunities.clear();
   tokens.clear();
   rate.clear();
   doc.SetObject();
@@ -85,6 +88,8 @@ void CapsuleState::clear() {
   tags.SetArray();
   users.SetArray();
   teams.SetArray();
+  pipelines.SetArray();
+  milestones.SetArray();
   rate_limit_per_hour = 4000;
   next_id = 1000;
   site_subdomain = "sandbox";
@@ -140,6 +145,7 @@ void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
       entries[id] = std::move(entry);
     }
   }
+  load_opportunity_seed(*this, section, stamp);
 }
 
 void CapsuleState::dump(JsonWriter& writer) const {
@@ -171,6 +177,7 @@ void CapsuleState::dump(JsonWriter& writer) const {
   writer.StartArray();
   for (const auto& [id, entry] : entries) entry.Accept(writer);
   writer.EndArray();
+  dump_opportunities(*this, writer);
   writer.EndObject();
 }
 

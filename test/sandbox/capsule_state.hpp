@@ -40,6 +40,11 @@ struct CapsuleState {
   std::string site_subdomain = "sandbox";
   std::string site_name = "Sandbox Account";
   std::vector<CapsuleDeleted> deleted;
+  // Opportunities (capsule_opportunities.hpp): by id, with their pipelines and milestones.
+  std::map<std::int64_t, rapidjson::Value> opportunities;
+  std::vector<CapsuleDeleted> deleted_opportunities;
+  rapidjson::Value pipelines{rapidjson::kArrayType};   // {id,name,description}
+  rapidjson::Value milestones{rapidjson::kArrayType};  // {id,name,pipeline{id,name},complete,probability}
   std::map<std::string, std::int64_t> tokens;  // bearer token -> user id
   std::map<std::string, CapsuleRateWindow> rate;
   std::int64_t rate_limit_per_hour = 4000;

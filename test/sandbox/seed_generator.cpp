@@ -217,7 +217,7 @@ class Generator {
     }
     key(w, "fieldDefinitions");
     // The invoice summary fields of etc/capsync.yaml's defaults, so a generated seed syncs as is.
-    raw(w, R"([{"id":94,"type":"text","name":"Outstanding","displayOrder":5},{"id":95,"type":"text","name":"Overdue","displayOrder":6},{"id":96,"type":"date","name":"Next due date","displayOrder":7},{"id":97,"type":"date","name":"Last invoice date","displayOrder":8},{"id":90,"type":"text","name":"Invoice summary","displayOrder":1},{"id":91,"type":"number","name":"Lead Score","displayOrder":2},{"id":92,"type":"boolean","name":"Local","displayOrder":3},{"id":93,"type":"list","name":"Industry Sector","captureRule":"organisation","options":["Technology","Retail","Services"],"displayOrder":4}])");
+    raw(w, R"([{"id":94,"type":"text","name":"Outstanding","displayOrder":5},{"id":95,"type":"text","name":"Overdue","displayOrder":6},{"id":96,"type":"date","name":"Next due date","displayOrder":7},{"id":97,"type":"date","name":"Last invoice date","displayOrder":8},{"id":98,"type":"text","name":"Open quotes","displayOrder":9},{"id":90,"type":"text","name":"Invoice summary","displayOrder":1},{"id":91,"type":"number","name":"Lead Score","displayOrder":2},{"id":92,"type":"boolean","name":"Local","displayOrder":3},{"id":93,"type":"list","name":"Industry Sector","captureRule":"organisation","options":["Technology","Retail","Services"],"displayOrder":4}])");
     key(w, "tags");
     raw(w, R"([{"id":80,"name":"Customer","dataTag":false},{"id":81,"name":"Supplier","dataTag":false}])");
     key(w, "parties");
@@ -280,7 +280,41 @@ class Generator {
       w.EndObject();
     }
     w.EndArray();
+    write_opportunities(w);
     w.EndObject();
+  }
+
+  // One sales pipeline, and an opportunity for each of the first organisations, none yet at
+  // "Proposal": the demo moves one there and watches its draft quote appear (R19). Fixed, not
+  // drawn from the dice, so the rest of a generated seed stays as it was.
+  void write_opportunities(JsonWriter& w) {
+    key(w, "pipelines");
+    raw(w, R"([{"id":301,"name":"Sales","description":"New business"}])");
+    key(w, "milestones");
+    raw(w, R"([{"id":311,"name":"Lead","pipeline":{"id":301},"complete":false,"probability":10},)"
+           R"({"id":312,"name":"Qualified","pipeline":{"id":301},"complete":false,"probability":30},)"
+           R"({"id":313,"name":"Proposal","pipeline":{"id":301},"complete":false,"probability":60}])");
+    key(w, "opportunities");
+    w.StartArray();
+    int made = 0;
+    for (const auto& p : parties_) {
+      if (p.person || made == 8) continue;
+      ++made;
+      w.StartObject();
+      w.Key("id");
+      w.Int64(7000 + made);
+      str(w, "name", fmt::format("{} for {}", made % 2 ? "Website rebuild" : "Support plan", p.name));
+      str(w, "description", "Scoped with the customer");
+      key(w, "party");
+      raw(w, fmt::format(R"({{"id":{}}})", p.id));
+      key(w, "milestone");
+      raw(w, fmt::format(R"({{"id":{}}})", made % 2 ? 311 : 312));
+      key(w, "value");
+      raw(w, fmt::format(R"({{"amount":{}.00,"currency":"GBP"}})", 1000 * made + 500));
+      str(w, "durationBasis", "FIXED");
+      w.EndObject();
+    }
+    w.EndArray();
   }
 
   void write_invoice(JsonWriter& w, const Contact& c, std::size_t n) {

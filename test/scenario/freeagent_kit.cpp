@@ -27,6 +27,8 @@ class FreeAgentKit final : public ProviderKit {
     switch (trait) {
       case Trait::invoice_writes:
       case Trait::archive_writes: return true;
+      case Trait::quotes_read:
+      case Trait::quotes_write:
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills:

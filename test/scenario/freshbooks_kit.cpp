@@ -31,7 +31,9 @@ class FreshBooksKit final : public ProviderKit {
     switch (trait) {
       case Trait::fax:
       case Trait::invoice_writes:
-      case Trait::archive_writes: return true;
+      case Trait::archive_writes:
+      case Trait::quotes_read:
+      case Trait::quotes_write: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills: return false;
@@ -74,6 +76,19 @@ class FreshBooksKit final : public ProviderKit {
     if (i.state == InvoiceState::draft) o.text("v3_status", "draft");
     if (i.state == InvoiceState::voided) o.raw("vis_state", std::to_string(kDeleted));
     push_item(seed, "freshbooks", "invoices", o.str());
+  }
+
+  // FreshBooks estimates have no expiry date (https://www.freshbooks.com/api/estimates).
+  void add_quote(rapidjson::Document& seed, const QuoteSeed& q) const override {
+    static constexpr int kStatus[] = {1, 2, 5};  // draft, sent, accepted
+    JsonObject o;
+    o.raw("customerid", remote_id(q.contact))
+        .text("estimate_number", q.number)
+        .text("currency_code", q.currency)
+        .raw("status", std::to_string(kStatus[static_cast<int>(q.state)]))
+        .text("create_date", utc_date(-10))
+        .text("amount", q.total);
+    push_item(seed, "freshbooks", "estimates", o.str());
   }
 
   std::string remote_id(std::string_view key) const override { return std::to_string(100000 + key_number(key)); }

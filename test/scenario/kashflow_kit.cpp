@@ -83,6 +83,8 @@ class KashFlowKit final : public ProviderKit {
       case Trait::fax:
       case Trait::supplier_invoices:
       case Trait::archive_writes: return true;
+      case Trait::quotes_read:
+      case Trait::quotes_write:
       case Trait::invoice_needed_to_qualify:
       case Trait::customer_bills:
       case Trait::invoice_writes: return false;

@@ -80,6 +80,17 @@ struct InvoiceSpec {
 };
 InvoiceSpec sales_invoice(std::string contact, std::string number, std::string total, int due_offset_days);
 
+enum class QuoteState { draft, sent, accepted };
+// A quote (estimate) as a test describes it: issued 10 days ago, one line of `total`.
+struct QuoteSeed {
+  std::string contact;  // the contact's key
+  std::string number;
+  std::string total;     // decimal string
+  QuoteState state = QuoteState::sent;
+  std::string currency = "GBP";
+  int expiry_offset_days = 20;  // from the sandbox clock's today, where the service has an expiry
+};
+
 // A provider contact as the sandbox holds it. Phones are digits only.
 struct RemoteContact {
   std::string remote_id, name, first, last, email, phone, mobile, fax, website;
@@ -120,6 +131,8 @@ enum class Trait {
   fax,                        // the contact has a fax number capsync writes
   invoice_writes,             // the sandbox API creates and voids invoices
   archive_writes,             // the sandbox API archives and restores a contact
+  quotes_read,                // the connector reads quotes (R18) and the kit seeds them (add_quote)
+  quotes_write,               // the connector drafts quotes (R19-R20)
 };
 
 class ProviderKit {
@@ -136,6 +149,11 @@ class ProviderKit {
   virtual void add_contact(rapidjson::Document& seed, const ContactSpec& contact) const = 0;
   // A purchase invoice of a provider without supplier_invoices is not seeded.
   virtual void add_invoice(rapidjson::Document& seed, const InvoiceSpec& invoice) const = 0;
+  // Trait::quotes_read: seeds `quote`; the other kits seed nothing.
+  virtual void add_quote(rapidjson::Document& seed, const QuoteSeed& quote) const {
+    (void)seed;
+    (void)quote;
+  }
   virtual std::string remote_id(std::string_view contact_key) const = 0;
   virtual std::string invoice_id(std::string_view invoice_key) const = 0;
   // The number the provider shows for a seeded invoice: the spec's own unless the provider's

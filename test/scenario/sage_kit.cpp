@@ -29,6 +29,8 @@ class SageKit final : public ProviderKit {
       case Trait::supplier_invoices:
       case Trait::customer_bills:
       case Trait::fax: return true;
+      case Trait::quotes_read:
+      case Trait::quotes_write:
       case Trait::invoice_needed_to_qualify:
       case Trait::invoice_writes:
       case Trait::archive_writes: return false;

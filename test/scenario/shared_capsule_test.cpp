@@ -25,10 +25,10 @@ constexpr std::int64_t kAcme = 11;
 Seed shared_seed(bool xero_overdue, bool freeagent_overdue) {
   Seed seed("xero");
   seed.also(kSecond)
-      .field(R"j({"id": 98, "type": "text", "name": "Outstanding (FreeAgent)", "displayOrder": 5})j")
-      .field(R"j({"id": 99, "type": "text", "name": "Overdue (FreeAgent)", "displayOrder": 6})j")
-      .field(R"j({"id": 100, "type": "date", "name": "Next due date (FreeAgent)", "displayOrder": 7})j")
-      .field(R"j({"id": 101, "type": "date", "name": "Last invoice date (FreeAgent)", "displayOrder": 8})j")
+      .field(R"j({"id": 120, "type": "text", "name": "Outstanding (FreeAgent)", "displayOrder": 5})j")
+      .field(R"j({"id": 121, "type": "text", "name": "Overdue (FreeAgent)", "displayOrder": 6})j")
+      .field(R"j({"id": 122, "type": "date", "name": "Next due date (FreeAgent)", "displayOrder": 7})j")
+      .field(R"j({"id": 123, "type": "date", "name": "Last invoice date (FreeAgent)", "displayOrder": 8})j")
       .party(organisation(kAcme, "Acme Trading Ltd"))
       .contact(org_contact("c-1", "Acme Trading Ltd"))
       .invoice(sales_invoice("c-1", "INV-1", "120.00", xero_overdue ? -5 : 20).keyed("i-1"))

@@ -33,7 +33,7 @@ constexpr std::string_view kBaseSeed = R"json({
       {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
       {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
       {"id": 96, "type": "date", "name": "Next due date", "displayOrder": 3},
-      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4}],
+      {"id": 97, "type": "date", "name": "Last invoice date", "displayOrder": 4}, {"id": 98, "type": "text", "name": "Open quotes"}],
     "tags": [],
     "parties": [],
     "entries": []
@@ -359,11 +359,12 @@ void SyncWorld::start_daemon(bool wait) {
       "    accounting:\n"
       "{4}"
       "{5}"
-      "    sync:\n{6}",
+      "    sync:\n{6}{7}",
       kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
-      sync_config_yaml(options_.sync_yaml));
+      sync_config_yaml(options_.sync_yaml),
+      options_.quotes_yaml.empty() ? "" : "    quotes:\n" + indent_lines(options_.quotes_yaml, "      "));
   if (second_kit_) {
     // R28: the same Capsule account as the first connection, by default with the same token.
     yaml += fmt::format(

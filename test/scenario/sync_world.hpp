@@ -73,6 +73,12 @@ class Seed {
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
   Seed& invoice(const InvoiceSpec& invoice);     // the provider's invoice, rendered by its kit
+  // The provider's quote (Trait::quotes_read), rendered by its kit.
+  Seed& quote(const QuoteSeed& quote) { return kit_->add_quote(*doc_, quote), *this; }
+  // A Capsule pipeline, milestone or opportunity (test/sandbox/capsule_opportunities.hpp).
+  Seed& pipeline(std::string_view json) { return append("capsule", "pipelines", json), *this; }
+  Seed& milestone(std::string_view json) { return append("capsule", "milestones", json), *this; }
+  Seed& opportunity(std::string_view json) { return append("capsule", "opportunities", json), *this; }
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
   // R28: another accounting provider served by the same sandbox, for a second connection on
   // the same Capsule account; its harness credentials, contacts and invoices.
@@ -131,6 +137,8 @@ struct WorldOptions {
   std::string second_sync_yaml;
   // The second connection uses kCapsuleRotatedToken: another token reaching the same account.
   bool second_other_token = false;
+  // Lines under the connection's `quotes:` key, e.g. "from_milestone: Proposal"; none: no block.
+  std::string quotes_yaml;
 };
 
 // One line of the sandbox request log.

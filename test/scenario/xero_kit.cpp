@@ -42,7 +42,9 @@ class XeroKit final : public ProviderKit {
       case Trait::customer_bills:
       case Trait::fax:
       case Trait::invoice_writes:
-      case Trait::archive_writes: return true;
+      case Trait::archive_writes:
+      case Trait::quotes_read:
+      case Trait::quotes_write: return true;
     }
     return false;
   }
@@ -92,6 +94,19 @@ class XeroKit final : public ProviderKit {
         .raw("Total", i.total)
         .raw("AmountPaid", i.state == InvoiceState::paid ? i.total : "0");
     push_item(seed, "xero", "invoices", o.str());
+  }
+
+  void add_quote(rapidjson::Document& seed, const QuoteSeed& q) const override {
+    static constexpr const char* kStatus[] = {"DRAFT", "SENT", "ACCEPTED"};
+    JsonObject o;
+    o.text("QuoteNumber", q.number)
+        .raw("Contact", JsonObject().text("ContactID", q.contact).str())
+        .text("Status", kStatus[static_cast<int>(q.state)])
+        .text("CurrencyCode", q.currency)
+        .raw("DateOffsetDays", "-10")
+        .raw("ExpiryDateOffsetDays", std::to_string(q.expiry_offset_days))
+        .raw("LineItems", "[" + JsonObject().text("Description", "Services").raw("Quantity", "1").raw("UnitAmount", q.total).str() + "]");
+    push_item(seed, "xero", "quotes", o.str());
   }
 
   std::string remote_id(std::string_view key) const override { return std::string(key); }

@@ -258,3 +258,49 @@ TEST_CASE("R28 connections on different Capsule accounts keep the plain default 
   CHECK(r.config->connections.at(1).sync.summary_fields.outstanding == "Outstanding");
   CHECK(shared_capsule_accounts(*r.config).empty());
 }
+
+TEST_CASE("R19 the quotes block is off by default and maps every value with the milestone's position", "[config]") {
+  Credentials creds;
+  const LoadResult off = load("connections:\n" + connection("acme", "xero"), creds.env);
+  REQUIRE(off.ok());
+  const QuoteSettings& d = off.config->connections.at(0).quotes;
+  CHECK_FALSE(d.from_milestone.has_value());
+  CHECK(d.valid_for == 24h * 30);
+  CHECK(d.account_code.empty());
+  CHECK(d.tax_type.empty());
+  CHECK(d.accepted_tag == "Quote accepted");
+  CHECK(off.config->connections.at(0).sync.summary_fields.open_quotes == "Open quotes");
+
+  const LoadResult r = load("connections:\n" + connection("acme", "xero") +
+                                "    sync: {summary_fields: {open_quotes: Quoted}}\n"
+                                "    quotes:\n"
+                                "      from_milestone: Proposal\n"
+                                "      valid_for: 14d\n"
+                                "      account_code: \"200\"\n"
+                                "      tax_type: OUTPUT2\n"
+                                "      accepted_tag: Won quote\n",
+                            creds.env);
+  INFO((texts(r).empty() ? std::string() : texts(r).front()));
+  REQUIRE(r.ok());
+  const auto& acme = r.config->connections.at(0);
+  CHECK(acme.sync.summary_fields.open_quotes == "Quoted");
+  CHECK(acme.quotes.from_milestone == "Proposal");
+  CHECK(acme.quotes.valid_for == 24h * 14);
+  CHECK(acme.quotes.account_code == "200");
+  CHECK(acme.quotes.tax_type == "OUTPUT2");
+  CHECK(acme.quotes.accepted_tag == "Won quote");
+  CHECK_THAT(acme.quotes.from_milestone_at,
+             Catch::Matches(R"(capsync\.yaml:\d+:23: connections\[0\]\.quotes\.from_milestone)"));
+}
+
+TEST_CASE("R19 an unknown key or a bad value in the quotes block is refused with its position", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n" + connection("acme", "xero") +
+                                "    quotes: {from_milestone: Proposal, valid_for: 2h, acepted_tag: x}\n",
+                            creds.env);
+  REQUIRE_FALSE(r.ok());
+  const auto all = texts(r);
+  REQUIRE(all.size() == 2);
+  CHECK_THAT(all[0], Catch::Contains("connections[0].quotes.valid_for"));
+  CHECK_THAT(all[1], Catch::Contains("connections[0].quotes.acepted_tag") && Catch::Contains("did you mean \"accepted_tag\""));
+}

@@ -21,7 +21,8 @@ constexpr std::string_view kCapsuleSeed = R"js({
     "tokens": ["capsule-sandbox-token"],
     "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
     "fieldDefinitions": [{"id": 94, "type": "text", "name": "Outstanding"}, {"id": 95, "type": "text", "name": "Overdue"},
-                         {"id": 96, "type": "date", "name": "Next due date"}, {"id": 97, "type": "date", "name": "Last invoice date"}],
+                         {"id": 96, "type": "date", "name": "Next due date"}, {"id": 97, "type": "date", "name": "Last invoice date"},
+                         {"id": 98, "type": "text", "name": "Open quotes"}],
     "parties": [{"type": "organisation", "name": "Acme Ltd"}, {"type": "person", "firstName": "Jane", "lastName": "Doe"}]
   },
 )js";

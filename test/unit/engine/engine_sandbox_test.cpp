@@ -252,7 +252,8 @@ TEST_CASE("R5 an incremental pull where nothing changed reads each resource once
   auto seen = s.requests();
   std::sort(seen.begin(), seen.end());
   CHECK(seen == std::vector<std::string>{"GET /capsule/api/v2/parties 200", "GET /capsule/api/v2/parties/deleted 200",
-                                         "GET /xero/api.xro/2.0/Contacts 200", "GET /xero/api.xro/2.0/Invoices 200"});
+                                         "GET /xero/api.xro/2.0/Contacts 200", "GET /xero/api.xro/2.0/Invoices 200",
+                                         "GET /xero/api.xro/2.0/Quotes 200"});  // R18: quotes like invoices
   CHECK(s.sync_state() == before);
 }
 

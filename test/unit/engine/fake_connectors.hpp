@@ -8,6 +8,7 @@
 
 #include "core/connector/accounting_connector.hpp"
 #include "core/connector/capsule_connector.hpp"
+#include "core/connector/cursor.hpp"
 #include "core/model/name_key.hpp"
 
 namespace capsync::test {
@@ -34,6 +35,21 @@ class FakeCapsule final : public connector::CapsuleConnector {
   std::string refuse_party_named;       // a create of a party with this name is refused, as Capsule refuses bad data
   int per_page = 0;                     // > 0: listings come in pages of this many, in id order, as Capsule's do
   int fail_list_page = 0;               // the next listing of this page number fails (network)
+  std::vector<model::Milestone> milestones;  // every pipeline's
+  int milestone_reads = 0;
+  std::map<model::OpportunityId, model::Opportunity> opportunities;
+
+  model::Opportunity& add_opportunity(model::OpportunityId id, model::PartyId party, std::int64_t milestone,
+                                      std::optional<std::string_view> value) {
+    model::Opportunity o;
+    o.id = id;
+    o.name = "Deal " + std::to_string(id);
+    o.party_id = party;
+    o.milestone_id = milestone;
+    if (value) o.value = *model::Money::parse(*value, "GBP");
+    o.updated_at = clock_.tick();
+    return opportunities[id] = o;
+  }
 
   model::Party& add_person(std::string first, std::string last, std::optional<model::OrganisationRef> org = {}) {
     model::Party p;
@@ -177,6 +193,20 @@ class FakeCapsule final : public connector::CapsuleConnector {
   // The account behind the token; fakes that stand for one account share a key.
   connector::CapsuleAccount site{"capsule.test/acme", "acme", "Acme"};
   boost::asio::awaitable<Result<connector::CapsuleAccount>> account() override { co_return site; }
+  boost::asio::awaitable<Result<connector::Page<model::Opportunity>>> list_opportunities(
+      connector::ListRequest r) override {
+    connector::Page<model::Opportunity> page;
+    std::optional<model::Timestamp> from;
+    if (!r.cursor.empty()) from = *model::parse_timestamp(r.cursor);
+    for (const auto& [id, o] : opportunities)
+      if (!from || *o.updated_at >= *from) page.items.push_back(o);
+    page.cursor = connector::keep_new(page.items, from, r.cursor);
+    co_return page;
+  }
+  boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones() override {
+    ++milestone_reads;
+    co_return milestones;
+  }
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
     if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
     std::vector<connector::Note> out;
@@ -223,6 +253,36 @@ class FakeAccounting final : public connector::AccountingConnector {
   std::vector<std::string> idempotency_keys;
   bool lose_next_create_answer = false;  // the next create succeeds but its answer is lost (network)
   int writes = 0;
+  // Quotes (R18): read only when quotes_read, as a service with a quote API answers.
+  bool quotes_read = false;
+  bool quotes_write = false;
+  std::map<std::string, model::Quote> quotes;
+  std::vector<std::string> quote_cursors;  // the cursor of each list_quotes call, in order
+  std::vector<model::QuoteSpec> quote_specs;     // create_quote specs, in order
+  std::vector<std::string> quote_keys;           // their idempotency keys
+  bool lose_next_quote_answer = false;           // the next quote create succeeds, its answer is lost
+  std::string refuse_quote;                      // non-empty: quote creates are refused with this reason
+
+  // A quote of `total` GBP for `contact`, issued 2024-06-01 and expiring on `expiry`.
+  model::Quote& add_quote(std::string id, std::string contact, model::QuoteStatus status, std::string_view total,
+                          std::string_view expiry) {
+    model::Quote q;
+    q.remote_id = id;
+    q.contact_remote_id = std::move(contact);
+    q.number = "QU-" + id;
+    q.status = status;
+    q.currency = "GBP";
+    q.total = *model::Money::parse(total, "GBP");
+    q.issue_date = *model::parse_date("2024-06-01");
+    q.expiry_date = *model::parse_date(expiry);
+    q.url = "https://acc.example/quote/" + id;
+    q.updated_at = clock_.tick();
+    return quotes[id] = q;
+  }
+  void set_quote_status(const std::string& id, model::QuoteStatus status) {
+    quotes.at(id).status = status;
+    quotes.at(id).updated_at = clock_.tick();
+  }
 
   model::Contact& add_contact(std::string id, std::string name) {
     model::Contact c;
@@ -251,7 +311,12 @@ class FakeAccounting final : public connector::AccountingConnector {
   }
 
   std::string_view provider() const override { return "xero"; }
-  connector::Capabilities capabilities() const override { return {}; }
+  connector::Capabilities capabilities() const override {
+    connector::Capabilities c;
+    c.quotes_read = quotes_read;
+    c.quotes_write = quotes_write;
+    return c;
+  }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }
   void forget_tenant() override {}
 
@@ -275,6 +340,34 @@ class FakeAccounting final : public connector::AccountingConnector {
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(connector::ListRequest r,
                                                                                 bool) override {
     co_return since(invoices, r.cursor);
+  }
+  boost::asio::awaitable<Result<connector::Page<model::Quote>>> list_quotes(connector::ListRequest r) override {
+    if (!quotes_read) co_return make_error(Errc::unsupported, "no quotes");
+    quote_cursors.push_back(r.cursor);
+    co_return since(quotes, r.cursor);
+  }
+  boost::asio::awaitable<Result<model::Quote>> create_quote(const model::QuoteSpec& spec,
+                                                            std::string_view key) override {
+    if (!refuse_quote.empty()) co_return make_error(Errc::invalid_argument, "{}", refuse_quote);
+    ++writes;
+    quote_specs.push_back(spec);
+    quote_keys.emplace_back(key);
+    auto total = model::Money(spec.unit_amount.units() * spec.quantity, spec.currency);
+    auto& q = add_quote("dq-" + std::to_string(quotes.size() + 1), spec.contact_remote_id, model::QuoteStatus::draft,
+                        total.to_string(), model::format_date(spec.expiry_date));
+    q.reference = spec.reference;
+    q.title = spec.title;
+    if (lose_next_quote_answer) {
+      lose_next_quote_answer = false;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
+    co_return q;
+  }
+  boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(std::string_view ref) override {
+    std::vector<model::Quote> out;
+    for (const auto& [id, q] : quotes)
+      if (q.reference == ref) out.push_back(q);
+    co_return out;
   }
   boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view id) override {
     auto it = contacts.find(std::string(id));

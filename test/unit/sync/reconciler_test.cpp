@@ -10,7 +10,7 @@ using namespace capsync::sync::test;
 namespace {
 
 ContactChange change(Contact c, std::vector<Invoice> invoices = {}) {
-  return ContactChange{std::move(c), std::move(invoices), ""};
+  return ContactChange{std::move(c), std::move(invoices), "", {}};
 }
 
 std::vector<Invoice> one_issued(const std::string& contact, const char* due = "120") {

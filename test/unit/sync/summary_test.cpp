@@ -164,3 +164,32 @@ TEST_CASE("R28 each connection's invoice note is headed with its service and org
   // The heading is part of what the summary hash covers.
   CHECK(w.hash(xero) != render_summary(*s, invoices, day("2024-02-25"), sage, "").hash(sage));
 }
+
+TEST_CASE("R18 where quotes are not read the summary, its note and its hash are as before", "[sync][summary]") {
+  ConnectionPolicy policy;
+  policy.invoice_note = true;
+  auto inv = invoice("1", "c", InvoiceStatus::authorised, "10", "10");
+  std::vector<Invoice> invoices{inv};
+  capsync::model::Quote q;
+  q.remote_id = "q";
+  q.status = capsync::model::QuoteStatus::sent;
+  q.currency = "GBP";
+  q.total = *capsync::model::Money::parse("25", "GBP");
+  std::vector<capsync::model::Quote> quotes{q};
+  auto before = summary_for_contact(invoices, day("2024-02-01"), policy, "");
+  auto ignored = summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes);
+  REQUIRE(before.ok());
+  REQUIRE(ignored.ok());
+  CHECK(*ignored == *before);
+  CHECK_FALSE(ignored->open_quotes.has_value());
+
+  policy.quotes_read = true;
+  auto read = summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes);
+  REQUIRE(read.ok());
+  CHECK(read->open_quotes == "25.00 GBP");
+  CHECK_THAT(*read->note, Catch::StartsWith(*before->note) && Catch::Contains("Quote q: 25.00 GBP (Sent)"));
+  CHECK(read->hash(policy) != before->hash(policy));
+  // An expired quote is not open: the field clears.
+  quotes[0].expiry_date = day("2024-01-31");
+  CHECK(summary_for_contact(invoices, day("2024-02-01"), policy, "", quotes)->open_quotes == "");
+}

@@ -1,0 +1,226 @@
+// Quotes on the read side (R18) through the sync engine, over in-memory connectors and a real
+// SQLite store.
+
+#include <catch2/catch.hpp>
+
+#include "core/engine/connection_store.hpp"
+#include "core/engine/sync_engine.hpp"
+#include "test/unit/daemon/log_capture.hpp"
+#include "test/unit/engine/engine_harness.hpp"
+
+using namespace capsync;
+
+namespace {
+
+constexpr std::int64_t kOpenQuotesField = 905;
+
+struct QuoteHarness : test::EngineHarness {
+  QuoteHarness() {
+    connection.sync.invoice_note = true;
+    capsule.field_ids["Open quotes"] = kOpenQuotesField;
+    xero.quotes_read = true;
+    start([](queue::JobSpec) -> Result<std::int64_t> { return 1; });
+    capsule.add_organisation("Acme Ltd");
+    xero.add_contact("c-acme", "Acme Ltd");
+    xero.add_invoice("i-1", "c-acme", model::InvoiceStatus::authorised, "100.00", "2024-07-15");
+  }
+
+  void pull() {
+    auto s = run(engine->pull(job("pull")));
+    INFO((s.ok() ? std::string() : s.error().message()));
+    REQUIRE(s.ok());
+  }
+  const model::Party& acme() const {
+    for (const auto& [id, p] : capsule.parties)
+      if (p.display_name() == "Acme Ltd") return p;
+    FAIL("Acme Ltd is not in Capsule");
+    throw std::logic_error("unreachable");
+  }
+  std::string open_quotes() const {
+    const auto* f = acme().field(kOpenQuotesField);
+    return f ? f->value : std::string();
+  }
+  std::string note() const {
+    for (const auto& [id, n] : capsule.notes)
+      if (n.party_id == acme().id) return n.content;
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("R18 open quotes are read incrementally, summed per currency and listed in the invoice note") {
+  QuoteHarness h;
+  h.xero.add_quote("q-1", "c-acme", model::QuoteStatus::sent, "500.00", "2024-07-01");
+  auto& eur = h.xero.add_quote("q-2", "c-acme", model::QuoteStatus::sent, "80.00", "2024-07-01");
+  eur.currency = "EUR";
+  eur.total = *model::Money::parse("80.00", "EUR");
+  h.xero.add_quote("q-3", "c-acme", model::QuoteStatus::draft, "999.00", "2024-07-01");
+  h.xero.add_quote("q-4", "c-acme", model::QuoteStatus::sent, "70.00", "2024-06-01");  // expired (today 2024-06-10)
+  h.pull();
+
+  CHECK(h.open_quotes() == "80.00 EUR; 500.00 GBP");
+  const std::string note = h.note();
+  CHECK(note.find("\nQuotes\n") != std::string::npos);
+  CHECK(note.find("Quote QU-q-1: 500.00 GBP, dated 2024-06-01, expires 2024-07-01 (Sent) "
+                  "https://acc.example/quote/q-1") != std::string::npos);
+  CHECK(note.find("QU-q-3") == std::string::npos);  // a draft is not issued
+  CHECK(note.find("QU-q-4") == std::string::npos);  // past its expiry
+
+  // The second pull reads from the stored cursor and writes nothing.
+  const int writes = h.capsule.writes;
+  h.pull();
+  REQUIRE(h.xero.quote_cursors.size() == 2);
+  CHECK(h.xero.quote_cursors[0].empty());
+  CHECK_FALSE(h.xero.quote_cursors[1].empty());
+  CHECK(*engine::ConnectionStore(*h.db, "acme").cursors.get(engine::kQuotes) == h.xero.quote_cursors[1]);
+  CHECK(h.capsule.writes == writes);
+
+  // An accepted quote is no longer open: only the quote changed, and the summary follows it.
+  h.xero.set_quote_status("q-1", model::QuoteStatus::accepted);
+  h.pull();
+  CHECK(h.open_quotes() == "80.00 EUR");
+  CHECK(h.note().find("QU-q-1") == std::string::npos);
+}
+
+TEST_CASE("R18 a service without a quote API is skipped silently: no quote read, no open quotes field needed") {
+  QuoteHarness h;
+  h.xero.quotes_read = false;
+  h.capsule.field_ids.erase("Open quotes");
+  h.pull();
+  CHECK(h.xero.quote_cursors.empty());
+  CHECK(h.acme().field(kOpenQuotesField) == nullptr);
+  CHECK(h.note().find("Quotes") == std::string::npos);
+  CHECK(h.open_quotes().empty());
+}
+
+TEST_CASE("R18 an account without the Open quotes field keeps its invoice summaries and lists quotes in the note") {
+  QuoteHarness h;
+  h.capsule.field_ids.erase("Open quotes");
+  h.xero.add_quote("q-1", "c-acme", model::QuoteStatus::sent, "500.00", "2024-07-01");
+  h.pull();
+  const auto* outstanding = h.acme().field(901);
+  REQUIRE(outstanding != nullptr);
+  CHECK(outstanding->value == "100.00 GBP");
+  CHECK(h.note().find("Quote QU-q-1: 500.00 GBP") != std::string::npos);
+}
+
+TEST_CASE("R19 a from_milestone Capsule does not have is reported once with its config position; the sync goes on") {
+  daemon::test::LogCapture logs;
+  QuoteHarness h;
+  h.xero.quotes_write = true;
+  h.capsule.milestones = {{31, "Lead", 3, "Sales", false}, {32, "Qualified", 3, "Sales", false}};
+  h.connection.quotes.from_milestone = "Proposal";
+  h.connection.quotes.from_milestone_at = "capsync.yaml:14:23: connections[0].quotes.from_milestone";
+  h.pull();
+  CHECK(logs.count(log::Level::error, "Failed to find Capsule milestone 'Proposal' named at capsync.yaml:14:23: "
+                                      "connections[0].quotes.from_milestone: the account has 'Lead' (Sales), "
+                                      "'Qualified' (Sales)") == 1);
+  const auto* outstanding = h.acme().field(901);  // the rest of the sync ran: the summary is written
+  REQUIRE(outstanding != nullptr);
+  CHECK(outstanding->value == "100.00 GBP");
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 1);
+  CHECK(logs.count("Failed to find Capsule milestone") == 1);
+
+  // Fixed in the config (a reload): asked again, and found.
+  h.capsule.milestones.push_back({33, "Proposal", 3, "Sales", false});
+  h.connection.quotes.from_milestone = "Proposal ";
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 2);
+  h.connection.quotes.from_milestone = "Proposal";
+  h.pull();
+  CHECK(h.capsule.milestone_reads == 3);
+  CHECK(logs.count("Failed to find Capsule milestone") == 2);  // "Proposal " was not found either
+}
+
+namespace {
+
+// Drafting on: the milestone "Proposal" (33) exists and the service writes quotes.
+void drafting(QuoteHarness& h) {
+  h.xero.quotes_write = true;
+  h.capsule.milestones = {{31, "Lead", 3, "Sales", false}, {33, "Proposal", 3, "Sales", false}};
+  h.connection.quotes.from_milestone = "Proposal";
+  h.connection.quotes.account_code = "200";
+}
+
+}  // namespace
+
+TEST_CASE("R19 an opportunity at the milestone gets one draft quote for its organisation's contact") {
+  QuoteHarness h;
+  drafting(h);
+  const model::PartyId acme = h.acme().id;
+  const model::PartyId jane = h.capsule.add_person("Jane", "Doe", model::OrganisationRef{acme, "Acme Ltd"}).id;
+  auto& deal = h.capsule.add_opportunity(900, jane, 33, "1200.00");
+  deal.duration_basis = model::DurationBasis::month;
+  deal.duration = 12;
+  deal.description = "Monthly support";
+  h.capsule.add_opportunity(901, jane, 31, "50.00");  // not at the milestone
+  h.pull();
+
+  REQUIRE(h.xero.quote_specs.size() == 1);
+  const auto& spec = h.xero.quote_specs[0];
+  CHECK(spec.contact_remote_id == "c-acme");  // the organisation's contact, not the person's
+  CHECK(spec.reference == "Capsule opportunity #900");
+  CHECK(spec.title == "Deal 900");
+  CHECK(spec.summary == "Monthly support");
+  CHECK(spec.quantity == 12);
+  CHECK(spec.unit_amount.to_string() == "100.00");
+  CHECK(spec.currency == "GBP");
+  CHECK(spec.account_code == "200");
+  CHECK(model::format_date(spec.issue_date) == "2024-06-10");
+  CHECK(model::format_date(spec.expiry_date) == "2024-07-10");  // no expected close: today + 30 days
+  CHECK(h.xero.quote_keys[0] == "capsync-acme-Capsule opportunity #900");
+
+  // Later syncs, and the opportunity changing, never make a second one (R20).
+  h.capsule.opportunities.at(900).updated_at = h.clock.tick();
+  h.pull();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 1);
+  // The other one reaches the milestone: it gets its own.
+  h.capsule.opportunities.at(901).milestone_id = 33;
+  h.capsule.opportunities.at(901).updated_at = h.clock.tick();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 2);
+}
+
+TEST_CASE("R20 a quote create whose answer was lost is found by its reference on retry, never made twice") {
+  QuoteHarness h;
+  drafting(h);
+  h.capsule.add_opportunity(900, h.acme().id, 33, "500.00");
+  h.xero.lose_next_quote_answer = true;
+  auto failed = h.run(h.engine->pull(h.job("pull")));
+  REQUIRE_FALSE(failed.ok());
+  CHECK(h.xero.quotes.size() == 1);  // made, but capsync did not hear back
+  h.pull();
+  h.pull();
+  CHECK(h.xero.quote_specs.size() == 1);
+  auto intent = engine::ConnectionStore(*h.db, "acme").quote_intents.get(900);
+  REQUIRE(intent.ok());
+  REQUIRE(intent->has_value());
+  CHECK((*intent)->remote_id == "dq-1");
+}
+
+TEST_CASE("R17 an opportunity without a linked contact, without a value, or refused by the service is a conflict") {
+  QuoteHarness h;
+  drafting(h);
+  const model::PartyId stranger = h.capsule.add_organisation("Unlinked Org").id;
+  h.capsule.add_opportunity(900, stranger, 33, "500.00");
+  h.capsule.add_opportunity(901, h.acme().id, 33, std::nullopt);
+  h.pull();
+  CHECK(h.xero.quote_specs.empty());
+  auto open = engine::ConnectionStore(*h.db, "acme").conflicts.open();
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 2);
+  CHECK((*open)[0].kind == "quote_not_drafted");
+  CHECK((*open)[0].detail.find("not linked") != std::string::npos);
+  CHECK((*open)[1].detail.find("no value") != std::string::npos);
+
+  h.xero.refuse_quote = "The TaxType code 'GST on Income' is not valid";
+  h.capsule.add_opportunity(902, h.acme().id, 33, "75.00");
+  h.pull();
+  open = engine::ConnectionStore(*h.db, "acme").conflicts.open();
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 3);
+  CHECK((*open)[2].detail.find("refused it: The TaxType code") != std::string::npos);
+}
