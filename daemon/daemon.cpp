@@ -27,6 +27,7 @@
 #include "daemon/admin_protocol.hpp"
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
+#include "daemon/webhook_status.hpp"
 
 namespace capsync::daemon {
 
@@ -378,6 +379,7 @@ DaemonStatus Daemon::status() {
     cs.rate_limited = runner_.rate_limited(c.name);
     s.connections.push_back(std::move(cs));
   }
+  s.webhooks = webhook_status(*db_, config_, std::chrono::system_clock::now());
   return s;
 }
 

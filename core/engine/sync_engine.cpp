@@ -79,8 +79,15 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   if (!ctx) co_return ctx.error();
   const std::string job_id = std::to_string(job.id);
   const log::Fields fields{.connection = ctx->connection, .job = job_id};
+  // Only an incremental pull can find changes webhooks should have announced; a first import
+  // or a full pass reads everything.
+  auto cursor = ctx->store.cursors.get(kInvoices);
+  if (!cursor) co_return cursor.error();
+  const bool incremental = mode == SyncMode::pull && !cursor->empty();
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
+  if (const int changed = run->contacts.changed + run->invoices.changed; incremental && changed > 0)
+    if (auto s = ctx->store.cursors.set(kPolledChanges, std::to_string(changed), ctx->now_ms()); !s) co_return s;
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
             "{} invoices read ({} changed), {} contacts reconciled, {} writes",

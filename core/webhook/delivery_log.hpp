@@ -20,10 +20,10 @@ namespace capsync::webhook {
 inline constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
 struct SourceHealth {
-  std::string source;
-  std::int64_t last_at_ms = 0;   // the last delivery of any outcome
+  std::string source{};
+  std::int64_t last_at_ms = 0;        // the last delivery of any outcome
   std::int64_t last_accepted_ms = 0;  // the last one with a good signature (0: none in 24 h)
-  std::string last_outcome;
+  std::string last_outcome{};
   std::int64_t count_24h = 0;
 };
 

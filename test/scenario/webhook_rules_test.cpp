@@ -28,12 +28,12 @@ constexpr std::string_view kKey = "c2VjcmV0LXhlcm8td2ViaG9vay1rZXk=";  // looks 
 // A Xero world whose daemon serves webhooks on a free port. Polling is slow (2 h), so only a
 // webhook (or an explicit sync) moves anything.
 struct WebhookWorld {
-  explicit WebhookWorld(const Seed& seed) : world(seed) {
+  explicit WebhookWorld(const Seed& seed, std::string_view silence_warning = "6h") : world(seed) {
     std::ofstream(world.dir().path() / "xero-webhook-key") << kKey;
     port = free_port();
     world.options().extra_yaml = fmt::format(
-        "webhooks:\n  listen: 127.0.0.1:{}\n  xero:\n    webhook_key_file: {}/xero-webhook-key\n", port,
-        world.dir().path().string());
+        "webhooks:\n  listen: 127.0.0.1:{}\n  silence_warning: {}\n  xero:\n    webhook_key_file: {}/xero-webhook-key\n",
+        port, silence_warning, world.dir().path().string());
     world.start_daemon();
   }
 
@@ -231,4 +231,34 @@ TEST_CASE("R23 a storm of 10,000 events for 50 records queues at most 50 refresh
   for (const auto& r : w.world.requests())
     if (r.method == "GET" && r.path.ends_with("/Invoices") && r.query.find("IDs=") != std::string::npos) ++reads;
   CHECK(reads <= 2);  // 50 ids: one request of 50, or two if the first refresh began mid-storm
+}
+
+TEST_CASE("R27 status shows the last Xero delivery and the day's count, and warns when polling finds what no webhook announced") {
+  WebhookWorld w(paying_customer(), "1h");
+  const auto xero_status = [&] {
+    auto status = w.world.status();
+    REQUIRE(status["webhooks"].IsArray());
+    REQUIRE(status["webhooks"].Size() == 1);
+    rapidjson::Document copy;
+    copy.CopyFrom(status["webhooks"][0], copy.GetAllocator());
+    return copy;
+  };
+  {
+    const auto s = xero_status();
+    CHECK(std::string(s["source"].GetString()) == "xero");
+    CHECK(s["last_delivery"].IsNull());
+    CHECK_FALSE(s.HasMember("warning"));  // the first import is no sign of a silent webhook
+  }
+  pay(w.world, w.world.kit().invoice_id("i-1"), "100.00");  // no webhook set up: nothing announces it
+  w.world.sync();
+  CHECK(xero_status().HasMember("warning"));
+  REQUIRE(w.post(delivery({event("00000000-0000-4000-8000-00000000dead", "INVOICE", "inv-x")})).status == 200);
+  REQUIRE(w.post(delivery({}), "not-the-key").status == 401);
+  const auto s = xero_status();
+  CHECK(s["last_delivery"].IsString());
+  CHECK(s["deliveries_24h"].GetInt64() == 2);
+  CHECK(std::string(s["last_outcome"].GetString()) == "forged");
+  CHECK_FALSE(s.HasMember("warning"));  // a delivery with a good signature arrived since
+  const auto text = w.world.ctl({"status"});
+  CHECK(text.output.find("webhooks xero: last delivery") != std::string::npos);
 }
