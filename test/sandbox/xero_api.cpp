@@ -202,6 +202,15 @@ Response XeroApi::accounting(const Request& request) {
 
 std::optional<Response> XeroApi::admin(const Request& request) {
   if (request.path == "/_admin/xero/webhook") return webhooks_.admin(request);
+  // A payment entered in Xero's own screens (the body as for PUT /Payments, first organisation):
+  // no token or rate limit, and a webhook event like any other change.
+  if (request.path == "/_admin/xero/payments" && request.method == "POST" && !books_.empty()) {
+    auto& [tenant, books] = *books_.begin();
+    const auto now = context_.clock.now();
+    Response response = xero_create_payment(books, request, now);
+    if (response.status == 200) announce(tenant, books, now, books.next_seq);
+    return response;
+  }
   return std::nullopt;
 }
 
