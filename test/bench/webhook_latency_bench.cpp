@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "test/scenario/free_port.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {

@@ -17,6 +17,7 @@
 #include <rapidjson/document.h>
 
 #include "core/version/version.hpp"
+#include "test/scenario/free_port.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 

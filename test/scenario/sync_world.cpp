@@ -1,9 +1,7 @@
 #include "test/scenario/sync_world.hpp"
 
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -696,19 +694,6 @@ std::vector<std::vector<std::string>> SyncWorld::query_rows(const std::string& s
 
 void SyncWorld::fail(const std::string& what) const {
   throw std::runtime_error(fmt::format("{}\n--- capsyncd log (tail) ---\n{}", what, tail(daemon_log(), 30)));
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    throw std::runtime_error("cannot find a free port");
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 }  // namespace capsync::scenario

@@ -119,9 +119,6 @@ struct WorldOptions {
   std::string accounting_yaml;
 };
 
-// A loopback port nobody listens on now: bind port 0 and let it go.
-int free_port();
-
 // One line of the sandbox request log.
 struct LoggedRequest {
   std::int64_t seq = 0;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/webhook/signature.hpp"
+#include "test/scenario/free_port.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
