@@ -214,7 +214,7 @@ TEST_CASE("R23 a dropped delivery is caught by the next poll") {
 TEST_CASE("R23 a storm of 10,000 events for 50 records queues at most 50 refreshes") {
   WebhookWorld w(paying_customer());
   REQUIRE(w.world.admin("POST", "/_admin/faults",
-                        R"({"prefix":"/capsule/api/v2/parties","kind":"delay","delay_ms":8000,"count":1})")
+                        R"({"prefix":"/capsule/api/v2/parties","kind":"delay","delay_ms":12000,"count":1})")
               .status == 200);
   w.world.sync_now();  // holds the connection while the storm arrives
   w.world.clear_requests();
@@ -262,4 +262,29 @@ TEST_CASE("R27 status shows the last Xero delivery and the day's count, and warn
   CHECK_FALSE(s.HasMember("warning"));  // a delivery with a good signature arrived since
   const auto text = w.world.ctl({"status"});
   CHECK(text.output.find("webhooks xero: last delivery") != std::string::npos);
+}
+
+TEST_CASE("R23 R11 capsync's own write to Xero, announced by the webhook, is read back and writes nothing") {
+  WebhookWorld w(paying_customer());
+  REQUIRE(w.set_up() == "on");
+  // A Capsule edit that capsync pushes to the Xero contact; Xero announces that update.
+  REQUIRE(w.world.capsule("PUT", "/parties/11", R"({"party":{"phoneNumbers":[{"type":"Work","number":"+44 20 7946 0123"}]}})")
+              .status == 200);
+  w.world.clear_requests();
+  w.world.sync();
+  REQUIRE(w.eventually([&] { return w.count("SELECT count(*) FROM jobs WHERE kind = 'webhook_refresh' AND state = 'done'") > 0; }));
+  w.world.wait_settled();
+  const auto requests = w.world.requests();
+  std::int64_t read_back = 0;
+  int pushes = 0;
+  for (const auto& r : requests) {
+    if (r.method == "GET" && r.path.ends_with("/Contacts") && r.query.find("IDs=") != std::string::npos) read_back = r.seq;
+    if (r.is_write() && r.path.find("/Contacts") != std::string::npos) ++pushes;
+  }
+  REQUIRE(read_back > 0);  // the webhook's refresh read the contact back
+  CHECK(pushes == 1);      // the push itself, once
+  for (const auto& r : requests) {
+    INFO(r.method << " " << r.path);
+    CHECK_FALSE((r.seq > read_back && r.is_write()));  // and nothing after it: no echo
+  }
 }
