@@ -286,6 +286,25 @@ std::string status_response(const DaemonStatus& status, const std::vector<Connec
   }
   w.Key("queue");
   write_counts(w, status.queue);
+  w.Key("webhooks");
+  w.StartArray();
+  for (const auto& h : status.webhooks) {
+    w.StartObject();
+    w.Key("source");
+    w.String(h.source);
+    w.Key("last_delivery");
+    write_time_or_null(w, h.last_delivery);
+    w.Key("last_outcome");
+    w.String(h.last_outcome);
+    w.Key("deliveries_24h");
+    w.Int64(h.deliveries_24h);
+    if (h.warning) {
+      w.Key("warning");
+      w.String(*h.warning);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("connections");
   w.StartArray();
   for (const auto& c : status.connections) {

@@ -8,7 +8,9 @@
 //                     "kind":"pull","ok":false,"error":"…"},  (a failing kind wins over a later success)
 //        "sync_running_since":"…Z"|null,
 //        "rate_limited":{"until":"…Z","provider":"xero"}|null}],
-//       "queue":{"ready":1,"running":0,"done":4,"dead":0},"status":"1 connection, queue: …"}
+//       "queue":{"ready":1,"running":0,"done":4,"dead":0},"status":"1 connection, queue: …",
+//       "webhooks":[{"source":"xero","last_delivery":"…Z"|null,"last_outcome":"accepted",
+//                    "deliveries_24h":12[,"warning":"…"]}]}  (R27; a source per configured webhook)
 //      each connection also: "auth":"ok" (accounting side),"capsule_auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
 //        "next_sync":"…Z"|null,"rate_limits":[{"provider":"xero","window":"minute","limit":60,
 //        "left":57,"resets_at":"…Z"|null}]

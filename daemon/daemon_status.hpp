@@ -54,8 +54,20 @@ struct ConnectionStatus {
   std::optional<engine::Eta> eta;
 };
 
+// R27: one webhook source (xero, freshbooks, capsule) as status shows it.
+struct WebhookSourceStatus {
+  std::string source;
+  std::optional<std::chrono::system_clock::time_point> last_delivery;  // within the last 24 h
+  std::string last_outcome;  // "accepted", "forged", ...
+  std::int64_t deliveries_24h = 0;
+  // Set when polling found changes while this source had delivered nothing for
+  // webhooks.silence_warning: its webhook may be disabled (Xero gives up after 24 h of failures).
+  std::optional<std::string> warning;
+};
+
 struct DaemonStatus {
   std::vector<ConnectionStatus> connections;
+  std::vector<WebhookSourceStatus> webhooks;
   queue::QueueCounts queue;  // all connections
   bool stopping = false;
   // Why syncing is paused (the store's disk is full), naming the file and the cause.

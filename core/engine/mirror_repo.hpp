@@ -106,6 +106,9 @@ inline constexpr std::string_view kCapsuleParties = "capsule.parties";
 inline constexpr std::string_view kCapsuleDeleted = "capsule.deleted";
 inline constexpr std::string_view kContacts = "accounting.contacts";
 inline constexpr std::string_view kInvoices = "accounting.invoices";
+// R27: when a pull last found accounting changes (updated_at; the value is their count), which
+// webhooks should have announced: status warns when that happens while a source is silent.
+inline constexpr std::string_view kPolledChanges = "webhooks.polled_changes";
 
 class CursorsRepo final {
  public:

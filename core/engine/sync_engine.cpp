@@ -10,8 +10,10 @@
 #include "core/engine/jobs.hpp"
 #include "core/engine/quote_drafts.hpp"
 #include "core/engine/reconcile_pass.hpp"
+#include "core/engine/webhook_refresh.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
+#include "core/webhook/refresh_store.hpp"
 
 namespace capsync::engine {
 
@@ -38,6 +40,7 @@ void SyncEngine::register_handlers(const std::function<void(std::string, JobHand
   add(std::string(kind_push), [this](const queue::Job& job) { return push(job); });
   add(std::string(kind_export), [this](const queue::Job& job) { return export_party(job); });
   add(std::string(kind_disable), [this](const queue::Job& job) { return disable(job); });
+  add(std::string(webhook::kind_refresh), [this](const queue::Job& job) { return webhook_refresh(job); });
 }
 
 bool SyncEngine::skipped(const queue::Job& job) {
@@ -99,8 +102,15 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
     side = *resolved;
   else
     log::warning(fields, "{}, retrying with the next sync", resolved.error().message());
+  // Only an incremental pull can find changes webhooks should have announced; a first import
+  // or a full pass reads everything.
+  auto cursor = ctx->store.cursors.get(kInvoices);
+  if (!cursor) co_return cursor.error();
+  const bool incremental = mode == SyncMode::pull && !cursor->empty();
   auto run = co_await sync_connection(*ctx, mode);
   if (!run) co_return run.error();
+  if (const int changed = run->contacts.changed + run->invoices.changed; incremental && changed > 0)
+    if (auto s = ctx->store.cursors.set(kPolledChanges, std::to_string(changed), ctx->now_ms()); !s) co_return s;
   // After the pull: the parties' links are current. The Capsule poll drafts too, so a deal
   // reaching the milestone gets its quote within capsule_poll.
   auto drafted = co_await draft_quotes(*ctx, side, quotes);
@@ -200,6 +210,22 @@ asio::awaitable<Status> record_capsule_account(SyncContext& ctx, const std::func
                 "invoice note, and the overdue tag stays while any of them sees an overdue amount",
                 ctx.connection, account->name, account->key, fmt::join(*others, ", "));
   }
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncEngine::webhook_refresh(const queue::Job& job) {
+  auto guard = co_await locks_.lock(job.connection);
+  webhook::RefreshStore refreshes(db_);
+  if (skipped(job)) co_return refreshes.clear(job.connection);
+  auto ctx = context(job.connection);
+  if (!ctx) co_return ctx.error();
+  auto run = co_await refresh_from_webhooks(*ctx, refreshes);
+  if (!run) co_return run.error().with_context("Failed to refresh records named by webhooks");
+  log::info({.connection = ctx->connection, .job = std::to_string(job.id)},
+            "Refreshed connection {} from webhooks: {} contacts and {} invoices read back ({} changed{}), {} contacts "
+            "reconciled, {} writes",
+            ctx->connection, run->contacts_read, run->invoices_read, run->changed,
+            run->listed ? ", through the incremental listing" : "", run->pass.contacts, run->pass.writes);
   co_return Status{};
 }
 

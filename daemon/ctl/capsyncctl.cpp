@@ -131,6 +131,19 @@ void print_status(const rapidjson::Document& doc) {
     }
     fmt::print("\n");
   }
+  // R27: each webhook source's last delivery and its count over a day.
+  if (doc.HasMember("webhooks") && doc["webhooks"].IsArray()) {
+    for (const auto& h : doc["webhooks"].GetArray()) {
+      fmt::print("  webhooks {}: ", text(h, "source"));
+      if (h["last_delivery"].IsString())
+        fmt::print("last delivery {} ({}), {} in the last 24 h", h["last_delivery"].GetString(), text(h, "last_outcome"),
+                   h["deliveries_24h"].GetInt64());
+      else
+        fmt::print("no delivery in the last 24 h");
+      if (h.HasMember("warning")) fmt::print("\n    warning: {}", text(h, "warning"));
+      fmt::print("\n");
+    }
+  }
 }
 
 // "17 pull acme dead (8/8 attempts)"

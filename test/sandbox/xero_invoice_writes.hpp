@@ -26,6 +26,8 @@ std::vector<XeroLineItem> xero_line_items(const rapidjson::Value& lines, std::ve
 // 400 ValidationException with one element carrying `errors`.
 Response xero_validation_response(const std::vector<std::string>& errors);
 
+// PUT /Payments: a payment against an AUTHORISED invoice (PAID once nothing is due).
+Response xero_create_payment(XeroBooks& books, const Request& request, TimePoint now);
 // Status (DRAFT/SUBMITTED -> AUTHORISED or DELETED, AUTHORISED unpaid -> VOIDED) and DueDate.
 Response xero_update_invoice(XeroBooks& books, const Request& request, const std::string& id, TimePoint now,
                              std::mt19937_64& rng);

@@ -17,6 +17,7 @@
 #include <rapidjson/document.h>
 
 #include "core/version/version.hpp"
+#include "test/scenario/free_port.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -35,19 +36,6 @@ HttpCall call(std::string method, std::string target, std::string body = {}) {
   return c;
 }
 
-// A port nobody listens on now: bind port 0 and let it go.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    throw std::runtime_error("cannot find a free port");
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // A TCP connection to the metrics port that sends `text` and then stays silent and open.
 class SilentClient final {

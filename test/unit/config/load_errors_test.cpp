@@ -487,3 +487,33 @@ TEST_CASE("R28 identical summary field names on one Capsule account are refused 
                 "(connections[0].sync.summary_fields.outstanding): connections sharing a Capsule account need "
                 "their own summary_fields"});
 }
+
+TEST_CASE("webhooks: a bad listen address, body cap and a missing Xero key are each reported where they are",
+          "[config]") {
+  Credentials creds;
+  const LoadResult r = load(with_acme("webhooks:\n"
+                                      "  listen: localhost\n"
+                                      "  max_body: 10\n"
+                                      "  xero:\n"
+                                      "    webhook_key: inline-secret\n",
+                                      ""),
+                            creds.env);
+  const auto t = texts(r);
+  REQUIRE(t.size() >= 3);
+  CHECK(t[0] == "capsync.yaml:2:11: webhooks.listen: expected host:port such as \"127.0.0.1:9464\", got \"localhost\"");
+  CHECK(t[1].starts_with("capsync.yaml:3:13: webhooks.max_body: "));
+  CHECK(t[2].starts_with("capsync.yaml:5:5: webhooks.xero.webhook_key: "));
+  for (const auto& line : t) CHECK(line.find("inline-secret") == std::string::npos);  // never echoed
+}
+
+TEST_CASE("webhooks: a Xero key by credential name loads, with the listener's defaults", "[config]") {
+  Credentials creds;
+  creds.dir.write("xero-webhook-key", "k3y\n", 0400);
+  const LoadResult r = load(with_acme("webhooks:\n  xero:\n    webhook_key_credential: xero-webhook-key\n", ""), creds.env);
+  REQUIRE(r.ok());
+  REQUIRE(r.config->webhooks);
+  CHECK(r.config->webhooks->listen == "127.0.0.1:8787");
+  CHECK(r.config->webhooks->max_body == 1024 * 1024);
+  CHECK(r.config->webhooks->silence_warning == std::chrono::hours(6));
+  CHECK(r.config->webhooks->xero_webhook_key.reveal() == "k3y");
+}
