@@ -153,7 +153,10 @@ std::string entry_json(const Value& entry) {
 
 }  // namespace
 
-void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) { state_.load_seed(section, context_.clock.now()); }
+void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) {
+  state_.load_seed(section, context_.clock.now());
+  oauth_.load_seed(section);
+}
 
 void CapsuleApi::dump_state(JsonWriter& writer) const { state_.dump(writer); }
 
@@ -168,6 +171,8 @@ void CapsuleApi::add_rate_headers(Response& response, const std::string& token) 
 }
 
 Response CapsuleApi::handle(const Request& request) {
+  if (request.path == "/capsule/oauth/authorise") return oauth_.authorize(request);
+  if (request.path == "/capsule/oauth/token") return oauth_.token(request);
   const std::string* auth = request.header("authorization");
   std::string token;
   if (auth != nullptr && auth->starts_with("Bearer ")) token = auth->substr(7);
@@ -178,6 +183,8 @@ Response CapsuleApi::handle(const Request& request) {
     return response;
   }
   auto now = context_.clock.now();
+  if (auto app = state_.app_tokens.find(token); app != state_.app_tokens.end() && app->second.expires_at <= now)
+    return fault_expired_token(request);
   auto& window = state_.rate[token];
   if (window.used == 0 || now >= window.start + context_.clock.scaled(std::chrono::hours(1))) {
     window.start = now;

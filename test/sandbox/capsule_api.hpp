@@ -1,9 +1,11 @@
 #pragma once
-// Fake Capsule CRM API v2 under /capsule/api/v2 (real host https://api.capsulecrm.com/api/v2).
+// Fake Capsule CRM API v2 under /capsule/api/v2 (real host https://api.capsulecrm.com/api/v2),
+// and its OAuth 2 endpoints for registered apps under /capsule/oauth/.
 
 #include <string>
 #include <vector>
 
+#include "test/sandbox/capsule_oauth.hpp"
 #include "test/sandbox/capsule_state.hpp"
 #include "test/sandbox/provider.hpp"
 
@@ -11,7 +13,7 @@ namespace capsync::sandbox {
 
 class CapsuleApi final : public Provider {
  public:
-  explicit CapsuleApi(SandboxContext& context) : context_(context) {}
+  explicit CapsuleApi(SandboxContext& context) : context_(context), oauth_(context, state_) {}
 
   std::string_view name() const override { return "capsule"; }
   std::vector<std::string> prefixes() const override { return {"/capsule/"}; }
@@ -39,6 +41,7 @@ class CapsuleApi final : public Provider {
 
   SandboxContext& context_;
   CapsuleState state_;
+  CapsuleOAuth oauth_;
 };
 
 }  // namespace capsync::sandbox

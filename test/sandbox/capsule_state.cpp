@@ -78,6 +78,7 @@ void CapsuleState::clear() {
   entries.clear();
   deleted.clear();
   tokens.clear();
+  app_tokens.clear();
   rate.clear();
   doc.SetObject();
   doc.GetAllocator().Clear();

@@ -22,6 +22,12 @@ struct CapsuleDeleted {
   TimePoint deleted_at;
 };
 
+// An access token issued to a registered app through OAuth (capsule_oauth.hpp).
+struct CapsuleAppToken {
+  std::string client_id;
+  TimePoint expires_at;
+};
+
 struct CapsuleRateWindow {
   TimePoint start{};
   std::int64_t used = 0;
@@ -38,6 +44,7 @@ struct CapsuleState {
   rapidjson::Value teams{rapidjson::kArrayType};        // {id,name}
   std::vector<CapsuleDeleted> deleted;
   std::map<std::string, std::int64_t> tokens;  // bearer token -> user id
+  std::map<std::string, CapsuleAppToken> app_tokens;  // the OAuth ones among them
   std::map<std::string, CapsuleRateWindow> rate;
   std::int64_t rate_limit_per_hour = 4000;
   std::int64_t next_id = 1000;

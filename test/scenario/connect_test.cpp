@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <string>
@@ -446,4 +447,62 @@ TEST_CASE("connect: a refusal recorded by connect is cleared by a reload with a 
   CHECK(synced.exit_code == 0);
   CHECK(failed <= 2);  // never near the sandbox's lock at 3
   CHECK(daemon.failed_logins() == 0);
+}
+
+TEST_CASE("R26 connect --capsule authorizes Capsule through the registered app, and Capsule is then reached with "
+          "its OAuth token") {
+  const int port = free_port();
+  WorldOptions options;
+  options.capsule_oauth_redirect = fmt::format("http://127.0.0.1:{}/callback", port);
+  SyncWorld world(acme_seed(), options);
+  world.start_daemon();  // with the personal token: nothing changes before the connect
+
+  auto ctl = start_connect(world, {"--capsule", "acme"}, "connect.out");
+  const std::string url = printed_url(*ctl);
+  CHECK(contains(url, "/capsule/oauth/authorise?"));
+  CHECK(query_value(url, "client_id") == kCapsuleClientId);
+  CHECK(query_value(url, "scope") == "read%20write");
+  const HttpResult authorize = browse(url);
+  REQUIRE(authorize.status == 302);
+  const std::string location = authorize.header("location");
+  REQUIRE(location.starts_with(fmt::format("http://127.0.0.1:{}/callback?", port)));
+  CHECK(browse(location).status == 200);
+  const auto exit = ctl->wait_exit(30s);
+  const std::string out = ctl->output();
+  INFO(out);
+  REQUIRE(exit == 0);
+  CHECK(contains(out, "Connected acme to its Capsule account"));
+
+  // Capsule's tokens are stored apart from the accounting side's.
+  const auto stored =
+      world.query_rows("SELECT access_token, refresh_token, state FROM tokens WHERE connection = 'acme:capsule'");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0][2] == "ok");
+  const auto accounting = world.query_rows("SELECT refresh_token FROM tokens WHERE connection = 'acme'");
+  REQUIRE(accounting.size() == 1);
+  CHECK(accounting[0][0] != stored[0][1]);
+
+  // The personal token is revoked now: a sync that still reads Capsule uses the OAuth token.
+  REQUIRE(world
+              .admin("POST", "/_admin/faults",
+                     fmt::format(R"({{"prefix":"/capsule/api/v2/","kind":"status","status":401,"fraction":1.0,)"
+                                 R"("bearer":"{}"}})",
+                                 kCapsuleToken))
+              .status == 200);
+  world.clear_requests();
+  world.sync();
+  const auto requests = world.requests();
+  const bool read_capsule = std::any_of(requests.begin(), requests.end(), [](const LoggedRequest& r) {
+    return r.path.starts_with("/capsule/api/v2/parties") && r.status == 200;
+  });
+  INFO(describe(requests));
+  CHECK(read_capsule);
+  CHECK(std::none_of(requests.begin(), requests.end(), [](const LoggedRequest& r) { return r.status == 401; }));
+  CHECK(std::string(world.status()["connections"][0]["capsule_auth"].GetString()) == "ok");
+
+  const std::string log = world.daemon_log();
+  for (const std::string& secret : {stored[0][0], stored[0][1], std::string(kCapsuleClientSecret)}) {
+    CHECK_FALSE(contains(log, secret));
+    CHECK_FALSE(contains(out, secret));
+  }
 }

@@ -29,6 +29,7 @@ constexpr std::string_view kBaseSeed = R"json({
     "tokens": ["capsule-sandbox-token", "capsule-rotated-token"],
     "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
     "teams": [{"id": 1, "name": "Sales"}, {"id": 2, "name": "Accounts"}],
+    "clients": [{"client_id": "capsule-client-id", "client_secret": "capsule-client-secret", "redirect_uris": []}],
     "fieldDefinitions": [
       {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
       {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
@@ -427,6 +428,20 @@ void SyncWorld::start_daemon(bool wait) {
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml());
+  if (!options_.capsule_oauth_redirect.empty()) {
+    write_file(dir_ / "capsule-client-secret", std::string(kCapsuleClientSecret) + "\n");
+    chmod((dir_ / "capsule-client-secret").c_str(), 0600);
+    const std::string app = fmt::format(
+        "      oauth:\n"
+        "        client_id: {}\n"
+        "        client_secret_file: {}/capsule-client-secret\n"
+        "        redirect_uri: {}\n"
+        "        authorize_url: {}/capsule/oauth/authorise\n"
+        "        token_url: {}/capsule/oauth/token\n",
+        kCapsuleClientId, d, options_.capsule_oauth_redirect, base_url_, base_url_);
+    const std::string token_line = fmt::format("      token_file: {}/capsule-token\n", d);
+    yaml.insert(yaml.find(token_line) + token_line.size(), app);
+  }
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},

@@ -117,7 +117,14 @@ struct WorldOptions {
   bool refresh_token = true;
   // Lines added under the connection's `accounting:` key, e.g. "redirect_uri: http://…\n".
   std::string accounting_yaml;
+  // Non-empty: the connection has the sandbox's registered Capsule app (capsule.oauth, R26) with
+  // this redirect_uri.
+  std::string capsule_oauth_redirect;
 };
+
+// The sandbox's registered Capsule app (seeds/empty.json).
+inline constexpr std::string_view kCapsuleClientId = "capsule-client-id";
+inline constexpr std::string_view kCapsuleClientSecret = "capsule-client-secret";
 
 // One line of the sandbox request log.
 struct LoggedRequest {
