@@ -7,6 +7,7 @@
 
 #include "test/sandbox/capsule_countries.hpp"
 #include "test/sandbox/capsule_party_write.hpp"
+#include "test/sandbox/capsule_resthooks.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -183,8 +184,9 @@ Response CapsuleApi::handle(const Request& request) {
     return response;
   }
   auto now = context_.clock.now();
-  if (auto app = state_.app_tokens.find(token); app != state_.app_tokens.end() && app->second.expires_at <= now)
-    return fault_expired_token(request);
+  auto app = state_.app_tokens.find(token);
+  if (app != state_.app_tokens.end() && app->second.expires_at <= now) return fault_expired_token(request);
+  client_ = app == state_.app_tokens.end() ? std::string() : app->second.client_id;
   auto& window = state_.rate[token];
   if (window.used == 0 || now >= window.start + context_.clock.scaled(std::chrono::hours(1))) {
     window.start = now;
@@ -264,6 +266,7 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();
   }
+  if (n >= 1 && parts[0] == "resthooks") return capsule_rest_hooks(state_, context_, request, parts, client_, user);
   if (n >= 1 && parts[0] == "entries") {
     if (n == 1 && method == "POST") return write_entry(request, 0, user);
     if (n == 1) return method == "GET" ? not_found() : method_not_allowed();  // GET /entries is not faked

@@ -42,6 +42,7 @@ class CapsuleApi final : public Provider {
   SandboxContext& context_;
   CapsuleState state_;
   CapsuleOAuth oauth_;
+  std::string client_;  // the app of the request being handled; empty for a personal token
 };
 
 }  // namespace capsync::sandbox
