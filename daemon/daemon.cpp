@@ -18,9 +18,12 @@
 #include "core/engine/jobs.hpp"
 #include "core/engine/mirror_repo.hpp"
 #include "core/log/log.hpp"
+#include "core/metrics/process_metrics.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
 #include "core/store/state_marker.hpp"
+#include "core/webhook/delivery_log.hpp"
+#include "core/webhook/refresh_store.hpp"
 #include "daemon/admin_protocol.hpp"
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
@@ -59,6 +62,14 @@ Status prepare_state_dir(const std::string& dir) {
   }
   if (ec) return make_error(Errc::io, "cannot create state_dir {}: {}", dir, ec.message());
   return {};
+}
+
+WebhookListener::Options webhook_options(const config::Config& config) {
+  WebhookListener::Options o;
+  if (!config.webhooks) return o;  // no listener
+  o.listen = config.webhooks->listen;
+  o.body_limit = static_cast<std::size_t>(config.webhooks->max_body);
+  return o;
 }
 
 }  // namespace
@@ -106,6 +117,10 @@ Daemon::Daemon(asio::io_context& io, config::Config config, DaemonOptions option
       status_reporter_(io.get_executor(), notifier_, [this] { return status_line(status()); }),
       metrics_(io.get_executor(), {.listen = config_.metrics_listen.value_or("")},
                [this] { return metrics_page(*db_, config_, status()); }, tasks_),
+      webhooks_(io.get_executor(), webhook_options(config_),
+                [this](std::span<const webhook::Event> events) { return commit_webhook_events(events); },
+                [this](const std::string& source, const std::string& outcome, int) { record_delivery(source, outcome); },
+                tasks_),
       drain_timer_(io.get_executor()) {
   runner_.on_started([this](const queue::Job& job) { record_started(job); });
   runner_.on_finished([this](const queue::Job& job, const Status& result) { record_finished(job, result); });
@@ -142,6 +157,39 @@ Result<std::int64_t> Daemon::enqueue(queue::JobSpec spec) {
   return id;
 }
 
+Status Daemon::commit_webhook_events(std::span<const webhook::Event> events) {
+  const std::int64_t now = unix_now_ms();
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  auto added = webhook::RefreshStore(*db_).add(events, now);
+  if (!added) return added.error();
+  for (const auto& connection : added->connections) {
+    auto id = queue_->enqueue(webhook::refresh_job(connection, config_.queue.max_attempts), now);
+    if (!id) return id.error();
+  }
+  // Beyond the cap the records are not known one by one: an ordinary sync finds them.
+  for (const auto& connection : added->overflowed) {
+    log::warning({.connection = connection}, "Too many webhook refreshes pending for connection {}; an ordinary "
+                 "sync reads the changes instead", connection);
+    auto spec = periodic_job(kind_pull, connection);
+    spec.max_attempts = config_.queue.max_attempts;
+    if (auto id = queue_->enqueue(spec, now); !id) return id.error();
+  }
+  if (auto s = tx->commit(); !s) {
+    if (db_->fatal_error()) fatal(*db_->fatal_error());
+    return s;
+  }
+  runner_.wake();
+  status_reporter_.changed();
+  return {};
+}
+
+void Daemon::record_delivery(const std::string& source, const std::string& outcome) {
+  metrics::process_metrics().webhook_deliveries.with({source, outcome}).inc();
+  if (auto s = webhook::DeliveryLog(*db_).record(source, outcome, unix_now_ms()); !s)
+    log::warning({}, "Failed to record a webhook delivery from {}: {}, ignoring", source, s.error());
+}
+
 void Daemon::warn_missing_handlers() const {
   for (std::string_view kind : {kind_pull, kind_capsule_poll, kind_full_reconcile})
     if (handlers_.find(kind) == nullptr)
@@ -151,6 +199,7 @@ void Daemon::warn_missing_handlers() const {
 Status Daemon::start() {
   if (auto s = admin_.start(); !s) return s.error().with_context("cannot start the admin socket");
   if (auto s = metrics_.start(); !s) return s.error().with_context("cannot start the metrics endpoint");
+  if (auto s = webhooks_.start(); !s) return s.error().with_context("cannot start the webhook listener");
   warn_missing_handlers();
   signals_.start();
   scheduler_.apply(config_.connections);

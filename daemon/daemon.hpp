@@ -39,6 +39,7 @@
 #include "daemon/status_reporter.hpp"
 #include "daemon/tasks.hpp"
 #include "daemon/watchdog.hpp"
+#include "daemon/webhook_listener.hpp"
 
 namespace capsync::store {
 class Database;
@@ -84,6 +85,9 @@ class Daemon final {
   store::Database& database() { return *db_; }
   // The configuration in force; replaced (not modified) by a successful reload.
   const config::Config& config() const { return config_; }
+  // The webhook endpoint (`webhooks.listen`, R23): routes are added here, before or after
+  // start(); the events they return are committed as refreshes before the answer goes out.
+  WebhookListener& webhooks() { return webhooks_; }
   // Every coroutine of the daemon runs as one of these (tasks.hpp).
   Tasks& tasks() { return tasks_; }
   // Enqueues a job (max_attempts from the config) and wakes the runner.
@@ -117,6 +121,9 @@ class Daemon final {
   // jobs, job, retry (the queue) and conflicts, resolve (R17).
   std::string handle_jobs_command(const admin::Request& request);
   std::string handle_conflicts_command(const admin::Request& request);
+  // R23: the events of one delivery as refreshes, and one refresh job per connection they name.
+  Status commit_webhook_events(std::span<const webhook::Event> events);
+  void record_delivery(const std::string& source, const std::string& outcome);
   void record_started(const queue::Job& job);
   void record_finished(const queue::Job& job, const Status& result);
   void fatal(const Error& error);
@@ -149,6 +156,7 @@ class Daemon final {
   AdminServer admin_;
   StatusReporter status_reporter_;
   MetricsServer metrics_;  // metrics_listen; fixed until a restart
+  WebhookListener webhooks_;  // webhooks.listen; fixed until a restart
   std::map<std::string, SyncHistory> last_sync_;  // by connection
   // When the sync job of each (connection, kind) now running (or last run) started: a pull and
   // a Capsule poll of one connection may run at once.

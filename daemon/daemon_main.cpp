@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -22,6 +23,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/export_preview.hpp"
 #include "daemon/handler_registry.hpp"
+#include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
 
@@ -114,8 +116,15 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
   d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
-  d.after_reload([&connectors, &d](const config::Config& config) {
+  std::optional<XeroWebhookRoute>* xero_route = nullptr;  // set below, once the route exists
+  d.after_reload([&connectors, &d, &xero_route](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
+    if (xero_route == nullptr || !*xero_route) return;
+    XeroWebhookRoute& route = **xero_route;
+    if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);
+    route.forget_tenants();
+    d.tasks().spawn("learning Xero webhook tenants", Tasks::Policy::contained,
+                    learn_xero_tenants(route, config.connections, connectors));
   });
   d.admin_commands().add(std::string(export_preview_command), [&d, &connectors](std::string line) {
     return export_preview(d, connectors, std::move(line));
@@ -135,6 +144,15 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   }
   ConnectHandler connect(io.get_executor(), d, connectors);
   connect.register_commands();
+  // R24: one route per Xero app, by its webhook key; tenants learned again after a reload.
+  std::optional<XeroWebhookRoute> xero_webhooks;
+  if (d.config().webhooks && !d.config().webhooks->xero_webhook_key.empty()) {
+    xero_webhooks.emplace(d.config().webhooks->xero_webhook_key);
+    d.webhooks().add_route(xero_webhooks->route());
+    xero_route = &xero_webhooks;
+    d.tasks().spawn("learning Xero webhook tenants", Tasks::Policy::contained,
+                    learn_xero_tenants(*xero_webhooks, d.config().connections, connectors));
+  }
   if (auto s = d.start(); !s) {
     log::critical({}, "Failed to start: {}", s.error());
     return 1;

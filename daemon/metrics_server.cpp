@@ -1,7 +1,5 @@
 #include "daemon/metrics_server.hpp"
 
-#include <exception>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,6 +9,7 @@
 #include "core/log/log.hpp"
 #include "core/metrics/exposition.hpp"
 #include "daemon/listener_guard.hpp"
+#include "daemon/tcp_endpoint.hpp"
 #include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
@@ -40,28 +39,6 @@ namespace {
 // A scrape request has no body and few headers.
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::uint64_t kBodyLimit = 4 * 1024;
-
-Result<tcp::endpoint> parse_endpoint(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return make_error(Errc::invalid_argument, "metrics_listen \"{}\" is not host:port", listen);
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
-  if (ec) return make_error(Errc::invalid_argument, "metrics_listen \"{}\": \"{}\" is not an IP address", listen, host);
-  // The endpoint has no authentication: only this machine may reach it.
-  if (!address.is_loopback())
-    return make_error(Errc::invalid_argument, "metrics_listen \"{}\" is not a loopback address", listen);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) return make_error(Errc::invalid_argument, "metrics_listen \"{}\": bad port", listen);
-  return tcp::endpoint(address, static_cast<std::uint16_t>(port));
-}
 
 bhttp::response<bhttp::string_body> answer(const std::shared_ptr<MetricsServer::State>& state,
                                            const bhttp::request<bhttp::string_body>& request) {
@@ -140,7 +117,7 @@ MetricsServer::~MetricsServer() { stop(); }
 
 Status MetricsServer::start() {
   if (state_->options.listen.empty()) return {};
-  auto endpoint = parse_endpoint(state_->options.listen);
+  auto endpoint = parse_endpoint("metrics_listen", state_->options.listen, true);
   if (!endpoint) return endpoint.error();
   boost::system::error_code ec;
   state_->acceptor.open(endpoint->protocol(), ec);

@@ -136,6 +136,67 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
   co_return page;
 }
 
+namespace {
+
+// Ids per IDs= request: one page of 100 at most, and a URL well under any proxy's limit.
+constexpr std::size_t kIdsPerRequest = 50;
+
+std::string id_list(std::span<const std::string> ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out += ',';
+    out += id;
+  }
+  return http::encode_component(out);
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::vector<model::Contact>>> XeroConnector::get_contacts(std::span<const std::string> ids) {
+  std::vector<model::Contact> out;
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  for (std::size_t at = 0; at < ids.size(); at += kIdsPerRequest) {
+    const auto chunk = ids.subspan(at, std::min(kIdsPerRequest, ids.size() - at));
+    auto r = api_.request(http::Method::get,
+                          fmt::format("{}/Contacts?IDs={}&includeArchived=true", kApi, id_list(chunk)));
+    const std::string what = fmt::format("{} contacts by id", chunk.size());
+    auto response = co_await api_.call(std::move(r));
+    if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+    if (!response->ok()) co_return map_error(*response, what);
+    auto parsed = parse_contacts(response->body);
+    if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer for {}", what));
+    for (auto& c : parsed->contacts) out.push_back(std::move(c));
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<model::Invoice>>> XeroConnector::get_invoices(std::span<const std::string> ids,
+                                                                                 bool include_purchase) {
+  std::vector<model::Invoice> out;
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  for (std::size_t at = 0; at < ids.size(); at += kIdsPerRequest) {
+    const auto chunk = ids.subspan(at, std::min(kIdsPerRequest, ids.size() - at));
+    // Every status, as the listing asks: a voided or deleted invoice leaves the summary.
+    auto r = api_.request(http::Method::get,
+                          fmt::format("{}/Invoices?IDs={}&page=1&Statuses={}", kApi, id_list(chunk),
+                                      http::encode_component("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED")));
+    const std::string what = fmt::format("{} invoices by id", chunk.size());
+    auto response = co_await api_.call(std::move(r));
+    if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
+    if (!response->ok()) co_return map_error(*response, what);
+    auto parsed = parse_invoices(response->body);
+    if (!parsed) co_return parsed.error().with_context(fmt::format("Xero returned a malformed answer for {}", what));
+    for (auto& inv : parsed->invoices) {
+      if (!include_purchase && inv.type != model::InvoiceType::sales) continue;
+      inv.url = invoice_url(inv);
+      out.push_back(std::move(inv));
+    }
+  }
+  co_return out;
+}
+
 asio::awaitable<Result<model::Contact>> XeroConnector::single_contact(http::Request r, std::string what) {
   auto response = co_await api_.call_ok(std::move(r), "send", what);
   if (!response) co_return response.error();

@@ -42,6 +42,10 @@ class XeroConnector final : public connector::AccountingConnector {
   boost::asio::awaitable<Result<connector::Page<model::Invoice>>> list_invoices(
       connector::ListRequest request, bool include_purchase) override;
   boost::asio::awaitable<Result<model::Contact>> get_contact(std::string_view remote_id) override;
+  // GET /Contacts?IDs= and GET /Invoices?IDs=, up to 50 ids a request (one page).
+  boost::asio::awaitable<Result<std::vector<model::Contact>>> get_contacts(std::span<const std::string> ids) override;
+  boost::asio::awaitable<Result<std::vector<model::Invoice>>> get_invoices(std::span<const std::string> ids,
+                                                                           bool include_purchase) override;
   boost::asio::awaitable<Result<model::Contact>> create_contact(
       const model::ContactDetails& spec, std::string_view idempotency_key) override;
   boost::asio::awaitable<Result<model::Contact>> update_contact(

@@ -22,6 +22,7 @@
 #include "core/config/accepted_keys.hpp"
 #include "core/config/connection_mapper.hpp"
 #include "core/config/regular_file.hpp"
+#include "core/config/secret_reference.hpp"
 #include "core/config/yaml_reader.hpp"
 
 namespace capsync::config {
@@ -56,7 +57,7 @@ bool is_loopback_address(std::string host) {
   return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
-void check_listen_address(Diagnostics& diags, const Entry& entry) {
+bool check_host_port(Diagnostics& diags, const Entry& entry) {
   const std::string& text = entry.value.Scalar();
   const auto colon = text.rfind(':');
   bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
@@ -66,10 +67,16 @@ void check_listen_address(Diagnostics& diags, const Entry& entry) {
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     ok = ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
   }
-  if (!ok) {
+  if (!ok)
     diags.error(entry.mark, entry.path,
                 fmt::format("expected host:port such as \"127.0.0.1:9464\", got \"{}\"", text));
-  } else if (!is_loopback_address(text.substr(0, colon))) {
+  return ok;
+}
+
+void check_listen_address(Diagnostics& diags, const Entry& entry) {
+  const std::string& text = entry.value.Scalar();
+  if (!check_host_port(diags, entry)) return;
+  if (!is_loopback_address(text.substr(0, text.rfind(':')))) {
     diags.error(entry.mark, entry.path,
                 fmt::format("must be a loopback address such as \"127.0.0.1:9464\" or \"[::1]:9464\" (the metrics "
                             "endpoint has no authentication), got \"{}\"",
@@ -290,6 +297,17 @@ void read_root(MapReader& r, const Environment& env, const ProviderCatalog& prov
   if (auto e = r.string("ca_file", out.ca_file)) {
     require_absolute(diags, e);
     if (e->value.Scalar().starts_with('/')) check_readable_file(diags, *e);
+  }
+  if (auto webhooks = r.map("webhooks")) {
+    WebhookSettings& w = out.webhooks.emplace();
+    if (auto e = webhooks->string("listen", w.listen)) check_host_port(diags, *e);
+    webhooks->integer("max_body", w.max_body, 1024, 64 * 1024 * 1024);
+    webhooks->duration("silence_warning", w.silence_warning, 1min, days(30));
+    if (auto xero = webhooks->map("xero")) {
+      detail::read_secret(*xero, "webhook_key", env, w.xero_webhook_key, /*required=*/true);
+      xero->finish();
+    }
+    webhooks->finish();
   }
   read_connections(r, env, providers, out);
   r.finish();

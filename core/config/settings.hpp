@@ -113,6 +113,17 @@ struct ConnectionConfig {
   std::map<std::string, std::string> secret_files;
 };
 
+// `webhooks:` (R23–R27): the listener the reverse proxy forwards deliveries to. Absent: no
+// listener, every service is polled.
+struct WebhookSettings {
+  std::string listen = "127.0.0.1:8787";  // "host:port", loopback unless a proxy elsewhere needs it
+  int max_body = 1024 * 1024;             // bytes; a larger delivery gets 413
+  seconds silence_warning = 6h;           // R27: polling found changes no webhook announced
+  // The Xero app's webhook key (R24), from webhook_key_file / webhook_key_credential; empty:
+  // no Xero route.
+  Secret xero_webhook_key;
+};
+
 struct Config {
   std::string state_dir = "/var/lib/capsync";
   log::Level log_level = log::Level::info;
@@ -123,6 +134,7 @@ struct Config {
   StoreSettings store;
   QueueSettings queue;
   std::optional<std::string> ca_file;  // extra CA bundle trusted besides the system's
+  std::optional<WebhookSettings> webhooks;
   std::vector<ConnectionConfig> connections;
 };
 

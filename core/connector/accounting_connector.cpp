@@ -27,4 +27,14 @@ boost::asio::awaitable<Result<std::vector<model::Quote>>> AccountingConnector::f
   co_return no_quotes(provider());
 }
 
+boost::asio::awaitable<Result<std::vector<model::Contact>>> AccountingConnector::get_contacts(
+    std::span<const std::string>) {
+  co_return make_error(Errc::unsupported, "{} contacts cannot be read by id in bulk", provider());
+}
+
+boost::asio::awaitable<Result<std::vector<model::Invoice>>> AccountingConnector::get_invoices(
+    std::span<const std::string>, bool) {
+  co_return make_error(Errc::unsupported, "{} invoices cannot be read by id in bulk", provider());
+}
+
 }  // namespace capsync::connector

@@ -4,6 +4,7 @@
 // and invoices are model types, capabilities say which optional behaviour the provider has.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,13 @@ class AccountingConnector {
   // Contacts whose name is exactly `name` (trimmed), active or archived.
   virtual boost::asio::awaitable<Result<std::vector<model::Contact>>> find_contacts_by_name(
       std::string_view name) = 0;
+
+  // Webhook refreshes (R23): the records with these ids read back in one request where the
+  // service can (Xero `IDs=`); ids it no longer has are left out. Defaults: Errc::unsupported,
+  // and the refresh reads the changes through the incremental listing instead.
+  virtual boost::asio::awaitable<Result<std::vector<model::Contact>>> get_contacts(std::span<const std::string> ids);
+  virtual boost::asio::awaitable<Result<std::vector<model::Invoice>>> get_invoices(std::span<const std::string> ids,
+                                                                                   bool include_purchase);
 
   // Links for people (R7): open this invoice; start a new invoice for this contact.
   virtual std::string invoice_url(const model::Invoice& invoice) const = 0;

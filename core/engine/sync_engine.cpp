@@ -7,8 +7,10 @@
 
 #include "core/engine/jobs.hpp"
 #include "core/engine/reconcile_pass.hpp"
+#include "core/engine/webhook_refresh.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
+#include "core/webhook/refresh_store.hpp"
 
 namespace capsync::engine {
 
@@ -35,6 +37,7 @@ void SyncEngine::register_handlers(const std::function<void(std::string, JobHand
   add(std::string(kind_push), [this](const queue::Job& job) { return push(job); });
   add(std::string(kind_export), [this](const queue::Job& job) { return export_party(job); });
   add(std::string(kind_disable), [this](const queue::Job& job) { return disable(job); });
+  add(std::string(webhook::kind_refresh), [this](const queue::Job& job) { return webhook_refresh(job); });
 }
 
 bool SyncEngine::skipped(const queue::Job& job) {
@@ -130,6 +133,22 @@ asio::awaitable<Status> SyncEngine::disable(const queue::Job& job) {
               "Disabled connection {}: removed capsync's invoice summaries, tags and notes from {} linked Capsule "
               "parties and forgot the links; the parties stay. `capsyncctl enable {}` resumes syncing",
               ctx->connection, done->parties_cleared, ctx->connection);
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncEngine::webhook_refresh(const queue::Job& job) {
+  auto guard = co_await locks_.lock(job.connection);
+  webhook::RefreshStore refreshes(db_);
+  if (skipped(job)) co_return refreshes.clear(job.connection);
+  auto ctx = context(job.connection);
+  if (!ctx) co_return ctx.error();
+  auto run = co_await refresh_from_webhooks(*ctx, refreshes);
+  if (!run) co_return run.error().with_context("Failed to refresh records named by webhooks");
+  log::info({.connection = ctx->connection, .job = std::to_string(job.id)},
+            "Refreshed connection {} from webhooks: {} contacts and {} invoices read back ({} changed{}), {} contacts "
+            "reconciled, {} writes",
+            ctx->connection, run->contacts_read, run->invoices_read, run->changed,
+            run->listed ? ", through the incremental listing" : "", run->pass.contacts, run->pass.writes);
   co_return Status{};
 }
 

@@ -141,8 +141,11 @@ class SyncEngine final {
   boost::asio::awaitable<Status> push(const queue::Job& job);
   boost::asio::awaitable<Status> export_party(const queue::Job& job);
   boost::asio::awaitable<Status> disable(const queue::Job& job);
+  // R23: the records webhooks named, read back and reconciled (webhook_refresh.hpp).
+  boost::asio::awaitable<Status> webhook_refresh(const queue::Job& job);
 
-  // Calls add(kind, handler) for pull, capsule_poll, full_reconcile, push, export and disable.
+  // Calls add(kind, handler) for pull, capsule_poll, full_reconcile, push, export, disable
+  // and webhook_refresh.
   void register_handlers(const std::function<void(std::string, JobHandler)>& add);
 
  private:

@@ -18,7 +18,11 @@ ProcessMetrics::ProcessMetrics()
       job_duration(registry.histogram("capsync_job_duration_seconds", "How long a job's handler ran, by job kind and "
                                       "outcome (ok, error, rate_limited).",
                                       {"kind", "outcome"},
-                                      {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800})) {}
+                                      {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800})),
+      webhook_deliveries(registry.counter("capsync_webhook_deliveries_total",
+                                          "Webhook deliveries answered, by source (xero, freshbooks, capsule) and "
+                                          "outcome (accepted, verified, forged, dropped, malformed, error).",
+                                          {"source", "outcome"})) {}
 
 ProcessMetrics& process_metrics() {
   static ProcessMetrics metrics;

@@ -23,6 +23,9 @@ struct ProcessMetrics {
   CounterFamily& http_rate_limited;
   // capsync_job_duration_seconds{kind,outcome}: outcome "ok", "error" or "rate_limited".
   HistogramFamily& job_duration;
+  // capsync_webhook_deliveries_total{source,outcome}: webhook POSTs answered (R27); outcome as
+  // daemon/webhook_listener.hpp names it (accepted, verified, forged, dropped, malformed, error).
+  CounterFamily& webhook_deliveries;
 };
 
 ProcessMetrics& process_metrics();

@@ -233,10 +233,32 @@ ALTER TABLE engine_contacts ADD COLUMN near_key TEXT;
 CREATE INDEX engine_contacts_near ON engine_contacts (connection, near_key, remote_id);
 )sql";
 
+// Webhooks (R23, R27): the refreshes deliveries asked for, one row per record however many
+// events named it (`version` grows with each, so a refresh that read the record before a new
+// event removes only what it read), and the deliveries of the last day per source.
+constexpr std::string_view kSchema4 = R"sql(
+CREATE TABLE webhook_refresh (
+  connection TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  first_at INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (connection, kind, remote_id)
+);
+CREATE TABLE webhook_deliveries (
+  source TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX webhook_deliveries_at ON webhook_deliveries (source, at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
     Migration{3, "near keys of accounting contacts", kSchema3},
+    Migration{4, "webhook refreshes and deliveries", kSchema4},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // routes every request whose path starts with one of prefixes() to handle(); each provider
 // owns its state, its auth, its limits and its own error shapes.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "test/sandbox/http_message.hpp"
 #include "test/sandbox/json_util.hpp"
 #include "test/sandbox/sandbox_clock.hpp"
+#include "test/sandbox/webhook_outbox.hpp"
 
 namespace capsync::sandbox {
 
@@ -19,6 +21,7 @@ namespace capsync::sandbox {
 struct SandboxContext {
   SandboxClock clock;
   std::string base_url;  // e.g. "http://127.0.0.1:40123", known once the server listens
+  WebhookOutbox webhooks;  // deliveries to subscribers, sent by the server's delivery loop
 };
 
 class Provider {
@@ -40,6 +43,13 @@ class Provider {
   virtual void load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) = 0;
   // Writes the whole state as one JSON object.
   virtual void dump_state(JsonWriter& writer) const = 0;
+
+  // Its own admin routes under /_admin/<name>/ (webhook set-up, like a developer portal);
+  // nullopt: no such route.
+  virtual std::optional<Response> admin(const Request& request) {
+    (void)request;
+    return std::nullopt;
+  }
 };
 
 }  // namespace capsync::sandbox

@@ -50,7 +50,7 @@ void corrupt_record(Response& response, const Fault& fault) {
 
 }  // namespace
 
-Sandbox::Sandbox(double time_scale) : context_{SandboxClock(time_scale), {}} {}
+Sandbox::Sandbox(double time_scale) : context_{SandboxClock(time_scale), {}, {}} {}
 
 void Sandbox::add_provider(std::unique_ptr<Provider> provider) {
   for (auto& prefix : provider->prefixes()) routes_.emplace_back(prefix, provider.get());
@@ -216,6 +216,10 @@ Response Sandbox::handle_admin(const Request& request) {
     auto loaded = load_seed(request.body);
     if (!loaded) return admin_error(400, loaded.error().message());
     return json_response(200, "{}");
+  }
+  for (auto& provider : providers_) {
+    if (!path.starts_with(fmt::format("/_admin/{}/", provider->name()))) continue;
+    if (auto answer = provider->admin(request)) return std::move(*answer);
   }
   return admin_error(404, "no such admin route");
 }

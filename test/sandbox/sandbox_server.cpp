@@ -128,6 +128,48 @@ asio::awaitable<void> tls_session(tcp::socket socket, asio::ssl::context& tls, S
   }
 }
 
+// One attempt of a webhook delivery: a plain-HTTP POST to a loopback subscriber. 0 when no
+// answer came (refused, reset, or none within the 5 s a real service waits).
+asio::awaitable<int> post_delivery(const OutboundDelivery& d) {
+  std::string_view rest = std::string_view(d.url).substr(std::string_view("http://").size());
+  const auto slash = rest.find('/');
+  const std::string authority(rest.substr(0, slash));
+  const std::string target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos) co_return 0;
+  auto executor = co_await asio::this_coro::executor;
+  tcp::resolver resolver(executor);
+  auto [resolve_error, endpoints] =
+      co_await resolver.async_resolve(authority.substr(0, colon), authority.substr(colon + 1), use_tuple);
+  if (resolve_error) co_return 0;
+  beast::tcp_stream stream(executor);
+  stream.expires_after(std::chrono::seconds(5));
+  auto [connect_error, endpoint] = co_await stream.async_connect(endpoints, use_tuple);
+  (void)endpoint;
+  if (connect_error) co_return 0;
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::host, authority);
+  request.set(http::field::user_agent, "capsync-sandbox webhooks");
+  for (const auto& [name, value] : d.headers) request.set(name, value);
+  request.body() = d.body;
+  request.prepare_payload();
+  auto [write_error, written] = co_await http::async_write(stream, request, use_tuple);
+  (void)written;
+  if (write_error) co_return 0;
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  auto [read_error, read] = co_await http::async_read(stream, buffer, response, use_tuple);
+  (void)read;
+  if (read_error) co_return 0;
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  co_return static_cast<int>(response.result_int());
+}
+
+void rethrow(std::exception_ptr e) {
+  if (e) std::rethrow_exception(e);
+}
+
 }  // namespace
 
 struct SandboxServer::Impl {
@@ -144,6 +186,26 @@ struct SandboxServer::Impl {
       else
         asio::co_spawn(io, plain_session(std::move(socket), sandbox), asio::detached);
     }
+  }
+
+  // Sends the webhook deliveries the providers queued (webhook_outbox.hpp), each on its own,
+  // so a slow subscriber holds up only its own delivery.
+  asio::awaitable<void> delivery_loop() {
+    asio::steady_timer timer(io);
+    for (;;) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      auto [error] = co_await timer.async_wait(use_tuple);
+      if (error) co_return;
+      auto& outbox = sandbox.context().webhooks;
+      outbox.tick(std::chrono::steady_clock::now());
+      for (auto& d : outbox.take_due(std::chrono::steady_clock::now()))
+        asio::co_spawn(io, send(std::move(d)), rethrow);
+    }
+  }
+
+  asio::awaitable<void> send(OutboundDelivery d) {
+    const int status = co_await post_delivery(d);
+    sandbox.context().webhooks.answered(std::move(d), status, std::chrono::steady_clock::now());
   }
 
   Sandbox& sandbox;
@@ -199,6 +261,7 @@ void SandboxServer::run() {
     });
   }
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.io, impl.delivery_loop(), rethrow);
   impl.io.run();
 }
 

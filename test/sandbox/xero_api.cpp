@@ -32,7 +32,8 @@ void reset_if_due(XeroWindow& window, TimePoint now, std::chrono::milliseconds l
 
 }  // namespace
 
-XeroApi::XeroApi(SandboxContext& context) : context_(context), rng_(0x5eed), identity_(context) {}
+XeroApi::XeroApi(SandboxContext& context)
+    : context_(context), rng_(0x5eed), identity_(context), webhooks_(context) {}
 
 void XeroApi::load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) {
   identity_.load_seed(section);
@@ -187,13 +188,28 @@ Response XeroApi::accounting(const Request& request) {
     }
   }
   ++books.in_flight;
+  const std::int64_t first_new_seq = books.next_seq;
   Response response = route(request, books, path);
+  if ((request.method == "PUT" || request.method == "POST") && response.status == 200)
+    announce(*tenant, books, now, first_new_seq);
   response.on_done = [books_ptr = &books] { --books_ptr->in_flight; };
   if (idempotent)
     books.idempotency[*key] = XeroIdempotent{cache_key, request.body, response.status, response.body,
                                              now + context_.clock.scaled(kIdempotencyWindow)};
   add_limit_headers(response, books);
   return response;
+}
+
+std::optional<Response> XeroApi::admin(const Request& request) {
+  if (request.path == "/_admin/xero/webhook") return webhooks_.admin(request);
+  return std::nullopt;
+}
+
+void XeroApi::announce(const std::string& tenant, const XeroBooks& books, TimePoint since, std::int64_t first_new_seq) {
+  for (const auto& c : books.contacts)
+    if (c.updated >= since) webhooks_.changed(tenant, "CONTACT", c.seq >= first_new_seq, c.id, c.updated);
+  for (const auto& inv : books.invoices)
+    if (inv.updated >= since) webhooks_.changed(tenant, "INVOICE", inv.seq >= first_new_seq, inv.id, inv.updated);
 }
 
 Response XeroApi::route(const Request& request, XeroBooks& books, std::string_view path) {
@@ -217,6 +233,7 @@ Response XeroApi::route(const Request& request, XeroBooks& books, std::string_vi
   if (resource == "Invoices" && method == "GET") return xero_get_invoices(books, request, id, now, rng_);
   if (resource == "Invoices" && method == "PUT" && !id) return xero_create_invoices(books, request, now, rng_);
   if (resource == "Invoices" && method == "POST" && id) return xero_update_invoice(books, request, *id, now, rng_);
+  if (resource == "Payments" && method == "PUT" && !id) return xero_create_payment(books, request, now);
   return json_response(404, xero_problem(404, "Not Found", "The resource you're looking for cannot be found"));
 }
 

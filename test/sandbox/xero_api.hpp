@@ -11,6 +11,7 @@
 #include "test/sandbox/provider.hpp"
 #include "test/sandbox/xero_books.hpp"
 #include "test/sandbox/xero_identity.hpp"
+#include "test/sandbox/xero_webhooks.hpp"
 
 namespace capsync::sandbox {
 
@@ -29,6 +30,8 @@ class XeroApi final : public Provider {
   Response fault_expired_token(const Request& request) override;
   void load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) override;
   void dump_state(JsonWriter& writer) const override;
+  // /_admin/xero/webhook (xero_webhooks.hpp).
+  std::optional<Response> admin(const Request& request) override;
 
  private:
   Response accounting(const Request& request);
@@ -36,6 +39,8 @@ class XeroApi final : public Provider {
   Response organisation(const Request& request, TimePoint now);
   // Counts the call against the tenant's limits; returns a 429 if one is exhausted.
   std::optional<Response> admit(XeroBooks& books);
+  // Events for the records a successful write changed (updated at or after `since`).
+  void announce(const std::string& tenant, const XeroBooks& books, TimePoint since, std::int64_t first_new_seq);
   void add_limit_headers(Response& response, const XeroBooks& books) const;
   Response too_many(const XeroBooks& books, std::string_view problem, std::chrono::milliseconds wait) const;
 
@@ -45,6 +50,7 @@ class XeroApi final : public Provider {
   XeroLimits limits_;
   XeroWindow app_minute_;
   std::map<std::string, XeroBooks> books_;  // by tenantId
+  XeroWebhooks webhooks_;
 };
 
 }  // namespace capsync::sandbox

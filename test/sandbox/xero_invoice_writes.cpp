@@ -152,6 +152,60 @@ Response xero_update_invoice(XeroBooks& books, const Request& request, const std
                                           [&](JsonWriter& w) { books.write_invoice(w, *inv, true); }));
 }
 
+// PUT /Payments (https://developer.xero.com/documentation/api/accounting/payments): one payment
+// `{"Invoice":{"InvoiceID"},"Account":{"Code"},"Date","Amount"}` or `{"Payments":[…]}` (the
+// first is applied). Only AUTHORISED invoices take payments; the invoice's AmountPaid grows,
+// AmountDue shrinks, and at zero due it becomes PAID with FullyPaidOnDate.
+Response xero_create_payment(XeroBooks& books, const Request& request, TimePoint now) {
+  rapidjson::Document body;
+  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(request.body.data(), request.body.size());
+  if (body.HasParseError() || !body.IsObject())
+    return json_response(400, R"({"ErrorNumber":14,"Type":"PostDataInvalidException","Message":"The request body is not valid JSON"})");
+  const Value* given = &body;
+  if (const Value* list = member(body, "Payments"); list != nullptr && list->IsArray() && !list->Empty())
+    given = &(*list)[0];
+  std::vector<std::string> errors;
+  XeroInvoice* inv = nullptr;
+  if (const Value* invoice = member(*given, "Invoice")) {
+    const std::string id = to_lower_ascii(string_member(*invoice, "InvoiceID").value_or(""));
+    const std::string number = string_member(*invoice, "InvoiceNumber").value_or("");
+    for (auto& candidate : books.invoices)
+      if ((!id.empty() && to_lower_ascii(candidate.id) == id) || (!number.empty() && candidate.number == number))
+        inv = &candidate;
+  }
+  if (inv == nullptr) return validation_error({"Invoice could not be found"});
+  if (member(*given, "Account") == nullptr) errors.push_back("Account code must be specified");
+  const auto paid = amount(*given, "Amount", 0, errors);
+  if (paid && *paid <= 0) errors.push_back("Payment amount must be greater than zero");
+  if (inv->status != "AUTHORISED") errors.push_back("Payment cannot be applied to an invoice that is not authorised");
+  if (paid && *paid > inv->amount_due) errors.push_back("Payment amount exceeds the amount outstanding on this document");
+  if (!errors.empty()) return validation_error(errors);
+  inv->amount_paid += *paid;
+  inv->amount_due -= *paid;
+  if (inv->amount_due == 0) {
+    inv->status = "PAID";
+    inv->fully_paid_on = now;
+  }
+  inv->updated = now;
+  ++books.version;
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("Payments");
+  writer.StartArray();
+  writer.StartObject();
+  writer.Key("Amount");
+  write_decimal(writer, format_money(*paid));
+  writer.Key("Status");
+  writer.String("AUTHORISED");
+  writer.Key("Invoice");
+  books.write_invoice(writer, *inv, false);
+  writer.EndObject();
+  writer.EndArray();
+  writer.EndObject();
+  return json_response(200, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
 Response xero_create_invoices(XeroBooks& books, const Request& request, TimePoint now, std::mt19937_64& rng) {
   rapidjson::Document body;
   body.Parse<rapidjson::kParseNumbersAsStringsFlag>(request.body.data(), request.body.size());

@@ -11,6 +11,8 @@
 namespace capsync::sandbox {
 
 Response xero_create_invoices(XeroBooks& books, const Request& request, TimePoint now, std::mt19937_64& rng);
+// PUT /Payments: a payment against an AUTHORISED invoice (PAID once nothing is due).
+Response xero_create_payment(XeroBooks& books, const Request& request, TimePoint now);
 // Status (DRAFT/SUBMITTED -> AUTHORISED or DELETED, AUTHORISED unpaid -> VOIDED) and DueDate.
 Response xero_update_invoice(XeroBooks& books, const Request& request, const std::string& id, TimePoint now,
                              std::mt19937_64& rng);

@@ -1,4 +1,4 @@
-// The admin socket and the metrics endpoint, served in-process, against clients that stay
+// The admin socket, the metrics endpoint and the webhook listener, served in-process, against clients that stay
 // silent, never read their answer, or arrive when the process is out of file descriptors.
 
 #include <netinet/in.h>
@@ -22,11 +22,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "daemon/ctl/admin_client.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/tasks.hpp"
+#include "daemon/webhook_listener.hpp"
 #include "test/unit/daemon/log_capture.hpp"
 
 using namespace capsync;
@@ -280,4 +282,108 @@ TEST_CASE("metrics: silent connections beyond the cap make room for a scrape, ol
   CHECK(answer.ends_with("capsync_up 1\n"));
   CHECK(closed_by_peer(silent[2]->get()));  // the oldest idle one made room for the scrape
   loop.stop();
+}
+
+namespace {
+
+// Sends `request` (which asks to close) and reads the whole answer.
+std::string exchange(std::uint16_t port, const std::string& request) {
+  auto fd = connect_tcp(port);
+  if (::send(fd->get(), request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+    throw std::runtime_error("cannot send the request");
+  std::string answer;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd->get(), buf, sizeof(buf), 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+  return answer;
+}
+
+std::string post(std::string_view path, std::string_view body) {
+  return fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Test: yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                     path, body.size(), body);
+}
+
+// A listener whose one route (/webhooks/test/) answers what `answer` says, remembering what it saw.
+struct WebhookFixture {
+  explicit WebhookFixture(WebhookListener::Options options = {.listen = "127.0.0.1:0"})
+      : listener(loop.io.get_executor(), options,
+                 [this](std::span<const webhook::Event> events) -> Status {
+                   if (fail_commit) return make_error(Errc::io, "disk full");
+                   committed.insert(committed.end(), events.begin(), events.end());
+                   return {};
+                 },
+                 [this](const std::string& source, const std::string& outcome, int status) {
+                   delivered.push_back(fmt::format("{} {} {}", source, outcome, status));
+                 },
+                 loop.tasks) {
+    listener.add_route({.prefix = "/webhooks/test/", .source = "test", .handler = [this](const WebhookRequest& r) {
+                          seen_rest = std::string(r.rest);
+                          seen_body = std::string(r.body);
+                          seen_header = std::string(r.header("x-test"));
+                          return answer;
+                        }});
+    REQUIRE(listener.start().ok());
+    loop.start();
+  }
+  Loop loop;
+  WebhookListener listener;
+  WebhookAnswer answer;
+  bool fail_commit = false;
+  std::vector<webhook::Event> committed;
+  std::vector<std::string> delivered;
+  std::string seen_rest, seen_body, seen_header;
+};
+
+}  // namespace
+
+TEST_CASE("webhooks: a delivery's events are committed before its answer goes out") {
+  WebhookFixture f;
+  const webhook::Event event{.connection = "acme", .kind = webhook::RecordKind::invoice, .remote_id = "inv-1",
+                             .source = "test"};
+  f.answer = {.status = 200, .outcome = "accepted", .events = {event}};
+  const std::string answer = exchange(f.listener.port(), post("/webhooks/test/acme/t0k3n", R"({"a":1})"));
+  CHECK(answer.starts_with("HTTP/1.1 200 OK"));
+  CHECK(answer.find("Content-Length: 0") != std::string::npos);  // an empty body, as Xero requires
+  // The answer arrived, so the commit has happened (it runs before the write).
+  CHECK(f.loop.call([&] { return f.committed; }) == std::vector<webhook::Event>{event});
+  CHECK(f.loop.call([&] { return f.seen_rest; }) == "acme/t0k3n");
+  CHECK(f.loop.call([&] { return f.seen_body; }) == R"({"a":1})");
+  CHECK(f.loop.call([&] { return f.seen_header; }) == "yes");
+  CHECK(f.loop.call([&] { return f.delivered; }) == std::vector<std::string>{"test accepted 200"});
+  f.loop.stop();
+}
+
+TEST_CASE("webhooks: a delivery whose events cannot be committed gets 503, so the sender retries") {
+  WebhookFixture f;
+  f.fail_commit = true;
+  f.answer = {.status = 200, .outcome = "accepted", .events = {{.connection = "acme", .remote_id = "c-1"}}};
+  CHECK(exchange(f.listener.port(), post("/webhooks/test/", "{}")).starts_with("HTTP/1.1 503"));
+  CHECK(f.loop.call([&] { return f.delivered; }) == std::vector<std::string>{"test error 503"});
+  f.loop.stop();
+}
+
+TEST_CASE("webhooks: other paths get 404, other methods 405, and neither reaches a handler") {
+  WebhookFixture f;
+  CHECK(exchange(f.listener.port(), post("/webhooks/other/", "{}")).starts_with("HTTP/1.1 404"));
+  CHECK(exchange(f.listener.port(), "GET /webhooks/test/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .starts_with("HTTP/1.1 405"));
+  CHECK(f.loop.call([&] { return f.delivered.empty() && f.seen_body.empty(); }));
+  f.loop.stop();
+}
+
+TEST_CASE("webhooks: a body over the cap gets 413 and is never handed to a route") {
+  WebhookFixture f({.listen = "127.0.0.1:0", .body_limit = 1024});
+  CHECK(exchange(f.listener.port(), post("/webhooks/test/", std::string(4096, 'x'))).starts_with("HTTP/1.1 413"));
+  CHECK(f.loop.call([&] { return f.seen_body.empty() && f.committed.empty(); }));
+  f.loop.stop();
+}
+
+TEST_CASE("webhooks: a client that sends its headers too slowly is cut off") {
+  WebhookFixture f({.listen = "127.0.0.1:0", .header_timeout = 500ms, .timeout = 30s});
+  auto slow = connect_tcp(f.listener.port());
+  const std::string start = "POST /webhooks/test/ HTTP/1.1\r\nHost: 127.0.0.1\r\n";  // never finished
+  REQUIRE(::send(slow->get(), start.data(), start.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(start.size()));
+  // Closed at header_timeout, well before the 30 s request deadline (closed_by_peer gives up at 20 s).
+  CHECK(closed_by_peer(slow->get()));
+  CHECK(f.loop.call([&] { return f.seen_body.empty(); }));
+  f.loop.stop();
 }
