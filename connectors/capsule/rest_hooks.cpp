@@ -53,6 +53,23 @@ Result<RestHook> parse_rest_hook_body(std::string_view body) {
   return decode_hook(*hook);
 }
 
+Result<HookDelivery> parse_rest_hook_delivery(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  HookDelivery out;
+  out.event = std::string(json::text_or_empty(*doc, "event"));
+  if (out.event.empty()) return make_error(Errc::protocol, "a REST hook delivery has no 'event'");
+  const auto* payload = json::array(*doc, "payload");
+  if (payload == nullptr) return make_error(Errc::protocol, "a REST hook delivery has no 'payload' list");
+  for (const auto& record : payload->GetArray()) {
+    if (!record.IsObject()) return make_error(Errc::protocol, "a REST hook payload item is not an object");
+    auto id = json::integer(record, "id");
+    if (!id) return id.error();
+    if (*id) out.ids.push_back(**id);
+  }
+  return out;
+}
+
 std::string rest_hook_create_body(const RestHook& hook) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

@@ -46,6 +46,14 @@ Result<RestHook> parse_rest_hook_body(std::string_view body);
 // {"restHook":{"event","targetUrl","description"}}.
 std::string rest_hook_create_body(const RestHook& hook);
 
+// A delivery: {"event":"party/updated","payload":[{…},…]} (the payload is an array). Only the
+// event and the records' ids are read: a hint, re-read through the API (R23).
+struct HookDelivery {
+  std::string event;
+  std::vector<std::int64_t> ids;
+};
+Result<HookDelivery> parse_rest_hook_delivery(std::string_view body);
+
 // The events of a connection: parties always, opportunities when it has quotes on.
 std::vector<std::string> rest_hook_events(bool opportunities);
 // "capsync <connection>": how capsync's hooks of a connection are told apart.
