@@ -204,6 +204,39 @@ Response CapsuleApi::handle(const Request& request) {
   return response;
 }
 
+Response CapsuleApi::announced(Response response, std::string_view event, std::int64_t id) {
+  if (response.status / 100 != 2) return response;
+  for (const auto& hook : state_.rest_hooks) {
+    if (hook.event != event || !hook.target_url.starts_with("http://")) continue;  // delivered on loopback only
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("event");
+    writer.String(event.data(), static_cast<rapidjson::SizeType>(event.size()));
+    writer.Key("payload");
+    writer.StartArray();
+    if (const Value* party = state_.party(id)) {
+      write_party(writer, state_, *party, Embeds{});
+    } else {  // deleted: what Capsule sends then is undocumented; the id is what a receiver needs
+      writer.StartObject();
+      writer.Key("id");
+      writer.Int64(id);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    OutboundDelivery d;
+    d.source = "capsule";
+    d.url = hook.target_url;
+    d.headers = {{"Content-Type", "application/json"}};
+    d.body = buffer.GetString();
+    // Capsule documents no retry policy: the sandbox retries for an hour (scaled).
+    d.give_up_after = context_.clock.scaled(std::chrono::hours(1));
+    context_.webhooks.push(std::move(d), std::chrono::steady_clock::now());
+  }
+  return response;
+}
+
 Response CapsuleApi::fault_status(const Request& request, int status, int) {
   if (status == 429) {
     Response response = json_response(429, "{\"error\":\"rate limit reached\"}");
@@ -249,7 +282,13 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
   if (n >= 1 && parts[0] == "parties") {
     if (n == 1) {
       if (method == "GET") return list_parties(request);
-      if (method == "POST") return create_party(request, user);
+      if (method == "POST") {
+        Response created = create_party(request, user);
+        auto doc = created.status == 201 ? parse_json(created.body) : std::nullopt;
+        const Value* party = doc ? member(*doc, "party") : nullptr;
+        const auto new_id = party ? int_member(*party, "id") : std::nullopt;
+        return new_id ? announced(std::move(created), "party/created", *new_id) : created;
+      }
       return method_not_allowed();
     }
     if (n == 2 && parts[1] == "deleted") return is({"GET"}) ? deleted_parties(request) : method_not_allowed();
@@ -260,8 +299,8 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     if (n == 2 && method == "GET") return get_parties(request, parts[1]);
     auto id = n >= 2 ? to_id(parts[1]) : std::nullopt;
     if (!id) return not_found();
-    if (n == 2 && method == "PUT") return update_party(request, *id);
-    if (n == 2 && method == "DELETE") return delete_party(*id);
+    if (n == 2 && method == "PUT") return announced(update_party(request, *id), "party/updated", *id);
+    if (n == 2 && method == "DELETE") return announced(delete_party(*id), "party/deleted", *id);
     if (n == 3 && parts[2] == "entries") return is({"GET"}) ? party_entries(request, *id) : method_not_allowed();
     if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();

@@ -38,6 +38,9 @@ class CapsuleApi final : public Provider {
   Response write_entry(const Request& request, std::int64_t id, std::int64_t user);
   Response list_array(const Request& request, const rapidjson::Value& array, const char* key);
   void add_rate_headers(Response& response, const std::string& token);
+  // R26: a successful party write is posted as {"event","payload":[party]} to each REST hook
+  // subscribed to `event`, through the sandbox's webhook outbox.
+  Response announced(Response response, std::string_view event, std::int64_t id);
 
   SandboxContext& context_;
   CapsuleState state_;

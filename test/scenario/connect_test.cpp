@@ -33,20 +33,6 @@ namespace {
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-// A loopback port nothing listens on now, so parallel tests do not share a redirect port.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  socklen_t len = sizeof(addr);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // A browser's GET of an absolute http URL, redirects not followed.
 HttpResult browse(const std::string& url) {
   const auto path = url.find('/', url.find("://") + 3);
@@ -116,7 +102,7 @@ TEST_CASE("connect: a connection without tokens is authorized through the loopba
   for (const std::string& provider : conformance_providers()) {
     if (capsync::registry::find(provider).value()->traits.login != capsync::config::Login::oauth2) continue;  // KashFlow: its own case below
     SECTION(provider) {
-      const int port = free_port();
+      const int port = free_loopback_port();
       Seed seed(provider);
       seed.party(organisation(11, "Acme Ltd"))
           .contact(org_contact("c-1", "Acme Ltd"))
@@ -167,7 +153,7 @@ TEST_CASE("connect: a connection without tokens is authorized through the loopba
 }
 
 TEST_CASE("connect: a redirect with a wrong state is refused and nothing is stored") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
   world.start_daemon(false);
   wait_for_auth(world, "needs_authorization");
@@ -258,7 +244,7 @@ TEST_CASE("connect: a 401 on the token connect was just given is refreshed and r
 }
 
 TEST_CASE("connect: a second connect of the same connection is refused, and an unknown one lists the known ones") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
   world.start_daemon(false);
 
@@ -451,7 +437,7 @@ TEST_CASE("connect: a refusal recorded by connect is cleared by a reload with a 
 
 TEST_CASE("R26 connect --capsule authorizes Capsule through the registered app, and Capsule is then reached with "
           "its OAuth token") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   WorldOptions options;
   options.capsule_oauth_redirect = fmt::format("http://127.0.0.1:{}/callback", port);
   SyncWorld world(acme_seed(), options);

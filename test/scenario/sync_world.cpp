@@ -185,6 +185,7 @@ void Seed::append(const char* provider, const char* section, std::string_view it
 Seed& Seed::party(std::string_view json) { return append("capsule", "parties", json), *this; }
 Seed& Seed::entry(std::string_view json) { return append("capsule", "entries", json), *this; }
 Seed& Seed::tag(std::string_view json) { return append("capsule", "tags", json), *this; }
+Seed& Seed::rest_hook(std::string_view json) { return append("capsule", "restHooks", json), *this; }
 Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", json), *this; }
 Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }

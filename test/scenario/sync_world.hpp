@@ -67,6 +67,7 @@ class Seed {
   Seed& party(std::string_view party_json);      // a Capsule party
   Seed& entry(std::string_view entry_json);      // a Capsule entry (note)
   Seed& tag(std::string_view tag_json);          // a Capsule tag definition
+  Seed& rest_hook(std::string_view hook_json);   // a Capsule REST hook (restHooks, with its clientId)
   Seed& contact(std::string_view contact_json);  // a Xero contact of the first tenant
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
