@@ -20,7 +20,7 @@ namespace capsync::freshbooks {
 std::optional<http::FormFields> decode_form(std::string_view body);
 
 // json.dumps(dict(fields)) with Python's defaults: {"k": "v", "k2": "v2"}, ", " and ": "
-// separators, every non-ASCII character as \uXXXX (lowercase hex, surrogate pairs beyond the
+// separators, every non-ASCII character as a \u escape (four lowercase hex digits, surrogate pairs beyond the
 // BMP; bytes that are not UTF-8 as \ufffd), control characters escaped as Python does.
 std::string python_json(const http::FormFields& fields);
 

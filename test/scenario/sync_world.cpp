@@ -185,7 +185,6 @@ void Seed::append(const char* provider, const char* section, std::string_view it
 Seed& Seed::party(std::string_view json) { return append("capsule", "parties", json), *this; }
 Seed& Seed::entry(std::string_view json) { return append("capsule", "entries", json), *this; }
 Seed& Seed::tag(std::string_view json) { return append("capsule", "tags", json), *this; }
-Seed& Seed::rest_hook(std::string_view json) { return append("capsule", "restHooks", json), *this; }
 Seed& Seed::contact(std::string_view json) { return append("xero", "contacts", json), *this; }
 Seed& Seed::invoice(std::string_view json) { return append("xero", "invoices", json), *this; }
 Seed& Seed::contact(const ContactSpec& contact) { return kit_->add_contact(*doc_, contact), *this; }
@@ -420,7 +419,7 @@ void SyncWorld::start_daemon(bool wait) {
       "    time_zone: {1}\n"
       "    capsule:\n"
       "      base_url: {2}/capsule\n"
-      "      token_file: {3}/capsule-token\n"
+      "      token_file: {3}/capsule-token\n{7}"
       "    accounting:\n"
       "{4}"
       "{5}"
@@ -428,21 +427,7 @@ void SyncWorld::start_daemon(bool wait) {
       kConnection, options_.time_zone, base_url_, d, kit_->accounting_yaml(base_url_, d),
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
-      sync_config_yaml());
-  if (!options_.capsule_oauth_redirect.empty()) {
-    write_file(dir_ / "capsule-client-secret", std::string(kCapsuleClientSecret) + "\n");
-    chmod((dir_ / "capsule-client-secret").c_str(), 0600);
-    const std::string app = fmt::format(
-        "      oauth:\n"
-        "        client_id: {}\n"
-        "        client_secret_file: {}/capsule-client-secret\n"
-        "        redirect_uri: {}\n"
-        "        authorize_url: {}/capsule/oauth/authorise\n"
-        "        token_url: {}/capsule/oauth/token\n",
-        kCapsuleClientId, d, options_.capsule_oauth_redirect, base_url_, base_url_);
-    const std::string token_line = fmt::format("      token_file: {}/capsule-token\n", d);
-    yaml.insert(yaml.find(token_line) + token_line.size(), app);
-  }
+      sync_config_yaml(), capsule_app_yaml(options_.capsule_oauth_redirect, dir_.path(), base_url_));
   write_file(config_path(), yaml);
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},

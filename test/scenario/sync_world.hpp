@@ -126,6 +126,10 @@ struct WorldOptions {
 // The sandbox's registered Capsule app (seeds/empty.json).
 inline constexpr std::string_view kCapsuleClientId = "capsule-client-id";
 inline constexpr std::string_view kCapsuleClientSecret = "capsule-client-secret";
+// The capsule.oauth lines of a connection with the sandbox's Capsule app and `redirect_uri`
+// (its secret file written to `dir`); "" for an empty redirect_uri (no app).
+std::string capsule_app_yaml(const std::string& redirect_uri, const std::filesystem::path& dir,
+                             const std::string& sandbox_url);
 
 // One line of the sandbox request log.
 struct LoggedRequest {
