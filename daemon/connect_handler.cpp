@@ -42,6 +42,7 @@ namespace {
 struct ConnectRequest {
   std::string connection;
   bool manual = false;
+  bool capsule = false;  // authorize the Capsule side (a registered Capsule app, R26)
   std::string redirected_url;  // carries the one-time code: never logged
 };
 
@@ -58,6 +59,8 @@ Result<ConnectRequest> parse(std::string_view line) {
   text("redirected_url", r.redirected_url);
   auto manual = doc.FindMember("manual");
   r.manual = manual != doc.MemberEnd() && manual->value.IsBool() && manual->value.GetBool();
+  auto capsule = doc.FindMember("capsule");
+  r.capsule = capsule != doc.MemberEnd() && capsule->value.IsBool() && capsule->value.GetBool();
   if (r.connection.empty()) return make_error(Errc::invalid_argument, "needs a string member \"connection\"");
   return r;
 }
@@ -117,6 +120,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
                                                  expiry(ex) {}
     std::unique_ptr<oauth::AuthorizationSession> session;
     bool manual = false;
+    bool capsule = false;    // the Capsule side is being authorized
     bool finishing = false;  // a connect-finish is exchanging the code
     std::optional<Result<Connected>> outcome;
     asio::steady_timer done_signal;  // cancelled when outcome is set
@@ -156,19 +160,28 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
 
   // The new credentials work: the connectors use them, the connection's dead jobs are retried,
   // its backed-off jobs are due at once and a sync is queued.
-  asio::awaitable<Result<Connected>> connected(std::string name) {
+  // `capsule`: the Capsule side was authorized; one read proves Capsule takes the new token.
+  asio::awaitable<Result<Connected>> connected(std::string name, bool capsule = false) {
     const config::ConnectionConfig* c = find(name);
     if (c == nullptr) co_return make_error(Errc::not_found, "connection \"{}\" was removed from the config", name);
-    const std::string provider(c->accounting.provider.display);
+    const std::string provider = capsule ? std::string("Capsule") : std::string(c->accounting.provider.display);
     connectors.reload_credentials(name);
     auto built = connectors.connectors(*c);
     if (!built) co_return built.error();
-    auto tenant = co_await built->accounting->tenant();
+    std::string organisation;
+    if (capsule) {
+      auto tags = co_await built->capsule->list_tags();
+      if (!tags) co_return tags.error();
+      organisation = "account";
+    } else {
+      auto tenant = co_await built->accounting->tenant();
+      if (!tenant) co_return tenant.error();
+      organisation = tenant->name;
+    }
     c = find(name);  // the config may have been reloaded meanwhile
     if (c == nullptr) co_return make_error(Errc::not_found, "connection \"{}\" was removed from the config", name);
-    if (!tenant) co_return tenant.error();
 
-    Connected out{provider, tenant->name, 0, std::nullopt};
+    Connected out{provider, organisation, 0, std::nullopt};
     queue::JobQueue jobs(daemon.database());
     queue::JobFilter dead;
     dead.state = queue::JobState::dead;
@@ -200,7 +213,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       finish(*p, authorized.error());
       co_return;
     }
-    finish(*p, co_await connected(name));
+    finish(*p, co_await connected(name, p->capsule));
   }
 
   // Ends a manual connect nobody finished within the timeout.
@@ -269,7 +282,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       if (!it->second->outcome) co_return admin::error_response(busy(name, *it->second));
       pending.erase(it);  // finished, nobody collected it
     }
-    if (c->accounting.provider.login != config::Login::oauth2) {
+    if (!request->capsule && c->accounting.provider.login != config::Login::oauth2) {
       // Marked busy while the login runs, so a second connect does not log in again.
       auto p = std::make_shared<Pending>(executor);
       p->gives_up_at = std::chrono::system_clock::now() + timeout;
@@ -280,15 +293,18 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       co_return answer;
     }
 
-    const std::string& redirect_uri = c->accounting.redirect_uri;
+    const bool capsule = request->capsule;
+    const std::string& redirect_uri = capsule && c->capsule.oauth ? c->capsule.oauth->redirect_uri
+                                                                  : c->accounting.redirect_uri;
     oauth::AuthorizationOptions options;
-    options.connection = name;
-    auto profile = registry::oauth_profile(c->accounting);
+    options.connection = capsule ? registry::capsule_token_key(name) : name;
+    auto profile = capsule ? registry::capsule_oauth_profile(name, c->capsule) : registry::oauth_profile(c->accounting);
     if (!profile) co_return admin::error_response(profile.error().message());
     options.profile = std::move(*profile);
     options.timeout = timeout;
     auto p = std::make_shared<Pending>(executor);
     p->manual = request->manual;
+    p->capsule = capsule;
     p->gives_up_at = std::chrono::system_clock::now() + timeout;
     Result<std::string> url = std::string();
     if (request->manual) {
@@ -317,8 +333,8 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     log::info({.connection = name}, "Authorization of connection {} started over the admin socket{}", name,
               p->manual ? " (the redirected URL is to be pasted)" : fmt::format(", waiting for the redirect to {}",
                                                                                  p->session->redirect_uri()));
-    co_return started_response(c->accounting.provider.display, *url, p->session->redirect_uri(),
-                               p->manual);
+    co_return started_response(capsule ? std::string_view("Capsule") : c->accounting.provider.display, *url,
+                               p->session->redirect_uri(), p->manual);
   }
 
   std::optional<std::string> not_started(const std::string& name, const std::shared_ptr<Pending>* p) const {
@@ -372,7 +388,7 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
       log::warning({.connection = name}, "Authorization of connection {} failed: {}", name, authorized.error());
       finish(*p, authorized.error());
     } else {
-      finish(*p, co_await connected(name));
+      finish(*p, co_await connected(name, p->capsule));
     }
     co_return report(name, p);
   }

@@ -12,6 +12,9 @@
 //   <- {"ok":true,"provider":"Xero","organisation":"Acme Ltd","jobs_retried":2,"job":17}
 //                                                            connect-wait and connect-finish; "job"
 //                                                            is null for a disabled connection
+//   -> {"cmd":"connect","connection":"acme","capsule":true}   the Capsule side, through the
+//                                                            registered Capsule app (R26); the
+//                                                            rest as above, "provider":"Capsule"
 //   KashFlow (no OAuth): connect reads the password and memorable word files again, logs in
 //   once with them (even after a refusal) and answers like connect-finish at once.
 //

@@ -26,6 +26,7 @@
 #include "daemon/export_preview.hpp"
 #include "daemon/handler_registry.hpp"
 #include "daemon/progress_journal.hpp"
+#include "daemon/capsule_webhook_route.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -140,8 +141,13 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   d.before_status([&connectors] { connectors.flush_budgets(); });
   d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
   std::optional<XeroWebhookRoute>* xero_route = nullptr;  // set below, once the route exists
-  d.after_reload([&connectors, &d, &xero_route](const config::Config& config) {
+  // R26: Capsule REST hooks of the connections with a registered Capsule app, by their path token.
+  CapsuleWebhookRoute capsule_webhooks;
+  capsule_webhooks.serve(d.config().connections);
+  d.webhooks().add_route(capsule_webhooks.route());
+  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
+    capsule_webhooks.serve(config.connections);
     if (xero_route == nullptr || !*xero_route) return;
     XeroWebhookRoute& route = **xero_route;
     if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);

@@ -374,4 +374,32 @@ asio::awaitable<Result<std::vector<model::Milestone>>> CapsuleClient::list_miles
   co_return out;
 }
 
+asio::awaitable<Result<std::vector<RestHook>>> CapsuleClient::list_rest_hooks() {
+  auto response = co_await call(request(http::Method::get, "/resthooks"), "the REST hooks list");
+  if (!response) co_return response.error();
+  auto hooks = parse_rest_hooks_body(response->body);
+  if (!hooks) co_return hooks.error().with_context("Capsule returned a malformed REST hooks list");
+  co_return hooks;
+}
+
+asio::awaitable<Result<RestHook>> CapsuleClient::subscribe_rest_hook(const RestHook& hook) {
+  const std::string what = fmt::format("the {} REST hook", hook.event);
+  auto r = request(http::Method::post, "/resthooks");
+  r.body = rest_hook_create_body(hook);
+  r.content_type = "application/json";
+  auto response = co_await call(std::move(r), what);
+  if (!response) co_return response.error();
+  auto made = parse_rest_hook_body(response->body);
+  if (!made) co_return made.error().with_context(fmt::format("Capsule returned a malformed answer for {}", what));
+  co_return made;
+}
+
+asio::awaitable<Status> CapsuleClient::unsubscribe_rest_hook(std::int64_t id) {
+  auto r = request(http::Method::del, fmt::format("/resthooks/{}", id));
+  r.retry_safe = true;
+  auto response = co_await call(std::move(r), fmt::format("REST hook {}", id));
+  if (!response) co_return response.error();
+  co_return Status{};
+}
+
 }  // namespace capsync::capsule

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "connectors/capsule/rest_hooks.hpp"
 #include "core/connector/capsule_connector.hpp"
 #include "core/connector/http_sender.hpp"
 #include "core/connector/token_source.hpp"
@@ -58,6 +59,12 @@ class CapsuleClient final : public connector::CapsuleConnector {
       model::Timestamp since) override;
   // GET /pipelines, then /pipelines/{id}/milestones for each.
   boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones() override;
+
+  // REST hooks (rest_hooks.hpp); Capsule manages them only for a registered app's OAuth token
+  // and lists only that app's.
+  boost::asio::awaitable<Result<std::vector<RestHook>>> list_rest_hooks();
+  boost::asio::awaitable<Result<RestHook>> subscribe_rest_hook(const RestHook& hook);
+  boost::asio::awaitable<Status> unsubscribe_rest_hook(std::int64_t id);
 
  private:
   http::Request request(http::Method method, std::string path_and_query) const;

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "connectors/capsule/capsule_auth.hpp"
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/capsule/personal_token.hpp"
 #include "connectors/registry/registry.hpp"
@@ -37,6 +38,9 @@ struct LiveConnectors::Impl {
     std::unique_ptr<ratelimit::RateLimiter> capsule_limiter, accounting_limiter;
     std::unique_ptr<connector::ClientSender> capsule_sender, accounting_sender;
     std::unique_ptr<capsule::PersonalToken> capsule_token;
+    std::unique_ptr<oauth::TokenManager> capsule_token_manager;  // with a registered Capsule app
+    std::unique_ptr<connector::OAuthTokenSource> capsule_oauth_token;
+    std::unique_ptr<capsule::CapsuleAuth> capsule_auth;
     std::unique_ptr<oauth::TokenManager> token_manager;
     std::unique_ptr<connector::OAuthTokenSource> accounting_token;
     std::unique_ptr<connector::PasswordLogin> password_login;
@@ -77,6 +81,8 @@ void LiveConnectors::reload_credentials(const std::string& connection) {
   auto it = impl_->connections.find(connection);
   if (it == impl_->connections.end()) return;
   if (it->second->token_manager) it->second->token_manager->reload();
+  if (it->second->capsule_token_manager) it->second->capsule_token_manager->reload();
+  it->second->capsule_auth->reload();
   it->second->accounting->forget_tenant();
   if (it->second->password_login) it->second->password_login->retry();
 }
@@ -96,7 +102,10 @@ bool LiveConnectors::update_credentials(const config::ConnectionConfig& c) {
 std::string LiveConnectors::capsule_auth(const std::string& connection) const {
   auto it = impl_->connections.find(connection);
   if (it == impl_->connections.end()) return "unknown";
-  return std::string(capsule::to_string(it->second->capsule_token->state()));
+  const auto& conn = *it->second;
+  if (conn.capsule_auth->uses_oauth())
+    return conn.capsule_token_manager->needs_authorization() ? "needs_new_token" : "ok";
+  return std::string(capsule::to_string(conn.capsule_token->state()));
 }
 
 void LiveConnectors::flush_budgets() {
@@ -128,7 +137,24 @@ Result<engine::Connectors> LiveConnectors::connectors(const config::ConnectionCo
   capsule::CapsuleSettings cs;
   cs.base_url = c.capsule.base_url;
   cs.gate = conn->capsule_limiter.get();
-  conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_token, cs);
+  capsule::CapsuleAuth::Authorized authorized;
+  if (c.capsule.oauth) {
+    auto profile = capsule_oauth_profile(c.name, c.capsule);
+    if (!profile) return profile.error();
+    oauth::TokenManagerOptions tm;
+    tm.connection = capsule_token_key(c.name);
+    tm.profile = std::move(*profile);
+    conn->capsule_token_manager =
+        std::make_unique<oauth::TokenManager>(impl_->executor, impl_->client, impl_->tokens, std::move(tm));
+    conn->capsule_oauth_token = std::make_unique<connector::OAuthTokenSource>(*conn->capsule_token_manager);
+    authorized = [tokens = &impl_->tokens, key = capsule_token_key(c.name)] {
+      auto stored = tokens->load(key);
+      return stored && *stored && (*stored)->state == oauth::TokenState::ok && !(*stored)->access_token.empty();
+    };
+  }
+  conn->capsule_auth = std::make_unique<capsule::CapsuleAuth>(*conn->capsule_token, conn->capsule_oauth_token.get(),
+                                                             std::move(authorized));
+  conn->capsule = std::make_unique<capsule::CapsuleClient>(*conn->capsule_sender, *conn->capsule_auth, cs);
 
   if (provider.traits.login == config::Login::oauth2) {
     auto profile = oauth_profile(c.accounting);

@@ -1,7 +1,8 @@
 #pragma once
 // LiveConnectors: the ConnectorSource capsyncd uses — one shared http::Client, and per
-// connection a Capsule client (personal token) and the accounting connector its provider's
-// registry entry builds (OAuth through oauth::TokenManager, or the entry's password login).
+// connection a Capsule client (its OAuth token once authorized, else the personal token) and
+// the accounting connector its provider's registry entry builds (OAuth through
+// oauth::TokenManager, or the entry's password login).
 // Built on first use, kept for the process; only a password login follows a changed config
 // (update_credentials).
 //
@@ -41,7 +42,8 @@ class LiveConnectors final : public engine::ConnectorSource {
   // A password login: new credentials replace the session's and clear a refusal.
   bool update_credentials(const config::ConnectionConfig& connection) override;
   // Whether Capsule accepts the connection's token: "ok", "needs_new_token" (refused twice,
-  // the second time after re-reading the token file) or "unknown" (not asked yet).
+  // the second time after re-reading the token file; with Capsule OAuth: its refresh was
+  // refused) or "unknown" (not asked yet).
   std::string capsule_auth(const std::string& connection) const;
   // Saves every rate limiter's budget now, so what the store says is current (capsyncctl status).
   void flush_budgets();

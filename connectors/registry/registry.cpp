@@ -243,4 +243,20 @@ oauth::OAuthProfile capsule_oauth_profile() {
   return p;
 }
 
+Result<oauth::OAuthProfile> capsule_oauth_profile(std::string_view connection, const config::CapsuleSettings& settings) {
+  if (!settings.oauth)
+    return make_error(Errc::invalid_argument,
+                      "connection \"{}\" has no registered Capsule app: add capsule.oauth (client_id and "
+                      "client_secret_file) to its configuration and reload",
+                      connection);
+  oauth::OAuthProfile p = capsule_oauth_profile();
+  if (!settings.oauth->authorize_url.empty()) p.authorize_url = settings.oauth->authorize_url;
+  if (!settings.oauth->token_url.empty()) p.token_url = settings.oauth->token_url;
+  p.client_id = settings.oauth->client_id;
+  p.client_secret = settings.oauth->client_secret;
+  return p;
+}
+
+std::string capsule_token_key(std::string_view connection) { return fmt::format("{}:capsule", connection); }
+
 }  // namespace capsync::registry

@@ -53,5 +53,11 @@ Result<oauth::OAuthProfile> oauth_profile(const config::AccountingSettings& sett
 // Capsule's own side.
 ratelimit::Limits capsule_limits();
 oauth::OAuthProfile capsule_oauth_profile();
+// The connection's Capsule OAuth profile: Capsule's defaults, the configured URLs and the
+// registered app's credentials (capsule.oauth); Errc::invalid_argument without an app.
+Result<oauth::OAuthProfile> capsule_oauth_profile(std::string_view connection, const config::CapsuleSettings& settings);
+// The token store key of a connection's Capsule OAuth tokens, apart from its accounting
+// tokens (stored under the connection's name, which never holds a ':').
+std::string capsule_token_key(std::string_view connection);
 
 }  // namespace capsync::registry

@@ -66,12 +66,6 @@ std::optional<HttpUrl> checked_http_url(Diagnostics& diags, const Entry& entry) 
 
 using SecretFiles = std::map<std::string, std::string>;
 
-void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out, SecretFiles& files) {
-  if (auto e = r.string("base_url", out.base_url)) check_url(r.diagnostics(), *e);
-  if (auto path = read_secret(r, "token", env, out.token, /*required=*/true)) files["capsule.token"] = *path;
-  r.finish();
-}
-
 // A plain http redirect carries the authorization code: it must come back to this host, named
 // as capsyncd can listen on it.
 void check_redirect_uri(Diagnostics& diags, const Entry& entry) {
@@ -91,6 +85,23 @@ void check_redirect_uri(Diagnostics& diags, const Entry& entry) {
                           "listens, got \"{}\"; for another host register an https:// URL and use `capsyncctl "
                           "connect --manual`",
                           url));
+}
+
+void read_capsule(MapReader& r, const Environment& env, CapsuleSettings& out, SecretFiles& files) {
+  if (auto e = r.string("base_url", out.base_url)) check_url(r.diagnostics(), *e);
+  if (auto path = read_secret(r, "token", env, out.token, /*required=*/true)) files["capsule.token"] = *path;
+  if (auto oauth = r.map("oauth")) {
+    CapsuleOAuthSettings o;
+    oauth->string("client_id", o.client_id, /*required=*/true);
+    if (auto path = read_secret(*oauth, "client_secret", env, o.client_secret, /*required=*/true))
+      files["capsule.oauth.client_secret"] = *path;
+    if (auto e = oauth->string("redirect_uri", o.redirect_uri)) check_redirect_uri(r.diagnostics(), *e);
+    if (auto e = oauth->string("authorize_url", o.authorize_url)) check_url(r.diagnostics(), *e);
+    if (auto e = oauth->string("token_url", o.token_url)) check_url(r.diagnostics(), *e);
+    oauth->finish();
+    out.oauth = std::move(o);
+  }
+  r.finish();
 }
 
 // The provider's traits, or none (reported) when "provider" is missing or not in the catalog.

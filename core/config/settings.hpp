@@ -35,9 +35,20 @@ struct QueueSettings {
   seconds backoff_cap = 1h;
 };
 
+// A registered Capsule app (R26): with it, `capsyncctl connect --capsule` authorizes Capsule
+// through OAuth and capsync subscribes REST hooks. Empty URLs mean Capsule's own.
+struct CapsuleOAuthSettings {
+  std::string client_id;
+  Secret client_secret;
+  std::string redirect_uri = "http://127.0.0.1:8765/callback";  // as AccountingSettings::redirect_uri
+  std::string authorize_url;
+  std::string token_url;
+};
+
 struct CapsuleSettings {
   std::string base_url = "https://api.capsulecrm.com";
-  Secret token;  // personal access token or OAuth access token
+  Secret token;  // personal access token: used until OAuth tokens are stored, and without an app
+  std::optional<CapsuleOAuthSettings> oauth;
 };
 
 struct AccountingSettings {

@@ -419,6 +419,10 @@ int main(int argc, char** argv) {
   connect->add_flag("--manual", manual,
                     "Paste the URL the browser is sent to instead of capsyncd listening for it (an https "
                     "redirect_uri, or no browser that reaches the server)");
+  bool capsule_side = false;
+  connect->add_flag("--capsule", capsule_side,
+                    "Authorize the connection's Capsule account through its registered Capsule app (capsule.oauth), "
+                    "for REST hooks instead of polling");
 
   ctl::PlanArgs plan_args;
   auto* plan_cmd = app.add_subcommand("plan", "What the next sync of a connection would do, writing nothing");
@@ -473,7 +477,7 @@ int main(int argc, char** argv) {
   request.connection = connection;
 
   if (plan_cmd->parsed()) return ctl::run_plan(socket_path(socket, config_path), plan_args, json);
-  if (connect->parsed()) return ctl::run_connect(socket_path(socket, config_path), connection, manual, json);
+  if (connect->parsed()) return ctl::run_connect(socket_path(socket, config_path), connection, manual, json, capsule_side);
   Ctl ctl(socket_path(socket, config_path), json);
   int exit_code = 0;
   const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };

@@ -31,7 +31,7 @@ std::uint16_t redirect_port(const std::string& redirect) {
 }
 
 std::string request_line(const char* cmd, const std::string& connection, bool manual = false,
-                         const std::string* redirected_url = nullptr) {
+                         const std::string* redirected_url = nullptr, bool capsule = false) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -46,6 +46,10 @@ std::string request_line(const char* cmd, const std::string& connection, bool ma
   if (redirected_url != nullptr) {
     w.Key("redirected_url");
     w.String(*redirected_url);
+  }
+  if (capsule) {
+    w.Key("capsule");
+    w.Bool(true);
   }
   w.EndObject();
   return buf.GetString();
@@ -107,7 +111,10 @@ class Session {
 
 int report_connected(const Session& session, const std::string& connection, const rapidjson::Document& doc) {
   if (session.json()) return 0;
-  fmt::print("Connected {} to {} organisation {}", connection, text(doc, "provider"), text(doc, "organisation"));
+  if (std::string_view(text(doc, "provider")) == "Capsule")
+    fmt::print("Connected {} to its Capsule account through the registered Capsule app", connection);
+  else
+    fmt::print("Connected {} to {} organisation {}", connection, text(doc, "provider"), text(doc, "organisation"));
   const auto& job = doc["job"];
   if (job.IsInt64()) fmt::print("; a sync is queued (job {})", job.GetInt64());
   else fmt::print("; the connection is disabled, so no sync is queued (capsyncctl enable {})", connection);
@@ -119,16 +126,17 @@ int report_connected(const Session& session, const std::string& connection, cons
 
 }  // namespace
 
-int run_connect(const std::string& socket_path, const std::string& connection, bool manual, bool json) {
+int run_connect(const std::string& socket_path, const std::string& connection, bool manual, bool json, bool capsule) {
   Session session(socket_path, json);
-  auto started = session.call(request_line("connect", connection, manual), std::chrono::minutes(1));
+  auto started =
+      session.call(request_line("connect", connection, manual, nullptr, capsule), std::chrono::minutes(1));
   if (!started) return session.exit_code();
   if (started->HasMember("organisation")) return report_connected(session, connection, *started);
 
   const std::string redirect = text(*started, "redirect_uri");
   if (!json) {
-    fmt::print("Open this URL in a browser and allow capsync access to your {} organisation:\n\n  {}\n\n",
-               text(*started, "provider"), text(*started, "url"));
+    fmt::print("Open this URL in a browser and allow capsync access to your {} {}:\n\n  {}\n\n",
+               text(*started, "provider"), capsule ? "account" : "organisation", text(*started, "url"));
     if (manual) {
       fmt::print("The browser is then sent to {} (the page may not load; that is expected). Copy the whole address "
                  "from the browser's address bar, paste it here and press Enter (the code alone will do):\n",

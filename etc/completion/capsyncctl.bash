@@ -45,7 +45,7 @@ _capsyncctl() {
         sync-now) options="--full --wait"; names=true ;;
         plan) options="--full --all"; names=true ;;
         export | disable | enable) names=true ;;
-        connect) options="--manual"; names=true ;;
+        connect) options="--manual --capsule"; names=true ;;
         jobs)
             case $sub in
                 "") options="show retry --dead --connection" ;;

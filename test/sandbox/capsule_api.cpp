@@ -9,6 +9,7 @@
 #include "test/sandbox/capsule_http.hpp"
 #include "test/sandbox/capsule_opportunities.hpp"
 #include "test/sandbox/capsule_party_write.hpp"
+#include "test/sandbox/capsule_resthooks.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -159,7 +160,10 @@ std::string entry_json(const Value& entry) {
 
 }  // namespace
 
-void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) { state_.load_seed(section, context_.clock.now()); }
+void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) {
+  state_.load_seed(section, context_.clock.now());
+  oauth_.load_seed(section);
+}
 
 void CapsuleApi::dump_state(JsonWriter& writer) const { state_.dump(writer); }
 
@@ -174,6 +178,8 @@ void CapsuleApi::add_rate_headers(Response& response, const std::string& token) 
 }
 
 Response CapsuleApi::handle(const Request& request) {
+  if (request.path == "/capsule/oauth/authorise") return oauth_.authorize(request);
+  if (request.path == "/capsule/oauth/token") return oauth_.token(request);
   const std::string* auth = request.header("authorization");
   std::string token;
   if (auth != nullptr && auth->starts_with("Bearer ")) token = auth->substr(7);
@@ -184,6 +190,9 @@ Response CapsuleApi::handle(const Request& request) {
     return response;
   }
   auto now = context_.clock.now();
+  auto app = state_.app_tokens.find(token);
+  if (app != state_.app_tokens.end() && app->second.expires_at <= now) return fault_expired_token(request);
+  client_ = app == state_.app_tokens.end() ? std::string() : app->second.client_id;
   auto& window = state_.rate[token];
   if (window.used == 0 || now >= window.start + context_.clock.scaled(std::chrono::hours(1))) {
     window.start = now;
@@ -198,6 +207,39 @@ Response CapsuleApi::handle(const Request& request) {
   std::string path = request.path.substr(std::min(request.path.size(), kBase.size()));
   Response response = request.path.starts_with(kBase) ? route(request, path, known->second) : not_found();
   add_rate_headers(response, token);
+  return response;
+}
+
+Response CapsuleApi::announced(Response response, std::string_view event, std::int64_t id) {
+  if (response.status / 100 != 2) return response;
+  for (const auto& hook : state_.rest_hooks) {
+    if (hook.event != event || !hook.target_url.starts_with("http://")) continue;  // delivered on loopback only
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.StartObject();
+    writer.Key("event");
+    writer.String(event.data(), static_cast<rapidjson::SizeType>(event.size()));
+    writer.Key("payload");
+    writer.StartArray();
+    if (const Value* party = state_.party(id)) {
+      write_party(writer, state_, *party, Embeds{});
+    } else {  // deleted: what Capsule sends then is undocumented; the id is what a receiver needs
+      writer.StartObject();
+      writer.Key("id");
+      writer.Int64(id);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    OutboundDelivery d;
+    d.source = "capsule";
+    d.url = hook.target_url;
+    d.headers = {{"Content-Type", "application/json"}};
+    d.body = buffer.GetString();
+    // Capsule documents no retry policy: the sandbox retries for an hour (scaled).
+    d.give_up_after = context_.clock.scaled(std::chrono::hours(1));
+    context_.webhooks.push(std::move(d), std::chrono::steady_clock::now());
+  }
   return response;
 }
 
@@ -246,7 +288,13 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
   if (n >= 1 && parts[0] == "parties") {
     if (n == 1) {
       if (method == "GET") return list_parties(request);
-      if (method == "POST") return create_party(request, user);
+      if (method == "POST") {
+        Response created = create_party(request, user);
+        auto doc = created.status == 201 ? parse_json(created.body) : std::nullopt;
+        const Value* party = doc ? member(*doc, "party") : nullptr;
+        const auto new_id = party ? int_member(*party, "id") : std::nullopt;
+        return new_id ? announced(std::move(created), "party/created", *new_id) : created;
+      }
       return method_not_allowed();
     }
     if (n == 2 && parts[1] == "deleted") return is({"GET"}) ? deleted_parties(request) : method_not_allowed();
@@ -257,14 +305,15 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     if (n == 2 && method == "GET") return get_parties(request, parts[1]);
     auto id = n >= 2 ? to_id(parts[1]) : std::nullopt;
     if (!id) return not_found();
-    if (n == 2 && method == "PUT") return update_party(request, *id);
-    if (n == 2 && method == "DELETE") return delete_party(*id);
+    if (n == 2 && method == "PUT") return announced(update_party(request, *id), "party/updated", *id);
+    if (n == 2 && method == "DELETE") return announced(delete_party(*id), "party/deleted", *id);
     if (n == 3 && parts[2] == "entries") return is({"GET"}) ? party_entries(request, *id) : method_not_allowed();
     if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();
   }
   if (n >= 1 && (parts[0] == "opportunities" || parts[0] == "pipelines" || parts[0] == "milestones"))
     return opportunities_route(state_, context_, request, parts);
+  if (n >= 1 && parts[0] == "resthooks") return capsule_rest_hooks(state_, context_, request, parts, client_, user);
   if (n >= 1 && parts[0] == "entries") {
     if (n == 1 && method == "POST") return write_entry(request, 0, user);
     if (n == 1) return method == "GET" ? not_found() : method_not_allowed();  // GET /entries is not faked

@@ -1,9 +1,11 @@
 #pragma once
-// Fake Capsule CRM API v2 under /capsule/api/v2 (real host https://api.capsulecrm.com/api/v2).
+// Fake Capsule CRM API v2 under /capsule/api/v2 (real host https://api.capsulecrm.com/api/v2),
+// and its OAuth 2 endpoints for registered apps under /capsule/oauth/.
 
 #include <string>
 #include <vector>
 
+#include "test/sandbox/capsule_oauth.hpp"
 #include "test/sandbox/capsule_state.hpp"
 #include "test/sandbox/provider.hpp"
 
@@ -11,7 +13,7 @@ namespace capsync::sandbox {
 
 class CapsuleApi final : public Provider {
  public:
-  explicit CapsuleApi(SandboxContext& context) : context_(context) {}
+  explicit CapsuleApi(SandboxContext& context) : context_(context), oauth_(context, state_) {}
 
   std::string_view name() const override { return "capsule"; }
   std::vector<std::string> prefixes() const override { return {"/capsule/"}; }
@@ -36,9 +38,14 @@ class CapsuleApi final : public Provider {
   Response write_entry(const Request& request, std::int64_t id, std::int64_t user);
   Response list_array(const Request& request, const rapidjson::Value& array, const char* key);
   void add_rate_headers(Response& response, const std::string& token);
+  // R26: a successful party write is posted as {"event","payload":[party]} to each REST hook
+  // subscribed to `event`, through the sandbox's webhook outbox.
+  Response announced(Response response, std::string_view event, std::int64_t id);
 
   SandboxContext& context_;
   CapsuleState state_;
+  CapsuleOAuth oauth_;
+  std::string client_;  // the app of the request being handled; empty for a personal token
 };
 
 }  // namespace capsync::sandbox

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "test/sandbox/capsule_opportunities.hpp"
+#include "test/sandbox/capsule_resthooks.hpp"
 #include "test/sandbox/time_format.hpp"
 
 namespace capsync::sandbox {
@@ -81,6 +82,8 @@ void CapsuleState::clear() {
   opportunities.clear();
   deleted_opportunities.clear();
   tokens.clear();
+  app_tokens.clear();
+  rest_hooks.clear();
   rate.clear();
   doc.SetObject();
   doc.GetAllocator().Clear();
@@ -111,11 +114,30 @@ void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
   if (const auto* list = member(section, "tokens"); list != nullptr && list->IsArray()) {
     std::int64_t default_user = users.Empty() ? 0 : int_member(users[0], "id").value_or(0);
     for (const auto& token : list->GetArray()) {
-      if (token.IsString()) tokens[token.GetString()] = default_user;
-      else if (auto value = string_member(token, "token")) tokens[*value] = int_member(token, "userId").value_or(default_user);
+      if (token.IsString()) {
+        tokens[token.GetString()] = default_user;
+      } else if (auto value = string_member(token, "token")) {
+        tokens[*value] = int_member(token, "userId").value_or(default_user);
+        // ext: a token an app got through OAuth, never expiring.
+        if (auto app = string_member(token, "clientId")) app_tokens[*value] = {*app, TimePoint::max()};
+      }
     }
   }
   const std::string stamp = iso_seconds(now);
+  if (const auto* list = member(section, "restHooks"); list != nullptr && list->IsArray()) {
+    for (const auto& h : list->GetArray()) {
+      CapsuleRestHook hook;
+      hook.id = int_member(h, "id").value_or(0);
+      if (hook.id == 0) hook.id = new_id();
+      next_id = std::max(next_id, hook.id + 1);
+      hook.event = string_member(h, "event").value_or("party/created");
+      hook.target_url = string_member(h, "targetUrl").value_or("");
+      hook.description = string_member(h, "description").value_or("");
+      hook.client_id = string_member(h, "clientId").value_or("");
+      hook.created_at = stamp;
+      rest_hooks.push_back(std::move(hook));
+    }
+  }
   if (const auto* list = member(section, "parties"); list != nullptr && list->IsArray()) {
     for (const auto& item : list->GetArray()) {
       rapidjson::Value party(item, alloc());
@@ -178,6 +200,8 @@ void CapsuleState::dump(JsonWriter& writer) const {
   for (const auto& [id, entry] : entries) entry.Accept(writer);
   writer.EndArray();
   dump_opportunities(*this, writer);
+  writer.Key("restHooks");
+  write_rest_hooks(writer, rest_hooks);
   writer.EndObject();
 }
 

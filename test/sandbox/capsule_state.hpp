@@ -22,6 +22,20 @@ struct CapsuleDeleted {
   TimePoint deleted_at;
 };
 
+// An access token issued to a registered app through OAuth (capsule_oauth.hpp).
+struct CapsuleAppToken {
+  std::string client_id;
+  TimePoint expires_at;
+};
+
+// A REST hook subscription (capsule_resthooks.hpp).
+struct CapsuleRestHook {
+  std::int64_t id = 0;
+  std::string event, target_url, description, embed, client_id;
+  std::int64_t user = 0;
+  std::string created_at;
+};
+
 struct CapsuleRateWindow {
   TimePoint start{};
   std::int64_t used = 0;
@@ -46,6 +60,8 @@ struct CapsuleState {
   rapidjson::Value pipelines{rapidjson::kArrayType};   // {id,name,description}
   rapidjson::Value milestones{rapidjson::kArrayType};  // {id,name,pipeline{id,name},complete,probability}
   std::map<std::string, std::int64_t> tokens;  // bearer token -> user id
+  std::map<std::string, CapsuleAppToken> app_tokens;  // the OAuth ones among them
+  std::vector<CapsuleRestHook> rest_hooks;
   std::map<std::string, CapsuleRateWindow> rate;
   std::int64_t rate_limit_per_hour = 4000;
   std::int64_t next_id = 1000;

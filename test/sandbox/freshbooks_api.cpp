@@ -35,6 +35,7 @@ void FreshBooksApi::load_seed(const rapidjson::Value& section, const rapidjson::
   if (const auto* limits = member(section, "rateLimits")) per_minute_ = int_member(*limits, "perMinute").value_or(per_minute_);
   books_.load(section, exact, context_.clock.now());
   freshbooks_load_estimates(books_, member(section, "estimates"), member(exact, "estimates"), context_.clock.now());
+  callbacks_.clear();
 }
 
 void FreshBooksApi::dump_state(JsonWriter& w) const {
@@ -47,6 +48,8 @@ void FreshBooksApi::dump_state(JsonWriter& w) const {
   w.StartArray();
   for (const auto& c : books_.clients) books_.write_client(w, c);
   w.EndArray();
+  w.Key("callbacks");
+  callbacks_.dump(w);
   w.Key("invoices");
   w.StartArray();
   for (const auto& i : books_.invoices) books_.write_invoice(w, i);
@@ -95,8 +98,31 @@ Response FreshBooksApi::handle(const Request& request) {
   if (auto limited = admit()) return std::move(*limited);
   if (rest == "auth/api/v1/users/me" && request.method == "GET") return users_me();
   constexpr std::string_view kAccounting = "accounting/account/";
-  if (rest.starts_with(kAccounting)) return accounting(request, rest.substr(kAccounting.size()));
+  if (rest.starts_with(kAccounting)) {
+    Response response = accounting(request, rest.substr(kAccounting.size()));
+    announce(request, response);
+    return response;
+  }
+  constexpr std::string_view kEvents = "events/account/";
+  if (rest.starts_with(kEvents))
+    return callbacks_.handle(request, rest.substr(kEvents.size()), books_.business().account_id);
   return error(404, 404, "Not found.");
+}
+
+void FreshBooksApi::announce(const Request& request, const Response& response) {
+  if (response.status / 100 != 2 || (request.method != "POST" && request.method != "PUT")) return;
+  const char* noun = request.path.find("/users/clients") != std::string::npos        ? "client"
+                     : request.path.find("/invoices/invoices") != std::string::npos ? "invoice"
+                                                                                    : nullptr;
+  if (noun == nullptr) return;
+  auto doc = parse_json(response.body);
+  const rapidjson::Value* result = doc ? member(*doc, "response") : nullptr;
+  result = result ? member(*result, "result") : nullptr;
+  const rapidjson::Value* record = result ? member(*result, noun) : nullptr;
+  const auto id = record ? int_member(*record, "id") : std::nullopt;
+  if (!id) return;
+  callbacks_.notify(fmt::format("{}.{}", noun, request.method == "POST" ? "create" : "update"), *id,
+                    books_.business().account_id);
 }
 
 Response FreshBooksApi::users_me() const {

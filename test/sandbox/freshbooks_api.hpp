@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "test/sandbox/freshbooks_books.hpp"
+#include "test/sandbox/freshbooks_callbacks.hpp"
 #include "test/sandbox/freshbooks_identity.hpp"
 #include "test/sandbox/provider.hpp"
 
@@ -32,6 +33,8 @@ class FreshBooksApi final : public Provider {
  private:
   std::optional<Response> admit();
   Response users_me() const;
+  // R25: a write through the API is announced, signed, to the verified callbacks of its event.
+  void announce(const Request& request, const Response& response);
   Response accounting(const Request& request, std::string_view path);
   Response list_clients(const Request& request);
   Response list_invoices(const Request& request);
@@ -44,6 +47,7 @@ class FreshBooksApi final : public Provider {
   SandboxContext& context_;
   FreshBooksIdentity identity_;
   FreshBooksBooks books_;
+  FreshBooksCallbacks callbacks_;
   std::int64_t per_minute_ = 100;
   TimePoint window_start_{};
   std::int64_t window_used_ = 0;

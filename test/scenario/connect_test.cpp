@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <string>
@@ -31,20 +32,6 @@ using capsync::sandbox::test::HttpResult;
 namespace {
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
-
-// A loopback port nothing listens on now, so parallel tests do not share a redirect port.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  socklen_t len = sizeof(addr);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // A browser's GET of an absolute http URL, redirects not followed.
 HttpResult browse(const std::string& url) {
@@ -115,7 +102,7 @@ TEST_CASE("connect: a connection without tokens is authorized through the loopba
   for (const std::string& provider : conformance_providers()) {
     if (capsync::registry::find(provider).value()->traits.login != capsync::config::Login::oauth2) continue;  // KashFlow: its own case below
     SECTION(provider) {
-      const int port = free_port();
+      const int port = free_loopback_port();
       Seed seed(provider);
       seed.party(organisation(11, "Acme Ltd"))
           .contact(org_contact("c-1", "Acme Ltd"))
@@ -166,7 +153,7 @@ TEST_CASE("connect: a connection without tokens is authorized through the loopba
 }
 
 TEST_CASE("connect: a redirect with a wrong state is refused and nothing is stored") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
   world.start_daemon(false);
   wait_for_auth(world, "needs_authorization");
@@ -257,7 +244,7 @@ TEST_CASE("connect: a 401 on the token connect was just given is refreshed and r
 }
 
 TEST_CASE("connect: a second connect of the same connection is refused, and an unknown one lists the known ones") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   SyncWorld world(acme_seed(), unauthorized(fmt::format("http://127.0.0.1:{}/callback", port)));
   world.start_daemon(false);
 
@@ -446,4 +433,62 @@ TEST_CASE("connect: a refusal recorded by connect is cleared by a reload with a 
   CHECK(synced.exit_code == 0);
   CHECK(failed <= 2);  // never near the sandbox's lock at 3
   CHECK(daemon.failed_logins() == 0);
+}
+
+TEST_CASE("R26 connect --capsule authorizes Capsule through the registered app, and Capsule is then reached with "
+          "its OAuth token") {
+  const int port = free_loopback_port();
+  WorldOptions options;
+  options.capsule_oauth_redirect = fmt::format("http://127.0.0.1:{}/callback", port);
+  SyncWorld world(acme_seed(), options);
+  world.start_daemon();  // with the personal token: nothing changes before the connect
+
+  auto ctl = start_connect(world, {"--capsule", "acme"}, "connect.out");
+  const std::string url = printed_url(*ctl);
+  CHECK(contains(url, "/capsule/oauth/authorise?"));
+  CHECK(query_value(url, "client_id") == kCapsuleClientId);
+  CHECK(query_value(url, "scope") == "read%20write");
+  const HttpResult authorize = browse(url);
+  REQUIRE(authorize.status == 302);
+  const std::string location = authorize.header("location");
+  REQUIRE(location.starts_with(fmt::format("http://127.0.0.1:{}/callback?", port)));
+  CHECK(browse(location).status == 200);
+  const auto exit = ctl->wait_exit(30s);
+  const std::string out = ctl->output();
+  INFO(out);
+  REQUIRE(exit == 0);
+  CHECK(contains(out, "Connected acme to its Capsule account"));
+
+  // Capsule's tokens are stored apart from the accounting side's.
+  const auto stored =
+      world.query_rows("SELECT access_token, refresh_token, state FROM tokens WHERE connection = 'acme:capsule'");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0][2] == "ok");
+  const auto accounting = world.query_rows("SELECT refresh_token FROM tokens WHERE connection = 'acme'");
+  REQUIRE(accounting.size() == 1);
+  CHECK(accounting[0][0] != stored[0][1]);
+
+  // The personal token is revoked now: a sync that still reads Capsule uses the OAuth token.
+  REQUIRE(world
+              .admin("POST", "/_admin/faults",
+                     fmt::format(R"({{"prefix":"/capsule/api/v2/","kind":"status","status":401,"fraction":1.0,)"
+                                 R"("bearer":"{}"}})",
+                                 kCapsuleToken))
+              .status == 200);
+  world.clear_requests();
+  world.sync();
+  const auto requests = world.requests();
+  const bool read_capsule = std::any_of(requests.begin(), requests.end(), [](const LoggedRequest& r) {
+    return r.path.starts_with("/capsule/api/v2/parties") && r.status == 200;
+  });
+  INFO(describe(requests));
+  CHECK(read_capsule);
+  CHECK(std::none_of(requests.begin(), requests.end(), [](const LoggedRequest& r) { return r.status == 401; }));
+  CHECK(std::string(world.status()["connections"][0]["capsule_auth"].GetString()) == "ok");
+
+  const std::string log = world.daemon_log();
+  for (const std::string& secret : {stored[0][0], stored[0][1], std::string(kCapsuleClientSecret)}) {
+    CHECK_FALSE(contains(log, secret));
+    CHECK_FALSE(contains(out, secret));
+  }
 }

@@ -16,6 +16,9 @@ namespace capsync::scenario {
 
 using namespace std::chrono_literals;
 
+// A loopback TCP port nothing listens on now, so parallel tests do not share a port.
+int free_loopback_port();
+
 // Polls `condition` until it holds or `timeout` passes; true when it held.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s);
 

@@ -29,6 +29,7 @@ constexpr std::string_view kBaseSeed = R"json({
     "tokens": ["capsule-sandbox-token", "capsule-rotated-token"],
     "users": [{"id": 1, "username": "sandbox", "name": "Sandbox Admin"}],
     "teams": [{"id": 1, "name": "Sales"}, {"id": 2, "name": "Accounts"}],
+    "clients": [{"client_id": "capsule-client-id", "client_secret": "capsule-client-secret", "redirect_uris": []}],
     "fieldDefinitions": [
       {"id": 94, "type": "text", "name": "Outstanding", "displayOrder": 1},
       {"id": 95, "type": "text", "name": "Overdue", "displayOrder": 2},
@@ -355,7 +356,7 @@ void SyncWorld::start_daemon(bool wait) {
       "    time_zone: {1}\n"
       "    capsule:\n"
       "      base_url: {2}/capsule\n"
-      "      token_file: {3}/capsule-token\n"
+      "      token_file: {3}/capsule-token\n{8}"
       "    accounting:\n"
       "{4}"
       "{5}"
@@ -364,7 +365,8 @@ void SyncWorld::start_daemon(bool wait) {
       (options_.refresh_token && !kit_->refresh_token_file().empty() ? fmt::format("      refresh_token_file: {}/{}\n", d, kit_->refresh_token_file()) : "") +
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml(options_.sync_yaml),
-      options_.quotes_yaml.empty() ? "" : "    quotes:\n" + indent_lines(options_.quotes_yaml, "      "));
+      options_.quotes_yaml.empty() ? "" : "    quotes:\n" + indent_lines(options_.quotes_yaml, "      "),
+      capsule_app_yaml(options_.capsule_oauth_redirect, dir_.path(), base_url_));
   if (second_kit_) {
     // R28: the same Capsule account as the first connection, by default with the same token.
     yaml += fmt::format(

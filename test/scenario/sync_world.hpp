@@ -69,6 +69,7 @@ class Seed {
   Seed& party(std::string_view party_json);      // a Capsule party
   Seed& entry(std::string_view entry_json);      // a Capsule entry (note)
   Seed& tag(std::string_view tag_json);          // a Capsule tag definition
+  Seed& rest_hook(std::string_view hook_json);   // a Capsule REST hook (restHooks, with its clientId)
   Seed& contact(std::string_view contact_json);  // a Xero contact of the first tenant
   Seed& invoice(std::string_view invoice_json);  // a Xero invoice of the first tenant
   Seed& contact(const ContactSpec& contact);     // the provider's contact, rendered by its kit
@@ -139,7 +140,18 @@ struct WorldOptions {
   bool second_other_token = false;
   // Lines under the connection's `quotes:` key, e.g. "from_milestone: Proposal"; none: no block.
   std::string quotes_yaml;
+  // Non-empty: the connection has the sandbox's registered Capsule app (capsule.oauth, R26) with
+  // this redirect_uri.
+  std::string capsule_oauth_redirect;
 };
+
+// The sandbox's registered Capsule app (seeds/empty.json).
+inline constexpr std::string_view kCapsuleClientId = "capsule-client-id";
+inline constexpr std::string_view kCapsuleClientSecret = "capsule-client-secret";
+// The capsule.oauth lines of a connection with the sandbox's Capsule app and `redirect_uri`
+// (its secret file written to `dir`); "" for an empty redirect_uri (no app).
+std::string capsule_app_yaml(const std::string& redirect_uri, const std::filesystem::path& dir,
+                             const std::string& sandbox_url);
 
 // One line of the sandbox request log.
 struct LoggedRequest {

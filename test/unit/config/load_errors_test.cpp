@@ -119,6 +119,27 @@ TEST_CASE("missing required keys point at the map that lacks them", "[config]") 
                     });
 }
 
+TEST_CASE("R26 capsule.oauth without its client or with an inline secret is refused at its position", "[config]") {
+  Credentials creds;
+  const LoadResult r = load("connections:\n"
+                            "  - name: acme\n"
+                            "    capsule:\n"
+                            "      token_credential: capsule\n"
+                            "      oauth:\n"
+                            "        client_secret: s3cr3t-inline\n"
+                            "        redirect_uri: http://example.com/cb\n"
+                            "    accounting: {provider: xero, client_id: abc, client_secret_credential: client-secret}\n",
+                            creds.env);
+  const Strings t = texts(r);
+  REQUIRE(t.size() == 3);
+  CHECK(t[0] == "capsync.yaml:5:7: connections[0].capsule.oauth: missing required key \"client_id\"");
+  CHECK_THAT(t[1], Catch::StartsWith("capsync.yaml:6:9: connections[0].capsule.oauth.client_secret: secrets are not "
+                                     "accepted inline"));
+  CHECK_THAT(t[2], Catch::StartsWith("capsync.yaml:7:23: connections[0].capsule.oauth.redirect_uri: an http:// "
+                                     "redirect_uri must name a loopback host"));
+  for (const auto& line : t) CHECK(line.find("s3cr3t-inline") == std::string::npos);
+}
+
 TEST_CASE("bad durations are refused with the accepted forms", "[config]") {
   Credentials creds;
   const LoadResult r = load(with_acme("shutdown_grace: 30\n", "    sync:\n      interval: 2 hours\n      capsule_poll: 1s\n"),

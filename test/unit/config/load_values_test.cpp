@@ -100,6 +100,38 @@ TEST_CASE("the Capsule base URL can point at a sandbox", "[config]") {
   CHECK(r.config->connections.at(0).capsule.base_url == "http://127.0.0.1:8080");
 }
 
+TEST_CASE("R26 a registered Capsule app is read from capsule.oauth, its secret by reference", "[config]") {
+  Credentials creds;
+  const LoadResult plain = load("connections:\n"
+                                "  - name: acme\n"
+                                "    capsule: {token_credential: capsule}\n"
+                                "    accounting: {provider: xero, client_id: abc, client_secret_credential: client-secret}\n",
+                                creds.env);
+  REQUIRE(texts(plain).empty());
+  CHECK_FALSE(plain.config->connections.at(0).capsule.oauth.has_value());
+
+  const LoadResult r = load("connections:\n"
+                            "  - name: acme\n"
+                            "    capsule:\n"
+                            "      token_credential: capsule\n"
+                            "      oauth:\n"
+                            "        client_id: capsule-app\n"
+                            "        client_secret_credential: client-secret\n"
+                            "        redirect_uri: http://127.0.0.1:9000/capsule\n"
+                            "        token_url: http://127.0.0.1:8080/oauth/token\n"
+                            "    accounting: {provider: xero, client_id: abc, client_secret_credential: client-secret}\n",
+                            creds.env);
+  REQUIRE(texts(r).empty());
+  const auto& capsule = r.config->connections.at(0).capsule;
+  REQUIRE(capsule.oauth.has_value());
+  CHECK(capsule.oauth->client_id == "capsule-app");
+  CHECK(capsule.oauth->client_secret.reveal() == kClientSecret);
+  CHECK(capsule.oauth->redirect_uri == "http://127.0.0.1:9000/capsule");
+  CHECK(capsule.oauth->token_url == "http://127.0.0.1:8080/oauth/token");
+  CHECK(capsule.oauth->authorize_url.empty());  // Capsule's own, from the registry
+  CHECK(r.config->connections.at(0).secret_files.contains("capsule.oauth.client_secret"));
+}
+
 TEST_CASE("every explicit value is mapped", "[config]") {
   Credentials creds;
   const LoadResult r = load("state_dir: /srv/capsync\n"
