@@ -20,7 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "test/scenario/free_port.hpp"
+#include "test/scenario/daemon_process.hpp"
 #include "test/scenario/sync_world.hpp"
 
 namespace {
@@ -60,7 +60,7 @@ std::vector<double> run(const Options& o, bool webhooks) {
   WorldOptions options;
   options.time_scale = 1;
   SyncWorld world(customers(o.changes), options);
-  const int port = free_port();
+  const int port = free_loopback_port();
   std::ofstream(world.dir().path() / "xero-webhook-key") << kKey;
   if (webhooks)
     world.options().extra_yaml = fmt::format("webhooks:\n  listen: 127.0.0.1:{}\n  xero:\n    webhook_key_file: {}/xero-webhook-key\n",

@@ -17,7 +17,7 @@
 #include <rapidjson/document.h>
 
 #include "core/version/version.hpp"
-#include "test/scenario/free_port.hpp"
+#include "test/scenario/daemon_process.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -123,7 +123,7 @@ Seed conflict_seed() {
 
 TEST_CASE("R17 metrics: request counters equal the sandbox log, a 429 is counted, gauges match status",
           "[scenario][metrics]") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
   WorldOptions options;
   options.extra_yaml = fmt::format("metrics_listen: 127.0.0.1:{}\n", port);
@@ -220,7 +220,7 @@ TEST_CASE("metrics_listen on a non-loopback address is refused with its file, li
 }
 
 TEST_CASE("metrics: a scrape is answered while 48 silent connections are open", "[scenario][metrics]") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
   WorldOptions options;
   options.extra_yaml = fmt::format("metrics_listen: 127.0.0.1:{}\n", port);
@@ -242,7 +242,7 @@ TEST_CASE("metrics: a scrape is answered while 48 silent connections are open", 
 TEST_CASE("Monitoring: a scrape after a sync passes promtool check metrics, has every metric the dashboard and the "
           "alert rules name, and the progress, budget and authorization gauges",
           "[scenario][metrics]") {
-  const int port = free_port();
+  const int port = free_loopback_port();
   const std::string base = fmt::format("http://127.0.0.1:{}", port);
   WorldOptions options;
   options.extra_yaml = fmt::format("metrics_listen: 127.0.0.1:{}\n", port);

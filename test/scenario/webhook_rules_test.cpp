@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/webhook/signature.hpp"
-#include "test/scenario/free_port.hpp"
+#include "test/scenario/daemon_process.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
 
@@ -31,7 +31,7 @@ constexpr std::string_view kKey = "c2VjcmV0LXhlcm8td2ViaG9vay1rZXk=";  // looks 
 struct WebhookWorld {
   explicit WebhookWorld(const Seed& seed, std::string_view silence_warning = "6h") : world(seed) {
     std::ofstream(world.dir().path() / "xero-webhook-key") << kKey;
-    port = free_port();
+    port = free_loopback_port();
     world.options().extra_yaml = fmt::format(
         "webhooks:\n  listen: 127.0.0.1:{}\n  silence_warning: {}\n  xero:\n    webhook_key_file: {}/xero-webhook-key\n",
         port, silence_warning, world.dir().path().string());
@@ -46,11 +46,12 @@ struct WebhookWorld {
                          fmt::format(R"({{"url":"{}","key":"{}","batch_ms":100{}}})", url(), kKey, steering));
     REQUIRE(r.status == 200);
     std::string status;
-    for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
-      status = world.admin("GET", "/_admin/xero/webhook").json()["status"].GetString();
-      if (status != "pending") break;
-      std::this_thread::sleep_for(50ms);
-    }
+    wait_until(
+        [&] {
+          status = world.admin("GET", "/_admin/xero/webhook").json()["status"].GetString();
+          return status != "pending";
+        },
+        20s);
     return status;
   }
 
@@ -67,11 +68,7 @@ struct WebhookWorld {
   // Waits until `done` holds (a failure guard: the deadline is far beyond any expected wait).
   template <typename F>
   bool eventually(F done, std::chrono::seconds timeout = 60s) const {
-    for (auto deadline = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < deadline;) {
-      if (done()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return done();
+    return wait_until(done, timeout);
   }
 
   SyncWorld world;
