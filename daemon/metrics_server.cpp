@@ -119,12 +119,7 @@ Status MetricsServer::start() {
   if (state_->options.listen.empty()) return {};
   auto endpoint = parse_endpoint("metrics_listen", state_->options.listen, true);
   if (!endpoint) return endpoint.error();
-  boost::system::error_code ec;
-  state_->acceptor.open(endpoint->protocol(), ec);
-  if (!ec) state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) state_->acceptor.bind(*endpoint, ec);
-  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(Errc::io, "cannot listen on {}: {}", state_->options.listen, ec.message());
+  if (auto s = listen_on(state_->acceptor, *endpoint, state_->options.listen); !s) return s;
   state_->tasks.spawn("the metrics endpoint", Tasks::Policy::essential, accept_loop(state_));
   log::info({}, "Serving Prometheus metrics on http://{}/metrics", state_->options.listen);
   return {};
@@ -133,17 +128,11 @@ Status MetricsServer::start() {
 void MetricsServer::stop() {
   if (state_->stopped) return;
   state_->stopped = true;
-  if (state_->acceptor.is_open()) {
-    boost::system::error_code ignored;
-    state_->acceptor.close(ignored);
-  }
+  close_acceptor(state_->acceptor);
 }
 
 std::uint16_t MetricsServer::port() const {
-  boost::system::error_code ec;
-  if (!state_->acceptor.is_open()) return 0;
-  const auto endpoint = state_->acceptor.local_endpoint(ec);
-  return ec ? 0 : endpoint.port();
+  return bound_port(state_->acceptor);
 }
 
 std::size_t MetricsServer::sessions() const { return state_->guard.sessions(); }

@@ -28,4 +28,27 @@ Result<tcp::endpoint> parse_endpoint(std::string_view setting, const std::string
   return tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
+Status listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, const std::string& listen) {
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(Errc::io, "cannot listen on {}: {}", listen, ec.message());
+  return {};
+}
+
+void close_acceptor(tcp::acceptor& acceptor) {
+  if (!acceptor.is_open()) return;
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+}
+
+std::uint16_t bound_port(const tcp::acceptor& acceptor) {
+  if (!acceptor.is_open()) return 0;
+  boost::system::error_code ec;
+  const auto endpoint = acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
 }  // namespace capsync::daemon

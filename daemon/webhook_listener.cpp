@@ -202,12 +202,7 @@ Status WebhookListener::start() {
   // Not loopback-only: an operator may bind the address their reverse proxy reaches.
   auto endpoint = parse_endpoint("webhooks.listen", state_->options.listen, false);
   if (!endpoint) return endpoint.error();
-  boost::system::error_code ec;
-  state_->acceptor.open(endpoint->protocol(), ec);
-  if (!ec) state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) state_->acceptor.bind(*endpoint, ec);
-  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(Errc::io, "cannot listen on {}: {}", state_->options.listen, ec.message());
+  if (auto s = listen_on(state_->acceptor, *endpoint, state_->options.listen); !s) return s;
   state_->tasks.spawn("the webhook listener", Tasks::Policy::essential, accept_loop(state_));
   log::info({}, "Serving webhooks on http://{}/webhooks/", state_->options.listen);
   return {};
@@ -216,17 +211,11 @@ Status WebhookListener::start() {
 void WebhookListener::stop() {
   if (state_->stopped) return;
   state_->stopped = true;
-  if (state_->acceptor.is_open()) {
-    boost::system::error_code ignored;
-    state_->acceptor.close(ignored);
-  }
+  close_acceptor(state_->acceptor);
 }
 
 std::uint16_t WebhookListener::port() const {
-  boost::system::error_code ec;
-  if (!state_->acceptor.is_open()) return 0;
-  const auto endpoint = state_->acceptor.local_endpoint(ec);
-  return ec ? 0 : endpoint.port();
+  return bound_port(state_->acceptor);
 }
 
 }  // namespace capsync::daemon

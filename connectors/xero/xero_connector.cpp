@@ -221,22 +221,27 @@ asio::awaitable<Result<model::Contact>> XeroConnector::get_contact(std::string_v
       fmt::format("contact {}", remote_id));
 }
 
-asio::awaitable<Result<model::Contact>> XeroConnector::create_contact(const model::ContactDetails& spec,
-                                                                      std::string_view key) {
+Result<http::Request> XeroConnector::create_request(std::string path, std::string body, std::string_view key) {
   if (key.size() > kMaxIdempotencyKey)
-    co_return make_error(Errc::invalid_argument, "Xero idempotency keys are at most {} characters",
-                         kMaxIdempotencyKey);
-  auto t = co_await tenant();
-  if (!t) co_return t.error();
+    return make_error(Errc::invalid_argument, "Xero idempotency keys are at most {} characters", kMaxIdempotencyKey);
   // summarizeErrors=true: a refusal is a 400 ValidationException, not a 200 with errors inside.
-  auto r = api_.request(http::Method::put, fmt::format("{}/Contacts?summarizeErrors=true", kApi));
-  r.body = contact_create_body(spec);
+  auto r = api_.request(http::Method::put, std::move(path) + "?summarizeErrors=true");
+  r.body = std::move(body);
   r.content_type = "application/json";
   if (!key.empty()) {
     r.headers.emplace_back("Idempotency-Key", std::string(key));
     r.idempotency_key = std::string(key);
   }
-  co_return co_await single_contact(std::move(r), fmt::format("contact '{}'", spec.name));
+  return r;
+}
+
+asio::awaitable<Result<model::Contact>> XeroConnector::create_contact(const model::ContactDetails& spec,
+                                                                      std::string_view key) {
+  auto r = create_request(fmt::format("{}/Contacts", kApi), contact_create_body(spec), key);
+  if (!r) co_return r.error();
+  auto t = co_await tenant();
+  if (!t) co_return t.error();
+  co_return co_await single_contact(std::move(*r), fmt::format("contact '{}'", spec.name));
 }
 
 asio::awaitable<Result<model::Contact>> XeroConnector::update_contact(std::string_view remote_id,

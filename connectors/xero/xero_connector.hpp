@@ -73,6 +73,9 @@ class XeroConnector final : public connector::AccountingConnector {
   static constexpr int kQuoteScanPages = 20;  // 2,000 quotes, newest changes first
 
  private:
+  // A PUT that creates a record, with `key` as its Idempotency-Key (none when empty); a key
+  // longer than Xero takes is Errc::invalid_argument.
+  Result<http::Request> create_request(std::string path, std::string body, std::string_view key);
   boost::asio::awaitable<Result<model::Contact>> single_contact(http::Request request,
                                                                 std::string what);
   // The one quote of a GET/PUT/POST answer, with its link; `terms` as parse_quote.

@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::string_view kQuotes = "/api.xro/2.0/Quotes";
 constexpr int kQuotePage = 100;                  // GET /Quotes: "Up to 100 Quotes" a page
-constexpr std::size_t kMaxIdempotencyKey = 128;  // xero_accounting.yaml idempotencyKey
 
 }  // namespace
 
@@ -76,19 +75,11 @@ asio::awaitable<Result<Page<model::Quote>>> XeroConnector::list_quotes(ListReque
 
 asio::awaitable<Result<model::Quote>> XeroConnector::create_quote(const model::QuoteSpec& spec,
                                                                   std::string_view key) {
-  if (key.size() > kMaxIdempotencyKey)
-    co_return make_error(Errc::invalid_argument, "Xero idempotency keys are at most {} characters",
-                         kMaxIdempotencyKey);
+  auto r = create_request(std::string(kQuotes), quote_body(spec), key);
+  if (!r) co_return r.error();
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto r = api_.request(http::Method::put, fmt::format("{}?summarizeErrors=true", kQuotes));
-  r.body = quote_body(spec);
-  r.content_type = "application/json";
-  if (!key.empty()) {
-    r.headers.emplace_back("Idempotency-Key", std::string(key));
-    r.idempotency_key = std::string(key);
-  }
-  co_return co_await single_quote(std::move(r), fmt::format("the quote '{}'", spec.reference));
+  co_return co_await single_quote(std::move(*r), fmt::format("the quote '{}'", spec.reference));
 }
 
 asio::awaitable<Result<model::Quote>> XeroConnector::update_quote(std::string_view remote_id,
