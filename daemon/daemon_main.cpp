@@ -27,6 +27,8 @@
 #include "daemon/handler_registry.hpp"
 #include "daemon/progress_journal.hpp"
 #include "daemon/capsule_webhook_route.hpp"
+#include "daemon/freshbooks_webhook_route.hpp"
+#include "daemon/job_runner.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -145,9 +147,15 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   CapsuleWebhookRoute capsule_webhooks;
   capsule_webhooks.serve(d.config().connections);
   d.webhooks().add_route(capsule_webhooks.route());
-  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks](const config::Config& config) {
+  // R25: FreshBooks callbacks of each FreshBooks connection, by their path token.
+  FreshBooksWebhookRoute freshbooks_webhooks(
+      d.database(), [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); }, unix_now_ms);
+  freshbooks_webhooks.serve(d.config().connections);
+  d.webhooks().add_route(freshbooks_webhooks.route());
+  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks, &freshbooks_webhooks](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
     capsule_webhooks.serve(config.connections);
+    freshbooks_webhooks.serve(config.connections);
     if (xero_route == nullptr || !*xero_route) return;
     XeroWebhookRoute& route = **xero_route;
     if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);
@@ -171,6 +179,13 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
       d.handlers().add(std::move(kind), std::move(handler));
     });
   }
+  d.handlers().add(std::string(kind_freshbooks_verify),
+                   [&d, &connectors](const queue::Job& job) -> boost::asio::awaitable<Status> {
+                     for (const auto& c : d.config().connections)
+                       if (c.name == job.connection)
+                         co_return co_await verify_freshbooks_callback(job, c, d.database(), connectors);
+                     co_return make_error(Errc::not_found, "connection {} is no longer configured", job.connection);
+                   });
   ConnectHandler connect(io.get_executor(), d, connectors);
   connect.register_commands();
   // R24: one route per Xero app, by its webhook key; tenants learned again after a reload.
