@@ -29,6 +29,7 @@
 #include "daemon/capsule_webhook_route.hpp"
 #include "daemon/freshbooks_webhook_route.hpp"
 #include "daemon/job_runner.hpp"
+#include "daemon/silence_journal.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -60,6 +61,16 @@ void forget_refused_logins(registry::LiveConnectors& connectors, store::Database
     if (auto s = tokens.set_state(c.name, oauth::TokenState::ok); !s)
       log::warning({.connection = c.name}, "Failed to clear the refused login of {}: {}, ignoring", c.name, s.error());
   }
+}
+
+// R27: after a poll, a webhook source that stayed silent while the poll found changes is
+// written to the journal once per episode.
+engine::JobHandler silence_checked(engine::JobHandler pull, Daemon& d, SilenceJournal& silence) {
+  return [pull = std::move(pull), &d, &silence](const queue::Job& job) -> boost::asio::awaitable<Status> {
+    auto s = co_await pull(job);
+    if (s) silence.check(d.database(), d.config(), std::chrono::system_clock::now());
+    co_return s;
+  };
 }
 
 }  // namespace
@@ -141,6 +152,7 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
+  SilenceJournal silence;  // R27: after each poll
   d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
   std::optional<XeroWebhookRoute>* xero_route = nullptr;  // set below, once the route exists
   // R26: Capsule REST hooks of the connections with a registered Capsule app, by their path token.
@@ -175,7 +187,8 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
       return 1;
     }
   } else {
-    (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
+    (*engine)->register_handlers([&d, &silence](std::string kind, engine::JobHandler handler) {
+      if (kind == "pull") handler = silence_checked(std::move(handler), d, silence);
       d.handlers().add(std::move(kind), std::move(handler));
     });
   }
