@@ -102,7 +102,10 @@ struct CallbackWorld {
     auto report = hooks->run(hooks->callbacks.reconcile(freshbooks::callback_events(), uri(), uri()));
     REQUIRE(report);
     REQUIRE(report->registered == 9);
-    return wait_until([&] { return count("SELECT count(*) FROM webhook_verifiers WHERE verified = 1") == 9; }, 30s);
+    if (!wait_until([&] { return count("SELECT count(*) FROM webhook_verifiers WHERE verified = 1") == 9; }, 30s))
+      return false;
+    world->wait_settled();  // each verification job ends after it marked its verifier
+    return true;
   }
 
   // The posts the sandbox's FreshBooks sent: {body, signature, status}.
@@ -110,7 +113,8 @@ struct CallbackWorld {
     const auto state = world->state();
     std::vector<std::map<std::string, std::string>> out;
     for (const auto& o : state.doc()["freshbooks"]["callbacks"]["outbox"].GetArray())
-      out.push_back({{"body", o["body"].GetString()}, {"status", std::to_string(o["status"].GetInt())}});
+      out.push_back({{"body", o["body"].GetString()}, {"status", std::to_string(o["status"].GetInt())},
+                     {"attempts", std::to_string(o["attempts"].GetInt())}});
     return out;
   }
 
@@ -221,4 +225,27 @@ TEST_CASE("R25 the FreshBooks verifiers survive a restart: deliveries after it a
   CHECK(arrived);
   CHECK(w.count("SELECT count(*) FROM webhook_deliveries WHERE source = 'freshbooks' AND outcome = 'accepted'") >= 1);
   CHECK(w.count("SELECT count(*) FROM webhook_deliveries WHERE source = 'freshbooks' AND outcome = 'forged'") == 0);
+}
+
+TEST_CASE("R25 FreshBooks retries a verification capsync did not answer, and the handshake completes once it does") {
+  CallbackWorld w;
+  w.world->stop_daemon();
+  auto report = w.hooks->run(w.hooks->callbacks.reconcile(freshbooks::callback_events(), w.uri(), w.uri()));
+  REQUIRE(report);
+  REQUIRE(report->registered == 9);
+  // Nobody listens: every verifier post goes unanswered and waits for its retry.
+  REQUIRE(wait_until([&] {
+    const auto posts = w.posts();
+    return posts.size() == 9 &&
+           std::all_of(posts.begin(), posts.end(), [](const auto& p) { return p.at("attempts") != "0"; });
+  }));
+  w.world->start_daemon();
+  const bool verified =
+      wait_until([&] { return w.count("SELECT count(*) FROM webhook_verifiers WHERE verified = 1") == 9; }, 60s);
+  INFO(w.world->daemon_log());
+  CHECK(verified);
+  for (const auto& p : w.posts()) {
+    CHECK(p.at("status") == "200");
+    CHECK(std::stoi(p.at("attempts")) >= 2);
+  }
 }
