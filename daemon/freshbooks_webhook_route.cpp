@@ -148,6 +148,12 @@ boost::asio::awaitable<Status> verify_freshbooks_callback(const queue::Job& job,
   if (!tenant) co_return tenant.error();
   auto callbacks = fb->callbacks(tenant->id);
   auto verified = co_await callbacks.verify(*id, **verifier);
+  if (!verified && (verified.error().code() == Errc::invalid_argument || verified.error().code() == Errc::not_found)) {
+    // Refused or gone: a retry cannot change that. FreshBooks' resend (or a new callback) starts over.
+    log::warning({.connection = c.name}, "Failed to verify FreshBooks callback {}: {}, ignoring", *id,
+                 verified.error());
+    co_return Status{};
+  }
   if (!verified) co_return verified.error().with_context(fmt::format("cannot verify FreshBooks callback {}", *id));
   if (auto s = webhook::VerifierStore(db).mark_verified(c.name, *id, **verifier); !s) co_return s;
   log::info({.connection = c.name}, "Verified FreshBooks callback {} ({})", *id, verified->event);

@@ -310,14 +310,14 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_at ON webhook_deliveries (source, at);
 )sql";
 
-// R25: the verifier FreshBooks posted for each callback, the key of its deliveries' signatures;
-// `verified` once FreshBooks accepted it back.
+// R25: per FreshBooks callback, the verifier last posted (`posted`) and the one FreshBooks
+// accepted back (`verified`, '' until then), the key of its deliveries' signatures.
 constexpr std::string_view kSchema8 = R"sql(
 CREATE TABLE webhook_verifiers (
   connection TEXT NOT NULL,
   callback_id INTEGER NOT NULL,
-  verifier TEXT NOT NULL,
-  verified INTEGER NOT NULL DEFAULT 0,
+  posted TEXT NOT NULL,
+  verified TEXT NOT NULL DEFAULT '',
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (connection, callback_id)
 );

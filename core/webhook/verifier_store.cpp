@@ -7,17 +7,15 @@ namespace capsync::webhook {
 Status VerifierStore::put(std::string_view connection, std::int64_t callback_id, const Secret& verifier,
                           std::int64_t now_ms) {
   auto st = db_.cached(
-      "INSERT INTO webhook_verifiers (connection, callback_id, verifier, verified, updated_at) "
-      "VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (connection, callback_id) DO UPDATE SET "
-      "verified = CASE WHEN verifier = excluded.verifier THEN verified ELSE 0 END, "
-      "verifier = excluded.verifier, updated_at = excluded.updated_at");
+      "INSERT INTO webhook_verifiers (connection, callback_id, posted, updated_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (connection, callback_id) DO UPDATE SET posted = excluded.posted, updated_at = excluded.updated_at");
   if (!st) return st.error();
   (*st)->bind(1, connection).bind(2, callback_id).bind(3, verifier.reveal()).bind(4, now_ms);
   return (*st)->run();
 }
 
 Result<std::optional<Secret>> VerifierStore::find(std::string_view connection, std::int64_t callback_id) {
-  auto st = db_.cached("SELECT verifier FROM webhook_verifiers WHERE connection = ?1 AND callback_id = ?2");
+  auto st = db_.cached("SELECT posted FROM webhook_verifiers WHERE connection = ?1 AND callback_id = ?2");
   if (!st) return st.error();
   (*st)->bind(1, connection).bind(2, callback_id);
   auto row = (*st)->step();
@@ -28,7 +26,7 @@ Result<std::optional<Secret>> VerifierStore::find(std::string_view connection, s
 
 Status VerifierStore::mark_verified(std::string_view connection, std::int64_t callback_id, const Secret& verifier) {
   auto st = db_.cached(
-      "UPDATE webhook_verifiers SET verified = 1 WHERE connection = ?1 AND callback_id = ?2 AND verifier = ?3");
+      "UPDATE webhook_verifiers SET verified = posted WHERE connection = ?1 AND callback_id = ?2 AND posted = ?3");
   if (!st) return st.error();
   (*st)->bind(1, connection).bind(2, callback_id).bind(3, verifier.reveal());
   return (*st)->run();
@@ -36,7 +34,7 @@ Status VerifierStore::mark_verified(std::string_view connection, std::int64_t ca
 
 Result<std::vector<Secret>> VerifierStore::verified(std::string_view connection) {
   auto st = db_.cached(
-      "SELECT verifier FROM webhook_verifiers WHERE connection = ?1 AND verified = 1 ORDER BY callback_id");
+      "SELECT verified FROM webhook_verifiers WHERE connection = ?1 AND verified != '' ORDER BY callback_id");
   if (!st) return st.error();
   (*st)->bind(1, connection);
   std::vector<Secret> out;

@@ -102,7 +102,7 @@ struct CallbackWorld {
     auto report = hooks->run(hooks->callbacks.reconcile(freshbooks::callback_events(), uri(), uri()));
     REQUIRE(report);
     REQUIRE(report->registered == 9);
-    if (!wait_until([&] { return count("SELECT count(*) FROM webhook_verifiers WHERE verified = 1") == 9; }, 30s))
+    if (!wait_until([&] { return count("SELECT count(*) FROM webhook_verifiers WHERE verified != ''") == 9; }, 30s))
       return false;
     world->wait_settled();  // each verification job ends after it marked its verifier
     return true;
@@ -118,16 +118,17 @@ struct CallbackWorld {
     return out;
   }
 
-  // The verifier FreshBooks posted for one of the callbacks.
-  std::string a_verifier() const {
+  // The first verification FreshBooks posted: name, object_id (the callback), verifier.
+  http::FormFields first_verification() const {
     for (const auto& p : posts()) {
       auto fields = freshbooks::decode_form(p.at("body"));
       REQUIRE(fields);
-      if ((*fields)[0].second == "callback.verify") return (*fields)[2].second;
+      if ((*fields)[0].second == "callback.verify") return *fields;
     }
     FAIL("FreshBooks posted no verifier");
     return {};
   }
+  std::string a_verifier() const { return first_verification().at(2).second; }
 
   // POSTs form `fields` to the listener at `target`, signed with `verifier` (none when empty).
   sandbox::test::HttpResult post(const http::FormFields& fields, const std::string& verifier, const std::string& target) {
@@ -194,6 +195,10 @@ TEST_CASE("R25 a forged FreshBooks delivery gets 401, an empty body, and nothing
   CHECK(w.count("SELECT count(*) FROM webhook_refresh") == 0);
   CHECK(w.refresh_jobs() == 0);
   CHECK(w.count("SELECT count(*) FROM webhook_deliveries WHERE source = 'freshbooks' AND outcome = 'forged'") == 4);
+  // A verification nobody confirmed (FreshBooks refuses its code) does not displace the one in use.
+  const auto verification = w.first_verification();
+  REQUIRE(w.post({verification[0], verification[1], {"verifier", "forged-code"}}, "", path).status == 200);
+  w.world->wait_settled();  // the refused verification ends its job: no dead job
   // The same fields signed with the verifier are taken: the 401s were the signature's and path's doing.
   auto good = w.post(fields, verifier, path);
   CHECK(good.status == 200);
@@ -241,7 +246,7 @@ TEST_CASE("R25 FreshBooks retries a verification capsync did not answer, and the
   }));
   w.world->start_daemon();
   const bool verified =
-      wait_until([&] { return w.count("SELECT count(*) FROM webhook_verifiers WHERE verified = 1") == 9; }, 60s);
+      wait_until([&] { return w.count("SELECT count(*) FROM webhook_verifiers WHERE verified != ''") == 9; }, 60s);
   INFO(w.world->daemon_log());
   CHECK(verified);
   for (const auto& p : w.posts()) {
