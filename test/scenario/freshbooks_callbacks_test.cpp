@@ -5,13 +5,13 @@
 // world's default intervals), so only a callback carries a change across in time.
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -62,7 +62,10 @@ struct CallbackClient {
   template <typename T>
   T run(asio::awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); },
+                   [](std::exception_ptr e) {
+                     if (e) std::rethrow_exception(e);
+                   });
     io.restart();
     io.run();
     return std::move(*out);
