@@ -5,6 +5,7 @@
 // world's default intervals), so only a callback carries a change across in time.
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -214,8 +215,11 @@ TEST_CASE("R23 R25 a FreshBooks invoice reaches Capsule through the callback, wi
   REQUIRE(w.outstanding() == "100.00 GBP");
   REQUIRE(w.set_up());
   const auto pulls = w.count("SELECT count(*) FROM jobs WHERE kind = 'pull'");
+  const auto created_at = std::chrono::steady_clock::now();
   w.world->kit().create_invoice(w.world->remote_id("c-1"), "INV-2", 1, "40.00", 20);
   const bool arrived = wait_until([&] { return w.outstanding() == "140.00 GBP"; }, 30s);
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - created_at).count();
+  INFO("the invoice reached Capsule in " << seconds << " s");
   INFO(w.world->daemon_log());
   CHECK(arrived);
   w.world->wait_settled();  // the refresh job ends after its Capsule write
