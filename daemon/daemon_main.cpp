@@ -27,6 +27,9 @@
 #include "daemon/handler_registry.hpp"
 #include "daemon/progress_journal.hpp"
 #include "daemon/capsule_webhook_route.hpp"
+#include "daemon/freshbooks_webhook_route.hpp"
+#include "daemon/job_runner.hpp"
+#include "daemon/silence_journal.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -58,6 +61,16 @@ void forget_refused_logins(registry::LiveConnectors& connectors, store::Database
     if (auto s = tokens.set_state(c.name, oauth::TokenState::ok); !s)
       log::warning({.connection = c.name}, "Failed to clear the refused login of {}: {}, ignoring", c.name, s.error());
   }
+}
+
+// R27: after a poll, a webhook source that stayed silent while the poll found changes is
+// written to the journal once per episode.
+engine::JobHandler silence_checked(engine::JobHandler pull, Daemon& d, SilenceJournal& silence) {
+  return [pull = std::move(pull), &d, &silence](const queue::Job& job) -> boost::asio::awaitable<Status> {
+    auto s = co_await pull(job);
+    if (s) silence.check(d.database(), d.config(), std::chrono::system_clock::now());
+    co_return s;
+  };
 }
 
 }  // namespace
@@ -139,15 +152,22 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
     return 1;
   }
   d.before_status([&connectors] { connectors.flush_budgets(); });
+  SilenceJournal silence;  // R27: after each poll
   d.capsule_auth([&connectors](const std::string& connection) { return connectors.capsule_auth(connection); });
   std::optional<XeroWebhookRoute>* xero_route = nullptr;  // set below, once the route exists
   // R26: Capsule REST hooks of the connections with a registered Capsule app, by their path token.
   CapsuleWebhookRoute capsule_webhooks;
   capsule_webhooks.serve(d.config().connections);
   d.webhooks().add_route(capsule_webhooks.route());
-  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks](const config::Config& config) {
+  // R25: FreshBooks callbacks of each FreshBooks connection, by their path token.
+  FreshBooksWebhookRoute freshbooks_webhooks(
+      d.database(), [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); }, unix_now_ms);
+  freshbooks_webhooks.serve(d.config().connections);
+  d.webhooks().add_route(freshbooks_webhooks.route());
+  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks, &freshbooks_webhooks](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
     capsule_webhooks.serve(config.connections);
+    freshbooks_webhooks.serve(config.connections);
     if (xero_route == nullptr || !*xero_route) return;
     XeroWebhookRoute& route = **xero_route;
     if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);
@@ -167,10 +187,18 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
       return 1;
     }
   } else {
-    (*engine)->register_handlers([&d](std::string kind, engine::JobHandler handler) {
+    (*engine)->register_handlers([&d, &silence](std::string kind, engine::JobHandler handler) {
+      if (kind == "pull") handler = silence_checked(std::move(handler), d, silence);
       d.handlers().add(std::move(kind), std::move(handler));
     });
   }
+  d.handlers().add(std::string(kind_freshbooks_verify),
+                   [&d, &connectors](const queue::Job& job) -> boost::asio::awaitable<Status> {
+                     for (const auto& c : d.config().connections)
+                       if (c.name == job.connection)
+                         co_return co_await verify_freshbooks_callback(job, c, d.database(), connectors);
+                     co_return make_error(Errc::not_found, "connection {} is no longer configured", job.connection);
+                   });
   ConnectHandler connect(io.get_executor(), d, connectors);
   connect.register_commands();
   // R24: one route per Xero app, by its webhook key; tenants learned again after a reload.

@@ -54,6 +54,10 @@ Callbacks::Callbacks(connector::HttpSender& http, connector::TokenSource& tokens
     : api_(http, tokens, connector::oauth_api_settings("FreshBooks", settings, &map_error)),
       account_id_(std::move(account_id)) {}
 
+Callbacks FreshBooksConnector::callbacks(std::string account_id) {
+  return Callbacks(http_, tokens_, settings_, std::move(account_id));
+}
+
 std::string Callbacks::path(std::string_view rest) const {
   return fmt::format("/events/account/{}/events/callbacks{}", account_id_, rest);
 }

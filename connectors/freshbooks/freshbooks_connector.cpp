@@ -34,7 +34,9 @@ std::string updated_min(std::optional<model::Timestamp> since) {
 
 FreshBooksConnector::FreshBooksConnector(connector::HttpSender& http, connector::TokenSource& tokens,
                                          FreshBooksSettings settings)
-    : settings_(std::move(settings)),
+    : http_(http),
+      tokens_(tokens),
+      settings_(std::move(settings)),
       api_(http, tokens, connector::oauth_api_settings("FreshBooks", settings_, &map_error)) {}
 
 connector::Capabilities FreshBooksConnector::capabilities() const {

@@ -38,6 +38,8 @@ struct FreshBooksSettings {
   http::RequestGate* gate = nullptr;                    // the connection's FreshBooks rate limiter
 };
 
+class Callbacks;
+
 class FreshBooksConnector final : public connector::AccountingConnector {
  public:
   FreshBooksConnector(connector::HttpSender& http, connector::TokenSource& tokens, FreshBooksSettings settings);
@@ -76,6 +78,10 @@ class FreshBooksConnector final : public connector::AccountingConnector {
       std::string_view reference) override;
   std::string quote_url(const model::Quote& quote) const;
 
+  // The callbacks API of business `account_id` (R25), on this connection's login and rate
+  // limiter (callbacks.cpp).
+  Callbacks callbacks(std::string account_id);
+
  private:
   // Which list of a pass a page comes from, and that list's page number.
   struct ListPage {
@@ -100,6 +106,8 @@ class FreshBooksConnector final : public connector::AccountingConnector {
   Result<std::string> advance(Pass& pass, std::vector<T>& items, const connector::ListRequest& request, bool last);
 
   // Owned by the executor's thread, like the connector itself.
+  connector::HttpSender& http_;
+  connector::TokenSource& tokens_;
   FreshBooksSettings settings_;
   connector::OAuthApi api_;
   std::optional<connector::Tenant> tenant_;

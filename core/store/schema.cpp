@@ -310,6 +310,19 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_at ON webhook_deliveries (source, at);
 )sql";
 
+// R25: per FreshBooks callback, the verifier last posted (`posted`) and the one FreshBooks
+// accepted back (`verified`, '' until then), the key of its deliveries' signatures.
+constexpr std::string_view kSchema8 = R"sql(
+CREATE TABLE webhook_verifiers (
+  connection TEXT NOT NULL,
+  callback_id INTEGER NOT NULL,
+  posted TEXT NOT NULL,
+  verified TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, callback_id)
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -318,6 +331,7 @@ constexpr std::array kMigrations{
     Migration{5, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema5},
     Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
     Migration{7, "webhook refreshes and deliveries", kSchema7},
+    Migration{8, "FreshBooks callback verifiers", kSchema8},
 };
 
 }  // namespace

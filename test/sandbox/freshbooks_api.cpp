@@ -26,7 +26,7 @@ Response too_many(std::chrono::milliseconds wait) {
 
 }  // namespace
 
-FreshBooksApi::FreshBooksApi(SandboxContext& context) : context_(context), identity_(context) {}
+FreshBooksApi::FreshBooksApi(SandboxContext& context) : context_(context), identity_(context), callbacks_(context) {}
 
 void FreshBooksApi::load_seed(const rapidjson::Value& section, const rapidjson::Value& exact) {
   identity_.load_seed(section);
@@ -111,9 +111,10 @@ Response FreshBooksApi::handle(const Request& request) {
 
 void FreshBooksApi::announce(const Request& request, const Response& response) {
   if (response.status / 100 != 2 || (request.method != "POST" && request.method != "PUT")) return;
-  const char* noun = request.path.find("/users/clients") != std::string::npos        ? "client"
-                     : request.path.find("/invoices/invoices") != std::string::npos ? "invoice"
-                                                                                    : nullptr;
+  const char* noun = request.path.find("/users/clients") != std::string::npos          ? "client"
+                     : request.path.find("/invoices/invoices") != std::string::npos   ? "invoice"
+                     : request.path.find("/estimates/estimates") != std::string::npos ? "estimate"
+                                                                                      : nullptr;
   if (noun == nullptr) return;
   auto doc = parse_json(response.body);
   const rapidjson::Value* result = doc ? member(*doc, "response") : nullptr;
@@ -122,7 +123,7 @@ void FreshBooksApi::announce(const Request& request, const Response& response) {
   const auto id = record ? int_member(*record, "id") : std::nullopt;
   if (!id) return;
   callbacks_.notify(fmt::format("{}.{}", noun, request.method == "POST" ? "create" : "update"), *id,
-                    books_.business().account_id);
+                    books_.business());
 }
 
 Response FreshBooksApi::users_me() const {

@@ -55,23 +55,48 @@ std::string python_json(const std::vector<std::pair<std::string, std::string>>& 
 
 }  // namespace
 
-FreshBooksCallbacks::FreshBooksCallbacks() : rng_(std::random_device{}()) {}
+FreshBooksCallbacks::FreshBooksCallbacks(SandboxContext& context) : context_(context), rng_(std::random_device{}()) {}
 
 void FreshBooksCallbacks::clear() {
   callbacks_.clear();
   outbox_.clear();
   next_id_ = 2001;
+  ++generation_;
+}
+
+void FreshBooksCallbacks::send(std::string uri, std::string body, std::string signature) {
+  outbox_.push_back({uri, body, signature});
+  if (!uri.starts_with("http://")) return;
+  OutboundDelivery d;
+  d.source = "freshbooks";
+  d.url = std::move(uri);
+  d.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  if (!signature.empty()) d.headers.emplace_back("X-FreshBooks-Hmac-SHA256", std::move(signature));
+  d.body = std::move(body);
+  d.backoff = std::max(std::chrono::milliseconds(50), context_.clock.scaled(std::chrono::minutes(1)));
+  d.give_up_after = context_.clock.scaled(std::chrono::hours(24));
+  d.on_answer = [this, generation = generation_, index = outbox_.size() - 1](int status, bool) {
+    if (generation != generation_) return;
+    outbox_[index].status = status;
+    ++outbox_[index].attempts;
+  };
+  context_.webhooks.push(std::move(d), std::chrono::steady_clock::now());
 }
 
 void FreshBooksCallbacks::post_verifier(const FreshBooksCallback& c) {
-  outbox_.push_back({c.uri, fmt::format("name=callback.verify&object_id={}&verifier={}", c.id, c.verifier), ""});
+  send(c.uri, fmt::format("name=callback.verify&object_id={}&verifier={}", c.id, c.verifier), "");
 }
 
-void FreshBooksCallbacks::notify(const std::string& event, std::int64_t object_id, const std::string& account_id) {
+void FreshBooksCallbacks::notify(const std::string& event, std::int64_t object_id, const FreshBooksBusiness& business) {
   for (const auto& c : callbacks_) {
     if (!c.verified || c.event != event) continue;
     const std::vector<std::pair<std::string, std::string>> fields{
-        {"name", event}, {"object_id", std::to_string(object_id)}, {"account_id", account_id}, {"user_id", "1"}};
+        {"name", event},
+        {"object_id", std::to_string(object_id)},
+        {"account_id", business.account_id},
+        {"business_id", std::to_string(business.id)},
+        {"identity_id", "712052"},  // the sandbox's one user (users/me)
+        {"user_id", "1"}};
     std::string body;
     for (const auto& [k, v] : fields) body += fmt::format("{}{}={}", body.empty() ? "" : "&", k, url_encode(v));
     const std::string message = python_json(fields);
@@ -79,7 +104,7 @@ void FreshBooksCallbacks::notify(const std::string& event, std::int64_t object_i
     unsigned int length = 0;
     HMAC(EVP_sha256(), c.verifier.data(), static_cast<int>(c.verifier.size()),
          reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-    outbox_.push_back({c.uri, body, encoding::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), length))});
+    send(c.uri, body, encoding::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), length)));
   }
 }
 
@@ -174,6 +199,10 @@ void FreshBooksCallbacks::dump(JsonWriter& w) const {
     w.String(o.body);
     w.Key("signature");
     w.String(o.signature);
+    w.Key("status");
+    w.Int(o.status);
+    w.Key("attempts");
+    w.Int(o.attempts);
     w.EndObject();
   }
   w.EndArray();

@@ -163,9 +163,13 @@ class FreshBooksKit final : public ProviderKit {
   }
 
   // `path` after the account's root, e.g. "/users/clients".
+  std::string bearer_token() override {
+    return access_token(std::string(kRoot) + "/auth/oauth/token",
+                        fmt::format("client_id={}&client_secret={}", kClientId, kClientSecret));
+  }
+
   HttpAnswer api(const std::string& method, const std::string& path, const std::string& body) override {
-    const std::string token = access_token(std::string(kRoot) + "/auth/oauth/token",
-                                           fmt::format("client_id={}&client_secret={}", kClientId, kClientSecret));
+    const std::string token = bearer_token();
     return call(method, fmt::format("{}/accounting/account/{}{}", kRoot, kAccountId, path), body,
                 {{"Authorization", "Bearer " + token},
                  {"Content-Type", "application/json"},

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -189,6 +190,9 @@ class ProviderKit {
   void connect(SandboxCall call) { call_ = std::move(call); }
   // `path` after the API root (e.g. "/Contacts" for Xero); any answer is returned.
   virtual HttpAnswer api(const std::string& method, const std::string& path, const std::string& body = "") = 0;
+  // The kit's own live access token, for a test driving a connector's API client itself
+  // (FreshBooks callbacks); throws for a kit that does not offer it.
+  virtual std::string bearer_token() { throw std::runtime_error("this kit offers no bearer token"); }
 
   // --- edits through that API; throw std::runtime_error on refusal
   // Creates the contact; returns its remote id.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -284,4 +285,27 @@ TEST_CASE("R23 R11 capsync's own write to Xero, announced by the webhook, is rea
     INFO(r.method << " " << r.path);
     CHECK_FALSE((r.seq > read_back && r.is_write()));  // and nothing after it: no echo
   }
+}
+
+TEST_CASE("R27 the webhook silence warning is written to the journal once per episode, naming the connection") {
+  WebhookWorld w(paying_customer(), "1h");
+  const auto journal_lines = [&] {
+    std::vector<std::string> lines;
+    std::istringstream log(w.world.daemon_log());
+    for (std::string line; std::getline(log, line);)
+      if (line.find("found changes no xero webhook announced") != std::string::npos) lines.push_back(line);
+    return lines;
+  };
+  REQUIRE(journal_lines().empty());
+  pay(w.world, w.world.kit().invoice_id("i-1"), "60.00");  // no webhook set up: nothing announces it
+  w.world.sync();
+  const auto first = journal_lines();
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].find("warning connection=acme ") != std::string::npos);  // CAPSYNC_CONNECTION in the journal
+  CHECK(first[0].find("check that the webhook is enabled") != std::string::npos);
+  // The same episode: another unannounced change is no second line, though status still warns.
+  pay(w.world, w.world.kit().invoice_id("i-1"), "40.00");
+  w.world.sync();
+  CHECK(journal_lines().size() == 1);
+  CHECK(w.world.status()["webhooks"][0].HasMember("warning"));
 }
