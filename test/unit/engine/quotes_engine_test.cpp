@@ -459,3 +459,23 @@ TEST_CASE("R17 a refused quote is tried again when the quote settings change, no
   CHECK(h.xero.quote_specs[0].tax_type == "OUTPUT");
   CHECK(h.capsule.opportunity_reads == 1);
 }
+
+TEST_CASE("R17 a party whose export clashed is exported once renamed, and its unchanged opportunity gets its quote") {
+  QuoteHarness h;
+  drafting(h);
+  h.xero.add_contact("c-clash", "Clash Ltd");
+  const model::PartyId clash = h.capsule.add_organisation("Clash Ltd").id;
+  h.capsule.add_opportunity(900, clash, 33, "300.00");
+  h.capsule.add_opportunity(950, h.acme().id, 31, "10.00");  // newer: the listing's cursor stays on it
+  h.pull();
+  CHECK(h.xero.quote_specs.empty());
+
+  // A person renames the Capsule organisation: the party changed, the opportunity did not.
+  h.capsule.parties.at(clash).name = "Clash Trading Ltd";
+  h.capsule.touch(clash);
+  h.pull();
+  REQUIRE(h.xero.created.size() == 1);
+  CHECK(h.xero.created[0].name == "Clash Trading Ltd");
+  REQUIRE(h.xero.quote_specs.size() == 1);
+  CHECK(h.xero.contacts.at(h.xero.quote_specs[0].contact_remote_id).name == "Clash Trading Ltd");
+}
