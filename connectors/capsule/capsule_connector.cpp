@@ -22,6 +22,7 @@ using connector::Page;
 namespace {
 
 constexpr std::string_view kApi = "/api/v2";
+constexpr std::string_view kOpportunityEmbed = "party,milestone,fields,tags";
 constexpr std::size_t kMaxIds = 10;  // GET /parties/{ids}: "at most 10 values"
 
 std::string iso_seconds(model::Timestamp t) {
@@ -265,9 +266,18 @@ asio::awaitable<Result<connector::CapsuleAccount>> CapsuleClient::account() {
 }
 
 asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_notes(model::PartyId party) {
-  std::string what = fmt::format("the notes of party {}", party);
+  co_return co_await list_entries_of("parties", party, fmt::format("the notes of party {}", party));
+}
+
+asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_opportunity_notes(model::OpportunityId id) {
+  co_return co_await list_entries_of("opportunities", id, fmt::format("the notes of opportunity {}", id));
+}
+
+asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_entries_of(std::string_view entity,
+                                                                                     std::int64_t id,
+                                                                                     std::string what) {
   auto bodies = co_await all_pages(
-      fmt::format("{}{}/parties/{}/entries?perPage={}", settings_.base_url, kApi, party, settings_.per_page), what);
+      fmt::format("{}{}/{}/{}/entries?perPage={}", settings_.base_url, kApi, entity, id, settings_.per_page), what);
   if (!bodies) co_return bodies.error();
   std::vector<connector::Note> notes;
   for (const auto& body : *bodies) {
@@ -279,9 +289,18 @@ asio::awaitable<Result<std::vector<connector::Note>>> CapsuleClient::list_notes(
 }
 
 asio::awaitable<Result<connector::Note>> CapsuleClient::create_note(model::PartyId party, std::string_view content) {
-  std::string what = fmt::format("the invoice note of party {}", party);
+  co_return co_await create_entry(note_create_body(party, content), fmt::format("the invoice note of party {}", party));
+}
+
+asio::awaitable<Result<connector::Note>> CapsuleClient::create_opportunity_note(model::OpportunityId id,
+                                                                                std::string_view content) {
+  co_return co_await create_entry(opportunity_note_create_body(id, content),
+                                  fmt::format("the quote note of opportunity {}", id));
+}
+
+asio::awaitable<Result<connector::Note>> CapsuleClient::create_entry(std::string body, std::string what) {
   auto r = request(http::Method::post, "/entries");
-  r.body = note_create_body(party, content);
+  r.body = std::move(body);
   r.content_type = "application/json";
   auto response = co_await call(std::move(r), what);
   if (!response) co_return response.error();
@@ -315,7 +334,7 @@ asio::awaitable<Result<Page<model::Opportunity>>> CapsuleClient::list_opportunit
   auto since = connector::parse_cursor(req.cursor, "Capsule");
   if (!since) co_return since.error();
   std::string query = fmt::format("/opportunities?page={}&perPage={}&embed={}", req.page, settings_.per_page,
-                                  http::encode_component("party,milestone,fields,tags"));
+                                  http::encode_component(kOpportunityEmbed));
   // "changed after this date", whole seconds: ask from one second earlier, drop the older ones.
   if (*since) query += "&since=" + http::encode_component(iso_seconds(**since - std::chrono::seconds(1)));
   std::string what = fmt::format("the opportunities page {}", req.page);
@@ -372,6 +391,27 @@ asio::awaitable<Result<std::vector<model::Milestone>>> CapsuleClient::list_miles
     }
   }
   co_return out;
+}
+
+asio::awaitable<Result<model::Opportunity>> CapsuleClient::get_opportunity(model::OpportunityId id) {
+  std::string what = fmt::format("opportunity {}", id);
+  auto response = co_await call(request(http::Method::get, fmt::format("/opportunities/{}?embed={}", id,
+                                                                       http::encode_component(kOpportunityEmbed))),
+                                what);
+  if (!response) co_return response.error();
+  auto o = parse_opportunity_body(response->body);
+  if (!o) co_return o.error().with_context(fmt::format("Capsule returned a malformed {}", what));
+  co_return o;
+}
+
+asio::awaitable<Status> CapsuleClient::tag_opportunity(model::OpportunityId id, std::string_view name) {
+  auto r = request(http::Method::put, fmt::format("/opportunities/{}", id));
+  r.body = opportunity_tag_body(name);
+  r.content_type = "application/json";
+  r.retry_safe = true;  // a tag Capsule already has on the opportunity is not added twice
+  auto response = co_await call(std::move(r), fmt::format("the tag '{}' of opportunity {}", name, id));
+  if (!response) co_return response.error();
+  co_return Status{};
 }
 
 asio::awaitable<Result<std::vector<RestHook>>> CapsuleClient::list_rest_hooks() {

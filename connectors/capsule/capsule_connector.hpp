@@ -59,6 +59,13 @@ class CapsuleClient final : public connector::CapsuleConnector {
       model::Timestamp since) override;
   // GET /pipelines, then /pipelines/{id}/milestones for each.
   boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones() override;
+  boost::asio::awaitable<Result<model::Opportunity>> get_opportunity(model::OpportunityId id) override;
+  // GET /opportunities/{id}/entries; POST /entries on the opportunity; PUT /opportunities/{id}.
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_opportunity_notes(
+      model::OpportunityId id) override;
+  boost::asio::awaitable<Result<connector::Note>> create_opportunity_note(model::OpportunityId id,
+                                                                          std::string_view content) override;
+  boost::asio::awaitable<Status> tag_opportunity(model::OpportunityId id, std::string_view name) override;
 
   // REST hooks (rest_hooks.hpp); Capsule manages them only for a registered app's OAuth token
   // and lists only that app's.
@@ -71,6 +78,10 @@ class CapsuleClient final : public connector::CapsuleConnector {
   http::Request request_url(http::Method method, std::string url) const;
   // Sends with the bearer token; one retry after a 401. Non-2xx is mapped to an Error naming `what`.
   boost::asio::awaitable<Result<http::Response>> call(http::Request request, std::string_view what);
+  // The notes of /{entity}/{id}/entries, every page; POST /entries of `body`.
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_entries_of(std::string_view entity,
+                                                                               std::int64_t id, std::string what);
+  boost::asio::awaitable<Result<connector::Note>> create_entry(std::string body, std::string what);
   // Follows Link rel="next" from `first` and returns every page's body.
   boost::asio::awaitable<Result<std::vector<std::string>>> all_pages(std::string first, std::string_view what);
 

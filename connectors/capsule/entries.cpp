@@ -6,16 +6,19 @@ namespace capsync::capsule {
 
 namespace json = connector::json;
 
-std::string note_create_body(model::PartyId party, std::string_view content) {
+namespace {
+
+// A new note on the record `on` ("party", "opportunity") with id `id`.
+std::string entry_create_body(const char* on, std::int64_t id, std::string_view content) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   w.StartObject();
   json::write_key(w, "entry");
   w.StartObject();
-  json::write_key(w, "party");
+  json::write_key(w, on);
   w.StartObject();
   json::write_key(w, "id");
-  w.Int64(party);
+  w.Int64(id);
   w.EndObject();
   json::write_key(w, "type");
   json::write_string(w, "note");
@@ -24,6 +27,16 @@ std::string note_create_body(model::PartyId party, std::string_view content) {
   w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string note_create_body(model::PartyId party, std::string_view content) {
+  return entry_create_body("party", party, content);
+}
+
+std::string opportunity_note_create_body(model::OpportunityId opportunity, std::string_view content) {
+  return entry_create_body("opportunity", opportunity, content);
 }
 
 std::string note_update_body(std::string_view content) {

@@ -92,6 +92,32 @@ Result<OpportunitiesPage> parse_opportunities_body(std::string_view body) {
   return out;
 }
 
+Result<model::Opportunity> parse_opportunity_body(std::string_view body) {
+  auto doc = json::parse(body);
+  if (!doc) return doc.error();
+  const auto* o = json::object(*doc, "opportunity");
+  if (!o) return Error(Errc::protocol, "no \"opportunity\" object in the response");
+  return parse_opportunity(*o);
+}
+
+std::string opportunity_tag_body(std::string_view tag) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::write_key(w, "opportunity");
+  w.StartObject();
+  json::write_key(w, "tags");
+  w.StartArray();
+  w.StartObject();
+  json::write_key(w, "name");
+  json::write_string(w, tag);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 Result<std::vector<model::Milestone>> parse_milestones_body(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();

@@ -40,7 +40,8 @@ connector::Capabilities FreeAgentConnector::capabilities() const {
           .supplier_flag = false,     // only list views say client/supplier
           .website_writable = false,  // FreeAgent contacts have no website field
           .quotes_read = true,
-          .quotes_write = true};
+          .quotes_write = true,
+          .quotes_update = true};
 }
 
 std::string FreeAgentConnector::list_query(std::string_view resource, std::string_view sort, int page,

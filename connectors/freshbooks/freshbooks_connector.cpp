@@ -46,7 +46,8 @@ connector::Capabilities FreshBooksConnector::capabilities() const {
           .supplier_flag = false,      // clients are customers; vendors live elsewhere
           .website_writable = false,   // FreshBooks clients have no website field
           .quotes_read = true,         // estimates
-          .quotes_write = true};
+          .quotes_write = true,
+          .quotes_update = true};
 }
 
 std::string FreshBooksConnector::accounting_path(std::string_view resource) const {

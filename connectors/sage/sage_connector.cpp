@@ -51,7 +51,8 @@ connector::Capabilities SageConnector::capabilities() const {
           .supplier_flag = true,
           .website_writable = false,  // v3.1 contacts have no website field
           .quotes_read = true,
-          .quotes_write = true};
+          .quotes_write = true,
+          .quotes_update = true};
 }
 
 asio::awaitable<Result<connector::Tenant>> SageConnector::tenant() {

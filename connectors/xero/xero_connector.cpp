@@ -45,7 +45,8 @@ connector::Capabilities XeroConnector::capabilities() const {
           .supplier_flag = true,
           .website_writable = false,
           .quotes_read = true,
-          .quotes_write = true};
+          .quotes_write = true,
+          .quotes_update = true};
 }
 
 asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {

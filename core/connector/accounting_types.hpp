@@ -22,6 +22,7 @@ struct Capabilities {
   bool website_writable = true;  // Xero's Website is read-only through the API
   bool quotes_read = false;       // list_quotes works (R18)
   bool quotes_write = false;      // create_quote, update_quote, find_quotes_by_reference work (R19-R21)
+  bool quotes_update = false;     // the service keeps drafts that update_quote changes (R21)
 };
 
 // R10 push: `desired` is what Capsule says now; `current` the contact as last read from the

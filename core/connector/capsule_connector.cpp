@@ -19,4 +19,21 @@ boost::asio::awaitable<Result<std::vector<model::Milestone>>> CapsuleConnector::
   co_return no_opportunities();
 }
 
+boost::asio::awaitable<Result<model::Opportunity>> CapsuleConnector::get_opportunity(model::OpportunityId) {
+  co_return no_opportunities();
+}
+
+boost::asio::awaitable<Result<std::vector<Note>>> CapsuleConnector::list_opportunity_notes(model::OpportunityId) {
+  co_return no_opportunities();
+}
+
+boost::asio::awaitable<Result<Note>> CapsuleConnector::create_opportunity_note(model::OpportunityId,
+                                                                               std::string_view) {
+  co_return no_opportunities();
+}
+
+boost::asio::awaitable<Status> CapsuleConnector::tag_opportunity(model::OpportunityId, std::string_view) {
+  co_return no_opportunities();
+}
+
 }  // namespace capsync::connector

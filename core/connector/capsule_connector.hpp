@@ -72,6 +72,16 @@ class CapsuleConnector {
   virtual boost::asio::awaitable<Result<std::vector<DeletedParty>>> list_deleted_opportunities(model::Timestamp since);
   // Every milestone of every pipeline of the account.
   virtual boost::asio::awaitable<Result<std::vector<model::Milestone>>> list_milestones();
+  // One opportunity as list_opportunities reads it; Errc::not_found when it was deleted.
+  virtual boost::asio::awaitable<Result<model::Opportunity>> get_opportunity(model::OpportunityId id);
+  // R22: the notes on an opportunity (other entry types left out), newest first, so a retried
+  // create finds the note it may already have made; update_note changes one.
+  virtual boost::asio::awaitable<Result<std::vector<Note>>> list_opportunity_notes(model::OpportunityId id);
+  virtual boost::asio::awaitable<Result<Note>> create_opportunity_note(model::OpportunityId id,
+                                                                       std::string_view content);
+  // R22: adds the tag `name` to the opportunity (Capsule creates a tag it does not know);
+  // nothing else of the opportunity changes, its milestone least of all.
+  virtual boost::asio::awaitable<Status> tag_opportunity(model::OpportunityId id, std::string_view name);
 };
 
 }  // namespace capsync::connector

@@ -60,7 +60,7 @@ struct CapsuleAccount {
 
 struct Note {
   std::int64_t id = 0;
-  model::PartyId party_id = 0;
+  model::PartyId party_id = 0;  // 0 for a note on an opportunity
   std::string content;
 };
 

@@ -62,6 +62,21 @@ Result<bool> ConflictsRepo::record(const sync::Conflict& conflict, std::int64_t 
   return true;
 }
 
+Status ConflictsRepo::settle(std::string_view identity, std::int64_t now_ms) {
+  auto st = db_.cached("SELECT conflict_id FROM engine_conflict_keys WHERE connection = ?1 AND identity = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, connection_).bind(2, identity);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return {};
+  const std::int64_t id = (*st)->column_int64(0);
+  (*st)->reset();
+  auto open = find_open(db_, id);
+  if (!open) return open.error();
+  if (!*open) return {};  // ignored by a person: it stays known
+  return resolve(db_, id, false, now_ms);
+}
+
 Status record_unreadable(ConflictsRepo& conflicts, const std::vector<model::UnreadableRecord>& records,
                          std::string_view record, bool capsule, int page, std::string_view connection,
                          std::int64_t now_ms) {

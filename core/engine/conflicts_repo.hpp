@@ -45,6 +45,9 @@ class ConflictsRepo final : public sync::ConflictLog {
   Result<bool> contains(std::string_view identity) const override;
   // Records `conflict` unless it is already open; returns true when it was new.
   Result<bool> record(const sync::Conflict& conflict, std::int64_t now_ms);
+  // Closes the open conflict with this identity, if any, and forgets the identity: capsync
+  // itself saw the situation end (a quote was drafted after all).
+  Status settle(std::string_view identity, std::int64_t now_ms);
   // Open conflicts, oldest first.
   Result<std::vector<StoredConflict>> open() const;
   // How many conflicts of the connection are open.

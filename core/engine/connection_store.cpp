@@ -65,7 +65,7 @@ Result<ConnectionState> DisableState::enable(std::string_view connection) {
 }
 
 Status forget_connection(store::Database& db, std::string_view connection) {
-  static constexpr std::array<std::string_view, 13> kStatements{
+  static constexpr std::array<std::string_view, 14> kStatements{
       "DELETE FROM bindings WHERE connection = ?1",
       "DELETE FROM invoices WHERE connection = ?1",
       "DELETE FROM cursors WHERE connection = ?1",
@@ -79,6 +79,7 @@ Status forget_connection(store::Database& db, std::string_view connection) {
       "DELETE FROM engine_tag_reasons WHERE connection = ?1",
       "DELETE FROM engine_capsule_accounts WHERE connection = ?1",
       "DELETE FROM engine_quotes WHERE connection = ?1",
+      "DELETE FROM engine_quote_waiting WHERE connection = ?1",
   };
   for (const auto sql : kStatements) {
     auto st = db.prepare(sql);

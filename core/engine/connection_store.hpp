@@ -29,7 +29,7 @@ struct ConnectionStore {
       : db(database), name(connection), bindings(database, connection), cursors(database, connection), conflicts(database, connection),
         invoices(database, connection), parties(database, connection), contacts(database, connection),
         notes(database, connection), tag_reasons(database, connection), quotes(database, connection),
-        quote_intents(database, connection) {}
+        quote_intents(database, connection), quote_waiting(database, connection) {}
   ConnectionStore(const ConnectionStore&) = delete;
   ConnectionStore& operator=(const ConnectionStore&) = delete;
 
@@ -45,6 +45,7 @@ struct ConnectionStore {
   TagReasons tag_reasons;
   QuotesRepo quotes;
   QuoteIntents quote_intents;
+  QuoteWaiting quote_waiting;
 };
 
 // DisableState: whether the operator disabled a connection (R16), in `engine_disabled`.
@@ -74,7 +75,7 @@ class DisableState final {
 };
 
 // R16: deletes everything the store holds about `connection` — bindings, invoices, notes,
-// cursors, conflicts, mirrors, export intents — but not its jobs, tokens, rate budgets or quote
+// cursors, conflicts, mirrors, export intents, opportunities waiting for a quote — but not its jobs, tokens, rate budgets or quote
 // intents (R20: one quote per opportunity, ever).
 // Meant to run inside the caller's Transaction.
 Status forget_connection(store::Database& db, std::string_view connection);

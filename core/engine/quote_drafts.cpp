@@ -1,11 +1,16 @@
 #include "core/engine/quote_drafts.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/engine/connection_store.hpp"
+#include "core/engine/jobs.hpp"
+#include "core/engine/quote_follow.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
 #include "core/store/database.hpp"
+#include "core/sync/stable_hash.hpp"
 
 namespace capsync::engine {
 
@@ -13,24 +18,43 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string reference_of(const model::Opportunity& o) { return fmt::format("Capsule opportunity #{}", o.id); }
-
 // R19: the accounting contact of the opportunity's party, its organisation's first (R12's B2B rule).
-Result<std::optional<std::string>> contact_of(const SyncContext& ctx, const model::Opportunity& o) {
-  auto party = ctx.store.parties.get(o.party_id);
+Result<std::optional<std::string>> contact_of(const SyncContext& ctx, model::PartyId party_id) {
+  auto party = ctx.store.parties.get(party_id);
   if (!party) return party.error();
   if (*party && (*party)->organisation) {
     auto org = ctx.store.bindings.find_by_party((*party)->organisation->id);
     if (!org) return org.error();
     if (*org) return std::optional<std::string>((*org)->remote_id);
   }
-  auto own = ctx.store.bindings.find_by_party(o.party_id);
+  auto own = ctx.store.bindings.find_by_party(party_id);
   if (!own) return own.error();
   if (*own) return std::optional<std::string>((*own)->remote_id);
   return std::optional<std::string>{};
 }
 
-Status not_drafted(SyncContext& ctx, const model::Opportunity& o, std::string contact, std::string why) {
+// What a waiting opportunity's retry is decided on: the contact its party is linked to, when
+// its party and organisation last changed, and the quote settings a refusal may be about.
+Result<std::string> retry_key(const SyncContext& ctx, model::PartyId party_id, const config::QuoteSettings& settings) {
+  auto contact = contact_of(ctx, party_id);
+  if (!contact) return contact.error();
+  sync::StableHash h;
+  h.add(contact->value_or("")).add(settings.account_code).add(settings.tax_type);
+  auto party = ctx.store.parties.get(party_id);
+  if (!party) return party.error();
+  if (!*party) return h.hex();
+  h.add(model::format_timestamp((*party)->updated_at.value_or(model::Timestamp{})));
+  if ((*party)->organisation) {
+    auto org = ctx.store.parties.get((*party)->organisation->id);
+    if (!org) return org.error();
+    if (*org) h.add(model::format_timestamp((*org)->updated_at.value_or(model::Timestamp{})));
+  }
+  return h.hex();
+}
+
+// The opportunity got no quote: a conflict for a person (R17), and it waits for a retry.
+Status not_drafted(SyncContext& ctx, const config::QuoteSettings& settings, const model::Opportunity& o,
+                   std::string contact, std::string why) {
   auto c = sync::make_conflict(sync::ConflictKind::quote_not_drafted, std::move(contact),
                                {fmt::format("opportunity-{}", o.id)}, {o.party_id}, o.name,
                                fmt::format("Capsule opportunity #{} reached its milestone but got no quote: {}", o.id,
@@ -38,38 +62,67 @@ Status not_drafted(SyncContext& ctx, const model::Opportunity& o, std::string co
   auto fresh = ctx.store.conflicts.record(c, ctx.now_ms());
   if (!fresh) return fresh.error();
   if (*fresh) log::warning({.connection = ctx.connection, .record = std::to_string(o.id)}, "{}", c.describe());
-  return {};
+  auto key = retry_key(ctx, o.party_id, settings);
+  if (!key) return key.error();
+  return ctx.store.quote_waiting.wait({o.id, o.party_id, c.identity(), *key});
 }
 
-// One opportunity: true when a quote was created for it.
-asio::awaitable<Result<bool>> draft_one(SyncContext& ctx, const QuoteSide& side, const config::QuoteSettings& settings,
-                                        const model::Opportunity& o, model::Date today) {
-  if (o.closed_on || o.milestone_id != side.milestone_id) co_return false;
+// R19: the party's contact; an unlinked party is exported first (R12, R13) through the
+// operator's export path, which reports a name clash itself.
+asio::awaitable<Result<std::optional<std::string>>> contact_or_export(SyncContext& ctx, const model::Opportunity& o) {
+  auto contact = contact_of(ctx, o.party_id);
+  if (!contact || *contact) co_return contact;
+  auto exported = co_await export_party(ctx, o.party_id);
+  if (!exported) co_return exported.error().with_context(fmt::format("Failed to export Capsule party {}", o.party_id));
+  co_return contact_of(ctx, o.party_id);
+}
+
+enum class Drafted { nothing, created, updated };
+
+// One opportunity: its quote drafted (R19, R20), or followed when it has one (R21).
+asio::awaitable<Result<Drafted>> draft_one(SyncContext& ctx, const QuoteSide& side,
+                                           const config::QuoteSettings& settings, const model::Opportunity& o,
+                                           model::Date today) {
   auto intent = ctx.store.quote_intents.get(o.id);
   if (!intent) co_return intent.error();
-  if (*intent && !(*intent)->remote_id.empty()) co_return false;  // it has its quote (R20)
-  auto contact = contact_of(ctx, o);
+  if (*intent && !(*intent)->remote_id.empty()) {  // it has its quote (R20)
+    auto followed = co_await follow_opportunity(ctx, settings, **intent, o);
+    if (!followed) co_return followed.error();
+    co_return *followed ? Drafted::updated : Drafted::nothing;
+  }
+  if (o.closed_on || o.milestone_id != side.milestone_id) {
+    if (auto s = ctx.store.quote_waiting.erase(o.id); !s) co_return s.error();  // left the milestone
+    co_return Drafted::nothing;
+  }
+  auto contact = co_await contact_or_export(ctx, o);
   if (!contact) co_return contact.error();
   if (!*contact) {
-    if (auto s = not_drafted(ctx, o, "", "its party is not linked to an accounting contact; link or export it"); !s)
+    if (auto s = not_drafted(ctx, settings, o, "",
+                             "its party is not linked to an accounting contact and could not be exported (see its "
+                             "name clash in capsyncctl conflicts); link or rename it");
+        !s)
       co_return s.error();
-    co_return false;
+    co_return Drafted::nothing;
   }
   if (!o.value) {
-    if (auto s = not_drafted(ctx, o, **contact, "it has no value; give it a value and currency in Capsule"); !s)
+    if (auto s = not_drafted(ctx, settings, o, **contact, "it has no value; give it a value and currency in Capsule");
+        !s)
       co_return s.error();
-    co_return false;
+    co_return Drafted::nothing;
   }
-  const std::string reference = reference_of(o);
+  const std::string reference = quote_reference(o);
+  const std::string hash = opportunity_hash(o);
   if (*intent) {
     // A create began and its answer was lost (or capsyncd stopped): the quote may exist.
     auto found = co_await ctx.accounting.find_quotes_by_reference(reference);
     if (!found) co_return found.error();
     if (!found->empty()) {
       if (auto s = ctx.store.quote_intents.created(o.id, found->front().remote_id); !s) co_return s.error();
-      co_return false;
+      co_return Drafted::nothing;
     }
-  } else if (auto s = ctx.store.quote_intents.begin(o.id, ctx.now_ms()); !s) {
+    // Made from the opportunity as it is now, whatever the first attempt saw.
+    if (auto s = ctx.store.quote_intents.followed(o.id, hash); !s) co_return s.error();
+  } else if (auto s = ctx.store.quote_intents.begin(o.id, hash, ctx.now_ms()); !s) {
     co_return s.error();  // committed on its own: no create without its intent
   }
   const auto spec = quote_spec(o, **contact, today, settings);
@@ -77,26 +130,77 @@ asio::awaitable<Result<bool>> draft_one(SyncContext& ctx, const QuoteSide& side,
   if (!created) {
     const auto code = created.error().code();
     if (code != Errc::conflict && code != Errc::invalid_argument) co_return created.error();
-    if (auto s = not_drafted(ctx, o, **contact, fmt::format("{} refused it: {}", ctx.accounting.provider(),
-                                                            created.error().message()));
+    if (auto s = not_drafted(ctx, settings, o, **contact,
+                             fmt::format("{} refused it: {}", ctx.accounting.provider(), created.error().message()));
         !s)
       co_return s.error();
-    co_return false;
+    co_return Drafted::nothing;
   }
-  if (auto s = ctx.store.quote_intents.created(o.id, created->remote_id); !s) co_return s.error();
+  {
+    auto tx = ctx.store.db.begin();
+    if (!tx) co_return tx.error();
+    if (auto s = ctx.store.quote_intents.created(o.id, created->remote_id); !s) co_return s.error();
+    // Shown on the opportunity at once (R22), before the next read of the quotes.
+    if (auto s = ctx.store.quotes.upsert(*created, ctx.now_ms()); !s) co_return s.error();
+    if (auto s = ctx.store.quote_waiting.erase(o.id); !s) co_return s.error();
+    if (auto s = tx->commit(); !s) co_return s.error();
+  }
+  // Whatever stopped it before is over.
+  for (const auto& earlier : {std::string(), **contact}) {
+    auto c = sync::make_conflict(sync::ConflictKind::quote_not_drafted, earlier, {fmt::format("opportunity-{}", o.id)},
+                                 {o.party_id}, "", "");
+    if (auto s = ctx.store.conflicts.settle(c.identity(), ctx.now_ms()); !s) co_return s.error();
+  }
   log::info({.connection = ctx.connection, .record = created->remote_id},
             "Drafted quote {} for Capsule opportunity #{} '{}' (accounting contact {})",
             created->number.empty() ? created->remote_id : created->number, o.id, o.name, **contact);
-  co_return true;
+  co_return Drafted::created;
+}
+
+void count(DraftResult& out, Drafted d) {
+  if (d == Drafted::created) ++out.created;
+  if (d == Drafted::updated) ++out.updated;
+}
+
+// The waiting opportunities whose conflict was resolved or whose retry key changed, read
+// again and drafted; `seen` were handled by this pass's listing already.
+asio::awaitable<Status> retry_waiting(SyncContext& ctx, const QuoteSide& side, const config::QuoteSettings& settings,
+                                      model::Date today, const std::set<model::OpportunityId>& seen,
+                                      DraftResult& out) {
+  auto waiting = ctx.store.quote_waiting.all();
+  if (!waiting) co_return waiting.error();
+  for (const auto& w : *waiting) {
+    if (seen.contains(w.opportunity_id)) continue;
+    auto open = ctx.store.conflicts.contains(w.conflict);
+    if (!open) co_return open.error();
+    auto key = retry_key(ctx, w.party_id, settings);
+    if (!key) co_return key.error();
+    if (*open && *key == w.retry_key) continue;
+    auto o = co_await ctx.capsule.get_opportunity(w.opportunity_id);
+    if (!o) {
+      if (o.error().code() != Errc::not_found)
+        co_return o.error().with_context(fmt::format("Failed to read Capsule opportunity #{}", w.opportunity_id));
+      if (auto s = ctx.store.quote_waiting.erase(w.opportunity_id); !s) co_return s;  // deleted
+      continue;
+    }
+    ++out.retried;
+    auto made = co_await draft_one(ctx, side, settings, *o, today);
+    if (!made)
+      co_return made.error().with_context(fmt::format("Failed to draft a quote for Capsule opportunity #{}", o->id));
+    count(out, *made);
+  }
+  co_return Status{};
 }
 
 }  // namespace
+
+std::string quote_reference(const model::Opportunity& o) { return fmt::format("Capsule opportunity #{}", o.id); }
 
 model::QuoteSpec quote_spec(const model::Opportunity& o, std::string contact_remote_id, model::Date today,
                             const config::QuoteSettings& settings) {
   model::QuoteSpec spec;
   spec.contact_remote_id = std::move(contact_remote_id);
-  spec.reference = reference_of(o);
+  spec.reference = quote_reference(o);
   spec.title = o.name;
   spec.summary = o.description;
   spec.issue_date = today;
@@ -130,6 +234,7 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
   // Capsule lists opportunities by id, not by change: the cursor moves once the whole listing
   // was handled, so a listing broken off is read again (the intents make that harmless).
   std::string newest = *stored;
+  std::set<model::OpportunityId> seen;
   connector::ListRequest request{*stored, 1};
   for (;;) {
     auto page = co_await ctx.capsule.list_opportunities(request);
@@ -137,7 +242,8 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
     for (const auto& o : page->items) {
       auto made = co_await draft_one(ctx, side, settings, o, *today);
       if (!made) co_return made.error().with_context(fmt::format("Failed to draft a quote for Capsule opportunity #{}", o.id));
-      if (*made) ++out.created;
+      count(out, *made);
+      seen.insert(o.id);
     }
     if (auto s = record_unreadable(ctx.store.conflicts, page->unreadable, "Capsule opportunity", true, request.page,
                                    ctx.connection, ctx.now_ms());
@@ -150,6 +256,8 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
   }
   if (newest != *stored)
     if (auto s = ctx.store.cursors.set(kOpportunities, newest, ctx.now_ms()); !s) co_return s.error();
+  if (auto s = co_await retry_waiting(ctx, side, settings, *today, seen, out); !s) co_return s.error();
+  if (auto s = co_await show_quotes(ctx, settings); !s) co_return s.error();
   co_return out;
 }
 

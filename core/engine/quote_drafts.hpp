@@ -1,14 +1,16 @@
 #pragma once
-// draft_quotes: R19-R20 for one connection whose quote side is on (quote_side.hpp). Reads the
+// draft_quotes: R19-R22 for one connection whose quote side is on (quote_side.hpp). Reads the
 // Capsule opportunities changed since its cursor; each open one at the configured milestone
 // without a quote gets one draft quote for the accounting contact linked to its party (its
-// organisation first). The intent is committed before the create, the create carries an
-// idempotency key, and a create whose answer was lost is found by its reference
-// ("Capsule opportunity #ID") before another is made: never two quotes for one opportunity.
-// What needs a person is a conflict (R17): no linked contact, no value or currency, a refusal.
-//
-// Not yet: exporting an unlinked party first (R12), following the opportunity while the quote
-// is a draft (R21), and the opportunity's note and accepted tag (R22).
+// organisation first). An unlinked party is exported first (R12, R13) and the quote drafted in
+// the same pass. The intent is committed before the create, the create carries an idempotency
+// key, and a create whose answer was lost is found by its reference ("Capsule opportunity #ID")
+// before another is made: never two quotes for one opportunity. A changed opportunity whose
+// quote was made updates it while it is a draft (R21), and each such opportunity shows its
+// quote (R22, quote_follow.hpp).
+// What needs a person is a conflict (R17): a party that cannot be exported (a name clash), no
+// value or currency, a refusal. Such an opportunity waits (QuoteWaiting) and is tried again
+// when the conflict is resolved, its party is linked or changes, or the quote settings change.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -24,10 +26,15 @@ inline constexpr std::string_view kOpportunities = "capsule.opportunities";
 struct DraftResult {
   int opportunities_read = 0;
   int created = 0;  // quotes created by this sync
+  int updated = 0;  // draft quotes that followed their opportunity (R21)
+  int retried = 0;  // waiting opportunities tried again
 };
 
 boost::asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteSide& side,
                                                          const config::QuoteSettings& settings);
+
+// "Capsule opportunity #ID": how a quote is found again (R20).
+std::string quote_reference(const model::Opportunity& opportunity);
 
 // R19's quote for `opportunity`, to the contact `contact_remote_id`, dated `today`.
 model::QuoteSpec quote_spec(const model::Opportunity& opportunity, std::string contact_remote_id, model::Date today,

@@ -119,10 +119,11 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   log::info(fields,
             "Synced connection {}: {} Capsule parties read ({} pushes queued), {} contacts read ({} changed), "
             "{} invoices read ({} changed), {} quotes read ({} changed), {} contacts reconciled, {} writes, "
-            "{} quotes drafted",
+            "{} quotes drafted, {} draft quotes updated",
             ctx->connection, run->capsule.parties_read, run->capsule.pushes_enqueued, run->contacts.contacts_read,
             run->contacts.changed, run->invoices.invoices_read, run->invoices.changed, run->quotes.quotes_read,
-            run->quotes.changed, run->pass.contacts, run->pass.writes, run->drafts.created);
+            run->quotes.changed, run->pass.contacts, run->pass.writes, run->drafts.created,
+            run->drafts.updated);
   co_return Status{};
 }
 

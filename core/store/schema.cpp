@@ -323,6 +323,24 @@ CREATE TABLE webhook_verifiers (
 );
 )sql";
 
+// R21, R22: what each drafted quote last carried of its opportunity (a hash of its fields), the
+// opportunity's note and whether its accepted tag was added; and the opportunities at the
+// milestone that got no quote yet, with what must change before they are tried again.
+constexpr std::string_view kSchema9 = R"sql(
+ALTER TABLE engine_quote_intents ADD COLUMN opportunity_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE engine_quote_intents ADD COLUMN note_id INTEGER;
+ALTER TABLE engine_quote_intents ADD COLUMN note_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE engine_quote_intents ADD COLUMN accepted_tagged INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE engine_quote_waiting (
+  connection TEXT NOT NULL,
+  opportunity_id INTEGER NOT NULL,
+  party_id INTEGER NOT NULL,
+  conflict TEXT NOT NULL,
+  retry_key TEXT NOT NULL,
+  PRIMARY KEY (connection, opportunity_id)
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -332,6 +350,8 @@ constexpr std::array kMigrations{
     Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
     Migration{7, "webhook refreshes and deliveries", kSchema7},
     Migration{8, "FreshBooks callback verifiers", kSchema8},
+    Migration{9, "draft quotes that follow their opportunity, its note and tag; opportunities waiting for a quote",
+              kSchema9},
 };
 
 }  // namespace

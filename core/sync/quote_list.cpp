@@ -39,15 +39,17 @@ Result<OpenQuotes> open_quotes(std::span<const model::Quote> quotes, model::Date
 std::string render_quote_section(const OpenQuotes& open) {
   std::string out = "Quotes\n";
   if (open.quotes.empty()) out += "No open quotes.\n";
-  for (const auto& q : open.quotes) {
-    out += fmt::format("Quote {}: {} {}", q.number.empty() ? q.remote_id : q.number, q.total.to_display(),
-                       q.currency);
-    if (q.issue_date) out += fmt::format(", dated {}", model::format_date(*q.issue_date));
-    if (q.expiry_date) out += fmt::format(", expires {}", model::format_date(*q.expiry_date));
-    out += fmt::format(" ({})", model::display_name(q.status));
-    if (!q.url.empty()) out += fmt::format(" {}", q.url);
-    out += '\n';
-  }
+  for (const auto& q : open.quotes) out += render_quote_line(q) + '\n';
+  return out;
+}
+
+std::string render_quote_line(const model::Quote& q) {
+  std::string out = fmt::format("Quote {}: {} {}", q.number.empty() ? q.remote_id : q.number, q.total.to_display(),
+                                q.currency);
+  if (q.issue_date) out += fmt::format(", dated {}", model::format_date(*q.issue_date));
+  if (q.expiry_date) out += fmt::format(", expires {}", model::format_date(*q.expiry_date));
+  out += fmt::format(" ({})", model::display_name(q.status));
+  if (!q.url.empty()) out += fmt::format(" {}", q.url);
   return out;
 }
 

@@ -27,6 +27,10 @@ struct OpenQuotes {
 // The open quotes among `quotes` and their total. Fails only if a total overflows.
 Result<OpenQuotes> open_quotes(std::span<const model::Quote> quotes, model::Date today);
 
+// One quote as a person reads it: "Quote QU-0001: 1,500.00 GBP, dated 2024-06-01, expires
+// 2024-07-01 (Sent) <link>" (number, date, expiry, status, amount, link), no line break.
+std::string render_quote_line(const model::Quote& quote);
+
 // The note's "Quotes" section: its heading, then one line per open quote (number, date, expiry,
 // status, amount, link), or a line saying there are none.
 std::string render_quote_section(const OpenQuotes& open);

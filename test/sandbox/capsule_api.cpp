@@ -307,9 +307,14 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     if (!id) return not_found();
     if (n == 2 && method == "PUT") return announced(update_party(request, *id), "party/updated", *id);
     if (n == 2 && method == "DELETE") return announced(delete_party(*id), "party/deleted", *id);
-    if (n == 3 && parts[2] == "entries") return is({"GET"}) ? party_entries(request, *id) : method_not_allowed();
+    if (n == 3 && parts[2] == "entries") return is({"GET"}) ? entries_of(request, "party", *id) : method_not_allowed();
     if (n == 3 && parts[2] == "people") return is({"GET"}) ? people(request, *id) : method_not_allowed();
     return not_found();
+  }
+  if (n == 3 && parts[0] == "opportunities" && parts[2] == "entries") {
+    auto id = to_id(parts[1]);
+    if (!id) return not_found();
+    return is({"GET"}) ? entries_of(request, "opportunity", *id) : method_not_allowed();
   }
   if (n >= 1 && (parts[0] == "opportunities" || parts[0] == "pipelines" || parts[0] == "milestones"))
     return opportunities_route(state_, context_, request, parts);
@@ -546,12 +551,14 @@ Response CapsuleApi::list_array(const Request& request, const Value& array, cons
   return response;
 }
 
-Response CapsuleApi::party_entries(const Request& request, std::int64_t id) {
-  if (state_.party(id) == nullptr) return not_found();
+Response CapsuleApi::entries_of(const Request& request, const char* record, std::int64_t id) {
+  const bool exists = std::string_view(record) == "party" ? state_.party(id) != nullptr : state_.opportunities.contains(id);
+  if (!exists) return not_found();
   Value list(rapidjson::kArrayType);
   for (auto it = state_.entries.rbegin(); it != state_.entries.rend(); ++it) {  // newest first
-    const Value* party = member(it->second, "party");
-    if (party != nullptr && int_member(*party, "id") == id) list.PushBack(Value(it->second, state_.alloc()), state_.alloc());
+    const Value* ref = member(it->second, record);
+    if (ref != nullptr && ref->IsObject() && int_member(*ref, "id") == id)
+      list.PushBack(Value(it->second, state_.alloc()), state_.alloc());
   }
   return list_array(request, list, "entries");
 }
@@ -565,12 +572,17 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
   if (id == 0) {
     if (string_member(*input, "type").value_or("note") != "note")
       return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", "type", "only notes are supported"}}}.to_json());
+    // On a party or an opportunity (https://developer.capsulecrm.com/v2/operations/Entry).
     const Value* party_ref = member(*input, "party");
     auto party_id = party_ref ? int_member(*party_ref, "id") : std::nullopt;
     const Value* party = party_id ? state_.party(*party_id) : nullptr;
+    const Value* opportunity_ref = member(*input, "opportunity");
+    auto opportunity_id = opportunity_ref ? int_member(*opportunity_ref, "id") : std::nullopt;
+    auto opportunity = opportunity_id ? state_.opportunities.find(*opportunity_id) : state_.opportunities.end();
+    const bool on_opportunity = party == nullptr && opportunity != state_.opportunities.end();
     auto content = string_member(*input, "content");
-    if (party == nullptr || !content || content->empty())
-      return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", party == nullptr ? "party" : "content", "is required"}}}.to_json());
+    if ((party == nullptr && !on_opportunity) || !content || content->empty())
+      return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", party == nullptr && !on_opportunity ? "party" : "content", "is required"}}}.to_json());
     id = state_.new_id();
     Value entry(rapidjson::kObjectType);
     set_member(entry, "id", Value(id), alloc);
@@ -583,8 +595,10 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
     set_member(entry, "creator", creator ? Value(*creator, alloc) : Value(), alloc);
     Value ref(rapidjson::kObjectType);
     for (const char* key : {"id", "type", "name", "firstName", "lastName"})
-      if (const Value* v = member(*party, key)) set_member(ref, key, Value(*v, alloc), alloc);
-    set_member(entry, "party", std::move(ref), alloc);
+      if (const Value* v = member(on_opportunity ? opportunity->second : *party, key)) set_member(ref, key, Value(*v, alloc), alloc);
+    set_member(entry, "party", on_opportunity ? Value() : std::move(ref), alloc);
+    set_member(entry, "opportunity", on_opportunity ? std::move(ref) : Value(), alloc);
+    set_member(entry, "kase", Value(), alloc);
     state_.entries[id] = std::move(entry);
     Response response = json_response(201, entry_json(state_.entries[id]));
     response.set_header("Location", fmt::format("{}{}/entries/{}", context_.base_url, kBase, id));

@@ -34,7 +34,9 @@ class CapsuleApi final : public Provider {
   Response update_party(const Request& request, std::int64_t id);
   Response delete_party(std::int64_t id);
   Response deleted_parties(const Request& request);
-  Response party_entries(const Request& request, std::int64_t id);
+  // GET /parties/{id}/entries, /opportunities/{id}/entries: the entries whose `record` ("party",
+  // "opportunity") is `id`, newest first.
+  Response entries_of(const Request& request, const char* record, std::int64_t id);
   Response write_entry(const Request& request, std::int64_t id, std::int64_t user);
   Response list_array(const Request& request, const rapidjson::Value& array, const char* key);
   void add_rate_headers(Response& response, const std::string& token);

@@ -147,12 +147,44 @@ std::optional<std::int64_t> pipeline_of(const Value& milestone) {
   return ref != nullptr && ref->IsObject() ? int_member(*ref, "id") : std::nullopt;
 }
 
-// PUT /opportunities/{id}: name, description, party {id}, milestone {id}, value, expectedCloseOn, as a
-// person editing it in Capsule would; every change moves updatedAt.
+// `tags` of an opportunity PUT, as for parties: {name} adds the tag unless the opportunity has
+// it, {id, _delete:true} removes it. Opportunity tags are the opportunity's own (Capsule keeps
+// /opportunities/tags apart from /parties/tags); a new name gets a new id. Empty: accepted.
+std::string apply_tags(CapsuleState& state, const Value& given, Value& target) {
+  if (!given.IsArray()) return "tags must be an array";
+  if (!member(target, "tags") || !target["tags"].IsArray()) set_member(target, "tags", Value(rapidjson::kArrayType), state.alloc());
+  Value& tags = target["tags"];
+  for (const auto& change : given.GetArray()) {
+    if (auto id = int_member(change, "id"); id && bool_member(change, "_delete") == true) {
+      for (auto it = tags.Begin(); it != tags.End(); ++it)
+        if (int_member(*it, "id") == id) {
+          tags.Erase(it);
+          break;
+        }
+      continue;
+    }
+    auto name = string_member(change, "name");
+    if (!name) return "a tag needs a name";
+    bool has = false;
+    for (const auto& t : tags.GetArray()) has = has || string_member(t, "name") == name;
+    if (has) continue;
+    Value tag(rapidjson::kObjectType);
+    set_member(tag, "id", Value(state.new_id()), state.alloc());
+    set_string(tag, "name", *name, state.alloc());
+    set_member(tag, "dataTag", Value(false), state.alloc());
+    tags.PushBack(tag, state.alloc());
+  }
+  return {};
+}
+
+// PUT /opportunities/{id}: name, description, party {id}, milestone {id}, value, expectedCloseOn and
+// tags, as a person editing it in Capsule would; every change moves updatedAt.
 Response update_opportunity(CapsuleState& state, const SandboxContext& context, const Request& request, Value& target) {
   auto body = parse_json(request.body);
   const Value* input = body ? member(*body, "opportunity") : nullptr;
   if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"opportunity\":{…}}");
+  if (const Value* tags = member(*input, "tags"))
+    if (auto error = apply_tags(state, *tags, target); !error.empty()) return message(422, error);
   for (const char* key : {"name", "description", "party", "milestone", "value", "expectedCloseOn"}) {
     const Value* v = member(*input, key);
     if (v == nullptr) continue;

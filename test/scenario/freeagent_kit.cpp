@@ -29,6 +29,7 @@ class FreeAgentKit final : public ProviderKit {
       case Trait::archive_writes: return true;
       case Trait::quotes_read:
       case Trait::quotes_write:
+      case Trait::quote_status_writes:
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills:

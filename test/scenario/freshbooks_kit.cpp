@@ -33,7 +33,8 @@ class FreshBooksKit final : public ProviderKit {
       case Trait::invoice_writes:
       case Trait::archive_writes:
       case Trait::quotes_read:
-      case Trait::quotes_write: return true;
+      case Trait::quotes_write:
+      case Trait::quote_status_writes: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills: return false;
@@ -189,6 +190,13 @@ class FreshBooksKit final : public ProviderKit {
                     R"("invoice_number":{},"status":2,"lines":[{{"name":"Work","qty":"{}","unit_cost":{{"amount":"{}"}}}}]}}}})",
                     contact_id, utc_date(0), due_offset_days, json_string(number), quantity, unit_price));
     return number_text(answer.json()["response"]["result"]["invoice"], "id");
+  }
+
+  // Estimate statuses: 1 draft, 2 sent, 5 accepted (https://www.freshbooks.com/api/estimates).
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr int kStatus[] = {1, 2, 5};
+    checked("PUT", "/estimates/estimates/" + quote_id,
+            R"({"estimate":{"status":)" + std::to_string(kStatus[static_cast<int>(state)]) + "}}");
   }
 
   void void_invoice(const std::string& invoice_id) override { checked("DELETE", "/invoices/invoices/" + invoice_id); }

@@ -85,6 +85,7 @@ class KashFlowKit final : public ProviderKit {
       case Trait::archive_writes: return true;
       case Trait::quotes_read:
       case Trait::quotes_write:
+      case Trait::quote_status_writes:
       case Trait::invoice_needed_to_qualify:
       case Trait::customer_bills:
       case Trait::invoice_writes: return false;

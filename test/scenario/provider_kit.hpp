@@ -134,6 +134,8 @@ enum class Trait {
   archive_writes,             // the sandbox API archives and restores a contact
   quotes_read,                // the connector reads quotes (R18) and the kit seeds them (add_quote)
   quotes_write,               // the connector drafts quotes (R19-R20)
+  quote_status_writes,        // the kit marks a quote sent or accepted through the API (set_quote_status),
+                              // and the service keeps drafts capsync updates (R21, R22)
 };
 
 class ProviderKit {
@@ -205,6 +207,12 @@ class ProviderKit {
   // Sets the contact's email and main phone number.
   virtual void edit_contact(const std::string& contact_id, const std::string& email, const std::string& phone) = 0;
   virtual void set_archived(const std::string& contact_id, bool archived) = 0;  // Trait::archive_writes
+  // Moves the quote to `state` as a person in the service would (Trait::quote_status_writes).
+  virtual void set_quote_status(const std::string& quote_id, QuoteState state) {
+    (void)quote_id;
+    (void)state;
+    throw std::runtime_error("this kit cannot change a quote's status");
+  }
 
  protected:
   // One sandbox call with the given headers, whatever its answer.

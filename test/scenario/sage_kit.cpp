@@ -31,6 +31,7 @@ class SageKit final : public ProviderKit {
       case Trait::fax: return true;
       case Trait::quotes_read:
       case Trait::quotes_write:
+      case Trait::quote_status_writes:
       case Trait::invoice_needed_to_qualify:
       case Trait::invoice_writes:
       case Trait::archive_writes: return false;

@@ -44,7 +44,8 @@ class XeroKit final : public ProviderKit {
       case Trait::invoice_writes:
       case Trait::archive_writes:
       case Trait::quotes_read:
-      case Trait::quotes_write: return true;
+      case Trait::quotes_write:
+      case Trait::quote_status_writes: return true;
     }
     return false;
   }
@@ -213,6 +214,17 @@ class XeroKit final : public ProviderKit {
                     json_string(number), json_string(contact_id), utc_date(0), utc_date(due_offset_days), quantity,
                     unit_price));
     return answer.json()["Invoices"][0]["InvoiceID"].GetString();
+  }
+
+  // The text fields go along as they are: an update that leaves them out clears them (R21).
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr const char* kStatus[] = {"DRAFT", "SENT", "ACCEPTED"};
+    const auto got = checked("GET", "/Quotes/" + quote_id).json();
+    const auto& q = got["Quotes"][0];
+    JsonObject o;
+    o.text("Status", kStatus[static_cast<int>(state)]);
+    for (const char* key : {"Reference", "Title", "Summary", "Terms"}) o.text(key, json_text(q, key));
+    checked("POST", "/Quotes/" + quote_id, R"({"Quotes":[)" + o.str() + "]}");
   }
 
   void void_invoice(const std::string& invoice_id) override {

@@ -133,3 +133,40 @@ TEST_CASE("Capsule opportunities: deletions since a time, and the milestones of 
   CHECK((*milestones)[1] == model::Milestone{32, "Proposal", 3, "Sales", false});
   CHECK((*milestones)[2] == model::Milestone{41, "Due", 4, "Renewals", false});
 }
+
+TEST_CASE("R22 Capsule opportunities: one read by id, a note made, listed and changed on it, and a tag added once") {
+  Fixture f;
+  auto one = f.run(f.capsule->get_opportunity(502));
+  REQUIRE(one.ok());
+  CHECK(one->name == "Support");
+  CHECK(one->value->to_string() == "300.00");
+  auto gone = f.run(f.capsule->get_opportunity(999));
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().code() == Errc::not_found);
+
+  auto made = f.run(f.capsule->create_opportunity_note(501, "Quote QU-0001: 4,500.50 GBP (Draft)"));
+  REQUIRE(made.ok());
+  auto notes = f.run(f.capsule->list_opportunity_notes(501));
+  REQUIRE(notes.ok());
+  REQUIRE(notes->size() == 1);
+  CHECK((*notes)[0].id == made->id);
+  CHECK((*notes)[0].party_id == 0);
+  auto changed = f.run(f.capsule->update_note(made->id, "Quote QU-0001: 4,500.50 GBP (Sent)"));
+  REQUIRE(changed.ok());
+  notes = f.run(f.capsule->list_opportunity_notes(501));
+  REQUIRE(notes.ok());
+  REQUIRE(notes->size() == 1);
+  CHECK((*notes)[0].content == "Quote QU-0001: 4,500.50 GBP (Sent)");
+  auto on_party = f.run(f.capsule->list_notes(11));  // a note on the opportunity is not the party's
+  REQUIRE(on_party.ok());
+  CHECK(on_party->empty());
+  CHECK(f.run(f.capsule->list_opportunity_notes(999)).error().code() == Errc::not_found);
+
+  REQUIRE(f.run(f.capsule->tag_opportunity(502, "Quote accepted")).ok());
+  REQUIRE(f.run(f.capsule->tag_opportunity(502, "Quote accepted")).ok());
+  one = f.run(f.capsule->get_opportunity(502));
+  REQUIRE(one.ok());
+  REQUIRE(one->tags.size() == 1);
+  CHECK(one->tags[0].name == "Quote accepted");
+  CHECK(one->milestone_id == 41);  // the milestone never moves
+}

@@ -207,6 +207,48 @@ class FakeCapsule final : public connector::CapsuleConnector {
     ++milestone_reads;
     co_return milestones;
   }
+  boost::asio::awaitable<Result<model::Opportunity>> get_opportunity(model::OpportunityId id) override {
+    ++opportunity_reads;
+    auto it = opportunities.find(id);
+    if (it == opportunities.end()) co_return make_error(Errc::not_found, "opportunity {} not found", id);
+    co_return it->second;
+  }
+  // R22: notes on opportunities live in `notes` too (party_id 0), their opportunity here.
+  std::map<std::int64_t, model::OpportunityId> note_opportunity;
+  int opportunity_reads = 0;
+  bool lose_next_opportunity_note_answer = false;
+  std::vector<connector::Note> notes_on(model::OpportunityId id) const {
+    std::vector<connector::Note> out;
+    for (auto it = notes.rbegin(); it != notes.rend(); ++it)
+      if (note_opportunity.count(it->first) && note_opportunity.at(it->first) == id) out.push_back(it->second);
+    return out;
+  }
+  boost::asio::awaitable<Result<std::vector<connector::Note>>> list_opportunity_notes(
+      model::OpportunityId id) override {
+    if (!opportunities.count(id)) co_return make_error(Errc::not_found, "opportunity {} not found", id);
+    co_return notes_on(id);
+  }
+  boost::asio::awaitable<Result<connector::Note>> create_opportunity_note(model::OpportunityId id,
+                                                                          std::string_view content) override {
+    if (!opportunities.count(id)) co_return make_error(Errc::not_found, "opportunity {} not found", id);
+    ++writes;
+    connector::Note n{next_item_++, 0, std::string(content)};
+    notes[n.id] = n;
+    note_opportunity[n.id] = id;
+    if (lose_next_opportunity_note_answer) {
+      lose_next_opportunity_note_answer = false;
+      co_return make_error(Errc::io, "connection reset by peer");
+    }
+    co_return n;
+  }
+  boost::asio::awaitable<Status> tag_opportunity(model::OpportunityId id, std::string_view name) override {
+    auto it = opportunities.find(id);
+    if (it == opportunities.end()) co_return make_error(Errc::not_found, "opportunity {} not found", id);
+    ++writes;
+    if (!it->second.has_tag(name)) it->second.tags.push_back({next_item_++, std::string(name)});
+    it->second.updated_at = clock_.tick();
+    co_return Status{};
+  }
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
     if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
     std::vector<connector::Note> out;
@@ -256,7 +298,9 @@ class FakeAccounting final : public connector::AccountingConnector {
   // Quotes (R18): read only when quotes_read, as a service with a quote API answers.
   bool quotes_read = false;
   bool quotes_write = false;
+  bool quotes_update = false;  // drafts are kept and update_quote changes them (R21)
   std::map<std::string, model::Quote> quotes;
+  std::vector<std::pair<std::string, model::QuoteSpec>> quote_updates;  // update_quote calls, in order
   std::vector<std::string> quote_cursors;  // the cursor of each list_quotes call, in order
   std::vector<model::QuoteSpec> quote_specs;     // create_quote specs, in order
   std::vector<std::string> quote_keys;           // their idempotency keys
@@ -315,6 +359,7 @@ class FakeAccounting final : public connector::AccountingConnector {
     connector::Capabilities c;
     c.quotes_read = quotes_read;
     c.quotes_write = quotes_write;
+    c.quotes_update = quotes_update;
     return c;
   }
   boost::asio::awaitable<Result<connector::Tenant>> tenant() override { co_return connector::Tenant{"t", "Demo"}; }
@@ -361,6 +406,26 @@ class FakeAccounting final : public connector::AccountingConnector {
       lose_next_quote_answer = false;
       co_return make_error(Errc::io, "connection reset by peer");
     }
+    co_return q;
+  }
+  // As Xero answers: only a draft changes; every text field is replaced.
+  boost::asio::awaitable<Result<model::Quote>> update_quote(std::string_view id,
+                                                            const model::QuoteSpec& spec) override {
+    auto it = quotes.find(std::string(id));
+    if (it == quotes.end()) co_return make_error(Errc::not_found, "quote {} not found", id);
+    if (it->second.status != model::QuoteStatus::draft)
+      co_return make_error(Errc::conflict, "quote {} is {}: only a draft is updated", id,
+                           model::display_name(it->second.status));
+    ++writes;
+    quote_updates.emplace_back(std::string(id), spec);
+    auto& q = it->second;
+    q.title = spec.title;
+    q.summary = spec.summary;
+    q.reference = spec.reference;
+    q.total = model::Money(spec.unit_amount.units() * spec.quantity, spec.currency);
+    q.currency = spec.currency;
+    q.expiry_date = spec.expiry_date;
+    q.updated_at = clock_.tick();
     co_return q;
   }
   boost::asio::awaitable<Result<std::vector<model::Quote>>> find_quotes_by_reference(std::string_view ref) override {
