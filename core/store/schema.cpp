@@ -310,6 +310,12 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_at ON webhook_deliveries (source, at);
 )sql";
 
+// The limit a service declares for a window in its responses (Capsule's X-RateLimit-Limit),
+// NULL while it has declared none: the ETA of a sync and status weigh that one (issue 22).
+constexpr std::string_view kSchema8 = R"sql(
+ALTER TABLE rate_budget ADD COLUMN declared_limit INTEGER;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -318,6 +324,7 @@ constexpr std::array kMigrations{
     Migration{5, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema5},
     Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
     Migration{7, "webhook refreshes and deliveries", kSchema7},
+    Migration{8, "rate limits as the services declare them", kSchema8},
 };
 
 }  // namespace
