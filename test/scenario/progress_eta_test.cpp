@@ -66,10 +66,12 @@ TEST_CASE("The ETA of a sync held back by a tight Capsule rate limit is the time
   // Follow the start-up sync through status until it ends.
   std::vector<Sample> samples;
   bool wrote = false;
+  std::string human;  // capsyncctl status once while writing
   const bool ended = wait_until(
       [&] {
         samples.push_back(sample(world));
         wrote = wrote || samples.back().phase == "writing_capsule";
+        if (wrote && human.empty() && samples.back().writes_done >= 10) human = world.ctl({"status"}).output;
         return wrote && !samples.back().running;
       },
       120s);
@@ -90,6 +92,8 @@ TEST_CASE("The ETA of a sync held back by a tight Capsule rate limit is the time
   INFO(from->summary << ", ETA " << *from->eta_seconds << " s (" << from->reason << "), took " << taken
                      << " s in the sandbox's time");
   CHECK(from->reason.starts_with(fmt::format("Capsule allows {} requests per hour", kPerHour)));
+  INFO(human);
+  CHECK(human.find(fmt::format(" left (Capsule allows {} requests per hour, ", kPerHour)) != std::string::npos);
   // Long enough that the limit's windows, not their edges, decide.
   CHECK(taken >= 20 * 3600);
   CHECK(*from->eta_seconds * 10 >= taken * 9);
