@@ -96,6 +96,8 @@ void write_progress(Writer& w, const ConnectionStatus& c) {
   w.Key("total");
   if (p.total) w.Int64(*p.total);
   else w.Null();
+  w.Key("listing");
+  w.String(p.listing.c_str());
   w.Key("writes_done");
   w.Int64(p.writes_done);
   w.Key("writes_planned");

@@ -35,9 +35,11 @@ void add_budgets(store::Database& db, const std::string& connection, const ratel
       for (const auto& r : *rows)
         if (r.window == w.name) row = &r;
     if (row) {
+      // What the service declared (Capsule's X-RateLimit-Limit) over what it documents.
+      if (row->limit && *row->limit > 0) b.limit = b.left = *row->limit;
       const auto reset = row->reset_at.value_or(row->window_start + w.length);
       if (reset > now) {
-        b.left = std::max<std::int64_t>(0, w.limit - row->used);
+        b.left = std::max<std::int64_t>(0, b.limit - row->used);
         b.resets_at = reset;
       }
     }

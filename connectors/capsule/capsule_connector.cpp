@@ -119,6 +119,8 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
     co_return parties.error().with_context(fmt::format("Capsule returned a malformed parties page (page {})", req.page));
   Page<model::Party> page;
   page.page = req.page;
+  // No total: Capsule pages with a Link header (next, prev) and says no count, in the body or a
+  // header (https://developer.capsulecrm.com/v2/overview/reading-from-the-api "Pagination").
   page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
   page.items = std::move(parties->parties);
   page.unreadable = std::move(parties->unreadable);

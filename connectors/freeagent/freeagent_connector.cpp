@@ -1,6 +1,9 @@
 #include "connectors/freeagent/freeagent_connector.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include "connectors/freeagent/contacts.hpp"
 #include "connectors/freeagent/errors.hpp"
@@ -24,6 +27,18 @@ namespace {
 bool has_next(const http::Response& r) {
   auto link = connector::find_header(r.headers, "Link");
   return link && !connector::next_link(*link).empty();
+}
+
+// The records the whole listing holds: FreeAgent's X-Total-Count header ("the total number of
+// entries", https://dev.freeagent.com/docs/introduction#pagination); none without it.
+std::optional<std::int64_t> listed_total(const http::Response& r) {
+  auto header = connector::find_header(r.headers, "X-Total-Count");
+  if (!header) return std::nullopt;
+  std::int64_t n = 0;
+  const auto* end = header->data() + header->size();
+  auto [at, ec] = std::from_chars(header->data(), end, n);
+  if (ec != std::errc() || at != end || n < 0) return std::nullopt;
+  return n;
 }
 
 }  // namespace
@@ -78,6 +93,7 @@ asio::awaitable<Result<Page<model::Contact>>> FreeAgentConnector::list_contacts(
   page.unreadable = std::move(parsed->unreadable);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
+  page.total = listed_total(*response);
   co_return page;
 }
 
@@ -100,6 +116,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreeAgentConnector::list_invoices(
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = has_next(*response);
+  page.total = listed_total(*response);
   co_return page;
 }
 

@@ -78,28 +78,30 @@ asio::awaitable<Result<FreshBooksConnector::ListPage>> FreshBooksConnector::list
     if (deleted) query += "&" + http::encode_component("search[vis_state]") + "=1";
     return api_.get_ok(std::move(query), std::string(what));
   };
-  auto pages_of = [](const std::string& body) -> Result<std::int64_t> {
+  // page/pages/total of the result; "total" counts the whole list (freshbooks-python-sdk
+  // making_calls.md "Pagination" and tests/fixtures/list_clients_response.json:
+  // {"page":1,"pages":1,"per_page":15,"total":3}).
+  auto paging_in = [](const std::string& body) -> Result<Paging> {
     auto doc = connector::json::parse(body);
     if (!doc) return doc.error();
     auto result = result_of(*doc);
     if (!result) return result.error();
-    auto paging = paging_of(**result);
-    if (!paging) return paging.error();
-    return paging->pages;
+    return paging_of(**result);
   };
   auto first = co_await fetch(page, false);
   if (!first) co_return first.error();
-  auto pages = pages_of(first->body);
-  if (!pages) co_return pages.error().with_context(fmt::format("FreshBooks returned a malformed answer to {}", what));
-  if (page <= *pages) co_return ListPage{std::move(first->body), false, page, *pages};
+  auto paging = paging_in(first->body);
+  if (!paging) co_return paging.error().with_context(fmt::format("FreshBooks returned a malformed answer to {}", what));
+  if (page <= paging->pages) co_return ListPage{std::move(first->body), false, page, paging->pages, paging->total};
   // Past the default list: the deleted records, numbered on from its last page.
-  std::int64_t deleted_page = page - *pages;
+  std::int64_t deleted_page = page - paging->pages;
   auto deleted = co_await fetch(deleted_page, true);
   if (!deleted) co_return deleted.error();
-  auto deleted_pages = pages_of(deleted->body);
-  if (!deleted_pages)
-    co_return deleted_pages.error().with_context(fmt::format("FreshBooks returned a malformed answer to {}", what));
-  co_return ListPage{std::move(deleted->body), true, deleted_page, *deleted_pages};
+  auto deleted_paging = paging_in(deleted->body);
+  if (!deleted_paging)
+    co_return deleted_paging.error().with_context(fmt::format("FreshBooks returned a malformed answer to {}", what));
+  co_return ListPage{std::move(deleted->body), true, deleted_page, deleted_paging->pages,
+                     paging->total + deleted_paging->total};
 }
 
 template <typename T>
@@ -127,6 +129,7 @@ asio::awaitable<Result<Page<model::Contact>>> FreshBooksConnector::list_contacts
   page.items = std::move(parsed->items);
   page.unreadable = std::move(parsed->unreadable);
   page.has_next = !raw->deleted || raw->page < raw->pages;
+  page.total = raw->total;
   auto cursor = advance(contacts_pass_, page.items, req, !page.has_next);
   if (!cursor) co_return cursor.error();
   page.cursor = std::move(*cursor);
@@ -148,6 +151,7 @@ asio::awaitable<Result<Page<model::Invoice>>> FreshBooksConnector::list_invoices
   page.unreadable = std::move(parsed->unreadable);
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.has_next = !raw->deleted || raw->page < raw->pages;
+  page.total = raw->total;
   auto cursor = advance(invoices_pass_, page.items, req, !page.has_next);
   if (!cursor) co_return cursor.error();
   page.cursor = std::move(*cursor);
@@ -168,6 +172,7 @@ asio::awaitable<Result<Page<model::Quote>>> FreshBooksConnector::list_quotes(Lis
   page.unreadable = std::move(parsed->unreadable);
   for (auto& q : page.items) q.url = quote_url(q);
   page.has_next = !raw->deleted || raw->page < raw->pages;
+  page.total = raw->total;
   auto cursor = advance(estimates_pass_, page.items, req, !page.has_next);
   if (!cursor) co_return cursor.error();
   page.cursor = std::move(*cursor);

@@ -89,6 +89,8 @@ class FreshBooksConnector final : public connector::AccountingConnector {
     bool deleted = false;
     std::int64_t page = 1;
     std::int64_t pages = 1;
+    // Records of the pass: the default list's total, plus the deleted list's once it is read.
+    std::int64_t total = 0;
   };
   // The newest `updated` seen so far in the current pass over one list from one cursor.
   struct Pass {

@@ -110,9 +110,10 @@ asio::awaitable<Result<KashFlowConnector::PassPage>> KashFlowConnector::pass_pag
   if (!at.second) {
     auto list = co_await list_page(first, at.page);
     if (!list) co_return list.error();
+    phases.count_first(list->total);
     if (second == nullptr || list->has_next) {
       const bool more = list->has_next;
-      co_return PassPage{&first, at.page, std::move(*list), more};
+      co_return PassPage{&first, at.page, std::move(*list), more, phases.first_total()};
     }
     // The first list ended here unless this page lies past its end, in a pass this connector
     // did not start: then its TotalRecords places the page (list_phases.hpp).
@@ -123,13 +124,14 @@ asio::awaitable<Result<KashFlowConnector::PassPage>> KashFlowConnector::pass_pag
     }
     if (!at.second) {
       phases.first_ended(page);
-      co_return PassPage{&first, at.page, std::move(*list), true};
+      co_return PassPage{&first, at.page, std::move(*list), true, phases.first_total()};
     }
   }
   auto list = co_await list_page(*second, at.page);
   if (!list) co_return list.error();
   const bool more = list->has_next;
-  co_return PassPage{second, at.page, std::move(*list), more};
+  const long long total = phases.first_total() + list->total;
+  co_return PassPage{second, at.page, std::move(*list), more, total};
 }
 
 connector::Decoded<model::Contact> KashFlowConnector::contacts_of(const PassPage& page) const {
@@ -148,6 +150,7 @@ asio::awaitable<Result<Page<model::Contact>>> KashFlowConnector::list_contacts(L
   Page<model::Contact> page;
   page.page = req.page;
   page.has_next = step->has_next;
+  page.total = step->total;
   page.items = std::move(contacts.items);
   page.unreadable = std::move(contacts.unreadable);
   for (const auto& c : page.items)
@@ -169,6 +172,7 @@ asio::awaitable<Result<Page<model::Invoice>>> KashFlowConnector::list_invoices(L
   Page<model::Invoice> page;
   page.page = req.page;
   page.has_next = step->has_next;
+  page.total = step->total;
   page.cursor = req.cursor;
   auto invoices = parse_invoices(*step->list.items, api_origin_, purchases);
   page.items = std::move(invoices.items);

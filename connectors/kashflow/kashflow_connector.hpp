@@ -109,6 +109,7 @@ class KashFlowConnector final : public connector::AccountingConnector {
     int page = 1;                     // its page
     ListEnvelope list;
     bool has_next = false;  // the pass goes on
+    long long total = 0;    // records of the pass as far as its lists' TotalRecords say
   };
   boost::asio::awaitable<Result<ListEnvelope>> list_page(const ListOf& list, int page);
   // The days a quote is valid for (quote settings), read once.

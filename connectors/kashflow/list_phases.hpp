@@ -34,9 +34,14 @@ class ListPhases {
   // The first list holds `total` records at `per_page` a page (at least one page, maybe empty).
   void learn_total(long long total, int per_page);
   bool first_known() const { return first_pages_.has_value(); }
+  // The first list's TotalRecords as its pages say it: with the second list's, the records of
+  // the whole pass (for progress).
+  void count_first(long long total) { first_total_ = total; }
+  long long first_total() const { return first_total_; }
 
  private:
   std::optional<int> first_pages_;
+  long long first_total_ = 0;
 };
 
 }  // namespace capsync::kashflow

@@ -132,6 +132,9 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
   page.items = std::move(contacts.items);
   page.unreadable = std::move(contacts.unreadable);
   page.has_next = list->has_next;
+  // "$total - This shows the total number of items" of the listing
+  // (https://developer.sage.com/accounting/guides/efficiencies/pagination).
+  page.total = list->total;
   if (*since && req.page == 1) {
     // deleted_since is exclusive: start a second early so a deletion in the cursor's second is kept.
     auto deleted = co_await deleted_contacts(since_param(**since - std::chrono::seconds(1)));
@@ -166,6 +169,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
     out.cursor = cursor;
     co_return out;
   }
+  out.total = list->total;
   auto invoices = parse_invoices(*list->items, type);
   out.items = std::move(invoices.items);
   out.unreadable = std::move(invoices.unreadable);
@@ -182,6 +186,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::list_invoices(ListR
     auto sales = co_await invoice_page("sales_invoices", model::InvoiceType::sales, req.cursor, req.page, req.page);
     if (!sales) co_return sales.error();
     if (sales->page == req.page) {
+      sales_total_ = sales->total.value_or(0);
       if (!sales->has_next) sales_pages_ = std::pair{req.cursor, req.page};
       if (include_purchase && !sales->has_next) sales->has_next = true;  // purchase invoices follow
       co_return sales;
@@ -198,6 +203,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::list_invoices(ListR
                                         req.page - sales_pages_->second, req.page);
   if (!purchase) co_return purchase.error();
   purchase->page = req.page;
+  if (purchase->total) *purchase->total += sales_total_;  // the pass holds both lists
   co_return purchase;
 }
 

@@ -95,6 +95,7 @@ class SageConnector final : public connector::AccountingConnector {
   std::optional<connector::Tenant> tenant_;
   // Pages of sales invoices in the current pass (by cursor), so purchase pages follow them.
   std::optional<std::pair<std::string, int>> sales_pages_;
+  long long sales_total_ = 0;  // their $total: purchase pages count on from it (progress)
   // Pages of sales quotes in the current quotes pass (by cursor), and the newest updated_at seen.
   std::optional<std::pair<std::string, int>> quote_pages_;
   std::optional<model::Timestamp> quote_pass_high_;

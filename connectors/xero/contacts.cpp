@@ -132,6 +132,11 @@ bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, i
   return raw >= static_cast<std::size_t>(page_size) && raw > 0;
 }
 
+std::optional<std::int64_t> listed_total(const std::optional<Pagination>& p) {
+  if (!p) return std::nullopt;
+  return p->item_count;
+}
+
 Result<ContactsPage> parse_contacts(std::string_view body) {
   auto doc = json::parse(body);
   if (!doc) return doc.error();

@@ -14,6 +14,7 @@
 // POBOX address we own).
 // Website is read-only in Xero's API and is never sent.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ Result<std::optional<Pagination>> parse_pagination(const rapidjson::Value& root)
 // Whether a list has a page after `page`: from the pagination object when there is one, else
 // whether this page (`raw` elements) was full.
 bool more_pages(const std::optional<Pagination>& p, int page, std::size_t raw, int page_size);
+// The records the whole listing holds: `pagination.itemCount`, which Xero sends on paged
+// requests (`page=`) of Contacts and Invoices beside pageCount (Xero's OpenAPI
+// https://github.com/XeroAPI/Xero-OpenAPI xero_accounting.yaml, schema Pagination and the
+// getContacts/getInvoices examples). None without a pagination object.
+std::optional<std::int64_t> listed_total(const std::optional<Pagination>& p);
 
 // {"Contacts":[{...}]} for PUT /Contacts.
 std::string contact_create_body(const model::ContactDetails& spec);

@@ -97,6 +97,7 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
   page.unreadable = std::move(parsed->unreadable);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, raw, settings_.page_size);
+  page.total = listed_total(parsed->pagination);
   co_return page;
 }
 
@@ -131,6 +132,7 @@ asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListR
   for (auto& inv : page.items) inv.url = invoice_url(inv);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, parsed->raw_count, settings_.page_size);
+  page.total = listed_total(parsed->pagination);
   co_return page;
 }
 

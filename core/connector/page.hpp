@@ -1,6 +1,8 @@
 #pragma once
 // Paging types shared by every connector and the job runner that drives them.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,10 @@ struct ListRequest {
 // high-water mark to save in the same transaction as these items; a crash re-reads at most
 // this page. `unreadable`: records of this page that could not be read, left out of `items`;
 // the runner records each as a conflict in that same transaction.
+// `total`: the records the whole listing (this pass, from this cursor) holds, as the API itself
+// says it (Xero pagination.itemCount, Sage $total, ...); none where the API does not say. It is
+// only for showing progress: paging never depends on it. A listing of two lists read one after
+// the other (KashFlow customers then suppliers) says the second one's records from its first page on.
 template <typename T>
 struct Page {
   std::vector<T> items;
@@ -28,6 +34,10 @@ struct Page {
   int page = 1;
   bool has_next = false;
   std::string cursor;
+  std::optional<std::int64_t> total;
+
+  // The records the page listed, those that could not be read included: what `total` counts.
+  std::int64_t listed() const { return static_cast<std::int64_t>(items.size() + unreadable.size()); }
 };
 
 // What a decoder made of the records of one listed page: those it read, and those it could not.

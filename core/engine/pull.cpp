@@ -141,7 +141,7 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
       out.pushes_enqueued += pushes;
     }
     out.parties_read += static_cast<int>(page->items.size());
-    if (ctx.progress) ctx.progress->advance(ctx.connection, static_cast<std::int64_t>(page->items.size()));
+    if (ctx.progress) ctx.progress->page_read(ctx.connection, page->listed(), page->total);
     if (!page->has_next) break;
     ++request.page;
   }
@@ -222,7 +222,7 @@ asio::awaitable<Result<ContactPullResult>> pull_contacts(SyncContext& ctx, bool 
       if (auto s = tx->commit(); !s) co_return s.error();
     }
     out.contacts_read += static_cast<int>(page->items.size());
-    if (ctx.progress) ctx.progress->advance(ctx.connection, static_cast<std::int64_t>(page->items.size()));
+    if (ctx.progress) ctx.progress->page_read(ctx.connection, page->listed(), page->total);
     if (!page->has_next) break;
     ++request.page;
   }
@@ -268,7 +268,7 @@ asio::awaitable<Result<InvoicePullResult>> pull_invoices(SyncContext& ctx, bool 
       if (auto s = tx->commit(); !s) co_return s.error();
     }
     out.invoices_read += static_cast<int>(page->items.size());
-    if (ctx.progress) ctx.progress->advance(ctx.connection, static_cast<std::int64_t>(page->items.size()));
+    if (ctx.progress) ctx.progress->page_read(ctx.connection, page->listed(), page->total);
     if (!page->has_next) break;
     ++request.page;
   }

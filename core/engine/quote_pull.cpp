@@ -37,6 +37,7 @@ boost::asio::awaitable<Result<QuotePullResult>> pull_quotes(SyncContext& ctx, bo
       if (auto s = tx->commit(); !s) co_return s.error();
     }
     out.quotes_read += static_cast<int>(page->items.size());
+    if (ctx.progress) ctx.progress->page_read(ctx.connection, page->listed(), page->total);
     if (!page->has_next) break;
     ++request.page;
   }

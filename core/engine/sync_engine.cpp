@@ -88,7 +88,9 @@ asio::awaitable<Status> SyncEngine::sync(const queue::Job& job, SyncMode mode) {
   // one left pending (a stop between its batches), counts from zero again and says so.
   auto left_pending = ctx->store.contacts.count_pending();
   if (!left_pending) co_return left_pending.error();
-  ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0 || *left_pending > 0);
+  const config::ConnectionConfig* settings = options_.find_connection(job.connection);
+  ProgressRun progress(options_.progress, ctx->connection, ctx->now_ms(), job.attempts > 0 || *left_pending > 0,
+                       settings != nullptr ? std::string(settings->accounting.provider.display) : std::string());
   ctx->progress = options_.progress;
   const auto active = [this](std::string_view other) {
     const config::ConnectionConfig* c = options_.find_connection ? options_.find_connection(other) : nullptr;
@@ -179,6 +181,11 @@ void enter(SyncContext& ctx, SyncPhase phase, std::optional<std::int64_t> total 
   if (ctx.progress) ctx.progress->phase(ctx.connection, phase, total, ctx.now_ms());
 }
 
+// A listing of a reading phase begins: "parties", "contacts", "invoices", "quotes".
+void listing(SyncContext& ctx, SyncPhase phase, const char* what) {
+  if (ctx.progress) ctx.progress->reading(ctx.connection, phase, what, ctx.now_ms());
+}
+
 }  // namespace
 
 asio::awaitable<Status> record_capsule_account(SyncContext& ctx, const std::function<bool(std::string_view)>& active) {
@@ -233,20 +240,22 @@ asio::awaitable<Status> SyncEngine::webhook_refresh(const queue::Job& job) {
 boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, SyncMode mode) {
   const bool full = mode == SyncMode::full;
   SyncRunResult out;
-  enter(ctx, SyncPhase::reading_capsule);
+  listing(ctx, SyncPhase::reading_capsule, "parties");
   // The poll reads changed parties only (one request when nothing changed); deletions (R14)
   // wait for the next pull.
   auto capsule = co_await pull_capsule(ctx, {.full = full, .deletions = mode != SyncMode::poll});
   if (!capsule) co_return capsule.error();
   out.capsule = std::move(*capsule);
   if (mode != SyncMode::poll) {
-    enter(ctx, SyncPhase::reading_accounting);
+    listing(ctx, SyncPhase::reading_accounting, "contacts");
     auto contacts = co_await pull_contacts(ctx, full);
     if (!contacts) co_return contacts.error();
     out.contacts = *contacts;
+    listing(ctx, SyncPhase::reading_accounting, "invoices");
     auto invoices = co_await pull_invoices(ctx, full);
     if (!invoices) co_return invoices.error();
     out.invoices = *invoices;
+    if (ctx.policy.quotes_read) listing(ctx, SyncPhase::reading_accounting, "quotes");
     auto quotes = co_await pull_quotes(ctx, full);
     if (!quotes) co_return quotes.error();
     out.quotes = *quotes;

@@ -123,9 +123,10 @@ boost::asio::awaitable<Result<SyncRunResult>> sync_connection(SyncContext& ctx, 
 // ProgressRun: a sync's entry on the ProgressBoard (when there is one), from start to end.
 class ProgressRun final {
  public:
-  ProgressRun(ProgressBoard* board, std::string connection, std::int64_t now_ms, bool resumed)
+  ProgressRun(ProgressBoard* board, std::string connection, std::int64_t now_ms, bool resumed,
+              std::string accounting = {})
       : board_(board), connection_(std::move(connection)) {
-    if (board_) board_->start(connection_, now_ms, resumed);
+    if (board_) board_->start(connection_, now_ms, resumed, std::move(accounting));
   }
   ~ProgressRun() {
     if (board_) board_->finish(connection_);

@@ -27,6 +27,21 @@ std::string display_name(std::string_view provider) {
 }
 
 bool writing(SyncPhase phase) { return phase == SyncPhase::reconciling || phase == SyncPhase::writing_capsule; }
+bool reading(SyncPhase phase) { return phase == SyncPhase::reading_capsule || phase == SyncPhase::reading_accounting; }
+
+// Whose listing a reading phase reads: "Capsule", "Xero".
+std::string source_of(const SyncProgress& p) {
+  if (p.phase == SyncPhase::reading_capsule) return "Capsule";
+  return p.accounting.empty() ? std::string("the accounting side") : p.accounting;
+}
+
+// The requests `left` records of the current listing take: one a page, at the records per page
+// read so far (the provider's page size; the last page may be short).
+std::int64_t pages_for(const SyncProgress& p, std::int64_t left) {
+  if (p.pages <= 0 || p.done <= 0) return left;
+  const std::int64_t per_page = (p.done + p.pages - 1) / p.pages;
+  return (left + per_page - 1) / per_page;
+}
 
 // What is left of the phase in its own unit (changes while writing, records otherwise), and done.
 std::optional<std::pair<std::int64_t, std::int64_t>> left_and_done(const SyncProgress& p) {
@@ -75,13 +90,18 @@ std::optional<Eta> estimate_eta(const SyncProgress& p, std::span<const BudgetWin
   std::int64_t requests = left;
   if (writing(p.phase) && p.writes_done > 0 && p.requests > 0)
     requests = (left * p.requests + p.writes_done - 1) / p.writes_done;
+  if (reading(p.phase)) requests = pages_for(p, left);
+  std::string work_left = fmt::format("{} {} left", grouped(left), writing(p.phase) ? "writes" : "records");
+  if (reading(p.phase))
+    work_left = fmt::format("{} {} of {} left", grouped(requests), requests == 1 ? "page" : "pages",
+                            p.listing.empty() ? "records" : p.listing);
   for (const auto& w : budgets) {
     if (w.provider != provider || w.limit <= 0 || requests <= w.left) continue;
     const std::int64_t seconds = (requests - w.left) * w.length_ms / w.limit / 1000;
     if (seconds < eta.seconds) continue;
     eta.seconds = seconds;
-    eta.reason = fmt::format("{} allows {} requests per {}, {} {} left", display_name(w.provider), grouped(w.limit),
-                             w.window, grouped(left), writing(p.phase) ? "writes" : "records");
+    const std::string who = w.provider == accounting && !p.accounting.empty() ? p.accounting : display_name(w.provider);
+    eta.reason = fmt::format("{} allows {} requests per {}, {}", who, grouped(w.limit), w.window, work_left);
   }
   return eta;
 }
@@ -98,6 +118,11 @@ std::string progress_words(const SyncProgress& p) {
   if (writing(p.phase)) {
     out += fmt::format(" {} of {} contacts, {} of {} writes", grouped(p.done), grouped(p.total.value_or(0)),
                        grouped(p.writes_done), grouped(p.writes_planned));
+  } else if (reading(p.phase)) {
+    out = "reading " + source_of(p) + ":";
+    const std::string what = p.listing.empty() ? "records" : p.listing;
+    if (p.total) out += fmt::format(" {} of {} {}", grouped(p.done), grouped(*p.total), what);
+    else out += fmt::format(" {} {} read", grouped(p.done), what);
   } else if (p.total) {
     out += fmt::format(" {} of {} records", grouped(p.done), grouped(*p.total));
   } else {
@@ -107,11 +132,12 @@ std::string progress_words(const SyncProgress& p) {
   return out;
 }
 
-void ProgressBoard::start(const std::string& connection, std::int64_t now_ms, bool resumed) {
+void ProgressBoard::start(const std::string& connection, std::int64_t now_ms, bool resumed, std::string accounting) {
   SyncProgress& p = running_[connection];
   p = SyncProgress{};
   p.started_ms = p.phase_started_ms = now_ms;
   p.resumed = resumed;
+  p.accounting = std::move(accounting);
   changed(connection, p);
 }
 
@@ -127,7 +153,35 @@ void ProgressBoard::phase(const std::string& connection, SyncPhase phase, std::o
   p.phase = phase;
   p.done = 0;
   p.total = total;
+  p.listing.clear();
+  p.pages = 0;
   p.phase_started_ms = now_ms;
+  changed(connection, p);
+}
+
+void ProgressBoard::reading(const std::string& connection, SyncPhase phase, std::string listing, std::int64_t now_ms) {
+  auto it = running_.find(connection);
+  if (it == running_.end()) return;
+  SyncProgress& p = it->second;
+  p.phase = phase;
+  p.done = 0;
+  p.total.reset();
+  p.listing = std::move(listing);
+  p.pages = 0;
+  p.phase_started_ms = now_ms;
+  changed(connection, p);
+}
+
+void ProgressBoard::page_read(const std::string& connection, std::int64_t records, std::optional<std::int64_t> total) {
+  auto it = running_.find(connection);
+  if (it == running_.end()) return;
+  SyncProgress& p = it->second;
+  p.done += records;
+  ++p.pages;
+  // A provider's total may grow while the listing is read (records added meanwhile, or deleted
+  // ones a listing appends): never below what was read.
+  if (total) p.total = std::max(*total, p.done);
+  else if (p.total) p.total = std::max(*p.total, p.done);
   changed(connection, p);
 }
 

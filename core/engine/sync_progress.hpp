@@ -27,6 +27,12 @@ struct SyncProgress {
   // a listing's total where the provider says it).
   std::int64_t done = 0;
   std::optional<std::int64_t> total;
+  // While reading: what the listing read now holds ("contacts", "invoices", "quotes",
+  // "parties") and its pages read so far (what a page holds, for the requests the rest needs).
+  std::string listing;
+  std::int64_t pages = 0;
+  // The accounting service as its vendor writes it ("Xero"); empty: "the accounting side".
+  std::string accounting;
   // The reconcile pass: changes made (links, parties created, summaries, pushes), of those
   // decided so far plus an estimate for the contacts not decided yet.
   std::int64_t writes_done = 0;
@@ -55,17 +61,20 @@ struct Eta {
   std::string reason;
 };
 
-// When the sync will end: the requests its work left needs (the changes still planned, at the
-// requests per change seen so far) spent at what the bounding provider's windows allow beyond
-// what is left in them now, or at the pace seen so far when that is slower. None before the
-// work left is known (a listing without a total). `accounting` names the accounting provider.
+// When the sync's current work will end: the requests it needs (while writing: the changes
+// still planned, at the requests per change seen so far; while reading: the pages of the
+// listing left, at the records per page seen so far) spent at what the bounding provider's
+// windows allow beyond what is left in them now, or at the pace seen so far when that is slower.
+// None before the work left is known (a listing without a total). `accounting` names the
+// accounting provider (its config name, as the budgets do).
 std::optional<Eta> estimate_eta(const SyncProgress& progress, std::span<const BudgetWindow> budgets,
                                 std::string_view accounting, std::int64_t now_ms);
 
 // "about 2 h 10 min", "about 4 min", "less than a minute".
 std::string eta_words(std::int64_t seconds);
 
-// "writing to Capsule 4,210 of 10,000 contacts, 8,420 of 20,000 writes" (+ ", resumed").
+// "writing to Capsule 4,210 of 10,000 contacts, 8,420 of 20,000 writes", "reading Xero: 1,200 of
+// 10,000 contacts", "reading Capsule: 300 parties read" (+ ", resumed").
 std::string progress_words(const SyncProgress& progress);
 
 // The progress of the syncs running now, by connection. The engine updates it as a sync goes;
@@ -76,10 +85,16 @@ class ProgressBoard final {
   using Observer = std::function<void(const std::string& connection, const SyncProgress&)>;
   void observe(Observer observer) { observer_ = std::move(observer); }
 
-  void start(const std::string& connection, std::int64_t now_ms, bool resumed);
+  // `accounting`: the accounting service's name as its vendor writes it ("Xero").
+  void start(const std::string& connection, std::int64_t now_ms, bool resumed, std::string accounting = {});
   void finish(const std::string& connection);
   // A new phase: `done` back to zero.
   void phase(const std::string& connection, SyncPhase phase, std::optional<std::int64_t> total, std::int64_t now_ms);
+  // A new listing of a reading phase (`listing`: what it holds): `done` back to zero, total unknown.
+  void reading(const std::string& connection, SyncPhase phase, std::string listing, std::int64_t now_ms);
+  // A page of the listing was read: `records` in it, `total` the listing's as the provider says
+  // it on that page (a total below what was read already counts as what was read).
+  void page_read(const std::string& connection, std::int64_t records, std::optional<std::int64_t> total);
   void advance(const std::string& connection, std::int64_t records);
   // A batch of `contacts` was decided into `writes` changes.
   void planned(const std::string& connection, std::int64_t contacts, std::int64_t writes);

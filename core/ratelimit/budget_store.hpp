@@ -18,6 +18,7 @@ struct BudgetRow {
   std::int64_t used = 0;
   std::chrono::system_clock::time_point window_start;  // oldest counted request
   std::optional<std::chrono::system_clock::time_point> reset_at;  // when the window is empty again
+  std::optional<std::int64_t> limit;  // what the service declared (X-RateLimit-Limit); none: the documented one
 };
 
 class BudgetStore {

@@ -54,6 +54,7 @@ struct RateLimiter::Impl {
   struct Slot {
     Window spec;
     SlidingWindow window;
+    std::optional<std::int64_t> declared;  // the limit the server declared, saved with the budget
   };
 
   asio::any_io_executor executor;
@@ -87,7 +88,7 @@ struct RateLimiter::Impl {
     for (const auto& w : options.limits.windows) {
       auto length = std::chrono::duration_cast<steady_clock::duration>(
           std::chrono::duration<double, std::milli>(static_cast<double>(w.length.count()) / scale));
-      slots.push_back({w, SlidingWindow(w.limit, length)});
+      slots.push_back({w, SlidingWindow(w.limit, length), std::nullopt});
     }
     max_wait = std::max(scaled(options.max_server_wait), milliseconds(1));
     hold_limit = scaled(options.hold_limit);
@@ -112,6 +113,10 @@ struct RateLimiter::Impl {
     auto now = clock->steady_now();
     for (const auto& row : *rows) {
       for (auto& slot : slots) {
+        if (slot.spec.name == row.window && row.limit && *row.limit > 0) {
+          slot.declared = row.limit;
+          slot.window.set_limit(*row.limit);
+        }
         if (slot.spec.name != row.window || row.used <= 0 || !row.reset_at) continue;
         // Spread the saved requests evenly between the oldest and the newest one (reset_at - length).
         auto first = to_steady(row.window_start);
@@ -135,6 +140,7 @@ struct RateLimiter::Impl {
       BudgetRow row;
       row.window = slot.spec.name;
       row.used = slot.window.used(now);
+      row.limit = slot.declared;
       row.window_start = to_system(slot.window.oldest_expiry(now) - slot.window.length());
       // Pending requests count as made now.
       auto newest = slot.window.pending() ? now : slot.window.all_expired(now) - slot.window.length();
@@ -213,6 +219,15 @@ struct RateLimiter::Impl {
         correct("day", header_int(r, "X-DayLimit-Remaining"));
         break;
       case HeaderStyle::ratelimit_remaining:
+        // The hour's limit as the server states it on every response (Capsule: "X-RateLimit-Limit
+        // ... per hour", developer.capsulecrm.com/v2/overview/handling-api-responses) replaces
+        // the documented one: the budget and the ETA then follow what the account really gets.
+        if (auto limit = header_int(r, "X-RateLimit-Limit"); limit && *limit > 0)
+          for (auto& slot : slots)
+            if (slot.spec.name == "hour") {
+              slot.declared = *limit;
+              slot.window.set_limit(*limit);
+            }
         // X-RateLimit-Reset matters only on a 429 (server_delay below reads it); on success the
         // filled window already holds requests back, without the reset's whole-second rounding.
         correct("hour", header_int(r, "X-RateLimit-Remaining"));
@@ -305,7 +320,7 @@ std::string RateLimiter::status_line() {
   for (auto& slot : im.slots) {
     out += first ? " " : ", ";
     first = false;
-    out += thousands(slot.window.used(now)) + "/" + thousands(slot.spec.limit) + " " + label(slot.spec.name);
+    out += thousands(slot.window.used(now)) + "/" + thousands(slot.window.limit()) + " " + label(slot.spec.name);
   }
   if (im.paused_until > now)
     out += fmt::format(", paused {} s",

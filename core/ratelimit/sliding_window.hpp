@@ -21,6 +21,8 @@ class SlidingWindow {
   // Events counted in the window ending at now, pending ones included.
   std::int64_t used(time_point now);
   std::int64_t limit() const { return limit_; }
+  // The server declares another limit for this window (X-RateLimit-Limit): it holds from now on.
+  void set_limit(std::int64_t limit) { limit_ = limit; }
   duration length() const { return length_; }
 
   // Zero if one more event fits now, else how long until it does; nullopt when only a

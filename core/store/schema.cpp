@@ -341,6 +341,12 @@ CREATE TABLE engine_quote_waiting (
 );
 )sql";
 
+// The limit a service declares for a window in its responses (Capsule's X-RateLimit-Limit),
+// NULL while it has declared none: the ETA of a sync and status weigh that one.
+constexpr std::string_view kSchema10 = R"sql(
+ALTER TABLE rate_budget ADD COLUMN declared_limit INTEGER;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -352,6 +358,7 @@ constexpr std::array kMigrations{
     Migration{8, "FreshBooks callback verifiers", kSchema8},
     Migration{9, "draft quotes that follow their opportunity, its note and tag; opportunities waiting for a quote",
               kSchema9},
+    Migration{10, "rate limits as the services declare them", kSchema10},
 };
 
 }  // namespace

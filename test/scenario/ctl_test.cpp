@@ -294,8 +294,8 @@ TEST_CASE("capsyncctl sync-now --wait on a pipe prints a plain progress line per
   const auto waited = world.ctl({"sync-now", "acme", "--full", "--wait"});
   INFO(waited.output);
   CHECK(waited.exit_code == 0);
-  CHECK(contains(waited.output, "\nacme: reading Capsule "));
-  CHECK(contains(waited.output, "\nacme: reading the accounting side "));
+  CHECK(contains(waited.output, "\nacme: reading Capsule: "));
+  CHECK(contains(waited.output, "\nacme: reading Xero: "));
   CHECK(contains(waited.output, "full_reconcile on acme: done"));
   // A pipe gets whole lines: no carriage return, no terminal escapes, no phase twice.
   CHECK_FALSE(contains(waited.output, "\r"));

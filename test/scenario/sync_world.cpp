@@ -211,6 +211,14 @@ Seed& Seed::clock(std::string_view now_iso) {
   return *this;
 }
 
+Seed& Seed::capsule_rate_limit(int per_hour) {
+  auto& a = doc_->GetAllocator();
+  auto& capsule = (*doc_)["capsule"];
+  capsule.RemoveMember("rateLimitPerHour");
+  capsule.AddMember("rateLimitPerHour", per_hour, a);
+  return *this;
+}
+
 std::string Seed::json() const { return to_json(*doc_); }
 
 std::string json_string(std::string_view text) {

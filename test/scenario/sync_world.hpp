@@ -81,6 +81,7 @@ class Seed {
   Seed& milestone(std::string_view json) { return append("capsule", "milestones", json), *this; }
   Seed& opportunity(std::string_view json) { return append("capsule", "opportunities", json), *this; }
   Seed& clock(std::string_view now_iso);         // pins the sandbox clock
+  Seed& capsule_rate_limit(int per_hour);        // the Capsule token's requests an hour (rateLimitPerHour)
   // R28: another accounting provider served by the same sandbox, for a second connection on
   // the same Capsule account; its harness credentials, contacts and invoices.
   Seed& also(std::string_view provider);

@@ -49,7 +49,8 @@ queue::Job pull_job(const std::string& connection) {
 
 }  // namespace
 
-EngineSandboxFixture::EngineSandboxFixture(std::string_view provider_seed, const Configure& configure)
+EngineSandboxFixture::EngineSandboxFixture(std::string_view provider_seed, const Configure& configure,
+                                           engine::ProgressBoard* progress)
     : sandbox_(seed_args(dir_, provider_seed)),
       base_(sandbox_.base_url()),
       db_(store::Database::open(dir_.file("capsync.db"), {}).value()),
@@ -67,6 +68,7 @@ EngineSandboxFixture::EngineSandboxFixture(std::string_view provider_seed, const
     return name == connection_.name ? &connection_ : nullptr;
   };
   options.enqueue = [this](queue::JobSpec spec) { return jobs_.enqueue(spec, unix_ms()); };
+  options.progress = progress;
   engine_ = engine::SyncEngine::create(io_.get_executor(), *db_, connectors_, std::move(options)).value();
 }
 

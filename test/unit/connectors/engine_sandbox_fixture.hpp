@@ -31,7 +31,9 @@ class EngineSandboxFixture final {
   using Configure = std::function<void(config::ConnectionConfig& connection, const std::string& base)>;
 
   // provider_seed is one seed member, e.g. R"("sage": {...})", placed next to the Capsule part.
-  EngineSandboxFixture(std::string_view provider_seed, const Configure& configure);
+  // `progress`: where the sync jobs report how far they got (issue 22); nullptr: nowhere.
+  EngineSandboxFixture(std::string_view provider_seed, const Configure& configure,
+                       engine::ProgressBoard* progress = nullptr);
   EngineSandboxFixture(const EngineSandboxFixture&) = delete;
   EngineSandboxFixture& operator=(const EngineSandboxFixture&) = delete;
 

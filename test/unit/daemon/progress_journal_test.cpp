@@ -47,6 +47,7 @@ TEST_CASE("A long sync logs a progress line at most once a minute, with structur
   engine::SyncProgress p;
   p.started_ms = now;
   p.phase_started_ms = now;
+  p.listing = "parties";
   // Updates every 10 s for 3 minutes and a half: a line at 60 s, 120 s and 180 s.
   for (int step = 0; step <= 21; ++step) {
     now = 1'000'000 + step * 10'000;
@@ -62,7 +63,7 @@ TEST_CASE("A long sync logs a progress line at most once a minute, with structur
   REQUIRE(captured.records.size() == 3);
   const auto& first = captured.records[0];
   CHECK(first.record.connection == "acme");
-  CHECK(first.message() == "Syncing connection acme: reading Capsule 700 records read");
+  CHECK(first.message() == "Syncing connection acme: reading Capsule: 700 parties read");
   CHECK(field(first, "DONE") == "700");
   CHECK(field(first, "TOTAL") == "<none>");
   CHECK(field(first, "ETA_SECONDS") == "<none>");

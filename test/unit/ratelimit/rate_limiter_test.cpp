@@ -255,6 +255,48 @@ TEST_CASE("The budget survives a restart through the rate_budget table") {
   CHECK(restarted.status_line() == "xero: 25/60 per minute, 25/5,000 today");
 }
 
+TEST_CASE("Capsule's X-RateLimit-Limit replaces the documented hourly limit, and survives a restart") {
+  test::TempDir dir;
+  const auto path = dir.file("capsync.db");
+  Harness h;
+  {
+    auto db = store::Database::open(path, {});
+    REQUIRE(db.ok());
+    SqliteBudgetStore sqlite(**db);
+    auto o = h.options(registry::capsule_limits());
+    o.store = &sqlite;
+    RateLimiter limiter(h.io.get_executor(), o);
+    REQUIRE(h.start(limiter)->has_value());
+    auto r = response(200, {{"X-RateLimit-Limit", "3"}, {"X-RateLimit-Remaining", "2"}});
+    limiter.release(&r);
+    CHECK(limiter.status_line() == "capsule: 1/3 per hour");
+    // The declared limit holds requests back, not the documented 4,000.
+    for (int i = 0; i < 2; ++i) {
+      REQUIRE(h.start(limiter)->has_value());
+      limiter.release(nullptr);
+    }
+    auto held = h.start(limiter);
+    CHECK_FALSE(held->has_value());
+    h.clock.advance(1h);
+    limiter.TEST_wake();
+    h.settle();
+    REQUIRE(held->has_value());
+    limiter.release(nullptr);
+    REQUIRE(limiter.flush().ok());
+    auto rows = sqlite.load("acme", "capsule");
+    REQUIRE(rows.ok());
+    REQUIRE(rows->size() == 1);
+    CHECK(rows->front().limit == 3);
+  }
+  auto db = store::Database::open(path, {});
+  REQUIRE(db.ok());
+  SqliteBudgetStore sqlite(**db);
+  auto o = h.options(registry::capsule_limits());
+  o.store = &sqlite;
+  RateLimiter restarted(h.io.get_executor(), o);
+  CHECK(restarted.status_line().ends_with("/3 per hour"));
+}
+
 namespace {
 std::int64_t unix_ms_of(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
