@@ -8,6 +8,12 @@
 // costs one `capsyncctl connect`, never data. capsyncd must then report that the connection
 // needs authorization; the harness reconnects as an operator would, and the end state must still
 // equal the crash-free run's. "token loss" below forces such a kill.
+// Quotes (R19, R20): the seed's organisations have opportunities, some at the quote milestone
+// from the start, so they are drafted during the killed initial sync; eight more that the
+// reference run links reach the milestone while capsyncd is down between kills, two at a time,
+// and a ninth's create is answered only after capsyncd was killed (its answer lost). Each
+// opportunity the crash-free run drafted a quote for must end with exactly one, found by its
+// reference, and no other with one.
 // CAPSYNC_CRASH_SEED=<n> replays a failing run's kill points.
 
 #include <algorithm>
@@ -20,6 +26,7 @@
 
 #include "test/scenario/conformance.hpp"
 #include "test/scenario/initial_sync_case.hpp"
+#include "test/scenario/quote_deals.hpp"
 
 namespace capsync::scenario {
 namespace {
@@ -28,6 +35,13 @@ struct CrashSize {
   int contacts, kills;
 };
 CrashSize crash_size(const std::string& provider) { return provider == "xero" ? CrashSize{2000, 20} : CrashSize{1000, 20}; }
+constexpr std::size_t kDealsPerMove = 2;  // opportunities moved to the milestone at every fifth kill
+
+WorldOptions crash_options() {
+  WorldOptions options = InitialSyncCase::options();
+  options.quotes_yaml = QuoteDeals::kQuotesYaml;
+  return options;
+}
 
 std::uint64_t crash_seed() {
   if (const char* given = std::getenv("CAPSYNC_CRASH_SEED")) return std::strtoull(given, nullptr, 10);
@@ -130,6 +144,30 @@ void settle(SyncWorld& world, TokenLoss& token_loss, const std::vector<std::int6
   }
 }
 
+// R20: the provider creates a quote but its answer is held back until capsyncd has been killed,
+// so the restarted daemon must find that quote by its reference instead of making another.
+void lose_quote_answer(SyncWorld& world, TokenLoss& token_loss, const QuoteDeals& deals, std::int64_t deal) {
+  settle(world, token_loss);  // idle, so the next create is the deal's
+  const auto [method, path] = world.kit().quote_create();
+  REQUIRE(world.admin("POST", "/_admin/faults",
+                      fmt::format(R"({{"prefix":"{}","method":"{}","kind":"delay","delay_ms":60000}})", path, method))
+              .status == 200);
+  const std::size_t armed_at = world.requests().size();
+  deals.move(world, {deal});
+  world.ctl({"sync-now", "acme"});
+  REQUIRE(wait_until(
+      [&] {
+        const auto requests = world.requests();
+        for (std::size_t i = armed_at; i < requests.size(); ++i)
+          if (requests[i].method == method && requests[i].path == path) return true;
+        return false;
+      },
+      60s));
+  world.kill_daemon();
+  token_loss.killed();
+  world.start_daemon(false);
+}
+
 // InitialSyncCase::finish for a run that may lose its token: settles, then syncs once more so
 // the edit is read whenever it was made.
 void finish(SyncWorld& world, TokenLoss& token_loss) {
@@ -149,17 +187,29 @@ TEST_CASE("R2 R6 R7 R10 crash safety: SIGKILL at seeded points of an initial syn
   INFO("CAPSYNC_CRASH_SEED=" << seed);
   fmt::print("crash test ({}): CAPSYNC_CRASH_SEED={}\n", provider, seed);
 
-  // Crash-free reference; the edit is made once half the sync's requests have been sent.
-  SyncWorld reference_world(InitialSyncCase::seed(kContacts, provider), InitialSyncCase::options());
+  // Crash-free reference; the edit is made and the deals reach the milestone after the sync.
+  Seed world_seed = InitialSyncCase::seed(kContacts, provider);
+  const QuoteDeals quote_deals(world_seed);
+  SyncWorld reference_world(world_seed, crash_options());
   InitialSyncCase reference(reference_world);
   reference_world.start_daemon(false);
   reference_world.wait_settled({}, 180s);
   const std::int64_t total = reference.requests();
+  const std::size_t moves = static_cast<std::size_t>((kKills + 4) / 5);
+  const auto deals = quote_deals.linked(reference_world, moves * kDealsPerMove + 1);
+  REQUIRE(deals.size() == moves * kDealsPerMove + 1);
+  quote_deals.move(reference_world, deals);
   reference.edit();
   reference.finish();
+  // A party exported by the sync gets its invoice note from the next one; the crashed run syncs
+  // once more than this one (the lost answer), so both compare states one sync later.
+  reference_world.sync();
   REQUIRE(reference.edit_arrived());
   const EndState expected = reference.end_state();
   CHECK(expected.problems == std::vector<std::string>{});
+  const auto drafted = QuoteDeals::drafted(reference_world);
+  for (const auto id : deals) CHECK(std::count(drafted.begin(), drafted.end(), id) == 1);
+  CHECK(QuoteDeals::problems(reference_world, drafted) == std::vector<std::string>{});
 
   // Kill points spread over the reference run's requests.
   std::mt19937_64 rng(seed);
@@ -169,7 +219,7 @@ TEST_CASE("R2 R6 R7 R10 crash safety: SIGKILL at seeded points of an initial syn
   std::sort(points.begin(), points.end());
   fmt::print("crash test ({}): reference sync made {} requests; kills after {}\n", provider, total, fmt::join(points, ", "));
 
-  SyncWorld world(InitialSyncCase::seed(kContacts, provider), InitialSyncCase::options());
+  SyncWorld world(world_seed, crash_options());
   InitialSyncCase crashed(world);
   world.start_daemon(false);
   TokenLoss token_loss(world);
@@ -179,11 +229,17 @@ TEST_CASE("R2 R6 R7 R10 crash safety: SIGKILL at seeded points of an initial syn
     world.kill_daemon();
     token_loss.killed();
     if (i == kEditAfterKill) crashed.edit();  // made while capsyncd is down: must not be lost
+    if (i % 5 == 1) {  // deals reach the milestone while capsyncd is down
+      const auto first = deals.begin() + static_cast<std::ptrdiff_t>(i / 5 * kDealsPerMove);
+      quote_deals.move(world, {first, first + kDealsPerMove});
+    }
     world.start_daemon(false);
   }
+  lose_quote_answer(world, token_loss, quote_deals, deals.back());
   finish(world, token_loss);
-  fmt::print("crash test ({}): {} of {} kills landed mid-sync; {} reconnect(s); {} requests in all\n", provider, kills,
-             kKills, token_loss.reconnects(), crashed.requests());
+  settle(world, token_loss, {world.sync_now()});
+  fmt::print("crash test ({}): {} of {} kills landed mid-sync; {} reconnect(s); {} requests in all; {} quotes drafted\n",
+             provider, kills, kKills, token_loss.reconnects(), crashed.requests(), drafted.size());
   CHECK(kills >= kKills / 2);
 
   CHECK(crashed.edit_arrived());
@@ -193,6 +249,9 @@ TEST_CASE("R2 R6 R7 R10 crash safety: SIGKILL at seeded points of an initial syn
   const auto differences = diff(expected.lines, actual.lines);
   for (const auto& line : differences) fmt::print("{}\n", line);
   CHECK(differences.empty());
+  const auto quote_problems = QuoteDeals::problems(world, drafted);
+  for (const auto& problem : quote_problems) fmt::print("quote problem: {}\n", problem);
+  CHECK(quote_problems.empty());
 }
 
 // Design §3: Sage retires a refresh token the moment it answers a refresh with a new one, so a

@@ -130,6 +130,11 @@ std::string field_value(const Value& party, std::string_view field) {
   return {};
 }
 
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 SeedIds seed_ids(const SyncWorld& world, const SandboxState& state) {
@@ -160,14 +165,20 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
     parties_by_id[member_text(p, "id")] = &p;
     out.lines.push_back(fmt::format("party {} {}", party_key(p), canonical(p)));
   }
+  // The contacts the daemon created (exports) have ids given in creation order, or random ones.
+  std::vector<std::string> created_ids;
+  for (const auto& c : remote_contacts)
+    if (!seeded.contacts.contains(c.remote_id) && !c.remote_id.empty()) created_ids.push_back(c.remote_id);
+  std::sort(created_ids.begin(), created_ids.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   std::map<std::string, int> capsync_notes;  // party id -> notes capsync wrote (R7: one)
   for (const auto& e : array_at(capsule, "entries").GetArray()) {
     auto party = e.FindMember("party");
     const std::string party_id = party != e.MemberEnd() && party->value.IsObject() ? member_text(party->value, "id") : "";
-    // A link into the sandbox (KashFlow's permalinks) names its port, which differs between runs.
+    // A link into the sandbox (KashFlow's permalinks) names its port, and a new-invoice link an
+    // exported contact's id, which differ between runs.
     std::string note = fmt::format("note {} {}", party_keys[party_id], canonical(e));
-    for (auto at = note.find(world.base_url()); at != std::string::npos; at = note.find(world.base_url(), at))
-      note.replace(at, world.base_url().size(), "<sandbox>");
+    replace_all(note, world.base_url(), "<sandbox>");
+    for (const auto& id : created_ids) replace_all(note, id, "<created>");
     out.lines.push_back(std::move(note));
     if (member_text(e, "content").find(kNoteHeading) != std::string::npos && ++capsync_notes[party_id] == 2)
       out.problems.push_back(fmt::format("party {} has more than one invoice note", party_keys[party_id]));

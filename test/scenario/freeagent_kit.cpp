@@ -95,6 +95,8 @@ class FreeAgentKit final : public ProviderKit {
                   .str());
   }
 
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", std::string(kApi) + "/estimates"}; }
+
   std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
     std::vector<RemoteQuote> out;
     for (const auto& e : list(state, "estimates"))

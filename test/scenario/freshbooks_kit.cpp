@@ -159,6 +159,8 @@ class FreshBooksKit final : public ProviderKit {
   }
 
   // A deleted estimate has vis_state 1; the reference is po_number (connectors/freshbooks/estimates.hpp).
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", fmt::format("{}/accounting/account/{}/estimates/estimates", kRoot, kAccountId)}; }
+
   std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
     std::vector<RemoteQuote> out;
     for (const auto& e : list(state, "estimates"))

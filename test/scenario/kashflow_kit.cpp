@@ -155,6 +155,8 @@ class KashFlowKit final : public ProviderKit {
   }
   std::string quote_number(const QuoteSeed& q) const override { return std::to_string(key_number(q.number)); }
 
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", std::string(kApi) + "/quotes"}; }
+
   std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
     std::vector<RemoteQuote> out;
     for (const auto& q : state_list(state, "kashflow", "quotes"))

@@ -194,6 +194,8 @@ class ProviderKit {
   virtual std::vector<RemoteContact> contacts(const rapidjson::Value& state) const = 0;
   virtual std::size_t invoice_count(const rapidjson::Value& state) const = 0;
   virtual std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const = 0;
+  // The request that creates a quote: method and sandbox path, e.g. {"PUT", "/xero/api.xro/2.0/Quotes"}.
+  virtual std::pair<std::string, std::string> quote_create() const = 0;
   // The quotes (estimates) in the state, deleted ones left out.
   virtual std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const = 0;
   // The contacts' own JSON, in the order contacts() reads them, and the members of it that

@@ -97,6 +97,8 @@ class SageKit final : public ProviderKit {
                   .str());
   }
 
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", "/sage/v3.1/sales_quotes"}; }
+
   std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
     std::vector<RemoteQuote> out;
     for (auto [list, number] : {std::pair{"sales_quotes", "quote_number"}, std::pair{"sales_estimates", "estimate_number"}})

@@ -176,6 +176,8 @@ class XeroKit final : public ProviderKit {
     return out;
   }
 
+  std::pair<std::string, std::string> quote_create() const override { return {"PUT", "/xero/api.xro/2.0/Quotes"}; }
+
   std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
     std::vector<RemoteQuote> out;
     for (const auto& q : list(state, "quotes"))
