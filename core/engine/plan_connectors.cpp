@@ -169,6 +169,27 @@ model::Contact contact_from(std::string remote_id, const model::ContactDetails& 
   return base;
 }
 
+// R19: quantity × unit amount is the opportunity's value, exactly.
+model::Money total_of(const model::QuoteSpec& spec) {
+  return model::Money(spec.unit_amount.units() * spec.quantity, spec.unit_amount.currency());
+}
+
+// The draft a service would answer a create or update of `spec` with.
+model::Quote draft_from(std::string remote_id, const model::QuoteSpec& spec) {
+  model::Quote q;
+  q.remote_id = std::move(remote_id);
+  q.contact_remote_id = spec.contact_remote_id;
+  q.reference = spec.reference;
+  q.title = spec.title;
+  q.summary = spec.summary;
+  q.status = model::QuoteStatus::draft;
+  q.issue_date = spec.issue_date;
+  q.expiry_date = spec.expiry_date;
+  q.currency = spec.currency;
+  q.total = total_of(spec);
+  return q;
+}
+
 }  // namespace
 
 PlanEntry& entry_for_party(std::vector<PlanEntry>& entries, model::PartyId party, std::string_view name) {
@@ -319,6 +340,23 @@ asio::awaitable<Status> PlanCapsule::delete_note(std::int64_t note_id) {
   co_return Status{};
 }
 
+asio::awaitable<Result<connector::Page<model::Opportunity>>> PlanCapsule::list_opportunities(
+    connector::ListRequest request) {
+  ++plan_.reads;
+  co_return co_await real_.list_opportunities(std::move(request));
+}
+
+asio::awaitable<Result<std::vector<connector::DeletedParty>>> PlanCapsule::list_deleted_opportunities(
+    model::Timestamp since) {
+  ++plan_.reads;
+  co_return co_await real_.list_deleted_opportunities(since);
+}
+
+asio::awaitable<Result<std::vector<model::Milestone>>> PlanCapsule::list_milestones() {
+  ++plan_.reads;
+  co_return co_await real_.list_milestones();
+}
+
 // --- PlanAccounting ------------------------------------------------------------------------
 
 bool PlanAccounting::planned_id(std::string_view remote_id) { return remote_id.starts_with(kPlannedContact); }
@@ -342,6 +380,37 @@ asio::awaitable<Result<connector::Page<model::Invoice>>> PlanAccounting::list_in
 asio::awaitable<Result<connector::Page<model::Quote>>> PlanAccounting::list_quotes(connector::ListRequest request) {
   ++plan_.reads;
   co_return co_await real_.list_quotes(std::move(request));
+}
+
+void PlanAccounting::record_quote(const model::QuoteSpec& spec, std::string change) {
+  const std::string name = contact_name_ ? contact_name_(spec.contact_remote_id) : std::string();
+  plan_.draft_quotes.push_back(PlanEntry{std::nullopt, PlanContact{spec.contact_remote_id, name}, {std::move(change)}});
+}
+
+std::string PlanAccounting::describe_quote(const model::QuoteSpec& spec) const {
+  std::string_view what = spec.reference;
+  if (what.starts_with("Capsule ")) what.remove_prefix(8);  // "opportunity #12"
+  std::string contact = contact_name_ ? contact_name_(spec.contact_remote_id) : std::string();
+  if (auto it = created_.find(spec.contact_remote_id); it != created_.end()) contact = it->second.display_name();
+  if (contact.empty()) contact = spec.contact_remote_id;
+  return fmt::format("{} {} → {}, {}", what, quoted(spec.title), contact, total_of(spec).to_display_with_currency());
+}
+
+asio::awaitable<Result<model::Quote>> PlanAccounting::create_quote(const model::QuoteSpec& spec, std::string_view) {
+  record_quote(spec, fmt::format("would draft a quote for {}", describe_quote(spec)));
+  co_return draft_from(fmt::format("plan-quote-{}", plan_.draft_quotes.size()), spec);
+}
+
+// R21 (a draft following its opportunity) is recorded the same way.
+asio::awaitable<Result<model::Quote>> PlanAccounting::update_quote(std::string_view remote_id,
+                                                                  const model::QuoteSpec& spec) {
+  record_quote(spec, fmt::format("would update draft quote {} for {}", remote_id, describe_quote(spec)));
+  co_return draft_from(std::string(remote_id), spec);
+}
+
+asio::awaitable<Result<std::vector<model::Quote>>> PlanAccounting::find_quotes_by_reference(std::string_view reference) {
+  ++plan_.reads;
+  co_return co_await real_.find_quotes_by_reference(reference);
 }
 
 asio::awaitable<Result<model::Contact>> PlanAccounting::get_contact(std::string_view remote_id) {
