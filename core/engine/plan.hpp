@@ -62,7 +62,9 @@ struct Plan {
   std::vector<PlanEntry> update_in_capsule;  // R6–R8: summary fields, tags, invoice note
   std::vector<PlanEntry> push;               // R10/R11: contact fields that would change
   std::vector<PlanEntry> export_contacts;    // R12: contacts created from parties
-  std::vector<PlanEntry> draft_quotes;       // R19: quotes drafted from opportunities, one change each
+  // R19-R22: quotes drafted from opportunities or updated with them, the opportunities' quote
+  // notes and accepted tags; one change each, with the quote's contact and party when it has one.
+  std::vector<PlanEntry> quotes;
   std::vector<PlanEntry> unlink;             // links that would end (R14/R15)
   std::vector<PlanConflict> conflicts;       // R17: new ones only
   int reads = 0;                             // provider read calls made by the plan

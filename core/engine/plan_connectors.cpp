@@ -320,7 +320,18 @@ asio::awaitable<Result<connector::Note>> PlanCapsule::create_note(model::PartyId
   co_return connector::Note{id, party, std::string(content)};
 }
 
+std::optional<model::OpportunityId> PlanCapsule::opportunity_of_note(std::int64_t note_id) const {
+  if (auto it = note_opportunity_.find(note_id); it != note_opportunity_.end()) return it->second;
+  return lookups_.note_opportunity ? lookups_.note_opportunity(note_id) : std::nullopt;
+}
+
 asio::awaitable<Result<connector::Note>> PlanCapsule::update_note(std::int64_t note_id, std::string_view content) {
+  if (auto opportunity = opportunity_of_note(note_id)) {
+    plan_.quotes.push_back(PlanEntry{std::nullopt, std::nullopt,
+                                     {fmt::format("would update the quote note on opportunity #{} (note {})",
+                                                  *opportunity, note_id)}});
+    co_return connector::Note{note_id, 0, std::string(content)};
+  }
   std::optional<model::PartyId> party;
   if (auto it = note_party_.find(note_id); it != note_party_.end()) party = it->second;
   else if (lookups_.note_party) party = lookups_.note_party(note_id);
@@ -357,6 +368,34 @@ asio::awaitable<Result<std::vector<model::Milestone>>> PlanCapsule::list_milesto
   co_return co_await real_.list_milestones();
 }
 
+asio::awaitable<Result<model::Opportunity>> PlanCapsule::get_opportunity(model::OpportunityId id) {
+  ++plan_.reads;
+  co_return co_await real_.get_opportunity(id);
+}
+
+asio::awaitable<Result<std::vector<connector::Note>>> PlanCapsule::list_opportunity_notes(model::OpportunityId id) {
+  ++plan_.reads;
+  auto notes = co_await real_.list_opportunity_notes(id);
+  if (notes)
+    for (const auto& n : *notes) note_opportunity_[n.id] = id;
+  co_return notes;
+}
+
+asio::awaitable<Result<connector::Note>> PlanCapsule::create_opportunity_note(model::OpportunityId id,
+                                                                             std::string_view content) {
+  plan_.quotes.push_back(
+      PlanEntry{std::nullopt, std::nullopt, {fmt::format("would add the quote note on opportunity #{}", id)}});
+  const std::int64_t note = next_note_--;
+  note_opportunity_[note] = id;
+  co_return connector::Note{note, 0, std::string(content)};
+}
+
+asio::awaitable<Status> PlanCapsule::tag_opportunity(model::OpportunityId id, std::string_view name) {
+  plan_.quotes.push_back(
+      PlanEntry{std::nullopt, std::nullopt, {fmt::format("would add tag {} to opportunity #{}", quoted(name), id)}});
+  co_return Status{};
+}
+
 // --- PlanAccounting ------------------------------------------------------------------------
 
 bool PlanAccounting::planned_id(std::string_view remote_id) { return remote_id.starts_with(kPlannedContact); }
@@ -384,7 +423,7 @@ asio::awaitable<Result<connector::Page<model::Quote>>> PlanAccounting::list_quot
 
 void PlanAccounting::record_quote(const model::QuoteSpec& spec, std::string change) {
   const std::string name = contact_name_ ? contact_name_(spec.contact_remote_id) : std::string();
-  plan_.draft_quotes.push_back(PlanEntry{std::nullopt, PlanContact{spec.contact_remote_id, name}, {std::move(change)}});
+  plan_.quotes.push_back(PlanEntry{std::nullopt, PlanContact{spec.contact_remote_id, name}, {std::move(change)}});
 }
 
 std::string PlanAccounting::describe_quote(const model::QuoteSpec& spec) const {
@@ -398,7 +437,7 @@ std::string PlanAccounting::describe_quote(const model::QuoteSpec& spec) const {
 
 asio::awaitable<Result<model::Quote>> PlanAccounting::create_quote(const model::QuoteSpec& spec, std::string_view) {
   record_quote(spec, fmt::format("would draft a quote for {}", describe_quote(spec)));
-  co_return draft_from(fmt::format("plan-quote-{}", plan_.draft_quotes.size()), spec);
+  co_return draft_from(fmt::format("plan-quote-{}", plan_.quotes.size()), spec);
 }
 
 // R21 (a draft following its opportunity) is recorded the same way.

@@ -84,7 +84,7 @@ constexpr List kLists[] = {{"link", "Link"},
                            {"update_in_capsule", "Update in Capsule"},
                            {"push", "Push to the accounting side"},
                            {"export", "Export to the accounting side"},
-                           {"quotes", "Draft quotes"},
+                           {"quotes", "Quotes"},
                            {"unlink", "Unlink"},
                            {"conflicts", "Conflicts"}};
 

@@ -212,13 +212,13 @@ TEST_CASE("plan R18 R19: the open quotes a party would show and the quote an opp
   const auto human = world.ctl({"plan", "acme"});
   INFO(human.output);
   REQUIRE(human.exit_code == 0);
-  CHECK(contains(human.output, "Draft quotes (1):\n  would draft a quote for opportunity #12 'Website' → Acme Ltd, "
-                               "1,200.00 GBP\n"));
+  CHECK(contains(human.output, "Quotes (2):\n  would draft a quote for opportunity #12 'Website' → Acme Ltd, "
+                               "1,200.00 GBP\n  would add the quote note on opportunity #12\n"));  // R22
   CHECK(contains(human.output, "party 11 'Acme Ltd': Open quotes: '' -> '300.00 GBP'"));
   const auto json = world.ctl({"--json", "plan", "acme"});
   REQUIRE(json.exit_code == 0);
   const auto doc = parse_json(json);
-  REQUIRE(doc["plan"]["quotes"].Size() == 1);
+  REQUIRE(doc["plan"]["quotes"].Size() == 2);
   CHECK(id_text(doc["plan"]["quotes"][0]["party"]) == "11");
   CHECK(id_text(doc["plan"]["quotes"][0]["contact"]) == "c-1");
   INFO(describe(world.requests()));

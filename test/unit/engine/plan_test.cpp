@@ -267,11 +267,12 @@ TEST_CASE("plan R18 R19: the open quotes a summary would show and the quotes the
   CHECK(h.dump() == rows_before);
   CHECK(h.xero.quote_specs.empty());  // nothing drafted while planning
   CHECK(h.capsule.writes == capsule_writes);
-  REQUIRE(plan.draft_quotes.size() == 1);
-  CHECK(plan.draft_quotes[0].party == engine::PlanParty{acme, "Acme Ltd"});
-  CHECK(plan.draft_quotes[0].contact == engine::PlanContact{"c-acme", "Acme Ltd"});
-  CHECK(plan.draft_quotes[0].changes ==
+  REQUIRE(plan.quotes.size() == 2);
+  CHECK(plan.quotes[0].party == engine::PlanParty{acme, "Acme Ltd"});
+  CHECK(plan.quotes[0].contact == engine::PlanContact{"c-acme", "Acme Ltd"});
+  CHECK(plan.quotes[0].changes ==
         std::vector<std::string>{"would draft a quote for opportunity #12 'Website' → Acme Ltd, 1,200.00 GBP"});
+  CHECK(plan.quotes[1].changes == std::vector<std::string>{"would add the quote note on opportunity #12"});  // R22
   const auto* acme_summary = for_party(plan.update_in_capsule, "Acme Ltd");
   REQUIRE(acme_summary != nullptr);
   CHECK(has_change(*acme_summary, "Open quotes: '' -> '500.00 GBP'"));
@@ -283,5 +284,5 @@ TEST_CASE("plan R18 R19: the open quotes a summary would show and the quotes the
   REQUIRE(open != nullptr);
   CHECK(open->value == "500.00 GBP");
   // Made: the next sync drafts nothing more, and the plan says so.
-  CHECK(h.plan().draft_quotes.empty());
+  CHECK(h.plan().quotes.empty());
 }
