@@ -29,8 +29,8 @@ class FreeAgentKit final : public ProviderKit {
       case Trait::archive_writes:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_statuses: return true;
-      case Trait::quote_status_writes:
+      case Trait::quote_statuses:
+      case Trait::quote_status_writes: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills:
@@ -209,6 +209,12 @@ class FreeAgentKit final : public ProviderKit {
   void edit_contact(const std::string& contact_id, const std::string& email, const std::string& phone) override {
     checked("PUT", "/contacts/" + contact_id,
             R"({"contact":)" + JsonObject().text("email", email).text("phone_number", phone).str() + "}");
+  }
+
+  // FreeAgent changes an estimate's status only through its transitions.
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr const char* kTransition[] = {"mark_as_draft", "mark_as_sent", "mark_as_approved"};
+    checked("PUT", "/estimates/" + quote_id + "/transitions/" + kTransition[static_cast<int>(state)]);
   }
 
   void set_archived(const std::string& contact_id, bool archived) override {

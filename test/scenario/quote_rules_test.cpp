@@ -125,11 +125,13 @@ WorldOptions quote_options() {
   return options;
 }
 
-// Writes to the provider's quotes (Xero /Quotes, FreshBooks estimates) since the last clear.
+// Writes to the provider's quotes (Xero /Quotes, FreshBooks and FreeAgent estimates, Sage sales
+// quotes) since the last clear; a quote's lines apart (FreeAgent's estimate items).
 int quote_writes(const SyncWorld& world) {
+  const std::string quotes = world.kit().quote_create().second;
   int n = 0;
   for (const auto& r : world.writes())
-    if (r.path.find("/Quotes") != std::string::npos || r.path.find("/estimates/estimates") != std::string::npos) ++n;
+    if (r.path == quotes || r.path.starts_with(quotes + "/")) ++n;
   return n;
 }
 

@@ -31,8 +31,8 @@ class SageKit final : public ProviderKit {
       case Trait::fax:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_statuses: return true;
-      case Trait::quote_status_writes:
+      case Trait::quote_statuses:
+      case Trait::quote_status_writes: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::invoice_writes:
       case Trait::archive_writes: return false;
@@ -215,6 +215,19 @@ class SageKit final : public ProviderKit {
     checked("PUT", "/contacts/" + contact_id,
             R"({"contact":{"main_contact_person":)" + JsonObject().text("email", email).text("telephone", phone).str() +
                 "}}");
+  }
+
+  // A remote id "estimate:<id>" is a sales estimate (connectors/sage/quotes.hpp).
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr const char* kStatus[] = {"DRAFT", "PENDING", "ACCEPTED"};
+    const bool estimate = quote_id.starts_with("estimate:");
+    const std::string id = estimate ? quote_id.substr(9) : quote_id;
+    checked("PUT", fmt::format("/{}/{}", estimate ? "sales_estimates" : "sales_quotes", id),
+            fmt::format(R"({{"{}":{}}})", estimate ? "sales_estimate" : "sales_quote",
+                        JsonObject()
+                            .text("status_id", kStatus[static_cast<int>(state)])
+                            .raw("sent", state == QuoteState::draft ? "false" : "true")
+                            .str()));
   }
 
   void set_archived(const std::string&, bool) override {
