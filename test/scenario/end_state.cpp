@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string_view>
 
@@ -130,6 +131,9 @@ std::string field_value(const Value& party, std::string_view field) {
   return {};
 }
 
+// "Quote QU-0051: 101.50 GBP, dated …, expires … (Draft) https://…" of an R22 note.
+const std::regex kQuoteNumberAndLink(R"(Quote [^:"]*:([^"]*?)https?://[^"\s\\]+)");
+
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
@@ -174,14 +178,22 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
   for (const auto& e : array_at(capsule, "entries").GetArray()) {
     auto party = e.FindMember("party");
     const std::string party_id = party != e.MemberEnd() && party->value.IsObject() ? member_text(party->value, "id") : "";
+    auto opportunity = e.FindMember("opportunity");
+    const bool on_opportunity = opportunity != e.MemberEnd() && opportunity->value.IsObject();
+    const auto key = party_keys.find(party_id);
+    const std::string owner = on_opportunity ? "opportunity:" + member_text(opportunity->value, "name")
+                              : key != party_keys.end() ? key->second
+                                                        : "(no party)";
     // A link into the sandbox (KashFlow's permalinks) names its port, and a new-invoice link an
     // exported contact's id, which differ between runs.
-    std::string note = fmt::format("note {} {}", party_keys[party_id], canonical(e));
+    std::string note = fmt::format("note {} {}", owner, canonical(e));
     replace_all(note, world.base_url(), "<sandbox>");
     for (const auto& id : created_ids) replace_all(note, id, "<created>");
+    // R22: a quote note names the quote's number and link, given in creation order or at random.
+    if (on_opportunity) note = std::regex_replace(note, kQuoteNumberAndLink, "Quote <number>:$1<link>");
     out.lines.push_back(std::move(note));
     if (member_text(e, "content").find(kNoteHeading) != std::string::npos && ++capsync_notes[party_id] == 2)
-      out.problems.push_back(fmt::format("party {} has more than one invoice note", party_keys[party_id]));
+      out.problems.push_back(fmt::format("party {} has more than one invoice note", owner));
   }
   for (std::size_t i = 0; i < remote_contacts.size(); ++i) {
     contact_keys[remote_contacts[i].remote_id] = contact_key(remote_contacts[i]);
