@@ -102,6 +102,7 @@ std::string plan_response(std::string_view connection, bool full, const engine::
   write_entries(w, "update_in_capsule", plan.update_in_capsule);
   write_entries(w, "push", plan.push);
   write_entries(w, "export", plan.export_contacts);
+  write_entries(w, "quotes", plan.quotes);
   write_entries(w, "unlink", plan.unlink);
   w.Key("conflicts");
   w.StartArray();
@@ -153,9 +154,10 @@ asio::awaitable<std::string> plan(Daemon& daemon, engine::ConnectorSource& conne
   const auto& p = *planned;
   log::info({.connection = connection},
             "Planned the {}sync of connection {} with {} reads and no write: {} to link, {} to create in Capsule, {} "
-            "to update in Capsule, {} to push, {} to export, {} to unlink, {} new conflicts",
+            "to update in Capsule, {} to push, {} to export, {} quote changes, {} to unlink, {} new conflicts",
             full ? "full " : "next ", connection, p.reads, p.link.size(), p.create_in_capsule.size(),
-            p.update_in_capsule.size(), p.push.size(), p.export_contacts.size(), p.unlink.size(), p.conflicts.size());
+            p.update_in_capsule.size(), p.push.size(), p.export_contacts.size(), p.quotes.size(), p.unlink.size(),
+            p.conflicts.size());
   co_return plan_response(connection, full, p);
 }
 

@@ -8,6 +8,7 @@
 //        "create_in_capsule":[{"party":{"id":null,"name":"New Corp"},"contact":{…},"changes":["organisation 'New Corp'"]}],
 //        "update_in_capsule":[{"party":{…},"contact":null,"changes":["Outstanding: '' -> '100.00 GBP'"]}],
 //        "push":[…],"export":[{"party":{…},"contact":{"id":null,"name":"Jane Doe"},"changes":[…]}],
+//        "quotes":[{"party":{…},"contact":{…},"changes":["would draft a quote for opportunity #12 'Website' → Acme Ltd, 1,200.00 GBP"]}],
 //        "unlink":[…],
 //        "conflicts":[{"kind":"ambiguous_match","parties":[{…}],"contact":{…},"detail":"…"}],
 //        "reads":7}}

@@ -10,6 +10,8 @@
 #include "core/engine/connection_store.hpp"
 #include "core/engine/jobs.hpp"
 #include "core/engine/plan_connectors.hpp"
+#include "core/engine/quote_drafts.hpp"
+#include "core/engine/quote_side.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/store/database.hpp"
 #include "core/sync/policy.hpp"
@@ -30,14 +32,21 @@ std::string contact_name(const ConnectionStore& store, std::string_view remote_i
   return c && *c ? (*c)->display_name() : std::string();
 }
 
-std::optional<model::PartyId> note_party(store::Database& db, const std::string& connection, std::int64_t note) {
-  auto st = db.cached("SELECT party_id FROM engine_notes WHERE connection = ?1 AND note_id = ?2");
+// The id `sql` (?1 the connection, ?2 the note) gives for a stored note: the party an invoice
+// note is on, or the opportunity a quote note (R22) is on.
+std::optional<std::int64_t> note_owner(store::Database& db, std::string_view sql, const std::string& connection,
+                                       std::int64_t note) {
+  auto st = db.cached(sql);
   if (!st) return std::nullopt;
   (*st)->bind(1, connection).bind(2, note);
   auto row = (*st)->step();
   if (!row || !*row) return std::nullopt;
   return (*st)->column_int64(0);
 }
+
+constexpr std::string_view kNoteParty = "SELECT party_id FROM engine_notes WHERE connection = ?1 AND note_id = ?2";
+constexpr std::string_view kNoteOpportunity =
+    "SELECT opportunity_id FROM engine_quote_intents WHERE connection = ?1 AND note_id = ?2";
 
 PlanEntry* entry_with_contact(std::vector<PlanEntry>& entries, std::string_view remote_id) {
   for (auto& e : entries)
@@ -75,11 +84,13 @@ Status describe_store_changes(const ConnectionStore& store, const std::vector<sy
     if (!still.contains(b.remote_id))
       plan.unlink.push_back(PlanEntry{PlanParty{b.party_id, party_name(store, b.party_id)},
                                       PlanContact{b.remote_id, contact_name(store, b.remote_id)}, {}});
-  for (auto& e : plan.push) {
-    auto b = store.bindings.find_by_remote_id(e.contact->id);
-    if (!b) return b.error();
-    if (*b) e.party = PlanParty{(*b)->party_id, party_name(store, (*b)->party_id)};
-  }
+  for (auto* list : {&plan.push, &plan.quotes})
+    for (auto& e : *list) {
+      if (!e.contact) continue;  // a quote note or tag on an opportunity
+      auto b = store.bindings.find_by_remote_id(e.contact->id);
+      if (!b) return b.error();
+      if (*b) e.party = PlanParty{(*b)->party_id, party_name(store, (*b)->party_id)};
+    }
 
   auto open = store.conflicts.open();
   if (!open) return open.error();
@@ -115,7 +126,7 @@ void mark_new_records(Plan& plan) {
     }
   };
   for (auto* list : {&plan.link, &plan.create_in_capsule, &plan.update_in_capsule, &plan.push, &plan.export_contacts,
-                     &plan.unlink})
+                     &plan.quotes, &plan.unlink})
     fix(*list);
   for (auto& c : plan.conflicts) {
     for (auto& p : c.parties)
@@ -148,9 +159,13 @@ asio::awaitable<Result<Plan>> plan_sync(store::Database& db, const config::Conne
   PlanCapsule capsule(*connectors.capsule, plan,
                       {.party_name = [&store](model::PartyId id) { return party_name(store, id); },
                        .note_party = [&copy_db, &connection](std::int64_t note) {
-                         return note_party(copy_db, connection.name, note);
+                         return note_owner(copy_db, kNoteParty, connection.name, note);
+                       },
+                       .note_opportunity = [&copy_db, &connection](std::int64_t note) {
+                         return note_owner(copy_db, kNoteOpportunity, connection.name, note);
                        }});
-  PlanAccounting accounting(*connectors.accounting, plan);
+  PlanAccounting accounting(*connectors.accounting, plan,
+                            [&store](std::string_view remote_id) { return contact_name(store, remote_id); });
   // The push jobs the pull would queue run after it, as the daemon's runner would run them.
   std::vector<model::PartyId> pushes;
   Enqueue enqueue = [&pushes](queue::JobSpec spec) -> Result<std::int64_t> {
@@ -171,6 +186,13 @@ asio::awaitable<Result<Plan>> plan_sync(store::Database& db, const config::Conne
                   accounting, std::move(enqueue), options.now_ms};
   auto run = co_await sync_connection(ctx, options.full ? SyncMode::full : SyncMode::pull);
   if (!run) co_return run.error().with_context(fmt::format("Failed to plan the sync of connection {}", connection.name));
+  // R19: the quotes the sync job drafts after its pull, before the pushes it queued run; a
+  // from_milestone Capsule does not have drafts none (the sync job logs that too).
+  QuoteSides sides;
+  if (auto side = co_await sides.resolve(ctx, connection.quotes); side) {
+    auto drafted = co_await draft_quotes(ctx, *side, connection.quotes);
+    if (!drafted) co_return drafted.error().with_context("Failed to plan the quotes drafted from opportunities");
+  }
   for (std::size_t i = 0; i < pushes.size(); ++i) {
     auto pushed = co_await reconcile_party(ctx, pushes[i]);
     if (!pushed)

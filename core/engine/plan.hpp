@@ -1,7 +1,8 @@
 #pragma once
 // Plan: what the next sync of one connection would do (`capsyncctl plan`) — links, Capsule
-// parties to create, Capsule parties whose summary, tags or note would change, contacts to
-// push and to export, links to end, and new conflicts — with no write on either side.
+// parties to create, Capsule parties whose summary (open quotes included), tags or note would
+// change, contacts to push and to export, quotes to draft from opportunities, links to end,
+// and new conflicts — with no write on either side.
 //
 // The sync runs as the next pull job would (from the stored cursors; `full` as a full
 // reconcile), then the push jobs that pull would queue, on an in-memory copy of the state
@@ -61,6 +62,9 @@ struct Plan {
   std::vector<PlanEntry> update_in_capsule;  // R6–R8: summary fields, tags, invoice note
   std::vector<PlanEntry> push;               // R10/R11: contact fields that would change
   std::vector<PlanEntry> export_contacts;    // R12: contacts created from parties
+  // R19-R22: quotes drafted from opportunities or updated with them, the opportunities' quote
+  // notes and accepted tags; one change each, with the quote's contact and party when it has one.
+  std::vector<PlanEntry> quotes;
   std::vector<PlanEntry> unlink;             // links that would end (R14/R15)
   std::vector<PlanConflict> conflicts;       // R17: new ones only
   int reads = 0;                             // provider read calls made by the plan
@@ -72,7 +76,7 @@ struct PlanOptions {
 };
 
 // `db` is the daemon's state database (copied, never written); `connectors` the connection's
-// real connectors, used for reads only.
+// real connectors, used for reads only. Quotes are drafted as the sync job would, after it.
 boost::asio::awaitable<Result<Plan>> plan_sync(store::Database& db, const config::ConnectionConfig& connection,
                                                Connectors connectors, PlanOptions options);
 

@@ -169,6 +169,27 @@ model::Contact contact_from(std::string remote_id, const model::ContactDetails& 
   return base;
 }
 
+// R19: quantity × unit amount is the opportunity's value, exactly.
+model::Money total_of(const model::QuoteSpec& spec) {
+  return model::Money(spec.unit_amount.units() * spec.quantity, spec.unit_amount.currency());
+}
+
+// The draft a service would answer a create or update of `spec` with.
+model::Quote draft_from(std::string remote_id, const model::QuoteSpec& spec) {
+  model::Quote q;
+  q.remote_id = std::move(remote_id);
+  q.contact_remote_id = spec.contact_remote_id;
+  q.reference = spec.reference;
+  q.title = spec.title;
+  q.summary = spec.summary;
+  q.status = model::QuoteStatus::draft;
+  q.issue_date = spec.issue_date;
+  q.expiry_date = spec.expiry_date;
+  q.currency = spec.currency;
+  q.total = total_of(spec);
+  return q;
+}
+
 }  // namespace
 
 PlanEntry& entry_for_party(std::vector<PlanEntry>& entries, model::PartyId party, std::string_view name) {
@@ -299,7 +320,18 @@ asio::awaitable<Result<connector::Note>> PlanCapsule::create_note(model::PartyId
   co_return connector::Note{id, party, std::string(content)};
 }
 
+std::optional<model::OpportunityId> PlanCapsule::opportunity_of_note(std::int64_t note_id) const {
+  if (auto it = note_opportunity_.find(note_id); it != note_opportunity_.end()) return it->second;
+  return lookups_.note_opportunity ? lookups_.note_opportunity(note_id) : std::nullopt;
+}
+
 asio::awaitable<Result<connector::Note>> PlanCapsule::update_note(std::int64_t note_id, std::string_view content) {
+  if (auto opportunity = opportunity_of_note(note_id)) {
+    plan_.quotes.push_back(PlanEntry{std::nullopt, std::nullopt,
+                                     {fmt::format("would update the quote note on opportunity #{} (note {})",
+                                                  *opportunity, note_id)}});
+    co_return connector::Note{note_id, 0, std::string(content)};
+  }
   std::optional<model::PartyId> party;
   if (auto it = note_party_.find(note_id); it != note_party_.end()) party = it->second;
   else if (lookups_.note_party) party = lookups_.note_party(note_id);
@@ -316,6 +348,51 @@ asio::awaitable<Status> PlanCapsule::delete_note(std::int64_t note_id) {
   const model::PartyId on = party.value_or(0);
   entry_for_party(plan_.update_in_capsule, on, party ? party_name(on) : "").changes.push_back(
       fmt::format("remove the invoice note (note {})", note_id));
+  co_return Status{};
+}
+
+asio::awaitable<Result<connector::Page<model::Opportunity>>> PlanCapsule::list_opportunities(
+    connector::ListRequest request) {
+  ++plan_.reads;
+  co_return co_await real_.list_opportunities(std::move(request));
+}
+
+asio::awaitable<Result<std::vector<connector::DeletedParty>>> PlanCapsule::list_deleted_opportunities(
+    model::Timestamp since) {
+  ++plan_.reads;
+  co_return co_await real_.list_deleted_opportunities(since);
+}
+
+asio::awaitable<Result<std::vector<model::Milestone>>> PlanCapsule::list_milestones() {
+  ++plan_.reads;
+  co_return co_await real_.list_milestones();
+}
+
+asio::awaitable<Result<model::Opportunity>> PlanCapsule::get_opportunity(model::OpportunityId id) {
+  ++plan_.reads;
+  co_return co_await real_.get_opportunity(id);
+}
+
+asio::awaitable<Result<std::vector<connector::Note>>> PlanCapsule::list_opportunity_notes(model::OpportunityId id) {
+  ++plan_.reads;
+  auto notes = co_await real_.list_opportunity_notes(id);
+  if (notes)
+    for (const auto& n : *notes) note_opportunity_[n.id] = id;
+  co_return notes;
+}
+
+asio::awaitable<Result<connector::Note>> PlanCapsule::create_opportunity_note(model::OpportunityId id,
+                                                                             std::string_view content) {
+  plan_.quotes.push_back(
+      PlanEntry{std::nullopt, std::nullopt, {fmt::format("would add the quote note on opportunity #{}", id)}});
+  const std::int64_t note = next_note_--;
+  note_opportunity_[note] = id;
+  co_return connector::Note{note, 0, std::string(content)};
+}
+
+asio::awaitable<Status> PlanCapsule::tag_opportunity(model::OpportunityId id, std::string_view name) {
+  plan_.quotes.push_back(
+      PlanEntry{std::nullopt, std::nullopt, {fmt::format("would add tag {} to opportunity #{}", quoted(name), id)}});
   co_return Status{};
 }
 
@@ -342,6 +419,37 @@ asio::awaitable<Result<connector::Page<model::Invoice>>> PlanAccounting::list_in
 asio::awaitable<Result<connector::Page<model::Quote>>> PlanAccounting::list_quotes(connector::ListRequest request) {
   ++plan_.reads;
   co_return co_await real_.list_quotes(std::move(request));
+}
+
+void PlanAccounting::record_quote(const model::QuoteSpec& spec, std::string change) {
+  const std::string name = contact_name_ ? contact_name_(spec.contact_remote_id) : std::string();
+  plan_.quotes.push_back(PlanEntry{std::nullopt, PlanContact{spec.contact_remote_id, name}, {std::move(change)}});
+}
+
+std::string PlanAccounting::describe_quote(const model::QuoteSpec& spec) const {
+  std::string_view what = spec.reference;
+  if (what.starts_with("Capsule ")) what.remove_prefix(8);  // "opportunity #12"
+  std::string contact = contact_name_ ? contact_name_(spec.contact_remote_id) : std::string();
+  if (auto it = created_.find(spec.contact_remote_id); it != created_.end()) contact = it->second.display_name();
+  if (contact.empty()) contact = spec.contact_remote_id;
+  return fmt::format("{} {} → {}, {}", what, quoted(spec.title), contact, total_of(spec).to_display_with_currency());
+}
+
+asio::awaitable<Result<model::Quote>> PlanAccounting::create_quote(const model::QuoteSpec& spec, std::string_view) {
+  record_quote(spec, fmt::format("would draft a quote for {}", describe_quote(spec)));
+  co_return draft_from(fmt::format("plan-quote-{}", plan_.quotes.size()), spec);
+}
+
+// R21 (a draft following its opportunity) is recorded the same way.
+asio::awaitable<Result<model::Quote>> PlanAccounting::update_quote(std::string_view remote_id,
+                                                                  const model::QuoteSpec& spec) {
+  record_quote(spec, fmt::format("would update draft quote {} for {}", remote_id, describe_quote(spec)));
+  co_return draft_from(std::string(remote_id), spec);
+}
+
+asio::awaitable<Result<std::vector<model::Quote>>> PlanAccounting::find_quotes_by_reference(std::string_view reference) {
+  ++plan_.reads;
+  co_return co_await real_.find_quotes_by_reference(reference);
 }
 
 asio::awaitable<Result<model::Contact>> PlanAccounting::get_contact(std::string_view remote_id) {

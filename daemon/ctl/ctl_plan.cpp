@@ -37,16 +37,23 @@ std::string contact(const rapidjson::Value& c) {
   return fmt::format("contact {} '{}'", id->value.GetString(), text(c, "name"));
 }
 
-std::string changes(const rapidjson::Value& e) {
+// The entry's changes, "; "-separated.
+std::string joined_changes(const rapidjson::Value& e) {
   std::string out;
   auto m = e.FindMember("changes");
   if (m == e.MemberEnd() || !m->value.IsArray()) return out;
   for (const auto& c : m->value.GetArray()) {
     if (!c.IsString()) continue;
-    out += out.empty() ? ": " : "; ";
+    out += out.empty() ? "" : "; ";
     out += c.GetString();
   }
   return out;
+}
+
+// ": " and the changes, "" when there are none.
+std::string changes(const rapidjson::Value& e) {
+  const std::string all = joined_changes(e);
+  return all.empty() ? all : ": " + all;
 }
 
 std::string entry_line(std::string_view list, const rapidjson::Value& e) {
@@ -56,6 +63,7 @@ std::string entry_line(std::string_view list, const rapidjson::Value& e) {
   if (list == "update_in_capsule") return fmt::format("{}{}", p, changes(e));
   if (list == "push") return fmt::format("{} from {}{}", c, p, changes(e));
   if (list == "export") return fmt::format("{} as {}{}", p, c, changes(e));
+  if (list == "quotes") return joined_changes(e);  // "would draft a quote for opportunity #12 …"
   return fmt::format("{} <-> {}", p, c);  // unlink
 }
 
@@ -76,6 +84,7 @@ constexpr List kLists[] = {{"link", "Link"},
                            {"update_in_capsule", "Update in Capsule"},
                            {"push", "Push to the accounting side"},
                            {"export", "Export to the accounting side"},
+                           {"quotes", "Quotes"},
                            {"unlink", "Unlink"},
                            {"conflicts", "Conflicts"}};
 

@@ -15,8 +15,10 @@
 
 // Declares `provider`, one of conformance_providers() (with the given trait, if any). A run
 // narrowed by CAPSYNC_CONFORMANCE to providers without the trait has nothing to check: the case
-// ends there (Catch2 fails a generator with no values).
+// ends there (Catch2 fails a generator with no values). A provider the trait leaves out is
+// named with its kit's reason ("SKIP xero: ..."), as is a caveat ("NOTE sage: ..."), once.
 #define FOR_EACH_PROVIDER(...)                                                                  \
+  for (const auto& trait_note_ : capsync::scenario::trait_notes(__VA_ARGS__)) WARN(trait_note_); \
   const std::vector<std::string> conformance_list_ = capsync::scenario::conformance_providers(__VA_ARGS__); \
   if (conformance_list_.empty()) {                                                              \
     SUCCEED("no provider of this run has the trait");                                           \

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string_view>
 
@@ -130,6 +131,14 @@ std::string field_value(const Value& party, std::string_view field) {
   return {};
 }
 
+// "Quote QU-0051: 101.50 GBP, dated …, expires … (Draft) https://…" of an R22 note.
+const std::regex kQuoteNumberAndLink(R"(Quote [^:"]*:([^"]*?)https?://[^"\s\\]+)");
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 SeedIds seed_ids(const SyncWorld& world, const SandboxState& state) {
@@ -160,17 +169,31 @@ EndState EndState::of(const SyncWorld& world, const SeedIds& seeded) {
     parties_by_id[member_text(p, "id")] = &p;
     out.lines.push_back(fmt::format("party {} {}", party_key(p), canonical(p)));
   }
+  // The contacts the daemon created (exports) have ids given in creation order, or random ones.
+  std::vector<std::string> created_ids;
+  for (const auto& c : remote_contacts)
+    if (!seeded.contacts.contains(c.remote_id) && !c.remote_id.empty()) created_ids.push_back(c.remote_id);
+  std::sort(created_ids.begin(), created_ids.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   std::map<std::string, int> capsync_notes;  // party id -> notes capsync wrote (R7: one)
   for (const auto& e : array_at(capsule, "entries").GetArray()) {
     auto party = e.FindMember("party");
     const std::string party_id = party != e.MemberEnd() && party->value.IsObject() ? member_text(party->value, "id") : "";
-    // A link into the sandbox (KashFlow's permalinks) names its port, which differs between runs.
-    std::string note = fmt::format("note {} {}", party_keys[party_id], canonical(e));
-    for (auto at = note.find(world.base_url()); at != std::string::npos; at = note.find(world.base_url(), at))
-      note.replace(at, world.base_url().size(), "<sandbox>");
+    auto opportunity = e.FindMember("opportunity");
+    const bool on_opportunity = opportunity != e.MemberEnd() && opportunity->value.IsObject();
+    const auto key = party_keys.find(party_id);
+    const std::string owner = on_opportunity ? "opportunity:" + member_text(opportunity->value, "name")
+                              : key != party_keys.end() ? key->second
+                                                        : "(no party)";
+    // A link into the sandbox (KashFlow's permalinks) names its port, and a new-invoice link an
+    // exported contact's id, which differ between runs.
+    std::string note = fmt::format("note {} {}", owner, canonical(e));
+    replace_all(note, world.base_url(), "<sandbox>");
+    for (const auto& id : created_ids) replace_all(note, id, "<created>");
+    // R22: a quote note names the quote's number and link, given in creation order or at random.
+    if (on_opportunity) note = std::regex_replace(note, kQuoteNumberAndLink, "Quote <number>:$1<link>");
     out.lines.push_back(std::move(note));
     if (member_text(e, "content").find(kNoteHeading) != std::string::npos && ++capsync_notes[party_id] == 2)
-      out.problems.push_back(fmt::format("party {} has more than one invoice note", party_keys[party_id]));
+      out.problems.push_back(fmt::format("party {} has more than one invoice note", owner));
   }
   for (std::size_t i = 0; i < remote_contacts.size(); ++i) {
     contact_keys[remote_contacts[i].remote_id] = contact_key(remote_contacts[i]);

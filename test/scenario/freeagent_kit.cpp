@@ -26,10 +26,11 @@ class FreeAgentKit final : public ProviderKit {
   bool has(Trait trait) const override {
     switch (trait) {
       case Trait::invoice_writes:
-      case Trait::archive_writes: return true;
+      case Trait::archive_writes:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_status_writes:
+      case Trait::quote_statuses:
+      case Trait::quote_status_writes: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills:
@@ -70,6 +71,38 @@ class FreeAgentKit final : public ProviderKit {
     if (i.state == InvoiceState::draft) o.text("status", "Draft");
     if (i.state == InvoiceState::voided) o.text("status", "Cancelled");
     push_item(seed, "freeagent", "invoices", o.str());
+  }
+
+  std::string trait_note(Trait trait) const override {
+    if (trait == Trait::quotes_read || trait == Trait::quotes_write)
+      return "FreeAgent estimates have no expiry date and no title, and GET /v2/estimates has no reference filter, so "
+             "capsync scans them for a lost create (https://dev.freeagent.com/docs/estimates)";
+    return {};
+  }
+
+  // An estimate of type Quote; FreeAgent's reference is its number (connectors/freeagent/estimates.hpp).
+  void add_quote(rapidjson::Document& seed, const QuoteSeed& q) const override {
+    static constexpr const char* kStatus[] = {"Draft", "Sent", "Approved"};
+    push_item(seed, "freeagent", "estimates",
+              JsonObject()
+                  .text("contact", remote_id(q.contact))
+                  .text("reference", q.number)
+                  .text("estimate_type", "Quote")
+                  .text("status", kStatus[static_cast<int>(q.state)])
+                  .text("currency", q.currency)
+                  .text("dated_on_offset_days", "-10")
+                  .text("net_value", q.total)
+                  .str());
+  }
+
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", std::string(kApi) + "/estimates"}; }
+
+  std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
+    std::vector<RemoteQuote> out;
+    for (const auto& e : list(state, "estimates"))
+      out.push_back({json_text(e, "reference"), id_of(json_text(e, "contact")), json_text(e, "reference"),
+                     json_text(e, "status") == "Draft"});
+    return out;
   }
 
   std::string remote_id(std::string_view key) const override { return std::to_string(100000 + key_number(key)); }
@@ -176,6 +209,12 @@ class FreeAgentKit final : public ProviderKit {
   void edit_contact(const std::string& contact_id, const std::string& email, const std::string& phone) override {
     checked("PUT", "/contacts/" + contact_id,
             R"({"contact":)" + JsonObject().text("email", email).text("phone_number", phone).str() + "}");
+  }
+
+  // FreeAgent changes an estimate's status only through its transitions.
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr const char* kTransition[] = {"mark_as_draft", "mark_as_sent", "mark_as_approved"};
+    checked("PUT", "/estimates/" + quote_id + "/transitions/" + kTransition[static_cast<int>(state)]);
   }
 
   void set_archived(const std::string& contact_id, bool archived) override {

@@ -34,7 +34,8 @@ class FreshBooksKit final : public ProviderKit {
       case Trait::archive_writes:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_status_writes: return true;
+      case Trait::quote_status_writes:
+      case Trait::quote_statuses: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::supplier_invoices:
       case Trait::customer_bills: return false;
@@ -77,6 +78,12 @@ class FreshBooksKit final : public ProviderKit {
     if (i.state == InvoiceState::draft) o.text("v3_status", "draft");
     if (i.state == InvoiceState::voided) o.raw("vis_state", std::to_string(kDeleted));
     push_item(seed, "freshbooks", "invoices", o.str());
+  }
+
+  std::string trait_note(Trait trait) const override {
+    if (trait == Trait::quote_statuses)
+      return "FreshBooks documents no declined or expired estimate state (https://www.freshbooks.com/api/estimates)";
+    return {};
   }
 
   // FreshBooks estimates have no expiry date (https://www.freshbooks.com/api/estimates).
@@ -148,6 +155,18 @@ class FreshBooksKit final : public ProviderKit {
       r.currency = json_text(i, "currency_code");
       out.push_back(std::move(r));
     }
+    return out;
+  }
+
+  // A deleted estimate has vis_state 1; the reference is po_number (connectors/freshbooks/estimates.hpp).
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", fmt::format("{}/accounting/account/{}/estimates/estimates", kRoot, kAccountId)}; }
+
+  std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
+    std::vector<RemoteQuote> out;
+    for (const auto& e : list(state, "estimates"))
+      if (number_text(e, "vis_state") != std::to_string(kDeleted))
+        out.push_back({json_text(e, "po_number"), number_text(e, "customerid"), json_text(e, "estimate_number"),
+                       json_text(e, "ui_status") == "draft"});
     return out;
   }
 

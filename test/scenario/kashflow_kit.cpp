@@ -82,9 +82,10 @@ class KashFlowKit final : public ProviderKit {
     switch (trait) {
       case Trait::fax:
       case Trait::supplier_invoices:
-      case Trait::archive_writes: return true;
+      case Trait::archive_writes:
       case Trait::quotes_read:
-      case Trait::quotes_write:
+      case Trait::quotes_write: return true;
+      case Trait::quote_statuses:
       case Trait::quote_status_writes:
       case Trait::invoice_needed_to_qualify:
       case Trait::customer_bills:
@@ -123,6 +124,44 @@ class KashFlowKit final : public ProviderKit {
     if (i.state == InvoiceState::draft) o.text("Status", "Draft");
     if (i.state == InvoiceState::voided) o.text("Status", "Void");
     push_item(seed, "kashflow", i.purchase ? "purchases" : "invoices", o.str());
+  }
+
+  std::string trait_note(Trait trait) const override {
+    constexpr const char* kSource = "(https://www.kashflow.com/developers/rest-api/quotes/)";
+    switch (trait) {
+      case Trait::quote_statuses:
+        return fmt::format("KashFlow documents no status, draft state or sent flag for a quote: every quote reads as "
+                           "issued {}", kSource);
+      case Trait::quote_status_writes:
+        return fmt::format("a KashFlow quote is never a draft and has no status, so capsync never updates one (R21) and "
+                           "none is ever accepted (R22) {}", kSource);
+      case Trait::quotes_write:
+        return fmt::format("KashFlow has no draft quote and no reference filter: capsync's quote is issued as it is "
+                           "saved, and a lost create is found by scanning every quote {}", kSource);
+      default: return {};
+    }
+  }
+
+  // Quotes have integer numbers and no status: every one reads as issued.
+  void add_quote(rapidjson::Document& seed, const QuoteSeed& q) const override {
+    push_item(seed, "kashflow", "quotes",
+              JsonObject()
+                  .raw("Number", quote_number(q))
+                  .text("CustomerCode", q.contact)
+                  .raw("Currency", JsonObject().text("Code", q.currency).str())
+                  .raw("DateOffsetDays", "-10")
+                  .text("NetAmount", q.total)
+                  .str());
+  }
+  std::string quote_number(const QuoteSeed& q) const override { return std::to_string(key_number(q.number)); }
+
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", std::string(kApi) + "/quotes"}; }
+
+  std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
+    std::vector<RemoteQuote> out;
+    for (const auto& q : state_list(state, "kashflow", "quotes"))
+      out.push_back({json_text(q, "CustomerReference"), json_text(q, "CustomerCode"), number_text(q, "Number")});
+    return out;
   }
 
   std::string invoice_number(const InvoiceSpec& i) const override {

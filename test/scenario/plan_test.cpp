@@ -190,3 +190,43 @@ TEST_CASE("plan R16: refused for an unknown or disabled connection, and runs whi
   CHECK(contains(refused.output, "connection \"acme\" is disabl"));
   CHECK(contains(refused.output, "capsyncctl enable acme"));
 }
+
+TEST_CASE("plan R18 R19: the open quotes a party would show and the quote an opportunity would get, then done") {
+  Seed seed = linked_seed();
+  seed.pipeline(R"({"id":3,"name":"Sales"})")
+      .milestone(R"({"id":31,"name":"Lead","pipeline":{"id":3}})")
+      .milestone(R"({"id":33,"name":"Proposal","pipeline":{"id":3}})")
+      .opportunity(R"({"id":12,"name":"Website","party":{"id":11},"milestone":{"id":31},)"
+                   R"("value":{"amount":1200.00,"currency":"GBP"}})");
+  WorldOptions options;
+  options.quotes_yaml = "from_milestone: Proposal";
+  SyncWorld world(seed, options);
+  world.start_daemon();
+  REQUIRE(world.capsule("PUT", "/opportunities/12", R"({"opportunity":{"milestone":{"id":33}}})").status == 200);
+  REQUIRE(world.xero("PUT", "/Quotes",
+                     R"({"Quotes":[{"Contact":{"ContactID":"c-1"},"Status":"SENT","CurrencyCode":"GBP",)"
+                     R"("LineItems":[{"Description":"Audit","Quantity":1,"UnitAmount":300.00}]}]})")
+              .status == 200);
+
+  world.clear_requests();
+  const auto human = world.ctl({"plan", "acme"});
+  INFO(human.output);
+  REQUIRE(human.exit_code == 0);
+  CHECK(contains(human.output, "Quotes (2):\n  would draft a quote for opportunity #12 'Website' → Acme Ltd, "
+                               "1,200.00 GBP\n  would add the quote note on opportunity #12\n"));  // R22
+  CHECK(contains(human.output, "party 11 'Acme Ltd': Open quotes: '' -> '300.00 GBP'"));
+  const auto json = world.ctl({"--json", "plan", "acme"});
+  REQUIRE(json.exit_code == 0);
+  const auto doc = parse_json(json);
+  REQUIRE(doc["plan"]["quotes"].Size() == 2);
+  CHECK(id_text(doc["plan"]["quotes"][0]["party"]) == "11");
+  CHECK(id_text(doc["plan"]["quotes"][0]["contact"]) == "c-1");
+  INFO(describe(world.requests()));
+  CHECK(world.writes().empty());
+
+  world.sync();
+  int drafted = 0;
+  for (const auto& q : world.kit().quotes(world.state().doc())) drafted += q.reference == "Capsule opportunity #12";
+  CHECK(drafted == 1);
+  CHECK(world.ctl({"--json", "plan", "acme"}).output.find("would draft") == std::string::npos);
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -132,6 +133,18 @@ std::vector<std::string> conformance_providers(Trait trait) {
   std::vector<std::string> out;
   for (const auto& name : conformance_providers())
     if (make_kit(name)->has(trait)) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> trait_notes(Trait trait) {
+  static std::set<Trait> said;
+  if (!said.insert(trait).second) return {};
+  std::vector<std::string> out;
+  for (const auto& name : conformance_providers()) {
+    const auto kit = make_kit(name);
+    const std::string note = kit->trait_note(trait);
+    if (!note.empty()) out.push_back(fmt::format("{} {}: {}", kit->has(trait) ? "NOTE" : "SKIP", name, note));
+  }
   return out;
 }
 

@@ -92,6 +92,14 @@ struct QuoteSeed {
   int expiry_offset_days = 20;  // from the sandbox clock's today, where the service has an expiry
 };
 
+// A quote (estimate) at the provider as the sandbox holds it.
+struct RemoteQuote {
+  std::string reference;   // "Capsule opportunity #ID" for the quotes capsync drafted
+  std::string contact_id;  // the contact's remote id
+  std::string number;
+  bool draft = false;      // the service shows it as a draft (Trait::quote_statuses)
+};
+
 // A provider contact as the sandbox holds it. Phones are digits only.
 struct RemoteContact {
   std::string remote_id, name, first, last, email, phone, mobile, fax, website;
@@ -136,6 +144,7 @@ enum class Trait {
   quotes_write,               // the connector drafts quotes (R19-R20)
   quote_status_writes,        // the kit marks a quote sent or accepted through the API (set_quote_status),
                               // and the service keeps drafts capsync updates (R21, R22)
+  quote_statuses,             // the service tells draft, issued and accepted quotes apart (R18's open)
 };
 
 class ProviderKit {
@@ -144,6 +153,12 @@ class ProviderKit {
   // The provider's name in capsync.yaml, in the sandbox's seed, state and request log.
   virtual std::string_view name() const = 0;
   virtual bool has(Trait trait) const = 0;
+  // Why the provider lacks `trait`, or a caveat where it has it unverified, with the source;
+  // "" when there is nothing to say. The conformance suite prints it (conformance.hpp).
+  virtual std::string trait_note(Trait trait) const {
+    (void)trait;
+    return {};
+  }
 
   // --- seed
   // Adds the provider's section with the sandbox's credentials plus `harness_refresh_token`,
@@ -152,11 +167,11 @@ class ProviderKit {
   virtual void add_contact(rapidjson::Document& seed, const ContactSpec& contact) const = 0;
   // A purchase invoice of a provider without supplier_invoices is not seeded.
   virtual void add_invoice(rapidjson::Document& seed, const InvoiceSpec& invoice) const = 0;
-  // Trait::quotes_read: seeds `quote`; the other kits seed nothing.
-  virtual void add_quote(rapidjson::Document& seed, const QuoteSeed& quote) const {
-    (void)seed;
-    (void)quote;
-  }
+  // A quote of a state the provider has no way to tell (Trait::quote_statuses) is seeded as issued.
+  virtual void add_quote(rapidjson::Document& seed, const QuoteSeed& quote) const = 0;
+  // The number the provider shows for a seeded quote: the seed's own unless the provider's
+  // numbers cannot hold it (KashFlow's are integers).
+  virtual std::string quote_number(const QuoteSeed& quote) const { return quote.number; }
   virtual std::string remote_id(std::string_view contact_key) const = 0;
   virtual std::string invoice_id(std::string_view invoice_key) const = 0;
   // The number the provider shows for a seeded invoice: the spec's own unless the provider's
@@ -179,6 +194,10 @@ class ProviderKit {
   virtual std::vector<RemoteContact> contacts(const rapidjson::Value& state) const = 0;
   virtual std::size_t invoice_count(const rapidjson::Value& state) const = 0;
   virtual std::vector<RemoteInvoice> invoices(const rapidjson::Value& state) const = 0;
+  // The request that creates a quote: method and sandbox path, e.g. {"PUT", "/xero/api.xro/2.0/Quotes"}.
+  virtual std::pair<std::string, std::string> quote_create() const = 0;
+  // The quotes (estimates) in the state, deleted ones left out.
+  virtual std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const = 0;
   // The contacts' own JSON, in the order contacts() reads them, and the members of it that
   // differ between two runs doing the same work (ids, times, references given in creation order).
   virtual rapidjson::Value::ConstArray contact_records(const rapidjson::Value& state) const = 0;
@@ -238,6 +257,11 @@ std::unique_ptr<ProviderKit> make_kit(std::string_view provider);
 const std::vector<std::string>& conformance_providers();
 // Those of them whose kit has `trait`: a case that needs it runs against these only.
 std::vector<std::string> conformance_providers(Trait trait);
+// The kits' trait_note(trait) of conformance_providers(), "SKIP <provider>: why" for those
+// without the trait and "NOTE <provider>: caveat" for those with one; each trait's only once
+// per process (the first call), so a case run once per provider says it once.
+std::vector<std::string> trait_notes(Trait trait);
+inline std::vector<std::string> trait_notes() { return {}; }
 
 // Helpers the kits share.
 // Builds one JSON object's text member by member.

@@ -28,10 +28,11 @@ class SageKit final : public ProviderKit {
     switch (trait) {
       case Trait::supplier_invoices:
       case Trait::customer_bills:
-      case Trait::fax: return true;
+      case Trait::fax:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_status_writes:
+      case Trait::quote_statuses:
+      case Trait::quote_status_writes: return true;
       case Trait::invoice_needed_to_qualify:
       case Trait::invoice_writes:
       case Trait::archive_writes: return false;
@@ -71,6 +72,40 @@ class SageKit final : public ProviderKit {
     if (i.state == InvoiceState::draft) o.text("status_id", "DRAFT");
     if (i.state == InvoiceState::voided) o.text("status_id", "VOID");
     push_item(seed, "sage", i.purchase ? "purchase_invoices" : "sales_invoices", o.str());
+  }
+
+  std::string trait_note(Trait trait) const override {
+    if (trait == Trait::quote_statuses)
+      return "unverified: Sage publishes no status ids for sales quotes and estimates; the sandbox follows the web "
+             "app's wording (DRAFT, PENDING, ACCEPTED, ...; sage-accounting-v3.1.swagger.json SalesQuote.status)";
+    return {};
+  }
+
+  // A sales quote; a seeded one is sent unless it is a draft.
+  void add_quote(rapidjson::Document& seed, const QuoteSeed& q) const override {
+    static constexpr const char* kStatus[] = {"DRAFT", "PENDING", "ACCEPTED"};
+    push_item(seed, "sage", "sales_quotes",
+              JsonObject()
+                  .text("contact_id", q.contact)
+                  .text("quote_number", q.number)
+                  .text("status_id", kStatus[static_cast<int>(q.state)])
+                  .raw("sent", q.state == QuoteState::draft ? "false" : "true")
+                  .text("currency_id", q.currency)
+                  .raw("date_offset_days", "-10")
+                  .raw("expiry_date_offset_days", std::to_string(q.expiry_offset_days))
+                  .raw("net_amount", q.total)
+                  .str());
+  }
+
+  std::pair<std::string, std::string> quote_create() const override { return {"POST", "/sage/v3.1/sales_quotes"}; }
+
+  std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
+    std::vector<RemoteQuote> out;
+    for (auto [list, number] : {std::pair{"sales_quotes", "quote_number"}, std::pair{"sales_estimates", "estimate_number"}})
+      for (const auto& q : state_list(state, "sage", list))
+        out.push_back({json_text(q, "reference"), q.HasMember("contact") ? json_text(q["contact"], "id") : "",
+                       json_text(q, number), q.HasMember("status") && json_text(q["status"], "id") == "DRAFT"});
+    return out;
   }
 
   std::string remote_id(std::string_view key) const override { return std::string(key); }
@@ -180,6 +215,19 @@ class SageKit final : public ProviderKit {
     checked("PUT", "/contacts/" + contact_id,
             R"({"contact":{"main_contact_person":)" + JsonObject().text("email", email).text("telephone", phone).str() +
                 "}}");
+  }
+
+  // A remote id "estimate:<id>" is a sales estimate (connectors/sage/quotes.hpp).
+  void set_quote_status(const std::string& quote_id, QuoteState state) override {
+    static constexpr const char* kStatus[] = {"DRAFT", "PENDING", "ACCEPTED"};
+    const bool estimate = quote_id.starts_with("estimate:");
+    const std::string id = estimate ? quote_id.substr(9) : quote_id;
+    checked("PUT", fmt::format("/{}/{}", estimate ? "sales_estimates" : "sales_quotes", id),
+            fmt::format(R"({{"{}":{}}})", estimate ? "sales_estimate" : "sales_quote",
+                        JsonObject()
+                            .text("status_id", kStatus[static_cast<int>(state)])
+                            .raw("sent", state == QuoteState::draft ? "false" : "true")
+                            .str()));
   }
 
   void set_archived(const std::string&, bool) override {

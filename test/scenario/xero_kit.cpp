@@ -45,7 +45,8 @@ class XeroKit final : public ProviderKit {
       case Trait::archive_writes:
       case Trait::quotes_read:
       case Trait::quotes_write:
-      case Trait::quote_status_writes: return true;
+      case Trait::quote_status_writes:
+      case Trait::quote_statuses: return true;
     }
     return false;
   }
@@ -172,6 +173,17 @@ class XeroKit final : public ProviderKit {
       r.currency = json_text(i, "CurrencyCode");
       out.push_back(std::move(r));
     }
+    return out;
+  }
+
+  std::pair<std::string, std::string> quote_create() const override { return {"PUT", "/xero/api.xro/2.0/Quotes"}; }
+
+  std::vector<RemoteQuote> quotes(const rapidjson::Value& state) const override {
+    std::vector<RemoteQuote> out;
+    for (const auto& q : list(state, "quotes"))
+      if (json_text(q, "Status") != "DELETED")
+        out.push_back({json_text(q, "Reference"), q.HasMember("Contact") ? json_text(q["Contact"], "ContactID") : "",
+                       json_text(q, "QuoteNumber"), json_text(q, "Status") == "DRAFT"});
     return out;
   }
 

@@ -26,4 +26,20 @@ ConnectorSandboxFixture::ConnectorSandboxFixture(const std::string& seed_text, s
   sender = std::make_unique<connector::ClientSender>(client, "acme", std::string(provider));
 }
 
+http::Response ConnectorSandboxFixture::send(http::Method method, const std::string& path, std::string body,
+                                             const http::Headers& headers) {
+  auto token = run(source->access_token());
+  REQUIRE(token);
+  http::Request r;
+  r.method = method;
+  r.url = sandbox->base_url() + path;
+  r.bearer = *token;
+  r.headers = headers;
+  r.body = std::move(body);
+  if (!r.body.empty()) r.content_type = "application/json";
+  auto response = run(client.send(r));
+  REQUIRE(response);
+  return *response;
+}
+
 }  // namespace capsync::test

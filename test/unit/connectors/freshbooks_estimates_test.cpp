@@ -10,6 +10,7 @@
 #include "connectors/freshbooks/estimates.hpp"
 #include "connectors/freshbooks/freshbooks_connector.hpp"
 #include "test/unit/connectors/connector_sandbox_fixture.hpp"
+#include "test/unit/connectors/quote_reference_case.hpp"
 
 using namespace capsync;
 
@@ -55,18 +56,9 @@ struct Fixture : test::ConnectorSandboxFixture {
 
   // A request as a bookkeeper's app makes it, outside the connector.
   http::Response call(http::Method method, const std::string& path, std::string body = {}) {
-    auto token = run(source->access_token());
-    REQUIRE(token);
-    http::Request r;
-    r.method = method;
-    r.url = sandbox->base_url() + "/freshbooks/accounting/account/ACM123/estimates/estimates" + path;
-    r.bearer = *token;
-    r.body = std::move(body);
-    if (!r.body.empty()) r.content_type = "application/json";
-    auto response = run(client.send(r));
-    REQUIRE(response);
-    return *response;
+    return send(method, "/freshbooks/accounting/account/ACM123/estimates/estimates" + path, std::move(body));
   }
+
 
   std::string field(int id, const char* key) {
     auto r = call(http::Method::get, "/" + std::to_string(id));
@@ -76,12 +68,6 @@ struct Fixture : test::ConnectorSandboxFixture {
     return doc["response"]["result"]["estimate"][key].GetString();
   }
 };
-
-const model::Quote* find(const std::vector<model::Quote>& list, std::string_view id) {
-  for (const auto& q : list)
-    if (q.remote_id == id) return &q;
-  return nullptr;
-}
 
 model::QuoteSpec spec_for(int opportunity) {
   model::QuoteSpec s;
@@ -124,7 +110,7 @@ TEST_CASE("FreshBooks estimates: an incremental list reads active, then deleted 
   CHECK(pages == 3);  // 100 + 29 active, then the deleted one
   REQUIRE(all.size() == 130);
   CHECK(cursor == "2026-06-20T14:09:00.000Z");  // 10:09 EDT
-  const auto* first = find(all, "300000");
+  const auto* first = test::find_quote(all, "300000");
   REQUIRE(first);
   CHECK(first->contact_remote_id == "1001");
   CHECK(first->number == "E-0001");
@@ -136,22 +122,28 @@ TEST_CASE("FreshBooks estimates: an incremental list reads active, then deleted 
   CHECK(first->currency == "CAD");
   CHECK(first->issue_date == date::year{2026} / 6 / 19);
   CHECK(first->url == "https://my.freshbooks.com/#/estimate/ACM123-300000");
-  CHECK(find(all, "300005")->status == model::QuoteStatus::deleted);
-  CHECK(find(all, "300006")->status == model::QuoteStatus::sent);
-  CHECK(find(all, "300007")->status == model::QuoteStatus::accepted);
-  CHECK(find(all, "300008")->status == model::QuoteStatus::invoiced);
+  CHECK(test::find_quote(all, "300005")->status == model::QuoteStatus::deleted);
+  CHECK(test::find_quote(all, "300006")->status == model::QuoteStatus::sent);
+  CHECK(test::find_quote(all, "300007")->status == model::QuoteStatus::accepted);
+  CHECK(test::find_quote(all, "300008")->status == model::QuoteStatus::invoiced);
 
   // The bookkeeper sends 300003: the next pass meets it and the one at the cursor, no more.
   REQUIRE(f.call(http::Method::put, "/300003", R"({"estimate":{"action_mark_as_sent":true}})").status == 200);
   auto [changed, next] = f.quotes(cursor);
   REQUIRE(changed.size() == 2);
-  CHECK(find(changed, "300129"));
-  REQUIRE(find(changed, "300003"));
-  CHECK(find(changed, "300003")->status == model::QuoteStatus::sent);
+  CHECK(test::find_quote(changed, "300129"));
+  REQUIRE(test::find_quote(changed, "300003"));
+  CHECK(test::find_quote(changed, "300003")->status == model::QuoteStatus::sent);
   CHECK(next > cursor);
 }
 
-TEST_CASE("FreshBooks estimates: create a draft, then find it by its exact reference") {
+// The shared create-then-find case (quote_reference_case.cpp) against FreshBooks.
+test::QuoteTarget test::make_quote_target() {
+  auto f = std::make_shared<Fixture>();
+  return {f, &f->io, f->freshbooks.get(), spec_for(0), model::QuoteStatus::draft};
+}
+
+TEST_CASE("FreshBooks estimates: a draft keeps its reference in its notes, a deleted one is found, a bad client refused") {
   Fixture f;
   auto created = f.run(f.freshbooks->create_quote(spec_for(42), "unused-key"));
   REQUIRE(created);
@@ -162,21 +154,10 @@ TEST_CASE("FreshBooks estimates: create a draft, then find it by its exact refer
   CHECK(created->total.to_string() == "9999.99");  // 3 x 3,333.33, exact
   CHECK(created->contact_remote_id == "1002");
   CHECK(f.field(std::stoi(created->remote_id), "notes") == "Two floors\n\nCapsule opportunity #42");
-  auto other = f.run(f.freshbooks->create_quote(spec_for(420), ""));
-  REQUIRE(other);
-
-  auto found = f.run(f.freshbooks->find_quotes_by_reference("Capsule opportunity #42"));
-  REQUIRE(found);
-  REQUIRE(found->size() == 1);  // not #420, which notes_like also matches
-  CHECK((*found)[0].remote_id == created->remote_id);
-  CHECK((*found)[0].url == created->url);
   auto deleted = f.run(f.freshbooks->find_quotes_by_reference("Capsule opportunity #1005"));
   REQUIRE(deleted);
   REQUIRE(deleted->size() == 1);
   CHECK((*deleted)[0].status == model::QuoteStatus::deleted);
-  auto none = f.run(f.freshbooks->find_quotes_by_reference("Capsule opportunity #7"));
-  REQUIRE(none);
-  CHECK(none->empty());
 
   auto spec = spec_for(43);
   spec.contact_remote_id = "9999";

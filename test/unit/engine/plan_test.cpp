@@ -246,3 +246,43 @@ TEST_CASE("plan on a snapshot: a failed read fails the plan and still writes not
   CHECK(h.dump() == rows_before);
   CHECK(h.capsule.writes == 0);
 }
+
+TEST_CASE("plan R18 R19: the open quotes a summary would show and the quotes the sync would draft, then exactly those") {
+  Harness h;
+  seed(h);
+  h.xero.quotes_read = true;
+  h.xero.quotes_write = true;
+  h.capsule.field_ids["Open quotes"] = 905;
+  h.capsule.milestones = {{31, "Lead", 3, "Sales", false}, {33, "Proposal", 3, "Sales", false}};
+  h.connection.quotes.from_milestone = "Proposal";
+  h.sync();
+  const model::PartyId acme = h.party_named("Acme Ltd")->id;
+  h.xero.add_quote("q-1", "c-acme", model::QuoteStatus::sent, "500.00", "2024-07-01");
+  h.capsule.add_opportunity(12, acme, 33, "1200.00").name = "Website";
+  h.capsule.add_opportunity(13, acme, 31, "80.00");  // not at the milestone
+  const auto rows_before = h.dump();
+  const int capsule_writes = h.capsule.writes;
+
+  const auto plan = h.plan();
+  CHECK(h.dump() == rows_before);
+  CHECK(h.xero.quote_specs.empty());  // nothing drafted while planning
+  CHECK(h.capsule.writes == capsule_writes);
+  REQUIRE(plan.quotes.size() == 2);
+  CHECK(plan.quotes[0].party == engine::PlanParty{acme, "Acme Ltd"});
+  CHECK(plan.quotes[0].contact == engine::PlanContact{"c-acme", "Acme Ltd"});
+  CHECK(plan.quotes[0].changes ==
+        std::vector<std::string>{"would draft a quote for opportunity #12 'Website' → Acme Ltd, 1,200.00 GBP"});
+  CHECK(plan.quotes[1].changes == std::vector<std::string>{"would add the quote note on opportunity #12"});  // R22
+  const auto* acme_summary = for_party(plan.update_in_capsule, "Acme Ltd");
+  REQUIRE(acme_summary != nullptr);
+  CHECK(has_change(*acme_summary, "Open quotes: '' -> '500.00 GBP'"));
+
+  h.sync();
+  REQUIRE(h.xero.quote_specs.size() == 1);
+  CHECK(h.xero.quote_specs[0].reference == "Capsule opportunity #12");
+  const auto* open = h.party_named("Acme Ltd")->field(905);
+  REQUIRE(open != nullptr);
+  CHECK(open->value == "500.00 GBP");
+  // Made: the next sync drafts nothing more, and the plan says so.
+  CHECK(h.plan().quotes.empty());
+}
