@@ -65,13 +65,14 @@ Result<ConnectionState> DisableState::enable(std::string_view connection) {
 }
 
 Status forget_connection(store::Database& db, std::string_view connection) {
-  static constexpr std::array<std::string_view, 13> kStatements{
+  static constexpr std::array<std::string_view, 14> kStatements{
       "DELETE FROM bindings WHERE connection = ?1",
       "DELETE FROM invoices WHERE connection = ?1",
       "DELETE FROM cursors WHERE connection = ?1",
       "DELETE FROM conflicts WHERE connection = ?1",
       "DELETE FROM engine_conflict_keys WHERE connection = ?1",
       "DELETE FROM engine_notes WHERE connection = ?1",
+      "DELETE FROM engine_note_creates WHERE connection = ?1",
       "DELETE FROM engine_parties WHERE connection = ?1",
       "DELETE FROM engine_contacts WHERE connection = ?1",
       "DELETE FROM engine_exports WHERE connection = ?1",

@@ -310,6 +310,17 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_at ON webhook_deliveries (source, at);
 )sql";
 
+// R7: invoice note creates begun and not stored yet. Only a party with a row here (or with
+// capsync's summary on it) has its notes listed before its first note is created.
+constexpr std::string_view kSchema8 = R"sql(
+CREATE TABLE engine_note_creates (
+  connection TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, party_id)
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -318,6 +329,7 @@ constexpr std::array kMigrations{
     Migration{5, "connections sharing a Capsule account: their accounts and overdue tag reasons", kSchema5},
     Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
     Migration{7, "webhook refreshes and deliveries", kSchema7},
+    Migration{8, "invoice note creates in flight", kSchema8},
 };
 
 }  // namespace
