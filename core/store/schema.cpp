@@ -321,6 +321,12 @@ CREATE TABLE engine_note_creates (
 );
 )sql";
 
+// When each job's latest run started: with run_after it gives the lag between a job's due time
+// and its start, the scheduling delay a busy daemon adds.
+constexpr std::string_view kSchema9 = R"sql(
+ALTER TABLE jobs ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "initial schema", kSchema1},
     Migration{2, "sync mirrors: parties, contacts, conflict identities, invoice notes", kSchema2},
@@ -330,6 +336,7 @@ constexpr std::array kMigrations{
     Migration{6, "quotes of the accounting side, quote intents of opportunities", kSchema6},
     Migration{7, "webhook refreshes and deliveries", kSchema7},
     Migration{8, "invoice note creates in flight", kSchema8},
+    Migration{9, "when each job's run started", kSchema9},
 };
 
 }  // namespace
