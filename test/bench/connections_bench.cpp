@@ -1,7 +1,8 @@
 // Connections benchmark: one capsyncd serving N connections (--connections, default 10,100,1000)
-// against one sandbox. Every connection pairs the sandbox's Capsule account with its KashFlow
-// account (a login, no OAuth round trip per connection), on a small data set, so the figures are
-// the daemon's per-connection costs, not the data's.
+// against one sandbox. Every connection has its own Capsule account (the sandbox hosts N, each
+// with its own token) and shares the sandbox's KashFlow account (a login, no OAuth round trip per
+// connection), on a small data set, so the figures are the daemon's per-connection costs, not
+// the data's.
 //
 // Figures per N: time to READY (the admin socket answers), time until every initial sync is
 // done, RSS, CPU per idle hour (measured over --idle seconds of Capsule polls every
@@ -101,7 +102,7 @@ std::string config_yaml(const SyncWorld& world, const std::filesystem::path& hom
         "  - name: c{0}\n"
         "    capsule:\n"
         "      base_url: {1}/capsule\n"
-        "      token_file: {2}/capsule-token\n"
+        "      token_file: {2}/capsule-token-{0}\n"
         "    accounting:\n{3}"
         "    sync:\n"
         "      interval: {4}s\n"
@@ -133,14 +134,20 @@ struct Instance {
 };
 
 Figures measure(int n, int instances, int idle_s, int poll_s, double time_scale) {
-  Seed seed = Seed::generated(42, 4, 4, 8, "GBP", "kashflow");
-  // Every connection shares the sandbox's one Capsule account and one KashFlow account, whose
-  // rate limits would hold 1,000 connections' first syncs for an hour: rate windows (and
-  // nothing else the daemon times) are compressed, as in initial_sync_bench.
+  Seed seed = Seed::generated(42, 4, 4, 8, "GBP", "kashflow", n);
+  // Every connection shares the sandbox's one KashFlow account, whose rate limits would hold
+  // 1,000 connections' first syncs for an hour: rate windows (and nothing else the daemon
+  // times) are compressed, as in initial_sync_bench.
   WorldOptions options;
   options.time_scale = time_scale;
   SyncWorld world(seed, options);
   const auto dir = world.dir().path();
+  // Connection i reaches Capsule account i + 1 (capsule_account_token in the sandbox).
+  for (int i = 0; i < n; ++i) {
+    const auto token = dir / fmt::format("capsule-token-{}", i);
+    write_file(token, fmt::format("capsule-sandbox-token-{}\n", i + 1));
+    chmod(token.c_str(), 0600);
+  }
   const int interval_s = 7200;
   std::vector<Instance> shards;
   for (int k = 0; k < instances; ++k) {
