@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -264,6 +265,9 @@ void read_connections(MapReader& root, const Environment& env, const ProviderCat
 
 void read_root(MapReader& r, const Environment& env, const ProviderCatalog& providers, Config& out) {
   Diagnostics& diags = r.diagnostics();
+  // The unit's directories are the defaults; the file's settings win.
+  if (!env.state_directory.empty()) out.state_dir = env.state_directory;
+  if (!env.runtime_directory.empty()) out.admin_socket = env.runtime_directory + "/admin.sock";
   if (auto e = r.string("state_dir", out.state_dir)) {
     require_absolute(diags, e);
     check_state_dir(diags, *e);
@@ -392,6 +396,10 @@ std::string Diagnostic::to_string() const {
 Environment Environment::current() {
   Environment env;
   if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY")) env.credentials_directory = dir;
+  // Several StateDirectory= lines give a colon-separated list; capsync's is the first.
+  auto first = [](const char* list) { return std::string(std::string_view(list).substr(0, std::string_view(list).find(':'))); };
+  if (const char* dir = std::getenv("STATE_DIRECTORY")) env.state_directory = first(dir);
+  if (const char* dir = std::getenv("RUNTIME_DIRECTORY")) env.runtime_directory = first(dir);
   return env;
 }
 
@@ -459,14 +467,17 @@ LoadResult load_file(const std::string& path, const ProviderCatalog& providers, 
   return load_string(content->bytes, path, providers, env);
 }
 
-Result<std::string> admin_socket_setting(const std::string& path) {
+namespace {
+
+// The file's admin_socket, or `fallback` when it has none.
+Result<std::string> admin_socket_or(const std::string& path, const std::string& fallback) {
   auto content = read_regular_file(path, kMaxConfigSize);
   if (!content) return content.error().with_context(fmt::format("Failed to read config file {}", path));
   try {
     if (document_starts(content->bytes).size() > 1)
       return make_error(Errc::invalid_argument, "{}: capsync.yaml holds a single YAML document", path);
     const YAML::Node root = YAML::Load(content->bytes);
-    if (!root.IsMap() || !root["admin_socket"]) return Config{}.admin_socket;
+    if (!root.IsMap() || !root["admin_socket"]) return fallback;
     const YAML::Node socket = root["admin_socket"];
     if (!socket.IsScalar() || !socket.Scalar().starts_with('/'))
       return make_error(Errc::invalid_argument, "{}:{}:{}: admin_socket: expected an absolute path", path,
@@ -476,6 +487,21 @@ Result<std::string> admin_socket_setting(const std::string& path) {
     return make_error(Errc::invalid_argument, "{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1,
                       e.msg);
   }
+}
+
+}  // namespace
+
+Result<std::string> admin_socket_setting(const std::string& path) { return admin_socket_or(path, Config{}.admin_socket); }
+
+Result<std::string> instance_admin_socket(std::string_view instance, const std::string& config_dir) {
+  // The name becomes a file name and a directory name (systemd's %i).
+  if (instance.empty() || instance.find('/') != std::string_view::npos || instance.starts_with('.'))
+    return make_error(Errc::invalid_argument, "'{}' is not an instance name (capsync@NAME)", instance);
+  const std::string runtime_socket = fmt::format("/run/capsync/{}/admin.sock", instance);
+  const std::string path = fmt::format("{}/{}.yaml", config_dir, instance);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return runtime_socket;
+  return admin_socket_or(path, runtime_socket);
 }
 
 }  // namespace capsync::config

@@ -30,6 +30,11 @@ struct Diagnostic {
 // What the process environment contributes to loading.
 struct Environment {
   std::string credentials_directory;  // $CREDENTIALS_DIRECTORY (systemd LoadCredential=)
+  // systemd's StateDirectory= and RuntimeDirectory= of the unit (the first of each): the default
+  // state_dir and the directory of the default admin socket, so that each capsync@NAME
+  // instance keeps its own without naming them in its config.
+  std::string state_directory;    // $STATE_DIRECTORY
+  std::string runtime_directory;  // $RUNTIME_DIRECTORY
   static Environment current();
 };
 
@@ -50,6 +55,10 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
 // The admin_socket setting alone (its default when the file has none), for capsyncctl: the file
 // is read as load_file reads it, but nothing else in it is checked.
 Result<std::string> admin_socket_setting(const std::string& path);
+
+// The admin socket of the instance capsync@NAME: the admin_socket of `config_dir`/NAME.yaml, else
+// the one its unit's RuntimeDirectory gives it, /run/capsync/NAME/admin.sock.
+Result<std::string> instance_admin_socket(std::string_view instance, const std::string& config_dir = "/etc/capsync");
 
 // R28: the groups of connections the file puts on one Capsule account (the same Capsule host
 // and token), in file order, by name; a connection alone on its account is in none.

@@ -1,6 +1,8 @@
 #include "core/config/connection_mapper.hpp"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include <date/tz.h>
@@ -264,56 +266,64 @@ std::array<std::string*, 5> summary_field_names(SummaryFields& f) {
 
 }  // namespace
 
-bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b) {
-  const auto host = [](const std::string& url) {
+std::vector<std::vector<std::size_t>> shared_capsule_groups(const std::vector<ConnectionConfig>& connections) {
+  // Keyed by host and token; the token stays in memory, as the connection's own copy does.
+  std::map<std::pair<std::string, std::string_view>, std::vector<std::size_t>> by_account;
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    const std::string& url = connections[i].capsule.base_url;
     auto parsed = parse_http_url(url);
-    return parsed ? parsed->host : url;
-  };
-  return host(a.capsule.base_url) == host(b.capsule.base_url) && a.capsule.token == b.capsule.token;
+    by_account[{parsed ? parsed->host : url, connections[i].capsule.token.reveal()}].push_back(i);
+  }
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto& [account, members] : by_account)
+    if (members.size() > 1) groups.push_back(std::move(members));
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+  return groups;
 }
 
 void separate_summary_fields(Diagnostics& diags, std::vector<ConnectionConfig>& connections,
                              const std::vector<ConnectionKeys>& keys) {
-  for (std::size_t i = 1; i < connections.size(); ++i) {
-    const bool shares = std::any_of(connections.begin(), connections.begin() + static_cast<std::ptrdiff_t>(i),
-                                    [&](const ConnectionConfig& earlier) {
-                                      return same_capsule_account(earlier, connections[i]);
-                                    });
-    if (!shares) continue;
-    auto names = summary_field_names(connections[i].sync.summary_fields);
-    for (std::size_t f = 0; f < names.size(); ++f) {
-      if (!keys[i].summary_fields[f])
-        *names[f] = fmt::format("{} ({})", *names[f], connections[i].accounting.provider.display);
+  const auto groups = shared_capsule_groups(connections);
+  for (const auto& group : groups) {
+    for (std::size_t m = 1; m < group.size(); ++m) {
+      const std::size_t i = group[m];
+      auto names = summary_field_names(connections[i].sync.summary_fields);
+      for (std::size_t f = 0; f < names.size(); ++f) {
+        if (!keys[i].summary_fields[f])
+          *names[f] = fmt::format("{} ({})", *names[f], connections[i].accounting.provider.display);
+      }
     }
   }
-  for (std::size_t i = 0; i < connections.size(); ++i) {
-    for (std::size_t j = i + 1; j < connections.size(); ++j) {
-      if (!same_capsule_account(connections[i], connections[j])) continue;
-      const auto a = summary_field_names(connections[i].sync.summary_fields);
-      const auto b = summary_field_names(connections[j].sync.summary_fields);
-      for (std::size_t fa = 0; fa < a.size(); ++fa) {
-        for (std::size_t fb = 0; fb < b.size(); ++fb) {
-          if (*a[fa] != *b[fb]) continue;
-          // Where each name comes from: its key, or the connection's name for a default.
-          const auto where = [&](std::size_t c, std::size_t f) -> const Entry* {
-            if (keys[c].summary_fields[f]) return &*keys[c].summary_fields[f];
-            return keys[c].name ? &*keys[c].name : nullptr;
-          };
-          const Entry* first = where(i, fa);
-          const Entry* second = where(j, fb);
-          if (first == nullptr || second == nullptr) continue;  // a bad name is reported already
-          // Each place names the other, so either is enough to find both.
-          const auto report = [&](const Entry& here, const Entry& there, const std::string& name,
-                                  const ConnectionConfig& other) {
-            diags.error(here.mark, here.path,
-                        fmt::format("summary field \"{}\" is also written by connection \"{}\" on the same "
-                                    "Capsule account, at {}:{}:{} ({}): connections sharing a Capsule account "
-                                    "need their own summary_fields",
-                                    name, other.name, diags.file(), there.mark.line + 1, there.mark.column + 1,
-                                    there.path));
-          };
-          report(*first, *second, *a[fa], connections[j]);
-          report(*second, *first, *b[fb], connections[i]);
+  for (const auto& group : groups) {
+    for (std::size_t m = 0; m < group.size(); ++m) {
+      for (std::size_t n = m + 1; n < group.size(); ++n) {
+        const std::size_t i = group[m], j = group[n];
+        const auto a = summary_field_names(connections[i].sync.summary_fields);
+        const auto b = summary_field_names(connections[j].sync.summary_fields);
+        for (std::size_t fa = 0; fa < a.size(); ++fa) {
+          for (std::size_t fb = 0; fb < b.size(); ++fb) {
+            if (*a[fa] != *b[fb]) continue;
+            // Where each name comes from: its key, or the connection's name for a default.
+            const auto where = [&](std::size_t c, std::size_t f) -> const Entry* {
+              if (keys[c].summary_fields[f]) return &*keys[c].summary_fields[f];
+              return keys[c].name ? &*keys[c].name : nullptr;
+            };
+            const Entry* first = where(i, fa);
+            const Entry* second = where(j, fb);
+            if (first == nullptr || second == nullptr) continue;  // a bad name is reported already
+            // Each place names the other, so either is enough to find both.
+            const auto report = [&](const Entry& here, const Entry& there, const std::string& name,
+                                    const ConnectionConfig& other) {
+              diags.error(here.mark, here.path,
+                          fmt::format("summary field \"{}\" is also written by connection \"{}\" on the same "
+                                      "Capsule account, at {}:{}:{} ({}): connections sharing a Capsule account "
+                                      "need their own summary_fields",
+                                      name, other.name, diags.file(), there.mark.line + 1, there.mark.column + 1,
+                                      there.path));
+            };
+            report(*first, *second, *a[fa], connections[j]);
+            report(*second, *first, *b[fb], connections[i]);
+          }
         }
       }
     }

@@ -20,9 +20,12 @@ struct ConnectionKeys {
 ConnectionConfig read_connection(MapReader& reader, const Environment& env, const ProviderCatalog& providers,
                                  ConnectionKeys& keys);
 
-// Same Capsule API host and the same token: the same user, so the same account. Connections
-// with different tokens may share an account too; the daemon finds those at start (GET /site).
-bool same_capsule_account(const ConnectionConfig& a, const ConnectionConfig& b);
+// The connections (by index, ascending) on each Capsule account that more than one of them
+// uses, in the order of their first connection. Same Capsule API host and the same token: the
+// same user, so the same account. Connections with different tokens may share an account too;
+// the daemon finds those at start (GET /site). One pass over the connections, so a file with
+// thousands of them loads (and reloads) in linear time.
+std::vector<std::vector<std::size_t>> shared_capsule_groups(const std::vector<ConnectionConfig>& connections);
 
 // R28: connections on one Capsule account (same API host and token) never share a summary
 // field. A summary field a later one leaves at its default carries its service's name

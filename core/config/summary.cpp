@@ -8,16 +8,10 @@ namespace capsync::config {
 
 std::vector<std::vector<std::string>> shared_capsule_accounts(const Config& c) {
   std::vector<std::vector<std::string>> groups;
-  std::vector<bool> grouped(c.connections.size(), false);
-  for (std::size_t i = 0; i < c.connections.size(); ++i) {
-    if (grouped[i]) continue;
-    std::vector<std::string> group{c.connections[i].name};
-    for (std::size_t j = i + 1; j < c.connections.size(); ++j) {
-      if (grouped[j] || !detail::same_capsule_account(c.connections[i], c.connections[j])) continue;
-      grouped[j] = true;
-      group.push_back(c.connections[j].name);
-    }
-    if (group.size() > 1) groups.push_back(std::move(group));
+  for (const auto& members : detail::shared_capsule_groups(c.connections)) {
+    std::vector<std::string> group;
+    for (const auto i : members) group.push_back(c.connections[i].name);
+    groups.push_back(std::move(group));
   }
   return groups;
 }

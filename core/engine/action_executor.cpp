@@ -32,7 +32,7 @@ bool is_transient(const Error& error) {
 }
 
 ActionExecutor::ActionExecutor(SyncContext& ctx)
-    : ctx_(ctx), summaries_(ctx.capsule, ctx.store, ctx.policy) {}
+    : ctx_(ctx), summaries_(ctx.capsule, ctx.store, ctx.policy, ctx.now_ms) {}
 
 namespace {
 
@@ -414,6 +414,16 @@ Status ActionExecutor::refused(const Error& error, sync::ConflictKind kind, std:
                                       error.message()));
 }
 
+SummaryWriter::SummaryWriter(connector::CapsuleConnector& capsule, ConnectionStore& store,
+                             const sync::ConnectionPolicy& policy, std::function<std::int64_t()> now_ms)
+    : capsule_(capsule),
+      parties_(store.parties),
+      notes_(store.notes),
+      reasons_(store.tag_reasons),
+      policy_(policy),
+      note_creates_(CreateIntents::note_creates(store.db, store.name)),
+      now_ms_(std::move(now_ms)) {}
+
 asio::awaitable<Status> SummaryWriter::resolve_fields() {
   if (field_ids_) co_return Status{};
   const auto& names = policy_.summary_fields;
@@ -476,6 +486,8 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     if (!fetched) co_return fetched.error();
     current = std::move(*fetched);
   }
+  auto may_have_note = this->may_have_note(*current);
+  if (!may_have_note) co_return may_have_note.error();
   connector::PartyPatch patch;
   // A summary without open quotes (a cleared one) clears the field where quotes are read.
   const std::string open_quotes = summary.open_quotes.value_or("");
@@ -498,7 +510,21 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     ++writes_;
     if (auto s = parties_.upsert(*saved); !s) co_return s;
   }
-  co_return co_await write_note(party_id, summary.note);
+  co_return co_await write_note(party_id, summary.note, *may_have_note);
+}
+
+Result<bool> SummaryWriter::may_have_note(const model::Party& party) const {
+  if (created_.contains(party.id)) return false;
+  auto interrupted = note_creates_.started(party.id);
+  if (!interrupted || *interrupted) return interrupted;
+  bool any_field = false;
+  for (const auto id : *field_ids_) {
+    if (id == 0) continue;
+    any_field = true;
+    if (const auto* f = party.field(id); f && !f->value.empty()) return true;
+  }
+  // Without summary fields nothing on the party tells: look.
+  return !any_field;
 }
 
 asio::awaitable<Result<bool>> SummaryWriter::overdue_tag_wanted(model::PartyId party_id, bool ours) {
@@ -512,7 +538,8 @@ asio::awaitable<Result<bool>> SummaryWriter::overdue_tag_wanted(model::PartyId p
   co_return reasons_.needed_by_others(account->key, party_id, policy_.overdue_tag);
 }
 
-asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const std::optional<std::string>& note) {
+asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const std::optional<std::string>& note,
+                                                  bool may_have_note) {
   auto known = notes_.get(party_id);
   if (!known) co_return known.error();
   if (!note) {
@@ -529,15 +556,19 @@ asio::awaitable<Status> SummaryWriter::write_note(model::PartyId party_id, const
     if (updated) co_return Status{};
     if (updated.error().code() != Errc::not_found) co_return updated.error();
   }
-  if (!created_.contains(party_id)) {
+  if (may_have_note) {
     auto adopted = co_await adopt_note(party_id, *note);
     if (!adopted) co_return adopted.error();
-    if (*adopted) co_return Status{};
+    if (*adopted) co_return note_creates_.finish(party_id);
   }
+  // Committed before the create: a crash or a lost answer after it leaves the row, and the
+  // next write lists the party's notes to find the one that create made.
+  if (auto s = note_creates_.begin(party_id, now_ms_()); !s) co_return s;
   auto created = co_await capsule_.create_note(party_id, *note);
   ++writes_;
   if (!created) co_return created.error();
-  co_return notes_.put(party_id, created->id);
+  if (auto s = notes_.put(party_id, created->id); !s) co_return s;
+  co_return note_creates_.finish(party_id);
 }
 
 asio::awaitable<Result<bool>> SummaryWriter::adopt_note(model::PartyId party_id, const std::string& note) {

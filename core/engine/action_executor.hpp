@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <span>
@@ -30,8 +31,8 @@ namespace capsync::engine {
 // with the connector's message telling the operator which field (and type) to create.
 class SummaryWriter final {
  public:
-  SummaryWriter(connector::CapsuleConnector& capsule, ConnectionStore& store, const sync::ConnectionPolicy& policy)
-      : capsule_(capsule), parties_(store.parties), notes_(store.notes), reasons_(store.tag_reasons), policy_(policy) {}
+  SummaryWriter(connector::CapsuleConnector& capsule, ConnectionStore& store, const sync::ConnectionPolicy& policy,
+                std::function<std::int64_t()> now_ms);
 
   // Resolves the summary field definitions (once).
   boost::asio::awaitable<Status> resolve_fields();
@@ -53,7 +54,16 @@ class SummaryWriter final {
   // R28: records this connection's reason for the overdue tag and says whether the party
   // should carry it: while this or another connection on the Capsule account needs it.
   boost::asio::awaitable<Result<bool>> overdue_tag_wanted(model::PartyId party_id, bool ours);
-  boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note);
+  // `may_have_note`: the party may carry a note of capsync's this store does not know (see
+  // may_have_note()); only then are its notes listed before the first note is created.
+  boost::asio::awaitable<Status> write_note(model::PartyId party_id, const std::optional<std::string>& note,
+                                            bool may_have_note);
+  // Whether `party`, as read before this write, may carry an invoice note of this connection's
+  // that the store does not know: one whose create was interrupted (its intent is still
+  // recorded), or one written before the state directory was restored or replaced (the party
+  // then shows capsync's summary in this connection's fields). A party capsync has never
+  // written to has neither, so its first note needs no listing.
+  Result<bool> may_have_note(const model::Party& party) const;
   // A note create retried after its answer was lost (or capsyncd stopped before storing the id)
   // finds the note it made by its heading and updates it instead; true when one was adopted.
   boost::asio::awaitable<Result<bool>> adopt_note(model::PartyId party_id, const std::string& note);
@@ -63,6 +73,8 @@ class SummaryWriter final {
   NotesRepo& notes_;
   TagReasons& reasons_;
   const sync::ConnectionPolicy& policy_;
+  CreateIntents note_creates_;  // R7 note creates begun and not stored yet
+  std::function<std::int64_t()> now_ms_;
   // outstanding, overdue, next_due, last_invoice, open_quotes (0 when the policy reads no quotes)
   std::optional<std::array<std::int64_t, 5>> field_ids_;
   int writes_ = 0;

@@ -66,7 +66,9 @@ class BindingsRepo final : public sync::BindingView {
 // - exports (R12): the accounting contact an export may have created is looked up by name and
 //   linked instead of creating a second one (R13); keyed by the Capsule party exported;
 // - party creates (R2/R14): a Capsule party created just before a crash, then found by name and
-//   linked on retry, is still known as created by capsync; keyed by the accounting contact.
+//   linked on retry, is still known as created by capsync; keyed by the accounting contact;
+// - invoice note creates (R7): only a party whose note create was interrupted has its notes
+//   listed for the note that create made; keyed by the Capsule party.
 class CreateIntents final {
  public:
   static CreateIntents exports(store::Database& db, std::string connection) {
@@ -74,6 +76,9 @@ class CreateIntents final {
   }
   static CreateIntents party_creates(store::Database& db, std::string connection) {
     return CreateIntents(db, std::move(connection), "engine_party_creates", "remote_id");
+  }
+  static CreateIntents note_creates(store::Database& db, std::string connection) {
+    return CreateIntents(db, std::move(connection), "engine_note_creates", "party_id");
   }
 
   // A Capsule party id for exports, an accounting remote id for party creates.

@@ -72,6 +72,7 @@ Status forget_connection(store::Database& db, std::string_view connection) {
       "DELETE FROM conflicts WHERE connection = ?1",
       "DELETE FROM engine_conflict_keys WHERE connection = ?1",
       "DELETE FROM engine_notes WHERE connection = ?1",
+      "DELETE FROM engine_note_creates WHERE connection = ?1",
       "DELETE FROM engine_parties WHERE connection = ?1",
       "DELETE FROM engine_contacts WHERE connection = ?1",
       "DELETE FROM engine_exports WHERE connection = ?1",

@@ -82,7 +82,7 @@ asio::awaitable<Result<DisableResult>> disable_connection(SyncContext& ctx, Disa
   if (auto s = state.mark(ctx.connection, ConnectionState::disabling, ctx.now_ms()); !s) co_return s.error();
   auto bindings = ctx.store.bindings.all();
   if (!bindings) co_return bindings.error();
-  SummaryWriter writer(ctx.capsule, ctx.store, ctx.policy);
+  SummaryWriter writer(ctx.capsule, ctx.store, ctx.policy, ctx.now_ms);
   for (const auto& b : *bindings) {
     const log::Fields fields{.connection = ctx.connection, .record = b.remote_id};
     auto s = co_await writer.write(b.party_id, sync::cleared_summary());

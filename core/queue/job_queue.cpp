@@ -14,14 +14,14 @@ using store::Statement;
 
 #define CAPSYNC_JOB_COLUMNS                                                                          \
   "id, kind, connection, payload, dedupe_key, record_key, priority, attempts, max_attempts, state, " \
-  "run_after, lease_until, lease_owner, last_error, created_at, finished_at"
+  "run_after, lease_until, lease_owner, last_error, created_at, finished_at, started_at"
 
 constexpr std::string_view kSelectJob = "SELECT " CAPSYNC_JOB_COLUMNS " FROM jobs WHERE id = ?1";
 
 // The claim: one statement over the partial index of ready jobs. Jobs whose record has a running
 // job are skipped (the NOT EXISTS probes the partial index of running jobs by record).
 constexpr std::string_view kClaim =
-    "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_until = ?2 + ?3 "
+    "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_until = ?2 + ?3, started_at = ?2 "
     "WHERE id = (SELECT j.id FROM jobs AS j "
     "  WHERE j.state = 'ready' AND j.run_after <= ?2 "
     "    AND (j.record_key = '' OR NOT EXISTS "
@@ -55,6 +55,7 @@ Job read_job(const Statement& st) {
   job.last_error = st.column_text(13);
   job.created_at_ms = st.column_int64(14);
   job.finished_at_ms = st.column_int64(15);
+  job.started_at_ms = st.column_int64(16);
   return job;
 }
 

@@ -67,6 +67,7 @@ struct Job {
   JobState state = JobState::ready;
   std::int64_t run_after_ms = 0, lease_until_ms = 0;
   std::int64_t created_at_ms = 0, finished_at_ms = 0;  // finished: when it went done or dead
+  std::int64_t started_at_ms = 0;  // when its latest run was claimed; 0 before the first
   std::string lease_owner{}, last_error{};
 };
 

@@ -42,9 +42,16 @@ namespace {
 
 constexpr const char* default_socket = "/run/capsync/admin.sock";
 
-// --socket wins, then the config's admin_socket, then the packaged default.
-std::string socket_path(const std::string& socket, const std::string& config_path) {
+// --socket wins, then the config's admin_socket, then the instance's socket, then the packaged
+// default.
+std::string socket_path(const std::string& socket, const std::string& config_path, const std::string& instance) {
   if (!socket.empty()) return socket;
+  if (config_path.empty() && !instance.empty()) {
+    auto found = config::instance_admin_socket(instance);
+    if (found) return *found;
+    fmt::print(stderr, "capsyncctl: {}\n", found.error().message());
+    std::exit(2);
+  }
   if (!config_path.empty()) {
     auto configured = config::admin_socket_setting(config_path);
     if (configured) return *configured;
@@ -383,13 +390,17 @@ int main(int argc, char** argv) {
   CLI::App app{"capsyncctl: talk to a running capsyncd"};
   // Global options are accepted after the subcommand too.
   app.fallthrough();
-  std::string socket, config_path, connection;
+  std::string socket, config_path, connection, instance;
   daemon::admin::Request request;
   bool json = false, wait = false;
   app.add_option("--socket", socket, "Admin socket of the daemon (default: the config's admin_socket, else " +
                                           std::string(default_socket) + ")")
       ->option_text("PATH");
   app.add_option("--config", config_path, "Read the admin socket path from this config")->option_text("FILE");
+  app.add_option("--instance", instance,
+                 "Talk to capsync@NAME: the admin_socket of /etc/capsync/NAME.yaml, else /run/capsync/NAME/admin.sock")
+      ->option_text("NAME")
+      ->envname("CAPSYNC_INSTANCE");
   app.add_flag("--json", json, "Print the daemon's JSON answer as is");
   bool yes = false;
   app.add_flag("--yes", yes,
@@ -476,9 +487,9 @@ int main(int argc, char** argv) {
   else if (conflicts->parsed()) request.command = Command::conflicts;
   request.connection = connection;
 
-  if (plan_cmd->parsed()) return ctl::run_plan(socket_path(socket, config_path), plan_args, json);
-  if (connect->parsed()) return ctl::run_connect(socket_path(socket, config_path), connection, manual, json, capsule_side);
-  Ctl ctl(socket_path(socket, config_path), json);
+  if (plan_cmd->parsed()) return ctl::run_plan(socket_path(socket, config_path, instance), plan_args, json);
+  if (connect->parsed()) return ctl::run_connect(socket_path(socket, config_path, instance), connection, manual, json, capsule_side);
+  Ctl ctl(socket_path(socket, config_path, instance), json);
   int exit_code = 0;
   const ctl::AdminCall call = [&ctl](const std::string& line, int& code) { return ctl.call_line(line, code); };
   ctl::ExportDecision exported;

@@ -15,10 +15,11 @@ _capsyncctl() {
     local cur prev words cword
     _init_completion || return
 
-    local global="--socket --config --json --yes --help --version"
+    local global="--socket --config --instance --json --yes --help --version"
     case $prev in
         --socket) _filedir; return ;;
         --config) _filedir '@(yaml|yml)'; return ;;
+        --instance) COMPREPLY=($(compgen -W "$(ls /etc/capsync/*.yaml 2>/dev/null | sed 's|.*/||; s|\.yaml$||')" -- "$cur")); return ;;
         --connection) COMPREPLY=($(compgen -W "$(_capsyncctl_connections)" -- "$cur")); return ;;
     esac
 

@@ -161,18 +161,19 @@ std::string entry_json(const Value& entry) {
 }  // namespace
 
 void CapsuleApi::load_seed(const rapidjson::Value& section, const rapidjson::Value&) {
-  state_.load_seed(section, context_.clock.now());
+  primary_.load_seed(section, context_.clock.now());
   oauth_.load_seed(section);
+  account_ = &primary_;
 }
 
-void CapsuleApi::dump_state(JsonWriter& writer) const { state_.dump(writer); }
+void CapsuleApi::dump_state(JsonWriter& writer) const { primary_.dump(writer); }
 
 void CapsuleApi::add_rate_headers(Response& response, const std::string& token) {
-  auto& window = state_.rate[token];
+  auto& window = account_->rate[token];
   auto length = context_.clock.scaled(std::chrono::hours(1));
   auto reset = window.start + length;
-  response.set_header("X-RateLimit-Limit", std::to_string(state_.rate_limit_per_hour));
-  response.set_header("X-RateLimit-Remaining", std::to_string(std::max<std::int64_t>(0, state_.rate_limit_per_hour - window.used)));
+  response.set_header("X-RateLimit-Limit", std::to_string(account_->rate_limit_per_hour));
+  response.set_header("X-RateLimit-Remaining", std::to_string(std::max<std::int64_t>(0, account_->rate_limit_per_hour - window.used)));
   auto reset_s = (reset.time_since_epoch().count() + 999) / 1000;
   response.set_header("X-RateLimit-Reset", std::to_string(reset_s));
 }
@@ -183,22 +184,24 @@ Response CapsuleApi::handle(const Request& request) {
   const std::string* auth = request.header("authorization");
   std::string token;
   if (auth != nullptr && auth->starts_with("Bearer ")) token = auth->substr(7);
-  auto known = state_.tokens.find(token);
-  if (known == state_.tokens.end()) {
+  // The token decides the account, as at api.capsulecrm.com.
+  account_ = primary_.account_of(token);
+  auto known = account_->tokens.find(token);
+  if (known == account_->tokens.end()) {
     Response response = message(401, "Unauthorized");
     response.set_header("WWW-Authenticate", "Bearer realm=\"Capsule API\", error=\"invalid_token\"");
     return response;
   }
   auto now = context_.clock.now();
-  auto app = state_.app_tokens.find(token);
-  if (app != state_.app_tokens.end() && app->second.expires_at <= now) return fault_expired_token(request);
-  client_ = app == state_.app_tokens.end() ? std::string() : app->second.client_id;
-  auto& window = state_.rate[token];
+  auto app = account_->app_tokens.find(token);
+  if (app != account_->app_tokens.end() && app->second.expires_at <= now) return fault_expired_token(request);
+  client_ = app == account_->app_tokens.end() ? std::string() : app->second.client_id;
+  auto& window = account_->rate[token];
   if (window.used == 0 || now >= window.start + context_.clock.scaled(std::chrono::hours(1))) {
     window.start = now;
     window.used = 0;
   }
-  if (window.used >= state_.rate_limit_per_hour) {
+  if (window.used >= account_->rate_limit_per_hour) {
     Response response = json_response(429, "{\"error\":\"rate limit reached\"}");
     add_rate_headers(response, token);
     return response;
@@ -212,7 +215,7 @@ Response CapsuleApi::handle(const Request& request) {
 
 Response CapsuleApi::announced(Response response, std::string_view event, std::int64_t id) {
   if (response.status / 100 != 2) return response;
-  for (const auto& hook : state_.rest_hooks) {
+  for (const auto& hook : account_->rest_hooks) {
     if (hook.event != event || !hook.target_url.starts_with("http://")) continue;  // delivered on loopback only
     rapidjson::StringBuffer buffer;
     JsonWriter writer(buffer);
@@ -221,8 +224,8 @@ Response CapsuleApi::announced(Response response, std::string_view event, std::i
     writer.String(event.data(), static_cast<rapidjson::SizeType>(event.size()));
     writer.Key("payload");
     writer.StartArray();
-    if (const Value* party = state_.party(id)) {
-      write_party(writer, state_, *party, Embeds{});
+    if (const Value* party = account_->party(id)) {
+      write_party(writer, *account_, *party, Embeds{});
     } else {  // deleted: what Capsule sends then is undocumented; the id is what a receiver needs
       writer.StartObject();
       writer.Key("id");
@@ -248,7 +251,7 @@ Response CapsuleApi::fault_status(const Request& request, int status, int) {
     Response response = json_response(429, "{\"error\":\"rate limit reached\"}");
     std::string token;
     if (const auto* auth = request.header("authorization"); auth && auth->starts_with("Bearer ")) token = auth->substr(7);
-    response.set_header("X-RateLimit-Limit", std::to_string(state_.rate_limit_per_hour));
+    response.set_header("X-RateLimit-Limit", std::to_string(primary_.account_of(token)->rate_limit_per_hour));
     response.set_header("X-RateLimit-Remaining", "0");
     auto reset = context_.clock.now() + context_.clock.scaled(std::chrono::hours(1));
     response.set_header("X-RateLimit-Reset", std::to_string((reset.time_since_epoch().count() + 999) / 1000));
@@ -298,9 +301,9 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
       return method_not_allowed();
     }
     if (n == 2 && parts[1] == "deleted") return is({"GET"}) ? deleted_parties(request) : method_not_allowed();
-    if (n == 2 && parts[1] == "tags") return is({"GET"}) ? list_array(request, state_.tags, "tags") : method_not_allowed();
+    if (n == 2 && parts[1] == "tags") return is({"GET"}) ? list_array(request, account_->tags, "tags") : method_not_allowed();
     if (n == 3 && parts[1] == "fields" && parts[2] == "definitions")
-      return is({"GET"}) ? list_array(request, state_.definitions, "definitions") : method_not_allowed();
+      return is({"GET"}) ? list_array(request, account_->definitions, "definitions") : method_not_allowed();
     if (n == 2 && !is({"GET", "PUT", "DELETE"})) return method_not_allowed();
     if (n == 2 && method == "GET") return get_parties(request, parts[1]);
     auto id = n >= 2 ? to_id(parts[1]) : std::nullopt;
@@ -317,17 +320,17 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     return is({"GET"}) ? entries_of(request, "opportunity", *id) : method_not_allowed();
   }
   if (n >= 1 && (parts[0] == "opportunities" || parts[0] == "pipelines" || parts[0] == "milestones"))
-    return opportunities_route(state_, context_, request, parts);
-  if (n >= 1 && parts[0] == "resthooks") return capsule_rest_hooks(state_, context_, request, parts, client_, user);
+    return opportunities_route(*account_, context_, request, parts);
+  if (n >= 1 && parts[0] == "resthooks") return capsule_rest_hooks(*account_, context_, request, parts, client_, user);
   if (n >= 1 && parts[0] == "entries") {
     if (n == 1 && method == "POST") return write_entry(request, 0, user);
     if (n == 1) return method == "GET" ? not_found() : method_not_allowed();  // GET /entries is not faked
     if (n == 2 && !is({"GET", "PUT", "DELETE"})) return method_not_allowed();
     auto id = n == 2 ? to_id(parts[1]) : std::nullopt;
-    if (!id || !state_.entries.contains(*id)) return not_found();
-    if (method == "GET") return json_response(200, entry_json(state_.entries[*id]));
+    if (!id || !account_->entries.contains(*id)) return not_found();
+    if (method == "GET") return json_response(200, entry_json(account_->entries[*id]));
     if (method == "PUT") return write_entry(request, *id, user);
-    state_.entries.erase(*id);
+    account_->entries.erase(*id);
     Response response;
     response.status = 204;
     return response;
@@ -335,10 +338,10 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
   bool known = (n == 1 && (parts[0] == "teams" || parts[0] == "users" || parts[0] == "countries" || parts[0] == "site")) ||
                (n == 2 && parts[0] == "users" && parts[1] == "current");
   if (known && method != "GET") return method_not_allowed();
-  if (n == 1 && parts[0] == "teams") return list_array(request, state_.teams, "teams");
-  if (n == 1 && parts[0] == "users") return list_array(request, state_.users, "users");
+  if (n == 1 && parts[0] == "teams") return list_array(request, account_->teams, "teams");
+  if (n == 1 && parts[0] == "users") return list_array(request, account_->users, "users");
   if (n == 2 && parts[0] == "users" && parts[1] == "current") {
-    const Value* found = state_.find_by_id(state_.users, user);
+    const Value* found = account_->find_by_id(account_->users, user);
     if (found == nullptr) return not_found();
     return json_response(200, "{\"user\":" + to_json(*found) + "}");
   }
@@ -350,13 +353,13 @@ Response CapsuleApi::route(const Request& request, const std::string& path, std:
     writer.StartObject();
     writer.Key("site");
     writer.StartObject();
-    const std::string url = "https://" + state_.site_subdomain + ".capsulecrm.com";
+    const std::string url = "https://" + account_->site_subdomain + ".capsulecrm.com";
     writer.Key("url");
     writer.String(url.c_str());
     writer.Key("subdomain");
-    writer.String(state_.site_subdomain.c_str());
+    writer.String(account_->site_subdomain.c_str());
     writer.Key("name");
-    writer.String(state_.site_name.c_str());
+    writer.String(account_->site_name.c_str());
     writer.EndObject();
     writer.EndObject();
     return json_response(200, buffer.GetString());
@@ -390,7 +393,7 @@ Response CapsuleApi::list_parties(const Request& request) {
       return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"party", "since", "since must be ISO8601"}}}.to_json());
   }
   std::vector<const Value*> matches;
-  for (const auto& [id, party] : state_.parties) {
+  for (const auto& [id, party] : account_->parties) {
     if (since) {
       auto updated = parse_time(string_member(party, "updatedAt").value_or(""));
       if (!updated || *updated <= *since) continue;  // "changed after this date"
@@ -411,7 +414,7 @@ Response CapsuleApi::party_page(const Request& request, const std::vector<const 
   writer.StartArray();
   auto first = static_cast<std::size_t>((page - 1) * per_page);
   for (auto i = first; i < matches.size() && i < first + static_cast<std::size_t>(per_page); ++i)
-    write_party(writer, state_, *matches[i], embeds);
+    write_party(writer, *account_, *matches[i], embeds);
   writer.EndArray();
   writer.EndObject();
   Response response = json_response(200, buffer.GetString());
@@ -423,7 +426,7 @@ Response CapsuleApi::people(const Request& request, std::int64_t organisation_id
   Paging p = paging(request);
   if (!p.error.empty()) return message(400, p.error);
   std::vector<const Value*> matches;
-  for (const auto& [pid, party] : state_.parties) {
+  for (const auto& [pid, party] : account_->parties) {
     const Value* org = member(party, "organisation");
     if (org != nullptr && org->IsObject() && int_member(*org, "id") == organisation_id) matches.push_back(&party);
   }
@@ -446,15 +449,15 @@ Response CapsuleApi::get_parties(const Request& request, std::string_view ids) {
   JsonWriter writer(buffer);
   writer.StartObject();
   if (wanted.size() == 1) {
-    const Value* party = state_.party(wanted[0]);
+    const Value* party = account_->party(wanted[0]);
     if (party == nullptr) return not_found();
     writer.Key("party");
-    write_party(writer, state_, *party, embeds);
+    write_party(writer, *account_, *party, embeds);
   } else {
     writer.Key("parties");
     writer.StartArray();
     for (auto id : wanted)
-      if (const Value* party = state_.party(id)) write_party(writer, state_, *party, embeds);
+      if (const Value* party = account_->party(id)) write_party(writer, *account_, *party, embeds);
     writer.EndArray();
   }
   writer.EndObject();
@@ -466,13 +469,13 @@ Response CapsuleApi::create_party(const Request& request, std::int64_t user) {
   const Value* input = body ? member(*body, "party") : nullptr;
   if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"party\":{…}}");
   std::optional<CapsuleWriteError> error;
-  auto id = capsync::sandbox::create_party(state_, *input, context_.clock.now(), user, error);
+  auto id = capsync::sandbox::create_party(*account_, *input, context_.clock.now(), user, error);
   if (error) return json_response(error->status, error->to_json());
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("party");
-  write_party(writer, state_, *state_.party(id), embeds_of(request));
+  write_party(writer, *account_, *account_->party(id), embeds_of(request));
   writer.EndObject();
   Response response = json_response(201, buffer.GetString());
   response.set_header("Location", fmt::format("{}{}/parties/{}", context_.base_url, kBase, id));
@@ -483,20 +486,20 @@ Response CapsuleApi::update_party(const Request& request, std::int64_t id) {
   auto body = parse_json(request.body);
   const Value* input = body ? member(*body, "party") : nullptr;
   if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"party\":{…}}");
-  if (auto error = capsync::sandbox::update_party(state_, id, *input, context_.clock.now()))
+  if (auto error = capsync::sandbox::update_party(*account_, id, *input, context_.clock.now()))
     return json_response(error->status, error->to_json());
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("party");
-  write_party(writer, state_, *state_.party(id), embeds_of(request));
+  write_party(writer, *account_, *account_->party(id), embeds_of(request));
   writer.EndObject();
   return json_response(200, buffer.GetString());
 }
 
 Response CapsuleApi::delete_party(std::int64_t id) {
-  if (state_.parties.erase(id) == 0) return not_found();
-  state_.deleted.push_back({id, context_.clock.now()});
+  if (account_->parties.erase(id) == 0) return not_found();
+  account_->deleted.push_back({id, context_.clock.now()});
   Response response;
   response.status = 204;
   return response;
@@ -510,7 +513,7 @@ Response CapsuleApi::deleted_parties(const Request& request) {
   Paging p = paging(request);
   if (!p.error.empty()) return message(400, p.error);
   std::vector<const CapsuleDeleted*> matches;
-  for (const auto& gone : state_.deleted)
+  for (const auto& gone : account_->deleted)
     if (gone.deleted_at > *since) matches.push_back(&gone);
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
@@ -552,13 +555,13 @@ Response CapsuleApi::list_array(const Request& request, const Value& array, cons
 }
 
 Response CapsuleApi::entries_of(const Request& request, const char* record, std::int64_t id) {
-  const bool exists = std::string_view(record) == "party" ? state_.party(id) != nullptr : state_.opportunities.contains(id);
+  const bool exists = std::string_view(record) == "party" ? account_->party(id) != nullptr : account_->opportunities.contains(id);
   if (!exists) return not_found();
   Value list(rapidjson::kArrayType);
-  for (auto it = state_.entries.rbegin(); it != state_.entries.rend(); ++it) {  // newest first
+  for (auto it = account_->entries.rbegin(); it != account_->entries.rend(); ++it) {  // newest first
     const Value* ref = member(it->second, record);
     if (ref != nullptr && ref->IsObject() && int_member(*ref, "id") == id)
-      list.PushBack(Value(it->second, state_.alloc()), state_.alloc());
+      list.PushBack(Value(it->second, account_->alloc()), account_->alloc());
   }
   return list_array(request, list, "entries");
 }
@@ -567,7 +570,7 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
   auto body = parse_json(request.body);
   const Value* input = body ? member(*body, "entry") : nullptr;
   if (input == nullptr || !input->IsObject()) return message(400, "body must be {\"entry\":{…}}");
-  auto& alloc = state_.alloc();
+  auto& alloc = account_->alloc();
   std::string stamp = iso_seconds(context_.clock.now());
   if (id == 0) {
     if (string_member(*input, "type").value_or("note") != "note")
@@ -575,15 +578,15 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
     // On a party or an opportunity (https://developer.capsulecrm.com/v2/operations/Entry).
     const Value* party_ref = member(*input, "party");
     auto party_id = party_ref ? int_member(*party_ref, "id") : std::nullopt;
-    const Value* party = party_id ? state_.party(*party_id) : nullptr;
+    const Value* party = party_id ? account_->party(*party_id) : nullptr;
     const Value* opportunity_ref = member(*input, "opportunity");
     auto opportunity_id = opportunity_ref ? int_member(*opportunity_ref, "id") : std::nullopt;
-    auto opportunity = opportunity_id ? state_.opportunities.find(*opportunity_id) : state_.opportunities.end();
-    const bool on_opportunity = party == nullptr && opportunity != state_.opportunities.end();
+    auto opportunity = opportunity_id ? account_->opportunities.find(*opportunity_id) : account_->opportunities.end();
+    const bool on_opportunity = party == nullptr && opportunity != account_->opportunities.end();
     auto content = string_member(*input, "content");
     if ((party == nullptr && !on_opportunity) || !content || content->empty())
       return json_response(422, CapsuleWriteError{422, "Validation Failed", {{"entry", party == nullptr && !on_opportunity ? "party" : "content", "is required"}}}.to_json());
-    id = state_.new_id();
+    id = account_->new_id();
     Value entry(rapidjson::kObjectType);
     set_member(entry, "id", Value(id), alloc);
     set_string(entry, "type", "note", alloc);
@@ -591,7 +594,7 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
     set_string(entry, "createdAt", stamp, alloc);
     set_string(entry, "updatedAt", stamp, alloc);
     set_string(entry, "entryAt", string_member(*input, "entryAt").value_or(stamp), alloc);
-    const Value* creator = state_.find_by_id(state_.users, user);
+    const Value* creator = account_->find_by_id(account_->users, user);
     set_member(entry, "creator", creator ? Value(*creator, alloc) : Value(), alloc);
     Value ref(rapidjson::kObjectType);
     for (const char* key : {"id", "type", "name", "firstName", "lastName"})
@@ -599,12 +602,12 @@ Response CapsuleApi::write_entry(const Request& request, std::int64_t id, std::i
     set_member(entry, "party", on_opportunity ? Value() : std::move(ref), alloc);
     set_member(entry, "opportunity", on_opportunity ? std::move(ref) : Value(), alloc);
     set_member(entry, "kase", Value(), alloc);
-    state_.entries[id] = std::move(entry);
-    Response response = json_response(201, entry_json(state_.entries[id]));
+    account_->entries[id] = std::move(entry);
+    Response response = json_response(201, entry_json(account_->entries[id]));
     response.set_header("Location", fmt::format("{}{}/entries/{}", context_.base_url, kBase, id));
     return response;
   }
-  Value& entry = state_.entries[id];
+  Value& entry = account_->entries[id];
   auto content = string_member(*input, "content");
   if (content && content != string_member(entry, "content")) {
     set_string(entry, "content", *content, alloc);

@@ -13,7 +13,7 @@ namespace capsync::sandbox {
 
 class CapsuleApi final : public Provider {
  public:
-  explicit CapsuleApi(SandboxContext& context) : context_(context), oauth_(context, state_) {}
+  explicit CapsuleApi(SandboxContext& context) : context_(context), oauth_(context, primary_) {}
 
   std::string_view name() const override { return "capsule"; }
   std::vector<std::string> prefixes() const override { return {"/capsule/"}; }
@@ -45,7 +45,8 @@ class CapsuleApi final : public Provider {
   Response announced(Response response, std::string_view event, std::int64_t id);
 
   SandboxContext& context_;
-  CapsuleState state_;
+  CapsuleState primary_;  // the account OAuth apps are authorized on; it holds the others
+  CapsuleState* account_ = &primary_;  // the account of the request being handled
   CapsuleOAuth oauth_;
   std::string client_;  // the app of the request being handled; empty for a personal token
 };

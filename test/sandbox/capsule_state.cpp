@@ -97,6 +97,13 @@ void CapsuleState::clear() {
   next_id = 1000;
   site_subdomain = "sandbox";
   site_name = "Sandbox Account";
+  accounts.clear();
+  account_by_token.clear();
+}
+
+CapsuleState* CapsuleState::account_of(const std::string& token) {
+  auto it = account_by_token.find(token);
+  return it == account_by_token.end() ? this : it->second;
 }
 
 void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
@@ -168,6 +175,14 @@ void CapsuleState::load_seed(const rapidjson::Value& section, TimePoint now) {
     }
   }
   load_opportunity_seed(*this, section, stamp);
+  if (const auto* list = member(section, "accounts"); list != nullptr && list->IsArray()) {
+    for (const auto& item : list->GetArray()) {
+      auto account = std::make_unique<CapsuleState>();
+      account->load_seed(item, now);
+      for (const auto& [token, user] : account->tokens) account_by_token[token] = account.get();
+      accounts.push_back(std::move(account));
+    }
+  }
 }
 
 void CapsuleState::dump(JsonWriter& writer) const {
@@ -202,6 +217,12 @@ void CapsuleState::dump(JsonWriter& writer) const {
   dump_opportunities(*this, writer);
   writer.Key("restHooks");
   write_rest_hooks(writer, rest_hooks);
+  if (!accounts.empty()) {
+    writer.Key("accounts");
+    writer.StartArray();
+    for (const auto& account : accounts) account->dump(writer);
+    writer.EndArray();
+  }
   writer.EndObject();
 }
 

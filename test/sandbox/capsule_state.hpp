@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,10 @@ struct CapsuleState {
   std::map<std::string, CapsuleRateWindow> rate;
   std::int64_t rate_limit_per_hour = 4000;
   std::int64_t next_id = 1000;
+  // ext: further Capsule accounts this sandbox hosts (seed "accounts": [section, ...]), each
+  // reached by its own tokens, as one api.capsulecrm.com serves every account.
+  std::vector<std::unique_ptr<CapsuleState>> accounts;
+  std::map<std::string, CapsuleState*> account_by_token;
 
   Alloc& alloc() { return doc.GetAllocator(); }
   std::int64_t new_id() { return next_id++; }
@@ -73,6 +78,9 @@ struct CapsuleState {
   // Loads the "capsule" seed section; records missing timestamps get `now`.
   void load_seed(const rapidjson::Value& section, TimePoint now);
   void dump(JsonWriter& writer) const;
+
+  // The account `token` belongs to: one of `accounts`, else this one.
+  CapsuleState* account_of(const std::string& token);
 
   rapidjson::Value* party(std::int64_t id);
   const rapidjson::Value* find_by_id(const rapidjson::Value& array, std::int64_t id) const;

@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   gen->add_option("--invoices", generate.invoices, "Accounting invoices");
   gen->add_option("--quotes", generate.quotes, "Sales quotes (estimates), a few per customer");
   gen->add_option("--currencies", currencies, "Comma-separated currency codes");
+  int accounts = 0;
+  gen->add_option("--accounts", accounts,
+                  "Capsule accounts besides the first, copies of its data, each with its own token "
+                  "(capsule-sandbox-token-1 ... -N)");
   std::string provider = "xero";
   gen->add_option("--provider", provider, "Accounting provider whose section is written")
       ->check(CLI::IsMember({"xero", "freeagent", "sage", "freshbooks", "kashflow"}));
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
       if (!code.empty()) generate.currencies.push_back(code);
     if (generate.currencies.empty()) generate.currencies.push_back("GBP");
     auto seed = generate_provider_seed(generate, provider);
+    if (seed && accounts > 0) seed = with_capsule_accounts(*seed, accounts);
     if (!seed) {
       fmt::print(stderr, "cannot generate a {} seed\n", provider);
       return 1;

@@ -1,5 +1,7 @@
 #include "test/sandbox/seed_render.hpp"
 
+#include <fmt/format.h>
+
 #include "test/sandbox/sandbox.hpp"
 
 namespace capsync::sandbox {
@@ -54,6 +56,29 @@ std::optional<std::string> generate_provider_seed(const GeneratorOptions& option
   render(w, *data, *provider_credentials);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+std::string capsule_account_token(int i) { return fmt::format("capsule-sandbox-token-{}", i); }
+
+std::optional<std::string> with_capsule_accounts(std::string_view seed, int accounts) {
+  auto doc = parse_json(seed);
+  if (!doc || !doc->IsObject() || !doc->HasMember("capsule") || !(*doc)["capsule"].IsObject()) return std::nullopt;
+  auto& alloc = doc->GetAllocator();
+  auto& capsule = (*doc)["capsule"];
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (int i = 1; i <= accounts; ++i) {
+    rapidjson::Value account(capsule, alloc);
+    rapidjson::Value tokens(rapidjson::kArrayType);
+    tokens.PushBack(rapidjson::Value(capsule_account_token(i).c_str(), alloc), alloc);
+    set_member(account, "tokens", std::move(tokens), alloc);
+    rapidjson::Value site(rapidjson::kObjectType);
+    set_string(site, "subdomain", fmt::format("sandbox-{}", i), alloc);
+    set_string(site, "name", fmt::format("Sandbox Account {}", i), alloc);
+    set_member(account, "site", std::move(site), alloc);
+    list.PushBack(std::move(account), alloc);
+  }
+  set_member(capsule, "accounts", std::move(list), alloc);
+  return to_json(*doc) + "\n";
 }
 
 }  // namespace capsync::sandbox

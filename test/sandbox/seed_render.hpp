@@ -29,4 +29,9 @@ void write_string(JsonWriter& w, const char* key, std::string_view value);
 // generate_seed's output byte for byte. nullopt for an unknown provider.
 std::optional<std::string> generate_provider_seed(const GeneratorOptions& options, std::string_view provider);
 
+// `seed` with `accounts` more Capsule accounts, each a copy of its Capsule data reached by its own
+// token, capsule_account_token(i) for i = 1..accounts ("accounts" in the Capsule section).
+std::optional<std::string> with_capsule_accounts(std::string_view seed, int accounts);
+std::string capsule_account_token(int i);
+
 }  // namespace capsync::sandbox

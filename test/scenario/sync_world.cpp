@@ -151,11 +151,12 @@ Seed::Seed(std::string_view provider)
 }
 
 Seed Seed::generated(int seed, int parties, int contacts, int invoices, const std::string& currencies,
-                     const std::string& provider) {
+                     const std::string& provider, int capsule_accounts) {
   std::vector<std::string> args{"generate",   "--seed",     std::to_string(seed),     "--parties",
                                 std::to_string(parties),    "--contacts", std::to_string(contacts), "--invoices",
                                 std::to_string(invoices),   "--currencies", currencies};
   if (provider != "xero") args.insert(args.end(), {"--provider", provider});
+  if (capsule_accounts > 0) args.insert(args.end(), {"--accounts", std::to_string(capsule_accounts)});
   auto generated = run(test::sandbox_path(), args, 60s);
   if (generated.exit_code != 0) throw std::runtime_error("capsync-sandbox generate failed: " + generated.output);
   Seed s(provider);

@@ -61,9 +61,10 @@ class Seed {
  public:
   Seed();  // Xero
   explicit Seed(std::string_view provider);
-  // The generator's document (`capsync-sandbox generate`), deterministic from `seed`.
+  // The generator's document (`capsync-sandbox generate`), deterministic from `seed`; with
+  // `capsule_accounts` more Capsule accounts, reached by tokens capsule-sandbox-token-1 ... -N.
   static Seed generated(int seed, int parties, int contacts, int invoices, const std::string& currencies = "GBP",
-                        const std::string& provider = "xero");
+                        const std::string& provider = "xero", int capsule_accounts = 0);
   const std::string& provider() const { return provider_; }
 
   Seed& party(std::string_view party_json);      // a Capsule party

@@ -14,7 +14,8 @@ TEST_CASE("etc/capsync.yaml loads without any diagnostic", "[config][example]") 
   TempDir credentials;  // what systemd LoadCredential= would provide for the example's names
   credentials.write("acme-capsule-token", "capsule-token\n", 0400);
   credentials.write("acme-xero-client-secret", "xero-secret\n", 0400);
-  const Environment env{credentials.path()};
+  Environment env;
+  env.credentials_directory = credentials.path();
 
   const LoadResult r = load_file(CAPSYNC_SOURCE_DIR "/etc/capsync.yaml", capsync::registry::catalog(), env);
   CHECK(texts(r).empty());

@@ -336,3 +336,37 @@ TEST_CASE("R19 an unknown key or a bad value in the quotes block is refused with
   CHECK_THAT(all[0], Catch::Contains("connections[0].quotes.valid_for"));
   CHECK_THAT(all[1], Catch::Contains("connections[0].quotes.acepted_tag") && Catch::Contains("did you mean \"accepted_tag\""));
 }
+
+TEST_CASE("capsync@NAME: the unit's StateDirectory and RuntimeDirectory are the defaults; the file's settings win",
+          "[config]") {
+  ::setenv("STATE_DIRECTORY", "/var/lib/capsync/shard-a", 1);
+  ::setenv("RUNTIME_DIRECTORY", "/run/capsync/shard-a", 1);
+  const Environment env = Environment::current();
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  const LoadResult defaults = load("", env);
+  REQUIRE(defaults.ok());
+  CHECK(defaults.config->state_dir == "/var/lib/capsync/shard-a");
+  CHECK(defaults.config->admin_socket == "/run/capsync/shard-a/admin.sock");
+
+  const LoadResult explicit_ = load("state_dir: /srv/capsync\nadmin_socket: /srv/capsync.sock\n", env);
+  REQUIRE(explicit_.config);
+  CHECK(explicit_.config->state_dir == "/srv/capsync");
+  CHECK(explicit_.config->admin_socket == "/srv/capsync.sock");
+
+  // Outside systemd nothing changes.
+  const LoadResult plain = load("", Environment{});
+  REQUIRE(plain.ok());
+  CHECK(plain.config->state_dir == "/var/lib/capsync");
+  CHECK(plain.config->admin_socket == "/run/capsync/admin.sock");
+}
+
+TEST_CASE("capsyncctl --instance NAME finds the socket of capsync@NAME", "[config]") {
+  capsync::config::test::TempDir dir;
+  CHECK(*instance_admin_socket("shard-a", dir.path()) == "/run/capsync/shard-a/admin.sock");
+  dir.write("shard-b.yaml", "log_level: info\n");
+  CHECK(*instance_admin_socket("shard-b", dir.path()) == "/run/capsync/shard-b/admin.sock");
+  dir.write("shard-c.yaml", "admin_socket: /srv/shard-c.sock\n");
+  CHECK(*instance_admin_socket("shard-c", dir.path()) == "/srv/shard-c.sock");
+  for (const char* bad : {"", "../etc", "a/b", ".hidden"}) CHECK_FALSE(instance_admin_socket(bad, dir.path()).ok());
+}

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/engine/action_executor.hpp"
 #include "core/engine/sync_engine.hpp"
 #include "core/queue/job_queue.hpp"
 #include "core/store/database.hpp"
@@ -419,6 +420,9 @@ TEST_CASE("R7 capsync's duplicate invoice notes on a party are merged into one; 
   policy.organisation = "Demo";  // the fake's tenant
   const std::string heading = sync::render_invoice_note({}, *model::parse_date("2024-06-10"), "",
                                                         sync::invoice_note_heading(policy));
+  // The copies come from capsync's earlier life on this account (a restored state directory):
+  // it left its summary on the party too.
+  h.capsule.parties.at(acme).fields.push_back(model::CustomFieldValue{std::nullopt, 901, "100.00 GBP"});
   const std::int64_t kept = h.capsule.add_note(acme, heading + "stale copy\n");
   const std::int64_t copy = h.capsule.add_note(acme, heading + "another copy\n");
   const std::int64_t mine = h.capsule.add_note(acme, "Call back about Invoices on Monday");
@@ -432,3 +436,46 @@ TEST_CASE("R7 capsync's duplicate invoice notes on a party are merged into one; 
   CHECK(*h.store().notes.get(acme) == kept);
 }
 
+
+TEST_CASE("R7 a linked party capsync never wrote to gets its first invoice note without a listing of its notes") {
+  Harness h;
+  h.connection.sync.invoice_note = true;
+  seed(h);
+  h.pull();
+  CHECK(h.capsule.note_listings == 0);
+  for (const char* name : {"Acme Ltd", "New Corp"}) {
+    const auto* p = h.party_named(name);
+    REQUIRE(p != nullptr);
+    CHECK(h.invoice_notes(p->id).size() == 1);
+  }
+}
+
+TEST_CASE("R7 a note written just before a crash is found after the restart, not written twice") {
+  Harness h;
+  h.connection.sync.invoice_note = true;
+  const model::PartyId party = h.capsule.add_organisation("Quiet Ltd").id;
+  const sync::ConnectionPolicy policy = sync::policy_from(h.connection);
+  // A summary with every field empty (a contact with no invoices): nothing on the party shows
+  // that capsync was there, so only the recorded intent can tell.
+  sync::SummaryWrite summary;
+  summary.note = sync::render_invoice_note({}, *model::parse_date("2024-06-10"), "", sync::invoice_note_heading(policy));
+  auto store = h.store();
+  {
+    // Capsule made the note; capsync died before it stored the id.
+    engine::SummaryWriter writer(h.capsule, store, policy, [&] { return h.clock.ms; });
+    h.capsule.lose_next_note_answer = true;
+    REQUIRE_FALSE(h.run(writer.write(party, summary)).ok());
+  }
+  REQUIRE(h.invoice_notes(party).size() == 1);
+  engine::SummaryWriter restarted(h.capsule, store, policy, [&] { return h.clock.ms; });
+  REQUIRE(h.run(restarted.write(party, summary)).ok());
+  const auto notes = h.invoice_notes(party);
+  REQUIRE(notes.size() == 1);
+  CHECK(*store.notes.get(party) == notes.front());
+  // Found once; the next party's first note needs no listing.
+  const int listings = h.capsule.note_listings;
+  const model::PartyId next = h.capsule.add_organisation("Next Ltd").id;
+  REQUIRE(h.run(restarted.write(next, summary)).ok());
+  CHECK(h.invoice_notes(next).size() == 1);
+  CHECK(h.capsule.note_listings == listings);
+}

@@ -29,6 +29,7 @@ class FakeCapsule final : public connector::CapsuleConnector {
       {"Outstanding", 901}, {"Overdue", 902}, {"Next due date", 903}, {"Last invoice date", 904}};
   std::map<std::int64_t, connector::Note> notes;
   int writes = 0;
+  int note_listings = 0;  // list_notes calls
   int updates_until_failure = -1;  // >= 0: that many more party updates succeed, then one fails (network)
   bool lose_next_party_answer = false;  // the next party create succeeds but its answer is lost (network)
   bool lose_next_note_answer = false;   // the next note create succeeds but its answer is lost (network)
@@ -250,6 +251,7 @@ class FakeCapsule final : public connector::CapsuleConnector {
     co_return Status{};
   }
   boost::asio::awaitable<Result<std::vector<connector::Note>>> list_notes(model::PartyId party) override {
+    ++note_listings;
     if (!parties.count(party)) co_return make_error(Errc::not_found, "party {} not found", party);
     std::vector<connector::Note> out;
     for (auto it = notes.rbegin(); it != notes.rend(); ++it)  // newest first, as Capsule lists entries

@@ -100,6 +100,18 @@ TEST_CASE("queue: ready -> running -> done") {
   CHECK(counts->ready + counts->running + counts->dead == 0);
 }
 
+TEST_CASE("queue: a job keeps when its run started, so its lag from due to start can be measured") {
+  Fixture f;
+  const std::int64_t id = f.add({.run_after_ms = kT0 + 100});
+  CHECK(f.get(id).started_at_ms == 0);
+  auto job = f.claim("w1", kT0 + 130);
+  REQUIRE(job);
+  CHECK(job->started_at_ms == kT0 + 130);
+  REQUIRE(f.queue.complete(id, "w1", kT0 + 900));
+  const Job done = f.get(id);
+  CHECK(done.started_at_ms - done.run_after_ms == 30);
+}
+
 TEST_CASE("queue: claim order is priority, then run_after, then id; future jobs wait") {
   Fixture f;
   const auto low = f.add({.priority = 0, .run_after_ms = kT0 - 100});

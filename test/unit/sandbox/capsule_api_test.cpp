@@ -322,3 +322,30 @@ TEST_CASE("Capsule lists an organisation's people in the party shape, embeds onl
   auto embedded = json(sandbox.get(kParties + "/1/people?embed=tags", kAuth).body);
   CHECK(embedded["parties"][0]["tags"].Size() == 1);
 }
+
+TEST_CASE("Capsule serves several accounts, each reached by its own token, sharing nothing") {
+  SandboxFixture sandbox(R"({"capsule": {
+    "tokens": ["capsule-sandbox-token"],
+    "parties": [{"id": 1, "type": "organisation", "name": "Acme Ltd"}],
+    "accounts": [
+      {"tokens": ["token-b"], "site": {"subdomain": "bravo", "name": "Bravo"},
+       "parties": [{"id": 1, "type": "organisation", "name": "Bravo Ltd"}]}
+    ]}})");
+  const std::map<std::string, std::string> b = {{"Authorization", "Bearer token-b"}, {"Content-Type", "application/json"}};
+  CHECK(json(sandbox.get("/capsule/api/v2/site", b).body)["site"]["subdomain"] == "bravo");
+  CHECK(json(sandbox.get("/capsule/api/v2/site", kAuth).body)["site"]["subdomain"] == "sandbox");
+  CHECK(json(sandbox.get("/capsule/api/v2/parties/1", b).body)["party"]["name"] == "Bravo Ltd");
+
+  // A party created in one account is not in the other; each token has its own hourly limit.
+  REQUIRE(sandbox.send("POST", "/capsule/api/v2/parties", R"({"party":{"type":"organisation","name":"Only B"}})", b)
+              .status == 201);
+  auto names = [&](const std::map<std::string, std::string>& auth) {
+    std::set<std::string> out;
+    for (const auto& p : json(sandbox.get("/capsule/api/v2/parties", auth).body)["parties"].GetArray())
+      out.insert(p["name"].GetString());
+    return out;
+  };
+  CHECK(names(b) == std::set<std::string>{"Bravo Ltd", "Only B"});
+  CHECK(names(kAuth) == std::set<std::string>{"Acme Ltd"});
+  CHECK(sandbox.get("/capsule/api/v2/parties", kAuth).header("x-ratelimit-remaining") == "3997");
+}
