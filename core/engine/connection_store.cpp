@@ -65,7 +65,7 @@ Result<ConnectionState> DisableState::enable(std::string_view connection) {
 }
 
 Status forget_connection(store::Database& db, std::string_view connection) {
-  static constexpr std::array<std::string_view, 14> kStatements{
+  static constexpr std::string_view kStatements[]{
       "DELETE FROM bindings WHERE connection = ?1",
       "DELETE FROM invoices WHERE connection = ?1",
       "DELETE FROM cursors WHERE connection = ?1",
