@@ -410,6 +410,7 @@ std::string Daemon::handle_admin(std::string_view request) {
       for (const auto& c : config_.connections) {
         reports.push_back(read_connection_report(*db_, c, now));
         if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+        if (webhook_subscriptions_) reports.back().webhooks = webhook_subscriptions_(c.name);
         // A connection no longer in the config shares nothing any more.
         std::erase_if(reports.back().shares_capsule_with, [this](const std::string& other) {
           return std::none_of(config_.connections.begin(), config_.connections.end(),

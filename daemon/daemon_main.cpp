@@ -27,6 +27,7 @@
 #include "daemon/handler_registry.hpp"
 #include "daemon/progress_journal.hpp"
 #include "daemon/capsule_webhook_route.hpp"
+#include "daemon/webhook_subscriptions.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -145,9 +146,13 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
   CapsuleWebhookRoute capsule_webhooks;
   capsule_webhooks.serve(d.config().connections);
   d.webhooks().add_route(capsule_webhooks.route());
-  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks](const config::Config& config) {
+  // R25, R26: Capsule hooks and FreshBooks callbacks at webhooks.public_url, as queue jobs.
+  WebhookSubscriptions subscriptions(d, connectors);
+  d.webhook_subscriptions([&subscriptions](const std::string& connection) { return subscriptions.state(connection); });
+  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks, &subscriptions](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
     capsule_webhooks.serve(config.connections);
+    subscriptions.reloaded();
     if (xero_route == nullptr || !*xero_route) return;
     XeroWebhookRoute& route = **xero_route;
     if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);
@@ -171,6 +176,7 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
       d.handlers().add(std::move(kind), std::move(handler));
     });
   }
+  subscriptions.start();  // after the job handlers: test handlers may not replace its kinds
   ConnectHandler connect(io.get_executor(), d, connectors);
   connect.register_commands();
   // R24: one route per Xero app, by its webhook key; tenants learned again after a reload.
