@@ -160,3 +160,23 @@ TEST_CASE("R26 a Capsule account whose 20 hook slots are full shows on the conne
                                 "full") != std::string::npos);
   world.sync();
 }
+
+TEST_CASE("R26 Capsule failing the hook subscription is logged and retried with the queue's backoff") {
+  const int port = free_loopback_port();
+  WorldOptions options = hooked_options(port);
+  options.extra_yaml += "queue:\n  backoff: 1s\n";
+  SyncWorld world(acme_seed(), options);
+  world.start_daemon();
+  REQUIRE(world
+              .admin("POST", "/_admin/faults",
+                     R"({"prefix":"/capsule/api/v2/resthooks","method":"GET","kind":"status","status":500,"count":8})")
+              .status == 200);
+  world.reconnect(/*capsule=*/true);
+  const bool subscribed = wait_until([&] { return acme_hooks(world).size() == 3; }, 60s);
+  INFO(world.daemon_log());
+  REQUIRE(subscribed);
+  CHECK(world.daemon_log().find("Failed to subscribe Capsule hooks for acme: ") != std::string::npos);
+  const auto attempts = world.query_rows(
+      "SELECT MAX(attempts) FROM jobs WHERE kind = 'webhooks_subscribe' AND connection = 'acme' AND state = 'done'");
+  CHECK(std::stoi(attempts[0][0]) > 1);
+}
