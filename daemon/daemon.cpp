@@ -28,6 +28,7 @@
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
 #include "daemon/webhook_status.hpp"
+#include "daemon/webhook_subscriptions.hpp"
 
 namespace capsync::daemon {
 
@@ -624,6 +625,7 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
         return admin::error_response(fmt::format("cannot disable connection {}: {}", name, s.error().message()));
       auto id = enqueue(engine::disable_job(name));
       if (!id) return admin::error_response(fmt::format("cannot enqueue the disable: {}", id.error().message()));
+      (void)enqueue(webhooks_remove_job(name));  // R25, R26; a failure is logged by enqueue
       log::notice({.connection = name}, "Disabling connection {} as requested over the admin socket (job {})", name,
                   *id);
       status_reporter_.changed();
@@ -650,6 +652,7 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
       if (*was != engine::ConnectionState::active) {
         for (std::string_view kind : {kind_pull, kind_capsule_poll})
           if (auto id = enqueue(periodic_job(kind, name)); id) jobs.push_back(*id);
+        (void)enqueue(webhooks_subscribe_job(name));  // R25, R26
         log::notice({.connection = name}, "Enabled connection {} again over the admin socket; syncing resumes", name);
       }
       status_reporter_.changed();

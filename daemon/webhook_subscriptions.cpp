@@ -54,9 +54,8 @@ std::map<std::string, config::ConnectionConfig> WebhookSubscriptions::wanted() c
 }
 
 void WebhookSubscriptions::enqueue(std::string_view kind, const std::string& connection) {
-  queue::JobSpec spec = webhooks_subscribe_job(connection);
-  spec.kind = spec.dedupe_key = std::string(kind);
-  (void)daemon_.enqueue(std::move(spec));  // a failure is logged by the daemon
+  // A failure is logged by the daemon.
+  (void)daemon_.enqueue(kind == kind_webhooks_remove ? webhooks_remove_job(connection) : webhooks_subscribe_job(connection));
 }
 
 void WebhookSubscriptions::start() {
@@ -152,8 +151,9 @@ asio::awaitable<Status> WebhookSubscriptions::register_freshbooks(const config::
 }
 
 asio::awaitable<Status> WebhookSubscriptions::remove(std::string connection) {
+  const bool stopped = engine::DisableState(daemon_.database()).stopped(connection);
   // Enabled again since the job was queued: the subscribe job keeps them.
-  if (wanted().contains(connection)) co_return Status{};
+  if (wanted().contains(connection) && !stopped) co_return Status{};
   auto it = subscribed_.find(connection);
   if (it == subscribed_.end()) {
     log::notice({.connection = connection},
@@ -182,7 +182,8 @@ asio::awaitable<Status> WebhookSubscriptions::remove(std::string connection) {
     log::info({.connection = connection, .provider = "freshbooks"}, "Removed {} FreshBooks callback(s) of {}", *removed,
               connection);
   }
-  // Enabled again while this ran: subscribe_job re-adds them; otherwise forget the connection.
+  states_.erase(connection);
+  // Enabled again while this ran: the subscribe job re-adds them; otherwise forget the connection.
   if (!wanted().contains(connection)) subscribed_.erase(connection);
   co_return Status{};
 }

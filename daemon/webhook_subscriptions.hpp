@@ -6,7 +6,8 @@
 // never delays READY and a failure is retried with the queue's backoff:
 //
 //   webhooks_subscribe  at start, after `capsyncctl connect`, after a reload: reconcile
-//   webhooks_remove     a reload disabled or removed the connection: remove them all
+//   webhooks_remove     a reload disabled or removed the connection, or `capsyncctl disable`
+//                       stopped it: remove them all
 //
 // A connection reaching Capsule with a personal token subscribes nothing there (it is polled),
 // nor does one whose service sends no callbacks. Single-threaded: the io_context thread.
@@ -40,6 +41,13 @@ inline queue::JobSpec webhooks_subscribe_job(std::string_view connection) {
           .connection = std::string(connection),
           .dedupe_key = std::string(kind_webhooks_subscribe),
           .priority = 5};  // before a long start-up sync: deliveries then hasten it
+}
+// The job that removes them (`capsyncctl disable`, a reload that disables the connection).
+inline queue::JobSpec webhooks_remove_job(std::string_view connection) {
+  return {.kind = std::string(kind_webhooks_remove),
+          .connection = std::string(connection),
+          .dedupe_key = std::string(kind_webhooks_remove),
+          .priority = 5};
 }
 
 class WebhookSubscriptions final {

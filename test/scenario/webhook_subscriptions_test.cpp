@@ -180,3 +180,20 @@ TEST_CASE("R26 Capsule failing the hook subscription is logged and retried with 
       "SELECT MAX(attempts) FROM jobs WHERE kind = 'webhooks_subscribe' AND connection = 'acme' AND state = 'done'");
   CHECK(std::stoi(attempts[0][0]) > 1);
 }
+
+TEST_CASE("R16 R26 capsyncctl disable removes the Capsule hooks and enable subscribes them again") {
+  const int port = free_loopback_port();
+  SyncWorld world(acme_seed(), hooked_options(port));
+  world.start_daemon();
+  world.reconnect(/*capsule=*/true);
+  REQUIRE(wait_until([&] { return acme_hooks(world).size() == 3; }, 30s));
+  const auto disabled = world.ctl({"disable", "--yes", "acme"});
+  INFO(disabled.output);
+  REQUIRE(disabled.exit_code == 0);
+  const bool removed = wait_until([&] { return acme_hooks(world).empty(); }, 30s);
+  INFO(world.daemon_log());
+  CHECK(removed);
+  world.wait_settled();
+  REQUIRE(world.ctl({"enable", "acme"}).exit_code == 0);
+  CHECK(wait_until([&] { return acme_hooks(world).size() == 3; }, 30s));
+}
