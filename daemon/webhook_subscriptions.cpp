@@ -97,7 +97,7 @@ asio::awaitable<Status> WebhookSubscriptions::subscribe(std::string connection) 
     if (auto s = co_await subscribe_capsule(c, url); !s) co_return s;
   if (wants_freshbooks_callbacks(c))
     if (auto s = co_await register_freshbooks(c, url); !s) co_return s;
-  if (!states_.contains(connection)) states_[connection] = {"subscribed", "webhooks subscribed"};
+  if (!states_.contains(connection)) states_[connection] = {"subscribed", fmt::format("subscribed at {}", url)};
   co_return Status{};
 }
 
