@@ -36,6 +36,17 @@ void write_report(Writer& w, const ConnectionReport& r) {
   w.String(r.auth);
   w.Key("capsule_auth");
   w.String(r.capsule_auth);
+  w.Key("webhooks");
+  if (r.webhooks.state.empty()) {
+    w.Null();
+  } else {
+    w.StartObject();
+    w.Key("state");
+    w.String(r.webhooks.state);
+    w.Key("detail");
+    w.String(r.webhooks.detail);
+    w.EndObject();
+  }
   w.Key("capsule_account");
   if (r.capsule_account_key.empty()) {
     w.Null();

@@ -13,7 +13,7 @@
 //                    "deliveries_24h":12[,"warning":"…"]}]}  (R27; a source per configured webhook)
 //      each connection also: "auth":"ok" (accounting side),"capsule_auth":"ok","counts":{"linked":40,"created":3,"conflicts":1},
 //        "next_sync":"…Z"|null,"rate_limits":[{"provider":"xero","window":"minute","limit":60,
-//        "left":57,"resets_at":"…Z"|null}]
+//        "left":57,"resets_at":"…Z"|null}],"webhooks":{"state":"slots_full","detail":"…"}|null
 //   -> {"cmd":"sync-now","connection":"acme"}
 //   <- {"ok":true,"job":17}
 //   -> {"cmd":"export","connection":"acme","party_id":1234}       (R12)

@@ -25,6 +25,13 @@ struct BudgetLeft {
   std::chrono::milliseconds length{0};  // of the window
 };
 
+// The webhooks capsync subscribed for a connection (webhook_subscriptions.hpp), as status shows
+// them; an empty state while nothing is known (no public_url, or the first attempt not done).
+struct WebhookSubscriptionState {
+  std::string state;   // "subscribed", "slots_full", "waiting_for_connect", "failed"
+  std::string detail;  // one sentence for capsyncctl status
+};
+
 struct ConnectionReport {
   // The accounting side: "ok", "needs_authorization" or "credentials_rejected" as the token
   // store last recorded them; "not_yet_authorized" before the first token exchange.
@@ -41,6 +48,7 @@ struct ConnectionReport {
   // plus the interval (the scheduler adds up to 5% jitter).
   std::optional<std::chrono::system_clock::time_point> next_sync;
   std::vector<BudgetLeft> budgets;
+  WebhookSubscriptionState webhooks;  // filled in by the daemon
 };
 
 // The budgets as the ETA of a sync weighs them (engine::estimate_eta).

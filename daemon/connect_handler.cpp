@@ -32,6 +32,7 @@
 #include "daemon/job_runner.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/tasks.hpp"
+#include "daemon/webhook_subscriptions.hpp"
 
 namespace capsync::daemon {
 
@@ -194,6 +195,8 @@ struct ConnectHandler::Impl : std::enable_shared_from_this<ConnectHandler::Impl>
     if (auto s = jobs.wake_connection(name, unix_now_ms()); !s)
       log::warning({.connection = name}, "{}, ignoring", s.error());
     if (c->enabled && !engine::DisableState(daemon.database()).stopped(name)) {
+      // New credentials may be the first that can subscribe the connection's webhooks (R25, R26).
+      (void)daemon.enqueue(webhooks_subscribe_job(name));
       queue::JobSpec spec = periodic_job(kind_pull, name);
       spec.priority = 10;  // an operator is waiting for it
       if (auto id = daemon.enqueue(std::move(spec)); id) out.job = *id;

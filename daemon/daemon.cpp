@@ -28,6 +28,7 @@
 #include "daemon/config_diff.hpp"
 #include "daemon/metrics_page.hpp"
 #include "daemon/webhook_status.hpp"
+#include "daemon/webhook_subscriptions.hpp"
 
 namespace capsync::daemon {
 
@@ -410,6 +411,7 @@ std::string Daemon::handle_admin(std::string_view request) {
       for (const auto& c : config_.connections) {
         reports.push_back(read_connection_report(*db_, c, now));
         if (capsule_auth_) reports.back().capsule_auth = capsule_auth_(c.name);
+        if (webhook_subscriptions_) reports.back().webhooks = webhook_subscriptions_(c.name);
         // A connection no longer in the config shares nothing any more.
         std::erase_if(reports.back().shares_capsule_with, [this](const std::string& other) {
           return std::none_of(config_.connections.begin(), config_.connections.end(),
@@ -623,6 +625,7 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
         return admin::error_response(fmt::format("cannot disable connection {}: {}", name, s.error().message()));
       auto id = enqueue(engine::disable_job(name));
       if (!id) return admin::error_response(fmt::format("cannot enqueue the disable: {}", id.error().message()));
+      (void)enqueue(webhooks_remove_job(name));  // R25, R26; a failure is logged by enqueue
       log::notice({.connection = name}, "Disabling connection {} as requested over the admin socket (job {})", name,
                   *id);
       status_reporter_.changed();
@@ -649,6 +652,7 @@ std::string Daemon::handle_connection_command(const admin::Request& request) {
       if (*was != engine::ConnectionState::active) {
         for (std::string_view kind : {kind_pull, kind_capsule_poll})
           if (auto id = enqueue(periodic_job(kind, name)); id) jobs.push_back(*id);
+        (void)enqueue(webhooks_subscribe_job(name));  // R25, R26
         log::notice({.connection = name}, "Enabled connection {} again over the admin socket; syncing resumes", name);
       }
       status_reporter_.changed();

@@ -76,6 +76,10 @@ class Daemon final {
   void before_status(std::function<void()> refresh) { before_status_ = std::move(refresh); }
   // Says whether Capsule accepts a connection's token (ConnectionReport::capsule_auth).
   void capsule_auth(std::function<std::string(const std::string&)> state) { capsule_auth_ = std::move(state); }
+  // The webhooks subscribed for a connection (ConnectionReport::webhooks), for status.
+  void webhook_subscriptions(std::function<WebhookSubscriptionState(const std::string&)> state) {
+    webhook_subscriptions_ = std::move(state);
+  }
   // The progress of a connection's running sync (engine::ProgressBoard), for status.
   void sync_progress(std::function<std::optional<engine::SyncProgress>(const std::string&)> find) {
     sync_progress_ = std::move(find);
@@ -151,6 +155,7 @@ class Daemon final {
   AdminCommands admin_commands_;
   std::function<void()> before_status_;
   std::function<std::string(const std::string&)> capsule_auth_;
+  std::function<WebhookSubscriptionState(const std::string&)> webhook_subscriptions_;
   std::function<std::optional<engine::SyncProgress>(const std::string&)> sync_progress_;
   std::function<void(const config::Config&)> after_reload_;
   Notifier notifier_;

@@ -30,6 +30,7 @@
 #include "daemon/freshbooks_webhook_route.hpp"
 #include "daemon/job_runner.hpp"
 #include "daemon/silence_journal.hpp"
+#include "daemon/webhook_subscriptions.hpp"
 #include "daemon/xero_webhook_route.hpp"
 
 namespace capsync::daemon {
@@ -164,10 +165,15 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
       d.database(), [&d](queue::JobSpec spec) { return d.enqueue(std::move(spec)); }, unix_now_ms);
   freshbooks_webhooks.serve(d.config().connections);
   d.webhooks().add_route(freshbooks_webhooks.route());
-  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks, &freshbooks_webhooks](const config::Config& config) {
+  // R25, R26: Capsule hooks and FreshBooks callbacks at webhooks.public_url, as queue jobs.
+  WebhookSubscriptions subscriptions(d, connectors);
+  d.webhook_subscriptions([&subscriptions](const std::string& connection) { return subscriptions.state(connection); });
+  d.after_reload([&connectors, &d, &xero_route, &capsule_webhooks, &freshbooks_webhooks,
+                  &subscriptions](const config::Config& config) {
     forget_refused_logins(connectors, d.database(), config);
     capsule_webhooks.serve(config.connections);
     freshbooks_webhooks.serve(config.connections);
+    subscriptions.reloaded();
     if (xero_route == nullptr || !*xero_route) return;
     XeroWebhookRoute& route = **xero_route;
     if (config.webhooks) route.set_key(config.webhooks->xero_webhook_key);
@@ -199,6 +205,7 @@ int daemon_main(int argc, char** argv, const ProgramOptions& options) {
                          co_return co_await verify_freshbooks_callback(job, c, d.database(), connectors);
                      co_return make_error(Errc::not_found, "connection {} is no longer configured", job.connection);
                    });
+  subscriptions.start();  // after the job handlers: test handlers may not replace its kinds
   ConnectHandler connect(io.get_executor(), d, connectors);
   connect.register_commands();
   // R24: one route per Xero app, by its webhook key; tenants learned again after a reload.

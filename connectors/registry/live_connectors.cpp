@@ -5,6 +5,7 @@
 #include "connectors/capsule/capsule_auth.hpp"
 #include "connectors/capsule/capsule_connector.hpp"
 #include "connectors/capsule/personal_token.hpp"
+#include "connectors/freshbooks/callbacks.hpp"
 #include "connectors/registry/registry.hpp"
 #include "core/config/secret_file.hpp"
 #include "core/connector/oauth_token_source.hpp"
@@ -46,6 +47,7 @@ struct LiveConnectors::Impl {
     std::unique_ptr<connector::PasswordLogin> password_login;
     std::unique_ptr<connector::CapsuleConnector> capsule;
     std::unique_ptr<connector::AccountingConnector> accounting;
+    std::unique_ptr<freshbooks::Callbacks> freshbooks_callbacks;  // built on first use
   };
   boost::asio::any_io_executor executor;
   http::Client client;
@@ -112,6 +114,32 @@ void LiveConnectors::flush_budgets() {
   for (auto& [name, conn] : impl_->connections)
     for (auto* limiter : {conn->capsule_limiter.get(), conn->accounting_limiter.get()})
       if (limiter != nullptr) (void)limiter->flush();
+}
+
+Result<capsule::CapsuleClient*> LiveConnectors::capsule_app_client(const config::ConnectionConfig& c) {
+  if (auto built = connectors(c); !built) return built.error();
+  auto& conn = *impl_->connections.at(c.name);
+  if (!conn.capsule_auth->uses_oauth()) return nullptr;
+  return static_cast<capsule::CapsuleClient*>(conn.capsule.get());
+}
+
+boost::asio::awaitable<Result<freshbooks::Callbacks*>> LiveConnectors::freshbooks_callbacks(
+    const config::ConnectionConfig& c) {
+  if (c.accounting.provider.name != "freshbooks")
+    co_return make_error(Errc::invalid_argument, "connection \"{}\" is not a FreshBooks connection", c.name);
+  if (auto built = connectors(c); !built) co_return built.error();
+  auto& conn = *impl_->connections.at(c.name);
+  if (!conn.freshbooks_callbacks) {
+    auto tenant = co_await conn.accounting->tenant();
+    if (!tenant) co_return tenant.error();
+    freshbooks::FreshBooksSettings s;
+    s.base_url = c.accounting.base_url;
+    s.gate = conn.accounting_limiter.get();
+    s.account_id = tenant->id;
+    conn.freshbooks_callbacks = std::make_unique<freshbooks::Callbacks>(*conn.accounting_sender, *conn.accounting_token,
+                                                                       s, tenant->id);
+  }
+  co_return conn.freshbooks_callbacks.get();
 }
 
 Result<engine::Connectors> LiveConnectors::connectors(const config::ConnectionConfig& c) {

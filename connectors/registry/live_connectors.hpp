@@ -20,11 +20,19 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include "core/engine/sync_context.hpp"
 
 namespace capsync::store {
 class Database;
+}
+
+namespace capsync::capsule {
+class CapsuleClient;
+}
+namespace capsync::freshbooks {
+class Callbacks;
 }
 
 namespace capsync::registry {
@@ -45,6 +53,13 @@ class LiveConnectors final : public engine::ConnectorSource {
   // the second time after re-reading the token file; with Capsule OAuth: its refresh was
   // refused) or "unknown" (not asked yet).
   std::string capsule_auth(const std::string& connection) const;
+  // The connection's Capsule client while it reaches Capsule through its registered app's OAuth
+  // token, the only kind Capsule lets manage REST hooks (R26); null before `capsyncctl connect
+  // --capsule` and without an app.
+  Result<capsule::CapsuleClient*> capsule_app_client(const config::ConnectionConfig& connection);
+  // The connection's FreshBooks callbacks (R25), through its FreshBooks sender, token and rate
+  // limiter, for the business the connector serves; an error for another service.
+  boost::asio::awaitable<Result<freshbooks::Callbacks*>> freshbooks_callbacks(const config::ConnectionConfig& connection);
   // Saves every rate limiter's budget now, so what the store says is current (capsyncctl status).
   void flush_budgets();
 

@@ -85,6 +85,21 @@ void check_listen_address(Diagnostics& diags, const Entry& entry) {
   }
 }
 
+// webhooks.public_url: https (http only to this machine, for a local test), no query or
+// fragment, since capsync appends /webhooks/<service>/… to it.
+bool check_public_url(Diagnostics& diags, const Entry& entry) {
+  if (!detail::check_url(diags, entry)) return false;
+  const std::string& url = entry.value.Scalar();
+  if (url.find_first_of("?#") != std::string::npos) {
+    diags.error(entry.mark, entry.path,
+                fmt::format("expected a base URL such as \"https://hooks.example.com\" without a query or fragment, got "
+                            "\"{}\"",
+                            url));
+    return false;
+  }
+  return true;
+}
+
 void check_readable_file(Diagnostics& diags, const Entry& entry) {
   const std::string& path = entry.value.Scalar();
   struct stat st {};
@@ -310,6 +325,13 @@ void read_root(MapReader& r, const Environment& env, const ProviderCatalog& prov
     if (auto e = webhooks->string("listen", w.listen)) check_host_port(diags, *e);
     webhooks->integer("max_body", w.max_body, 1024, 64 * 1024 * 1024);
     webhooks->duration("silence_warning", w.silence_warning, 1min, days(30));
+    if (auto e = webhooks->string("public_url", w.public_url)) {
+      if (check_public_url(diags, *e)) {
+        while (w.public_url->ends_with('/')) w.public_url->pop_back();
+      } else {
+        w.public_url.reset();
+      }
+    }
     if (auto xero = webhooks->map("xero")) {
       detail::read_secret(*xero, "webhook_key", env, w.xero_webhook_key, /*required=*/true);
       xero->finish();

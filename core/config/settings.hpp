@@ -135,6 +135,10 @@ struct WebhookSettings {
   std::string listen = "127.0.0.1:8787";  // "host:port", loopback unless a proxy elsewhere needs it
   int max_body = 1024 * 1024;             // bytes; a larger delivery gets 413
   seconds silence_warning = 6h;           // R27: polling found changes no webhook announced
+  // The https URL the operator's TLS proxy exposes for `listen` ("https://hooks.example.com", no
+  // trailing slash): the base of the URLs capsync subscribes at Capsule (R26) and FreshBooks
+  // (R25). Unset: nothing is subscribed and those services are polled.
+  std::optional<std::string> public_url;
   // The Xero app's webhook key (R24), from webhook_key_file / webhook_key_credential; empty:
   // no Xero route.
   Secret xero_webhook_key;

@@ -129,6 +129,8 @@ void print_status(const rapidjson::Document& doc) {
       if (!others.empty())
         fmt::print(", shared with {}: each keeps its own summary fields and invoice note", fmt::join(others, ", "));
     }
+    if (c.HasMember("webhooks") && c["webhooks"].IsObject())
+      fmt::print("\n    webhooks: {}", text(c["webhooks"], "detail"));
     fmt::print("\n    requests left:");
     for (const auto& b : c["rate_limits"].GetArray()) {
       fmt::print(" {} {}/{} per {}", text(b, "provider"), b["left"].GetInt64(), b["limit"].GetInt64(),

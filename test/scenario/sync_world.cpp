@@ -352,7 +352,22 @@ std::string SyncWorld::sync_config_yaml(const std::string& text) const {
   return out + extra;
 }
 
-void SyncWorld::start_daemon(bool wait) {
+void SyncWorld::reload_daemon() {
+  const auto reloads = [&] {
+    const std::string log = daemon_log();
+    std::size_t n = 0;
+    for (auto at = log.find("Reloaded configuration"); at != std::string::npos;
+         at = log.find("Reloaded configuration", at + 1))
+      ++n;
+    return n;
+  };
+  const std::size_t before = reloads();
+  write_config();
+  daemon_->signal(SIGHUP);
+  if (!wait_until([&] { return reloads() > before; }, 20s)) fail("capsyncd did not reload its configuration");
+}
+
+void SyncWorld::write_config() const {
   const std::string d = dir_.path().string();
   std::string yaml = fmt::format(
       "state_dir: {0}/state\nlog_level: {1}\nadmin_socket: {0}/admin.sock\nshutdown_grace: {2}\n", d,
@@ -362,7 +377,7 @@ void SyncWorld::start_daemon(bool wait) {
   yaml += fmt::format(
       "connections:\n"
       "  - name: {0}\n"
-      "    time_zone: {1}\n"
+      "    time_zone: {1}\n{9}"
       "    capsule:\n"
       "      base_url: {2}/capsule\n"
       "      token_file: {3}/capsule-token\n{8}"
@@ -375,7 +390,8 @@ void SyncWorld::start_daemon(bool wait) {
           indent_lines(options_.accounting_yaml, "      "),
       sync_config_yaml(options_.sync_yaml),
       options_.quotes_yaml.empty() ? "" : "    quotes:\n" + indent_lines(options_.quotes_yaml, "      "),
-      capsule_app_yaml(options_.capsule_oauth_redirect, dir_.path(), base_url_));
+      capsule_app_yaml(options_.capsule_oauth_redirect, dir_.path(), base_url_),
+      options_.enabled ? "" : "    enabled: false\n");
   if (second_kit_) {
     // R28: the same Capsule account as the first connection, by default with the same token.
     yaml += fmt::format(
@@ -394,6 +410,10 @@ void SyncWorld::start_daemon(bool wait) {
         sync_config_yaml(options_.second_sync_yaml));
   }
   write_file(config_path(), yaml);
+}
+
+void SyncWorld::start_daemon(bool wait) {
+  write_config();
   daemon_.reset();
   daemon_ = std::make_unique<ChildProcess>(capsyncd_path, std::vector<std::string>{"--config", config_path().string()},
                                            // The daemon's rate limiters compressed like the sandbox's windows.
@@ -462,7 +482,7 @@ std::string SyncWorld::auth_state() const {
   fail(fmt::format("status has no connection {}", kConnection));
 }
 
-void SyncWorld::reconnect() {
+void SyncWorld::reconnect(bool capsule) {
   const std::string n = std::to_string(++reconnects_);
   // capsyncctl reads the pasted URL from stdin: a FIFO the harness writes once it has the URL.
   const auto fifo = dir_ / ("connect-" + n + ".fifo");
@@ -474,8 +494,9 @@ void SyncWorld::reconnect() {
     ~Closer() { ::close(fd); }
   } closer{writer};
   ChildProcess ctl("/bin/sh",
-                   {"-c", fmt::format("exec '{}' --socket '{}' connect --manual {} < '{}'", capsyncctl_path,
-                                      (dir_ / "admin.sock").string(), kConnection, fifo.string())},
+                   {"-c", fmt::format("exec '{}' --socket '{}' connect --manual {}{} < '{}'", capsyncctl_path,
+                                      (dir_ / "admin.sock").string(), capsule ? "--capsule " : "", kConnection,
+                                      fifo.string())},
                    {}, dir_ / ("connect-" + n + ".out"));
   // The authorize URL is printed on its own indented line, followed by a blank line.
   if (!ctl.wait_for_output("paste it here", 20s)) fail("capsyncctl connect printed no authorize URL: " + ctl.output());

@@ -145,6 +145,8 @@ struct WorldOptions {
   // Non-empty: the connection has the sandbox's registered Capsule app (capsule.oauth, R26) with
   // this redirect_uri.
   std::string capsule_oauth_redirect;
+  // false: the connection is written with `enabled: false` (reload_daemon() disables it).
+  bool enabled = true;
 };
 
 // The sandbox's registered Capsule app (seeds/empty.json).
@@ -244,7 +246,11 @@ class SyncWorld {
   // Authorizes the connection again, as an operator does once status says it needs
   // authorization: `capsyncctl connect --manual`, the provider's authorize page in the sandbox,
   // the redirected URL pasted. Throws unless capsyncctl reports the connection connected.
-  void reconnect();
+  // `capsule`: the Capsule side through the registered Capsule app (`connect --capsule`).
+  void reconnect(bool capsule = false);
+  // Writes capsync.yaml from options() again and sends SIGHUP; waits until the daemon has
+  // reloaded it.
+  void reload_daemon();
 
   // --- the sandbox
   SandboxState state() const;
@@ -283,6 +289,7 @@ class SyncWorld {
   HttpAnswer admin_with(const std::string& method, const std::string& target, const std::string& body,
                         const std::map<std::string, std::string>& headers) const;
   [[noreturn]] void fail(const std::string& what) const;
+  void write_config() const;  // capsync.yaml from options()
 
   WorldOptions options_;
   TempDir dir_;

@@ -538,3 +538,37 @@ TEST_CASE("webhooks: a Xero key by credential name loads, with the listener's de
   CHECK(r.config->webhooks->silence_warning == std::chrono::hours(6));
   CHECK(r.config->webhooks->xero_webhook_key.reveal() == "k3y");
 }
+
+TEST_CASE("webhooks: public_url must be https, or http to this machine, with no query; each place is reported",
+          "[config]") {
+  Credentials creds;
+  const LoadResult bad = load(with_acme("webhooks:\n"
+                                        "  public_url: http://hooks.example.com\n",
+                                        ""),
+                              creds.env);
+  CHECK_FALSE(bad.ok());
+  REQUIRE(texts(bad).size() == 1);
+  CHECK(texts(bad)[0].starts_with("capsync.yaml:2:15: webhooks.public_url: http:// would send tokens in clear text"));
+  const LoadResult query = load(with_acme("webhooks:\n  public_url: https://hooks.example.com/x?a=1\n", ""), creds.env);
+  REQUIRE(texts(query).size() == 1);
+  CHECK(texts(query)[0] == "capsync.yaml:2:15: webhooks.public_url: expected a base URL such as "
+                           "\"https://hooks.example.com\" without a query or fragment, got "
+                           "\"https://hooks.example.com/x?a=1\"");
+  const LoadResult not_url = load(with_acme("webhooks:\n  public_url: hooks.example.com\n", ""), creds.env);
+  REQUIRE(texts(not_url).size() == 1);
+  CHECK(texts(not_url)[0].starts_with("capsync.yaml:2:15: webhooks.public_url: expected an http:// or https:// URL"));
+}
+
+TEST_CASE("webhooks: an https public_url loads without its trailing slash; http is allowed to this machine",
+          "[config]") {
+  Credentials creds;
+  const LoadResult https = load(with_acme("webhooks:\n  public_url: https://hooks.example.com/capsync/\n", ""), creds.env);
+  REQUIRE(https.ok());
+  CHECK(https.config->webhooks->public_url == "https://hooks.example.com/capsync");
+  const LoadResult loopback = load(with_acme("webhooks:\n  public_url: http://127.0.0.1:8787\n", ""), creds.env);
+  REQUIRE(loopback.ok());
+  CHECK(loopback.config->webhooks->public_url == "http://127.0.0.1:8787");
+  const LoadResult none = load(with_acme("webhooks:\n  listen: 127.0.0.1:8787\n", ""), creds.env);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none.config->webhooks->public_url.has_value());
+}

@@ -374,3 +374,19 @@ TEST_CASE("admin: status shows a running sync's progress and ETA, and null when 
         "writing to Capsule 4,210 of 10,000 contacts, 4,210 of 10,000 writes");
   CHECK(doc["connections"][1]["progress"].IsNull());
 }
+
+TEST_CASE("admin: status carries each connection's webhook subscriptions, null while nothing is known") {
+  DaemonStatus s;
+  s.connections.push_back(connection("acme", "xero"));
+  s.connections.push_back(connection("beta", "xero"));
+  ConnectionReport full;
+  full.webhooks = {"slots_full", "Capsule hook slots full: party/deleted not subscribed"};
+  rapidjson::Document doc;
+  doc.Parse(admin::status_response(s, {full, ConnectionReport{}}).c_str());
+  REQUIRE(doc.IsObject());
+  const auto& acme = doc["connections"][0]["webhooks"];
+  REQUIRE(acme.IsObject());
+  CHECK(std::string(acme["state"].GetString()) == "slots_full");
+  CHECK(std::string(acme["detail"].GetString()) == "Capsule hook slots full: party/deleted not subscribed");
+  CHECK(doc["connections"][1]["webhooks"].IsNull());
+}
