@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/connector/http_sender.hpp"
@@ -23,6 +21,7 @@
 #include "core/http/client.hpp"
 #include "core/oauth/token_manager.hpp"
 #include "core/oauth/token_store.hpp"
+#include "test/unit/http/run.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/store/temp_dir.hpp"
 
@@ -46,12 +45,7 @@ struct ConnectorSandboxFixture {
 
   template <typename T>
   T run(boost::asio::awaitable<T> task) {
-    std::optional<T> out;
-    boost::asio::co_spawn(
-        io, [&]() -> boost::asio::awaitable<void> { out.emplace(co_await std::move(task)); }, boost::asio::detached);
-    io.restart();
-    io.run();
-    return std::move(*out);
+    return test::run(io, std::move(task));
   }
 
   // Every page of a pass from `cursor`; returns the items and the last cursor.
