@@ -97,15 +97,7 @@ TEST_CASE("FreeAgent connector: create with R12 fields, partial update, incremen
   auto [initial, cursor] = f.contacts("");
   REQUIRE(initial.size() == 230);
 
-  model::ContactDetails spec;
-  spec.name = "Acme Ltd";
-  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
-  spec.email = "jane@acme.example";
-  spec.phone = "020 7946 0000";
-  spec.mobile = "07700 900000";
-  spec.fax = "020 7946 0001";
-  spec.website = "https://acme.example";
-  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  model::ContactDetails spec = test::acme_contact();
   auto created = f.run(f.freeagent->create_contact(spec, "unused-key"));
   REQUIRE(created);
   CHECK(created->name == "Acme Ltd");

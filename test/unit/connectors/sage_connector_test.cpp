@@ -96,15 +96,7 @@ TEST_CASE("Sage connector: incremental read, idempotent create with R12 fields, 
   auto [initial, cursor] = f.contacts("");
   REQUIRE(initial.size() == 430);
 
-  model::ContactDetails spec;
-  spec.name = "Acme Ltd";
-  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
-  spec.email = "jane@acme.example";
-  spec.phone = "020 7946 0000";
-  spec.mobile = "07700 900000";
-  spec.fax = "020 7946 0001";
-  spec.website = "https://acme.example";
-  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  model::ContactDetails spec = test::acme_contact();
   auto created = f.run(f.sage->create_contact(spec, "1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
   REQUIRE(created);
   CHECK(created->name == "Acme Ltd");
