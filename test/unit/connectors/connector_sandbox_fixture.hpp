@@ -67,6 +67,14 @@ struct ConnectorSandboxFixture {
   }
 };
 
+// The record of `list` with remote id `id`; nullptr when there is none.
+template <typename T>
+const T* find(const std::vector<T>& list, std::string_view id) {
+  for (const auto& x : list)
+    if (x.remote_id == id) return &x;
+  return nullptr;
+}
+
 // The organisation the connector tests create: every R12 field, a contact person and a
 // street of two lines.
 inline model::ContactDetails acme_contact() {

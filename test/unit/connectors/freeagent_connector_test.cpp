@@ -9,6 +9,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 // 230 contacts (ids 1000..1229; 1005 hidden; 1003 a person), 3 sales invoices.
@@ -47,12 +49,6 @@ struct Fixture : test::ConnectorSandboxFixture {
                                 pages);
   }
 };
-
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
 
 }  // namespace
 

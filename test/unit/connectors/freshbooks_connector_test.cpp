@@ -13,6 +13,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 // 230 clients (ids 1000..1229): 1003 a person, 1005 archived, 1007 deleted. Even ids were
@@ -83,12 +85,6 @@ struct Fixture : test::ConnectorSandboxFixture {
     return pass<model::Invoice>([&](connector::ListRequest r) { return freshbooks->list_invoices(r, true); }, cursor);
   }
 };
-
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
 
 bool any_of(const std::vector<std::string>& lines, std::string_view needle) {
   for (const auto& l : lines)

@@ -9,6 +9,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 constexpr std::string_view kBusiness = "5a1e0b0c0d0e4f10a1b2c3d4e5f60001";
@@ -50,12 +52,6 @@ struct Fixture : test::ConnectorSandboxFixture {
                                 cursor, pages);
   }
 };
-
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
 
 }  // namespace
 
