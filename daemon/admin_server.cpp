@@ -154,25 +154,6 @@ asio::awaitable<void> session(std::shared_ptr<AdminServer::State> state, std::sh
   }
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
-  while (!state->stopped) {
-    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (state->stopped || ec == asio::error::operation_aborted) co_return;
-    if (ec) {
-      co_await state->guard.accept_failed(ec);
-      continue;
-    }
-    state->guard.accepted();
-    auto shared = std::make_shared<stream::socket>(std::move(socket));
-    auto slot = state->guard.admit([weak = std::weak_ptr<stream::socket>(shared)] {
-      boost::system::error_code ignored;
-      if (auto s = weak.lock()) s->close(ignored);
-    });
-    if (!slot) continue;  // every session is busy answering: this client is closed
-    state->tasks.spawn("an admin socket session", Tasks::Policy::contained,
-                       session(state, std::move(shared), std::move(*slot)));
-  }
-}
 
 }  // namespace
 
@@ -206,7 +187,8 @@ Status AdminServer::start() {
     return make_error(Errc::io, "cannot give {} to group {}: {}", path, *state_->options.group, std::strerror(errno));
   if (chmod(path.c_str(), 0660) != 0)
     return make_error(Errc::io, "cannot set the mode of {}: {}", path, std::strerror(errno));
-  state_->tasks.spawn("the admin socket", Tasks::Policy::essential, accept_loop(state_));
+  state_->tasks.spawn("the admin socket", Tasks::Policy::essential,
+                      accept_loop<stream::socket>(state_, "an admin socket session", session));
   return {};
 }
 

@@ -7,6 +7,7 @@
 // idle session and waits a short while before accepting again, instead of spinning, and says
 // so once per episode.
 // Single-threaded: every member belongs to the executor's thread.
+// accept_loop() below is the one accept loop of the listeners (admin socket, metrics, webhooks).
 
 #include <chrono>
 #include <cstddef>
@@ -17,8 +18,13 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
+
+#include "daemon/tasks.hpp"
 
 namespace capsync::daemon {
 
@@ -82,5 +88,40 @@ class ListenerGuard final {
   std::chrono::milliseconds backoff_;
   std::size_t refused_ = 0;  // accept failures in this episode
 };
+
+// Closes a session's stream to make room; errors are of no use at that point.
+template <class Stream>
+void close_quietly(Stream& stream) {
+  if constexpr (requires { stream.socket(); }) {
+    stream.close();  // a Beast stream: also cancels its timers
+  } else {
+    boost::system::error_code ignored;
+    stream.close(ignored);
+  }
+}
+
+// Accepts on state->acceptor until it is closed or state->stopped is set. Each connection is
+// admitted under state->guard (refused when every session is busy) and served by
+// `session(state, stream, slot)` as a contained task of state->tasks named `what`.
+// State: a listener's shared state with `acceptor`, `guard`, `tasks` and `bool stopped`.
+template <class Stream, class State, class Session>
+boost::asio::awaitable<void> accept_loop(std::shared_ptr<State> state, std::string what, Session session) {
+  namespace asio = boost::asio;
+  while (!state->stopped) {
+    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (state->stopped || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      co_await state->guard.accept_failed(ec);
+      continue;
+    }
+    state->guard.accepted();
+    auto shared = std::make_shared<Stream>(std::move(socket));
+    auto slot = state->guard.admit([weak = std::weak_ptr<Stream>(shared)] {
+      if (auto s = weak.lock()) close_quietly(*s);
+    });
+    if (!slot) continue;  // every session is busy answering: this client is closed
+    state->tasks.spawn(what, Tasks::Policy::contained, session(state, std::move(shared), std::move(*slot)));
+  }
+}
 
 }  // namespace capsync::daemon

@@ -89,24 +89,6 @@ asio::awaitable<void> session(std::shared_ptr<MetricsServer::State> state, std::
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
-  while (!state->stopped) {
-    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (state->stopped || ec == asio::error::operation_aborted) co_return;
-    if (ec) {
-      co_await state->guard.accept_failed(ec);
-      continue;
-    }
-    state->guard.accepted();
-    auto shared = std::make_shared<beast::tcp_stream>(std::move(socket));
-    auto slot = state->guard.admit([weak = std::weak_ptr<beast::tcp_stream>(shared)] {
-      if (auto s = weak.lock()) s->close();
-    });
-    if (!slot) continue;  // every connection is busy answering: this client is closed
-    state->tasks.spawn("a metrics request", Tasks::Policy::contained,
-                       session(state, std::move(shared), std::move(*slot)));
-  }
-}
 
 }  // namespace
 
@@ -120,7 +102,8 @@ Status MetricsServer::start() {
   auto endpoint = parse_endpoint("metrics_listen", state_->options.listen, true);
   if (!endpoint) return endpoint.error();
   if (auto s = listen_on(state_->acceptor, *endpoint, state_->options.listen); !s) return s;
-  state_->tasks.spawn("the metrics endpoint", Tasks::Policy::essential, accept_loop(state_));
+  state_->tasks.spawn("the metrics endpoint", Tasks::Policy::essential,
+                      accept_loop<beast::tcp_stream>(state_, "a metrics request", session));
   log::info({}, "Serving Prometheus metrics on http://{}/metrics", state_->options.listen);
   return {};
 }

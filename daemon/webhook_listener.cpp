@@ -161,24 +161,6 @@ asio::awaitable<void> session(std::shared_ptr<WebhookListener::State> state, std
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<WebhookListener::State> state) {
-  while (!state->stopped) {
-    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (state->stopped || ec == asio::error::operation_aborted) co_return;
-    if (ec) {
-      co_await state->guard.accept_failed(ec);
-      continue;
-    }
-    state->guard.accepted();
-    auto shared = std::make_shared<beast::tcp_stream>(std::move(socket));
-    auto slot = state->guard.admit([weak = std::weak_ptr<beast::tcp_stream>(shared)] {
-      if (auto s = weak.lock()) s->close();
-    });
-    if (!slot) continue;  // every connection is busy answering: this client is closed
-    state->tasks.spawn("a webhook delivery", Tasks::Policy::contained,
-                       session(state, std::move(shared), std::move(*slot)));
-  }
-}
 
 }  // namespace
 
@@ -203,7 +185,8 @@ Status WebhookListener::start() {
   auto endpoint = parse_endpoint("webhooks.listen", state_->options.listen, false);
   if (!endpoint) return endpoint.error();
   if (auto s = listen_on(state_->acceptor, *endpoint, state_->options.listen); !s) return s;
-  state_->tasks.spawn("the webhook listener", Tasks::Policy::essential, accept_loop(state_));
+  state_->tasks.spawn("the webhook listener", Tasks::Policy::essential,
+                      accept_loop<beast::tcp_stream>(state_, "a webhook delivery", session));
   log::info({}, "Serving webhooks on http://{}/webhooks/", state_->options.listen);
   return {};
 }

@@ -28,47 +28,18 @@ constexpr std::array<const char*, 13> kWritten{
 
 using Fields = std::map<std::string, std::string>;
 
-std::vector<std::string> street_lines(std::string_view street) {
-  std::vector<std::string> lines;
-  while (!street.empty()) {
-    auto nl = street.find('\n');
-    std::string line = trim(street.substr(0, nl));
-    street = nl == std::string_view::npos ? std::string_view{} : street.substr(nl + 1);
-    if (!line.empty()) lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
 // ContactDetails as FreeAgent's field values ("" = empty).
 Fields fields_of(const model::ContactDetails& d) {
   Fields f;
   for (const char* key : kWritten) f[key];
-  if (d.kind == ContactKind::person) {
-    std::string first = trim(d.first_name), last = trim(d.last_name);
-    if (first.empty() && last.empty()) {
-      // Only "First Last" known: FreeAgent needs both parts for a person.
-      std::tie(first, last) = connector::split_name(d.name);
-    }
-    f["first_name"] = first;
-    f["last_name"] = last;
-  } else {
-    f["organisation_name"] = trim(d.name);
-    if (d.contact_person) {
-      f["first_name"] = trim(d.contact_person->first_name);
-      f["last_name"] = trim(d.contact_person->last_name);
-    }
-  }
-  f["email"] = trim(!d.email.empty() ? d.email : d.contact_person ? d.contact_person->email : std::string());
+  // FreeAgent needs both parts of a person's name: split from the whole when only that is known.
+  std::tie(f["first_name"], f["last_name"]) = connector::person_to_write(d);
+  if (d.kind != ContactKind::person) f["organisation_name"] = trim(d.name);
+  f["email"] = trim(connector::email_to_write(d));
   f["phone_number"] = trim(d.phone);
   f["mobile"] = trim(d.mobile);
   if (d.address) {
-    auto lines = street_lines(d.address->street);
-    std::array<std::string, 3> slots;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      std::size_t slot = std::min<std::size_t>(i, 2);  // a fourth line joins the third
-      if (!slots[slot].empty()) slots[slot] += ", ";
-      slots[slot] += lines[i];
-    }
+    const auto slots = connector::street_lines(d.address->street, 3);
     f["address1"] = slots[0];
     f["address2"] = slots[1];
     f["address3"] = slots[2];

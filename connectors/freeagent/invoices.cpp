@@ -43,16 +43,11 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e) {
                           std::pair{"due_value", &inv.amount_due}}) {
     if (auto ok = money(key, *out); !ok) return ok.error();
   }
-  auto date = [&](const char* key, std::optional<model::Date>& out) -> Result<void> {
-    auto text = json::text(e, key);
-    if (!text || text->empty()) return {};
-    auto parsed = model::parse_date(*text);
-    if (!parsed) return make_error(Errc::protocol, "invoice {}: bad {} '{}'", inv.remote_id, key, *text);
-    out = *parsed;
-    return {};
-  };
-  if (auto ok = date("dated_on", inv.issue_date); !ok) return ok.error();
-  if (auto ok = date("due_on", inv.due_date); !ok) return ok.error();
+  for (auto [key, out] : {std::pair{"dated_on", &inv.issue_date}, std::pair{"due_on", &inv.due_date}}) {
+    auto date = json::date(e, key, fmt::format("invoice {}", inv.remote_id));
+    if (!date) return date.error();
+    *out = *date;
+  }
   if (auto updated = json::text(e, "updated_at")) {
     auto ts = model::parse_timestamp(*updated);
     if (!ts) return make_error(Errc::protocol, "invoice {}: bad updated_at '{}'", inv.remote_id, *updated);

@@ -33,38 +33,17 @@ bool is_address_field(std::string_view key) { return key.starts_with("p_"); }
 Fields fields_of(const model::ContactDetails& d) {
   Fields f;
   for (const char* key : kWritten) f[key];
-  if (d.kind == ContactKind::person) {
-    std::string first = trim(d.first_name), last = trim(d.last_name);
-    if (first.empty() && last.empty()) std::tie(first, last) = connector::split_name(d.name);
-    f["fname"] = first;
-    f["lname"] = last;
-    // What FreshBooks fills in itself; sent so a renamed person does not keep the old name there.
-    f["organization"] = join_name(first, last);
-  } else {
-    f["organization"] = trim(d.name);
-    if (d.contact_person) {
-      f["fname"] = trim(d.contact_person->first_name);
-      f["lname"] = trim(d.contact_person->last_name);
-    }
-  }
-  f["email"] = trim(!d.email.empty() ? d.email : d.contact_person ? d.contact_person->email : std::string());
+  std::tie(f["fname"], f["lname"]) = connector::person_to_write(d);
+  // A person's: what FreshBooks fills in itself; sent so a renamed person does not keep the old name there.
+  f["organization"] = d.kind == ContactKind::person ? join_name(f["fname"], f["lname"]) : trim(d.name);
+  f["email"] = trim(connector::email_to_write(d));
   f["bus_phone"] = trim(d.phone);
   f["mob_phone"] = trim(d.mobile);
   f["fax"] = trim(d.fax);
   if (d.address) {
-    std::string_view street = d.address->street;
-    std::vector<std::string> lines;
-    while (!street.empty()) {
-      auto nl = street.find('\n');
-      std::string line = trim(street.substr(0, nl));
-      street = nl == std::string_view::npos ? std::string_view{} : street.substr(nl + 1);
-      if (!line.empty()) lines.push_back(std::move(line));
-    }
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      std::string& slot = f[i == 0 ? "p_street" : "p_street2"];
-      if (!slot.empty()) slot += ", ";
-      slot += lines[i];
-    }
+    const auto lines = connector::street_lines(d.address->street, 2);
+    f["p_street"] = lines[0];
+    f["p_street2"] = lines[1];
     f["p_city"] = trim(d.address->city);
     f["p_province"] = trim(d.address->state);
     f["p_code"] = trim(d.address->zip);

@@ -55,16 +55,11 @@ Result<model::Invoice> parse_invoice(const rapidjson::Value& e) {
                           std::pair{"outstanding", &inv.amount_due}}) {
     if (auto ok = money(key, *out); !ok) return ok.error();
   }
-  auto date = [&](const char* key, std::optional<model::Date>& out) -> Result<void> {
-    auto text = json::text(e, key);
-    if (!text || text->empty()) return {};
-    auto parsed = model::parse_date(*text);
-    if (!parsed) return make_error(Errc::protocol, "invoice {}: bad {} '{}'", inv.remote_id, key, *text);
-    out = *parsed;
-    return {};
-  };
-  if (auto ok = date("create_date", inv.issue_date); !ok) return ok.error();
-  if (auto ok = date("due_date", inv.due_date); !ok) return ok.error();
+  for (auto [key, out] : {std::pair{"create_date", &inv.issue_date}, std::pair{"due_date", &inv.due_date}}) {
+    auto date = json::date(e, key, fmt::format("invoice {}", inv.remote_id));
+    if (!date) return date.error();
+    *out = *date;
+  }
   if (auto updated = json::text(e, "updated"); updated && !updated->empty()) {
     auto ts = parse_eastern_time(*updated);
     if (!ts) return ts.error().with_context(fmt::format("invoice {}: bad \"updated\"", inv.remote_id));

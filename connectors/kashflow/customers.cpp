@@ -65,17 +65,9 @@ Fields fields_of(const model::ContactDetails& d) {
   f.website = trim(d.website);
   if (d.address) {
     std::array<std::string, 6> a;
-    std::string_view rest = d.address->street;
-    int n = 0;
-    while (!rest.empty()) {
-      auto nl = rest.find('\n');
-      std::string line = trim(rest.substr(0, nl));
-      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-      if (line.empty()) continue;
-      std::string& slot = a[n++ == 0 ? 0 : 1];
-      if (!slot.empty()) slot += ", ";
-      slot += line;
-    }
+    const auto lines = connector::street_lines(d.address->street, 2);
+    a[0] = lines[0];
+    a[1] = lines[1];
     a[2] = trim(d.address->city);
     a[3] = trim(d.address->state);
     a[4] = trim(d.address->zip);

@@ -124,10 +124,6 @@ std::string person_name(const model::ContactDetails& d) {
   return d.contact_person ? join_name(d.contact_person->first_name, d.contact_person->last_name) : std::string{};
 }
 
-std::string email_of(const model::ContactDetails& d) {
-  if (!d.email.empty()) return d.email;
-  return d.contact_person ? d.contact_person->email : std::string{};
-}
 
 struct AddressFields {
   std::string line1, line2, city, region, postal_code, country_id;
@@ -136,17 +132,9 @@ struct AddressFields {
 AddressFields address_fields(const std::optional<model::Address>& address) {
   model::Address a = address.value_or(model::Address{});
   AddressFields out;
-  std::string_view rest = a.street;
-  int n = 0;
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string line = trim(rest.substr(0, nl));
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-    if (line.empty()) continue;
-    std::string& slot = n++ == 0 ? out.line1 : out.line2;  // a third line joins the second
-    if (!slot.empty()) slot += ", ";
-    slot += line;
-  }
+  const auto lines = connector::street_lines(a.street, 2);
+  out.line1 = lines[0];
+  out.line2 = lines[1];
   out.city = trim(a.city);
   out.region = trim(a.state);
   out.postal_code = trim(a.zip);
@@ -206,8 +194,8 @@ std::optional<std::string> contact_body(const model::ContactDetails& d, const mo
       changed = true;
     }
   };
-  std::string pn = person_name(d), em = email_of(d);
-  std::string old_pn = old ? person_name(*old) : std::string(), old_em = old ? email_of(*old) : std::string();
+  std::string pn = person_name(d), em = connector::email_to_write(d);
+  std::string old_pn = old ? person_name(*old) : std::string(), old_em = old ? connector::email_to_write(*old) : std::string();
   nested("main_contact_person", [&](auto& put) {
     // An organisation pushed without a contact person leaves Sage's contact person's name alone.
     if (d.kind == ContactKind::person || d.contact_person) put("name", pn, old ? &old_pn : nullptr);

@@ -30,6 +30,27 @@ std::string since_param(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%S+00:00", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+// One listed page of a resource: the cursor's time, and Sage's envelope of the records
+// changed since it.
+struct ListedPage {
+  std::optional<model::Timestamp> since;
+  ListEnvelope list;
+};
+
+asio::awaitable<Result<ListedPage>> fetch_page(connector::OAuthApi& api, int page_size, std::string_view resource,
+                                               const std::string& cursor, int page) {
+  auto since = connector::parse_cursor(cursor, "Sage");
+  if (!since) co_return since.error();
+  std::string query = fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, page_size, page);
+  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
+  std::string what = fmt::format("the {} page {}", resource, page);
+  auto response = co_await api.get_ok(std::move(query), what);
+  if (!response) co_return response.error();
+  auto list = parse_list(response->body);
+  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  co_return ListedPage{*since, std::move(*list)};
+}
+
 connector::OAuthApiSettings api_settings(const SageSettings& settings) {
   auto out = connector::oauth_api_settings("Sage", settings, &map_error);
   // A 401 "No active subscription" stays so with any token.
@@ -117,15 +138,10 @@ asio::awaitable<Result<std::vector<model::Contact>>> SageConnector::deleted_cont
 asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListRequest req) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
-  auto since = connector::parse_cursor(req.cursor, "Sage");
-  if (!since) co_return since.error();
-  std::string query = fmt::format("/contacts?attributes=all&items_per_page={}&page={}", settings_.page_size, req.page);
-  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
-  std::string what = fmt::format("the contacts page {}", req.page);
-  auto response = co_await api_.get_ok(std::move(query), what);
-  if (!response) co_return response.error();
-  auto list = parse_list(response->body);
-  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  auto listed = co_await fetch_page(api_, settings_.page_size, "contacts", req.cursor, req.page);
+  if (!listed) co_return listed.error();
+  const auto& since = listed->since;
+  const auto* list = &listed->list;
   auto contacts = parse_contacts(*list->items);
   Page<model::Contact> page;
   page.page = req.page;
@@ -135,13 +151,13 @@ asio::awaitable<Result<Page<model::Contact>>> SageConnector::list_contacts(ListR
   // "$total - This shows the total number of items" of the listing
   // (https://developer.sage.com/accounting/guides/efficiencies/pagination).
   page.total = list->total;
-  if (*since && req.page == 1) {
+  if (since && req.page == 1) {
     // deleted_since is exclusive: start a second early so a deletion in the cursor's second is kept.
-    auto deleted = co_await deleted_contacts(since_param(**since - std::chrono::seconds(1)));
+    auto deleted = co_await deleted_contacts(since_param(*since - std::chrono::seconds(1)));
     if (!deleted) co_return deleted.error();
     for (auto& c : *deleted) page.items.push_back(std::move(c));
   }
-  page.cursor = connector::keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, since, req.cursor);
   co_return page;
 }
 
@@ -149,16 +165,9 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
                                                                           model::InvoiceType type,
                                                                           const std::string& cursor, int page,
                                                                           int asked_page) {
-  auto since = connector::parse_cursor(cursor, "Sage");
-  if (!since) co_return since.error();
-  std::string query =
-      fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
-  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
-  std::string what = fmt::format("the {} page {}", resource, page);
-  auto response = co_await api_.get_ok(std::move(query), what);
-  if (!response) co_return response.error();
-  auto list = parse_list(response->body);
-  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  auto listed = co_await fetch_page(api_, settings_.page_size, resource, cursor, page);
+  if (!listed) co_return listed.error();
+  const auto* list = &listed->list;
   Page<model::Invoice> out;
   out.page = asked_page;
   out.has_next = list->has_next;
@@ -174,7 +183,7 @@ asio::awaitable<Result<Page<model::Invoice>>> SageConnector::invoice_page(std::s
   out.items = std::move(invoices.items);
   out.unreadable = std::move(invoices.unreadable);
   for (auto& inv : out.items) inv.url = invoice_url(inv);
-  out.cursor = connector::keep_new(out.items, *since, cursor);
+  out.cursor = connector::keep_new(out.items, listed->since, cursor);
   co_return out;
 }
 
@@ -278,16 +287,9 @@ std::string SageConnector::new_invoice_url(std::string_view contact_remote_id) c
 
 asio::awaitable<Result<Page<model::Quote>>> SageConnector::quote_page(QuoteKind kind, const std::string& cursor,
                                                                       int page, int asked_page) {
-  auto since = connector::parse_cursor(cursor, "Sage");
-  if (!since) co_return since.error();
-  std::string_view resource = quote_resource(kind);
-  std::string query = fmt::format("/{}?attributes=all&items_per_page={}&page={}", resource, settings_.page_size, page);
-  if (*since) query += "&updated_or_created_since=" + http::encode_component(since_param(**since));
-  std::string what = fmt::format("the {} page {}", resource, page);
-  auto response = co_await api_.get_ok(std::move(query), what);
-  if (!response) co_return response.error();
-  auto list = parse_list(response->body);
-  if (!list) co_return list.error().with_context(fmt::format("Sage returned a malformed {}", what));
+  auto listed = co_await fetch_page(api_, settings_.page_size, quote_resource(kind), cursor, page);
+  if (!listed) co_return listed.error();
+  const auto* list = &listed->list;
   Page<model::Quote> out;
   out.page = asked_page;
   out.has_next = list->has_next;
@@ -302,7 +304,7 @@ asio::awaitable<Result<Page<model::Quote>>> SageConnector::quote_page(QuoteKind 
   out.items = std::move(quotes.items);
   out.unreadable = std::move(quotes.unreadable);
   for (auto& q : out.items) q.url = quote_link(settings_.web_url, q);
-  auto high = connector::keep_new(out.items, *since, cursor);
+  auto high = connector::keep_new(out.items, listed->since, cursor);
   if (auto ts = model::parse_timestamp(high); ts && (!quote_pass_high_ || *ts > *quote_pass_high_))
     quote_pass_high_ = *ts;
   co_return out;

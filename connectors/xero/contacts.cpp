@@ -160,11 +160,6 @@ std::pair<std::string, std::string> primary_person(const model::ContactDetails& 
   return {};
 }
 
-std::string email_of(const model::ContactDetails& d) {
-  if (!d.email.empty()) return d.email;
-  return d.contact_person ? d.contact_person->email : std::string{};
-}
-
 std::string name_of(const model::ContactDetails& d) {
   if (!trim(d.name).empty()) return trim(d.name);
   return join_name(d.first_name, d.last_name);
@@ -196,20 +191,7 @@ void write_phone(json::Writer& w, std::string_view type, std::string_view number
 
 void write_address(json::Writer& w, const std::optional<model::Address>& address) {
   model::Address a = address.value_or(model::Address{});
-  std::vector<std::string> parts;
-  std::string_view rest = a.street;
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string line = trim(rest.substr(0, nl));
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-    if (!line.empty()) parts.push_back(std::move(line));
-  }
-  std::array<std::string, 4> lines;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    std::size_t slot = std::min(i, lines.size() - 1);  // a fifth line joins the fourth
-    if (!lines[slot].empty()) lines[slot] += ", ";
-    lines[slot] += parts[i];
-  }
+  const auto lines = connector::street_lines(a.street, 4);
   w.StartObject();
   json::write_key(w, "AddressType");
   json::write_string(w, "POBOX");
@@ -267,7 +249,7 @@ std::optional<std::string> contact_body(std::string_view remote_id, const model:
     field("FirstName", [](const model::ContactDetails& x) { return primary_person(x).first; });
     field("LastName", [](const model::ContactDetails& x) { return primary_person(x).second; });
   }
-  field("EmailAddress", [](const model::ContactDetails& x) { return email_of(x); });
+  field("EmailAddress", [](const model::ContactDetails& x) { return connector::email_to_write(x); });
 
   // Whether a partial Phones array replaces the whole list in Xero is unverified: once any
   // phone changed, every managed type is sent, so none is lost either way.

@@ -72,30 +72,41 @@ asio::awaitable<Result<connector::Tenant>> XeroConnector::tenant() {
   co_return *tenant_;
 }
 
-asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListRequest req) {
+asio::awaitable<Result<XeroConnector::ListedPage>> XeroConnector::fetch_page(const ListRequest& req, std::string path,
+                                                                          std::string_view noun) {
   auto t = co_await tenant();
   if (!t) co_return t.error();
   auto since = connector::parse_cursor(req.cursor, "Xero");
   if (!since) co_return since.error();
-  auto r = api_.request(http::Method::get,
-                        fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi,
-                                    req.page, settings_.page_size, http::encode_component("UpdatedDateUTC ASC")));
+  auto r = api_.request(http::Method::get, std::move(path));
   if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
-  std::string what = fmt::format("the Contacts page {}", req.page);
+  std::string what = fmt::format("the {} page {}", noun, req.page);
   auto response = co_await api_.call(std::move(r));
   if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  Page<model::Contact> page;
-  page.page = req.page;
-  page.cursor = req.cursor;
-  if (response->status == 304) co_return page;  // nothing changed since the cursor
+  ListedPage out{.since = *since,
+                 .body = std::nullopt,
+                 .malformed = fmt::format("Xero returned a malformed {} page (page {})", noun, req.page)};
+  if (response->status == 304) co_return out;
   if (!response->ok()) co_return map_error(*response, what);
-  auto parsed = parse_contacts(response->body);
-  if (!parsed)
-    co_return parsed.error().with_context(fmt::format("Xero returned a malformed Contacts page (page {})", req.page));
+  out.body = std::move(response->body);
+  co_return out;
+}
+
+asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListRequest req) {
+  auto listed = co_await fetch_page(
+      req,
+      fmt::format("{}/Contacts?page={}&pageSize={}&includeArchived=true&order={}", kApi, req.page,
+                  settings_.page_size, http::encode_component("UpdatedDateUTC ASC")),
+      "Contacts");
+  if (!listed) co_return listed.error();
+  auto page = listed->empty<model::Contact>(req);
+  if (!listed->body) co_return page;  // nothing changed since the cursor
+  auto parsed = parse_contacts(*listed->body);
+  if (!parsed) co_return parsed.error().with_context(listed->malformed);
   std::size_t raw = parsed->contacts.size() + parsed->unreadable.size();
   page.items = std::move(parsed->contacts);
   page.unreadable = std::move(parsed->unreadable);
-  page.cursor = connector::keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, listed->since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, raw, settings_.page_size);
   page.total = listed_total(parsed->pagination);
   co_return page;
@@ -103,34 +114,23 @@ asio::awaitable<Result<Page<model::Contact>>> XeroConnector::list_contacts(ListR
 
 asio::awaitable<Result<Page<model::Invoice>>> XeroConnector::list_invoices(ListRequest req,
                                                                            bool include_purchase) {
-  auto t = co_await tenant();
-  if (!t) co_return t.error();
-  auto since = connector::parse_cursor(req.cursor, "Xero");
-  if (!since) co_return since.error();
   // Every status, so invoices that become VOIDED or DELETED leave the summary.
   std::string query = fmt::format(
       "{}/Invoices?page={}&pageSize={}&order={}&Statuses={}", kApi, req.page, settings_.page_size,
       http::encode_component("UpdatedDateUTC ASC"), http::encode_component("DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"));
   if (!include_purchase) query += "&where=" + http::encode_component("Type==\"ACCREC\"");
-  auto r = api_.request(http::Method::get, std::move(query));
-  if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
-  std::string what = fmt::format("the Invoices page {}", req.page);
-  auto response = co_await api_.call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  Page<model::Invoice> page;
-  page.page = req.page;
-  page.cursor = req.cursor;
-  if (response->status == 304) co_return page;
-  if (!response->ok()) co_return map_error(*response, what);
-  auto parsed = parse_invoices(response->body);
-  if (!parsed)
-    co_return parsed.error().with_context(fmt::format("Xero returned a malformed Invoices page (page {})", req.page));
+  auto listed = co_await fetch_page(req, std::move(query), "Invoices");
+  if (!listed) co_return listed.error();
+  auto page = listed->empty<model::Invoice>(req);
+  if (!listed->body) co_return page;  // nothing changed since the cursor
+  auto parsed = parse_invoices(*listed->body);
+  if (!parsed) co_return parsed.error().with_context(listed->malformed);
   page.items = std::move(parsed->invoices);
   page.unreadable = std::move(parsed->unreadable);
   if (!include_purchase)
     std::erase_if(page.items, [](const model::Invoice& i) { return i.type != model::InvoiceType::sales; });
   for (auto& inv : page.items) inv.url = invoice_url(inv);
-  page.cursor = connector::keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, listed->since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, parsed->raw_count, settings_.page_size);
   page.total = listed_total(parsed->pagination);
   co_return page;

@@ -73,6 +73,24 @@ class XeroConnector final : public connector::AccountingConnector {
   static constexpr int kQuoteScanPages = 20;  // 2,000 quotes, newest changes first
 
  private:
+  // One listed page as Xero answered it.
+  struct ListedPage {
+    std::optional<model::Timestamp> since;  // the cursor's time: older items are dropped
+    std::optional<std::string> body;        // none: 304, nothing changed since the cursor
+    std::string malformed;                  // the context of an error parsing `body`
+    // The page before its items: the request's number and cursor.
+    template <typename T>
+    connector::Page<T> empty(const connector::ListRequest& request) const {
+      connector::Page<T> page;
+      page.page = request.page;
+      page.cursor = request.cursor;
+      return page;
+    }
+  };
+  // GET `path` (with its query) for page `request.page` once the tenant is known,
+  // If-Modified-Since the request's cursor; `noun` ("Contacts") names the page in errors.
+  boost::asio::awaitable<Result<ListedPage>> fetch_page(const connector::ListRequest& request, std::string path,
+                                                        std::string_view noun);
   // A PUT that creates a record, with `key` as its Idempotency-Key (none when empty); a key
   // longer than Xero takes is Errc::invalid_argument.
   Result<http::Request> create_request(std::string path, std::string body, std::string_view key);

@@ -46,29 +46,19 @@ asio::awaitable<Result<model::Quote>> XeroConnector::single_quote(http::Request 
 }
 
 asio::awaitable<Result<Page<model::Quote>>> XeroConnector::list_quotes(ListRequest req) {
-  auto t = co_await tenant();
-  if (!t) co_return t.error();
-  auto since = connector::parse_cursor(req.cursor, "Xero");
-  if (!since) co_return since.error();
   // No Status filter: every status comes back, DELETED included, so deleted quotes leave R18.
-  auto r = api_.request(http::Method::get, fmt::format("{}?page={}&order={}", kQuotes, req.page,
-                                                       http::encode_component("UpdatedDateUTC ASC")));
-  if (*since) r.headers.emplace_back("If-Modified-Since", if_modified_since(**since));
-  std::string what = fmt::format("the Quotes page {}", req.page);
-  auto response = co_await api_.call(std::move(r));
-  if (!response) co_return response.error().with_context(fmt::format("Failed to fetch {}", what));
-  Page<model::Quote> page;
-  page.page = req.page;
-  page.cursor = req.cursor;
-  if (response->status == 304) co_return page;
-  if (!response->ok()) co_return map_error(*response, what);
-  auto parsed = parse_quotes(response->body);
-  if (!parsed)
-    co_return parsed.error().with_context(fmt::format("Xero returned a malformed Quotes page (page {})", req.page));
+  auto listed = co_await fetch_page(
+      req, fmt::format("{}?page={}&order={}", kQuotes, req.page, http::encode_component("UpdatedDateUTC ASC")),
+      "Quotes");
+  if (!listed) co_return listed.error();
+  auto page = listed->empty<model::Quote>(req);
+  if (!listed->body) co_return page;  // nothing changed since the cursor
+  auto parsed = parse_quotes(*listed->body);
+  if (!parsed) co_return parsed.error().with_context(listed->malformed);
   page.items = std::move(parsed->quotes);
   page.unreadable = std::move(parsed->unreadable);
   for (auto& q : page.items) q.url = quote_url(q);
-  page.cursor = connector::keep_new(page.items, *since, req.cursor);
+  page.cursor = connector::keep_new(page.items, listed->since, req.cursor);
   page.has_next = more_pages(parsed->pagination, req.page, parsed->raw_count, kQuotePage);
   co_return page;
 }

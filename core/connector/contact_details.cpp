@@ -1,5 +1,7 @@
 #include "core/connector/contact_details.hpp"
 
+#include "core/connector/text.hpp"
+
 namespace capsync::connector {
 
 namespace {
@@ -34,6 +36,21 @@ model::ContactDetails details_of(const model::Contact& c) {
     d.address->type.clear();
   }
   return d;
+}
+
+std::string email_to_write(const model::ContactDetails& d) {
+  if (!d.email.empty()) return d.email;
+  return d.contact_person ? d.contact_person->email : std::string{};
+}
+
+std::pair<std::string, std::string> person_to_write(const model::ContactDetails& d) {
+  if (d.kind != model::ContactKind::person) {
+    if (!d.contact_person) return {};
+    return {trim(d.contact_person->first_name), trim(d.contact_person->last_name)};
+  }
+  std::pair<std::string, std::string> out{trim(d.first_name), trim(d.last_name)};
+  if (out.first.empty() && out.second.empty()) out = split_name(d.name);
+  return out;
 }
 
 }  // namespace capsync::connector

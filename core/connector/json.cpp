@@ -115,6 +115,14 @@ Result<std::optional<std::int64_t>> integer(const Value& object, std::string_vie
   return make_error(Errc::protocol, "'{}' is not a whole number", key);
 }
 
+Result<std::optional<model::Date>> date(const Value& object, std::string_view key, std::string_view record) {
+  auto t = text(object, key);
+  if (!t || t->empty()) return std::optional<model::Date>{};
+  auto parsed = model::parse_date(*t);
+  if (!parsed) return make_error(Errc::protocol, "{}: bad {} '{}'", record, key, *t);
+  return std::optional<model::Date>{*parsed};
+}
+
 bool boolean(const Value& object, std::string_view key, bool fallback) {
   const Value* v = member(object, key);
   return v && v->IsBool() ? v->GetBool() : fallback;

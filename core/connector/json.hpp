@@ -17,6 +17,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/error/result.hpp"
+#include "core/model/date_time.hpp"
 #include "core/model/unreadable_record.hpp"
 
 namespace capsync::connector::json {
@@ -53,6 +54,9 @@ std::string lines(const Value& object, std::initializer_list<std::string_view> k
 // Member `key` as a whole number (JSON number or numeric string). Absent/null -> nullopt;
 // present but not an integer -> Errc::protocol naming the key.
 Result<std::optional<std::int64_t>> integer(const Value& object, std::string_view key);
+// Member `key` as a date "YYYY-MM-DD": absent, null or empty -> nullopt; anything else ->
+// Errc::protocol "<record>: bad <key> '<text>'".
+Result<std::optional<model::Date>> date(const Value& object, std::string_view key, std::string_view record);
 // Member `key` as a boolean; absent, null or not a boolean -> `fallback`.
 bool boolean(const Value& object, std::string_view key, bool fallback = false);
 

@@ -132,14 +132,22 @@ void TEST_set_sink(Sink sink) {
   s.sink = std::move(sink);
 }
 
+namespace {
+
+Record record_of(Level level, const Fields& f, std::string message, const std::source_location& where) {
+  return Record{level,
+                std::string(f.connection),
+                std::string(f.provider),
+                std::string(f.job),
+                std::string(f.record),
+                std::move(message),
+                where};
+}
+
+}  // namespace
+
 void emit(Level level, const Fields& f, std::string message, const std::source_location& where) {
-  Record r{level,
-           std::string(f.connection),
-           std::string(f.provider),
-           std::string(f.job),
-           std::string(f.record),
-           std::move(message),
-           where};
+  const Record r = record_of(level, f, std::move(message), where);
   auto& s = state();
   std::lock_guard lock(s.mu);
   if (s.sink) {
@@ -159,13 +167,7 @@ void TEST_set_extra_sink(ExtraSink sink) {
 
 void emit_extra(Level level, const Fields& f, const std::vector<ExtraField>& extra, std::string message,
                 const std::source_location& where) {
-  Record r{level,
-           std::string(f.connection),
-           std::string(f.provider),
-           std::string(f.job),
-           std::string(f.record),
-           std::move(message),
-           where};
+  const Record r = record_of(level, f, std::move(message), where);
   auto& s = state();
   std::lock_guard lock(s.mu);
   if (s.extra_sink) {

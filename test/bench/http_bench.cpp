@@ -11,7 +11,6 @@
 #include <string>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -96,7 +95,7 @@ int main(int argc, char** argv) {
     int started = 0, finished = 0, throttled = 0;
     std::chrono::steady_clock::time_point first{}, last{};
     for (int w = 0; w < 8; ++w)
-      asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      test::spawn(io, [&]() -> asio::awaitable<void> {
         while (started < total) {
           ++started;
           auto req = users(sandbox.base_url());
@@ -108,7 +107,7 @@ int main(int argc, char** argv) {
           ++finished;
           throttled += r && r->status == 429;
         }
-      }, asio::detached);
+      });
     io.run_for(120s);
     double elapsed = std::chrono::duration<double>(last - first).count();
     double allowed = 100.0 * (std::floor(elapsed) + 1.0);

@@ -48,15 +48,7 @@ void XeroIdentity::load_seed(const rapidjson::Value& section) {
   tenants_.clear();
   if (!section.IsObject()) return;
   auto now = context_.clock.now();
-  if (const auto* list = member(section, "clients"); list && list->IsArray()) {
-    for (const auto& c : list->GetArray()) {
-      Client client{string_member(c, "client_secret").value_or(""), {}};
-      if (const auto* uris = member(c, "redirect_uris"); uris && uris->IsArray())
-        for (const auto& u : uris->GetArray())
-          if (u.IsString()) client.redirect_uris.emplace_back(u.GetString());
-      clients_[string_member(c, "client_id").value_or("")] = std::move(client);
-    }
-  }
+  clients_ = oauth_clients(section);
   if (const auto* list = member(section, "refreshTokens"); list && list->IsArray()) {
     for (const auto& r : list->GetArray()) {
       Refresh refresh;

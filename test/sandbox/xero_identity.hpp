@@ -17,6 +17,7 @@
 
 #include "test/sandbox/http_message.hpp"
 #include "test/sandbox/json_util.hpp"
+#include "test/sandbox/oauth_identity.hpp"
 #include "test/sandbox/provider.hpp"
 
 namespace capsync::sandbox {
@@ -47,10 +48,6 @@ class XeroIdentity final {
   const XeroTenant* tenant(std::string_view id) const;
 
  private:
-  struct Client {
-    std::string secret;
-    std::vector<std::string> redirect_uris;
-  };
   struct Code {
     std::string client_id, redirect_uri, challenge, method, scope;
     TimePoint expires_at;
@@ -68,7 +65,7 @@ class XeroIdentity final {
 
   SandboxContext& context_;
   std::mt19937_64 rng_;
-  std::map<std::string, Client> clients_;
+  std::map<std::string, OAuthClient> clients_;
   std::map<std::string, Code> codes_;
   std::map<std::string, Refresh> refresh_;
   std::map<std::string, XeroAccessToken> access_;

@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +39,27 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     std::this_thread::sleep_for(10ms);  // poll interval, not a timing assumption
   }
 }
+
+namespace {
+
+// Checks `condition` now and each time `fd` turns readable (draining what it says) until it
+// holds or `timeout` passes; true when it held.
+bool wait_for_event(int fd, const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0) {
+      char drain[4096];
+      while (::read(fd, drain, sizeof(drain)) > 0) {
+      }
+    }
+  }
+}
+
+}  // namespace
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -106,14 +130,31 @@ bool ChildProcess::running() {
 }
 
 std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
-  wait_until([this] { return !running(); }, timeout);
+  if (!running()) return exit_;
+  // The pidfd turns readable when the process ends.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  if (pidfd < 0) {  // a kernel or sandbox without pidfd_open
+    wait_until([this] { return !running(); }, timeout);
+    return exit_;
+  }
+  wait_for_event(pidfd, [this] { return !running(); }, timeout);
+  ::close(pidfd);
   return exit_;
 }
 
 std::string ChildProcess::output() const { return read_file(output_file_); }
 
 bool ChildProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) const {
-  return wait_until([&] { return output().find(text) != std::string::npos; }, timeout);
+  auto written = [&] { return output().find(text) != std::string::npos; };
+  // Woken by each write to the output file.
+  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (watch < 0 || ::inotify_add_watch(watch, output_file_.c_str(), IN_MODIFY) < 0) {
+    if (watch >= 0) ::close(watch);
+    return wait_until(written, timeout);
+  }
+  const bool held = wait_for_event(watch, written, timeout);
+  ::close(watch);
+  return held;
 }
 
 RunResult run(const std::string& program, const std::vector<std::string>& args, std::chrono::milliseconds timeout) {

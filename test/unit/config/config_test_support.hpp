@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config/config.hpp"
@@ -46,6 +47,17 @@ class TempDir {
 // Secret values the tests plant; no diagnostic may ever contain them.
 inline const std::string kCapsuleToken = "capsule-token-VALUE-91f3";
 inline const std::string kClientSecret = "client-secret-VALUE-77aa";
+
+// A valid connection list naming the Credentials below; tests append or splice lines around it.
+inline constexpr std::string_view kAcme =
+    "connections:\n"
+    "  - name: acme\n"
+    "    capsule:\n"
+    "      token_credential: capsule\n"
+    "    accounting:\n"
+    "      provider: xero\n"
+    "      client_id: abc\n"
+    "      client_secret_credential: client-secret\n";
 
 // A credentials directory (as systemd would provide) with the secrets the test configs name.
 struct Credentials {

@@ -12,22 +12,13 @@
 
 using namespace capsync::config;
 using capsync::config::test::Credentials;
+using capsync::config::test::kAcme;
 using capsync::config::test::load;
 using capsync::config::test::TempDir;
 using capsync::config::test::texts;
 using Strings = std::vector<std::string>;
 
 namespace {
-
-constexpr std::string_view kAcme =
-    "connections:\n"
-    "  - name: acme\n"
-    "    capsule:\n"
-    "      token_credential: capsule\n"
-    "    accounting:\n"
-    "      provider: xero\n"
-    "      client_id: abc\n"
-    "      client_secret_credential: client-secret\n";
 
 // A FIFO nobody writes to: opening it for reading without O_NONBLOCK waits forever.
 std::string make_fifo(const TempDir& dir, const std::string& name) {

@@ -8,22 +8,12 @@
 
 using namespace capsync::config;
 using capsync::config::test::Credentials;
+using capsync::config::test::kAcme;
 using capsync::config::test::load;
 using capsync::config::test::texts;
 using Strings = std::vector<std::string>;
 
 namespace {
-
-// A valid connection list; tests append or splice lines around it.
-constexpr std::string_view kAcme =
-    "connections:\n"
-    "  - name: acme\n"
-    "    capsule:\n"
-    "      token_credential: capsule\n"
-    "    accounting:\n"
-    "      provider: xero\n"
-    "      client_id: abc\n"
-    "      client_secret_credential: client-secret\n";
 
 std::string with_acme(std::string_view head, std::string_view connection_tail = {}) {
   return std::string(head) + std::string(kAcme) + std::string(connection_tail);

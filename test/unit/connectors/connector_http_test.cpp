@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <deque>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/capsule/capsule_connector.hpp"
@@ -15,6 +13,7 @@
 #include "connectors/xero/xero_connector.hpp"
 #include "core/connector/contact_details.hpp"
 #include "core/connector/headers.hpp"
+#include "test/unit/http/run.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
@@ -68,10 +67,7 @@ capsule::CapsuleSettings capsule_settings() {
 template <typename T>
 T run(asio::awaitable<T> task) {
   asio::io_context io;
-  std::optional<T> out;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
-  io.run();
-  return std::move(*out);
+  return test::run(io, std::move(task));
 }
 
 std::string header(const http::Request& r, std::string_view name) {

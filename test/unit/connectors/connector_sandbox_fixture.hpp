@@ -19,6 +19,7 @@
 #include "core/connector/page.hpp"
 #include "core/connector/oauth_token_source.hpp"
 #include "core/http/client.hpp"
+#include "core/model/contact.hpp"
 #include "core/oauth/token_manager.hpp"
 #include "core/oauth/token_store.hpp"
 #include "test/unit/http/run.hpp"
@@ -70,5 +71,28 @@ struct ConnectorSandboxFixture {
     return {std::move(items), cursor};
   }
 };
+
+// The record of `list` with remote id `id`; nullptr when there is none.
+template <typename T>
+const T* find(const std::vector<T>& list, std::string_view id) {
+  for (const auto& x : list)
+    if (x.remote_id == id) return &x;
+  return nullptr;
+}
+
+// The organisation the connector tests create: every R12 field, a contact person and a
+// street of two lines.
+inline model::ContactDetails acme_contact() {
+  model::ContactDetails spec;
+  spec.name = "Acme Ltd";
+  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
+  spec.email = "jane@acme.example";
+  spec.phone = "020 7946 0000";
+  spec.mobile = "07700 900000";
+  spec.fax = "020 7946 0001";
+  spec.website = "https://acme.example";
+  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  return spec;
+}
 
 }  // namespace capsync::test

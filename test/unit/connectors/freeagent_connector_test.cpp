@@ -9,6 +9,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 // 230 contacts (ids 1000..1229; 1005 hidden; 1003 a person), 3 sales invoices.
@@ -47,12 +49,6 @@ struct Fixture : test::ConnectorSandboxFixture {
                                 pages);
   }
 };
-
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
 
 }  // namespace
 
@@ -97,15 +93,7 @@ TEST_CASE("FreeAgent connector: create with R12 fields, partial update, incremen
   auto [initial, cursor] = f.contacts("");
   REQUIRE(initial.size() == 230);
 
-  model::ContactDetails spec;
-  spec.name = "Acme Ltd";
-  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
-  spec.email = "jane@acme.example";
-  spec.phone = "020 7946 0000";
-  spec.mobile = "07700 900000";
-  spec.fax = "020 7946 0001";
-  spec.website = "https://acme.example";
-  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  model::ContactDetails spec = test::acme_contact();
   auto created = f.run(f.freeagent->create_contact(spec, "unused-key"));
   REQUIRE(created);
   CHECK(created->name == "Acme Ltd");

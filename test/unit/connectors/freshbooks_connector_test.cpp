@@ -13,6 +13,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 // 230 clients (ids 1000..1229): 1003 a person, 1005 archived, 1007 deleted. Even ids were
@@ -84,12 +86,6 @@ struct Fixture : test::ConnectorSandboxFixture {
   }
 };
 
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
-
 bool any_of(const std::vector<std::string>& lines, std::string_view needle) {
   for (const auto& l : lines)
     if (l.find(needle) != std::string::npos) return true;
@@ -159,15 +155,7 @@ TEST_CASE("FreshBooks connector: incremental by US/Eastern day with overlap, cre
   CHECK(any_of(log, "search%5Bupdated_min%5D=2026-06-29"));
   CHECK(any_of(log, "search%5Bvis_state%5D=1"));
 
-  model::ContactDetails spec;
-  spec.name = "Acme Ltd";
-  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
-  spec.email = "jane@acme.example";
-  spec.phone = "020 7946 0000";
-  spec.mobile = "07700 900000";
-  spec.fax = "020 7946 0001";
-  spec.website = "https://acme.example";
-  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  model::ContactDetails spec = test::acme_contact();
   auto created = f.run(f.freshbooks->create_contact(spec, "unused-key"));
   REQUIRE(created);
   CHECK(created->name == "Acme Ltd");

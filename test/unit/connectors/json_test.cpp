@@ -75,3 +75,21 @@ TEST_CASE("json::lines: an address's street lines, trimmed, blank and missing on
   CHECK(json::lines(*doc, {"l2", "missing"}).empty());
   CHECK(json::lines(*doc, {"n"}) == "7");
 }
+
+TEST_CASE("json::date reads an optional YYYY-MM-DD and names the record when it is not a date") {
+  auto doc = json::parse(R"({"due":"2026-03-31","none":null,"blank":"","bad":"31/03/2026"})");
+  REQUIRE(doc.ok());
+  auto due = json::date(*doc, "due", "invoice 7");
+  REQUIRE(due.ok());
+  REQUIRE(*due);
+  CHECK(model::format_date(**due) == "2026-03-31");
+  for (const char* key : {"none", "blank", "missing"}) {
+    auto absent = json::date(*doc, key, "invoice 7");
+    REQUIRE(absent.ok());
+    CHECK_FALSE(*absent);
+  }
+  auto bad = json::date(*doc, "bad", "invoice 7");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code() == Errc::protocol);
+  CHECK(bad.error().message() == "invoice 7: bad bad '31/03/2026'");
+}

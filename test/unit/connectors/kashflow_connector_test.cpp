@@ -10,8 +10,6 @@
 #include <fstream>
 #include <set>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <rapidjson/document.h>
 
@@ -19,6 +17,7 @@
 #include "connectors/kashflow/session_tokens.hpp"
 #include "core/connector/contact_details.hpp"
 #include "core/http/client.hpp"
+#include "test/unit/http/run.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 
 using namespace capsync;
@@ -90,11 +89,7 @@ struct Fixture {
 
   template <typename T>
   T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); }, asio::detached);
-    io.restart();
-    io.run();
-    return std::move(*out);
+    return test::run(io, std::move(task));
   }
 
   http::Response admin(http::Method method, std::string path, std::string body = {}) {

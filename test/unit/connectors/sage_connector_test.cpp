@@ -9,6 +9,8 @@
 
 using namespace capsync;
 
+using capsync::test::find;
+
 namespace {
 
 constexpr std::string_view kBusiness = "5a1e0b0c0d0e4f10a1b2c3d4e5f60001";
@@ -51,12 +53,6 @@ struct Fixture : test::ConnectorSandboxFixture {
   }
 };
 
-const model::Contact* find(const std::vector<model::Contact>& list, std::string_view id) {
-  for (const auto& c : list)
-    if (c.remote_id == id) return &c;
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("Sage connector pages contacts and invoices from the sandbox, suppliers and inactive included") {
@@ -96,15 +92,7 @@ TEST_CASE("Sage connector: incremental read, idempotent create with R12 fields, 
   auto [initial, cursor] = f.contacts("");
   REQUIRE(initial.size() == 430);
 
-  model::ContactDetails spec;
-  spec.name = "Acme Ltd";
-  spec.contact_person = model::ContactPerson{"Jane", "Smith", ""};
-  spec.email = "jane@acme.example";
-  spec.phone = "020 7946 0000";
-  spec.mobile = "07700 900000";
-  spec.fax = "020 7946 0001";
-  spec.website = "https://acme.example";
-  spec.address = model::Address{std::nullopt, "", "1 High Street\nBorough", "London", "", "SE1 6HA", "United Kingdom"};
+  model::ContactDetails spec = test::acme_contact();
   auto created = f.run(f.sage->create_contact(spec, "1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
   REQUIRE(created);
   CHECK(created->name == "Acme Ltd");

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -18,9 +19,13 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -30,6 +35,7 @@
 #include "daemon/tasks.hpp"
 #include "daemon/webhook_listener.hpp"
 #include "test/unit/daemon/log_capture.hpp"
+#include "test/unit/http/run.hpp"
 
 using namespace capsync;
 using namespace capsync::daemon;
@@ -60,6 +66,27 @@ class Loop final {
     asio::post(io, [&task] { task(); });
     return result.get();
   }
+  // Waits until `condition`, checked on the loop's thread (between its handlers, on a loop
+  // timer), holds; false after `timeout` (a failure guard, not a timing claim).
+  bool eventually(std::function<bool()> condition, std::chrono::milliseconds timeout = 20s) {
+    auto held = std::make_shared<std::promise<void>>();
+    auto given_up = std::make_shared<bool>(false);  // the loop's thread's
+    auto future = held->get_future();
+    capsync::test::spawn(io, [condition = std::move(condition), held, given_up]() -> asio::awaitable<void> {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      while (!*given_up) {
+        if (condition()) {
+          held->set_value();
+          co_return;
+        }
+        timer.expires_after(10ms);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+    });
+    if (future.wait_for(timeout) == std::future_status::ready) return true;
+    call([&] { return *given_up = true; });  // on the loop: the condition is not checked again
+    return false;
+  }
   void stop() {
     if (!thread_.joinable()) return;
     call([this] {
@@ -76,16 +103,6 @@ class Loop final {
  private:
   std::thread thread_;
 };
-
-// Polls `condition` until it holds or `timeout` passes (a failure guard, not a timing claim).
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 class Fd final {
  public:
@@ -164,7 +181,7 @@ TEST_CASE("admin socket: a client that sends nothing is closed at its idle deadl
   loop.start();
   auto silent = connect_unix(tmp.dir + "/admin.sock");
   CHECK(closed_by_peer(silent->get()));
-  CHECK(eventually([&] { return loop.call([&] { return server.sessions(); }) == 0; }));
+  CHECK(loop.eventually([&] { return server.sessions() == 0; }));
   loop.stop();
 }
 
@@ -178,14 +195,14 @@ TEST_CASE("admin socket: a client that does not read its answer is closed at the
   loop.start();
   auto reader = connect_unix(tmp.dir + "/admin.sock");
   REQUIRE(::send(reader->get(), "{\"cmd\":\"status\"}\n", 17, MSG_NOSIGNAL) == 17);
-  REQUIRE(eventually([&] { return loop.call([&] { return server.sessions(); }) == 1; }));
+  REQUIRE(loop.eventually([&] { return server.sessions() == 1; }));
   // The session gives up on the write and ends while the client still reads nothing.
-  CHECK(eventually([&] { return loop.call([&] { return server.sessions(); }) == 0; }));
+  CHECK(loop.eventually([&] { return server.sessions() == 0; }));
   loop.stop();
 }
 
 TEST_CASE("admin socket: out of file descriptors, accept backs off, says so once, and status is answered after") {
-  test::LogCapture log;
+  daemon::test::LogCapture log;
   TempPath tmp;
   Loop loop;
   const std::string path = tmp.dir + "/admin.sock";
@@ -196,7 +213,7 @@ TEST_CASE("admin socket: out of file descriptors, accept backs off, says so once
 
   std::vector<std::unique_ptr<Fd>> idle;
   for (int i = 0; i < 4; ++i) idle.push_back(connect_unix(path));
-  REQUIRE(eventually([&] { return loop.call([&] { return server.sessions(); }) == 4; }));
+  REQUIRE(loop.eventually([&] { return server.sessions() == 4; }));
   // Sockets for the clients that arrive while the process has no descriptor left.
   std::vector<std::unique_ptr<Fd>> late;
   for (int i = 0; i < 8; ++i) late.push_back(std::make_unique<Fd>(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)));
@@ -215,7 +232,7 @@ TEST_CASE("admin socket: out of file descriptors, accept backs off, says so once
     REQUIRE(::connect(client->get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0);
   }
   // Each refused accept closes the oldest idle session to free a descriptor: all four go.
-  const bool evicted = eventually([&] {
+  const bool evicted = loop.eventually([&] {
     for (auto& client : idle)
       if (!closed_now(client->get())) return false;
     return true;
@@ -224,7 +241,7 @@ TEST_CASE("admin socket: out of file descriptors, accept backs off, says so once
   setrlimit(RLIMIT_NOFILE, &old);
   INFO(log.text());
   CHECK(evicted);
-  CHECK(log.count(log::Level::warning, "Too many open files") == 1);
+  CHECK(log.count(capsync::log::Level::warning, "Too many open files") == 1);
 
   auto answer = admin_call(path, R"({"cmd":"status"})", 20s);
   REQUIRE(answer.ok());
@@ -240,7 +257,7 @@ TEST_CASE("metrics: a client that sends nothing is closed at its read deadline")
   loop.start();
   auto silent = connect_tcp(server.port());
   CHECK(closed_by_peer(silent->get()));
-  CHECK(eventually([&] { return loop.call([&] { return server.sessions(); }) == 0; }));
+  CHECK(loop.eventually([&] { return server.sessions() == 0; }));
   loop.stop();
 }
 
@@ -253,8 +270,8 @@ TEST_CASE("metrics: a client that does not read the page is closed at the write 
   auto reader = connect_tcp(server.port());
   const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   REQUIRE(::send(reader->get(), request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
-  REQUIRE(eventually([&] { return loop.call([&] { return server.sessions(); }) == 1; }));
-  CHECK(eventually([&] { return loop.call([&] { return server.sessions(); }) == 0; }));
+  REQUIRE(loop.eventually([&] { return server.sessions() == 1; }));
+  CHECK(loop.eventually([&] { return server.sessions() == 0; }));
   loop.stop();
 }
 
@@ -267,7 +284,7 @@ TEST_CASE("metrics: silent connections beyond the cap make room for a scrape, ol
   std::vector<std::unique_ptr<Fd>> silent;
   for (int i = 0; i < 6; ++i) {
     silent.push_back(connect_tcp(server.port()));
-    REQUIRE(eventually([&] { return loop.call([&] { return server.sessions(); }) == static_cast<std::size_t>(std::min(i + 1, 4)); }));
+    REQUIRE(loop.eventually([&] { return server.sessions() == static_cast<std::size_t>(std::min(i + 1, 4)); }));
   }
   // The first two were closed to admit the fifth and sixth; the rest stay open.
   CHECK(closed_by_peer(silent[0]->get()));

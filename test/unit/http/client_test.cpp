@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/http/client.hpp"
@@ -213,12 +212,12 @@ TEST_CASE("Connections per host are bounded; extra requests queue") {
   http::Client client(io.get_executor(), options);
   int done = 0;
   for (int i = 0; i < 6; ++i)
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+    test::spawn(io, [&]() -> boost::asio::awaitable<void> {
       http::Request r;
       r.url = server.url("/x");
       auto res = co_await client.send(std::move(r));
       if (res.ok() && res->status == 200) ++done;
-    }, boost::asio::detached);
+    });
   io.restart();
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (done < 6 && std::chrono::steady_clock::now() < deadline) io.run_one_for(100ms);

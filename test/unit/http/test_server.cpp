@@ -1,8 +1,6 @@
 #include "test/unit/http/test_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/read.hpp>
@@ -10,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
+
+#include "test/unit/http/run.hpp"
 
 namespace capsync::test {
 
@@ -67,13 +67,13 @@ struct TestServer::Impl : std::enable_shared_from_this<Impl> {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(tok);
       if (ec) co_return;
-      asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), asio::detached);
+      test::spawn(acceptor.get_executor(), serve(std::move(socket)));
     }
   }
 };
 
 TestServer::TestServer(asio::io_context& io, Handler handler) : impl_(std::make_shared<Impl>(io, std::move(handler))) {
-  asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+  test::spawn(io, impl_->accept_loop());
 }
 TestServer::~TestServer() {
   boost::system::error_code ignored;

@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <rapidjson/document.h>
 
@@ -114,8 +113,7 @@ TEST_CASE("Sage and FreeAgent authorize through the loopback redirect and their 
       REQUIRE(url.ok());
       CHECK(url->find("state=") != std::string::npos);
       std::optional<Result<TokenRecord>> done;
-      boost::asio::co_spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); },
-                            boost::asio::detached);
+      test::spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); });
       const std::string location = f.location(*url);
       CHECK(location.starts_with(session.redirect_uri() + "?"));
       http::Request callback;

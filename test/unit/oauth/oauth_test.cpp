@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <rapidjson/document.h>
 
@@ -115,9 +114,9 @@ TEST_CASE("20 concurrent access_token() calls at expiry cause exactly one refres
   TokenManager tokens(f.io.get_executor(), f.client, f.store, f.options());
   std::vector<Result<Secret>> results;
   for (int i = 0; i < 20; ++i)
-    boost::asio::co_spawn(f.io, [&]() -> boost::asio::awaitable<void> {
+    test::spawn(f.io, [&]() -> boost::asio::awaitable<void> {
       results.push_back(co_await tokens.access_token());
-    }, boost::asio::detached);
+    });
   f.io.restart();
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (results.size() < 20 && std::chrono::steady_clock::now() < deadline) f.io.run_one_for(100ms);
@@ -284,8 +283,7 @@ TEST_CASE("Authorization code flow with PKCE, end to end against the sandbox") {
   CHECK(session.redirect_uri().starts_with("http://127.0.0.1:"));
 
   std::optional<Result<TokenRecord>> done;
-  boost::asio::co_spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); },
-                        boost::asio::detached);
+  test::spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); });
   // The "browser": follow the provider's redirect to our loopback listener.
   http::Request authorize;
   authorize.url = *url;
@@ -322,8 +320,7 @@ TEST_CASE("A forged state is refused") {
   AuthorizationSession session(f.io.get_executor(), f.client, f.store, o);
   REQUIRE(session.begin().ok());
   std::optional<Result<TokenRecord>> done;
-  boost::asio::co_spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); },
-                        boost::asio::detached);
+  test::spawn(f.io, [&]() -> boost::asio::awaitable<void> { done.emplace(co_await session.complete()); });
   http::Request callback;
   callback.url = session.redirect_uri() + "?code=abc&state=not-the-state";
   auto page = test::run(f.io, f.client.send(callback));

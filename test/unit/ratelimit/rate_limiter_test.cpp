@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/http/request.hpp"
@@ -9,6 +8,7 @@
 #include "core/ratelimit/sliding_window.hpp"
 #include "core/ratelimit/sqlite_budget_store.hpp"
 #include "core/store/database.hpp"
+#include "test/unit/http/run.hpp"
 #include "test/unit/store/temp_dir.hpp"
 #include "connectors/registry/registry.hpp"
 
@@ -41,9 +41,9 @@ struct Harness {
   // Starts an acquire; the returned flag says whether (and how) it finished.
   std::shared_ptr<std::optional<Status>> start(RateLimiter& limiter) {
     auto out = std::make_shared<std::optional<Status>>();
-    boost::asio::co_spawn(io, [&limiter, out]() -> boost::asio::awaitable<void> {
+    test::spawn(io, [&limiter, out]() -> boost::asio::awaitable<void> {
       out->emplace(co_await limiter.acquire());
-    }, boost::asio::detached);
+    });
     settle();
     return out;
   }

@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "core/http/client.hpp"
@@ -115,7 +114,7 @@ BurstResult xero_burst(const std::string& base_url, int requests, double time_sc
       else ++out.failed;
     }
   };
-  for (int i = 0; i < workers; ++i) asio::co_spawn(io, worker(), asio::detached);
+  for (int i = 0; i < workers; ++i) test::spawn(io, worker());
   io.restart();
   io.run_for(120s);
 
