@@ -90,11 +90,7 @@ WebhookAnswer FreshBooksWebhookRoute::verify(const std::string& connection, std:
 }
 
 WebhookAnswer FreshBooksWebhookRoute::handle(const WebhookRequest& request) const {
-  std::string_view rest = request.rest;
-  while (rest.starts_with('/')) rest.remove_prefix(1);
-  const auto slash = rest.find('/');
-  const std::string_view connection = rest.substr(0, slash);
-  const std::string_view token = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  const auto [connection, token] = connection_path(request.rest);
   const auto it = tokens_.find(connection);
   // Compared even for an unknown connection, so both take the same time.
   const bool good = webhook::constant_time_equal(token, it == tokens_.end() ? std::string_view() : it->second);

@@ -22,6 +22,13 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
+ConnectionPath connection_path(std::string_view rest) {
+  while (rest.starts_with('/')) rest.remove_prefix(1);
+  const auto slash = rest.find('/');
+  return {.connection = rest.substr(0, slash),
+          .token = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1)};
+}
+
 std::string_view WebhookRequest::header(std::string_view lower_case_name) const {
   if (headers == nullptr) return {};
   auto it = headers->find(lower_case_name);

@@ -44,6 +44,14 @@ struct WebhookRequest {
   std::string_view header(std::string_view lower_case_name) const;
 };
 
+// The "<connection>/<token>" of a per-connection route's `rest` (Capsule, FreshBooks); the
+// token is empty when the path has none.
+struct ConnectionPath {
+  std::string_view connection;
+  std::string_view token;
+};
+ConnectionPath connection_path(std::string_view rest);
+
 // What the handler decided. The listener answers `status` with `body` (empty for every
 // source that requires it, Xero included) once `events` are committed.
 struct WebhookAnswer {

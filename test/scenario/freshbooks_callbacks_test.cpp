@@ -25,6 +25,7 @@
 #include "daemon/freshbooks_webhook_route.hpp"
 #include "test/scenario/sync_world.hpp"
 #include "test/unit/sandbox/test_client.hpp"
+#include "test/unit/http/run.hpp"
 
 using namespace capsync;
 using namespace capsync::scenario;
@@ -62,14 +63,7 @@ struct CallbackClient {
 
   template <typename T>
   T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); },
-                   [](std::exception_ptr e) {
-                     if (e) std::rethrow_exception(e);
-                   });
-    io.restart();
-    io.run();
-    return std::move(*out);
+    return test::run(io, std::move(task));
   }
 
   asio::io_context io;

@@ -18,6 +18,7 @@
 #include "core/http/client.hpp"
 #include "test/unit/http/sandbox_process.hpp"
 #include "test/unit/store/temp_dir.hpp"
+#include "test/unit/http/run.hpp"
 
 using namespace capsync;
 namespace asio = boost::asio;
@@ -65,15 +66,7 @@ struct HooksWorld {
 
   template <typename T>
   T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(task)); },
-        [](std::exception_ptr e) {
-          if (e) std::rethrow_exception(e);
-        });
-    io.restart();
-    io.run();
-    return std::move(*out);
+    return test::run(io, std::move(task));
   }
 
   std::vector<capsule::RestHook> hooks(capsule::CapsuleClient& as) {
