@@ -1,6 +1,7 @@
 #include "core/engine/action_executor.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -123,6 +124,7 @@ asio::awaitable<ExecuteOutcome> ActionExecutor::execute(const std::vector<sync::
     failed.insert(record);
   }
   out.writes = writes_ - writes_before;
+  out.exported = std::exchange(exported_, {});
   co_return out;
 }
 
@@ -368,7 +370,9 @@ asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact
   {
     auto tx = ctx_.store.db.begin();
     if (!tx) co_return tx.error();
-    if (auto s = ctx_.store.contacts.upsert(contact, false); !s) co_return s;
+    // Pending with its link: its summary is still to be written (R7), by the caller or, after a
+    // crash, by the next pass.
+    if (auto s = ctx_.store.contacts.upsert(contact, true); !s) co_return s;
     sync::Binding b{a.party_id, contact.remote_id, sync::ContactRole::customer, a.pushed_hash, std::nullopt};
     if (auto s = ctx_.store.bindings.put(b, false); !s) co_return s;
     if (a.pushed_hash && a.pushed_details)
@@ -379,6 +383,7 @@ asio::awaitable<Status> ActionExecutor::export_contact(const sync::ExportContact
     if (auto s = intents.finish(a.party_id); !s) co_return s;
     if (auto s = tx->commit(); !s) co_return s;
   }
+  exported_.push_back(contact.remote_id);
   log::info({.connection = ctx_.connection, .record = contact.remote_id},
             "Exported Capsule party {} as accounting contact {} '{}'", a.party_id, contact.remote_id, a.spec.name);
   if (a.remove_tag) co_return co_await remove_tag(a.source_party_id, *a.remove_tag);

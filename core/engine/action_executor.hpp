@@ -99,6 +99,8 @@ struct ExecuteOutcome {
   std::optional<Error> error;          // the first failure, if any
   int actions = 0;                     // actions completed
   int writes = 0;                      // provider writes made
+  // Contacts an export created or linked: pending until their summary (R7 note) is written.
+  std::vector<std::string> exported;
 };
 
 // A failure that every following request or write would meet too.
@@ -140,6 +142,7 @@ class ActionExecutor final {
   SummaryWriter summaries_;
   std::optional<model::TeamRef> team_;  // default_team with its id, resolved once
   int writes_ = 0;
+  std::vector<std::string> exported_;  // ExecuteOutcome::exported of the running execute()
 };
 
 // True for failures a retry may cure (network, timeouts, 5xx, rate limits, busy store).

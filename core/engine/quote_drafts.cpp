@@ -142,6 +142,9 @@ asio::awaitable<Result<Drafted>> draft_one(SyncContext& ctx, const QuoteSide& si
     if (auto s = ctx.store.quote_intents.created(o.id, created->remote_id); !s) co_return s.error();
     // Shown on the opportunity at once (R22), before the next read of the quotes.
     if (auto s = ctx.store.quotes.upsert(*created, ctx.now_ms()); !s) co_return s.error();
+    // Its contact's summary lists it once it is open (R18; KashFlow issues it at once): the
+    // next read of the quotes finds it unchanged, so that is not what marks the contact.
+    if (auto s = ctx.store.contacts.mark_pending(created->contact_remote_id); !s) co_return s.error();
     if (auto s = ctx.store.quote_waiting.erase(o.id); !s) co_return s.error();
     if (auto s = tx->commit(); !s) co_return s.error();
   }
@@ -258,6 +261,9 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
     if (auto s = ctx.store.cursors.set(kOpportunities, newest, ctx.now_ms()); !s) co_return s.error();
   if (auto s = co_await retry_waiting(ctx, side, settings, *today, seen, out); !s) co_return s.error();
   if (auto s = co_await show_quotes(ctx, settings); !s) co_return s.error();
+  // The summaries of the contacts that got a quote, with the sync that made it.
+  if (out.created > 0)
+    if (auto pass = co_await reconcile_pending(ctx, {}); !pass) co_return pass.error();
   co_return out;
 }
 

@@ -57,6 +57,41 @@ Result<model::Date> today_for(const SyncContext& ctx) {
   return model::date_in_zone(model::Timestamp(std::chrono::milliseconds(ctx.now_ms())), ctx.time_zone);
 }
 
+namespace {
+
+// The contacts `ids` reconciled (each with its stored invoices) and their actions executed;
+// `pending` is cleared for those whose actions all completed.
+asio::awaitable<Result<ExecuteOutcome>> reconcile_contacts(SyncContext& ctx, std::span<const std::string> ids,
+                                                           model::Date today,
+                                                           std::span<const model::PartyId> deleted,
+                                                           ActionExecutor& executor, PassResult& out) {
+  sync::ReconcileInput input;
+  input.today = today;
+  input.deleted_parties.assign(deleted.begin(), deleted.end());
+  for (const auto& id : ids) {
+    auto contact = ctx.store.contacts.get(id);
+    if (!contact) co_return contact.error();
+    if (!*contact) continue;
+    auto change = change_for(ctx, **contact);
+    if (!change) co_return change.error();
+    input.contacts.push_back(std::move(*change));
+  }
+  auto outcome = co_await decide_and_execute(ctx, input, executor);
+  if (!outcome) co_return outcome.error();
+  out.contacts += static_cast<int>(input.contacts.size());
+  out.actions += outcome->actions;
+  out.writes += outcome->writes;
+  auto tx = ctx.store.db.begin();
+  if (!tx) co_return tx.error();
+  for (const auto& id : ids)
+    if (outcome->keep_pending.count(id) == 0)
+      if (auto s = ctx.store.contacts.clear_pending(id); !s) co_return s.error();
+  if (auto s = tx->commit(); !s) co_return s.error();
+  co_return outcome;
+}
+
+}  // namespace
+
 asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::span<const model::PartyId> deleted) {
   PassResult out;
   auto today = today_for(ctx);
@@ -68,30 +103,9 @@ asio::awaitable<Result<PassResult>> reconcile_pending(SyncContext& ctx, std::spa
     auto ids = ctx.store.contacts.pending(after, kBatch);
     if (!ids) co_return ids.error();
     if (ids->empty()) break;
-    sync::ReconcileInput input;
-    input.today = *today;
-    input.deleted_parties.assign(deleted.begin(), deleted.end());
-    for (const auto& id : *ids) {
-      auto contact = ctx.store.contacts.get(id);
-      if (!contact) co_return contact.error();
-      if (!*contact) continue;
-      auto change = change_for(ctx, **contact);
-      if (!change) co_return change.error();
-      input.contacts.push_back(std::move(*change));
-    }
-    auto outcome = co_await decide_and_execute(ctx, input, executor);
+    auto outcome = co_await reconcile_contacts(ctx, *ids, *today, deleted, executor, out);
     if (!outcome) co_return outcome.error();
-    out.contacts += static_cast<int>(input.contacts.size());
     if (ctx.progress) ctx.progress->advance(ctx.connection, static_cast<std::int64_t>(ids->size()));
-    out.writes += outcome->writes;
-    {
-      auto tx = ctx.store.db.begin();
-      if (!tx) co_return tx.error();
-      for (const auto& id : *ids)
-        if (outcome->keep_pending.count(id) == 0)
-          if (auto s = ctx.store.contacts.clear_pending(id); !s) co_return s.error();
-      if (auto s = tx->commit(); !s) co_return s.error();
-    }
     if (outcome->error) {
       if (stops_batch(*outcome->error)) co_return *outcome->error;
       if (!first_error) first_error = outcome->error;
@@ -139,6 +153,13 @@ asio::awaitable<Result<PassResult>> reconcile_party(SyncContext& ctx, model::Par
   if (outcome->error) co_return *outcome->error;
   out.actions = outcome->actions;
   out.writes = outcome->writes;
+  // R7: an exported party is linked now, so its summary and note go out with the export, not
+  // whenever its contact next changes.
+  if (!outcome->exported.empty()) {
+    auto summarised = co_await reconcile_contacts(ctx, outcome->exported, *today, {}, executor, out);
+    if (!summarised) co_return summarised.error();
+    if (summarised->error) co_return *summarised->error;
+  }
   co_return out;
 }
 

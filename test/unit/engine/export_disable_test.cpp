@@ -251,6 +251,32 @@ TEST_CASE("R12 the operator exports an untagged party the mirror has not seen, a
   CHECK(h.xero.created.size() == 1);
 }
 
+// R7: an exported party is linked, so it gets its note (listing no invoices yet) with the export
+// itself, not only once something about its contact changes: a crash-free run and one restarted
+// mid-sync (whose full pass reconciles every contact) end with the same notes.
+TEST_CASE("R7 R12 an exported party gets its invoice note with the export, and later syncs keep exactly one") {
+  Harness h;
+  const model::PartyId echo = h.capsule.add_organisation("Echo Ltd").id;
+  REQUIRE(h.export_party(echo).ok());
+  const auto b = h.store().bindings.find_by_party(echo).value();
+  REQUIRE(b);
+  const auto notes_of_echo = [&] {
+    std::vector<std::string> out;
+    for (const auto& [id, n] : h.capsule.notes)
+      if (n.party_id == echo) out.push_back(n.content);
+    return out;
+  };
+  auto notes = notes_of_echo();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("No invoices.") != std::string::npos);
+  CHECK(notes[0].find("https://acc.example/new?c=" + b->remote_id) != std::string::npos);
+  CHECK(b->summary_hash);
+
+  h.pull();
+  h.run_pushes();
+  CHECK(notes_of_echo() == notes);
+}
+
 namespace {
 
 // Acme Ltd linked by name with an overdue invoice (fields, tag, note); New Corp created by capsync.

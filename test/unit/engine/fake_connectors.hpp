@@ -308,6 +308,7 @@ class FakeAccounting final : public connector::AccountingConnector {
   std::vector<std::string> quote_keys;           // their idempotency keys
   bool lose_next_quote_answer = false;           // the next quote create succeeds, its answer is lost
   std::string refuse_quote;                      // non-empty: quote creates are refused with this reason
+  model::QuoteStatus created_quote_status = model::QuoteStatus::draft;  // KashFlow: sent, it keeps no drafts
 
   // A quote of `total` GBP for `contact`, issued 2024-06-01 and expiring on `expiry`.
   model::Quote& add_quote(std::string id, std::string contact, model::QuoteStatus status, std::string_view total,
@@ -400,7 +401,7 @@ class FakeAccounting final : public connector::AccountingConnector {
     quote_specs.push_back(spec);
     quote_keys.emplace_back(key);
     auto total = model::Money(spec.unit_amount.units() * spec.quantity, spec.currency);
-    auto& q = add_quote("dq-" + std::to_string(quotes.size() + 1), spec.contact_remote_id, model::QuoteStatus::draft,
+    auto& q = add_quote("dq-" + std::to_string(quotes.size() + 1), spec.contact_remote_id, created_quote_status,
                         total.to_string(), model::format_date(spec.expiry_date));
     q.reference = spec.reference;
     q.title = spec.title;

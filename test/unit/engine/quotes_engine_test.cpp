@@ -390,6 +390,23 @@ TEST_CASE("R22 a note create whose answer was lost is found on the opportunity, 
   CHECK(h.capsule.notes_on(900)[0].content.find("(Sent)") != std::string::npos);
 }
 
+// KashFlow keeps no drafts: the quote capsync makes is issued at once, so it is open (R18) and
+// its party's summary shows it with the sync that made it, not only once the quote changes.
+TEST_CASE("R18 R19 a quote the service issues at once shows in its party's summary with the sync that made it") {
+  QuoteHarness h;
+  drafting(h);
+  h.xero.created_quote_status = model::QuoteStatus::sent;
+  h.capsule.add_opportunity(900, h.acme().id, 33, "500.00");
+  h.pull();
+  REQUIRE(h.xero.quote_specs.size() == 1);
+  CHECK(h.open_quotes() == "500.00 GBP");
+  CHECK(h.note().find("Quote QU-dq-1: 500.00 GBP") != std::string::npos);
+  const auto writes = h.capsule.writes;
+  h.pull();
+  CHECK(h.open_quotes() == "500.00 GBP");
+  CHECK(h.capsule.writes == writes);  // written once
+}
+
 TEST_CASE("R19 an opportunity of an unlinked party exports the party first and gets its quote in the same pass") {
   QuoteHarness h;
   drafting(h);
