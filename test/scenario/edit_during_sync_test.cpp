@@ -13,6 +13,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::string_view kInvoices = "/xero/api.xro/2.0/Invoices";
+constexpr std::string_view kParties = "/capsule/api/v2/parties";
 
 Seed acme_seed() {
   Seed seed;
@@ -33,21 +34,41 @@ void add_invoice(SyncWorld& world, const std::string& contact_id) {
   REQUIRE(invoice.status == 200);
 }
 
-// Holds the next Xero invoice listing for a while, after the sync has read Capsule.
-void hold_invoice_listing(SyncWorld& world) {
+// The sandbox's Capsule app and a webhook listener with public_url, so Capsule's REST hooks
+// deliver each edit to capsyncd (R26).
+WorldOptions hooked_options() {
+  const int port = free_loopback_port();
+  WorldOptions options;
+  options.capsule_oauth_redirect = "http://127.0.0.1:8765/callback";
+  options.extra_yaml = fmt::format("webhooks:\n  listen: 127.0.0.1:{0}\n  public_url: http://127.0.0.1:{0}/\n", port);
+  return options;
+}
+
+// Starts capsyncd, connects Capsule through the app and waits until the hooks are subscribed and
+// the syncs that queued have finished, with party 11 linked to c-1.
+void start_hooked(SyncWorld& world) {
+  world.start_daemon();
+  world.reconnect(/*capsule=*/true);
+  REQUIRE(wait_until([&] { return world.state().doc()["capsule"]["restHooks"].GetArray().Size() == 3; }, 30s));
+  world.wait_settled();
+  REQUIRE(world.binding_of_contact(world.remote_id("c-1")) == "11");
+}
+
+// Holds the next GET whose path starts with `prefix` for a while; the request log starts empty.
+void hold_next(SyncWorld& world, std::string_view prefix) {
   REQUIRE(world
               .admin("POST", "/_admin/faults",
-                     fmt::format(R"({{"prefix":"{}","method":"GET","kind":"delay","delay_ms":4000}})", kInvoices))
+                     fmt::format(R"({{"prefix":"{}","method":"GET","kind":"delay","delay_ms":4000}})", prefix))
               .status == 200);
   world.clear_requests();
 }
 
-// Waits until the held listing reached the sandbox: the sync is in the middle.
-void wait_held(SyncWorld& world) {
+// Waits until the held GET of `path` reached the sandbox: its reader is in the middle.
+void wait_held(SyncWorld& world, std::string_view path) {
   const bool held = wait_until(
       [&] {
         for (const auto& r : world.requests())
-          if (r.method == "GET" && r.path == kInvoices) return true;
+          if (r.method == "GET" && r.path == path) return true;
         return false;
       },
       30s);
@@ -83,9 +104,9 @@ TEST_CASE("R10 R11 a Capsule edit made while a sync runs is pushed by the next p
 
   const auto before = outstanding(world);
   add_invoice(world, acme);
-  hold_invoice_listing(world);
+  hold_next(world, kInvoices);
   const auto job = world.sync_now();
-  wait_held(world);
+  wait_held(world, kInvoices);
   edit_email(world);
   world.wait_settled({job});
   // The held sync wrote the new summary onto party 11 after the edit: Capsule answered with it.
@@ -97,28 +118,37 @@ TEST_CASE("R10 R11 a Capsule edit made while a sync runs is pushed by the next p
 }
 
 TEST_CASE("R10 R23 a Capsule edit made while a sync runs reaches the contact through the REST hook") {
-  const int port = free_loopback_port();
-  WorldOptions options;
-  options.capsule_oauth_redirect = "http://127.0.0.1:8765/callback";
-  options.extra_yaml = fmt::format("webhooks:\n  listen: 127.0.0.1:{0}\n  public_url: http://127.0.0.1:{0}/\n", port);
-  SyncWorld world(acme_seed(), options);
-  world.start_daemon();
-  world.reconnect(/*capsule=*/true);
-  REQUIRE(wait_until([&] { return world.state().doc()["capsule"]["restHooks"].GetArray().Size() == 3; }, 30s));
-  world.wait_settled();
+  SyncWorld world(acme_seed(), hooked_options());
+  start_hooked(world);
   const auto acme = world.remote_id("c-1");
-  REQUIRE(world.binding_of_contact(acme) == "11");
 
   const auto before = outstanding(world);
   add_invoice(world, acme);
-  hold_invoice_listing(world);
+  hold_next(world, kInvoices);
   const auto job = world.sync_now();
-  wait_held(world);
+  wait_held(world, kInvoices);
   edit_email(world);
   world.wait_settled({job});
   REQUIRE(outstanding(world) != before);
 
   // No further sync: the hook's refresh alone carries the edit.
+  const bool arrived = wait_until([&] { return contact_has_email(world, acme); }, 30s);
+  INFO(world.daemon_log());
+  CHECK(arrived);
+}
+
+TEST_CASE("R23 a Capsule edit whose hook arrives while a refresh reads Capsule is refreshed too") {
+  SyncWorld world(acme_seed(), hooked_options());
+  start_hooked(world);
+  const auto acme = world.remote_id("c-1");
+
+  // The first edit's hook starts a refresh; its read of Capsule is held.
+  hold_next(world, kParties);
+  REQUIRE(world.capsule("PUT", "/parties/11", R"({"party":{"phoneNumbers":[{"type":"Work","number":"+44 20 7946 0000"}]}})")
+              .status == 200);
+  wait_held(world, kParties);
+  // The second edit lands after that read was answered; its hook arrives while the refresh runs.
+  edit_email(world);
   const bool arrived = wait_until([&] { return contact_has_email(world, acme); }, 30s);
   INFO(world.daemon_log());
   CHECK(arrived);
