@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "core/engine/connection_store.hpp"
+#include "core/engine/own_write.hpp"
 #include "core/log/log.hpp"
 #include "core/model/name_key.hpp"
 #include "core/store/database.hpp"
@@ -402,7 +403,7 @@ asio::awaitable<Status> ActionExecutor::remove_tag(model::PartyId party, const s
     co_return saved.error();
   }
   ++writes_;
-  co_return ctx_.store.parties.upsert(*saved);
+  co_return ctx_.store.parties.upsert(mirror_after_write(**source, *saved, patch));
 }
 
 Status ActionExecutor::conflict(const sync::Conflict& c) {
@@ -513,7 +514,7 @@ asio::awaitable<Status> SummaryWriter::write(model::PartyId party_id, const sync
     auto saved = co_await capsule_.update_party(*current, patch);
     if (!saved) co_return saved.error();
     ++writes_;
-    if (auto s = parties_.upsert(*saved); !s) co_return s;
+    if (auto s = parties_.upsert(mirror_after_write(*current, *saved, patch)); !s) co_return s;
   }
   co_return co_await write_note(party_id, summary.note, *may_have_note);
 }

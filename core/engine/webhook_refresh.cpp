@@ -29,14 +29,10 @@ std::vector<std::string> ids_of(const std::vector<PendingRefresh>& taken) {
   return ids;
 }
 
-// Removes every pending row of `kind`: the listing that just ran read them all.
-Status drop_all(SyncContext& ctx, webhook::RefreshStore& refreshes, RecordKind kind) {
-  for (;;) {
-    auto taken = refreshes.pending(ctx.connection, kind, kPage);
-    if (!taken) return taken.error();
-    if (taken->empty()) return {};
-    if (auto s = refreshes.done(ctx.connection, kind, *taken); !s) return s;
-  }
+// Every pending row of `kind`, taken before a listing that reads them all. Rows that arrive
+// while the listing runs may name an edit made after it read that record: they stay pending.
+Result<std::vector<PendingRefresh>> take_all(SyncContext& ctx, webhook::RefreshStore& refreshes, RecordKind kind) {
+  return refreshes.pending(ctx.connection, kind, webhook::kRefreshCap);
 }
 
 // Stores contacts read back; a changed one becomes pending. Inside the caller's transaction.
@@ -60,11 +56,13 @@ asio::awaitable<Status> refresh_contacts(SyncContext& ctx, webhook::RefreshStore
     const auto ids = ids_of(*taken);
     auto contacts = co_await ctx.accounting.get_contacts(ids);
     if (!contacts && contacts.error().code() == Errc::unsupported) {
+      auto all = take_all(ctx, refreshes, RecordKind::contact);
+      if (!all) co_return all.error();
       auto listed = co_await pull_contacts(ctx, false);
       if (!listed) co_return listed.error();
       out.listed = true;
       out.changed += listed->changed;
-      co_return drop_all(ctx, refreshes, RecordKind::contact);
+      co_return refreshes.done(ctx.connection, RecordKind::contact, *all);
     }
     if (!contacts) co_return contacts.error();
     auto tx = ctx.store.db.begin();
@@ -88,11 +86,13 @@ asio::awaitable<Status> refresh_invoices(SyncContext& ctx, webhook::RefreshStore
     const auto ids = ids_of(*taken);
     auto invoices = co_await ctx.accounting.get_invoices(ids, include_purchase);
     if (!invoices && invoices.error().code() == Errc::unsupported) {
+      auto all = take_all(ctx, refreshes, RecordKind::invoice);
+      if (!all) co_return all.error();
       auto listed = co_await pull_invoices(ctx, false);
       if (!listed) co_return listed.error();
       out.listed = true;
       out.changed += listed->changed;
-      co_return drop_all(ctx, refreshes, RecordKind::invoice);
+      co_return refreshes.done(ctx.connection, RecordKind::invoice, *all);
     }
     if (!invoices) co_return invoices.error();
     // A contact's first invoice may arrive before the contact itself is mirrored.
@@ -133,20 +133,23 @@ asio::awaitable<Result<RefreshResult>> refresh_from_webhooks(SyncContext& ctx, w
   RefreshResult out;
   // Capsule parties: one poll of the changed parties reads every one the hooks named.
   CapsulePullResult capsule;
-  auto parties = refreshes.pending(ctx.connection, RecordKind::party, 1);
+  auto parties = take_all(ctx, refreshes, RecordKind::party);
   if (!parties) co_return parties.error();
   if (!parties->empty()) {
     auto polled = co_await pull_capsule(ctx, {.full = false, .deletions = true});
     if (!polled) co_return polled.error();
     capsule = std::move(*polled);
     out.capsule_polled = true;
-    if (auto s = drop_all(ctx, refreshes, RecordKind::party); !s) co_return s.error();
+    if (auto s = refreshes.done(ctx.connection, RecordKind::party, *parties); !s) co_return s.error();
   }
   if (auto s = co_await refresh_contacts(ctx, refreshes, out); !s) co_return s.error();
   if (auto s = co_await refresh_invoices(ctx, refreshes, out); !s) co_return s.error();
   // Quotes and opportunities are read by the periodic sync; a hint about them is spent.
-  for (RecordKind kind : {RecordKind::quote, RecordKind::opportunity})
-    if (auto s = drop_all(ctx, refreshes, kind); !s) co_return s.error();
+  for (RecordKind kind : {RecordKind::quote, RecordKind::opportunity}) {
+    auto spent = take_all(ctx, refreshes, kind);
+    if (!spent) co_return spent.error();
+    if (auto s = refreshes.done(ctx.connection, kind, *spent); !s) co_return s.error();
+  }
   auto pass = co_await reconcile_pending(ctx, capsule.deleted_bound);
   if (!pass) co_return pass.error();
   out.pass = *pass;

@@ -5,7 +5,9 @@
 // — into the mirrors, and then the normal reconcile runs. Nothing from a payload is used as
 // data. A record read back unchanged (capsync's own write coming back, R11) is not pending,
 // so it causes no write. Each page of records is removed from the refresh table in the same
-// transaction that stores what was read, unless a newer event for it arrived meanwhile.
+// transaction that stores what was read, unless a newer event for it arrived meanwhile; a
+// listing (the Capsule poll) removes only the rows taken before it began, so a hint that arrives
+// while it runs, for an edit it may have missed, is refreshed by the next run.
 
 #include <boost/asio/awaitable.hpp>
 

@@ -28,6 +28,9 @@ namespace capsync::webhook {
 inline constexpr std::string_view kind_refresh = "webhook_refresh";
 queue::JobSpec refresh_job(std::string_view connection, int max_attempts);
 
+// The rows a connection holds at most by default.
+inline constexpr int kRefreshCap = 10'000;
+
 struct PendingRefresh {
   std::string remote_id;
   std::int64_t version = 0;  // removed only while still at this version
@@ -41,7 +44,7 @@ struct AddResult {
 
 class RefreshStore final {
  public:
-  explicit RefreshStore(store::Database& db, int cap = 10'000) : db_(db), cap_(cap) {}
+  explicit RefreshStore(store::Database& db, int cap = kRefreshCap) : db_(db), cap_(cap) {}
   RefreshStore(const RefreshStore&) = delete;
   RefreshStore& operator=(const RefreshStore&) = delete;
 

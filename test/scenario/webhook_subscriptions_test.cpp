@@ -83,6 +83,12 @@ TEST_CASE("R26 an OAuth Capsule connection with a public_url gets its REST hooks
   CHECK(acme_hooks(world).empty());
   CHECK(webhooks_state(world) == "waiting_for_connect");
 
+  // The sync `connect` queues is held in its Xero invoice listing, after it has read Capsule.
+  REQUIRE(world
+              .admin("POST", "/_admin/faults",
+                     R"({"prefix":"/xero/api.xro/2.0/Invoices","method":"GET","kind":"delay","delay_ms":10000})")
+              .status == 200);
+  world.clear_requests();
   world.reconnect(/*capsule=*/true);
   const std::vector<std::pair<std::string, std::string>> expected{{"party/created", acme_target(port)},
                                                                  {"party/deleted", acme_target(port)},
@@ -92,13 +98,24 @@ TEST_CASE("R26 an OAuth Capsule connection with a public_url gets its REST hooks
   REQUIRE(subscribed);
   REQUIRE(wait_until([&] { return webhooks_state(world) == "subscribed"; }, 10s));
 
-  // The hook works: a Capsule edit reaches Xero long before the hour-long poll.
-  world.wait_settled();  // the sync `connect` queued has read the party as it was
+  // The hook works: a Capsule edit made while that sync runs, as a user would, reaches Xero
+  // long before the hour-long poll.
+  const bool held = wait_until(
+      [&] {
+        for (const auto& r : world.requests())
+          if (r.method == "GET" && r.path == "/xero/api.xro/2.0/Invoices") return true;
+        return false;
+      },
+      30s);
+  REQUIRE(held);
   const auto acme = world.remote_id("c-1");
   REQUIRE(world.binding_of_contact(acme) == "11");
   REQUIRE(world.capsule("PUT", "/parties/11",
                         R"({"party":{"emailAddresses":[{"type":"Work","address":"ap@acme.test"}]}})")
               .status == 200);
+  // Made while the sync still ran (its invoice listing is held for 10 s).
+  CHECK(world.query_rows("SELECT COUNT(*) FROM jobs WHERE kind = 'pull' AND connection = 'acme' AND state = "
+                         "'running'")[0][0] == "1");
   const bool arrived = wait_until(
       [&] {
         const auto book = world.remote(world.state());
