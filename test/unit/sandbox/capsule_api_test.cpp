@@ -341,7 +341,8 @@ TEST_CASE("Capsule serves several accounts, each reached by its own token, shari
               .status == 201);
   auto names = [&](const std::map<std::string, std::string>& auth) {
     std::set<std::string> out;
-    for (const auto& p : json(sandbox.get("/capsule/api/v2/parties", auth).body)["parties"].GetArray())
+    auto parties = json(sandbox.get("/capsule/api/v2/parties", auth).body);
+    for (const auto& p : parties["parties"].GetArray())
       out.insert(p["name"].GetString());
     return out;
   };

@@ -190,7 +190,8 @@ TEST_CASE("FreeAgent contact create and partial update; the name rule is enforce
   CHECK(std::string(body["contact"]["account_balance"].GetString()) == "0.0");  // read-only, ignored
   std::string path = url.substr(sandbox.url.size());
   REQUIRE(sandbox.send("PUT", path, R"({"contact":{"email":"ann@new.test","phone_number":""}})", api(token)).status == 200);
-  auto after = json(sandbox.get(path, api(token)).body)["contact"].GetObject();
+  auto after_body = json(sandbox.get(path, api(token)).body);
+  auto after = after_body["contact"].GetObject();
   CHECK(std::string(after["email"].GetString()) == "ann@new.test");
   CHECK_FALSE(after.HasMember("phone_number"));
   CHECK(std::string(after["town"].GetString()) == "London");
@@ -294,7 +295,8 @@ TEST_CASE("FreeAgent estimates: Draft on create, statuses move only by transitio
                                  "estimate_items":[{"item_type":"Services","description":"Design","quantity":"2","price":"150.25","sales_tax_rate":"20.0"}]}})",
                               headers);
   REQUIRE(created.status == 201);
-  auto estimate = json(created.body)["estimate"].GetObject();
+  auto created_body = json(created.body);  // the views below point into it
+  auto estimate = created_body["estimate"].GetObject();
   std::string url = estimate["url"].GetString();
   CHECK(created.header("location") == url);
   CHECK(std::string(estimate["status"].GetString()) == "Draft");
@@ -321,7 +323,8 @@ TEST_CASE("FreeAgent estimates: Draft on create, statuses move only by transitio
 
   auto converted = sandbox.send("PUT", path + "/transitions/convert_to_invoice", "", headers);
   REQUIRE(converted.status == 200);
-  auto invoiced = json(converted.body)["estimate"].GetObject();
+  auto converted_body = json(converted.body);
+  auto invoiced = converted_body["estimate"].GetObject();
   CHECK(std::string(invoiced["status"].GetString()) == "Invoiced");
   std::string invoice = invoiced["invoice"].GetString();
   auto invoice_body = json(sandbox.get(invoice.substr(invoice.find("/freeagent/v2/")), headers).body);

@@ -200,7 +200,8 @@ TEST_CASE("KashFlow sandbox suppliers: the customer members with an Address obje
 
   auto purchases = sandbox.get(kApi + "/purchases?page=1&perpage=100&sortby=Number&order=Asc", auth(token));
   REQUIRE(purchases.status == 200);
-  auto p = json(purchases.body)["Data"][0].GetObject();
+  auto purchases_body = json(purchases.body);
+  auto p = purchases_body["Data"][0].GetObject();
   CHECK(std::string(p["SupplierCode"].GetString()) == "C100");
   CHECK(std::string(p["SupplierName"].GetString()) == "Parts Ltd");
   CHECK(p["Number"].GetInt() == 7);

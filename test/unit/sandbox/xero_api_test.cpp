@@ -186,7 +186,8 @@ TEST_CASE("Xero refuses a second active contact with the same name") {
   auto mixed = sandbox.send("PUT", "/xero/api.xro/2.0/Contacts?summarizeErrors=false",
                             R"({"Contacts":[{"Name":"Contact 2"},{"Name":"Brand New"}]})", api_headers(token));
   REQUIRE(mixed.status == 200);
-  auto elements = json(mixed.body)["Contacts"].GetArray();
+  auto mixed_body = json(mixed.body);
+  auto elements = mixed_body["Contacts"].GetArray();
   CHECK(elements[0]["HasValidationErrors"].GetBool());
   CHECK(std::string(elements[0]["StatusAttributeString"].GetString()) == "ERROR");
   CHECK_FALSE(elements[1]["HasValidationErrors"].GetBool());
