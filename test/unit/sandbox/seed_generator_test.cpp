@@ -75,11 +75,9 @@ TEST_CASE("Generated seeds contain the hard matching cases and load into the san
   CHECK(state.body.find("Draftworks Studio") != std::string::npos);
 }
 
-TEST_CASE("10,000 contacts and 50,000 invoices generate in well under 5 seconds") {
-  auto start = std::chrono::steady_clock::now();
+// Its speed shows in initial_sync_bench; a wall-clock limit here would fail on a slow machine.
+TEST_CASE("10,000 contacts and 50,000 invoices generate in full, as valid JSON") {
   auto text = generate_seed({.seed = 1, .parties = 10000, .contacts = 10000, .invoices = 50000});
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(elapsed < std::chrono::seconds(5));
   rapidjson::Document doc;
   doc.Parse(text.c_str());
   REQUIRE_FALSE(doc.HasParseError());
