@@ -1,7 +1,6 @@
 // The seed generator: deterministic output, the hard matching cases, and speed at scale.
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <set>
 
