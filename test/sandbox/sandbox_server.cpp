@@ -170,6 +170,16 @@ void rethrow(std::exception_ptr e) {
   if (e) std::rethrow_exception(e);
 }
 
+// One client's session failing ends that session only, and says why on stderr.
+void report_session_failure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& failure) {
+    fmt::print(stderr, "sandbox: a client session failed: {}\n", failure.what());
+  }
+}
+
 }  // namespace
 
 struct SandboxServer::Impl {
@@ -182,9 +192,9 @@ struct SandboxServer::Impl {
       if (error) continue;
       socket.set_option(tcp::no_delay(true));
       if (options.tls)
-        asio::co_spawn(io, tls_session(std::move(socket), tls, sandbox), asio::detached);
+        asio::co_spawn(io, tls_session(std::move(socket), tls, sandbox), report_session_failure);
       else
-        asio::co_spawn(io, plain_session(std::move(socket), sandbox), asio::detached);
+        asio::co_spawn(io, plain_session(std::move(socket), sandbox), report_session_failure);
     }
   }
 
@@ -260,7 +270,7 @@ void SandboxServer::run() {
       if (!error) stop();
     });
   }
-  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.io, impl.accept_loop(), rethrow);
   asio::co_spawn(impl.io, impl.delivery_loop(), rethrow);
   impl.io.run();
 }
