@@ -11,6 +11,7 @@
 #include "core/connector/cursor.hpp"
 #include "core/connector/headers.hpp"
 #include "core/connector/json.hpp"
+#include "core/http/retry_policy.hpp"
 #include "core/http/url_encoding.hpp"
 
 namespace capsync::capsule {
@@ -124,6 +125,8 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
   page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
   page.items = std::move(parties->parties);
   page.unreadable = std::move(parties->unreadable);
+  if (auto date = connector::find_header(response->headers, "Date"))
+    if (auto at = http::parse_http_date(*date)) page.answered_at = std::chrono::floor<std::chrono::milliseconds>(*at);
   if (since)
     std::erase_if(page.items, [&](const model::Party& p) { return p.updated_at && *p.updated_at < *since; });
   std::optional<model::Timestamp> high = since;

@@ -2,7 +2,8 @@
 // CapsuleClient: the CapsuleConnector for Capsule CRM API v2.
 //  - lists: perPage=100, embed=fields,tags, next page from the Link header; `since` is sent
 //    one second before the cursor (Capsule filters "changed after") and older items are
-//    dropped here, so callers get exactly ">= cursor".
+//    dropped here, so callers get exactly ">= cursor". A parties page says when Capsule
+//    answered it (its Date header, Page::answered_at): the engine's cursor starts from there.
 //  - writes: POST /parties, PUT /parties/{id} with nested arrays diffed by item id.
 //  - a 401 re-reads the token (PersonalToken::invalidate) and retries once; a second 401 is
 //    reported as Errc::unauthorized. 429 carries X-RateLimit-Reset.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/date_time.hpp"
 #include "core/model/unreadable_record.hpp"
 
 namespace capsync::connector {
@@ -35,6 +36,10 @@ struct Page {
   bool has_next = false;
   std::string cursor;
   std::optional<std::int64_t> total;
+  // When the service answered this page by its own clock (whole seconds), where it says so. A
+  // listing's cursor must not pass its first page's time: an edit made while later pages are
+  // read may land on a page already read (Capsule parties).
+  std::optional<model::Timestamp> answered_at;
 
   // The records the page listed, those that could not be read included: what `total` counts.
   std::int64_t listed() const { return static_cast<std::int64_t>(items.size() + unreadable.size()); }

@@ -94,6 +94,13 @@ asio::awaitable<Status> pull_deleted(SyncContext& ctx, CapsulePullResult& out) {
 
 }  // namespace
 
+std::string capsule_listing_cursor(const std::string& stored, const std::string& newest,
+                                   std::optional<model::Timestamp> began) {
+  if (!began) return newest;
+  const auto at = model::format_timestamp(*began - std::chrono::seconds(1));
+  return stored.empty() || at > stored ? at : stored;
+}
+
 asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, CapsulePullOptions options) {
   CapsulePullResult out;
   auto stored = ctx.store.cursors.get(kCapsuleParties);
@@ -103,6 +110,9 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
   // only once the whole listing is read. A listing broken off (a crash, a failed page) is read
   // again from the old cursor; what the mirror already holds is dropped then.
   std::string newest = *stored;
+  // Nor may the cursor pass the moment the listing began by Capsule's clock: a party on a page
+  // already read may be edited before a later page shows a newer edit.
+  std::optional<model::Timestamp> began;
   connector::ListRequest request{options.full ? std::string() : *stored, 1};
   for (;;) {
     auto page = co_await ctx.capsule.list_parties(request);
@@ -135,6 +145,8 @@ asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, Capsul
           !s)
         co_return s.error();
       if (!page->cursor.empty() && page->cursor > newest) newest = page->cursor;
+      if (request.page == 1) began = page->answered_at;
+      if (!page->has_next) newest = capsule_listing_cursor(*stored, newest, began);
       if (!page->has_next && newest != *stored)
         if (auto s = ctx.store.cursors.set(kCapsuleParties, newest, ctx.now_ms()); !s) co_return s.error();
       if (auto s = tx->commit(); !s) co_return s.error();

@@ -3,6 +3,7 @@
 // them — Capsule parties, accounting contacts, invoices — each page committed with its cursor,
 // so a crash re-reads at most one page. What changed is marked pending for the reconcile pass.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct CapsulePullOptions {
 };
 
 boost::asio::awaitable<Result<CapsulePullResult>> pull_capsule(SyncContext& ctx, CapsulePullOptions options);
+
+// The party cursor to store after a whole listing: one second before the listing `began` (its
+// first page's Date, whole seconds), not the `newest` change it saw, since an edit made meanwhile
+// may sit on a page already read; never before the `stored` cursor. Without a start time, `newest`.
+std::string capsule_listing_cursor(const std::string& stored, const std::string& newest,
+                                   std::optional<model::Timestamp> began);
 
 // pull_contacts: brings the contact mirror up to date from the accounting service, page by
 // page, each page committed with its cursor. A contact whose stored record changed becomes

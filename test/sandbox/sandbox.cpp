@@ -107,6 +107,9 @@ Response Sandbox::handle(const Request& request) {
   for (auto& [prefix, provider] : routes_) {
     if (!request.path.starts_with(prefix)) continue;
     Response response = dispatch(request, *provider);
+    // As the real services do, in the sandbox's own clock: when the answer was made (Capsule's
+    // party cursor starts from it).
+    if (!response.header("Date")) response.set_header("Date", http_date(context_.clock.now()));
     auto name = provider->name();
     log_.push_back({next_seq_++, request.method, request.path, request.query, std::string(name),
                     response.delivery == Delivery::reset ? 0 : response.status});

@@ -103,6 +103,10 @@ TimePoint floor_day(TimePoint t) {
 
 std::string iso_seconds(TimePoint t) { return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t)); }
 
+std::string http_date(TimePoint t) {
+  return date::format("%a, %d %b %Y %H:%M:%S GMT", std::chrono::floor<std::chrono::seconds>(t));
+}
+
 std::string ms_date(TimePoint t) { return fmt::format("/Date({}+0000)/", t.time_since_epoch().count()); }
 
 std::string ms_date_no_zone(TimePoint t) { return fmt::format("/Date({})/", t.time_since_epoch().count()); }

@@ -21,6 +21,8 @@ std::string xero_date_string(TimePoint t);
 std::string xero_us_datetime(TimePoint t);
 // "2019-12-07T18:46:19.5165400" (Xero connections).
 std::string xero_connection_time(TimePoint t);
+// "Sun, 06 Nov 1994 08:49:37 GMT" (the HTTP Date header, RFC 7231 IMF-fixdate).
+std::string http_date(TimePoint t);
 
 // Accepts ISO 8601 ("2026-11-23T10:00:00Z", "...+01:00", "2026-11-23T10:00:00", "2026-11-23"),
 // RFC 7231 dates ("Sun, 06 Nov 1994 08:49:37 GMT") and "/Date(ms[+zone])/".
