@@ -30,6 +30,15 @@ std::string iso_seconds(model::Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+// When Capsule answered, by its own clock (the Date header): where a listing's cursor starts.
+std::optional<model::Timestamp> answered_at(const http::Response& response) {
+  auto date = connector::find_header(response.headers, "Date");
+  if (!date) return std::nullopt;
+  auto at = http::parse_http_date(*date);
+  if (!at) return std::nullopt;
+  return std::chrono::floor<std::chrono::milliseconds>(*at);
+}
+
 // Whether a party PUT only sets fields and changes or deletes items named by id: sent twice,
 // it has the same effect. Items without an id are appended, so such a PUT is sent once.
 bool repeatable_party_update(std::string_view body) {
@@ -125,8 +134,7 @@ asio::awaitable<Result<Page<model::Party>>> CapsuleClient::list_parties(ListRequ
   page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
   page.items = std::move(parties->parties);
   page.unreadable = std::move(parties->unreadable);
-  if (auto date = connector::find_header(response->headers, "Date"))
-    if (auto at = http::parse_http_date(*date)) page.answered_at = std::chrono::floor<std::chrono::milliseconds>(*at);
+  page.answered_at = answered_at(*response);
   if (since)
     std::erase_if(page.items, [&](const model::Party& p) { return p.updated_at && *p.updated_at < *since; });
   std::optional<model::Timestamp> high = since;
@@ -354,6 +362,7 @@ asio::awaitable<Result<Page<model::Opportunity>>> CapsuleClient::list_opportunit
   page.has_next = !connector::next_link(connector::find_header(response->headers, "Link").value_or("")).empty();
   page.items = std::move(parsed->opportunities);
   page.unreadable = std::move(parsed->unreadable);
+  page.answered_at = answered_at(*response);
   page.cursor = connector::keep_new(page.items, *since, req.cursor);
   co_return page;
 }

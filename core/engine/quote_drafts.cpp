@@ -6,6 +6,7 @@
 
 #include "core/engine/connection_store.hpp"
 #include "core/engine/jobs.hpp"
+#include "core/engine/pull.hpp"
 #include "core/engine/quote_follow.hpp"
 #include "core/engine/reconcile_pass.hpp"
 #include "core/log/log.hpp"
@@ -235,8 +236,10 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
   auto stored = ctx.store.cursors.get(kOpportunities);
   if (!stored) co_return stored.error();
   // Capsule lists opportunities by id, not by change: the cursor moves once the whole listing
-  // was handled, so a listing broken off is read again (the intents make that harmless).
+  // was handled, so a listing broken off is read again (the intents make that harmless), and
+  // from when the listing began, so an edit to one on a page already read is not skipped.
   std::string newest = *stored;
+  std::optional<model::Timestamp> began;
   std::set<model::OpportunityId> seen;
   connector::ListRequest request{*stored, 1};
   for (;;) {
@@ -254,9 +257,11 @@ asio::awaitable<Result<DraftResult>> draft_quotes(SyncContext& ctx, const QuoteS
       co_return s.error();
     out.opportunities_read += static_cast<int>(page->items.size());
     if (!page->cursor.empty() && page->cursor > newest) newest = page->cursor;
+    if (request.page == 1) began = page->answered_at;
     if (!page->has_next) break;
     ++request.page;
   }
+  newest = capsule_listing_cursor(*stored, newest, began);
   if (newest != *stored)
     if (auto s = ctx.store.cursors.set(kOpportunities, newest, ctx.now_ms()); !s) co_return s.error();
   if (auto s = co_await retry_waiting(ctx, side, settings, *today, seen, out); !s) co_return s.error();
