@@ -75,19 +75,21 @@ struct Latencies {
 void set_up_webhooks(SyncWorld& world, int port) {
   world.admin("POST", "/_admin/xero/webhook",
               fmt::format(R"({{"url":"http://127.0.0.1:{}/webhooks/xero","key":"{}","batch_ms":1000}})", port, kKey));
-  while (std::string(world.admin("GET", "/_admin/xero/webhook").json()["status"].GetString()) == "pending")
-    std::this_thread::sleep_for(100ms);
+  const bool intent_done = wait_until(
+      [&] { return std::string(world.admin("GET", "/_admin/xero/webhook").json()["status"].GetString()) != "pending"; },
+      60s);
+  if (!intent_done) throw std::runtime_error("Xero's intent-to-receive did not finish");
   world.reconnect(/*capsule=*/true);
-  const auto deadline = Clock::now() + 60s;
-  for (;;) {
-    const auto state = world.state();
-    int hooks = 0;
-    for (const auto& h : state.doc()["capsule"]["restHooks"].GetArray())
-      if (text_of(h, "description") == "capsync acme") ++hooks;
-    if (hooks >= 3) break;
-    if (Clock::now() > deadline) throw std::runtime_error("capsyncd subscribed no Capsule REST hooks");
-    std::this_thread::sleep_for(100ms);
-  }
+  const bool subscribed = wait_until(
+      [&] {
+        const auto state = world.state();
+        int hooks = 0;
+        for (const auto& h : state.doc()["capsule"]["restHooks"].GetArray())
+          if (text_of(h, "description") == "capsync acme") ++hooks;
+        return hooks >= 3;
+      },
+      60s);
+  if (!subscribed) throw std::runtime_error("capsyncd subscribed no Capsule REST hooks");
   world.wait_settled();
 }
 
