@@ -4,21 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "core/sync/newest_first.hpp"
+
 namespace capsync::sync {
-
-namespace {
-
-bool newer(const model::Quote& a, const model::Quote& b) {
-  if (a.issue_date != b.issue_date) {
-    if (!a.issue_date) return false;
-    if (!b.issue_date) return true;
-    return *a.issue_date > *b.issue_date;
-  }
-  if (a.number != b.number) return a.number > b.number;
-  return a.remote_id > b.remote_id;
-}
-
-}  // namespace
 
 bool counts_as_open(const model::Quote& quote, model::Date today) {
   if (!model::is_open(quote.status)) return false;
@@ -32,7 +20,7 @@ Result<OpenQuotes> open_quotes(std::span<const model::Quote> quotes, model::Date
     if (auto s = out.total.add(q.total); !s) return s.error();
     out.quotes.push_back(q);
   }
-  std::sort(out.quotes.begin(), out.quotes.end(), newer);
+  std::sort(out.quotes.begin(), out.quotes.end(), newer<model::Quote>);
   return out;
 }
 

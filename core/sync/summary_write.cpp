@@ -8,6 +8,7 @@
 #include "core/sync/quote_list.hpp"
 #include "core/sync/rules.hpp"
 #include "core/sync/stable_hash.hpp"
+#include "core/sync/newest_first.hpp"
 
 namespace capsync::sync {
 
@@ -20,16 +21,6 @@ std::string date_or_empty(const std::optional<model::Date>& d) {
   return d ? model::format_date(*d) : std::string();
 }
 
-// Newest first: by issue date, then number, then id, so equal inputs always give one order.
-bool newer(const model::Invoice& a, const model::Invoice& b) {
-  if (a.issue_date != b.issue_date) {
-    if (!a.issue_date) return false;
-    if (!b.issue_date) return true;
-    return *a.issue_date > *b.issue_date;
-  }
-  if (a.number != b.number) return a.number > b.number;
-  return a.remote_id > b.remote_id;
-}
 
 }  // namespace
 
@@ -46,7 +37,7 @@ bool is_invoice_note(std::string_view content, std::string_view heading) {
 std::string render_invoice_note(std::span<const model::Invoice> invoices, model::Date today,
                                 std::string_view new_invoice_url, std::string_view heading) {
   std::vector<model::Invoice> sorted(invoices.begin(), invoices.end());
-  std::sort(sorted.begin(), sorted.end(), newer);
+  std::sort(sorted.begin(), sorted.end(), newer<model::Invoice>);
   std::string out = (heading.empty() ? invoice_note_heading(ConnectionPolicy{}) : std::string(heading)) + "\n";
   if (sorted.empty()) out += "No invoices.\n";
   for (const auto& inv : sorted) {
